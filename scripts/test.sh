@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite, as `npm test` runs it: start the real services (PostgreSQL, Redis, Kafka,
+# Prometheus, Alertmanager, exporters) on loopback, check types and style, then run every tier
+# (*.unit.test.ts and *.int.test.ts) in one node:test run, so one summary line counts them all.
+# A service that cannot start fails the run here, with its log tail: real-service tests never skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/services.sh up
+eval "$(bash scripts/services.sh env)"
+
+echo "== typecheck" && tsc --noEmit -p .
+echo "== lint" && eslint . && prettier --check --log-level warn .
+
+echo "== tests (node $(node --version))"
+# Integration tests share one broker and database but use unique names, so two may run at once.
+exec node --test --test-concurrency=2 --test-timeout=600000 --test-reporter=spec \
+  'test/**/*.unit.test.ts' 'test/**/*.int.test.ts' "$@"

@@ -1,0 +1,109 @@
+// Every error leaves the API as RFC 9457 application/problem+json with a stable `code` and, for bad
+// input, `errors[]` naming each field at fault. 5xx internals are logged, never sent.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiApp } from '../types.ts';
+import { AppError, type FieldError } from '../../errors.ts';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: FieldError[];
+  retryable?: boolean;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function problemType(code: string): string {
+  return `https://bss.droid.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
+export function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  problem: Omit<Problem, 'type' | 'title'>,
+): FastifyReply {
+  const body: Problem = {
+    type: problemType(problem.code),
+    title: TITLES[problem.status] ?? 'Error',
+    ...problem,
+    instance: request.url,
+  };
+  return reply.status(problem.status).type('application/problem+json').send(body);
+}
+
+/** Fastify/ajv validation errors → one FieldError per offending input. */
+function fieldErrors(error: FastifyError): FieldError[] {
+  const context = error.validationContext ?? 'body';
+  return (error.validation ?? []).map((v) => {
+    const params = v.params as Record<string, unknown>;
+    const extra = typeof params['additionalProperty'] === 'string' ? `/${params['additionalProperty']}` : '';
+    const missing = typeof params['missingProperty'] === 'string' ? `/${params['missingProperty']}` : '';
+    return {
+      field: `/${context}${v.instancePath}${extra}${missing}`,
+      message: extra ? 'unknown field' : (v.message ?? 'invalid'),
+    };
+  });
+}
+
+export function registerProblemHandler(app: ApiApp): void {
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, {
+      status: 404,
+      code: 'ROUTE_NOT_FOUND',
+      detail: `No route ${request.method} ${request.url}`,
+    }),
+  );
+
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.status >= 500) request.log.error({ err: error }, error.message);
+      return sendProblem(reply, request, {
+        status: error.status,
+        code: error.code,
+        detail:
+          error.status >= 500 && error.status !== 503 ? 'The server could not complete the request' : error.message,
+        ...(error.errors.length > 0 ? { errors: [...error.errors] } : {}),
+        ...(error.retryable ? { retryable: true } : {}),
+      });
+    }
+    if (error.validation) {
+      return sendProblem(reply, request, {
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        detail: 'The request has invalid or unknown fields',
+        errors: fieldErrors(error),
+      });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendProblem(reply, request, {
+        status,
+        code: (error.code ?? 'BAD_REQUEST').replace(/^FST_ERR_/, ''),
+        detail: error.message,
+      });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, request, {
+      status: 500,
+      code: 'INTERNAL',
+      detail: 'The server could not complete the request',
+    });
+  });
+}

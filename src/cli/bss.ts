@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// The `bss` command. Each subcommand is a small function; later issues add replay, load and bench.
+import { parseArgs } from 'node:util';
+import { ConfigError, describeConfig, loadConfig } from '../config.ts';
+import { compose } from '../compose.ts';
+import { createApiKey, ROLES, type Role } from '../application/auth/api-keys.ts';
+import { createLogger } from '../observability/logger.ts';
+import { main as start } from '../main.ts';
+
+const USAGE = `Usage: bss <command> [options]
+
+Commands:
+  start                         start the service (same as npm start)
+  config                        print the effective configuration, secrets masked
+  migrate                       apply database migrations and exit
+  keys create --role R [--name N]
+                                issue an API key (R: ${ROLES.join(', ')}); the key is printed once
+  help                          this text
+`;
+
+async function withServices<T>(fn: (services: Awaited<ReturnType<typeof compose>>) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const services = await compose(config, {
+    logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+  });
+  try {
+    return await fn(services);
+  } finally {
+    await services.close();
+  }
+}
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  async start() {
+    await start();
+  },
+  async config() {
+    const rows = describeConfig(loadConfig());
+    const width = Math.max(...Object.keys(rows).map((k) => k.length));
+    for (const [key, value] of Object.entries(rows)) process.stdout.write(`${key.padEnd(width)}  ${value}\n`);
+  },
+  async migrate() {
+    await withServices(async () => process.stdout.write('migrations are up to date\n'));
+  },
+  async keys(args) {
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { role: { type: 'string' }, name: { type: 'string' } },
+    });
+    if (positionals[0] !== 'create') throw new UsageError(`unknown keys subcommand ${positionals[0] ?? '(none)'}`);
+    const role = values.role as Role | undefined;
+    if (!role || !ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+    const key = await withServices((s) => createApiKey(s.db, role, values.name ?? `${role} key`));
+    process.stdout.write(
+      `Created ${key.role} key ${key.keyId} (${key.name}). Store it now; it is not shown again:\n${key.plaintext}\n`,
+    );
+  },
+  async help() {
+    process.stdout.write(USAGE);
+  },
+};
+
+class UsageError extends Error {}
+
+async function run(argv: string[]): Promise<number> {
+  const [name = 'help', ...rest] = argv;
+  const command = commands[name];
+  try {
+    if (!command) throw new UsageError(`unknown command ${name}`);
+    await command(rest);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`bss: ${error.message}\n\n${USAGE}`);
+      return 64;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`bss: configuration error: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`bss: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+const code = await run(process.argv.slice(2));
+if (code !== 0 || process.argv[2] !== 'start') process.exitCode = code;

@@ -1,0 +1,8 @@
+// One prom-client registry per service instance, passed to whatever records metrics.
+import { Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetricsRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}

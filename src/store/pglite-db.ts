@@ -1,0 +1,31 @@
+// Embedded adapter: PGlite (Postgres compiled to WASM) persisted in a directory.
+import { PGlite } from '@electric-sql/pglite';
+import type { Db, QueryResult, Queryable } from './db.ts';
+
+function wrap(target: Pick<PGlite, 'query'>): Queryable {
+  return {
+    async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
+      const result = await target.query<T>(sql, params as unknown[]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
+  };
+}
+
+/** dataDir undefined = in memory (unit tests). */
+export async function createPgliteDb(dataDir: string | undefined): Promise<Db> {
+  const pg = await PGlite.create(dataDir);
+  const root = wrap(pg);
+  return {
+    kind: 'pglite',
+    query: root.query,
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    async exec(sql) {
+      await pg.exec(sql);
+    },
+    async listen(channel, onPayload) {
+      const unsubscribe = await pg.listen(channel, onPayload);
+      return () => unsubscribe();
+    },
+    close: () => pg.close(),
+  };
+}

@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, describeConfig, loadConfig } from '../src/config.ts';
+
+test('defaults give the embedded mode on port 8080 with ./data', () => {
+  const config = loadConfig({});
+  assert.equal(config.mode, 'embedded');
+  assert.equal(config.port, 8080);
+  assert.equal(config.host, '127.0.0.1');
+  assert.equal(config.dataDir, './data');
+  assert.equal(config.databaseUrl, undefined);
+  assert.equal(config.logLevel, 'info');
+});
+
+test('the deployment mode follows the configured services', () => {
+  assert.equal(loadConfig({ BSS_DATABASE_URL: 'postgres://bss@127.0.0.1:5432/bss' }).mode, 'single-server');
+  const distributed = loadConfig({ BSS_DATABASE_URL: 'postgres://bss@db/bss', BSS_KAFKA_BROKERS: 'k1:9092, k2:9092' });
+  assert.equal(distributed.mode, 'distributed');
+  assert.deepEqual(distributed.kafkaBrokers, ['k1:9092', 'k2:9092']);
+});
+
+const rejected: Array<[string, string, RegExp]> = [
+  ['BSS_PORT', 'abc', /integer from 0 to 65535/],
+  ['BSS_PORT', '70000', /integer from 0 to 65535/],
+  ['BSS_DATABASE_URL', 'mysql://x/y', /postgres:\/\//],
+  ['BSS_DATABASE_URL', 'not a url', /postgres:\/\//],
+  ['BSS_REDIS_URL', 'http://x', /redis:\/\//],
+  ['BSS_KAFKA_BROKERS', 'nohostport', /host:port/],
+  ['BSS_LOG_LEVEL', 'loud', /one of fatal, error/],
+  ['BSS_ADMIN_API_KEY', 'short', /at least 24 characters/],
+  ['BSS_DATABASE_SCHEMA', 'Bad-Name', /SQL identifier/],
+];
+for (const [variable, value, accepted] of rejected) {
+  test(`${variable}=${value} is rejected with a message naming the variable`, () => {
+    assert.throws(
+      () => loadConfig({ BSS_DATABASE_URL: 'postgres://bss@db/bss', [variable]: value }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.variable === variable &&
+        error.message.includes(variable) &&
+        accepted.test(error.message),
+    );
+  });
+}
+
+test('Kafka without PostgreSQL is refused: the outbox needs a database server', () => {
+  assert.throws(() => loadConfig({ BSS_KAFKA_BROKERS: 'k:9092' }), /BSS_KAFKA_BROKERS.*BSS_DATABASE_URL/);
+});
+
+test('describeConfig masks secrets', () => {
+  const rows = describeConfig(
+    loadConfig({
+      BSS_DATABASE_URL: 'postgres://bss:hunter2@db/bss',
+      BSS_REDIS_URL: 'redis://:s3cret@cache:6379',
+      BSS_ADMIN_API_KEY: 'a-very-long-admin-key-0123456789',
+    }),
+  );
+  const printed = JSON.stringify(rows);
+  assert.ok(!printed.includes('hunter2'));
+  assert.ok(!printed.includes('s3cret'));
+  assert.ok(!printed.includes('a-very-long-admin-key'));
+  assert.match(rows['BSS_DATABASE_URL'] ?? '', /bss:\*\*\*\*@db/);
+});
+
+test('a rejected secret is not echoed in the error', () => {
+  assert.throws(
+    () => loadConfig({ BSS_ADMIN_API_KEY: 'has space in it but long enough' }),
+    (error: Error) => !error.message.includes('has space in it'),
+  );
+});

@@ -1,0 +1,18 @@
+// Real-service tests read the stack's addresses from the environment set by scripts/services.sh.
+// A missing variable fails the test with the reason: real-service tests never skip.
+import { randomBytes } from 'node:crypto';
+
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(
+      `${name} is not set: run the tests with "npm test" (it starts the real services), or eval "$(scripts/services.sh env)"`,
+    );
+  }
+  return value;
+}
+
+/** A name no other test run uses: for schemas, topics, groups, key prefixes. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
