@@ -96,3 +96,15 @@ export function formatDay(day: number): string {
 export function startOfDayIso(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString();
 }
+
+/**
+ * Facts of one aggregate must not go back in time: state built from event times
+ * (activity periods, due dates) would otherwise contradict itself.
+ */
+export function requireNotBefore(atMs: number, lastChangeAt: string, field = 'at'): void {
+  if (atMs < toMillis(lastChangeAt)) {
+    throw invalid('TIME_BEFORE_LAST_CHANGE', `${field} is before the last change (${lastChangeAt})`, field, {
+      lastChangeAt,
+    });
+  }
+}

@@ -2,5 +2,6 @@ export * from './address.ts';
 export * from './commands.ts';
 export * from './events.ts';
 export * from './state.ts';
+export * from './require-customer.ts';
 export { decide } from './decide.ts';
 export { evolve } from './evolve.ts';

@@ -1,0 +1,6 @@
+export * from './commands.ts';
+export * from './events.ts';
+export * from './state.ts';
+export * from './context.ts';
+export { decide } from './decide.ts';
+export { evolve } from './evolve.ts';
