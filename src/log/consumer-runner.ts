@@ -1,0 +1,167 @@
+// Runs an event handler as a member of a consumer group: decodes and validates each record (an
+// invalid one goes straight to the dead-letter topic and never reaches the handler), delivers the
+// rest in batches, retries failures with exponential backoff, isolates a poison record after
+// maxAttempts and dead-letters it with the error, then lets the batch's offsets be committed.
+// Delivery is at-least-once; handlers that must apply each event once dedupe by event id.
+import type { BssCloudEvent } from '../events/envelope.ts';
+import type { DomainEventLike, EventCodec } from '../events/codec.ts';
+import type { Logger } from '../observability/logger.ts';
+import { noLogMetrics, type LogMetrics } from '../observability/log-metrics.ts';
+import { groupOffsets, type EventLog, type LogRecord, type Subscription } from './event-log.ts';
+
+export const DLQ_TOPIC = 'bss.events.dlq';
+
+export interface DeliveredEvent {
+  readonly event: BssCloudEvent;
+  readonly domainEvent: DomainEventLike;
+  readonly record: LogRecord;
+}
+
+export interface EventHandler {
+  readonly name: string;
+  /**
+   * True when running it again on old events has no effect outside this system (read models, caches,
+   * metrics). False for notifications and calls to payment gateways: replays skip such handlers.
+   */
+  readonly replaySafe: boolean;
+  handle(events: readonly DeliveredEvent[]): Promise<void>;
+}
+
+export interface ConsumerOptions {
+  readonly log: EventLog;
+  readonly codec: EventCodec;
+  readonly topic: string;
+  readonly group: string;
+  readonly handler: EventHandler;
+  readonly logger: Logger;
+  readonly metrics?: LogMetrics;
+  readonly from?: 'earliest' | 'latest';
+  readonly maxBatch?: number;
+  /** Attempts per batch, then per record, before a record is dead-lettered. Default 5. */
+  readonly maxAttempts?: number;
+  /** First retry delay; doubles each attempt up to maxBackoffMs. */
+  readonly backoffMs?: number;
+  readonly maxBackoffMs?: number;
+  readonly dlqTopic?: string;
+  /** How often lag is measured for the metric. Default 5 s. */
+  readonly lagIntervalMs?: number;
+}
+
+export interface RunningConsumer {
+  readonly group: string;
+  assignment(): readonly number[];
+  stop(): Promise<void>;
+}
+
+class Stopped extends Error {}
+
+export async function startConsumer(options: ConsumerOptions): Promise<RunningConsumer> {
+  const { log, codec, topic, group, handler, logger } = options;
+  const metrics = options.metrics ?? noLogMetrics;
+  const maxAttempts = options.maxAttempts ?? 5;
+  const backoffMs = options.backoffMs ?? 100;
+  const maxBackoffMs = options.maxBackoffMs ?? 5000;
+  const dlqTopic = options.dlqTopic ?? DLQ_TOPIC;
+  let stopping = false;
+  const wakeups = new Set<() => void>();
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (stopping) return reject(new Stopped());
+      const wake = () => {
+        clearTimeout(timer);
+        wakeups.delete(wake);
+        reject(new Stopped());
+      };
+      const timer = setTimeout(() => {
+        wakeups.delete(wake);
+        resolve();
+      }, ms);
+      wakeups.add(wake);
+    });
+
+  /** Runs the handler until it succeeds or maxAttempts is reached; returns the last error, if any. */
+  async function attempt(events: readonly DeliveredEvent[]): Promise<unknown> {
+    let lastError: unknown;
+    for (let n = 1; n <= maxAttempts; n++) {
+      try {
+        await handler.handle(events);
+        return undefined;
+      } catch (error) {
+        lastError = error;
+        if (n < maxAttempts) {
+          metrics.retried(group);
+          logger.warn({ err: error, group, attempt: n, events: events.length }, 'handler failed, retrying');
+          await sleep(Math.min(backoffMs * 2 ** (n - 1), maxBackoffMs));
+        }
+      }
+    }
+    return lastError;
+  }
+
+  function deadLetter(record: LogRecord, reason: 'invalid' | 'poison', error: string, attempts: number) {
+    metrics.deadLettered(group, reason);
+    logger.error({ group, topic, partition: record.partition, offset: record.offset, reason, error }, 'record dead-lettered');
+    return {
+      key: record.key,
+      value: record.value,
+      timestamp: record.timestamp,
+      headers: {
+        ...record.headers,
+        'dlq-reason': reason,
+        'dlq-error': error.slice(0, 1000),
+        'dlq-group': group,
+        'dlq-source': `${record.topic}/${record.partition}/${record.offset}`,
+        'dlq-attempts': String(attempts),
+      },
+    };
+  }
+
+  async function onBatch(batch: { records: readonly LogRecord[] }): Promise<void> {
+    const valid: DeliveredEvent[] = [];
+    const dead = [];
+    for (const record of batch.records) {
+      const decoded = codec.decode(record);
+      if (decoded.ok) valid.push({ event: decoded.event, domainEvent: decoded.domainEvent, record });
+      else dead.push(deadLetter(record, 'invalid', decoded.reason, 0));
+    }
+    if (valid.length > 0 && (await attempt(valid)) !== undefined) {
+      // The batch keeps failing: find the record(s) at fault, one by one, so the rest still apply.
+      for (const event of valid) {
+        const error = await attempt([event]);
+        if (error !== undefined) dead.push(deadLetter(event.record, 'poison', String((error as Error).message ?? error), maxAttempts));
+      }
+    }
+    if (dead.length > 0) await log.append(dlqTopic, dead);
+  }
+
+  await log.ensureTopic(dlqTopic, { partitions: 1, retentionMs: -1 });
+  const subscription: Subscription = await log.subscribe({
+    group,
+    topic,
+    ...(options.from ? { from: options.from } : {}),
+    ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}),
+    onBatch,
+    onError: (error) => {
+      if (!(error instanceof Stopped)) logger.error({ err: error, group }, 'consumer stopped by an error');
+    },
+  });
+
+  const lagTimer = setInterval(() => {
+    groupOffsets(log, group, topic)
+      .then((offsets) => offsets.partitions.forEach((p) => metrics.consumerLag(group, topic, p.partition, p.lag)))
+      .catch((error: unknown) => logger.debug({ err: error, group }, 'lag measurement failed'));
+  }, options.lagIntervalMs ?? 5000);
+  lagTimer.unref();
+
+  return {
+    group,
+    assignment: () => subscription.assignment(),
+    async stop() {
+      stopping = true;
+      clearInterval(lagTimer);
+      for (const wake of [...wakeups]) wake();
+      await subscription.close();
+    },
+  };
+}
