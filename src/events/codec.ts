@@ -55,7 +55,9 @@ export function createEventCodec(catalog: readonly CatalogEntry[]): EventCodec {
   function validateData(type: string, data: unknown): string | undefined {
     const known = entries.get(type);
     if (!known) return `unknown event type ${type}`;
-    return known.validator.Check(data) ? undefined : `data does not match ${type}: ${describeErrors(known.validator, data)}`;
+    return known.validator.Check(data)
+      ? undefined
+      : `data does not match ${type}: ${describeErrors(known.validator, data)}`;
   }
 
   return {
@@ -100,20 +102,24 @@ export function createEventCodec(catalog: readonly CatalogEntry[]): EventCodec {
       const ce = parsed as Record<string, unknown>;
       if (ce['specversion'] !== SPEC_VERSION) return { ok: false, reason: `specversion must be ${SPEC_VERSION}` };
       for (const field of ['id', 'source', 'type', 'subject', 'time', 'partitionkey'] as const) {
-        if (typeof ce[field] !== 'string' || ce[field] === '') return { ok: false, reason: `missing or empty ${field}` };
+        if (typeof ce[field] !== 'string' || ce[field] === '')
+          return { ok: false, reason: `missing or empty ${field}` };
       }
       if (!UUID.test(ce['id'] as string)) return { ok: false, reason: 'id is not a UUID' };
-      if (Number.isNaN(Date.parse(ce['time'] as string))) return { ok: false, reason: 'time is not an RFC 3339 timestamp' };
+      if (Number.isNaN(Date.parse(ce['time'] as string)))
+        return { ok: false, reason: 'time is not an RFC 3339 timestamp' };
       if (ce['traceparent'] !== undefined && !TRACEPARENT.test(String(ce['traceparent']))) {
         return { ok: false, reason: 'traceparent is not a W3C trace context' };
       }
-      if (ce['datacontenttype'] !== 'application/json') return { ok: false, reason: 'datacontenttype must be application/json' };
+      if (ce['datacontenttype'] !== 'application/json')
+        return { ok: false, reason: 'datacontenttype must be application/json' };
       const type = domainTypeOf(ce['type'] as string);
       if (!type) return { ok: false, reason: `type ${String(ce['type'])} is not a BSS event type` };
       const problem = validateData(type, ce['data']);
       if (problem) return { ok: false, reason: problem };
       const data = ce['data'] as DomainEventLike['data'];
-      if (data.customerId !== ce['partitionkey']) return { ok: false, reason: 'partitionkey differs from data.customerId' };
+      if (data.customerId !== ce['partitionkey'])
+        return { ok: false, reason: 'partitionkey differs from data.customerId' };
       return { ok: true, event: ce as unknown as BssCloudEvent, domainEvent: { type, data } };
     },
   };

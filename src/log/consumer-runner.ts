@@ -101,7 +101,10 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
 
   function deadLetter(record: LogRecord, reason: 'invalid' | 'poison', error: string, attempts: number) {
     metrics.deadLettered(group, reason);
-    logger.error({ group, topic, partition: record.partition, offset: record.offset, reason, error }, 'record dead-lettered');
+    logger.error(
+      { group, topic, partition: record.partition, offset: record.offset, reason, error },
+      'record dead-lettered',
+    );
     return {
       key: record.key,
       value: record.value,
@@ -129,7 +132,8 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
       // The batch keeps failing: find the record(s) at fault, one by one, so the rest still apply.
       for (const event of valid) {
         const error = await attempt([event]);
-        if (error !== undefined) dead.push(deadLetter(event.record, 'poison', String((error as Error).message ?? error), maxAttempts));
+        if (error !== undefined)
+          dead.push(deadLetter(event.record, 'poison', String((error as Error).message ?? error), maxAttempts));
       }
     }
     if (dead.length > 0) await log.append(dlqTopic, dead);

@@ -98,7 +98,9 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
         metrics.outboxBacklog(Number(rows[0]?.n ?? 0));
         if (Date.now() - lastPurge > 60_000) {
           lastPurge = Date.now();
-          await db.query(`DELETE FROM outbox WHERE published_at < now() - ($1::bigint * interval '1 millisecond')`, [keepPublishedMs]);
+          await db.query(`DELETE FROM outbox WHERE published_at < now() - ($1::bigint * interval '1 millisecond')`, [
+            keepPublishedMs,
+          ]);
         }
       } catch (error) {
         logger.error({ err: error }, 'outbox relay round failed; retrying');
