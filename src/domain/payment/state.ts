@@ -1,0 +1,43 @@
+import type { Money } from '../money.ts';
+import type { PaymentMethod } from './events.ts';
+
+/** AUTHORIZED -> CAPTURED | FAILED. Refunds keep a payment CAPTURED and raise `refunded`. */
+export type PaymentStatus = 'AUTHORIZED' | 'CAPTURED' | 'FAILED';
+
+export type Payment = {
+  paymentId: string;
+  customerId: string;
+  amount: Money;
+  method: PaymentMethod;
+  reference: string | null;
+  status: PaymentStatus;
+  captured: Money;
+  /** Applied to invoices so far; the rest of the captured money is customer credit. */
+  applied: Money;
+  refunded: Money;
+  allocations: { invoiceId: string; amount: Money; at: string }[];
+  refunds: { refundId: string; amount: Money; at: string }[];
+  failureReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type PaymentState = Payment | null;
+
+export const initialState: PaymentState = null;
+
+/**
+ * Captured money still available to pay invoices: captured − applied − refunded,
+ * never below zero. A refund takes from this credit first; a refund larger than
+ * the credit takes back money already applied, and the customer owes it again
+ * (see balance.ts): the invoices stay PAID, the balance rises.
+ */
+export function unapplied(payment: Payment): Money {
+  const amount = payment.captured.amount - payment.applied.amount - payment.refunded.amount;
+  return { amount: Math.max(0, amount), currency: payment.amount.currency };
+}
+
+/** What may still be refunded: captured − refunded. */
+export function refundable(payment: Payment): Money {
+  return { amount: payment.captured.amount - payment.refunded.amount, currency: payment.amount.currency };
+}
