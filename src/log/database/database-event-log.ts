@@ -1,0 +1,71 @@
+// The EventLog over the Db port: one implementation, every SQL statement shared by embedded PGlite
+// and a PostgreSQL server. Tables: src/store/migrations/002_event_log.sql.
+import type { Db } from '../../store/db.ts';
+import type { EventLog } from '../event-log.ts';
+import { appendWithin } from './append.ts';
+import { commitOffsets, committedOffsets, listGroups } from './committed-offsets.ts';
+import { offsetForTime, partitionOffsets, readRecords } from './records.ts';
+import { startSubscription, type RunningSubscription, type SubscriptionTiming } from './subscription.ts';
+import { ensureTopic, listTopics, partitionCount } from './topics.ts';
+import { listenForAppends, type Wakeups } from './wakeups.ts';
+
+export interface DatabaseEventLogOptions {
+  /** How often a subscription renews its membership and leases and rebalances. Default 500 ms. */
+  readonly heartbeatMs?: number;
+  /** A member silent this long loses its partitions to the others. Default 3000 ms. */
+  readonly sessionTimeoutMs?: number;
+  /** An idle subscription looks for records at least this often, notification or not. Default 200 ms. */
+  readonly pollMs?: number;
+  /** NOTIFY subscribers on append (see AppendWithinOptions.notify). Default true. */
+  readonly notify?: boolean;
+}
+
+/** The caller keeps ownership of `db`: close() stops this client's subscriptions, not the database. */
+export function createDatabaseEventLog(db: Db, options: DatabaseEventLogOptions = {}): EventLog {
+  const timing: SubscriptionTiming = {
+    heartbeatMs: options.heartbeatMs ?? 500,
+    sessionTimeoutMs: options.sessionTimeoutMs ?? 3000,
+    pollMs: options.pollMs ?? 200,
+  };
+  if (timing.sessionTimeoutMs <= timing.heartbeatMs) {
+    throw new RangeError('sessionTimeoutMs must be longer than heartbeatMs, or members expire between heartbeats');
+  }
+  const notify = options.notify ?? true;
+  const subscriptions = new Set<RunningSubscription>();
+  let wakeups: Promise<Wakeups> | undefined;
+  let closed = false;
+
+  return {
+    kind: 'database',
+    ensureTopic: (topic, spec) => ensureTopic(db, topic, spec),
+    topics: () => listTopics(db),
+    partitionCount: (topic) => partitionCount(db, topic),
+    append: (topic, records) => db.transaction((tx) => appendWithin(tx, topic, records, { notify })),
+    read: (topic, partition, fromOffset, readOptions) => readRecords(db, topic, partition, fromOffset, readOptions),
+    offsetForTime: (topic, partition, timestamp) => offsetForTime(db, topic, partition, timestamp),
+    offsets: (topic) => partitionOffsets(db, topic),
+    commit: (group, topic, positions) => commitOffsets(db, group, topic, positions),
+    committed: (group, topic) => committedOffsets(db, group, topic),
+    groups: () => listGroups(db),
+
+    async subscribe(subscribeOptions) {
+      if (closed) throw new Error('the event log client is closed');
+      // One LISTEN per client, opened by its first subscription (and tried again if that failed).
+      wakeups ??= listenForAppends(db).catch((error: unknown) => {
+        wakeups = undefined;
+        throw error;
+      });
+      const subscription = await startSubscription(db, await wakeups, timing, subscribeOptions);
+      subscriptions.add(subscription);
+      void subscription.stopped.then(() => subscriptions.delete(subscription));
+      return subscription;
+    },
+
+    async close() {
+      closed = true;
+      await Promise.all([...subscriptions].map((s) => s.close()));
+      if (wakeups) await (await wakeups).close();
+      wakeups = undefined;
+    },
+  };
+}
