@@ -1,0 +1,102 @@
+// A customer's account balance, folded from the customer's events. All amounts
+// are integer minor units of `currency` (the account currency, fixed by the
+// first order, payment or invoice).
+//
+//   invoiced  = invoices issued − invoices cancelled by credit note
+//   paid      = money captured
+//   refunded  = money given back
+//   balance   = invoiced − paid + refunded   (what the customer owes; negative = credit)
+//   credit    = max(0, −balance)             (prepaid / overpaid money)
+//
+// A refund therefore raises the balance by its amount: money given back is
+// money the customer no longer paid. Invoices it had paid stay PAID; the debt
+// shows in the balance (and in the next dunning), not by reopening invoices.
+
+import type { DomainEvent } from './events.ts';
+import { assertNever } from './event.ts';
+import type { CurrencyCode, Money } from './money.ts';
+import { invalid } from './rejection.ts';
+
+export type CustomerBalance = {
+  customerId: string;
+  currency: CurrencyCode | null;
+  invoiced: number;
+  paid: number;
+  refunded: number;
+  credit: number;
+  balance: number;
+};
+
+export function initialBalance(customerId: string): CustomerBalance {
+  return { customerId, currency: null, invoiced: 0, paid: 0, refunded: 0, credit: 0, balance: 0 };
+}
+
+export function evolveBalance(state: CustomerBalance, event: DomainEvent): CustomerBalance {
+  switch (event.type) {
+    case 'order.placed':
+      return withCurrency(state, event.data.currency);
+    case 'payment.authorized':
+      return withCurrency(state, event.data.amount.currency);
+    case 'invoice.issued':
+      return change(state, 'invoiced', event.data.total, +1);
+    case 'invoice.cancelled':
+      return change(state, 'invoiced', event.data.amount, -1);
+    case 'payment.captured':
+      return change(state, 'paid', event.data.amount, +1);
+    case 'payment.refunded':
+      return change(state, 'refunded', event.data.amount, +1);
+    case 'customer.created':
+    case 'customer.contactUpdated':
+    case 'customer.suspended':
+    case 'customer.resumed':
+    case 'customer.terminated':
+    case 'order.approved':
+    case 'order.rejected':
+    case 'order.completed':
+    case 'order.cancelled':
+    case 'subscription.activated':
+    case 'subscription.suspended':
+    case 'subscription.resumed':
+    case 'subscription.cancelled':
+    case 'usage.rated': // owed once invoiced, not before
+    case 'usage.rejected':
+    case 'invoice.paid': // follows payment.applied; the money was counted at capture
+    case 'invoice.overdue':
+    case 'payment.failed':
+    case 'payment.applied': // moves captured money onto an invoice; the balance is unchanged
+      return state;
+    default:
+      return assertNever(event);
+  }
+}
+
+// One account, one currency. decide functions check it before events exist;
+// this is the last line of defence: when the read model is updated in the
+// command's transaction, throwing here aborts a command that raced past them.
+function withCurrency(state: CustomerBalance, currency: CurrencyCode): CustomerBalance {
+  if (state.currency === null) return { ...state, currency };
+  if (state.currency !== currency) {
+    throw invalid(
+      'CURRENCY_MISMATCH',
+      `account ${state.customerId} is in ${state.currency}, not ${currency}`,
+      'currency',
+      {
+        expected: state.currency,
+        actual: currency,
+      },
+    );
+  }
+  return state;
+}
+
+function change(
+  state: CustomerBalance,
+  field: 'invoiced' | 'paid' | 'refunded',
+  money: Money,
+  sign: 1 | -1,
+): CustomerBalance {
+  const next = withCurrency(state, money.currency);
+  const changed = { ...next, [field]: next[field] + sign * money.amount };
+  const balance = changed.invoiced - changed.paid + changed.refunded;
+  return { ...changed, balance, credit: Math.max(0, -balance) };
+}
