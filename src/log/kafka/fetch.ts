@@ -1,0 +1,118 @@
+// One Fetch request to one broker for some partitions of one topic, decoded into LogRecords.
+// read() and subscriptions both use it, so records look the same whichever way they are consumed.
+import { IS_CONTROL, type ConnectionPool, type Consumer, type RecordsBatch } from '@platformatic/kafka';
+import type { LogRecord } from '../event-log.ts';
+import { hasKafkaError, responseOf } from './errors.ts';
+
+/** The package exports it only inside a versioned namespace (fetchV17). */
+type FetchResponse = Awaited<ReturnType<Consumer['fetch']>>;
+
+export interface FetchRequest {
+  readonly topic: string;
+  readonly topicId: string;
+  /** The leader of every requested partition. */
+  readonly node: number;
+  readonly partitions: ReadonlyArray<{ readonly partition: number; readonly offset: number }>;
+  /** How long the broker may wait for data when there is none (0: answer at once). */
+  readonly maxWaitMs: number;
+  readonly maxBytesPerPartition: number;
+  /** A separate pool keeps long polls off the connection heartbeats and commits use. */
+  readonly pool?: ConnectionPool;
+}
+
+export interface FetchedPartition {
+  readonly partition: number;
+  /** Records at or after the requested offset, in offset order. */
+  readonly records: LogRecord[];
+  /** The offset after the last batch returned (control batches included), else the requested one. */
+  readonly next: number;
+  readonly highWatermark: number;
+  readonly logStartOffset: number;
+  /** The requested offset is below the log start or beyond the end. */
+  readonly outOfRange: boolean;
+  /** Of the last batch returned; OffsetCommit carries it (KIP-320). -1 when unknown. */
+  readonly leaderEpoch: number;
+}
+
+export async function fetchPartitions(
+  consumer: Consumer,
+  request: FetchRequest,
+): Promise<Map<number, FetchedPartition>> {
+  const requested = new Map(request.partitions.map((p) => [p.partition, p.offset]));
+  let response: FetchResponse;
+  try {
+    response = await consumer.fetch({
+      node: request.node,
+      topics: [
+        {
+          topicId: request.topicId,
+          partitions: request.partitions.map((p) => ({
+            partition: p.partition,
+            fetchOffset: BigInt(p.offset),
+            partitionMaxBytes: request.maxBytesPerPartition,
+            currentLeaderEpoch: -1,
+            lastFetchedEpoch: -1,
+          })),
+        },
+      ],
+      maxWaitTime: request.maxWaitMs,
+      minBytes: 1,
+      maxBytes: request.maxBytesPerPartition * request.partitions.length,
+      ...(request.pool ? { connectionPool: request.pool } : {}),
+    });
+  } catch (error) {
+    // An offset out of range fails the request, but the answer still says where the log starts and ends.
+    const answer = hasKafkaError(error, 'OFFSET_OUT_OF_RANGE') ? responseOf<FetchResponse>(error) : undefined;
+    if (!answer) throw error;
+    response = answer;
+  }
+
+  const fetched = new Map<number, FetchedPartition>();
+  for (const topic of response.responses) {
+    for (const answer of topic.partitions) {
+      const from = requested.get(answer.partitionIndex);
+      // A fetch session (KIP-227) may echo partitions of an earlier request: not ours to decode.
+      if (from === undefined) continue;
+      const batches = answer.records ?? [];
+      const last = batches.at(-1);
+      fetched.set(answer.partitionIndex, {
+        partition: answer.partitionIndex,
+        records: batches.flatMap((batch) => decodeBatch(request.topic, answer.partitionIndex, batch, from)),
+        next: last ? Math.max(from, Number(last.firstOffset) + last.lastOffsetDelta + 1) : from,
+        highWatermark: Number(answer.highWatermark),
+        logStartOffset: Number(answer.logStartOffset),
+        outOfRange: answer.errorCode === OFFSET_OUT_OF_RANGE,
+        leaderEpoch: last?.partitionLeaderEpoch ?? -1,
+      });
+    }
+  }
+  return fetched;
+}
+
+/** Kafka's protocol error code. */
+const OFFSET_OUT_OF_RANGE = 1;
+
+function decodeBatch(topic: string, partition: number, batch: RecordsBatch, from: number): LogRecord[] {
+  // Transaction markers occupy offsets but carry no application record.
+  if (batch.attributes & IS_CONTROL) return [];
+  const records: LogRecord[] = [];
+  for (const record of batch.records) {
+    const offset = Number(batch.firstOffset) + record.offsetDelta;
+    // The broker answers with whole batches: the first may start before the requested offset.
+    if (offset < from) continue;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of record.headers) {
+      if (name) headers[name.toString('utf8')] = value?.toString('utf8') ?? '';
+    }
+    records.push({
+      topic,
+      partition,
+      offset,
+      key: record.key?.toString('utf8') ?? '',
+      value: record.value?.toString('utf8') ?? '',
+      timestamp: Number(batch.firstTimestamp + record.timestampDelta),
+      headers,
+    });
+  }
+  return records;
+}

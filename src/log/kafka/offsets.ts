@@ -1,0 +1,98 @@
+// Offsets through the Admin client: ListOffsets (earliest, latest, by time) and the group
+// coordinator's OffsetCommit / OffsetFetch for groups without active members.
+import { FetchIsolationLevels, ListOffsetTimestamps, type Admin } from '@platformatic/kafka';
+import type { PartitionOffsets, RecordPosition } from '../event-log.ts';
+import type { TopicCatalog } from './topics.ts';
+
+export interface Offsets {
+  offsetForTime(topic: string, partition: number, timestamp: number): Promise<number>;
+  offsets(topic: string): Promise<PartitionOffsets[]>;
+  startOffset(topic: string, partition: number): Promise<number>;
+  commit(group: string, topic: string, positions: readonly RecordPosition[]): Promise<void>;
+  committed(group: string, topic: string): Promise<Map<number, number | null>>;
+  groups(): Promise<string[]>;
+}
+
+export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
+  /** ListOffsets for some partitions at one timestamp (or EARLIEST / LATEST); offset -1 = none. */
+  const listAt = async (topic: string, partitions: readonly number[], timestamp: bigint) => {
+    const answer = await admin.listOffsets({
+      topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) }],
+      // What read() and subscriptions can see; without transactions it is the high watermark.
+      isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+    });
+    const offsets = new Map<number, number>();
+    for (const t of answer) for (const p of t.partitions) offsets.set(p.partitionIndex, Number(p.offset));
+    return offsets;
+  };
+  const allPartitions = async (topic: string) =>
+    Array.from({ length: await catalog.partitionCount(topic) }, (_, partition) => partition);
+
+  return {
+    async offsetForTime(topic, partition, timestamp) {
+      // The broker answers the earliest offset whose timestamp is ≥ T, and -1 when there is none.
+      return (await listAt(topic, [partition], BigInt(Math.trunc(timestamp)))).get(partition) ?? -1;
+    },
+
+    async offsets(topic) {
+      const partitions = await allPartitions(topic);
+      // Two requests: one ListOffsets may not name a partition twice.
+      const [starts, ends] = await Promise.all([
+        listAt(topic, partitions, ListOffsetTimestamps.EARLIEST),
+        listAt(topic, partitions, ListOffsetTimestamps.LATEST),
+      ]);
+      return partitions.map((partition) => ({
+        partition,
+        start: starts.get(partition) ?? 0,
+        end: ends.get(partition) ?? 0,
+      }));
+    },
+
+    async startOffset(topic, partition) {
+      return (await listAt(topic, [partition], ListOffsetTimestamps.EARLIEST)).get(partition) ?? 0;
+    },
+
+    async commit(group, topic, positions) {
+      if (positions.length === 0) return;
+      // An OffsetCommit without member and generation: the coordinator accepts it only while the
+      // group has no active members (a running group commits through its own members).
+      await admin.alterConsumerGroupOffsets({
+        groupId: group,
+        topics: [
+          {
+            name: topic,
+            partitionOffsets: positions.map((p) => ({ partition: p.partition, offset: BigInt(p.offset) })),
+          },
+        ],
+      });
+    },
+
+    async committed(group, topic) {
+      const partitions = await allPartitions(topic);
+      const answer = await admin.listConsumerGroupOffsets({
+        groups: [{ groupId: group, topics: [{ name: topic, partitionIndexes: partitions }] }],
+      });
+      const committed = new Map<number, number | null>(partitions.map((p) => [p, null]));
+      for (const g of answer) {
+        for (const t of g.topics) {
+          for (const p of t.partitions) {
+            // -1: nothing committed for this partition.
+            if (p.committedOffset >= 0n) committed.set(p.partitionIndex, Number(p.committedOffset));
+          }
+        }
+      }
+      return committed;
+    },
+
+    async groups() {
+      const groups = await admin.listGroups();
+      // Share groups (Kafka 4) and non-consumer protocols (e.g. Connect workers) are not consumer groups.
+      return [...groups.values()]
+        .filter(
+          (g) => (g.groupType ?? 'classic') !== 'share' && (g.protocolType === '' || g.protocolType === 'consumer'),
+        )
+        .map((g) => g.id)
+        .sort();
+    },
+  };
+}

@@ -1,0 +1,164 @@
+// append() over an idempotent producer: records of concurrent appends are gathered for lingerMs and
+// sent as one request (one compressed batch per partition), one request at a time so that appends
+// reach the log in call order. Each record's offset is its partition's base offset in the produce
+// response plus its index among that partition's records in the request.
+import type { MessageToProduce, Producer } from '@platformatic/kafka';
+import type { AppendRecord, RecordPosition } from '../event-log.ts';
+import { partitionFor } from '../partitioner.ts';
+
+type Message = MessageToProduce<string, string, string, string>;
+
+/** Part of one append() that fits into one request. */
+interface Chunk {
+  readonly messages: Message[];
+  readonly bytes: number;
+  readonly queuedAt: number;
+  readonly append: { failed: boolean };
+  resolve(positions: RecordPosition[]): void;
+  reject(error: unknown): void;
+}
+
+export interface AppenderOptions {
+  readonly lingerMs: number;
+  readonly maxBatchBytes: number;
+}
+
+export interface Appender {
+  append(topic: string, records: readonly AppendRecord[]): Promise<RecordPosition[]>;
+  /** Sends what is queued and waits until every request has been answered. */
+  flush(): Promise<void>;
+}
+
+// Record framing (lengths, deltas, attributes) on top of key, value and headers, roughly.
+const RECORD_OVERHEAD_BYTES = 24;
+
+export function createAppender(
+  producer: Producer<string, string, string, string>,
+  partitionCount: (topic: string) => Promise<number>,
+  options: AppenderOptions,
+): Appender {
+  const queue: Chunk[] = [];
+  let queuedBytes = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+
+  const schedule = (): void => {
+    if (inFlight || queue.length === 0) return; // the request in flight reschedules when answered
+    clearTimeout(timer);
+    const waited = Date.now() - (queue[0] as Chunk).queuedAt;
+    const full = queuedBytes >= options.maxBatchBytes;
+    timer = setTimeout(sendQueued, full ? 0 : Math.max(0, options.lingerMs - waited));
+  };
+
+  const sendQueued = (): void => {
+    timer = undefined;
+    if (inFlight) return;
+    const taken: Chunk[] = [];
+    let bytes = 0;
+    while (queue.length > 0) {
+      const next = queue[0] as Chunk;
+      if (taken.length > 0 && bytes + next.bytes > options.maxBatchBytes) break;
+      queue.shift();
+      queuedBytes -= next.bytes;
+      // Later parts of an append whose earlier part failed are not written: that would break per-key order.
+      if (next.append.failed) next.reject(new Error('an earlier part of this append was not written'));
+      else {
+        taken.push(next);
+        bytes += next.bytes;
+      }
+    }
+    if (taken.length === 0) return;
+    inFlight = send(taken).finally(() => {
+      inFlight = undefined;
+      schedule();
+    });
+  };
+
+  const send = async (chunks: Chunk[]): Promise<void> => {
+    let positions: RecordPosition[][];
+    try {
+      const result = await producer.send({ messages: chunks.flatMap((c) => c.messages) });
+      positions = positionsOf(chunks, result.offsets ?? []);
+    } catch (error) {
+      for (const chunk of chunks) {
+        chunk.append.failed = true;
+        chunk.reject(error);
+      }
+      return;
+    }
+    chunks.forEach((chunk, i) => chunk.resolve(positions[i] ?? []));
+  };
+
+  const enqueue = (messages: Message[], bytes: number, append: Chunk['append']): Promise<RecordPosition[]> =>
+    new Promise((resolve, reject) => {
+      queue.push({ messages, bytes, queuedAt: Date.now(), append, resolve, reject });
+      queuedBytes += bytes;
+      schedule();
+    });
+
+  return {
+    async append(topic, records) {
+      if (records.length === 0) return [];
+      const partitions = await partitionCount(topic);
+      const now = Date.now();
+      const append = { failed: false };
+      const parts: Promise<RecordPosition[]>[] = [];
+      let messages: Message[] = [];
+      let bytes = 0;
+      for (const record of records) {
+        const size = sizeOf(record);
+        if (messages.length > 0 && bytes + size > options.maxBatchBytes) {
+          parts.push(enqueue(messages, bytes, append));
+          messages = [];
+          bytes = 0;
+        }
+        messages.push({
+          topic,
+          key: record.key,
+          value: record.value,
+          partition: partitionFor(record.key, partitions),
+          timestamp: BigInt(Math.trunc(record.timestamp ?? now)),
+          ...(record.headers ? { headers: { ...record.headers } } : {}),
+        });
+        bytes += size;
+      }
+      parts.push(enqueue(messages, bytes, append));
+      return (await Promise.all(parts)).flat();
+    },
+
+    async flush() {
+      while (queue.length > 0 || inFlight) {
+        if (!inFlight) sendQueued();
+        await inFlight;
+      }
+    },
+  };
+}
+
+/**
+ * A request holds one batch per partition with the messages in request order, and the response gives
+ * each batch's base offset; so the n-th message of a partition in the request got base + n.
+ */
+function positionsOf(
+  chunks: readonly Chunk[],
+  bases: ReadonlyArray<{ topic: string; partition: number; offset: bigint }>,
+): RecordPosition[][] {
+  const next = new Map(bases.map((b) => [`${b.topic}:${b.partition}`, Number(b.offset)]));
+  return chunks.map((chunk) =>
+    chunk.messages.map(({ topic, partition = 0 }) => {
+      const key = `${topic}:${partition}`;
+      const offset = next.get(key);
+      if (offset === undefined) throw new Error(`the produce response has no offset for ${key}`);
+      next.set(key, offset + 1);
+      return { partition, offset };
+    }),
+  );
+}
+
+function sizeOf(record: AppendRecord): number {
+  let bytes = Buffer.byteLength(record.key) + Buffer.byteLength(record.value) + RECORD_OVERHEAD_BYTES;
+  for (const [name, value] of Object.entries(record.headers ?? {})) {
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value) + 2;
+  }
+  return bytes;
+}

@@ -1,0 +1,89 @@
+// Topics through the Admin client: creation (idempotent), listing, partition counts and the metadata
+// fetches need (topic id, partition leaders).
+import type { Admin } from '@platformatic/kafka';
+import type { TopicSpec } from '../event-log.ts';
+import { hasKafkaError } from './errors.ts';
+
+export interface TopicLayout {
+  /** Fetch v13+ addresses topics by id. */
+  readonly id: string;
+  /** Leader broker of each partition, by partition index. */
+  readonly leaders: readonly number[];
+}
+
+export interface TopicCatalog {
+  ensureTopic(topic: string, spec: TopicSpec): Promise<void>;
+  topics(): Promise<string[]>;
+  /** Cached for the life of the adapter: records are placed by murmur2(key) % count. */
+  partitionCount(topic: string): Promise<number>;
+  /** `refresh` after a fetch found a leader moved. */
+  layout(topic: string, refresh?: boolean): Promise<TopicLayout>;
+}
+
+export interface TopicDefaults {
+  readonly retentionMs: number;
+  readonly replicationFactor: number;
+}
+
+const READY_TIMEOUT_MS = 15_000;
+const READY_POLL_MS = 50;
+
+export function createTopicCatalog(admin: Admin, defaults: TopicDefaults): TopicCatalog {
+  const partitionCounts = new Map<string, number>();
+
+  const layout = async (topic: string, refresh = false): Promise<TopicLayout> => {
+    const metadata = await admin.metadata({ topics: [topic], forceUpdate: refresh });
+    const found = metadata.topics.get(topic);
+    if (!found) throw new Error(`Kafka topic ${topic} does not exist`);
+    return { id: found.id, leaders: found.partitions.map((p) => p.leader) };
+  };
+
+  // A created topic is usable once every partition has a leader; until then producers and fetches
+  // would fail and retry with a delay, so ensureTopic waits here instead.
+  const waitUntilReady = async (topic: string): Promise<void> => {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (;;) {
+      const ready = await admin
+        .metadata({ topics: [topic], forceUpdate: true, retries: 0 })
+        .then((m) => m.topics.get(topic))
+        .then((t) => t !== undefined && t.partitionsCount > 0 && t.partitions.every((p) => p.leader >= 0))
+        .catch(() => false);
+      if (ready) return;
+      if (Date.now() > deadline) throw new Error(`Kafka topic ${topic} has no leader after ${READY_TIMEOUT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+    }
+  };
+
+  return {
+    async ensureTopic(topic, spec) {
+      try {
+        await admin.createTopics({
+          topics: [topic],
+          partitions: spec.partitions,
+          replicas: defaults.replicationFactor,
+          configs: [{ name: 'retention.ms', value: String(spec.retentionMs ?? defaults.retentionMs) }],
+        });
+      } catch (error) {
+        // Another instance created it first (or it existed): an existing topic is left as it is.
+        if (!hasKafkaError(error, 'TOPIC_ALREADY_EXISTS')) throw error;
+      }
+      await waitUntilReady(topic);
+    },
+
+    async topics() {
+      // listTopics leaves out the topics the broker flags internal; "__" also marks Kafka's own
+      // topics that are not flagged so.
+      return (await admin.listTopics({ includeInternals: false })).filter((name) => !name.startsWith('__'));
+    },
+
+    async partitionCount(topic) {
+      const cached = partitionCounts.get(topic);
+      if (cached !== undefined) return cached;
+      const count = (await layout(topic)).leaders.length;
+      partitionCounts.set(topic, count);
+      return count;
+    },
+
+    layout,
+  };
+}
