@@ -1,10 +1,14 @@
 // The database EventLog on a real PostgreSQL server, each run in a fresh schema dropped afterwards.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
 import { createPostgresDb } from '../../src/store/postgres-db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import type { Db } from '../../src/store/db.ts';
 import { createDatabaseEventLog } from '../../src/log/database/database-event-log.ts';
+import { appendWithin } from '../../src/log/database/append.ts';
 import { eventLogContract } from './event-log-contract.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
+import { waitFor } from '../support/wait.ts';
 
 eventLogContract('database log on PostgreSQL', async () => {
   const url = requireEnv('BSS_DATABASE_URL');
@@ -25,4 +29,92 @@ eventLogContract('database log on PostgreSQL', async () => {
       await admin.close();
     },
   };
+});
+
+describe('database log on PostgreSQL: concurrent appenders', async () => {
+  const url = requireEnv('BSS_DATABASE_URL');
+  const schema = uniqueName('event_log');
+  const db = await createPostgresDb({ url, schema, maxConnections: 10 });
+  await migrate(db);
+  const log = createDatabaseEventLog(db);
+  // Polls and rebalances so rarely that only a notification can deliver a record quickly.
+  const sleepy = createDatabaseEventLog(db, { heartbeatMs: 10_000, sessionTimeoutMs: 30_000, pollMs: 10_000 });
+  after(async () => {
+    await log.close();
+    await sleepy.close();
+    await db.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await db.close();
+  });
+  const newTopic = async (partitions: number) => {
+    const topic = uniqueName('db-log').replaceAll('_', '-');
+    await log.ensureTopic(topic, { partitions });
+    return topic;
+  };
+  const record = (key: string, n: number) => ({ key, value: JSON.stringify({ n }) });
+
+  test('appends racing on separate connections get dense, unique offsets and rising timestamps', async () => {
+    const topic = await newTopic(4);
+    const batches = Array.from({ length: 20 }, (_, b) =>
+      Array.from({ length: 10 }, (_, i) => record(`customer-${(b * 7 + i) % 13}`, b * 10 + i)),
+    );
+    const positions = (await Promise.all(batches.map((batch) => log.append(topic, batch)))).flat();
+    assert.equal(new Set(positions.map((p) => `${p.partition}:${p.offset}`)).size, 200);
+    for (const { partition, end } of await log.offsets(topic)) {
+      const records = await log.read(topic, partition, 0, { max: 1000 });
+      assert.equal(records.length, end);
+      assert.deepEqual(
+        records.map((r) => r.offset),
+        records.map((_, i) => i),
+      );
+      const stamps = records.map((r) => r.timestamp);
+      assert.deepEqual(
+        stamps,
+        [...stamps].sort((a, b) => a - b),
+      );
+    }
+  });
+
+  test("an open transaction's records are invisible and a later append waits for it: offsets show up in order", async () => {
+    const topic = await newTopic(1);
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    let tookOffset!: () => void;
+    const took = new Promise<void>((resolve) => (tookOffset = resolve));
+    const first = db.transaction(async (tx) => {
+      const positions = await appendWithin(tx, topic, [record('k', 0)]);
+      tookOffset();
+      await held;
+      return positions;
+    });
+    await took;
+    let secondDone = false;
+    const second = log.append(topic, [record('k', 1)]).finally(() => (secondDone = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(secondDone, false, 'the second append waits for the partition lock');
+    assert.deepEqual(await log.read(topic, 0, 0), [], 'nothing visible before the commit');
+    commit();
+    assert.deepEqual(await first, [{ partition: 0, offset: 0 }]);
+    assert.deepEqual(await second, [{ partition: 0, offset: 1 }]);
+    assert.deepEqual(
+      (await log.read(topic, 0, 0)).map((r) => r.offset),
+      [0, 1],
+    );
+  });
+
+  test('an append on another connection wakes an idle subscriber at once (LISTEN/NOTIFY)', async () => {
+    const topic = await newTopic(1);
+    const got: number[] = [];
+    const sub = await sleepy.subscribe({
+      group: uniqueName('group'),
+      topic,
+      onBatch: async (b) => void got.push(...b.records.map((r) => r.offset)),
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50)); // let the loop go idle
+      await log.append(topic, [record('k', 0)]);
+      await waitFor('the record delivered', () => got.length === 1, 2000);
+    } finally {
+      await sub.close();
+    }
+  });
 });

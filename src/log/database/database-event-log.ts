@@ -27,8 +27,9 @@ export function createDatabaseEventLog(db: Db, options: DatabaseEventLogOptions 
     sessionTimeoutMs: options.sessionTimeoutMs ?? 3000,
     pollMs: options.pollMs ?? 200,
   };
-  if (timing.sessionTimeoutMs <= timing.heartbeatMs) {
-    throw new RangeError('sessionTimeoutMs must be longer than heartbeatMs, or members expire between heartbeats');
+  // Renewals may be up to 1.5 heartbeats apart (see subscription.ts); leave room for a slow one.
+  if (timing.sessionTimeoutMs < 2 * timing.heartbeatMs) {
+    throw new RangeError('sessionTimeoutMs must be at least twice heartbeatMs, or members expire between heartbeats');
   }
   const notify = options.notify ?? true;
   const subscriptions = new Set<RunningSubscription>();

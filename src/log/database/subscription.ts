@@ -1,7 +1,7 @@
 // One member of a consumer group on the database log. A single loop per subscription rebalances
 // (between batches, so a partition is never handed over mid-batch), then delivers one batch per owned
 // partition that has records, commits, and sleeps until an append is notified or the poll interval
-// passes. A timer renews the member's leases meanwhile, so a slow handler does not lose its partitions.
+// passes. A timer renews the member's leases while a batch runs, so a slow handler keeps its partitions.
 // No database transaction is held while the handler runs: with PGlite's single connection a handler
 // that queries the database would otherwise wait for itself.
 import { randomUUID } from 'node:crypto';
@@ -49,8 +49,15 @@ export async function startSubscription(
   const abort = new AbortController();
   let running = true;
 
-  async function rebalance(): Promise<void> {
+  let renewedAt = 0;
+  async function renew(): Promise<Set<number>> {
     const held = await membership.heartbeat();
+    renewedAt = Date.now();
+    return held;
+  }
+
+  async function rebalance(): Promise<void> {
+    const held = await renew();
     // A lease lost while the loop stalled past the session timeout now belongs to another member.
     for (const partition of owned.keys()) if (!held.has(partition)) owned.delete(partition);
     const share = await membership.share(partitions);
@@ -130,7 +137,6 @@ export async function startSubscription(
     return undefined;
   }
 
-  await membership.heartbeat();
   try {
     await rebalance();
   } catch (error) {
@@ -138,13 +144,14 @@ export async function startSubscription(
     throw error;
   }
 
+  // The loop renews at every rebalance; this timer renews only when the loop is busy in a long batch.
   let beat: Promise<unknown> | undefined;
   const heartbeat = setInterval(() => {
-    beat ??= membership
-      .heartbeat()
+    if (Date.now() - renewedAt < timing.heartbeatMs) return;
+    beat ??= renew()
       .catch(() => {}) // the loop notices an unreachable database and stops the subscription
       .finally(() => (beat = undefined));
-  }, timing.heartbeatMs);
+  }, timing.heartbeatMs / 2);
 
   const stopped = loop().then(async (failure) => {
     running = false;
