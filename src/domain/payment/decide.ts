@@ -84,7 +84,7 @@ function refund(command: RefundPayment, payment: Payment): PaymentDecision[] {
   if (previous !== undefined) {
     // A retried refund is harmless; the same id with another amount is a client error.
     if (previous.amount.amount === amount.amount && previous.amount.currency === amount.currency) return [];
-    throw conflict('DUPLICATE_ID', `refund ${refundId} was already made for another amount`, { previous });
+    throw conflict('REFUND_ID_REUSED', `refund ${refundId} was already made for another amount`, { previous });
   }
   if (amount.currency !== payment.amount.currency) {
     throw invalid('CURRENCY_MISMATCH', `the payment is in ${payment.amount.currency}`, 'amount.currency', {

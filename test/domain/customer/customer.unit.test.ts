@@ -61,6 +61,7 @@ describe('customer: create', () => {
   const invalidInputs: [string, Partial<CreateCustomer>, string, string][] = [
     ['an empty first name', { firstName: '  ' }, 'REQUIRED', 'firstName'],
     ['an empty last name', { lastName: '' }, 'REQUIRED', 'lastName'],
+    ['a first name over 100 characters', { firstName: 'A'.repeat(101) }, 'TOO_LONG', 'firstName'],
     ['a malformed e-mail', { email: 'anna@example' }, 'INVALID_EMAIL', 'email'],
     ['an e-mail with spaces', { email: 'an na@example.pl' }, 'INVALID_EMAIL', 'email'],
     ['a phone not in E.164', { phone: '601 234 567' }, 'INVALID_PHONE', 'phone'],

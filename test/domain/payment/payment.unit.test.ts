@@ -316,7 +316,7 @@ describe('payment: refund, never more than captured', () => {
     spec
       .given([authorized, captured, refunded('ref-1', 200, 200)])
       .when({ ...refund, amount: eur(300) }, context)
-      .thenRejects('DUPLICATE_ID', { kind: 'conflict' });
+      .thenRejects('REFUND_ID_REUSED', { kind: 'conflict' });
   });
 
   it('rejects a refund in another currency', () => {
