@@ -42,6 +42,7 @@ export async function startSubscription(
 ): Promise<RunningSubscription> {
   const { group, topic } = options;
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be ≥ 1, got ${maxBatch}`);
   const partitions = await partitionCount(db, topic);
   const membership = createMembership(db, group, topic, randomUUID(), timing.sessionTimeoutMs);
   /** Owned partition → the next offset to deliver. Only the loop changes it. */
