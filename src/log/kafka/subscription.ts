@@ -97,6 +97,12 @@ export async function subscribe(
     });
 
   let refreshLayout = false;
+  const retryWithFreshMetadata = async (): Promise<FetchedPartition[]> => {
+    refreshLayout = true;
+    await new Promise((resolve) => setTimeout(resolve, settings.retryDelayMs));
+    return [];
+  };
+  /** One long-polling fetch per leader broker; [] (after a pause) when a leader is unknown or moved. */
   const fetchAssigned = async (positions: Map<number, number>): Promise<FetchedPartition[]> => {
     const layout = await catalog.layout(topic, refreshLayout);
     refreshLayout = false;
@@ -105,6 +111,7 @@ export async function subscribe(
       const leader = layout.leaders[partition] ?? -1;
       byLeader.set(leader, [...(byLeader.get(leader) ?? []), { partition, offset }]);
     }
+    if (byLeader.has(-1)) return retryWithFreshMetadata(); // no leader elected yet (broker restart, reassignment)
     try {
       const answers = await Promise.all(
         [...byLeader].map(([node, partitions]) =>
@@ -122,8 +129,7 @@ export async function subscribe(
       return answers.flatMap((answer) => [...answer.values()]);
     } catch (error) {
       if (!isStaleMetadata(error)) throw error;
-      refreshLayout = true; // a leader moved: the next round asks for fresh metadata
-      return [];
+      return retryWithFreshMetadata(); // a leader moved
     }
   };
 
@@ -181,9 +187,12 @@ export async function subscribe(
     wake();
     await loop; // the batch in flight finishes and is committed
     generation = undefined;
-    // Leaves the group (LeaveGroup), so the partitions are reassigned at once, not after the session timeout.
-    await consumer.close();
-    await fetchPool.close();
+    try {
+      // Leaves the group (LeaveGroup): the partitions are reassigned now, not after the session timeout.
+      await consumer.close();
+    } finally {
+      await fetchPool.close();
+    }
   };
   const close = (): Promise<void> => (closing ??= shutdown());
 

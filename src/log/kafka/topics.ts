@@ -29,7 +29,8 @@ const READY_TIMEOUT_MS = 15_000;
 const READY_POLL_MS = 50;
 
 export function createTopicCatalog(admin: Admin, defaults: TopicDefaults): TopicCatalog {
-  const partitionCounts = new Map<string, number>();
+  // Promises, so that concurrent appends to a new topic share one lookup and stay in call order.
+  const partitionCounts = new Map<string, Promise<number>>();
 
   const layout = async (topic: string, refresh = false): Promise<TopicLayout> => {
     const metadata = await admin.metadata({ topics: [topic], forceUpdate: refresh });
@@ -76,11 +77,13 @@ export function createTopicCatalog(admin: Admin, defaults: TopicDefaults): Topic
       return (await admin.listTopics({ includeInternals: false })).filter((name) => !name.startsWith('__'));
     },
 
-    async partitionCount(topic) {
-      const cached = partitionCounts.get(topic);
-      if (cached !== undefined) return cached;
-      const count = (await layout(topic)).leaders.length;
-      partitionCounts.set(topic, count);
+    partitionCount(topic) {
+      let count = partitionCounts.get(topic);
+      if (!count) {
+        count = layout(topic).then((found) => found.leaders.length);
+        partitionCounts.set(topic, count);
+        count.catch(() => partitionCounts.delete(topic)); // a missing topic may be created later
+      }
       return count;
     },
 
