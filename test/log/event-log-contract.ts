@@ -97,6 +97,26 @@ export function eventLogContract(name: string, makeFixture: () => Promise<EventL
       );
     });
 
+    test('each returned position holds the record appended there, also when appends run concurrently', async () => {
+      const topic = await newTopic();
+      const appends = Array.from({ length: 8 }, (_, a) =>
+        Array.from({ length: 6 }, (_, i) => record(`customer-${(a * 6 + i) % 11}`, a * 6 + i)),
+      );
+      const positions = await Promise.all(appends.map((batch) => log.append(topic, batch)));
+      const stored = new Map<string, LogRecord>();
+      for (let p = 0; p < PARTITIONS; p++) {
+        for (const r of await log.read(topic, p, 0, { max: 1000 })) stored.set(`${p}:${r.offset}`, r);
+      }
+      assert.equal(stored.size, 48);
+      appends.forEach((batch, a) =>
+        batch.forEach((sent, i) => {
+          const position = positions[a]?.[i];
+          const got = position ? stored.get(`${position.partition}:${position.offset}`) : undefined;
+          assert.deepEqual([got?.key, got?.value], [sent.key, sent.value], `record ${a * 6 + i}`);
+        }),
+      );
+    });
+
     test('read honours fromOffset, max and endOffset, and returns key, value, timestamp and headers', async () => {
       const topic = await newTopic(1);
       await log.append(
