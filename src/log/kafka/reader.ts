@@ -25,7 +25,8 @@ export interface ReaderDeps {
 
 export function createReader(deps: ReaderDeps): Read {
   // Reads run one after another: the client keeps one incremental fetch session per broker
-  // (KIP-227), and two requests in flight on the same session make the broker reject one of them.
+  // (KIP-227); two requests in flight on it make the broker reject one, which the client retries
+  // after retryDelay (10 concurrent reads took ~600 ms instead of ~10).
   let tail: Promise<unknown> = Promise.resolve();
   return (topic, partition, fromOffset, options) => {
     const result = tail.then(() => readNow(deps, topic, partition, fromOffset, options));
