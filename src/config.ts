@@ -19,6 +19,8 @@ export interface Config {
   /** bootstrap admin key; unset = one is generated on first start and printed once */
   readonly adminApiKey: string | undefined;
   readonly logLevel: LogLevel;
+  /** Partitions of bss.events when it is created (an existing topic keeps its count). */
+  readonly eventPartitions: number;
   readonly shutdownTimeoutMs: number;
   readonly mode: DeploymentMode;
 }
@@ -121,6 +123,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: url(env, 'BSS_REDIS_URL', ['redis:', 'rediss:']),
     adminApiKey: secret(env, 'BSS_ADMIN_API_KEY', 24),
     logLevel: oneOf(env, 'BSS_LOG_LEVEL', LOG_LEVELS, 'info'),
+    eventPartitions: integer(env, 'BSS_EVENT_PARTITIONS', 12, 1, 1000),
     shutdownTimeoutMs: integer(env, 'BSS_SHUTDOWN_TIMEOUT_MS', 8000, 100, 60000),
     mode: kafkaBrokers ? 'distributed' : databaseUrl ? 'single-server' : 'embedded',
   };
@@ -152,6 +155,7 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_REDIS_URL: config.redisUrl ? mask('BSS_REDIS_URL', config.redisUrl) : '(unset: in-process cache only)',
     BSS_ADMIN_API_KEY: config.adminApiKey ? '******** (set)' : '(unset: generated on first start)',
     BSS_LOG_LEVEL: config.logLevel,
+    BSS_EVENT_PARTITIONS: String(config.eventPartitions),
     BSS_SHUTDOWN_TIMEOUT_MS: String(config.shutdownTimeoutMs),
   };
 }

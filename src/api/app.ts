@@ -14,11 +14,15 @@ import { registerValidators } from './plugins/validation.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
+import { apiV1 } from './routes/v1/index.ts';
+import type { Application } from '../application/services.ts';
 
 export interface AppServices {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly readiness: readonly ReadinessCheck[];
+  /** The use cases behind /api/v1; without them only health, metrics and docs are served. */
+  readonly app?: Application;
 }
 
 /** Usage batches of 10,000 records fit well inside this. */
@@ -65,6 +69,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   await app.register(healthRoutes(services.readiness));
   await app.register(metricsRoute(services.registry));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (services.app) await app.register(apiV1(services.app), { prefix: '/api/v1' });
 
   return app;
 }

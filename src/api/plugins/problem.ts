@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiApp } from '../types.ts';
 import { AppError, type FieldError } from '../../errors.ts';
+import { DomainRejection } from '../../domain/index.ts';
 
 export interface Problem {
   type: string;
@@ -62,6 +63,16 @@ function fieldErrors(error: FastifyError): FieldError[] {
   });
 }
 
+const REJECTION_STATUS: Record<DomainRejection['kind'], number> = { conflict: 409, invalid: 422, not_found: 404 };
+
+/** Domain fields ('address.country', 'items[0].planId') as JSON pointers into the body. */
+function fieldPointer(field: string): string {
+  return `/body/${field
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .join('/')}`;
+}
+
 export function registerProblemHandler(app: ApiApp): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, request, {
@@ -71,7 +82,15 @@ export function registerProblemHandler(app: ApiApp): void {
     }),
   );
 
-  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+  app.setErrorHandler((error: FastifyError | AppError | DomainRejection, request, reply) => {
+    if (error instanceof DomainRejection) {
+      return sendProblem(reply, request, {
+        status: REJECTION_STATUS[error.kind],
+        code: error.code,
+        detail: error.message,
+        ...(error.field ? { errors: [{ field: fieldPointer(error.field), message: error.message }] } : {}),
+      });
+    }
     if (error instanceof AppError) {
       if (error.status >= 500) request.log.error({ err: error }, error.message);
       return sendProblem(reply, request, {

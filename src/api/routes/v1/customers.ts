@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from 'typebox';
+import type { ApiApp } from '../../types.ts';
+import type { Application } from '../../../application/services.ts';
+import { getRow, listRows } from '../../../application/queries/read-model-queries.ts';
+import type { CustomerBalance } from '../../../domain/index.ts';
+import type { Customer as CustomerState } from '../../../domain/customer/state.ts';
+import { notFound } from '../../../errors.ts';
+import { IdParam, ListQuery, Page, ReadErrors, Reason, WriteErrors } from '../../schemas/common.ts';
+import { Balance, CreateCustomerBody, Customer, CustomerStatus, UpdateContactBody } from '../../schemas/customer.ts';
+import { ifMatch, setEtag } from '../../etag.ts';
+
+const tags = ['customers'];
+
+export function customerRoutes(app: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
+    const load = async (id: string) => {
+      const row = await getRow<CustomerState>(app.db, 'customer', id);
+      if (!row) throw notFound('customer', id);
+      return row;
+    };
+
+    api.post(
+      '/customers',
+      {
+        schema: {
+          tags,
+          summary: 'Create a customer',
+          body: CreateCustomerBody,
+          response: { 201: Customer, ...WriteErrors },
+        },
+      },
+      async (request, reply) => {
+        const id = await app.customers.create({
+          ...request.body,
+          customerId: request.body.customerId ?? `cus_${randomUUID()}`,
+        });
+        const row = await load(id);
+        setEtag(reply, row.version);
+        return reply.status(201).header('location', `/api/v1/customers/${id}`).send(row.state);
+      },
+    );
+
+    api.get(
+      '/customers',
+      {
+        schema: {
+          tags,
+          summary: 'List customers',
+          querystring: Type.Object(
+            { status: Type.Optional(CustomerStatus), ...ListQuery },
+            { additionalProperties: false },
+          ),
+          response: { 200: Page(Customer), ...ReadErrors },
+        },
+      },
+      async (request) => {
+        const page = await listRows<CustomerState>(app.db, 'customer', request.query);
+        return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
+      },
+    );
+
+    api.get(
+      '/customers/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Get a customer (ETag = version)',
+          params: IdParam,
+          response: { 200: Customer, ...ReadErrors },
+        },
+      },
+      async (request, reply) => {
+        const row = await load(request.params.id);
+        setEtag(reply, row.version);
+        return row.state;
+      },
+    );
+
+    api.get(
+      '/customers/:id/balance',
+      {
+        schema: {
+          tags,
+          summary: 'The customer account balance',
+          params: IdParam,
+          response: { 200: Balance, ...ReadErrors },
+        },
+      },
+      async (request) => {
+        await load(request.params.id);
+        const row = await getRow<CustomerBalance>(app.db, 'balance', request.params.id);
+        return (
+          row?.state ?? {
+            customerId: request.params.id,
+            currency: null,
+            invoiced: 0,
+            paid: 0,
+            refunded: 0,
+            credit: 0,
+            balance: 0,
+          }
+        );
+      },
+    );
+
+    api.patch(
+      '/customers/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Update contact details (If-Match honoured)',
+          params: IdParam,
+          body: UpdateContactBody,
+          response: { 200: Customer, ...WriteErrors },
+        },
+      },
+      async (request, reply) => {
+        await app.customers.updateContact(request.params.id, request.body, ifMatch(request));
+        const row = await load(request.params.id);
+        setEtag(reply, row.version);
+        return row.state;
+      },
+    );
+
+    const action = (
+      name: 'suspend' | 'resume' | 'terminate',
+      run: (id: string, reason: string | undefined, expected: number | undefined) => Promise<void>,
+    ) =>
+      api.post(
+        `/customers/:id/${name}`,
+        {
+          schema: {
+            tags,
+            summary: `${name[0]?.toUpperCase()}${name.slice(1)} the customer (If-Match honoured)`,
+            params: IdParam,
+            body: Type.Optional(Reason),
+            response: { 200: Customer, ...WriteErrors },
+          },
+        },
+        async (request, reply) => {
+          await run(request.params.id, request.body?.reason, ifMatch(request));
+          const row = await load(request.params.id);
+          setEtag(reply, row.version);
+          return row.state;
+        },
+      );
+    action('suspend', (id, reason, expected) => app.customers.suspend(id, reason, expected));
+    action('resume', (id, _reason, expected) => app.customers.resume(id, expected));
+    action('terminate', (id, reason, expected) => app.customers.terminate(id, reason, expected));
+  };
+}

@@ -1,0 +1,94 @@
+// Runs a command the one way every write happens: in one database transaction, load the states it
+// needs (locked), decide, fold the events into the read models with the domain's evolve, and append
+// the events' CloudEvents to the log through the sink (the outbox). After commit, listeners hear of
+// the events (cache invalidation, metrics). Conflicts between concurrent commands are retried.
+import { randomUUID } from 'node:crypto';
+import type { DomainEvent } from '../../domain/index.ts';
+import { DomainRejection } from '../../domain/index.ts';
+import type { BssCloudEvent } from '../../events/envelope.ts';
+import type { EventCodec } from '../../events/codec.ts';
+import type { EventSink } from '../../log/event-sink.ts';
+import type { Db } from '../../store/db.ts';
+import { AppError } from '../../errors.ts';
+import { createUnitOfWork, type ChangedRow, type UnitOfWork } from '../read-model/unit-of-work.ts';
+
+export const EVENTS_TOPIC = 'bss.events';
+
+export interface Decision<T> {
+  readonly events: readonly DomainEvent[];
+  readonly result: T;
+}
+
+export interface Committed<T> extends Decision<T> {
+  readonly envelopes: readonly BssCloudEvent[];
+  readonly changed: readonly ChangedRow[];
+}
+
+export type CommittedListener = (committed: Committed<unknown>) => void;
+
+export interface CommandBus {
+  /** `work` loads what it needs through the unit of work and returns the decided events. */
+  run<T>(work: (uow: UnitOfWork) => Promise<Decision<T>>, meta?: { traceparent?: string }): Promise<Committed<T>>;
+  onCommitted(listener: CommittedListener): void;
+}
+
+export interface CommandBusOptions {
+  readonly db: Db;
+  readonly sink: EventSink;
+  readonly codec: EventCodec;
+  readonly source?: string;
+  readonly topic?: string;
+  readonly maxAttempts?: number;
+}
+
+/** PostgreSQL deadlock and serialisation failures: the transaction can simply run again. */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof AppError) return error.retryable && error.code === 'CONCURRENT_MODIFICATION';
+  return RETRYABLE_SQLSTATES.has((error as { code?: string }).code ?? '');
+}
+
+export function createCommandBus(options: CommandBusOptions): CommandBus {
+  const { db, sink, codec } = options;
+  const source = options.source ?? '/bss/api';
+  const topic = options.topic ?? EVENTS_TOPIC;
+  const maxAttempts = options.maxAttempts ?? 4;
+  const listeners: CommittedListener[] = [];
+
+  async function attempt<T>(work: (uow: UnitOfWork) => Promise<Decision<T>>, traceparent: string | undefined) {
+    return db.transaction(async (tx) => {
+      const uow = createUnitOfWork(tx);
+      const decision = await work(uow);
+      await uow.apply(decision.events);
+      const changed = await uow.flush();
+      const envelopes = decision.events.map((event) =>
+        codec.encode(event, { id: randomUUID(), source, ...(traceparent ? { traceparent } : {}) }),
+      );
+      if (envelopes.length > 0)
+        await sink.appendWithin(
+          tx,
+          topic,
+          envelopes.map((e) => codec.toRecord(e)),
+        );
+      return { ...decision, envelopes, changed };
+    });
+  }
+
+  return {
+    async run(work, meta = {}) {
+      for (let n = 1; ; n++) {
+        try {
+          const committed = await attempt(work, meta.traceparent);
+          for (const listener of listeners) listener(committed);
+          return committed;
+        } catch (error) {
+          if (error instanceof DomainRejection || n >= maxAttempts || !isRetryable(error)) throw error;
+        }
+      }
+    },
+    onCommitted(listener) {
+      listeners.push(listener);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// Reads of the read models: one row by id, or a filtered page with an opaque cursor (the row's seq,
+// so pages stay stable while rows are added).
+import type { Queryable } from '../../store/db.ts';
+import { AppError } from '../../errors.ts';
+import { READ_MODELS, type ReadModelKind } from '../read-model/tables.ts';
+
+export interface Row<S> {
+  readonly state: S;
+  readonly version: number;
+}
+
+export interface Page<S> {
+  readonly items: ReadonlyArray<Row<S>>;
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export interface ListFilter {
+  readonly customerId?: string;
+  readonly status?: string;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+export const MAX_PAGE = 200;
+
+const encodeCursor = (seq: string) => Buffer.from(`seq:${seq}`).toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^seq:\d{1,19}$/.test(text)) {
+    throw new AppError('INVALID_CURSOR', 'cursor is not one this API returned', {
+      status: 400,
+      errors: [{ field: '/querystring/cursor', message: 'invalid cursor' }],
+    });
+  }
+  return text.slice(4);
+}
+
+export async function getRow<S>(db: Queryable, kind: ReadModelKind, id: string): Promise<Row<S> | undefined> {
+  const { rows } = await db.query<{ state: S; version: number }>(
+    `SELECT state, version FROM ${READ_MODELS[kind].table} WHERE id = $1`,
+    [id],
+  );
+  return rows[0];
+}
+
+export async function listRows<S>(db: Queryable, kind: ReadModelKind, filter: ListFilter): Promise<Page<S>> {
+  const limit = Math.min(filter.limit ?? 50, MAX_PAGE);
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.customerId !== undefined) where.push(`customer_id = $${params.push(filter.customerId)}`);
+  if (filter.status !== undefined) where.push(`status = $${params.push(filter.status)}`);
+  if (filter.cursor !== undefined) where.push(`seq > $${params.push(decodeCursor(filter.cursor))}`);
+  const { rows } = await db.query<{ state: S; version: number; seq: string }>(
+    `SELECT state, version, seq FROM ${READ_MODELS[kind].table}
+     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ${limit + 1}`,
+    params,
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(({ state, version }) => ({ state, version })),
+    nextCursor: rows.length > limit && last ? encodeCursor(String(last.seq)) : null,
+  };
+}

@@ -1,0 +1,198 @@
+// A command's view of the read models inside its transaction: rows are loaded once and locked,
+// events are folded into them with the domain's evolve, and flush() writes every changed row —
+// new rows with INSERT (a concurrent create of the same id fails on the primary key), changed rows
+// with UPDATE … WHERE version = the version read (so nothing is lost even without the lock).
+import { aggregatesOf, type DomainEvent } from '../../domain/index.ts';
+import type { Queryable } from '../../store/db.ts';
+import { AppError } from '../../errors.ts';
+import { READ_MODELS, type ReadModelKind, type ReadModelTable } from './tables.ts';
+
+export interface Loaded<S> {
+  readonly state: S | null;
+  /** 0 = no row yet. */
+  readonly version: number;
+}
+
+export type LockMode = 'update' | 'share';
+
+interface Entry {
+  readonly kind: ReadModelKind;
+  readonly id: string;
+  readonly customerId: string | undefined;
+  readonly loadedVersion: number;
+  state: unknown;
+  changed: boolean;
+  firstAt: string | undefined;
+  lastAt: string | undefined;
+}
+
+export interface ChangedRow {
+  readonly kind: ReadModelKind;
+  readonly id: string;
+  readonly state: unknown;
+  readonly version: number;
+}
+
+export interface UnitOfWork {
+  load<S>(kind: ReadModelKind, id: string, lock?: LockMode): Promise<Loaded<S>>;
+  loadMany<S>(kind: ReadModelKind, ids: readonly string[], lock?: LockMode): Promise<Map<string, Loaded<S>>>;
+  /** Folds events into the loaded (or, for the rows they create, new) states. */
+  apply(events: readonly DomainEvent[]): Promise<void>;
+  /** Writes every changed row; returns them with their new versions. */
+  flush(): Promise<ChangedRow[]>;
+}
+
+const key = (kind: ReadModelKind, id: string) => `${kind}:${id}`;
+
+export function createUnitOfWork(tx: Queryable): UnitOfWork {
+  const entries = new Map<string, Entry>();
+
+  async function loadMany<S>(kind: ReadModelKind, ids: readonly string[], lock: LockMode = 'update') {
+    const missing = [...new Set(ids)].filter((id) => !entries.has(key(kind, id)));
+    if (missing.length > 0) {
+      const { table } = READ_MODELS[kind];
+      const { rows } = await tx.query<{ id: string; customer_id: string; state: unknown; version: number }>(
+        `SELECT id, customer_id, state, version FROM ${table} WHERE id = ANY($1::text[]) ORDER BY id FOR ${lock === 'update' ? 'UPDATE' : 'SHARE'}`,
+        [missing],
+      );
+      const found = new Map(rows.map((row) => [row.id, row]));
+      for (const id of missing) {
+        const row = found.get(id);
+        entries.set(key(kind, id), {
+          kind,
+          id,
+          customerId: row?.customer_id,
+          loadedVersion: row?.version ?? 0,
+          state: row?.state ?? null,
+          changed: false,
+          firstAt: undefined,
+          lastAt: undefined,
+        });
+      }
+    }
+    return new Map(
+      ids.map((id) => {
+        const entry = entries.get(key(kind, id)) as Entry;
+        return [id, { state: entry.state as S | null, version: entry.loadedVersion }] as const;
+      }),
+    );
+  }
+
+  return {
+    async load<S>(kind: ReadModelKind, id: string, lock?: LockMode) {
+      return (await loadMany<S>(kind, [id], lock)).get(id) as Loaded<S>;
+    },
+    loadMany,
+
+    async apply(events) {
+      // Load every row the events touch in one query per table before folding.
+      const refs = new Map<ReadModelKind, string[]>();
+      for (const event of events) {
+        for (const ref of [...aggregatesOf(event), { type: 'balance' as const, id: event.data.customerId }]) {
+          refs.set(ref.type, [...(refs.get(ref.type) ?? []), ref.id]);
+        }
+      }
+      for (const [kind, ids] of refs) await loadMany(kind, ids);
+      for (const event of events) {
+        for (const ref of [...aggregatesOf(event), { type: 'balance' as const, id: event.data.customerId }]) {
+          const entry = entries.get(key(ref.type, ref.id)) as Entry;
+          entry.state = READ_MODELS[ref.type].evolve(entry.state, event, ref.id);
+          entry.changed = true;
+          entry.firstAt ??= event.data.at;
+          entry.lastAt = event.data.at;
+          if (entry.customerId === undefined) (entry as { customerId: string }).customerId = event.data.customerId;
+        }
+      }
+    },
+
+    async flush() {
+      const changed: ChangedRow[] = [];
+      const byKind = new Map<ReadModelKind, Entry[]>();
+      for (const entry of entries.values()) {
+        if (entry.changed && entry.state !== null) byKind.set(entry.kind, [...(byKind.get(entry.kind) ?? []), entry]);
+      }
+      for (const [kind, list] of byKind) {
+        const model = READ_MODELS[kind];
+        const inserts = list.filter((e) => e.loadedVersion === 0);
+        const updates = list.filter((e) => e.loadedVersion > 0);
+        if (inserts.length > 0) await insertRows(tx, model, inserts);
+        if (updates.length > 0) await updateRows(tx, model, updates);
+        for (const e of list) {
+          changed.push({ kind, id: e.id, state: e.state, version: e.loadedVersion + 1 });
+          entries.set(key(kind, e.id), {
+            ...e,
+            loadedVersion: e.loadedVersion + 1,
+            changed: false,
+            firstAt: undefined,
+          });
+        }
+      }
+      return changed;
+    },
+  };
+}
+
+function rowsOf(model: ReadModelTable, list: readonly Entry[]) {
+  return list.map((e) => ({
+    id: e.id,
+    customer_id: e.customerId,
+    status: model.status(e.state),
+    ...model.columns(e.state),
+    state: e.state,
+    version: e.loadedVersion + 1,
+    expected: e.loadedVersion,
+    created_at: e.firstAt,
+    updated_at: e.lastAt,
+  }));
+}
+
+function columnTypes(model: ReadModelTable, sample: unknown): string[] {
+  const extra = Object.keys(model.columns(sample)).map((c) => `${c} ${c.endsWith('_at') ? 'timestamptz' : 'text'}`);
+  return [
+    'id text',
+    'customer_id text',
+    'status text',
+    ...extra,
+    'state jsonb',
+    'version int',
+    'expected int',
+    'created_at timestamptz',
+    'updated_at timestamptz',
+  ];
+}
+
+async function insertRows(tx: Queryable, model: ReadModelTable, list: readonly Entry[]) {
+  const types = columnTypes(model, list[0]?.state);
+  const names = types.map((t) => t.split(' ')[0]).filter((n) => n !== 'expected');
+  try {
+    await tx.query(
+      `INSERT INTO ${model.table} (${names.join(', ')})
+       SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${types.join(', ')})`,
+      [JSON.stringify(rowsOf(model, list))],
+    );
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') throw concurrentChange(model.kind, 'created');
+    throw error;
+  }
+}
+
+async function updateRows(tx: Queryable, model: ReadModelTable, list: readonly Entry[]) {
+  const types = columnTypes(model, list[0]?.state);
+  const names = types
+    .map((t) => t.split(' ')[0] as string)
+    .filter((n) => !['id', 'expected', 'created_at', 'customer_id'].includes(n));
+  const { rowCount } = await tx.query(
+    `UPDATE ${model.table} AS t SET ${names.map((n) => `${n} = x.${n}`).join(', ')}
+     FROM jsonb_to_recordset($1::jsonb) AS x(${types.join(', ')})
+     WHERE t.id = x.id AND t.version = x.expected`,
+    [JSON.stringify(rowsOf(model, list))],
+  );
+  if (rowCount !== list.length) throw concurrentChange(model.kind, 'changed');
+}
+
+function concurrentChange(kind: string, what: string): AppError {
+  return new AppError('CONCURRENT_MODIFICATION', `the ${kind} was ${what} by a concurrent request; retry`, {
+    status: 409,
+    retryable: true,
+  });
+}
