@@ -19,8 +19,8 @@ export interface RelayOptions {
   readonly pollMs?: number;
   /** Published rows older than this are deleted. */
   readonly keepPublishedMs?: number;
-  /** Fault injection for crash tests: called after Kafka acknowledged a round, before it is marked. */
-  readonly afterPublish?: () => void;
+  /** Fault injection for crash tests: around the publish of a round that has rows to publish. */
+  readonly faults?: { readonly beforePublish?: () => void; readonly afterPublish?: () => void };
 }
 
 export interface Relay {
@@ -58,6 +58,7 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
         [batchSize],
       );
       if (rows.length === 0) return 0;
+      options.faults?.beforePublish?.();
       const byTopic = new Map<string, OutboxRow[]>();
       for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
       for (const [topic, topicRows] of byTopic) {
@@ -66,7 +67,7 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
           topicRows.map((r) => ({ key: r.key, value: r.value, timestamp: Number(r.ts), headers: r.headers })),
         );
       }
-      options.afterPublish?.();
+      options.faults?.afterPublish?.();
       await tx.query('UPDATE outbox SET published_at = now() WHERE published_at IS NULL AND id = ANY($1::bigint[])', [
         rows.map((r) => r.id),
       ]);

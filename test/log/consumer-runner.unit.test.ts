@@ -1,0 +1,167 @@
+// The consumer runner over the embedded database log (which passes the EventLog contract).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Registry } from 'prom-client';
+import { createPgliteDb } from '../../src/store/pglite-db.ts';
+import { migrate } from '../../src/store/migrate.ts';
+import { createDatabaseEventLog } from '../../src/log/database/database-event-log.ts';
+import { startConsumer, type DeliveredEvent, type EventHandler } from '../../src/log/consumer-runner.ts';
+import { createLogMetrics } from '../../src/observability/log-metrics.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { codec, customerCreatedRecord } from '../support/events.ts';
+import { waitFor } from '../support/wait.ts';
+
+const logger = createLogger('silent');
+
+async function setup() {
+  const db = await createPgliteDb(undefined);
+  await migrate(db);
+  const log = createDatabaseEventLog(db, { heartbeatMs: 100, sessionTimeoutMs: 1000, pollMs: 50 });
+  await log.ensureTopic('events', { partitions: 2 });
+  const registry = new Registry();
+  return { db, log, registry, metrics: createLogMetrics(registry) };
+}
+
+function collecting(
+  behaviour: (events: readonly DeliveredEvent[]) => void = () => {},
+): EventHandler & { seen: string[] } {
+  const seen: string[] = [];
+  return {
+    name: 'test',
+    replaySafe: true,
+    seen,
+    async handle(events) {
+      behaviour(events);
+      seen.push(...events.map((e) => e.domainEvent.data.customerId));
+    },
+  };
+}
+
+async function dlqRecords(log: Awaited<ReturnType<typeof setup>>['log']) {
+  return log.read('bss.events.dlq', 0, 0, { max: 100 });
+}
+
+test('invalid records go to the DLQ with the reason and never reach the handler; the rest are delivered', async () => {
+  const { db, log, metrics, registry } = await setup();
+  await log.append('events', [
+    customerCreatedRecord('c-1'),
+    { key: 'c-2', value: '{broken json' },
+    { key: 'c-3', value: JSON.stringify({ specversion: '1.0', id: 'x' }) },
+    customerCreatedRecord('c-4'),
+  ]);
+  const handler = collecting();
+  const consumer = await startConsumer({
+    log,
+    codec,
+    topic: 'events',
+    group: 'g1',
+    handler,
+    logger,
+    metrics,
+    backoffMs: 1,
+  });
+  await waitFor(
+    'two valid events handled and two dead-lettered',
+    async () => handler.seen.length === 2 && (await dlqRecords(log)).length === 2,
+  );
+  await consumer.stop();
+  assert.deepEqual([...handler.seen].sort(), ['c-1', 'c-4']);
+  const dead = await dlqRecords(log);
+  assert.deepEqual(
+    dead.map((r) => r.headers['dlq-reason']),
+    ['invalid', 'invalid'],
+  );
+  assert.ok(dead.some((r) => r.headers['dlq-error'] === 'not JSON' && r.value === '{broken json'));
+  assert.ok(dead.every((r) => /^events\/\d+\/\d+$/.test(r.headers['dlq-source'] ?? '')));
+  assert.match(await registry.metrics(), /bss_dead_letters_total\{group="g1",reason="invalid"\} 2/);
+  await db.close();
+});
+
+test('a failing handler is retried with backoff and succeeds without dead-lettering', async () => {
+  const { db, log, metrics, registry } = await setup();
+  await log.append('events', [customerCreatedRecord('c-1')]);
+  let failures = 2;
+  const handler = collecting(() => {
+    if (failures-- > 0) throw new Error('database hiccup');
+  });
+  const consumer = await startConsumer({
+    log,
+    codec,
+    topic: 'events',
+    group: 'g2',
+    handler,
+    logger,
+    metrics,
+    backoffMs: 5,
+  });
+  await waitFor('the event is handled', () => handler.seen.length === 1);
+  await consumer.stop();
+  assert.equal((await dlqRecords(log)).length, 0);
+  assert.match(await registry.metrics(), /bss_consumer_retries_total\{group="g2"\} 2/);
+  await db.close();
+});
+
+test('a poison record is isolated and dead-lettered with its error after maxAttempts; the others still apply', async () => {
+  const { db, log, metrics } = await setup();
+  await log.append('events', [
+    customerCreatedRecord('ok-1'),
+    customerCreatedRecord('poison'),
+    customerCreatedRecord('ok-2'),
+  ]);
+  const handler = collecting((events) => {
+    if (events.some((e) => e.domainEvent.data.customerId === 'poison')) throw new Error('cannot apply poison');
+  });
+  const consumer = await startConsumer({
+    log,
+    codec,
+    topic: 'events',
+    group: 'g3',
+    handler,
+    logger,
+    metrics,
+    backoffMs: 1,
+    maxAttempts: 3,
+  });
+  await waitFor(
+    'ok events applied and the poison dead-lettered',
+    async () => handler.seen.length === 2 && (await dlqRecords(log)).length === 1,
+  );
+  await consumer.stop();
+  assert.deepEqual([...handler.seen].sort(), ['ok-1', 'ok-2']);
+  const [dead] = await dlqRecords(log);
+  assert.equal(dead?.headers['dlq-reason'], 'poison');
+  assert.equal(dead?.headers['dlq-error'], 'cannot apply poison');
+  assert.equal(dead?.headers['dlq-attempts'], '3');
+  assert.equal(dead?.key, 'poison');
+  // The group moved past everything: nothing is redelivered.
+  const committed = await log.committed('g3', 'events');
+  const ends = await log.offsets('events');
+  assert.ok(ends.every((o) => committed.get(o.partition) === o.end));
+  await db.close();
+});
+
+test('stop() interrupts a backoff and leaves the failed batch uncommitted for redelivery', async () => {
+  const { db, log } = await setup();
+  await log.append('events', [customerCreatedRecord('c-1')]);
+  let attempts = 0;
+  const handler = collecting(() => {
+    attempts++;
+    throw new Error('down');
+  });
+  const consumer = await startConsumer({
+    log,
+    codec,
+    topic: 'events',
+    group: 'g4',
+    handler,
+    logger,
+    backoffMs: 60_000,
+  });
+  await waitFor('first attempt made', () => attempts === 1);
+  const started = Date.now();
+  await consumer.stop();
+  assert.ok(Date.now() - started < 5000, 'stop does not wait for the 60 s backoff');
+  assert.ok([...(await log.committed('g4', 'events')).values()].every((offset) => offset === null));
+  assert.equal((await dlqRecords(log)).length, 0);
+  await db.close();
+});
