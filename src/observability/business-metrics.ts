@@ -1,0 +1,133 @@
+// The BSS business metrics of the specification, fed by every committed command (its CloudEvents and
+// the read-model rows it changed): events by type and component, orders, payments, invoices and
+// customers by status, order processing time, event sizes, and the current event rate.
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { SlidingRate } from './sliding-rate.ts';
+
+/** What a committed command tells the metrics (structurally the command bus's Committed). */
+export interface CommittedFacts {
+  readonly envelopes: ReadonlyArray<{
+    readonly type: string;
+    readonly subject: string;
+    readonly time: string;
+    readonly data: unknown;
+  }>;
+  readonly changed: ReadonlyArray<{ readonly kind: string; readonly id: string; readonly state: unknown }>;
+}
+
+export interface BusinessMetrics {
+  /** component = where the events were appended: kafka (via the outbox), postgres or pglite. */
+  committed(facts: CommittedFacts, component: string): void;
+  /** A command or record the domain refused: still offered load. */
+  rejected(count: number): void;
+}
+
+/** com.droid.bss.<entity>.<action>.v1 → [entity, ACTION] */
+function entityAndStatus(type: string): [string, string] {
+  const parts = type.split('.');
+  return [parts[3] ?? 'unknown', (parts[4] ?? 'unknown').toUpperCase()];
+}
+
+export function createBusinessMetrics(
+  registry: Registry,
+  customersByStatus: () => Promise<Record<string, number>>,
+  windowSeconds = 10,
+): BusinessMetrics {
+  const events = new Counter({
+    name: 'bss_events_total',
+    help: 'Events appended to the log, by CloudEvents type and component',
+    labelNames: ['type', 'component'] as const,
+    registers: [registry],
+  });
+  const orders = new Counter({
+    name: 'bss_orders_total',
+    help: 'Order state changes by new status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  const payments = new Counter({
+    name: 'bss_payments_total',
+    help: 'Payment state changes by new status and method',
+    labelNames: ['status', 'method'] as const,
+    registers: [registry],
+  });
+  const invoices = new Counter({
+    name: 'bss_invoices_total',
+    help: 'Invoice state changes by new status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  const customerChanges = new Counter({
+    name: 'bss_customers_total',
+    help: 'Customer state changes by new status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'bss_customers',
+    help: 'Customers by current status (customer growth)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [status, count] of Object.entries(await customersByStatus())) this.set({ status }, count);
+    },
+  });
+  const orderDuration = new Histogram({
+    name: 'bss_order_processing_duration_seconds',
+    help: 'From order placed to completed or rejected',
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
+    registers: [registry],
+  });
+  const eventSize = new Histogram({
+    name: 'bss_event_size_bytes',
+    help: 'Size of encoded CloudEvents',
+    buckets: [128, 256, 512, 1024, 2048, 4096, 8192, 16384, 65536],
+    registers: [registry],
+  });
+  const rate = new SlidingRate(windowSeconds);
+  const offered = new SlidingRate(windowSeconds);
+  new Gauge({
+    name: 'bss_current_event_rate',
+    help: `Events per second appended, over the last ${windowSeconds} s`,
+    registers: [registry],
+    collect() {
+      this.set(rate.perSecond());
+    },
+  });
+  new Gauge({
+    name: 'bss_offered_event_rate',
+    help: `Events per second offered by clients (committed + refused), over the last ${windowSeconds} s`,
+    registers: [registry],
+    collect() {
+      this.set(offered.perSecond());
+    },
+  });
+
+  return {
+    committed(facts, component) {
+      const rows = new Map(facts.changed.map((row) => [`${row.kind}:${row.id}`, row.state as Record<string, unknown>]));
+      for (const envelope of facts.envelopes) {
+        events.inc({ type: envelope.type, component });
+        eventSize.observe(Buffer.byteLength(JSON.stringify(envelope)));
+        const [entity, status] = entityAndStatus(envelope.type);
+        if (entity === 'order') {
+          orders.inc({ status });
+          const order = rows.get(`order:${envelope.subject}`);
+          if ((status === 'COMPLETED' || status === 'REJECTED') && typeof order?.['placedAt'] === 'string') {
+            orderDuration.observe(Math.max(0, (Date.parse(envelope.time) - Date.parse(order['placedAt'])) / 1000));
+          }
+        } else if (entity === 'payment') {
+          const payment = rows.get(`payment:${envelope.subject}`);
+          payments.inc({ status, method: String(payment?.['method'] ?? 'unknown') });
+        } else if (entity === 'invoice') invoices.inc({ status });
+        else if (entity === 'customer') customerChanges.inc({ status });
+      }
+      rate.add(facts.envelopes.length);
+      offered.add(facts.envelopes.length);
+    },
+    rejected(count) {
+      offered.add(count);
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// instrument(): the TypeScript counterpart of the specification's @MonitorKafkaProcessing,
+// @MonitorRedisProcessing, @MonitorPostgresProcessing, @MonitorOrderProcessing,
+// @MonitorPaymentProcessing and @MonitorEventProcessing annotations: one wrapper that records the
+// count and duration of an operation by component, and its errors by component and code.
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+/** What the specification's annotations name: where the work happens. */
+export type Component = 'kafka' | 'redis' | 'postgres' | 'pglite' | 'order' | 'payment' | 'event' | 'api';
+
+export interface OperationMetrics {
+  observe(component: Component, operation: string, seconds: number, error?: unknown): void;
+}
+
+export const noOperationMetrics: OperationMetrics = { observe: () => {} };
+
+/** Stable error code for the label: an AppError/DomainRejection code, a SQLSTATE, a Node code, or the class name. */
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(code)) return code;
+  return error instanceof Error ? error.name : 'UNKNOWN';
+}
+
+export function createOperationMetrics(registry: Registry): OperationMetrics {
+  const duration = new Histogram({
+    name: 'bss_operation_duration_seconds',
+    help: 'Duration of instrumented operations by component and operation (its _count is the operation count)',
+    labelNames: ['component', 'operation', 'outcome'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'bss_errors_total',
+    help: 'Errors by component and error code',
+    labelNames: ['component', 'code'] as const,
+    registers: [registry],
+  });
+  return {
+    observe(component, operation, seconds, error) {
+      duration.observe({ component, operation, outcome: error === undefined ? 'ok' : 'error' }, seconds);
+      if (error !== undefined) errors.inc({ component, code: errorCode(error) });
+    },
+  };
+}
+
+/** Wraps an async function so every call is counted, timed, and its failures recorded. */
+export function instrument<A extends unknown[], R>(
+  metrics: OperationMetrics,
+  component: Component,
+  operation: string,
+  fn: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    const started = process.hrtime.bigint();
+    try {
+      const result = await fn(...args);
+      metrics.observe(component, operation, Number(process.hrtime.bigint() - started) / 1e9);
+      return result;
+    } catch (error) {
+      metrics.observe(component, operation, Number(process.hrtime.bigint() - started) / 1e9, error);
+      throw error;
+    }
+  };
+}
