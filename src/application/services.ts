@@ -2,6 +2,10 @@
 import type { Db } from '../store/db.ts';
 import type { CommandBus } from './commands/command-bus.ts';
 import { customerCommands, type CustomerCommands } from './commands/customers.ts';
+import { orderCommands, type OrderCommands } from './commands/orders.ts';
+import { subscriptionCommands, type SubscriptionCommands } from './commands/subscriptions.ts';
+import { usageCommands, type UsageCommands } from './commands/usage.ts';
+import { catalog } from '../domain/index.ts';
 import type { Clock } from './clock.ts';
 
 export interface Application {
@@ -9,8 +13,22 @@ export interface Application {
   readonly bus: CommandBus;
   readonly clock: Clock;
   readonly customers: CustomerCommands;
+  /** The product catalog orders and rating read (the seed plans until a catalog store exists). */
+  readonly catalog: catalog.Catalog;
+  readonly orders: OrderCommands;
+  readonly subscriptions: SubscriptionCommands;
+  readonly usage: UsageCommands;
 }
 
 export function createApplication(db: Db, bus: CommandBus, clock: Clock): Application {
-  return { db, bus, clock, customers: customerCommands(bus, clock) };
+  return {
+    db,
+    bus,
+    clock,
+    customers: customerCommands(bus, clock),
+    catalog: catalog.seedPlans,
+    orders: orderCommands(bus, clock, catalog.seedPlans),
+    subscriptions: subscriptionCommands(bus, clock),
+    usage: usageCommands(bus, clock, catalog.seedPlans),
+  };
 }

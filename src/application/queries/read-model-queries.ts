@@ -17,12 +17,17 @@ export interface Page<S> {
 
 export interface ListFilter {
   readonly customerId?: string;
+  /** Only for read models with a subscription column (SUBSCRIPTION_COLUMN). */
+  readonly subscriptionId?: string;
   readonly status?: string;
   readonly cursor?: string;
   readonly limit?: number;
 }
 
 export const MAX_PAGE = 200;
+
+/** The column that holds the subscription id, for the read models that have one. */
+const SUBSCRIPTION_COLUMN: Partial<Record<ReadModelKind, string>> = { usage: 'subscription_id', subscription: 'id' };
 
 const encodeCursor = (seq: string) => Buffer.from(`seq:${seq}`).toString('base64url');
 
@@ -50,6 +55,11 @@ export async function listRows<S>(db: Queryable, kind: ReadModelKind, filter: Li
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter.customerId !== undefined) where.push(`customer_id = $${params.push(filter.customerId)}`);
+  if (filter.subscriptionId !== undefined) {
+    const column = SUBSCRIPTION_COLUMN[kind];
+    if (column === undefined) throw new Error(`${kind} rows cannot be filtered by subscription`);
+    where.push(`${column} = $${params.push(filter.subscriptionId)}`);
+  }
   if (filter.status !== undefined) where.push(`status = $${params.push(filter.status)}`);
   if (filter.cursor !== undefined) where.push(`seq > $${params.push(decodeCursor(filter.cursor))}`);
   const { rows } = await db.query<{ state: S; version: number; seq: string }>(

@@ -1,0 +1,81 @@
+// Order use cases: place, approve, reject, complete (activates one subscription per item), cancel.
+import { randomUUID } from 'node:crypto';
+import { order } from '../../domain/index.ts';
+import type { CustomerBalance, catalog as catalogTypes, customer } from '../../domain/index.ts';
+import type { UnitOfWork } from '../read-model/unit-of-work.ts';
+import type { CommandBus } from './command-bus.ts';
+import { expectVersion } from './expect-version.ts';
+import type { Clock } from '../clock.ts';
+
+export type PlaceOrderInput = Omit<order.PlaceOrder, 'type' | 'at'>;
+
+export interface OrderCommands {
+  place(input: PlaceOrderInput): Promise<string>;
+  approve(orderId: string, expectedVersion?: number): Promise<void>;
+  reject(orderId: string, reason: string, expectedVersion?: number): Promise<void>;
+  /** Returns the ids of the subscriptions it activated, in item order. */
+  complete(orderId: string, expectedVersion?: number): Promise<string[]>;
+  cancel(orderId: string, reason?: string, expectedVersion?: number): Promise<void>;
+}
+
+export const newSubscriptionId = (): string => `sub_${randomUUID()}`;
+
+/**
+ * The order's context. The customer is share-locked so a concurrent suspension cannot slip between
+ * the "customer is ACTIVE" check and the commit; the balance row carries the account currency.
+ */
+async function loadContext(
+  uow: UnitOfWork,
+  customerId: string,
+  plans: catalogTypes.Catalog,
+): Promise<order.OrderContext> {
+  const { state: customerState } = await uow.load<customer.Customer>('customer', customerId, 'share');
+  const { state: balance } = await uow.load<CustomerBalance>('balance', customerId);
+  return { customer: customerState, catalog: plans, accountCurrency: balance?.currency ?? null };
+}
+
+type Build = (at: string, current: order.Order | null) => order.OrderCommand;
+
+export function orderCommands(bus: CommandBus, clock: Clock, plans: catalogTypes.Catalog): OrderCommands {
+  const decide = async (orderId: string, expectedVersion: number | undefined, build: Build) => {
+    const committed = await bus.run(async (uow) => {
+      const { state, version } = await uow.load<order.Order>('order', orderId);
+      if (state !== null) expectVersion('order', version, expectedVersion);
+      const command = build(clock(), state);
+      // An unknown order has no customer to load; decide rejects it (ORDER_NOT_FOUND) before using one.
+      const customerId = state?.customerId ?? (command.type === 'PlaceOrder' ? command.customerId : undefined);
+      const context =
+        customerId === undefined
+          ? { customer: null, catalog: plans, accountCurrency: null }
+          : await loadContext(uow, customerId, plans);
+      return { events: order.decide(command, state, context), result: command };
+    });
+    return committed.result;
+  };
+
+  return {
+    async place(input) {
+      await decide(input.orderId, undefined, (at) => ({ type: 'PlaceOrder', ...input, at }));
+      return input.orderId;
+    },
+    async approve(orderId, expected) {
+      await decide(orderId, expected, (at) => ({ type: 'ApproveOrder', orderId, at }));
+    },
+    async reject(orderId, reason, expected) {
+      await decide(orderId, expected, (at) => ({ type: 'RejectOrder', orderId, reason, at }));
+    },
+    async complete(orderId, expected) {
+      // New ids on a retried attempt are harmless: the earlier attempt never committed.
+      const command = await decide(orderId, expected, (at, current) => ({
+        type: 'CompleteOrder',
+        orderId,
+        subscriptionIds: (current?.items ?? []).map(newSubscriptionId),
+        at,
+      }));
+      return command.type === 'CompleteOrder' ? command.subscriptionIds : [];
+    },
+    async cancel(orderId, reason, expected) {
+      await decide(orderId, expected, (at) => ({ type: 'CancelOrder', orderId, ...(reason ? { reason } : {}), at }));
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// Subscription use cases: suspend, resume, cancel. Activation happens by completing an order.
+import { subscription } from '../../domain/index.ts';
+import type { CommandBus } from './command-bus.ts';
+import { expectVersion } from './expect-version.ts';
+import type { Clock } from '../clock.ts';
+
+export interface SubscriptionCommands {
+  suspend(subscriptionId: string, reason?: string, expectedVersion?: number): Promise<void>;
+  resume(subscriptionId: string, expectedVersion?: number): Promise<void>;
+  cancel(subscriptionId: string, reason?: string, expectedVersion?: number): Promise<void>;
+}
+
+export function subscriptionCommands(bus: CommandBus, clock: Clock): SubscriptionCommands {
+  const decide = async (
+    subscriptionId: string,
+    expectedVersion: number | undefined,
+    command: (at: string) => subscription.SubscriptionCommand,
+  ) => {
+    await bus.run(async (uow) => {
+      const { state, version } = await uow.load<subscription.Subscription>('subscription', subscriptionId);
+      if (state !== null) expectVersion('subscription', version, expectedVersion);
+      return { events: subscription.decide(command(clock()), state), result: undefined };
+    });
+  };
+
+  return {
+    suspend: (subscriptionId, reason, expected) =>
+      decide(subscriptionId, expected, (at) => ({
+        type: 'SuspendSubscription',
+        subscriptionId,
+        ...(reason ? { reason } : {}),
+        at,
+      })),
+    resume: (subscriptionId, expected) =>
+      decide(subscriptionId, expected, (at) => ({ type: 'ResumeSubscription', subscriptionId, at })),
+    cancel: (subscriptionId, reason, expected) =>
+      decide(subscriptionId, expected, (at) => ({
+        type: 'CancelSubscription',
+        subscriptionId,
+        ...(reason ? { reason } : {}),
+        at,
+      })),
+  };
+}

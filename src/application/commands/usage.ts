@@ -1,0 +1,110 @@
+// Usage ingestion: a batch of CDRs from mediation, each decided on its own. The rows a chunk needs
+// (its subscriptions and any records already seen) are loaded in bulk, then the whole chunk commits
+// in one transaction. Chunks keep each transaction (and the locks it holds) short; a batch that fails
+// half-way is safe to send again because a recorded recordId comes back as a duplicate.
+import { isDomainRejection, usage } from '../../domain/index.ts';
+import type { Money, catalog as catalogTypes, subscription } from '../../domain/index.ts';
+import { AppError } from '../../errors.ts';
+import type { UnitOfWork } from '../read-model/unit-of-work.ts';
+import type { CommandBus, Decision } from './command-bus.ts';
+import type { Clock } from '../clock.ts';
+
+export const MAX_USAGE_BATCH = 10_000;
+export const USAGE_CHUNK = 1_000;
+
+export type UsageRecordInput = Omit<usage.IngestUsage, 'type' | 'at'>;
+
+/**
+ * rated: priced and recorded; rejected: recorded as usage.rejected (subscription not active);
+ * duplicate: recordId already recorded, nothing new; invalid: refused, nothing recorded.
+ */
+export type UsageOutcome = 'rated' | 'rejected' | 'duplicate' | 'invalid';
+
+export interface UsageResult {
+  readonly recordId: string;
+  readonly status: UsageOutcome;
+  readonly amount?: Money;
+  readonly reason?: { readonly code: string; readonly message: string; readonly field?: string };
+}
+
+export interface UsageBatchResult {
+  /** Rated records. */
+  readonly accepted: number;
+  /** Recorded as usage.rejected. */
+  readonly rejected: number;
+  readonly invalid: number;
+  readonly duplicates: number;
+  /** One per input record, in input order. */
+  readonly results: UsageResult[];
+}
+
+export interface UsageCommands {
+  ingest(records: readonly UsageRecordInput[]): Promise<UsageBatchResult>;
+}
+
+const texts = (values: readonly unknown[]): string[] =>
+  values.filter((v): v is string => typeof v === 'string' && v !== '');
+
+async function decideChunk(
+  uow: UnitOfWork,
+  records: readonly UsageRecordInput[],
+  plans: catalogTypes.Catalog,
+  at: string,
+): Promise<Decision<UsageResult[]>> {
+  const seen = await uow.loadMany<usage.UsageRecord>('usage', texts(records.map((r) => r.recordId)), 'share');
+  const subscriptions = await uow.loadMany<subscription.Subscription>(
+    'subscription',
+    texts(records.map((r) => r.subscriptionId)),
+    'share',
+  );
+  // Records decided in this chunk count as seen, so a recordId repeated in the batch is a duplicate.
+  const decided = new Map<string, usage.UsageRecord>();
+  const events: usage.UsageEvent[] = [];
+  const results = records.map((record): UsageResult => {
+    const { recordId } = record;
+    try {
+      const state = decided.get(recordId) ?? seen.get(recordId)?.state ?? null;
+      const context = { subscription: subscriptions.get(record.subscriptionId)?.state ?? null, catalog: plans };
+      const [event] = usage.decide({ type: 'IngestUsage', ...record, at }, state, context);
+      if (event === undefined) return { recordId, status: 'duplicate' };
+      events.push(event);
+      decided.set(recordId, usage.evolve(null, event) as usage.UsageRecord);
+      return event.type === 'usage.rated'
+        ? { recordId, status: 'rated', amount: event.data.amount }
+        : { recordId, status: 'rejected', reason: event.data.reason };
+    } catch (error) {
+      if (!isDomainRejection(error)) throw error;
+      const field = error.field ? { field: error.field } : {};
+      return { recordId, status: 'invalid', reason: { code: error.code, message: error.message, ...field } };
+    }
+  });
+  return { events, result: results };
+}
+
+export function usageCommands(bus: CommandBus, clock: Clock, plans: catalogTypes.Catalog): UsageCommands {
+  return {
+    async ingest(records) {
+      if (records.length > MAX_USAGE_BATCH) {
+        throw new AppError(
+          'USAGE_BATCH_TOO_LARGE',
+          `a usage batch holds at most ${MAX_USAGE_BATCH} records, got ${records.length}; split it`,
+          { status: 413, errors: [{ field: '/body/records', message: `at most ${MAX_USAGE_BATCH} records` }] },
+        );
+      }
+      const results: UsageResult[] = [];
+      for (let start = 0; start < records.length; start += USAGE_CHUNK) {
+        const chunk = records.slice(start, start + USAGE_CHUNK);
+        const committed = await bus.run((uow) => decideChunk(uow, chunk, plans, clock()));
+        results.push(...committed.result);
+      }
+      const count = (status: UsageOutcome) => results.filter((r) => r.status === status).length;
+      return {
+        accepted: count('rated'),
+        rejected: count('rejected'),
+        invalid: count('invalid'),
+        duplicates: count('duplicate'),
+        results,
+      };
+    },
+  };
+}
