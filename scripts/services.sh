@@ -18,6 +18,12 @@
 #   postgres-exporter  127.0.0.1:59187
 #   redis-exporter     127.0.0.1:59121
 #   node-exporter      127.0.0.1:59100
+#
+# Prometheus and Alertmanager run on effective configs under .services/ rendered from the templates in
+# deploy/ (a rule or notification-template change counts as a config change: `up` reloads). Alertmanager's
+# receivers: env BSS_ALERT_WEBHOOK_URL (default http://127.0.0.1:59095/alerts, gets every alert),
+# BSS_PAGERDUTY_URL, BSS_SMTP_SMARTHOST (default local sinks that nothing listens on), and
+# BSS_ALERTMANAGER_SECRETS_DIR (default .services/alertmanager/secrets, placeholder files created here).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -367,6 +373,8 @@ write_prometheus_config() {
   [[ -f $dir/targets/bss.json ]] || echo '[]' >"$dir/targets/bss.json"
   tmp="$cfg.tmp"
   sed "s|@REPO@|$REPO|g" "$REPO/deploy/prometheus/prometheus.yml" >"$tmp"
+  # the rule files' checksum makes a rule change a config change, so `up` reloads rules too
+  printf '# rules sha256 %s\n' "$(cat "$REPO"/deploy/prometheus/rules/*.yml 2>/dev/null | sha256sum | cut -d' ' -f1)" >>"$tmp"
   if [[ -f $cfg ]] && cmp -s "$tmp" "$cfg"; then
     rm -f "$tmp"
     return 1
@@ -394,25 +402,78 @@ refresh_prometheus() {
   fi
 }
 
-am_config_sum() { sha256sum "$REPO/deploy/alertmanager/alertmanager.yml" | cut -d' ' -f1; }
+# The repository's alertmanager.yml is a template (see its header): the effective file is written to
+# .services/alertmanager/alertmanager.yml with local defaults, overridable from the environment.
+am_config() { printf '%s/alertmanager/alertmanager.yml' "$SVC"; }
+am_secrets_dir() { printf '%s' "${BSS_ALERTMANAGER_SECRETS_DIR:-$SVC/alertmanager/secrets}"; }
+AM_LOCAL_SINK="http://$HOST:59096"
+
+# local placeholder secret files for every @SECRETS_DIR@/<name> the template names (never overwritten)
+write_alertmanager_secrets() {
+  local dir name
+  dir=$(am_secrets_dir)
+  mkdir -p "$dir"
+  chmod 700 "$dir" 2>/dev/null || true
+  for name in $(grep -o '@SECRETS_DIR@/[A-Za-z0-9_.-]*' "$REPO/deploy/alertmanager/alertmanager.yml" | sort -u); do
+    name=${name#@SECRETS_DIR@/}
+    [[ -f $dir/$name ]] && continue
+    (
+      umask 077
+      case $name in
+        *url*) printf '%s/%s\n' "$AM_LOCAL_SINK" "${name%%_*}" >"$dir/$name" ;; # a local URL, e.g. the Slack webhook
+        *) printf 'local-placeholder-not-a-secret\n' >"$dir/$name" ;;
+      esac
+    )
+  done
+}
+
+# writes the effective config; returns 0 when it changed
+write_alertmanager_config() {
+  local cfg tmp
+  cfg=$(am_config)
+  mkdir -p "$SVC/alertmanager/data"
+  write_alertmanager_secrets
+  tmp="$cfg.tmp"
+  sed -e "s|@REPO@|$REPO|g" \
+    -e "s|@SECRETS_DIR@|$(am_secrets_dir)|g" \
+    -e "s|@ALERT_WEBHOOK_URL@|${BSS_ALERT_WEBHOOK_URL:-http://$HOST:59095/alerts}|g" \
+    -e "s|@PAGERDUTY_URL@|${BSS_PAGERDUTY_URL:-$AM_LOCAL_SINK/pagerduty}|g" \
+    -e "s|@SMTP_SMARTHOST@|${BSS_SMTP_SMARTHOST:-$HOST:59025}|g" \
+    "$REPO/deploy/alertmanager/alertmanager.yml" >"$tmp"
+  # the notification templates' checksum makes a template change a config change
+  printf '# templates sha256 %s\n' "$(cat "$REPO"/deploy/alertmanager/templates/*.tmpl 2>/dev/null | sha256sum | cut -d' ' -f1)" >>"$tmp"
+  if [[ -f $cfg ]] && cmp -s "$tmp" "$cfg"; then
+    rm -f "$tmp"
+    return 1
+  fi
+  mv "$tmp" "$cfg"
+  return 0
+}
 
 start_alertmanager() {
-  mkdir -p "$SVC/alertmanager/data"
-  am_config_sum >"$SVC/alertmanager/config.sha256"
+  write_alertmanager_config || true
   start_bg alertmanager prometheus-alertmanager \
-    --config.file="$REPO/deploy/alertmanager/alertmanager.yml" \
+    --config.file="$(am_config)" \
     --storage.path="$SVC/alertmanager/data" \
     --web.listen-address="$HOST:$AM_PORT" --cluster.listen-address=
 }
 
 # a running alertmanager picks up config changes without a restart
 refresh_alertmanager() {
-  local sumf="$SVC/alertmanager/config.sha256"
-  [[ -f $sumf && $(<"$sumf") == "$(am_config_sum)" ]] && return 0
+  local pid
+  pid=$(our_pid alertmanager)
+  if [[ -n $pid ]] && ! tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--config.file=$(am_config)"; then
+    # started by an older harness with the template itself as its config: restart on the effective file
+    log "alertmanager: restarting on the effective configuration $(am_config)"
+    stop_pid alertmanager "$pid" 15
+    start_alertmanager
+    wait_ready alertmanager
+    return
+  fi
+  write_alertmanager_config || return 0
   log "alertmanager: configuration changed, reloading"
-  am_config_sum >"$sumf"
   if ! curl -fsS -m 10 -X POST "http://$HOST:$AM_PORT/-/reload" >/dev/null; then
-    rm -f "$sumf"
+    rm -f "$(am_config)" # so that the next `up` tries again
     fail_with_log alertmanager "reload failed, still running the previous configuration (check deploy/alertmanager/alertmanager.yml)"
   fi
 }
