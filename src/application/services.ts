@@ -5,6 +5,9 @@ import { customerCommands, type CustomerCommands } from './commands/customers.ts
 import { orderCommands, type OrderCommands } from './commands/orders.ts';
 import { subscriptionCommands, type SubscriptionCommands } from './commands/subscriptions.ts';
 import { usageCommands, type UsageCommands } from './commands/usage.ts';
+import { billingCommands, type BillingCommands } from './commands/billing.ts';
+import { invoiceCommands, type InvoiceCommands } from './commands/invoices.ts';
+import { paymentCommands, type PaymentCommands } from './commands/payments.ts';
 import { catalog } from '../domain/index.ts';
 import type { Clock } from './clock.ts';
 
@@ -18,6 +21,9 @@ export interface Application {
   readonly orders: OrderCommands;
   readonly subscriptions: SubscriptionCommands;
   readonly usage: UsageCommands;
+  readonly billing: BillingCommands;
+  readonly invoices: InvoiceCommands;
+  readonly payments: PaymentCommands;
 }
 
 export function createApplication(db: Db, bus: CommandBus, clock: Clock): Application {
@@ -30,5 +36,8 @@ export function createApplication(db: Db, bus: CommandBus, clock: Clock): Applic
     orders: orderCommands(bus, clock, catalog.seedPlans),
     subscriptions: subscriptionCommands(bus, clock),
     usage: usageCommands(bus, clock, catalog.seedPlans),
+    billing: billingCommands(bus, db, clock, catalog.seedPlans),
+    invoices: invoiceCommands(bus, clock),
+    payments: paymentCommands(bus, db, clock),
   };
 }

@@ -1,0 +1,40 @@
+// Invoice use cases after issue (issue itself is the bill run, billing.ts): mark overdue once the
+// due date has passed, and cancel by a credit note.
+import { invoice } from '../../domain/index.ts';
+import type { CommandBus } from './command-bus.ts';
+import { derivedId } from './derived-id.ts';
+import { expectVersion } from './expect-version.ts';
+import type { Clock } from '../clock.ts';
+
+export interface InvoiceCommands {
+  markOverdue(invoiceId: string, expectedVersion?: number): Promise<void>;
+  /** Returns the credit note id. */
+  cancel(invoiceId: string, reason: string, expectedVersion?: number): Promise<string>;
+}
+
+/** An invoice is cancelled at most once, so its credit note can be named after it. */
+export const creditNoteIdFor = (invoiceId: string): string => derivedId('cn', invoiceId);
+
+export function invoiceCommands(bus: CommandBus, clock: Clock): InvoiceCommands {
+  const decide = async (
+    invoiceId: string,
+    expectedVersion: number | undefined,
+    command: (at: string) => invoice.InvoiceCommand,
+  ) => {
+    await bus.run(async (uow) => {
+      const { state, version } = await uow.load<invoice.Invoice>('invoice', invoiceId);
+      if (state !== null) expectVersion('invoice', version, expectedVersion);
+      return { events: invoice.decide(command(clock()), state), result: undefined };
+    });
+  };
+
+  return {
+    markOverdue: (invoiceId, expected) =>
+      decide(invoiceId, expected, (at) => ({ type: 'MarkInvoiceOverdue', invoiceId, at })),
+    async cancel(invoiceId, reason, expected) {
+      const creditNoteId = creditNoteIdFor(invoiceId);
+      await decide(invoiceId, expected, (at) => ({ type: 'CancelInvoice', invoiceId, creditNoteId, reason, at }));
+      return creditNoteId;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// Payment use cases: authorize (create), capture, fail, refund, apply credit. Capture and apply
+// credit move money onto the customer's open invoices (payment.applied, invoice.paid), so those
+// invoices are loaded and locked in the command's transaction; the balance read model follows from
+// the events (the unit of work folds every event into it).
+import { payment } from '../../domain/index.ts';
+import type { CustomerBalance, Money, customer, invoice } from '../../domain/index.ts';
+import type { Db } from '../../store/db.ts';
+import type { CommandBus } from './command-bus.ts';
+import type { UnitOfWork } from '../read-model/unit-of-work.ts';
+import { expectVersion } from './expect-version.ts';
+import type { Clock } from '../clock.ts';
+
+export interface CreatePaymentInput {
+  readonly paymentId: string;
+  readonly customerId: string;
+  readonly amount: Money;
+  readonly method: payment.PaymentMethod;
+  readonly reference?: string;
+}
+
+export interface RefundInput {
+  readonly refundId: string;
+  readonly amount: Money;
+  readonly reason?: string;
+}
+
+export interface PaymentCommands {
+  create(input: CreatePaymentInput): Promise<string>;
+  capture(paymentId: string, expectedVersion?: number): Promise<void>;
+  fail(paymentId: string, reason: string, expectedVersion?: number): Promise<void>;
+  refund(paymentId: string, input: RefundInput, expectedVersion?: number): Promise<void>;
+  applyCredit(paymentId: string, expectedVersion?: number): Promise<void>;
+}
+
+/** Only CreatePayment reads the customer and the account currency; the others need neither. */
+const NO_CONTEXT: payment.PaymentContext = { customer: null, accountCurrency: null, invoices: [] };
+
+export function paymentCommands(bus: CommandBus, db: Db, clock: Clock): PaymentCommands {
+  /** Runs a command on an existing payment; `withInvoices` loads its customer's open invoices. */
+  const decide = async (
+    paymentId: string,
+    expectedVersion: number | undefined,
+    command: (at: string) => payment.PaymentCommand,
+    withInvoices = false,
+  ) => {
+    // The ids are found before the transaction (PGlite runs one at a time); the rows are then
+    // loaded and locked inside it. An invoice issued in between is simply not paid by this command:
+    // the money stays as credit, which apply-credit moves later.
+    const invoiceIds = withInvoices ? await openInvoiceIds(db, paymentId) : [];
+    await bus.run(async (uow) => {
+      const { state, version } = await uow.load<payment.Payment>('payment', paymentId);
+      if (state !== null) expectVersion('payment', version, expectedVersion);
+      const invoices = await lockInvoices(uow, invoiceIds, state?.customerId);
+      return { events: payment.decide(command(clock()), state, { ...NO_CONTEXT, invoices }), result: undefined };
+    });
+  };
+
+  return {
+    async create(input) {
+      await bus.run(async (uow) => {
+        const existing = await uow.load<payment.Payment>('payment', input.paymentId);
+        const customer = await uow.load<customer.Customer>('customer', input.customerId, 'share');
+        const balance = await uow.load<CustomerBalance>('balance', input.customerId);
+        const command: payment.CreatePayment = { type: 'CreatePayment', ...input, at: clock() };
+        const context = { customer: customer.state, accountCurrency: balance.state?.currency ?? null, invoices: [] };
+        return { events: payment.decide(command, existing.state, context), result: undefined };
+      });
+      return input.paymentId;
+    },
+    capture: (paymentId, expected) =>
+      decide(paymentId, expected, (at) => ({ type: 'CapturePayment', paymentId, at }), true),
+    fail: (paymentId, reason, expected) =>
+      decide(paymentId, expected, (at) => ({ type: 'FailPayment', paymentId, reason, at })),
+    refund: (paymentId, input, expected) =>
+      decide(paymentId, expected, (at) => ({ type: 'RefundPayment', paymentId, ...input, at })),
+    applyCredit: (paymentId, expected) =>
+      decide(paymentId, expected, (at) => ({ type: 'ApplyPaymentCredit', paymentId, at }), true),
+  };
+}
+
+/** Open invoices of the payment's customer (none when the payment does not exist). */
+async function openInvoiceIds(db: Db, paymentId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT i.id FROM invoices i JOIN payments p ON p.customer_id = i.customer_id
+     WHERE p.id = $1 AND i.status IN ('ISSUED', 'OVERDUE') ORDER BY i.id`,
+    [paymentId],
+  );
+  return rows.map((row) => row.id);
+}
+
+async function lockInvoices(
+  uow: UnitOfWork,
+  ids: readonly string[],
+  customerId: string | undefined,
+): Promise<invoice.Invoice[]> {
+  if (ids.length === 0 || customerId === undefined) return [];
+  const rows = await uow.loadMany<invoice.Invoice>('invoice', ids);
+  // Only this customer's invoices: the ids were read outside the transaction.
+  return [...rows.values()].flatMap((row) => (row.state?.customerId === customerId ? [row.state] : []));
+}
