@@ -1,0 +1,27 @@
+// Bill runs. A run is synchronous and bounded: one call bills at most maxCustomers customers and
+// answers with resumeAfter when more remain; calling again (even with the same input) is safe,
+// because customers already billed for the period are skipped.
+import type { ApiApp } from '../../types.ts';
+import type { Application } from '../../../application/services.ts';
+import { WriteErrors } from '../../schemas/common.ts';
+import { BillRunBody, BillRunSummary } from '../../schemas/billing.ts';
+
+export function billingRoutes(app: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
+    api.post(
+      '/billing/runs',
+      {
+        schema: {
+          tags: ['billing'],
+          summary: 'Bill a period (one month, in arrears): one invoice per customer with active subscriptions',
+          description:
+            '409 PERIOD_NOT_ENDED before the period is over; 422 INVALID_PERIOD when it is not one month. ' +
+            'Customers the domain refuses to bill are listed in failures; the others are billed.',
+          body: BillRunBody,
+          response: { 201: BillRunSummary, ...WriteErrors },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await app.billing.run(request.body)),
+    );
+  };
+}

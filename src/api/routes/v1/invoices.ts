@@ -1,0 +1,94 @@
+// Invoices: read, list, mark overdue, cancel by credit note. Invoices are issued by bill runs
+// (billing.ts), never created directly.
+import type { ApiApp } from '../../types.ts';
+import type { Application } from '../../../application/services.ts';
+import { getRow, listRows } from '../../../application/queries/read-model-queries.ts';
+import type { invoice } from '../../../domain/index.ts';
+import { notFound } from '../../../errors.ts';
+import { IdParam, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
+import { CancelInvoiceBody, Invoice, InvoiceListQuery } from '../../schemas/invoice.ts';
+import { NoBody } from '../../schemas/no-body.ts';
+import { ifMatch, setEtag } from '../../etag.ts';
+
+const tags = ['invoices'];
+
+export function invoiceRoutes(app: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
+    const load = async (id: string) => {
+      const row = await getRow<invoice.Invoice>(app.db, 'invoice', id);
+      if (!row) throw notFound('invoice', id);
+      return row;
+    };
+
+    api.get(
+      '/invoices',
+      {
+        schema: {
+          tags,
+          summary: 'List invoices, oldest first',
+          querystring: InvoiceListQuery,
+          response: { 200: Page(Invoice), ...ReadErrors },
+        },
+      },
+      async (request) => {
+        const page = await listRows<invoice.Invoice>(app.db, 'invoice', request.query);
+        return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
+      },
+    );
+
+    api.get(
+      '/invoices/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Get an invoice (ETag = version)',
+          params: IdParam,
+          response: { 200: Invoice, ...ReadErrors },
+        },
+      },
+      async (request, reply) => {
+        const row = await load(request.params.id);
+        setEtag(reply, row.version);
+        return row.state;
+      },
+    );
+
+    api.post(
+      '/invoices/:id/overdue',
+      {
+        schema: {
+          tags,
+          summary: 'Mark an issued invoice overdue; 409 NOT_YET_DUE before its due date (If-Match honoured)',
+          params: IdParam,
+          body: NoBody,
+          response: { 200: Invoice, ...WriteErrors },
+        },
+      },
+      async (request, reply) => {
+        await app.invoices.markOverdue(request.params.id, ifMatch(request));
+        const row = await load(request.params.id);
+        setEtag(reply, row.version);
+        return row.state;
+      },
+    );
+
+    api.post(
+      '/invoices/:id/cancel',
+      {
+        schema: {
+          tags,
+          summary: 'Cancel an unpaid invoice with a credit note for its total (If-Match honoured)',
+          params: IdParam,
+          body: CancelInvoiceBody,
+          response: { 200: Invoice, ...WriteErrors },
+        },
+      },
+      async (request, reply) => {
+        await app.invoices.cancel(request.params.id, request.body.reason, ifMatch(request));
+        const row = await load(request.params.id);
+        setEtag(reply, row.version);
+        return row.state;
+      },
+    );
+  };
+}

@@ -1,0 +1,142 @@
+// Payments: authorize (create), read, list, capture (applies money to open invoices, oldest
+// first), fail, refund, apply credit. Every action answers with the payment and its new ETag.
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import type { TSchema } from 'typebox';
+import type { ApiApp } from '../../types.ts';
+import type { Application } from '../../../application/services.ts';
+import { getRow, listRows } from '../../../application/queries/read-model-queries.ts';
+import { payment } from '../../../domain/index.ts';
+import { notFound } from '../../../errors.ts';
+import { IdParam, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
+import { NoBody } from '../../schemas/no-body.ts';
+import { CreatePaymentBody, FailPaymentBody, Payment, PaymentListQuery, RefundBody } from '../../schemas/payment.ts';
+import { ifMatch, setEtag } from '../../etag.ts';
+
+const tags = ['payments'];
+
+/** The stored state plus what clients otherwise compute: credit left and what can be refunded. */
+const view = (state: payment.Payment) => ({
+  ...state,
+  unapplied: payment.unapplied(state),
+  refundable: payment.refundable(state),
+});
+
+export function paymentRoutes(app: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
+    const load = async (id: string) => {
+      const row = await getRow<payment.Payment>(app.db, 'payment', id);
+      if (!row) throw notFound('payment', id);
+      return row;
+    };
+
+    api.post(
+      '/payments',
+      {
+        schema: {
+          tags,
+          summary: 'Authorize a payment (status AUTHORIZED); capture applies it to invoices',
+          body: CreatePaymentBody,
+          response: { 201: Payment, ...WriteErrors },
+        },
+      },
+      async (request, reply) => {
+        const id = await app.payments.create({
+          ...request.body,
+          paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
+        });
+        const row = await load(id);
+        setEtag(reply, row.version);
+        return reply.status(201).header('location', `/api/v1/payments/${id}`).send(view(row.state));
+      },
+    );
+
+    api.get(
+      '/payments',
+      {
+        schema: {
+          tags,
+          summary: 'List payments, oldest first',
+          querystring: PaymentListQuery,
+          response: { 200: Page(Payment), ...ReadErrors },
+        },
+      },
+      async (request) => {
+        const page = await listRows<payment.Payment>(app.db, 'payment', request.query);
+        return { items: page.items.map((row) => view(row.state)), nextCursor: page.nextCursor };
+      },
+    );
+
+    api.get(
+      '/payments/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Get a payment (ETag = version)',
+          params: IdParam,
+          response: { 200: Payment, ...ReadErrors },
+        },
+      },
+      async (request, reply) => {
+        const row = await load(request.params.id);
+        setEtag(reply, row.version);
+        return view(row.state);
+      },
+    );
+
+    const respond = async (reply: FastifyReply, id: string) => {
+      const row = await load(id);
+      setEtag(reply, row.version);
+      return view(row.state);
+    };
+    const actionSchema = <B extends TSchema>(summary: string, body: B) => ({
+      tags,
+      summary: `${summary} (If-Match honoured)`,
+      params: IdParam,
+      body,
+      response: { 200: Payment, ...WriteErrors },
+    });
+
+    api.post(
+      '/payments/:id/capture',
+      { schema: actionSchema('Capture; the money pays open invoices oldest first, the rest stays as credit', NoBody) },
+      async (request, reply) => {
+        await app.payments.capture(request.params.id, ifMatch(request));
+        return respond(reply, request.params.id);
+      },
+    );
+
+    api.post(
+      '/payments/:id/fail',
+      { schema: actionSchema('Mark an authorized payment failed', FailPaymentBody) },
+      async (request, reply) => {
+        await app.payments.fail(request.params.id, request.body.reason, ifMatch(request));
+        return respond(reply, request.params.id);
+      },
+    );
+
+    api.post(
+      '/payments/:id/refund',
+      {
+        schema: actionSchema(
+          'Refund at most captured − refunded (422 REFUND_EXCEEDS_CAPTURED); repeating a refundId is harmless',
+          RefundBody,
+        ),
+      },
+      async (request, reply) => {
+        const refundId = request.body.refundId ?? `ref_${randomUUID()}`;
+        await app.payments.refund(request.params.id, { ...request.body, refundId }, ifMatch(request));
+        return respond(reply, request.params.id);
+      },
+    );
+
+    api.post(
+      '/payments/:id/apply-credit',
+      { schema: actionSchema('Apply credit left on a captured payment to open invoices, oldest first', NoBody) },
+      async (request, reply) => {
+        await app.payments.applyCredit(request.params.id, ifMatch(request));
+        return respond(reply, request.params.id);
+      },
+    );
+  };
+}

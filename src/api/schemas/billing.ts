@@ -1,0 +1,38 @@
+import { Type } from 'typebox';
+import { DateTime, Id, Money } from '../../events/schemas.ts';
+import { MAX_CUSTOMERS, MAX_DUE_IN_DAYS } from '../../application/commands/billing.ts';
+
+const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (UTC)' });
+
+const Period = Type.Object(
+  { from: Day, to: { ...Day, description: 'exclusive: one month after from' } },
+  { additionalProperties: false, description: 'one month, half-open [from, to)' },
+);
+
+export const BillRunBody = Type.Object(
+  {
+    period: Period,
+    dueInDays: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_DUE_IN_DAYS, default: 14 })),
+    maxCustomers: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_CUSTOMERS, default: 1000, description: 'customers in this call' }),
+    ),
+    resumeAfter: Type.Optional({ ...Id, description: 'resumeAfter of the previous call, to continue the run' }),
+  },
+  { additionalProperties: false },
+);
+
+export const BillRunSummary = Type.Object({
+  runId: Type.String(),
+  period: Type.Object({ from: Type.String(), to: Type.String() }),
+  issuedAt: DateTime,
+  dueAt: DateTime,
+  customers: Type.Integer({ description: 'customers looked at by this call' }),
+  invoices: Type.Integer({ description: 'invoices issued by this call' }),
+  skipped: Type.Integer({ description: 'customers already billed for the period' }),
+  nothingToBill: Type.Integer(),
+  totals: Type.Array(Money, { description: 'sum of the invoices issued, per currency' }),
+  failures: Type.Array(Type.Object({ customerId: Id, code: Type.String(), message: Type.String() })),
+  resumeAfter: Type.Union([Type.String(), Type.Null()], {
+    description: 'null when the run is complete; otherwise send it back to continue',
+  }),
+});

@@ -1,0 +1,45 @@
+import { Type } from 'typebox';
+import { BillingPeriod, CurrencyCode, DateTime, Id, Money, Nullable } from '../../events/schemas.ts';
+import { EVENT_DATA_SCHEMAS } from '../../events/catalog.ts';
+
+export const InvoiceStatus = Type.Union([
+  Type.Literal('ISSUED'),
+  Type.Literal('PAID'),
+  Type.Literal('OVERDUE'),
+  Type.Literal('CANCELLED'),
+]);
+
+/** The lines exactly as invoice.issued carries them (recurring fees and usage). */
+const InvoiceLines = EVENT_DATA_SCHEMAS['invoice.issued'].properties.lines;
+
+export const Invoice = Type.Object({
+  invoiceId: Id,
+  customerId: Id,
+  period: BillingPeriod,
+  currency: CurrencyCode,
+  lines: InvoiceLines,
+  total: Money,
+  status: InvoiceStatus,
+  issuedAt: DateTime,
+  dueAt: DateTime,
+  paid: { ...Money, description: 'applied by payments so far; paid + outstanding = total' },
+  outstanding: Money,
+  paidAt: Nullable(DateTime),
+  creditNoteId: Nullable(Type.String({ description: 'set when cancelled' })),
+  updatedAt: DateTime,
+});
+
+export const InvoiceListQuery = Type.Object(
+  {
+    customerId: Type.Optional(Id),
+    status: Type.Optional(InvoiceStatus),
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CancelInvoiceBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);

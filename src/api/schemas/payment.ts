@@ -1,0 +1,76 @@
+import { Type } from 'typebox';
+import { CurrencyCode, DateTime, Id, Money, Nullable, PaymentMethod } from '../../events/schemas.ts';
+
+/** Ids a client may choose (`~` is reserved for derived ids). */
+const ClientId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' });
+
+/** Money a client sends: a positive integer of minor units, never a float or a decimal string. */
+export const PositiveMoney = Type.Object(
+  {
+    amount: Type.Integer({
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: 'integer minor units (cents, grosze, …), > 0',
+    }),
+    currency: CurrencyCode,
+  },
+  { additionalProperties: false },
+);
+
+export const PaymentStatus = Type.Union([Type.Literal('AUTHORIZED'), Type.Literal('CAPTURED'), Type.Literal('FAILED')]);
+
+export const CreatePaymentBody = Type.Object(
+  {
+    paymentId: Type.Optional({ ...ClientId, description: 'default: generated' }),
+    customerId: Id,
+    amount: PositiveMoney,
+    method: PaymentMethod,
+    reference: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'card authorization, transfer title' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const FailPaymentBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+
+export const RefundBody = Type.Object(
+  {
+    refundId: Type.Optional({ ...ClientId, description: 'default: generated; repeat it to retry safely' }),
+    amount: PositiveMoney,
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Payment = Type.Object({
+  paymentId: Id,
+  customerId: Id,
+  amount: Money,
+  method: PaymentMethod,
+  reference: Nullable(Type.String()),
+  status: PaymentStatus,
+  captured: Money,
+  applied: { ...Money, description: 'applied to invoices' },
+  refunded: Money,
+  unapplied: { ...Money, description: 'customer credit still on this payment: captured − applied − refunded' },
+  refundable: { ...Money, description: 'what may still be refunded: captured − refunded' },
+  allocations: Type.Array(Type.Object({ invoiceId: Id, amount: Money, at: DateTime })),
+  refunds: Type.Array(Type.Object({ refundId: Id, amount: Money, at: DateTime })),
+  failureReason: Nullable(Type.String()),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+
+export const PaymentListQuery = Type.Object(
+  {
+    customerId: Type.Optional(Id),
+    status: Type.Optional(PaymentStatus),
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+);
