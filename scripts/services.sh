@@ -414,7 +414,7 @@ write_alertmanager_secrets() {
   dir=$(am_secrets_dir)
   mkdir -p "$dir"
   chmod 700 "$dir" 2>/dev/null || true
-  for name in $(grep -o '@SECRETS_DIR@/[A-Za-z0-9_.-]*' "$REPO/deploy/alertmanager/alertmanager.yml" | sort -u); do
+  while read -r name; do
     name=${name#@SECRETS_DIR@/}
     [[ -f $dir/$name ]] && continue
     (
@@ -424,7 +424,7 @@ write_alertmanager_secrets() {
         *) printf 'local-placeholder-not-a-secret\n' >"$dir/$name" ;;
       esac
     )
-  done
+  done < <(grep -o '@SECRETS_DIR@/[A-Za-z0-9_.-]*' "$REPO/deploy/alertmanager/alertmanager.yml" | sort -u)
 }
 
 # writes the effective config; returns 0 when it changed
