@@ -10,7 +10,7 @@ export function instrumentDb(db: Db, metrics: OperationMetrics): Db {
     query: instrument(metrics, component, 'query', (sql, params) => db.query(sql, params)) as Db['query'],
     transaction: instrument(metrics, component, 'transaction', (fn) => db.transaction(fn)) as Db['transaction'],
     exec: (sql) => db.exec(sql),
-    listen: (channel, onPayload) => db.listen(channel, onPayload),
+    listen: (channel, onPayload, options) => db.listen(channel, onPayload, options),
     close: () => db.close(),
   };
 }

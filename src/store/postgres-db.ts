@@ -39,6 +39,7 @@ export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
   const root = wrap(pool);
   await root.query('SELECT 1');
   const listeners = new Set<pg.Client>();
+  const stops = new Set<() => void>();
 
   return {
     kind: 'postgres',
@@ -60,22 +61,62 @@ export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
     async exec(sql) {
       await pool.query(sql);
     },
-    async listen(channel, onPayload) {
-      // LISTEN needs its own long-lived connection, outside the pool.
-      const client = new pg.Client(connection);
-      client.on('error', () => {});
-      await client.connect();
-      client.on('notification', (message) => {
-        if (message.channel === channel) onPayload(message.payload ?? '');
-      });
-      await client.query(`LISTEN "${channel.replaceAll('"', '')}"`);
-      listeners.add(client);
+    async listen(channel, onPayload, options = {}) {
+      // LISTEN needs its own long-lived connection, outside the pool. When it drops (server restart,
+      // pg_terminate_backend, network), a new one is opened with backoff and LISTEN repeated.
+      let stopped = false;
+      let current: pg.Client | undefined;
+      const open = async () => {
+        const client = new pg.Client(connection);
+        client.on('error', () => {});
+        client.on('notification', (message) => {
+          if (message.channel === channel) onPayload(message.payload ?? '');
+        });
+        try {
+          await client.connect();
+          await client.query(`LISTEN "${channel.replaceAll('"', '')}"`);
+        } catch (error) {
+          await client.end().catch(() => {});
+          throw error;
+        }
+        current = client;
+        listeners.add(client);
+        client.once('end', () => {
+          listeners.delete(client);
+          if (!stopped) void reopen();
+        });
+      };
+      const reopen = async () => {
+        for (let attempt = 0; !stopped; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 5000)));
+          if (stopped) return;
+          try {
+            await open();
+            if (stopped) return void (await current?.end().catch(() => {}));
+            options.onReconnect?.();
+            return;
+          } catch {
+            // still down: try again
+          }
+        }
+      };
+      await open();
+      const stop = () => {
+        stopped = true;
+      };
+      stops.add(stop);
       return async () => {
-        listeners.delete(client);
-        await client.end().catch(() => {});
+        stop();
+        stops.delete(stop);
+        if (current) {
+          listeners.delete(current);
+          await current.end().catch(() => {});
+        }
       };
     },
     async close() {
+      // Stop reconnecting listeners first: ending their clients must not open new ones.
+      for (const stop of stops) stop();
       await Promise.all([...listeners].map((client) => client.end().catch(() => {})));
       listeners.clear();
       await pool.end();

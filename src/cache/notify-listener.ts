@@ -1,0 +1,85 @@
+// Invalidation from PostgreSQL NOTIFY (migration 021_cache_notify): catches every write to the read
+// models, also SQL run outside the service. Each instance listens and applies the invalidation to
+// Redis and its own L1. After the listening connection was lost, notifications were missed: L1 is
+// flushed (L2 entries written meanwhile expire by TTL or are dropped by the other sources).
+import type { Db } from '../store/db.ts';
+import type { Cache, InvalidationTarget } from './cache.ts';
+import { FAMILY_OF_TABLE, customerListsTag, entityKey, familyListsTag, familyTag } from './keys.ts';
+
+export const CACHE_NOTIFY_CHANNEL = 'bss_cache';
+
+export interface NotifyPayload {
+  /** Schema, table. */
+  readonly s: string;
+  readonly t: string;
+  /** Statement time, ms since epoch. */
+  readonly at: number;
+  readonly ids?: readonly string[];
+  readonly c?: readonly string[];
+  /** Too many rows to name: the whole table. */
+  readonly all?: boolean;
+}
+
+/** Keys and tags of one notification; undefined for tables the cache does not know. */
+export function notifyInvalidations(payload: NotifyPayload): InvalidationTarget | undefined {
+  const family = FAMILY_OF_TABLE[payload.t];
+  if (!family) return undefined;
+  if (payload.all || !payload.ids) return { tags: [familyTag(family), familyListsTag(family)] };
+  // The customers of the changed rows (before and after the statement) have changed lists.
+  return {
+    keys: payload.ids.map((id) => entityKey(family, id)),
+    tags: [familyListsTag(family), ...(payload.c ?? []).map(customerListsTag)],
+  };
+}
+
+export interface NotifyListenerOptions {
+  readonly db: Db;
+  readonly cache: Cache;
+  /** Only this schema's notifications (NOTIFY channels are database-wide; tests share a database). */
+  readonly schema?: string;
+  readonly onError?: (error: unknown, payload: string) => void;
+}
+
+export interface NotifyListener {
+  /** Notifications applied so far. */
+  readonly received: number;
+  readonly reconnects: number;
+  stop(): Promise<void>;
+}
+
+export async function startNotifyListener(options: NotifyListenerOptions): Promise<NotifyListener> {
+  const { cache, schema } = options;
+  let received = 0;
+  let reconnects = 0;
+  const unlisten = await options.db.listen(
+    CACHE_NOTIFY_CHANNEL,
+    (raw) => {
+      let payload: NotifyPayload;
+      try {
+        payload = JSON.parse(raw) as NotifyPayload;
+      } catch (error) {
+        return options.onError?.(error, raw);
+      }
+      if (schema !== undefined && payload.s !== schema) return;
+      const target = notifyInvalidations(payload);
+      if (!target) return;
+      received += 1;
+      void cache.invalidate(target, 'notify', { committedAt: payload.at });
+    },
+    {
+      onReconnect: () => {
+        reconnects += 1;
+        cache.flushLocal();
+      },
+    },
+  );
+  return {
+    get received() {
+      return received;
+    },
+    get reconnects() {
+      return reconnects;
+    },
+    stop: unlisten,
+  };
+}

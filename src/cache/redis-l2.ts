@@ -1,0 +1,185 @@
+// L2: the entries shared by every instance, in Redis. Layout under the prefix P:
+//   P e:<key>       the entry (JSON: value, Δ, expiry, tags, generations at load time)
+//   P kg:<key>      the key's own generation (INCR on invalidation of the key)
+//   P tag:<name>    a tag's generation (INCR on invalidation of the tag)
+//   P epoch         bumped to drop all of L2 at once (after invalidations were lost while Redis was away)
+//   P lease:<key>   who recomputes the key now (SET NX PX)
+// An entry is valid while the generations read now equal the ones stored with it: one MGET per read.
+// Generations expire (genTtlMs, longer than any entry's life), so a forgotten generation can only
+// turn an old entry into a miss, never revive one.
+import { randomUUID } from 'node:crypto';
+import { createClient } from 'redis';
+
+export interface L2Entry {
+  readonly v: unknown;
+  /** Δ, ms. */
+  readonly d: number;
+  /** Logical expiry, ms since epoch. */
+  readonly e: number;
+  readonly t: readonly string[];
+  readonly g: ReadonlyArray<string | null>;
+}
+
+export interface L2Read {
+  readonly entry: L2Entry | undefined;
+  /** Current generations [epoch, key, ...tags], stored with the entry a load will write. */
+  readonly gens: ReadonlyArray<string | null>;
+}
+
+export interface RedisL2Options {
+  readonly url: string;
+  readonly prefix: string;
+  /** A command slower than this counts as failed (the cache then serves from L1 / the loader). */
+  readonly commandTimeoutMs?: number;
+  readonly genTtlMs?: number;
+}
+
+export interface RedisL2 {
+  readonly isReady: boolean;
+  read(key: string, tags: readonly string[]): Promise<L2Read>;
+  write(key: string, entry: L2Entry, ttlMs: number): Promise<void>;
+  /** SET NX PX; resolves true when this instance now holds the lease. */
+  acquireLease(key: string, ms: number): Promise<boolean>;
+  releaseLease(key: string): Promise<void>;
+  invalidate(keys: readonly string[], tags: readonly string[]): Promise<void>;
+  bumpEpoch(): Promise<void>;
+  publish(channel: string, message: string): Promise<void>;
+  getString(name: string): Promise<string | null>;
+  setString(name: string, value: string, ttlMs: number): Promise<void>;
+  /** A second connection for pub/sub; onReady fires on every (re)connect of that connection. */
+  subscribe(channel: string, onMessage: (message: string) => void, onReady: (first: boolean) => void): Promise<void>;
+  /** Fires when the command connection is ready again after having been lost. */
+  onReconnect(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`redis command timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+export function createRedisL2(options: RedisL2Options): RedisL2 {
+  const p = options.prefix;
+  const commandTimeoutMs = options.commandTimeoutMs ?? 500;
+  const genTtlMs = options.genTtlMs ?? 24 * 3600_000;
+  const token = randomUUID();
+  const client = createClient({
+    url: options.url,
+    socket: { connectTimeout: 1500, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) },
+    // Fail fast while disconnected: the cache falls back to L1 and the loader instead of queueing.
+    disableOfflineQueue: true,
+  });
+  // The subscriber may queue SUBSCRIBE until it connects (it is not on the request path).
+  const subscriber = client.duplicate({ disableOfflineQueue: false });
+  const reconnectListeners: Array<() => void> = [];
+  let lost = false;
+  client.on('error', () => {
+    lost = true;
+  });
+  client.on('end', () => {
+    lost = true;
+  });
+  client.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    for (const listener of reconnectListeners) listener();
+  });
+  subscriber.on('error', () => {});
+  // Not awaited (it stays pending while Redis is down): start-up must not wait for Redis.
+  client.connect().catch(() => {
+    lost = true;
+  });
+
+  const ready = () => {
+    if (!client.isReady) throw new Error('redis not connected');
+  };
+  const run = <T>(fn: () => Promise<T>): Promise<T> => {
+    ready();
+    return timeout(fn(), commandTimeoutMs);
+  };
+  const genKeys = (key: string, tags: readonly string[]) => [
+    `${p}epoch`,
+    `${p}kg:${key}`,
+    ...tags.map((t) => `${p}tag:${t}`),
+  ];
+
+  return {
+    get isReady() {
+      return client.isReady;
+    },
+    async read(key, tags) {
+      const replies = await run(() => client.mGet([`${p}e:${key}`, ...genKeys(key, tags)]));
+      const [raw, ...gens] = replies;
+      return { entry: raw ? (JSON.parse(raw) as L2Entry) : undefined, gens };
+    },
+    async write(key, entry, ttlMs) {
+      await run(() =>
+        client.set(`${p}e:${key}`, JSON.stringify(entry), {
+          expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) },
+        }),
+      );
+    },
+    async acquireLease(key, ms) {
+      const reply = await run(() =>
+        client.set(`${p}lease:${key}`, token, { condition: 'NX', expiration: { type: 'PX', value: ms } }),
+      );
+      return reply === 'OK';
+    },
+    async releaseLease(key) {
+      await run(() => client.eval(RELEASE_SCRIPT, { keys: [`${p}lease:${key}`], arguments: [token] }));
+    },
+    async invalidate(keys, tags) {
+      // One MULTI: the entries go (memory) and the generations move (correctness, also for loads in flight).
+      await run(() => {
+        const multi = client.multi();
+        for (const key of keys) {
+          multi.del(`${p}e:${key}`);
+          multi.incr(`${p}kg:${key}`);
+          multi.pExpire(`${p}kg:${key}`, genTtlMs);
+        }
+        for (const tag of tags) {
+          multi.incr(`${p}tag:${tag}`);
+          multi.pExpire(`${p}tag:${tag}`, genTtlMs);
+        }
+        return multi.exec();
+      });
+    },
+    async bumpEpoch() {
+      await run(() => client.multi().incr(`${p}epoch`).pExpire(`${p}epoch`, genTtlMs).exec());
+    },
+    async publish(channel, message) {
+      await run(() => client.publish(`${p}${channel}`, message));
+    },
+    async getString(name) {
+      return run(() => client.get(`${p}${name}`));
+    },
+    async setString(name, value, ttlMs) {
+      await run(() => client.set(`${p}${name}`, value, { expiration: { type: 'PX', value: ttlMs } }));
+    },
+    async subscribe(channel, onMessage, onReady) {
+      let first = true;
+      subscriber.on('ready', () => {
+        onReady(first);
+        first = false;
+      });
+      subscriber.connect().catch(() => {});
+      // node-redis re-subscribes by itself after a reconnect. Waiting is bounded: Redis may be down.
+      const subscribed = subscriber.subscribe(`${p}${channel}`, (message) => onMessage(message));
+      await timeout(subscribed, 2000).catch(() => {});
+    },
+    onReconnect(listener) {
+      reconnectListeners.push(listener);
+    },
+    async close() {
+      for (const c of [subscriber, client]) {
+        if (c.isReady) await c.close().catch(() => c.destroy());
+        else if (c.isOpen) c.destroy();
+      }
+    },
+  };
+}

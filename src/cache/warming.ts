@@ -1,0 +1,122 @@
+// Cache warming. The cache counts accesses per key (bounded: an LRU of counters, halved now and then
+// so yesterday's hot keys fade, as in TinyLFU); on start and after an L1 flush it loads the hottest
+// keys again through loaders registered per key family, a few at a time so warming never floods the
+// database. The registry exists because warming has no caller to hand it a loader.
+import { LRUCache } from 'lru-cache';
+import { familyOfKey } from './keys.ts';
+import type { GetOptions, Loader, WarmResult } from './cache.ts';
+
+export interface WarmSpec extends GetOptions {
+  readonly loader: Loader<unknown>;
+}
+
+/** Given a key of its family, how to load it; undefined when the key is not one it can load. */
+export type KeyResolver = (key: string) => WarmSpec | undefined;
+
+export interface LoaderRegistry {
+  register(family: string, resolve: KeyResolver): void;
+  resolve(key: string): WarmSpec | undefined;
+}
+
+export function createLoaderRegistry(): LoaderRegistry {
+  const resolvers = new Map<string, KeyResolver>();
+  return {
+    register: (family, resolve) => void resolvers.set(family, resolve),
+    resolve: (key) => resolvers.get(familyOfKey(key))?.(key),
+  };
+}
+
+export interface AccessTracker {
+  record(key: string): void;
+  hottest(n: number): string[];
+  readonly size: number;
+}
+
+export function createAccessTracker(maxKeys = 10_000): AccessTracker {
+  const counts = new LRUCache<string, number>({ max: maxKeys });
+  const agingEvery = maxKeys * 10;
+  let sinceAging = 0;
+  return {
+    record(key) {
+      counts.set(key, (counts.get(key, { updateAgeOnGet: false }) ?? 0) + 1);
+      if (++sinceAging < agingEvery) return;
+      sinceAging = 0;
+      for (const [k, n] of counts.entries()) {
+        if (n <= 1) counts.delete(k);
+        else counts.set(k, n >> 1, { noUpdateTTL: true });
+      }
+    },
+    hottest(n) {
+      return [...counts.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, n)
+        .map(([k]) => k);
+    },
+    get size() {
+      return counts.size;
+    },
+  };
+}
+
+export interface WarmingStatus {
+  readonly state: 'idle' | 'running';
+  readonly runs: number;
+  readonly trackedKeys: number;
+  readonly last?: WarmResult & { readonly startedAt: string; readonly durationMs: number };
+}
+
+export interface Warmer {
+  run(keys: readonly string[], get: (key: string, spec: WarmSpec) => Promise<unknown>): Promise<WarmResult>;
+  status(): WarmingStatus;
+}
+
+export function createWarmer(tracker: AccessTracker, registry: LoaderRegistry, concurrency = 8): Warmer {
+  let running = 0;
+  let runs = 0;
+  let last: WarmingStatus['last'];
+  return {
+    async run(keys, get) {
+      running += 1;
+      const started = Date.now();
+      let loaded = 0;
+      let failed = 0;
+      let skipped = 0;
+      const queue = [...new Set(keys)];
+      const worker = async () => {
+        for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
+          const spec = registry.resolve(key);
+          if (!spec) {
+            skipped += 1;
+            continue;
+          }
+          try {
+            await get(key, spec);
+            loaded += 1;
+          } catch {
+            failed += 1;
+          }
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+      } finally {
+        running -= 1;
+        runs += 1;
+        last = {
+          loaded,
+          failed,
+          skipped,
+          startedAt: new Date(started).toISOString(),
+          durationMs: Date.now() - started,
+        };
+      }
+      return { loaded, failed, skipped };
+    },
+    status: () => ({
+      state: running > 0 ? 'running' : 'idle',
+      runs,
+      trackedKeys: tracker.size,
+      ...(last ? { last } : {}),
+    }),
+  };
+}
