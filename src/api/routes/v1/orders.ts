@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { Type, type Static, type TSchema } from 'typebox';
+import type { ApiApp } from '../../types.ts';
+import type { Application } from '../../../application/services.ts';
+import { getRow, listRows } from '../../../application/queries/read-model-queries.ts';
+import type { order } from '../../../domain/index.ts';
+import { Id } from '../../../events/schemas.ts';
+import { notFound } from '../../../errors.ts';
+import { IdParam, ListQuery, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
+import { Order, OptionalReason, OrderStatus, PlaceOrderBody, RejectOrderBody } from '../../schemas/order.ts';
+import { NoBody } from '../../schemas/no-body.ts';
+import { ifMatch, setEtag } from '../../etag.ts';
+
+const tags = ['orders'];
+
+export function orderRoutes(app: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
+    const load = async (id: string) => {
+      const row = await getRow<order.Order>(app.db, 'order', id);
+      if (!row) throw notFound('order', id);
+      return row;
+    };
+
+    api.post(
+      '/orders',
+      {
+        schema: {
+          tags,
+          summary: 'Place an order for an ACTIVE customer (PENDING until approved)',
+          body: PlaceOrderBody,
+          response: { 201: Order, ...WriteErrors },
+        },
+      },
+      async (request, reply) => {
+        const id = await app.orders.place({
+          ...request.body,
+          orderId: request.body.orderId ?? `ord_${randomUUID()}`,
+        });
+        const row = await load(id);
+        setEtag(reply, row.version);
+        return reply.status(201).header('location', `/api/v1/orders/${id}`).send(row.state);
+      },
+    );
+
+    api.get(
+      '/orders',
+      {
+        schema: {
+          tags,
+          summary: 'List orders',
+          querystring: Type.Object(
+            { customerId: Type.Optional(Id), status: Type.Optional(OrderStatus), ...ListQuery },
+            { additionalProperties: false },
+          ),
+          response: { 200: Page(Order), ...ReadErrors },
+        },
+      },
+      async (request) => {
+        const page = await listRows<order.Order>(app.db, 'order', request.query);
+        return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
+      },
+    );
+
+    api.get(
+      '/orders/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Get an order (ETag = version)',
+          params: IdParam,
+          response: { 200: Order, ...ReadErrors },
+        },
+      },
+      async (request, reply) => {
+        const row = await load(request.params.id);
+        setEtag(reply, row.version);
+        return row.state;
+      },
+    );
+
+    const action = <B extends TSchema>(
+      name: 'approve' | 'reject' | 'complete' | 'cancel',
+      summary: string,
+      body: B,
+      run: (id: string, body: Static<B>, expected: number | undefined) => Promise<unknown>,
+    ) =>
+      api.post(
+        `/orders/:id/${name}`,
+        {
+          schema: { tags, summary, params: IdParam, body, response: { 200: Order, ...WriteErrors } },
+        },
+        async (request, reply) => {
+          // The body was validated against B by the route schema.
+          await run(request.params.id, request.body as Static<B>, ifMatch(request));
+          const row = await load(request.params.id);
+          setEtag(reply, row.version);
+          return row.state;
+        },
+      );
+    action('approve', 'Approve a PENDING order (If-Match honoured)', NoBody, (id, _body, expected) =>
+      app.orders.approve(id, expected),
+    );
+    action('reject', 'Reject a PENDING order (If-Match honoured)', RejectOrderBody, (id, body, expected) =>
+      app.orders.reject(id, body.reason, expected),
+    );
+    action(
+      'complete',
+      'Complete an APPROVED order: activates one subscription per item (If-Match honoured)',
+      NoBody,
+      (id, _body, expected) => app.orders.complete(id, expected),
+    );
+    action('cancel', 'Cancel an APPROVED order (If-Match honoured)', OptionalReason, (id, body, expected) =>
+      app.orders.cancel(id, body?.reason, expected),
+    );
+  };
+}

@@ -1,0 +1,92 @@
+import { Type } from 'typebox';
+import type { ApiApp } from '../../types.ts';
+import type { Application } from '../../../application/services.ts';
+import { getRow, listRows } from '../../../application/queries/read-model-queries.ts';
+import type { subscription } from '../../../domain/index.ts';
+import { Id } from '../../../events/schemas.ts';
+import { notFound } from '../../../errors.ts';
+import { IdParam, ListQuery, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
+import { Subscription, SubscriptionStatus } from '../../schemas/subscription.ts';
+import { OptionalReason } from '../../schemas/order.ts';
+import { ifMatch, setEtag } from '../../etag.ts';
+
+const tags = ['subscriptions'];
+
+export function subscriptionRoutes(app: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
+    const load = async (id: string) => {
+      const row = await getRow<subscription.Subscription>(app.db, 'subscription', id);
+      if (!row) throw notFound('subscription', id);
+      return row;
+    };
+
+    api.get(
+      '/subscriptions',
+      {
+        schema: {
+          tags,
+          summary: 'List subscriptions',
+          querystring: Type.Object(
+            { customerId: Type.Optional(Id), status: Type.Optional(SubscriptionStatus), ...ListQuery },
+            { additionalProperties: false },
+          ),
+          response: { 200: Page(Subscription), ...ReadErrors },
+        },
+      },
+      async (request) => {
+        const page = await listRows<subscription.Subscription>(app.db, 'subscription', request.query);
+        return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
+      },
+    );
+
+    api.get(
+      '/subscriptions/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Get a subscription (ETag = version)',
+          params: IdParam,
+          response: { 200: Subscription, ...ReadErrors },
+        },
+      },
+      async (request, reply) => {
+        const row = await load(request.params.id);
+        setEtag(reply, row.version);
+        return row.state;
+      },
+    );
+
+    const action = (
+      name: 'suspend' | 'resume' | 'cancel',
+      summary: string,
+      run: (id: string, reason: string | undefined, expected: number | undefined) => Promise<void>,
+    ) =>
+      api.post(
+        `/subscriptions/:id/${name}`,
+        {
+          schema: {
+            tags,
+            summary,
+            params: IdParam,
+            body: OptionalReason,
+            response: { 200: Subscription, ...WriteErrors },
+          },
+        },
+        async (request, reply) => {
+          await run(request.params.id, request.body?.reason, ifMatch(request));
+          const row = await load(request.params.id);
+          setEtag(reply, row.version);
+          return row.state;
+        },
+      );
+    action('suspend', 'Suspend an ACTIVE subscription (If-Match honoured)', (id, reason, expected) =>
+      app.subscriptions.suspend(id, reason, expected),
+    );
+    action('resume', 'Resume a SUSPENDED subscription (If-Match honoured)', (id, _reason, expected) =>
+      app.subscriptions.resume(id, expected),
+    );
+    action('cancel', 'Cancel a subscription for good (If-Match honoured)', (id, reason, expected) =>
+      app.subscriptions.cancel(id, reason, expected),
+    );
+  };
+}

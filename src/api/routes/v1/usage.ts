@@ -1,0 +1,56 @@
+import { Type } from 'typebox';
+import type { ApiApp } from '../../types.ts';
+import type { Application } from '../../../application/services.ts';
+import { listRows } from '../../../application/queries/read-model-queries.ts';
+import type { usage } from '../../../domain/index.ts';
+import { Id } from '../../../events/schemas.ts';
+import { ListQuery, Page, Problem, ReadErrors, WriteErrors } from '../../schemas/common.ts';
+import { IngestUsageBody, IngestUsageResponse, UsageRecord, UsageStatus } from '../../schemas/usage.ts';
+
+const tags = ['usage'];
+
+export function usageRoutes(app: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
+    api.post(
+      '/usage',
+      {
+        schema: {
+          tags,
+          summary: 'Ingest a batch of usage records (CDRs); each record gets its own outcome',
+          description:
+            'A malformed document (wrong types, unknown fields, quantity not a positive integer, more than ' +
+            'the maximum records) is refused as a whole with 400 naming each field. Otherwise every record ' +
+            'is decided on its own: rated, rejected (recorded: subscription not active at startedAt), ' +
+            'duplicate (recordId already recorded) or invalid (not recorded, e.g. unknown subscription).',
+          body: IngestUsageBody,
+          response: { 202: IngestUsageResponse, ...WriteErrors, 413: Problem },
+        },
+      },
+      async (request, reply) => reply.status(202).send(await app.usage.ingest(request.body.records)),
+    );
+
+    api.get(
+      '/usage',
+      {
+        schema: {
+          tags,
+          summary: 'List recorded usage (rated and rejected records)',
+          querystring: Type.Object(
+            {
+              subscriptionId: Type.Optional(Id),
+              customerId: Type.Optional(Id),
+              status: Type.Optional(UsageStatus),
+              ...ListQuery,
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Page(UsageRecord), ...ReadErrors },
+        },
+      },
+      async (request) => {
+        const page = await listRows<usage.UsageRecord>(app.db, 'usage', request.query);
+        return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
+      },
+    );
+  };
+}

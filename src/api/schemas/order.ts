@@ -1,0 +1,55 @@
+import { Type } from 'typebox';
+import { CurrencyCode, DateTime, Id, Money, Nullable } from '../../events/schemas.ts';
+import { Reason } from './common.ts';
+
+/** Ids a client may choose; `~` is left out because derived (hashed) ids use it. */
+export const ClientId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' });
+
+export const OrderStatus = Type.Union([
+  Type.Literal('PENDING'),
+  Type.Literal('APPROVED'),
+  Type.Literal('REJECTED'),
+  Type.Literal('COMPLETED'),
+  Type.Literal('CANCELLED'),
+]);
+
+export const PlaceOrderBody = Type.Object(
+  {
+    orderId: Type.Optional({ ...ClientId, description: 'default: generated' }),
+    customerId: Id,
+    items: Type.Array(Type.Object({ planId: Id }, { additionalProperties: false }), {
+      minItems: 1,
+      maxItems: 50,
+      description: 'one subscription per item when the order completes',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const RejectOrderBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+
+/** An optional reason: no body (null, see no-body.ts), or `{}`, or `{reason}`. */
+export const OptionalReason = Type.Union([Type.Null(), Reason]);
+
+export const OrderItem = Type.Object({
+  planId: Id,
+  planName: Type.String(),
+  planVersion: Type.Integer({ minimum: 1 }),
+  monthlyPrice: Money,
+});
+
+export const Order = Type.Object({
+  orderId: Id,
+  customerId: Id,
+  items: Type.Array(OrderItem),
+  currency: CurrencyCode,
+  monthlyTotal: Money,
+  status: OrderStatus,
+  subscriptionIds: Type.Array(Id, { description: 'filled on completion, in item order' }),
+  reason: Nullable(Type.String({ description: 'why it was rejected or cancelled' })),
+  placedAt: DateTime,
+  updatedAt: DateTime,
+});
