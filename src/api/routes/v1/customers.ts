@@ -134,7 +134,7 @@ export function customerRoutes(app: Application) {
             tags,
             summary: `${name[0]?.toUpperCase()}${name.slice(1)} the customer (If-Match honoured)`,
             params: IdParam,
-            body: Type.Optional(Reason),
+            body: Type.Union([Type.Null(), Reason], { description: 'optional: no body, or {reason}' }),
             response: { 200: Customer, ...WriteErrors },
           },
         },
