@@ -175,7 +175,7 @@ test('promtool check config: the effective Prometheus config written by services
   assert.ok(text.includes(`${REPO.replace(/\/$/, '')}/deploy/prometheus/rules/*.yml`), 'rule_files of this checkout');
   const r = await run('promtool', ['check', 'config', config]);
   assert.equal(r.code, 0, show(r));
-  assert.match(r.stdout, /SUCCESS: 2 rule files found/, show(r));
+  assert.match(r.stdout, new RegExp(`SUCCESS: ${ymlFiles(RULES_DIR).length} rule files found`), show(r));
   assert.match(r.stdout, /is valid prometheus config file syntax/, show(r));
 });
 
