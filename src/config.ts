@@ -1,5 +1,7 @@
 // Typed, validated configuration. The only module that reads process.env: everything else
 // receives a Config. A bad value stops start-up with a message naming the variable.
+import { readFileSync } from 'node:fs';
+import { createPublicKey } from 'node:crypto';
 
 export type DeploymentMode = 'embedded' | 'single-server' | 'distributed';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -23,6 +25,22 @@ export interface Config {
   readonly eventPartitions: number;
   readonly shutdownTimeoutMs: number;
   readonly mode: DeploymentMode;
+  /** unset = bearer tokens are refused; API keys only */
+  readonly jwt: JwtConfig | undefined;
+}
+
+/** Verification of `Authorization: Bearer` JWTs issued by an identity provider. */
+export interface JwtConfig {
+  /** The provider's JWKS endpoint; keys are fetched and cached on demand. */
+  readonly jwksUrl: string | undefined;
+  /** PEM SPKI public key text (BSS_JWT_PUBLIC_KEY inline, or read from the file it names). */
+  readonly publicKeyPem: string | undefined;
+  /** Where the PEM came from, for printing: 'inline' or the file path. */
+  readonly publicKeySource: string | undefined;
+  readonly issuer: string | undefined;
+  readonly audience: readonly string[] | undefined;
+  /** The claim holding the role: an array of role names or one role string. */
+  readonly roleClaim: string;
 }
 
 export class ConfigError extends Error {
@@ -35,7 +53,7 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const SECRET_VARIABLES = new Set(['BSS_ADMIN_API_KEY', 'BSS_DATABASE_URL', 'BSS_REDIS_URL']);
+const SECRET_VARIABLES = new Set(['BSS_ADMIN_API_KEY', 'BSS_DATABASE_URL', 'BSS_REDIS_URL', 'BSS_JWT_JWKS_URL']);
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -103,6 +121,67 @@ function secret(env: Env, name: string, minLength: number): string | undefined {
   return raw;
 }
 
+/**
+ * BSS_JWT_PUBLIC_KEY holds either the PEM text itself (starting with -----BEGIN PUBLIC KEY-----; the two
+ * characters \n stand for line breaks, as single-line environment values need them) or the path of a PEM file.
+ */
+function publicKey(env: Env, name: string): { pem: string; source: string } | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  const accepted = 'PEM public key text (-----BEGIN PUBLIC KEY-----) or the path of a readable PEM file';
+  let pem: string;
+  let source: string;
+  if (raw.startsWith('-----BEGIN')) {
+    pem = raw.replaceAll('\\n', '\n');
+    source = 'inline';
+  } else {
+    try {
+      pem = readFileSync(raw, 'utf8');
+    } catch {
+      throw new ConfigError(name, raw, accepted);
+    }
+    source = raw;
+  }
+  if (/PRIVATE KEY/.test(pem)) throw new ConfigError(name, raw, 'the public key only (never the private key)');
+  try {
+    createPublicKey(pem);
+  } catch {
+    throw new ConfigError(name, raw, accepted);
+  }
+  return { pem, source };
+}
+
+function jwt(env: Env): JwtConfig | undefined {
+  const jwksUrl = url(env, 'BSS_JWT_JWKS_URL', ['https:', 'http:']);
+  const key = publicKey(env, 'BSS_JWT_PUBLIC_KEY');
+  if (jwksUrl && key) {
+    throw new ConfigError('BSS_JWT_PUBLIC_KEY', key.source, 'to be unset when BSS_JWT_JWKS_URL is set (choose one)');
+  }
+  const issuer = read(env, 'BSS_JWT_ISSUER');
+  const audience = read(env, 'BSS_JWT_AUDIENCE');
+  const roleClaim = read(env, 'BSS_JWT_ROLE_CLAIM') ?? 'roles';
+  if (!/^\S{1,200}$/.test(roleClaim)) throw new ConfigError('BSS_JWT_ROLE_CLAIM', roleClaim, 'a claim name');
+  if (!jwksUrl && !key) {
+    // Issuer or audience without a key would silently accept no token at all: say so instead.
+    for (const [name, value] of [
+      ['BSS_JWT_ISSUER', issuer],
+      ['BSS_JWT_AUDIENCE', audience],
+    ] as const) {
+      if (value !== undefined)
+        throw new ConfigError(name, value, 'BSS_JWT_JWKS_URL or BSS_JWT_PUBLIC_KEY to be set too');
+    }
+    return undefined;
+  }
+  return {
+    jwksUrl,
+    publicKeyPem: key?.pem,
+    publicKeySource: key?.source,
+    issuer,
+    audience: audience?.split(',').map((a) => a.trim()),
+    roleClaim,
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = url(env, 'BSS_DATABASE_URL', ['postgres:', 'postgresql:']);
   const kafkaBrokers = brokers(env, 'BSS_KAFKA_BROKERS');
@@ -126,12 +205,15 @@ export function loadConfig(env: Env = process.env): Config {
     eventPartitions: integer(env, 'BSS_EVENT_PARTITIONS', 12, 1, 1000),
     shutdownTimeoutMs: integer(env, 'BSS_SHUTDOWN_TIMEOUT_MS', 8000, 100, 60000),
     mode: kafkaBrokers ? 'distributed' : databaseUrl ? 'single-server' : 'embedded',
+    jwt: jwt(env),
   };
 }
 
 /** Hides passwords in URLs and whole secret values, for printing. */
 export function mask(variable: string, value: string): string {
   if (variable === 'BSS_ADMIN_API_KEY') return '********';
+  // A public key is no secret, but a whole PEM block makes an unreadable message.
+  if (variable === 'BSS_JWT_PUBLIC_KEY' && value.startsWith('-----BEGIN')) return '(PEM text)';
   if (!SECRET_VARIABLES.has(variable)) return value;
   try {
     const parsed = new URL(value);
@@ -157,5 +239,14 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_LOG_LEVEL: config.logLevel,
     BSS_EVENT_PARTITIONS: String(config.eventPartitions),
     BSS_SHUTDOWN_TIMEOUT_MS: String(config.shutdownTimeoutMs),
+    BSS_JWT_JWKS_URL: config.jwt?.jwksUrl ? mask('BSS_JWT_JWKS_URL', config.jwt.jwksUrl) : '(unset)',
+    BSS_JWT_PUBLIC_KEY: config.jwt?.publicKeySource
+      ? config.jwt.publicKeySource === 'inline'
+        ? '(set: inline PEM)'
+        : `(set: file ${config.jwt.publicKeySource})`
+      : '(unset)',
+    BSS_JWT_ISSUER: config.jwt?.issuer ?? '(unset: any issuer)',
+    BSS_JWT_AUDIENCE: config.jwt?.audience?.join(',') ?? '(unset: any audience)',
+    BSS_JWT_ROLE_CLAIM: config.jwt ? config.jwt.roleClaim : '(bearer tokens off: no JWKS URL or public key)',
   };
 }
