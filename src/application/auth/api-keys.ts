@@ -28,12 +28,33 @@ export async function createApiKey(db: Queryable, role: Role, name: string): Pro
   return { keyId, role, name, plaintext };
 }
 
+export interface ActiveKey {
+  readonly keyId: string;
+  readonly role: Role;
+}
+
+/** The id and role of the active key with this hash, or undefined. */
+export async function findApiKey(db: Queryable, hash: string): Promise<ActiveKey | undefined> {
+  const { rows } = await db.query<{ key_id: string; role: Role }>(
+    'SELECT key_id, role FROM api_keys WHERE hash = $1 AND revoked_at IS NULL',
+    [hash],
+  );
+  const row = rows[0];
+  return row ? { keyId: row.key_id, role: row.role } : undefined;
+}
+
 /** The role of an active key, or undefined. */
 export async function verifyApiKey(db: Queryable, plaintext: string): Promise<Role | undefined> {
-  const { rows } = await db.query<{ role: Role }>('SELECT role FROM api_keys WHERE hash = $1 AND revoked_at IS NULL', [
-    hashKey(plaintext),
-  ]);
-  return rows[0]?.role;
+  return (await findApiKey(db, hashKey(plaintext)))?.role;
+}
+
+/** Revokes a key; true when an active key was revoked. Running services notice within their cache TTL. */
+export async function revokeApiKey(db: Queryable, keyId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'UPDATE api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL',
+    [keyId],
+  );
+  return rowCount > 0;
 }
 
 const BOOTSTRAP_ID = 'bootstrap-admin';
