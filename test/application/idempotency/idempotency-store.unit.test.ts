@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createPgliteDb } from '../../../src/store/pglite-db.ts';
+import { migrate } from '../../../src/store/migrate.ts';
+import { createIdempotencyStore } from '../../../src/application/idempotency/idempotency-store.ts';
+
+async function freshDb() {
+  const db = await createPgliteDb(undefined);
+  await migrate(db);
+  return db;
+}
+
+const answer = { status: 201, headers: { etag: '"1"' }, body: '{"id":1}' };
+
+test('claim, complete, replay; another fingerprint is a mismatch; keys are per caller', async () => {
+  const db = await freshDb();
+  const store = createIdempotencyStore(db);
+  const first = await store.claim('key:a', 'k1', 'fp1');
+  assert.equal(first.kind, 'claimed');
+  assert.deepEqual(await store.claim('key:a', 'k1', 'fp1'), { kind: 'in-progress' });
+  assert.deepEqual(await store.claim('key:a', 'k1', 'fp2'), { kind: 'mismatch' });
+  assert.equal((await store.claim('key:b', 'k1', 'fp2')).kind, 'claimed', 'another caller has its own keys');
+  if (first.kind !== 'claimed') return;
+  await store.complete('key:a', 'k1', first.owner, answer);
+  assert.deepEqual(await store.claim('key:a', 'k1', 'fp1'), { kind: 'replay', response: answer });
+  assert.deepEqual(await store.claim('key:a', 'k1', 'fp2'), { kind: 'mismatch' });
+  await db.close();
+});
+
+test('a released claim can be claimed again; a stale owner cannot release or complete', async () => {
+  const db = await freshDb();
+  const store = createIdempotencyStore(db);
+  const first = await store.claim('c', 'k', 'fp');
+  assert.equal(first.kind, 'claimed');
+  if (first.kind !== 'claimed') return;
+  await store.release('c', 'k', 'someone-else');
+  assert.deepEqual(await store.claim('c', 'k', 'fp'), { kind: 'in-progress' });
+  await store.release('c', 'k', first.owner);
+  const second = await store.claim('c', 'k', 'fp');
+  assert.equal(second.kind, 'claimed');
+  await store.complete('c', 'k', first.owner, answer);
+  assert.deepEqual(await store.claim('c', 'k', 'fp'), { kind: 'in-progress' }, 'the old owner wrote nothing');
+  await db.close();
+});
+
+test('an abandoned claim is taken over by the same request after the lease', async () => {
+  const db = await freshDb();
+  const store = createIdempotencyStore(db, { leaseMs: 20 });
+  assert.equal((await store.claim('c', 'k', 'fp')).kind, 'claimed');
+  await sleep(40);
+  assert.deepEqual(await store.claim('c', 'k', 'other'), { kind: 'mismatch' }, 'not by a different request');
+  assert.equal((await store.claim('c', 'k', 'fp')).kind, 'claimed');
+  await db.close();
+});
+
+test('records expire: a purge deletes them and the key is free again', async () => {
+  const db = await freshDb();
+  const store = createIdempotencyStore(db, { retentionMs: 20 });
+  const claim = await store.claim('c', 'k', 'fp');
+  if (claim.kind === 'claimed') await store.complete('c', 'k', claim.owner, answer);
+  await store.claim('c', 'fresh', 'fp');
+  await sleep(40);
+  const longLived = createIdempotencyStore(db);
+  assert.equal((await longLived.claim('c', 'k', 'new body')).kind, 'claimed', 'an expired key is reusable');
+  assert.equal(await store.purgeExpired(), 1, 'only the other expired record was left to purge');
+  await db.close();
+});
