@@ -250,6 +250,9 @@ test('amtool check-config: the effective Alertmanager config written by services
   const config = requireFile(EFFECTIVE_ALERTMANAGER);
   const text = readFileSync(config, 'utf8');
   assert.doesNotMatch(text, /@[A-Z_]+@/, 'a template placeholder was not replaced');
+  // the alert-log webhook (every alert) where tests listen, unless the environment points it elsewhere
+  const webhook = process.env['BSS_ALERT_WEBHOOK_URL'] ?? 'http://127.0.0.1:59095/alerts';
+  assert.ok(text.includes(`url: '${webhook}'`), `the alert-log webhook is not ${webhook}`);
   const r = await run('amtool', ['check-config', config]);
   assert.equal(r.code, 0, show(r));
   assert.match(r.stdout, /SUCCESS/, show(r));
