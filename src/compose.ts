@@ -9,6 +9,9 @@ import { createPostgresDb } from './store/postgres-db.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import { migrate } from './store/migrate.ts';
 import { ensureAdminKey, type IssuedKey } from './application/auth/api-keys.ts';
+import { createCachedApiKeys } from './application/auth/cached-api-keys.ts';
+import { createJwtVerifier } from './application/auth/jwt.ts';
+import { createAuthenticator } from './application/auth/authenticator.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import type { ReadinessCheck } from './api/readiness.ts';
@@ -87,6 +90,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     }
     const bus = createCommandBus({ db, sink, codec });
     const app = createApplication(db, bus, systemClock);
+    const auth = createAuthenticator(createCachedApiKeys(db), config.jwt ? createJwtVerifier(config.jwt) : undefined);
 
     const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }];
     if (config.redisUrl) {
@@ -100,7 +104,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       readiness.push({ name: 'kafka', check: kafka.check });
     }
 
-    return { config, logger, registry, readiness, db, log, codec, app, dataLocation, generatedAdminKey, close };
+    return { config, logger, registry, readiness, auth, db, log, codec, app, dataLocation, generatedAdminKey, close };
   } catch (error) {
     await close();
     throw error;

@@ -12,15 +12,21 @@ import type { ApiApp } from './types.ts';
 import { registerProblemHandler } from './plugins/problem.ts';
 import { registerValidators } from './plugins/validation.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerIdempotency } from './plugins/idempotency.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { apiV1 } from './routes/v1/index.ts';
 import type { Application } from '../application/services.ts';
+import type { Authenticator } from '../application/auth/authenticator.ts';
+import { createIdempotencyStore } from '../application/idempotency/idempotency-store.ts';
 
 export interface AppServices {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly readiness: readonly ReadinessCheck[];
+  /** Who is calling; every route not marked public needs credentials (see plugins/auth.ts). */
+  readonly auth: Authenticator;
   /** The use cases behind /api/v1; without them only health, metrics and docs are served. */
   readonly app?: Application;
 }
@@ -46,6 +52,8 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   registerValidators(app);
   registerProblemHandler(app);
   registerHttpMetrics(app, services.registry);
+  // Before any route, so every route (Swagger UI's included) is marked and documented.
+  registerAuth(app, services.auth);
 
   await app.register(swagger, {
     openapi: {
@@ -68,8 +76,17 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
 
   await app.register(healthRoutes(services.readiness));
   await app.register(metricsRoute(services.registry));
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  if (services.app) await app.register(apiV1(services.app), { prefix: '/api/v1' });
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+  const application = services.app;
+  if (application) {
+    await app.register(
+      async (v1) => {
+        registerIdempotency(v1, createIdempotencyStore(application.db), services.logger);
+        await v1.register(apiV1(application));
+      },
+      { prefix: '/api/v1' },
+    );
+  }
 
   return app;
 }

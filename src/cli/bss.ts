@@ -3,7 +3,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, describeConfig, loadConfig } from '../config.ts';
 import { compose } from '../compose.ts';
-import { createApiKey, ROLES, type Role } from '../application/auth/api-keys.ts';
+import { createApiKey, revokeApiKey, ROLES, type Role } from '../application/auth/api-keys.ts';
+import { API_KEY_CACHE_TTL_MS } from '../application/auth/cached-api-keys.ts';
 import { createLogger } from '../observability/logger.ts';
 import { main as start } from '../main.ts';
 
@@ -15,6 +16,7 @@ Commands:
   migrate                       apply database migrations and exit
   keys create --role R [--name N]
                                 issue an API key (R: ${ROLES.join(', ')}); the key is printed once
+  keys revoke KEY_ID            revoke a key; running services refuse it within ${API_KEY_CACHE_TTL_MS / 1000} s
   help                          this text
 `;
 
@@ -48,6 +50,16 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       allowPositionals: true,
       options: { role: { type: 'string' }, name: { type: 'string' } },
     });
+    if (positionals[0] === 'revoke') {
+      const keyId = positionals[1];
+      if (!keyId) throw new UsageError('keys revoke needs the key id');
+      const revoked = await withServices((s) => revokeApiKey(s.db, keyId));
+      if (!revoked) throw new Error(`no active key ${keyId}`);
+      process.stdout.write(
+        `Revoked key ${keyId}; running services refuse it within ${API_KEY_CACHE_TTL_MS / 1000} s\n`,
+      );
+      return;
+    }
     if (positionals[0] !== 'create') throw new UsageError(`unknown keys subcommand ${positionals[0] ?? '(none)'}`);
     const role = values.role as Role | undefined;
     if (!role || !ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);

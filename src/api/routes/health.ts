@@ -17,6 +17,7 @@ export function healthRoutes(checks: readonly ReadinessCheck[]) {
     app.get(
       '/health/live',
       {
+        config: { public: true },
         schema: {
           tags: ['health'],
           summary: 'The process is running',
@@ -28,6 +29,7 @@ export function healthRoutes(checks: readonly ReadinessCheck[]) {
     app.get(
       '/health/ready',
       {
+        config: { public: true },
         schema: {
           tags: ['health'],
           summary: 'Every configured dependency answers; 503 names the ones that do not',
