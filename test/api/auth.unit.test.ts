@@ -26,6 +26,7 @@ before(async () => {
   });
   bss = await composedApp({}, { logger: createLogger('debug', sink) });
   bss.app.get('/admin-only', { config: { role: 'admin' } }, async () => ({ ok: true }));
+  bss.app.get('/docsecret', async () => ({ secret: true }));
 });
 after(() => bss.close());
 
@@ -122,6 +123,8 @@ test('health, metrics, docs and the OpenAPI document are public; unknown routes 
     const response = await bss.app.inject({ method: 'GET', url });
     assert.ok(response.statusCode < 400, `${url} answered ${response.statusCode}`);
   }
+  const nearDocs = await bss.app.inject({ method: 'GET', url: '/docsecret' });
+  assert.equal(nearDocs.statusCode, 401, 'only /docs and /docs/* are public');
   const unknown = await bss.app.inject({ method: 'POST', url: '/nowhere' });
   assert.equal(unknown.statusCode, 404);
 });

@@ -77,7 +77,9 @@ export function registerAuth(app: ApiApp, authenticator: Authenticator): void {
   app.decorateRequest('principal', null);
 
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith(DOCS_PREFIX)) route.config = { ...route.config, public: true };
+    if (route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)) {
+      route.config = { ...route.config, public: true };
+    }
     documentSecurity(route);
   });
 
