@@ -1,0 +1,89 @@
+// Breakpoints of debug sessions: on an event type, or on a condition over a customer's view written
+// as data ({path: 'balance.balance', op: 'lt', value: 0}), never as code to evaluate. A condition
+// breaks when it BECOMES true (false before the event, true after), so a balance that stays
+// negative stops the session once, not at every later event.
+import type { CustomerView, DomainEvent } from '../domain/index.ts';
+import { domainTypeOf } from '../events/envelope.ts';
+import { badReplayRequest } from './errors.ts';
+
+export const PREDICATE_OPS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'exists', 'missing'] as const;
+export type PredicateOp = (typeof PREDICATE_OPS)[number];
+
+export type BreakpointSpec =
+  | { readonly kind: 'type'; readonly type: string }
+  | {
+      readonly kind: 'state';
+      /** Dotted path into the CustomerView: 'balance.balance', 'customer.status', 'subscriptions.sub-1.status'. */
+      readonly path: string;
+      readonly op: PredicateOp;
+      /** Compared value (not used by exists / missing). */
+      readonly value?: unknown;
+      /** Only this customer's view; default any customer an event touches. */
+      readonly customerId?: string;
+    };
+
+export type Breakpoint = BreakpointSpec & { readonly id: string };
+
+export function checkBreakpoint(spec: BreakpointSpec): void {
+  if (spec.kind === 'type') {
+    if (typeof spec.type !== 'string' || spec.type === '') throw badReplayRequest('a type breakpoint needs a type');
+    return;
+  }
+  if (spec.kind !== 'state') throw badReplayRequest('a breakpoint is of kind type or state');
+  if (typeof spec.path !== 'string' || !/^[^.]+(\.[^.]+)*$/.test(spec.path))
+    throw badReplayRequest('a state breakpoint needs a dotted path');
+  if (!PREDICATE_OPS.includes(spec.op)) throw badReplayRequest(`op is one of ${PREDICATE_OPS.join(', ')}`);
+}
+
+/** The value at a dotted path, through own properties only; undefined when any step is missing. */
+export function valueAt(root: unknown, path: string): unknown {
+  let current: unknown = root;
+  for (const part of path.split('.')) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, part)) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+export function holds(view: CustomerView, spec: Extract<BreakpointSpec, { kind: 'state' }>): boolean {
+  const actual = valueAt(view, spec.path);
+  const expected = spec.value;
+  switch (spec.op) {
+    case 'exists':
+      return actual !== undefined && actual !== null;
+    case 'missing':
+      return actual === undefined || actual === null;
+    case 'eq':
+      return JSON.stringify(actual) === JSON.stringify(expected);
+    case 'ne':
+      return JSON.stringify(actual) !== JSON.stringify(expected);
+    default: {
+      // Order only between two numbers or two strings: anything else never holds.
+      const comparable =
+        (typeof actual === 'number' && typeof expected === 'number') ||
+        (typeof actual === 'string' && typeof expected === 'string');
+      if (!comparable) return false;
+      const a = actual as number | string;
+      const b = expected as number | string;
+      return spec.op === 'lt' ? a < b : spec.op === 'lte' ? a <= b : spec.op === 'gt' ? a > b : a >= b;
+    }
+  }
+}
+
+/** The breakpoints an event hits, given the customer's view before and after it. */
+export function hits(
+  breakpoints: Iterable<Breakpoint>,
+  event: DomainEvent,
+  before: CustomerView,
+  after: CustomerView,
+): Breakpoint[] {
+  const hit: Breakpoint[] = [];
+  for (const bp of breakpoints) {
+    if (bp.kind === 'type') {
+      if ((domainTypeOf(bp.type) ?? bp.type) === event.type) hit.push(bp);
+    } else if (bp.customerId === undefined || bp.customerId === event.data.customerId) {
+      if (!holds(before, bp) && holds(after, bp)) hit.push(bp);
+    }
+  }
+  return hit;
+}

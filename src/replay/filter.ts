@@ -1,0 +1,50 @@
+// Which records a replay, timeline or debug session looks at, and how a record becomes an event.
+import type { DomainEventLike, EventCodec } from '../events/codec.ts';
+import { domainTypeOf, type BssCloudEvent } from '../events/envelope.ts';
+import type { LogRecord } from '../log/event-log.ts';
+
+export interface EventFilter {
+  /** Domain types ('order.placed') or CloudEvents types ('com.droid.bss.order.placed.v1'). */
+  readonly types?: readonly string[];
+  /** The partition key: only that customer's events (and only its partition is read). */
+  readonly customerId?: string;
+  /** CloudEvents `source`, exact match. */
+  readonly sources?: readonly string[];
+}
+
+export type Decoded =
+  | { readonly ok: true; readonly event: BssCloudEvent; readonly domainEvent: DomainEventLike }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * With `validate` the codec checks the whole envelope and the data against the catalog; without it a
+ * record only has to be a JSON object with a BSS type and data (for speed on trusted history).
+ */
+export function decodeRecord(codec: EventCodec, record: LogRecord, validate: boolean): Decoded {
+  if (validate) return codec.decode(record);
+  try {
+    const event = JSON.parse(record.value) as BssCloudEvent<DomainEventLike['data']>;
+    const type = typeof event?.type === 'string' ? domainTypeOf(event.type) : undefined;
+    if (!type || typeof event.data !== 'object' || event.data === null)
+      return { ok: false, reason: 'not a BSS CloudEvent' };
+    return { ok: true, event, domainEvent: { type, data: event.data } };
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+}
+
+export interface CompiledFilter {
+  /** Cheap check on the record alone (before decoding). */
+  keyMatches(record: LogRecord): boolean;
+  eventMatches(decoded: { event: BssCloudEvent; domainEvent: DomainEventLike }): boolean;
+}
+
+export function compileFilter(filter: EventFilter = {}): CompiledFilter {
+  const types = filter.types?.length ? new Set(filter.types.map((t) => domainTypeOf(t) ?? t)) : undefined;
+  const sources = filter.sources?.length ? new Set(filter.sources) : undefined;
+  return {
+    keyMatches: (record) => filter.customerId === undefined || record.key === filter.customerId,
+    eventMatches: ({ event, domainEvent }) =>
+      (types === undefined || types.has(domainEvent.type)) && (sources === undefined || sources.has(event.source)),
+  };
+}

@@ -1,0 +1,148 @@
+// Offsets by time: what a topic holds (per partition), where every consumer group stands, which
+// offset a moment corresponds to, how many events a window has and how long replaying it takes.
+import { groupOffsets, type EventLog, type GroupOffsets } from '../log/event-log.ts';
+import { badReplayRequest } from './errors.ts';
+import { rangeCount, windowRanges } from './records.ts';
+import { speedFactor, type ReplaySpeed } from './speed.ts';
+import { optionalMillis, toMillis, type TimeInput } from './time.ts';
+
+export interface PartitionInfo {
+  readonly partition: number;
+  readonly earliest: number;
+  /** The offset the next record gets. */
+  readonly latest: number;
+  readonly count: number;
+  /** Timestamps (ms) of the first and last record kept; null for an empty partition. */
+  readonly firstTimestamp: number | null;
+  readonly lastTimestamp: number | null;
+}
+
+export interface TopicOffsets {
+  readonly topic: string;
+  readonly partitions: readonly PartitionInfo[];
+  readonly count: number;
+}
+
+export async function topicOffsets(log: EventLog, topic: string): Promise<TopicOffsets> {
+  const bounds = await log.offsets(topic);
+  const partitions = await Promise.all(
+    bounds.map(async ({ partition, start, end }) => {
+      const stamp = async (offset: number) =>
+        (await log.read(topic, partition, offset, { max: 1, endOffset: end }))[0]?.timestamp ?? null;
+      const empty = end <= start;
+      return {
+        partition,
+        earliest: start,
+        latest: end,
+        count: Math.max(0, end - start),
+        firstTimestamp: empty ? null : await stamp(start),
+        lastTimestamp: empty ? null : await stamp(end - 1),
+      };
+    }),
+  );
+  return { topic, partitions, count: partitions.reduce((sum, p) => sum + p.count, 0) };
+}
+
+export interface AllOffsets {
+  readonly topics: readonly TopicOffsets[];
+  /** Every group with a committed offset on a topic, with its lag per partition. */
+  readonly groups: readonly GroupOffsets[];
+}
+
+export async function allOffsets(log: EventLog): Promise<AllOffsets> {
+  const [topics, groups] = await Promise.all([log.topics(), log.groups()]);
+  const infos = await Promise.all(topics.map((topic) => topicOffsets(log, topic)));
+  const positions: GroupOffsets[] = [];
+  // The port lists groups without their topics: ask each group about each topic, keep what it consumes.
+  for (const group of groups) {
+    for (const topic of topics) {
+      const offsets = await groupOffsets(log, group, topic);
+      if (offsets.partitions.some((p) => p.committed !== null)) positions.push(offsets);
+    }
+  }
+  return { topics: infos, groups: positions };
+}
+
+export interface OffsetAtTime {
+  readonly partition: number;
+  /** The first offset at or after the time; the partition's end when no record is that late. */
+  readonly offset: number;
+  readonly atEnd: boolean;
+}
+
+export async function offsetsForTime(log: EventLog, topic: string, time: TimeInput): Promise<OffsetAtTime[]> {
+  const ms = toMillis(time);
+  const bounds = await log.offsets(topic);
+  return Promise.all(
+    bounds.map(async ({ partition, end }) => {
+      const offset = await log.offsetForTime(topic, partition, ms);
+      return { partition, offset: offset < 0 ? end : offset, atEnd: offset < 0 };
+    }),
+  );
+}
+
+/** Events with a timestamp in [start, end) (offsetForTime at both ends, per partition). */
+export async function countEvents(
+  log: EventLog,
+  topic: string,
+  start?: TimeInput,
+  end?: TimeInput,
+  customerId?: string,
+): Promise<number> {
+  const window = {
+    ...(start !== undefined ? { start: toMillis(start, 'startTime') } : {}),
+    ...(end !== undefined ? { end: toMillis(end, 'endTime') } : {}),
+    ...(customerId !== undefined ? { key: customerId } : {}),
+  };
+  return rangeCount(await windowRanges(log, topic, window));
+}
+
+export interface DurationEstimate {
+  readonly events: number;
+  /** The window's span in ms: [start, end), or first to last record where a bound is open. */
+  readonly spanMs: number;
+  readonly speed: ReplaySpeed;
+  /** null for STEP_BY_STEP (it takes as long as someone steps). */
+  readonly estimatedMs: number | null;
+}
+
+export interface EstimateOptions {
+  readonly startTime?: TimeInput;
+  readonly endTime?: TimeInput;
+  readonly speed: ReplaySpeed;
+  /** For MAX: events per second, measured (e.g. the throughput of the last replay) or configured. */
+  readonly maxEventsPerSecond?: number;
+}
+
+/** Default MAX rate when nothing was measured: a conservative figure for the database log. */
+export const DEFAULT_MAX_EVENTS_PER_SECOND = 10_000;
+
+/**
+ * REAL_TIME takes the span, FAST a tenth, ULTRA_FAST a hundredth; MAX takes count / rate. Pacing
+ * starts at the window's start, so the span is measured from it to the end (or to the last record).
+ */
+export async function estimateReplayDuration(
+  log: EventLog,
+  topic: string,
+  options: EstimateOptions,
+): Promise<DurationEstimate> {
+  const start = optionalMillis(options.startTime, 'startTime');
+  const end = optionalMillis(options.endTime, 'endTime');
+  if (start !== undefined && end !== undefined && end < start) throw badReplayRequest('endTime is before startTime');
+  const rate = options.maxEventsPerSecond ?? DEFAULT_MAX_EVENTS_PER_SECOND;
+  if (!(rate > 0)) throw badReplayRequest('maxEventsPerSecond must be positive');
+  const events = await countEvents(log, topic, start, end);
+  let spanMs = 0;
+  if (start === undefined || end === undefined) {
+    const info = await topicOffsets(log, topic);
+    const firsts = info.partitions.flatMap((p) => (p.firstTimestamp === null ? [] : [p.firstTimestamp]));
+    const lasts = info.partitions.flatMap((p) => (p.lastTimestamp === null ? [] : [p.lastTimestamp]));
+    const from = start ?? (firsts.length > 0 ? Math.min(...firsts) : 0);
+    const to = end ?? (lasts.length > 0 ? Math.max(...lasts) : from);
+    spanMs = Math.max(0, to - from);
+  } else spanMs = end - start;
+  const factor = speedFactor(options.speed);
+  const estimatedMs =
+    factor === 0 ? null : Number.isFinite(factor) ? spanMs / factor : Math.ceil((events / rate) * 1000);
+  return { events, spanMs, speed: options.speed, estimatedMs };
+}

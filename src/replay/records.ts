@@ -1,0 +1,109 @@
+// Reading a time window of a topic through the EventLog port, the way every replay feature does:
+// per partition from offsetForTime(start) to offsetForTime(end), then (when order across partitions
+// matters) merged by timestamp. These are the very records consumers see (ARCHITECTURE habit 7).
+import type { EventLog, LogRecord } from '../log/event-log.ts';
+import { partitionFor } from '../log/partitioner.ts';
+
+/** Half-open offsets [from, to) of one partition. */
+export interface PartitionRange {
+  readonly partition: number;
+  from: number;
+  readonly to: number;
+}
+
+export interface WindowOptions {
+  /** Inclusive lower bound, ms since the epoch; default: the partition's first record. */
+  readonly start?: number;
+  /** Exclusive upper bound, ms since the epoch; default: the partition's end at the time of the call. */
+  readonly end?: number;
+  /** Only the partition this partition key (customer id) lives in. */
+  readonly key?: string;
+}
+
+/**
+ * Offset ranges of a time window. offsetForTime answers -1 when no record is at or after the time:
+ * then the bound is the partition's end, so a window beyond the log is empty, never "everything".
+ */
+export async function windowRanges(
+  log: EventLog,
+  topic: string,
+  window: WindowOptions = {},
+): Promise<PartitionRange[]> {
+  const bounds = await log.offsets(topic);
+  const wanted = window.key === undefined ? undefined : partitionFor(window.key, bounds.length);
+  const selected = bounds.filter((b) => wanted === undefined || b.partition === wanted);
+  return Promise.all(
+    selected.map(async ({ partition, start, end }) => {
+      const at = async (time: number | undefined, fallback: number) => {
+        if (time === undefined) return fallback;
+        const offset = await log.offsetForTime(topic, partition, time);
+        return offset < 0 ? end : Math.max(offset, start);
+      };
+      const from = await at(window.start, start);
+      const to = await at(window.end, end);
+      return { partition, from, to: Math.max(from, to) };
+    }),
+  );
+}
+
+export const rangeCount = (ranges: readonly PartitionRange[]): number =>
+  ranges.reduce((sum, r) => sum + (r.to - r.from), 0);
+
+/** The records of one range in offset order, page by page (one log.read each). */
+export async function* readPages(
+  log: EventLog,
+  topic: string,
+  range: PartitionRange,
+  pageSize = 500,
+): AsyncGenerator<LogRecord[]> {
+  let next = range.from;
+  while (next < range.to) {
+    const page = await log.read(topic, range.partition, next, { max: pageSize, endOffset: range.to });
+    const last = page.at(-1);
+    if (!last) return; // retention removed the rest, or the log is shorter than the range said
+    yield page;
+    next = last.offset + 1;
+  }
+}
+
+export async function* readRange(
+  log: EventLog,
+  topic: string,
+  range: PartitionRange,
+  pageSize = 500,
+): AsyncGenerator<LogRecord> {
+  for await (const page of readPages(log, topic, range, pageSize)) yield* page;
+}
+
+/**
+ * One stream of several partitions' records, ordered by (timestamp, partition, offset): each
+ * partition keeps its offset order, and the global timeline is what pacing and timelines follow.
+ */
+export async function* mergeByTime(sources: readonly AsyncIterator<LogRecord>[]): AsyncGenerator<LogRecord> {
+  const heads: Array<{ record: LogRecord; source: AsyncIterator<LogRecord> }> = [];
+  for (const source of sources) {
+    const first = await source.next();
+    if (!first.done) heads.push({ record: first.value, source });
+  }
+  const before = (a: LogRecord, b: LogRecord) =>
+    a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset;
+  while (heads.length > 0) {
+    // Few partitions: a linear scan is cheaper than keeping a heap.
+    let best = 0;
+    for (let i = 1; i < heads.length; i++) if (before(heads[i]!.record, heads[best]!.record) < 0) best = i;
+    const head = heads[best]!;
+    yield head.record;
+    const next = await head.source.next();
+    if (next.done) heads.splice(best, 1);
+    else head.record = next.value;
+  }
+}
+
+export function readWindowByTime(
+  log: EventLog,
+  topic: string,
+  ranges: readonly PartitionRange[],
+  pageSize = 500,
+): AsyncGenerator<LogRecord> {
+  return mergeByTime(ranges.map((range) => readRange(log, topic, range, pageSize)));
+}

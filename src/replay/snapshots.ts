@@ -1,0 +1,220 @@
+// State snapshots: every N records of a partition, the folded views of that partition's customers,
+// stored with the partition offset they are valid up to. Reconstruction starts from the latest one
+// at or before its target and folds at most ~N records. A snapshotter keeps them coming in the
+// background (a plain loop over read: its progress is the latest snapshot, so it needs no group).
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { EventCodec } from '../events/codec.ts';
+import type { EventLog, LogRecord } from '../log/event-log.ts';
+import type { Queryable } from '../store/db.ts';
+import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../domain/index.ts';
+import { decodeRecord } from './filter.ts';
+import { sleep } from './speed.ts';
+
+export type PartitionViews = Map<string, CustomerView>;
+
+export interface StateSnapshot {
+  readonly topic: string;
+  readonly partition: number;
+  /** The views fold every record of the partition before this offset. */
+  readonly offset: number;
+  /** Timestamp of the last folded record (ms). */
+  readonly ts: number;
+  readonly views: PartitionViews;
+}
+
+export interface SnapshotInfo {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly ts: number;
+  readonly customers: number;
+  readonly bytes: number;
+}
+
+export interface SnapshotStore {
+  save(snapshot: StateSnapshot): Promise<void>;
+  /** The latest snapshot with offset ≤ maxOffset (default: any). */
+  latest(topic: string, partition: number, maxOffset?: number): Promise<StateSnapshot | undefined>;
+  list(topic: string): Promise<SnapshotInfo[]>;
+  /** Deletes all but the newest `keep` snapshots of each partition. */
+  prune(topic: string, keep: number): Promise<number>;
+}
+
+export function createSnapshotStore(db: Queryable): SnapshotStore {
+  return {
+    async save({ topic, partition, offset, ts, views }) {
+      const state = gzipSync(JSON.stringify(Object.fromEntries(views)));
+      await db.query(
+        `INSERT INTO replay_state_snapshots (topic, partition, "offset", ts, customers, state)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (topic, partition, "offset") DO NOTHING`,
+        [topic, partition, offset, ts, views.size, state],
+      );
+    },
+    async latest(topic, partition, maxOffset = Number.MAX_SAFE_INTEGER) {
+      const { rows } = await db.query<{ offset: string | number; ts: string | number; state: Uint8Array }>(
+        `SELECT "offset", ts, state FROM replay_state_snapshots
+          WHERE topic = $1 AND partition = $2 AND "offset" <= $3 ORDER BY "offset" DESC LIMIT 1`,
+        [topic, partition, maxOffset],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      const parsed = JSON.parse(gunzipSync(row.state).toString('utf8')) as Record<string, CustomerView>;
+      return {
+        topic,
+        partition,
+        offset: Number(row.offset),
+        ts: Number(row.ts),
+        views: new Map(Object.entries(parsed)),
+      };
+    },
+    async list(topic) {
+      const { rows } = await db.query<{
+        partition: number;
+        offset: string | number;
+        ts: string | number;
+        customers: number;
+        bytes: string | number;
+      }>(
+        `SELECT partition, "offset", ts, customers, octet_length(state) AS bytes FROM replay_state_snapshots
+          WHERE topic = $1 ORDER BY partition, "offset"`,
+        [topic],
+      );
+      return rows.map((r) => ({
+        topic,
+        partition: r.partition,
+        offset: Number(r.offset),
+        ts: Number(r.ts),
+        customers: r.customers,
+        bytes: Number(r.bytes),
+      }));
+    },
+    async prune(topic, keep) {
+      const { rowCount } = await db.query(
+        `DELETE FROM replay_state_snapshots s USING (
+           SELECT partition, "offset", row_number() OVER (PARTITION BY partition ORDER BY "offset" DESC) AS n
+             FROM replay_state_snapshots WHERE topic = $1) old
+          WHERE s.topic = $1 AND s.partition = old.partition AND s."offset" = old."offset" AND old.n > $2`,
+        [topic, keep],
+      );
+      return rowCount;
+    },
+  };
+}
+
+/** Folds records into views; undecodable records are skipped (the live consumers dead-letter them). */
+export function foldRecordsInto(
+  views: PartitionViews,
+  codec: EventCodec,
+  records: Iterable<LogRecord>,
+  onlyKey?: string,
+): void {
+  for (const record of records) {
+    if (onlyKey !== undefined && record.key !== onlyKey) continue;
+    const decoded = decodeRecord(codec, record, true);
+    if (!decoded.ok) continue;
+    const event = decoded.domainEvent as DomainEvent;
+    const id = event.data.customerId;
+    views.set(id, evolveCustomerView(views.get(id) ?? initialCustomerView(id), event));
+  }
+}
+
+export interface SnapshotterOptions {
+  readonly log: EventLog;
+  readonly codec: EventCodec;
+  readonly store: SnapshotStore;
+  readonly topic: string;
+  /** Records of a partition between snapshots. Default 10,000. */
+  readonly every?: number;
+  /** How long to wait at the end of the log before looking again. Default 1 s. */
+  readonly pollMs?: number;
+  /** Snapshots kept per partition (older ones are pruned). Default: all. */
+  readonly keep?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface Snapshotter {
+  /** Folds everything appended so far, saving a snapshot every N records; resolves when caught up. */
+  catchUp(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Creates the snapshotter; `start()` on the result runs catchUp in a loop until stop(). Each
+ * partition resumes from its latest snapshot, so restarting loses nothing and repeats little.
+ */
+export function createSnapshotter(options: SnapshotterOptions): Snapshotter & { start(): Snapshotter } {
+  const every = options.every ?? 10_000;
+  if (!Number.isInteger(every) || every < 1) throw new RangeError(`snapshot interval must be ≥ 1, got ${every}`);
+  const { log, codec, store, topic } = options;
+  const positions = new Map<number, { offset: number; ts: number; views: PartitionViews }>();
+  const abort = new AbortController();
+  let running: Promise<void> | undefined;
+  let busy: Promise<number> | undefined;
+
+  async function partitionCatchUp(partition: number, end: number): Promise<number> {
+    let position = positions.get(partition);
+    if (!position) {
+      const latest = await store.latest(topic, partition);
+      position = latest
+        ? { offset: latest.offset, ts: latest.ts, views: latest.views }
+        : { offset: 0, ts: 0, views: new Map() };
+      positions.set(partition, position);
+    }
+    let saved = 0;
+    while (position.offset < end && !abort.signal.aborted) {
+      const nextSnapshot = (Math.floor(position.offset / every) + 1) * every;
+      const stop = Math.min(end, nextSnapshot);
+      const page = await log.read(topic, partition, position.offset, {
+        max: Math.min(stop - position.offset, 1000),
+        endOffset: stop,
+      });
+      const last = page.at(-1);
+      if (!last) break;
+      foldRecordsInto(position.views, codec, page);
+      position.offset = last.offset + 1;
+      position.ts = last.timestamp;
+      // On the N-boundaries of the offset, so every instance of a snapshotter picks the same points.
+      if (position.offset % every === 0) {
+        await store.save({ topic, partition, offset: position.offset, ts: position.ts, views: position.views });
+        if (options.keep !== undefined) await store.prune(topic, options.keep);
+        saved += 1;
+      }
+    }
+    return saved;
+  }
+
+  async function catchUp(): Promise<number> {
+    const bounds = await log.offsets(topic);
+    let saved = 0;
+    for (const { partition, end } of bounds) saved += await partitionCatchUp(partition, end);
+    return saved;
+  }
+
+  const self = {
+    catchUp() {
+      // One catch-up at a time: the loop and an explicit call share the in-memory positions.
+      const next = (busy ?? Promise.resolve(0)).catch(() => 0).then(catchUp);
+      busy = next;
+      return next;
+    },
+    start() {
+      running ??= (async () => {
+        while (!abort.signal.aborted) {
+          try {
+            await self.catchUp();
+          } catch (error) {
+            options.onError?.(error);
+          }
+          await sleep(options.pollMs ?? 1000, abort.signal).catch(() => undefined);
+        }
+      })();
+      return self;
+    },
+    async stop() {
+      abort.abort();
+      await running;
+      await busy?.catch(() => undefined);
+    },
+  };
+  return self;
+}

@@ -1,0 +1,104 @@
+// Where replayed events go: replay-safe handlers, another topic (marked), or an in-memory sandbox.
+import type { DeliveredEvent, EventHandler } from '../log/consumer-runner.ts';
+import type { EventLog, LogRecord } from '../log/event-log.ts';
+import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../domain/index.ts';
+import { badReplayRequest } from './errors.ts';
+
+/** The live topic commands write to; a replay never appends to it (src/application/commands/command-bus.ts). */
+export const LIVE_EVENTS_TOPIC = 'bss.events';
+/** The header that marks a record as a replay copy; its value is the job id. */
+export const REPLAY_HEADER = 'bss-replay';
+
+export type ReplayTarget =
+  /** Replay-safe handlers (read models, caches, metrics). Handlers with replaySafe false are never called. */
+  | { readonly kind: 'handlers'; readonly handlers: readonly EventHandler[] }
+  /** Re-append to another topic with the `bss-replay: <jobId>` header. */
+  | { readonly kind: 'topic'; readonly topic: string }
+  /**
+   * Fold into in-memory customer views; nothing is written anywhere. `views` seeds the state (e.g. a
+   * reconstruction at the window's start); `onApplied` returning true pauses the job (a breakpoint).
+   */
+  | {
+      readonly kind: 'sandbox';
+      readonly views?: Map<string, CustomerView>;
+      readonly onApplied?: (event: DomainEvent, view: CustomerView, record: LogRecord) => boolean | void;
+    };
+
+export interface TargetWriter {
+  /** Handlers left out as unsafe. */
+  readonly skipped: readonly string[];
+  /** Delivers events; rejects with the first failure (the engine isolates the failing event). */
+  deliver(events: readonly DeliveredEvent[]): Promise<void>;
+  /** True when the last delivered event asked to pause (sandbox breakpoint). */
+  pauseRequested(): boolean;
+  readonly views: Map<string, CustomerView>;
+}
+
+export function checkTarget(target: ReplayTarget, sourceTopic: string): void {
+  if (target.kind !== 'topic') return;
+  if (target.topic === LIVE_EVENTS_TOPIC)
+    throw badReplayRequest(`a replay never appends to the live topic ${LIVE_EVENTS_TOPIC}`);
+  if (target.topic === sourceTopic) throw badReplayRequest('a replay cannot append to the topic it reads');
+}
+
+export async function openTarget(
+  target: ReplayTarget,
+  log: EventLog,
+  sourceTopic: string,
+  jobId: string,
+): Promise<TargetWriter> {
+  const views = target.kind === 'sandbox' ? (target.views ?? new Map<string, CustomerView>()) : new Map();
+  let pause = false;
+  switch (target.kind) {
+    case 'handlers': {
+      const safe = target.handlers.filter((h) => h.replaySafe);
+      return {
+        skipped: target.handlers.filter((h) => !h.replaySafe).map((h) => h.name),
+        views,
+        pauseRequested: () => false,
+        async deliver(events) {
+          for (const handler of safe) await handler.handle(events);
+        },
+      };
+    }
+    case 'topic': {
+      // Same partition count, so a customer's copies stay in one partition and in order.
+      await log.ensureTopic(target.topic, { partitions: await log.partitionCount(sourceTopic), retentionMs: -1 });
+      return {
+        skipped: [],
+        views,
+        pauseRequested: () => false,
+        async deliver(events) {
+          await log.append(
+            target.topic,
+            events.map(({ record }) => ({
+              key: record.key,
+              value: record.value,
+              timestamp: record.timestamp,
+              headers: { ...record.headers, [REPLAY_HEADER]: jobId },
+            })),
+          );
+        },
+      };
+    }
+    case 'sandbox':
+      return {
+        skipped: [],
+        views,
+        pauseRequested: () => {
+          const asked = pause;
+          pause = false;
+          return asked;
+        },
+        async deliver(events) {
+          for (const { domainEvent, record } of events) {
+            const event = domainEvent as DomainEvent;
+            const id = event.data.customerId;
+            const view = evolveCustomerView(views.get(id) ?? initialCustomerView(id), event);
+            views.set(id, view);
+            if (target.onApplied?.(event, view, record) === true) pause = true;
+          }
+        },
+      };
+  }
+}
