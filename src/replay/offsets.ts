@@ -2,7 +2,7 @@
 // offset a moment corresponds to, how many events a window has and how long replaying it takes.
 import { groupOffsets, type EventLog, type GroupOffsets } from '../log/event-log.ts';
 import { badReplayRequest } from './errors.ts';
-import { rangeCount, windowRanges } from './records.ts';
+import { rangeCount, readPages, windowRanges } from './records.ts';
 import { speedFactor, type ReplaySpeed } from './speed.ts';
 import { optionalMillis, toMillis, type TimeInput } from './time.ts';
 
@@ -81,7 +81,10 @@ export async function offsetsForTime(log: EventLog, topic: string, time: TimeInp
   );
 }
 
-/** Events with a timestamp in [start, end) (offsetForTime at both ends, per partition). */
+/**
+ * Events with a timestamp in [start, end): offsetForTime at both ends, per partition, without reading
+ * a record. For one customer only its partition is involved, but it is read to count that key alone.
+ */
 export async function countEvents(
   log: EventLog,
   topic: string,
@@ -94,7 +97,14 @@ export async function countEvents(
     ...(end !== undefined ? { end: toMillis(end, 'endTime') } : {}),
     ...(customerId !== undefined ? { key: customerId } : {}),
   };
-  return rangeCount(await windowRanges(log, topic, window));
+  const ranges = await windowRanges(log, topic, window);
+  if (customerId === undefined) return rangeCount(ranges);
+  let count = 0;
+  for (const range of ranges) {
+    for await (const page of readPages(log, topic, range, 1000))
+      count += page.filter((r) => r.key === customerId).length;
+  }
+  return count;
 }
 
 export interface DurationEstimate {
