@@ -1,0 +1,171 @@
+// A reproducible stream of real BSS events, encoded by the project's codec into the records the event
+// log carries (CloudEvents 1.0 in structured JSON, key = customer id, content-type header).
+//
+// Mix (by count): 80 % usage.rated, 6 % payment.captured, 5 % invoice.paid, 5 % order.placed,
+// 4 % customer.contactUpdated: a telecom log is mostly rated usage. Customers are drawn from a Zipf
+// distribution (exponent `zipf`, default 0.8: the busiest of 10,000 customers makes ~3.7 % of the
+// events), or uniformly with zipf = 0. One event in ten carries a traceparent (sampled tracing); CDR
+// ids are 24 characters, the other ids `<prefix>_<uuid>` as the API makes them. Same seed, same records.
+import type { DomainEvent } from '../../src/domain/events.ts';
+import { EVENT_CATALOG } from '../../src/events/catalog.ts';
+import { createEventCodec } from '../../src/events/codec.ts';
+import type { AppendRecord } from '../../src/log/event-log.ts';
+
+export interface BssEventOptions {
+  /** Distinct customers (= partition keys). Default 10,000. */
+  readonly customers?: number;
+  /** Zipf exponent of the customer popularity; 0 = uniform. Default 0.8. */
+  readonly zipf?: number;
+  readonly seed?: number;
+  /** Time of the first event (ms); later events are 1 ms apart. Default: now. */
+  readonly startMs?: number;
+}
+
+export interface BssEventSource {
+  /** The next `count` records. */
+  take(count: number): AppendRecord[];
+  readonly description: string;
+}
+
+export function bssEvents(options: BssEventOptions = {}): BssEventSource {
+  const customers = options.customers ?? 10_000;
+  const exponent = options.zipf ?? 0.8;
+  const random = mulberry32(options.seed ?? 42);
+  const pickCustomer = zipfSampler(customers, exponent, random);
+  const codec = createEventCodec(EVENT_CATALOG);
+  const uuid = (): string => uuidFrom(random);
+  const customerIds = Array.from({ length: customers }, () => `cus_${uuid()}`);
+  const subscriptionOf = customerIds.map(() => `sub_${uuid()}`);
+  let clock = options.startMs ?? Date.now();
+
+  const eventFor = (customer: number, at: string): DomainEvent => {
+    const customerId = customerIds[customer] as string;
+    const roll = random();
+    if (roll < 0.8) {
+      const kind = random();
+      const [usageType, unit, tariffUnit, quantity] =
+        kind < 0.6
+          ? (['data', 'kilobyte', 'megabyte', 1 + Math.floor(random() * 50_000)] as const)
+          : kind < 0.9
+            ? (['voice', 'second', 'minute', 1 + Math.floor(random() * 1_800)] as const)
+            : (['sms', 'message', 'message', 1] as const);
+      return {
+        type: 'usage.rated',
+        data: {
+          recordId: `cdr_${hex(random, 20)}`,
+          subscriptionId: subscriptionOf[customer] as string,
+          customerId,
+          usageType,
+          quantity,
+          unit,
+          startedAt: new Date(Date.parse(at) - 60_000).toISOString(),
+          planId: 'plan_unlimited_5g',
+          planVersion: 3,
+          tariff: { amount: 2, currency: 'EUR' },
+          tariffUnit,
+          amount: { amount: Math.ceil(quantity / 100), currency: 'EUR' },
+          at,
+        },
+      };
+    }
+    const amount = { amount: 1_000 + Math.floor(random() * 9_000), currency: 'EUR' } as const;
+    if (roll < 0.86) return { type: 'payment.captured', data: { paymentId: `pay_${uuid()}`, customerId, amount, at } };
+    if (roll < 0.91) {
+      return {
+        type: 'invoice.paid',
+        data: { invoiceId: `inv_${uuid()}`, customerId, paymentId: `pay_${uuid()}`, total: amount, at },
+      };
+    }
+    if (roll < 0.96) {
+      const monthlyPrice = { amount: 2_999, currency: 'EUR' } as const;
+      return {
+        type: 'order.placed',
+        data: {
+          orderId: `ord_${uuid()}`,
+          customerId,
+          items: [{ planId: 'plan_unlimited_5g', planName: 'Unlimited 5G', planVersion: 3, monthlyPrice }],
+          currency: 'EUR',
+          monthlyTotal: monthlyPrice,
+          at,
+        },
+      };
+    }
+    return {
+      type: 'customer.contactUpdated',
+      data: {
+        customerId,
+        email: `customer${customer}@example.com`,
+        phone: `+4860${String(customer).padStart(7, '0')}`,
+        address: {
+          line1: `${customer % 200} Main Street`,
+          line2: null,
+          city: 'Warsaw',
+          postalCode: '00-001',
+          country: 'PL',
+        },
+        at,
+      },
+    };
+  };
+
+  return {
+    description: `${customers} customers, ${exponent === 0 ? 'uniform' : `Zipf s=${exponent}`}, seed ${options.seed ?? 42}`,
+    take(count) {
+      const records: AppendRecord[] = [];
+      for (let i = 0; i < count; i++) {
+        const at = new Date(clock++).toISOString();
+        // Sampled tracing: one event in ten carries a W3C trace context.
+        const traced = random() < 0.1;
+        const meta = { id: uuid(), source: '/bss/api' };
+        const event = codec.encode(
+          eventFor(pickCustomer(), at),
+          traced ? { ...meta, traceparent: `00-${hex(random, 32)}-${hex(random, 16)}-01` } : meta,
+        );
+        records.push(codec.toRecord(event));
+      }
+      return records;
+    },
+  };
+}
+
+/** Seeded PRNG in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Index 0..n-1 with P(k) ∝ 1/(k+1)^s (s = 0: uniform), by binary search in the cumulative weights. */
+export function zipfSampler(n: number, s: number, random: () => number): () => number {
+  const cumulative = new Float64Array(n);
+  let total = 0;
+  for (let k = 0; k < n; k++) cumulative[k] = total += 1 / (k + 1) ** s;
+  return () => {
+    const target = random() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((cumulative[mid] as number) < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+function hex(random: () => number, digits: number): string {
+  let out = '';
+  for (let i = 0; i < digits; i++) out += Math.floor(random() * 16).toString(16);
+  return out;
+}
+
+/** A version-4 UUID from the seeded PRNG (the codec accepts only UUIDs as event ids). */
+function uuidFrom(random: () => number): string {
+  const variant = (8 + Math.floor(random() * 4)).toString(16);
+  return `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-${variant}${hex(random, 3)}-${hex(random, 12)}`;
+}
