@@ -134,6 +134,7 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
     const events = classify(records);
     if (!pace && !gate.stepping()) {
       await deliver(target, events);
+      breakIfAsked(target, events.at(-1));
       return;
     }
     for (const event of events) {
@@ -146,11 +147,15 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
       if (pace && !gate.stepping()) await pacer.until(event.record.timestamp, abort.signal);
       await deliver(target, [event]);
       gate.done();
-      if (target.pauseRequested()) {
-        gate.setStepping(true);
-        state.emitter.emit('breakpoint', { record: event.record, type: event.domainEvent.type });
-      }
+      breakIfAsked(target, event);
     }
+  }
+
+  /** A sandbox breakpoint hit by the last event: switch to stepping (the sandbox runs event by event). */
+  function breakIfAsked(target: TargetWriter, last: DeliveredEvent | undefined): void {
+    if (!last || !target.pauseRequested()) return;
+    gate.setStepping(true);
+    state.emitter.emit('breakpoint', { record: last.record, type: last.domainEvent.type });
   }
 
   async function run(): Promise<void> {
