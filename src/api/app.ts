@@ -38,6 +38,8 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   const app = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
+    // Long ids reach schema validation (400 problem naming the param) instead of the router's bare 414.
+    routerOptions: { maxParamLength: 1000 },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // Let in-flight requests finish on close; idle keep-alive sockets are closed at once.

@@ -133,3 +133,16 @@ test('/metrics exposes process metrics and HTTP durations by route template', as
   );
   await app.close();
 });
+
+test('an over-long path id gets a 400 problem naming the param, not a bare 414', async () => {
+  const app = await testApp();
+  app.get(
+    '/things/:id',
+    { schema: { params: Type.Object({ id: Type.String({ maxLength: 100 }) }) } },
+    async () => ({}),
+  );
+  const response = await app.inject({ method: 'GET', url: `/things/${'x'.repeat(300)}` });
+  assert.equal(response.statusCode, 400);
+  assert.equal(response.json().errors[0].field, '/params/id');
+  await app.close();
+});

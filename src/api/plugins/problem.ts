@@ -88,7 +88,10 @@ export function registerProblemHandler(app: ApiApp): void {
         status: REJECTION_STATUS[error.kind],
         code: error.code,
         detail: error.message,
-        ...(error.field ? { errors: [{ field: fieldPointer(error.field), message: error.message }] } : {}),
+        // A missing entity is named by the URL (or the message), not by a body field.
+        ...(error.field && error.kind !== 'not_found'
+          ? { errors: [{ field: fieldPointer(error.field), message: error.message }] }
+          : {}),
       });
     }
     if (error instanceof AppError) {
