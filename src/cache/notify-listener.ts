@@ -1,10 +1,10 @@
 // Invalidation from PostgreSQL NOTIFY (migration 021_cache_notify): catches every write to the read
 // models, also SQL run outside the service. Each instance listens and applies the invalidation to
-// Redis and its own L1. After the listening connection was lost, notifications were missed: L1 is
-// flushed (L2 entries written meanwhile expire by TTL or are dropped by the other sources).
+// Redis and its own L1. After the listening connection was lost, notifications were missed: every
+// read-model entry is dropped (family tags in Redis) and L1 is flushed.
 import type { Db } from '../store/db.ts';
 import type { Cache, InvalidationTarget } from './cache.ts';
-import { FAMILY_OF_TABLE, customerListsTag, entityKey, familyListsTag, familyTag } from './keys.ts';
+import { CACHE_FAMILIES, FAMILY_OF_TABLE, customerListsTag, entityKey, familyListsTag, familyTag } from './keys.ts';
 
 export const CACHE_NOTIFY_CHANNEL = 'bss_cache';
 
@@ -68,8 +68,13 @@ export async function startNotifyListener(options: NotifyListenerOptions): Promi
     },
     {
       onReconnect: () => {
-        reconnects += 1;
-        cache.flushLocal();
+        // Whatever changed meanwhile is unknown: drop every read-model entry, in Redis (the family
+        // tags every keys.ts entry carries) and in L1.
+        const tags = CACHE_FAMILIES.flatMap((family) => [familyTag(family), familyListsTag(family)]);
+        void cache.invalidate({ tags }, 'notify').then(() => {
+          cache.flushLocal();
+          reconnects += 1;
+        });
       },
     },
   );

@@ -1,0 +1,160 @@
+// The cache with a real Redis shared by two instances: L2 sharing, a stampede at expiry, tag
+// invalidation, L1 coherence through pub/sub, Redis unavailable and coming back.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLayeredCache, type CacheOptions } from '../../src/cache/layered-cache.ts';
+import { entityEntry } from '../../src/cache/keys.ts';
+import { waitFor } from '../support/wait.ts';
+import { lagRecorder, percentile, redisUrl, startProxy, uniquePrefix } from './support.ts';
+
+const pair = (options: Partial<CacheOptions> = {}) => {
+  const prefix = uniquePrefix();
+  const make = () => createLayeredCache({ prefix, redisUrl: redisUrl(), ...options });
+  return [make(), make()] as const;
+};
+
+const ready = (...caches: Array<ReturnType<typeof createLayeredCache>>) =>
+  waitFor('redis ready', () => caches.every((c) => c.stats().redis === 'ready'), 10_000);
+
+test('a value loaded by one instance is an L2 hit on the other', async () => {
+  const [a, b] = pair();
+  await ready(a, b);
+  let loads = 0;
+  const loader = async () => ((loads += 1), { name: 'Ada' });
+  assert.deepEqual(await a.get('customer:1', loader, { ttlMs: 60_000 }), { name: 'Ada' });
+  assert.deepEqual(await b.get('customer:1', loader, { ttlMs: 60_000 }), { name: 'Ada' });
+  assert.equal(loads, 1);
+  assert.equal(b.stats().levels.l2.hits, 1);
+  await Promise.all([a.close(), b.close()]);
+});
+
+test('1,000 concurrent readers across two instances: at most 2 origin loads, cold and at expiry', async () => {
+  const [a, b] = pair();
+  await ready(a, b);
+  let loads = 0;
+  const loader = async () => {
+    loads += 1;
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a slow origin widens the race
+    return loads;
+  };
+  const stampede = () =>
+    Promise.all(Array.from({ length: 1000 }, (_, i) => (i % 2 ? a : b).get('balance:hot', loader, { ttlMs: 300 })));
+  const started = Date.now();
+  const cold = await stampede();
+  assert.ok(loads <= 2, `cold: ${loads} loads`);
+  assert.ok(cold.every((v) => typeof v === 'number'));
+  const coldLoads = loads;
+  await new Promise((resolve) => setTimeout(resolve, 400)); // every copy is now past its expiry
+  const expired = await stampede();
+  assert.ok(loads - coldLoads <= 2, `at expiry: ${loads - coldLoads} loads`);
+  assert.ok(expired.every((v) => typeof v === 'number'));
+  console.log(`stampede: ${coldLoads} load(s) cold, ${loads - coldLoads} at expiry, ${Date.now() - started} ms`);
+  await Promise.all([a.close(), b.close()]);
+});
+
+test('invalidating a tag in Redis drops every entry that carries it, for every instance', async () => {
+  const prefix = uniquePrefix();
+  const [a, b] = [0, 1].map(() => createLayeredCache({ prefix, redisUrl: redisUrl() })) as [
+    ReturnType<typeof createLayeredCache>,
+    ReturnType<typeof createLayeredCache>,
+  ];
+  await ready(a, b);
+  const tags = ['customer:c1:lists'];
+  let n = 0;
+  const loader = async () => ++n;
+  await a.get('order:list:c=c1:p1', loader, { ttlMs: 60_000, tags });
+  await a.get('invoice:list:c=c1:p1', loader, { ttlMs: 60_000, tags });
+  assert.equal(await b.get('order:list:c=c1:p1', loader, { ttlMs: 60_000, tags }), 1, 'L2 hit');
+  // The event source bumps the tag in Redis and in a's L1; it does not broadcast (every instance
+  // consumes the log itself), so b's L1 keeps its copy until its own source tells it.
+  await a.invalidate({ tags }, 'event');
+  const c = createLayeredCache({ prefix, redisUrl: redisUrl() });
+  await ready(c);
+  assert.equal(await c.get('order:list:c=c1:p1', loader, { ttlMs: 60_000, tags }), 3, 'L2 generation moved');
+  assert.equal(await c.get('invoice:list:c=c1:p1', loader, { ttlMs: 60_000, tags }), 4);
+  assert.equal(await b.get('order:list:c=c1:p1', loader, { ttlMs: 60_000, tags }), 1, 'b’s L1 not yet told');
+  await b.invalidate({ tags }, 'broadcast'); // local only, as when the message arrives
+  assert.equal(await b.get('order:list:c=c1:p1', loader, { ttlMs: 60_000, tags }), 3, 'L2 hit of c’s load');
+  assert.equal(await a.get('invoice:list:c=c1:p1', loader, { ttlMs: 60_000, tags }), 4);
+  assert.equal(n, 4);
+  await Promise.all([a.close(), b.close(), c.close()]);
+});
+
+test('a write on one instance evicts the others’ L1 through the broadcast; lag p99 printed', async () => {
+  const metrics = lagRecorder();
+  const prefix = uniquePrefix();
+  const a = createLayeredCache({ prefix, redisUrl: redisUrl() });
+  const b = createLayeredCache({ prefix, redisUrl: redisUrl(), metrics });
+  await ready(a, b);
+  await waitFor('subscribed', async () => {
+    // The subscription is in place once a broadcast arrives.
+    await a.invalidate({ keys: ['probe:x'] }, 'write');
+    return b.stats().invalidations.broadcast > 0;
+  });
+  const rounds = 200;
+  for (let i = 0; i < rounds; i++) {
+    const { key, tags } = entityEntry('customer', `c${i}`);
+    let version = 0;
+    const loader = async () => ++version;
+    await b.get(key, loader, { ttlMs: 60_000, tags });
+    const before = b.stats().invalidations.broadcast;
+    await a.invalidate({ keys: [key] }, 'write', { committedAt: Date.now() });
+    const deadline = Date.now() + 5000;
+    while (b.stats().invalidations.broadcast === before) {
+      assert.ok(Date.now() < deadline, 'broadcast not received');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(await b.get(key, loader, { ttlMs: 60_000, tags }), 2, 'b loads again');
+  }
+  const lags = metrics.lags.slice(-rounds).map((s) => s * 1000);
+  const p50 = percentile(lags, 50);
+  const p99 = percentile(lags, 99);
+  console.log(`broadcast invalidation lag over ${rounds}: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`);
+  assert.ok(p99 < 1000, 'sanity bound');
+  await Promise.all([a.close(), b.close()]);
+});
+
+test('Redis unreachable: reads are served by L1 and the loader, errors are counted, nothing throws', async () => {
+  const cache = createLayeredCache({ prefix: uniquePrefix(), redisUrl: 'redis://127.0.0.1:1' });
+  let loads = 0;
+  const loader = async () => ++loads;
+  assert.equal(await cache.get('customer:1', loader, { ttlMs: 60_000 }), 1);
+  assert.equal(await cache.get('customer:1', loader, { ttlMs: 60_000 }), 1, 'L1 hit');
+  await cache.invalidate({ keys: ['customer:1'], tags: ['t'] }, 'write');
+  assert.equal(await cache.get('customer:1', loader, { ttlMs: 60_000 }), 2);
+  const stats = cache.stats();
+  assert.equal(stats.redis, 'down');
+  assert.ok((stats.errors['read'] ?? 0) >= 2, JSON.stringify(stats.errors));
+  assert.ok((stats.errors['invalidate'] ?? 0) >= 1);
+  await cache.close();
+});
+
+test('Redis goes away and comes back: served meanwhile, L1 flushed once, L2 dropped once, no restart', async () => {
+  const proxy = await startProxy(redisUrl());
+  const prefix = uniquePrefix();
+  const cache = createLayeredCache({ prefix, redisUrl: proxy.url, commandTimeoutMs: 300 });
+  const other = createLayeredCache({ prefix, redisUrl: redisUrl() });
+  await ready(cache, other);
+  let n = 0;
+  const loader = async () => ++n;
+  assert.equal(await cache.get('customer:1', loader, { ttlMs: 60_000 }), 1);
+  await proxy.down();
+  await waitFor('redis seen down', () => cache.stats().redis === 'down', 10_000);
+  assert.equal(await cache.get('customer:1', loader, { ttlMs: 60_000 }), 1, 'L1 still serves');
+  // A write while Redis is away cannot bump the generation there: L2 would serve the old value later.
+  await cache.invalidate({ keys: ['customer:1'] }, 'write');
+  assert.equal(await cache.get('customer:1', loader, { ttlMs: 60_000 }), 2, 'loader serves');
+  assert.ok((cache.stats().errors['invalidate'] ?? 0) >= 1);
+  const flushesBefore = cache.stats().invalidations.flush;
+  await proxy.up();
+  await waitFor('redis back', () => cache.stats().redis === 'ready', 15_000);
+  await waitFor('L1 flushed on reconnect', () => cache.stats().invalidations.flush === flushesBefore + 1, 10_000);
+  // The epoch bump dropped L2's copy of customer:1 (written before the outage with value 1).
+  await waitFor('L2 dropped', async () => (await other.get('customer:1', loader, { ttlMs: 60_000 })) !== 1, 10_000);
+  // And L2 works again for this instance: a fresh key is shared.
+  await cache.get('customer:2', async () => 'shared', { ttlMs: 60_000 });
+  assert.equal(await other.get('customer:2', async () => 'not shared', { ttlMs: 60_000 }), 'shared');
+  assert.equal(cache.stats().invalidations.flush, flushesBefore + 1, 'flushed once');
+  await Promise.all([cache.close(), other.close()]);
+  await proxy.down();
+});
