@@ -107,3 +107,31 @@ export function readWindowByTime(
 ): AsyncGenerator<LogRecord> {
   return mergeByTime(ranges.map((range) => readRange(log, topic, range, pageSize)));
 }
+
+/**
+ * The widest timestamp span one append may carry. @platformatic/kafka 2.x zig-zag-encodes a record's
+ * timestamp delta (to the batch's first record) with a 32-bit shift, so a delta of 2^31 ms (~24.8
+ * days) or more comes back corrupted; history copied to Kafka is therefore appended in slices.
+ */
+export const MAX_APPEND_SPAN_MS = 2 ** 31 - 1;
+
+/** Consecutive slices whose timestamps lie within `maxSpanMs` of the slice's first one. */
+export function sliceByTimeSpan<T extends { timestamp?: number }>(
+  items: readonly T[],
+  maxSpanMs = MAX_APPEND_SPAN_MS,
+): T[][] {
+  const slices: T[][] = [];
+  let current: T[] = [];
+  let first: number | undefined;
+  for (const item of items) {
+    const ts = item.timestamp ?? Date.now();
+    if (current.length > 0 && Math.abs(ts - (first ?? ts)) >= maxSpanMs) {
+      slices.push(current);
+      current = [];
+    }
+    if (current.length === 0) first = ts;
+    current.push(item);
+  }
+  if (current.length > 0) slices.push(current);
+  return slices;
+}

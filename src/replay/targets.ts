@@ -3,6 +3,7 @@ import type { DeliveredEvent, EventHandler } from '../log/consumer-runner.ts';
 import type { EventLog, LogRecord } from '../log/event-log.ts';
 import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../domain/index.ts';
 import { badReplayRequest } from './errors.ts';
+import { sliceByTimeSpan } from './records.ts';
 
 /** The live topic commands write to; a replay never appends to it (src/application/commands/command-bus.ts). */
 export const LIVE_EVENTS_TOPIC = 'bss.events';
@@ -69,15 +70,13 @@ export async function openTarget(
         views,
         pauseRequested: () => false,
         async deliver(events) {
-          await log.append(
-            target.topic,
-            events.map(({ record }) => ({
-              key: record.key,
-              value: record.value,
-              timestamp: record.timestamp,
-              headers: { ...record.headers, [REPLAY_HEADER]: jobId },
-            })),
-          );
+          const copies = events.map(({ record }) => ({
+            key: record.key,
+            value: record.value,
+            timestamp: record.timestamp,
+            headers: { ...record.headers, [REPLAY_HEADER]: jobId },
+          }));
+          for (const slice of sliceByTimeSpan(copies)) await log.append(target.topic, slice);
         },
       };
     }

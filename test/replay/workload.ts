@@ -11,6 +11,7 @@ import * as usage from '../../src/domain/usage/index.ts';
 import { foldCustomerView, type CustomerView, type DomainEvent } from '../../src/domain/index.ts';
 import type { AppendRecord, EventLog } from '../../src/log/event-log.ts';
 import { codec } from '../support/events.ts';
+import { sliceByTimeSpan } from '../../src/replay/records.ts';
 
 export { codec };
 
@@ -168,9 +169,9 @@ export const toRecord = (event: DomainEvent, source = '/bss/test'): AppendRecord
   codec.toRecord(codec.encode(event, { id: randomUUID(), source }));
 
 export async function appendWorkload(log: EventLog, topic: string, events: readonly DomainEvent[]): Promise<void> {
-  for (let i = 0; i < events.length; i += 200)
-    await log.append(
-      topic,
-      events.slice(i, i + 200).map((e) => toRecord(e)),
-    );
+  for (let i = 0; i < events.length; i += 200) {
+    // The workload spans more than 24.8 days: see MAX_APPEND_SPAN_MS.
+    for (const slice of sliceByTimeSpan(events.slice(i, i + 200).map((e) => toRecord(e))))
+      await log.append(topic, slice);
+  }
 }
