@@ -2,7 +2,7 @@
 // instance and a Redis lease across instances, so a hot key expiring under load costs one origin
 // load. Redis trouble never reaches callers: it is counted and the cache serves from L1 and the loader.
 import { randomUUID } from 'node:crypto';
-import type { Cache, CacheStats, GetOptions, InvalidationSource, InvalidationTarget, Loader } from './cache.ts';
+import type { Cache, CacheStats, GetOptions, InvalidationSource, Loader } from './cache.ts';
 import { noCacheMetrics, type CacheMetrics } from './cache-metrics.ts';
 import { createStatsRecorder } from './cache-stats.ts';
 import { familyOfKey } from './keys.ts';
@@ -122,9 +122,16 @@ export function createLayeredCache(options: CacheOptions): LayeredCache {
     options: GetOptions,
     tick: number,
     gens?: ReadonlyArray<string | null>,
+    leased = false,
   ) {
     const started = now();
-    const value = await loader();
+    let value: T;
+    try {
+      value = await loader();
+    } catch (error) {
+      if (leased) await safely('lease', undefined, (r) => r.releaseLease(key));
+      throw error;
+    }
     const finished = now();
     rec.load(familyOfKey(key));
     const tags = options.tags ?? [];
@@ -133,7 +140,11 @@ export function createLayeredCache(options: CacheOptions): LayeredCache {
     if (gens) {
       // The generations read before loading: an invalidation during the load makes this entry a miss.
       const stored = { v: value, d: entry.deltaMs, e: entry.expiry, t: tags, g: gens };
-      await safely('write', undefined, (r) => r.write(key, stored, options.ttlMs + staleMs));
+      // Issued in the same tick, node-redis pipelines the two: one round trip.
+      await Promise.all([
+        safely('write', undefined, (r) => r.write(key, stored, options.ttlMs + staleMs)),
+        leased ? safely('lease', undefined, (r) => r.releaseLease(key)) : undefined,
+      ]);
     }
     return value;
   }
@@ -201,11 +212,7 @@ export function createLayeredCache(options: CacheOptions): LayeredCache {
       const other = await waitForOther(key, tags, tick);
       if (other) return other.value as T;
     }
-    try {
-      return await load(key, loader, options, tick, gens);
-    } finally {
-      if (leased) await safely('lease', undefined, (r) => r.releaseLease(key));
-    }
+    return load(key, loader, options, tick, gens, leased);
   }
 
   async function get<T>(key: string, loader: Loader<T>, options: GetOptions, record = true): Promise<T> {
@@ -308,27 +315,24 @@ export function createLayeredCache(options: CacheOptions): LayeredCache {
       l2Dirty = false;
       track(l2.bumpEpoch().catch(() => ((l2Dirty = true), rec.error('invalidate'))));
     });
-    track(
-      l2.subscribe(
-        BROADCAST_CHANNEL,
-        (raw) => {
-          let message: Broadcast;
-          try {
-            message = JSON.parse(raw) as Broadcast;
-          } catch {
-            return rec.error('broadcast');
-          }
-          if (message.from === instance) return;
-          track(cache.invalidate({ keys: message.k, tags: message.t }, 'broadcast', { committedAt: message.at }));
-        },
-        // Broadcasts sent while this connection was down are lost: forget what L1 holds.
-        (first) => {
-          if (!first || l1.size > 0) cache.flushLocal();
-        },
-      ),
+    // Not tracked: close() need not wait for a subscription that Redis being down holds up.
+    void l2.subscribe(
+      BROADCAST_CHANNEL,
+      (raw) => {
+        let message: Broadcast;
+        try {
+          message = JSON.parse(raw) as Broadcast;
+        } catch {
+          return rec.error('broadcast');
+        }
+        if (message.from === instance) return;
+        track(cache.invalidate({ keys: message.k, tags: message.t }, 'broadcast', { committedAt: message.at }));
+      },
+      // Broadcasts sent while this connection was down are lost: forget what L1 holds.
+      (first) => {
+        if (!first || l1.size > 0) cache.flushLocal();
+      },
     );
   }
   return cache;
 }
-
-export type { InvalidationTarget };

@@ -120,7 +120,8 @@ export function createRedisL2(options: RedisL2Options): RedisL2 {
     async write(key, entry, ttlMs) {
       await run(() =>
         client.set(`${p}e:${key}`, JSON.stringify(entry), {
-          expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) },
+          // Never longer than the generations it is checked against (see the header).
+          expiration: { type: 'PX', value: Math.max(1, Math.min(Math.ceil(ttlMs), genTtlMs)) },
         }),
       );
     },

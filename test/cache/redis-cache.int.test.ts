@@ -158,3 +158,27 @@ test('Redis goes away and comes back: served meanwhile, L1 flushed once, L2 drop
   await Promise.all([cache.close(), other.close()]);
   await proxy.down();
 });
+
+test('a new instance warms with the hottest keys saved by an earlier one, from L2 without origin loads', async () => {
+  const prefix = uniquePrefix();
+  const a = createLayeredCache({ prefix, redisUrl: redisUrl() });
+  await ready(a);
+  for (const [id, times] of [
+    ['hot', 5],
+    ['warm', 3],
+    ['cold', 1],
+  ] as const) {
+    for (let i = 0; i < times; i++) await a.get(`customer:${id}`, async () => id, { ttlMs: 60_000 });
+  }
+  await a.close(); // saves the hottest keys
+  const b = createLayeredCache({ prefix, redisUrl: redisUrl(), warming: { topN: 10 } });
+  await ready(b);
+  let origin = 0;
+  b.loaders.register('customer', (key) => ({ ttlMs: 60_000, loader: async () => (origin++, key) }));
+  assert.deepEqual(await b.warm(), { loaded: 3, failed: 0, skipped: 0 });
+  assert.equal(origin, 0);
+  assert.equal(b.stats().entries.l1, 3);
+  assert.equal(b.stats().warming.last?.loaded, 3);
+  assert.equal(await b.get('customer:hot', async () => 'origin', { ttlMs: 60_000 }), 'hot');
+  await b.close();
+});
