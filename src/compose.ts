@@ -31,6 +31,11 @@ import { createLogMetrics } from './observability/log-metrics.ts';
 import { createCommandBus, EVENTS_TOPIC } from './application/commands/command-bus.ts';
 import { createApplication, type Application } from './application/services.ts';
 import { systemClock } from './application/clock.ts';
+import { createTestClock, testClockStart, type TestClock } from './application/test-clock.ts';
+import { instrumentDb } from './store/instrumented-db.ts';
+import { instrumentEventLog } from './log/instrumented-event-log.ts';
+import { createOperationMetrics, instrumentMethods, type OperationMetrics } from './observability/instrument.ts';
+import { createBusinessMetrics } from './observability/business-metrics.ts';
 
 export interface Composed extends AppServices {
   readonly config: Config;
@@ -38,6 +43,11 @@ export interface Composed extends AppServices {
   readonly log: EventLog;
   readonly codec: EventCodec;
   readonly app: Application;
+  /** The topic every BSS event goes to: BSS_TOPIC_PREFIX + bss.events. */
+  readonly eventsTopic: string;
+  readonly operationMetrics: OperationMetrics;
+  /** Present only when BSS_TEST_CLOCK is set. */
+  readonly testClock: TestClock | undefined;
   /** Where embedded data lives, or the masked server URL. */
   readonly dataLocation: string;
   /** Set only on the first start without BSS_ADMIN_API_KEY: print it once. */
@@ -52,6 +62,7 @@ export interface ComposeOptions {
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composed> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const registry = createMetricsRegistry();
+  const operationMetrics = createOperationMetrics(registry);
   const closers: Array<() => Promise<void>> = [];
   const close = async (): Promise<void> => {
     for (const closer of closers.reverse())
@@ -59,10 +70,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   };
 
   try {
-    let db: Db;
+    let rawDb: Db;
     let dataLocation: string;
     if (config.databaseUrl) {
-      db = await createPostgresDb({
+      rawDb = await createPostgresDb({
         url: config.databaseUrl,
         ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
       });
@@ -71,8 +82,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       const lock = await lockDataDir(config.dataDir);
       closers.push(lock.release);
       dataLocation = resolve(config.dataDir, 'pglite');
-      db = await createPgliteDb(dataLocation);
+      rawDb = await createPgliteDb(dataLocation);
     }
+    const db = instrumentDb(rawDb, operationMetrics);
     closers.push(() => db.close());
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -80,16 +92,29 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 
     const codec = createEventCodec(EVENT_CATALOG);
     const logMetrics = createLogMetrics(registry);
-    const { log, sink } = createEventBackbone(config, db);
+    const backbone = createEventBackbone(config, db);
+    const logComponent = backbone.log.kind === 'kafka' ? 'kafka' : db.kind === 'pglite' ? 'pglite' : 'postgres';
+    const log = instrumentEventLog(backbone.log, operationMetrics, logComponent);
+    const sink = backbone.sink;
     closers.push(() => log.close());
-    await log.ensureTopic(EVENTS_TOPIC, { partitions: config.eventPartitions, retentionMs: -1 });
+    const eventsTopic = config.topicPrefix + EVENTS_TOPIC;
+    await log.ensureTopic(eventsTopic, { partitions: config.eventPartitions, retentionMs: config.eventRetentionMs });
     let relay: Relay | undefined;
     if (log.kind === 'kafka') {
       relay = await startOutboxRelay({ db, log, logger, metrics: logMetrics });
       closers.push(() => (relay as Relay).stop());
     }
-    const bus = createCommandBus({ db, sink, codec });
-    const app = createApplication(db, bus, systemClock);
+    const bus = createCommandBus({ db, sink, codec, topic: eventsTopic });
+    const businessMetrics = createBusinessMetrics(registry, async () => {
+      const { rows } = await db.query<{ status: string; n: string }>(
+        'SELECT status, count(*) AS n FROM customers GROUP BY status',
+      );
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    });
+    bus.onCommitted((committed) => businessMetrics.committed(committed, logComponent));
+    bus.onRejected(() => businessMetrics.rejected(1));
+    const testClock = config.testClock ? createTestClock(testClockStart(config.testClock)) : undefined;
+    const app = monitored(createApplication(db, bus, testClock?.now ?? systemClock), operationMetrics);
     const auth = createAuthenticator(createCachedApiKeys(db), config.jwt ? createJwtVerifier(config.jwt) : undefined);
 
     const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }];
@@ -104,7 +129,23 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       readiness.push({ name: 'kafka', check: kafka.check });
     }
 
-    return { config, logger, registry, readiness, auth, db, log, codec, app, dataLocation, generatedAdminKey, close };
+    return {
+      config,
+      logger,
+      registry,
+      readiness,
+      auth,
+      db,
+      log,
+      codec,
+      app,
+      eventsTopic,
+      operationMetrics,
+      testClock,
+      dataLocation,
+      generatedAdminKey,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
@@ -113,13 +154,25 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 
 export type { Registry };
 
+/** @MonitorOrderProcessing and @MonitorPaymentProcessing: the order and payment use cases, instrumented. */
+function monitored(app: Application, metrics: OperationMetrics): Application {
+  return {
+    ...app,
+    orders: instrumentMethods(app.orders, metrics, 'order'),
+    payments: instrumentMethods(app.payments, metrics, 'payment'),
+  };
+}
+
 /**
  * Kafka mode: commands write to the outbox table and the relay publishes to Kafka.
  * Database-log mode: the log table is the outbox, written in the command's own transaction.
  */
 function createEventBackbone(config: Config, db: Db): { log: EventLog; sink: EventSink } {
   if (config.kafkaBrokers) {
-    return { log: createKafkaEventLog({ brokers: config.kafkaBrokers, clientId: 'bss' }), sink: createOutboxSink() };
+    return {
+      log: createKafkaEventLog({ brokers: config.kafkaBrokers, clientId: 'bss', retentionMs: config.eventRetentionMs }),
+      sink: createOutboxSink(),
+    };
   }
   return {
     log: createDatabaseEventLog(db),

@@ -23,6 +23,12 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Partitions of bss.events when it is created (an existing topic keeps its count). */
   readonly eventPartitions: number;
+  /** Prepended to every topic name (bss.events, bss.events.dlq): several environments on one cluster. */
+  readonly topicPrefix: string;
+  /** retention.ms of the event topics when created; -1 keeps history forever (time travel). */
+  readonly eventRetentionMs: number;
+  /** unset = the system clock; 'now' or an ISO time = a test clock movable through the API (never in production). */
+  readonly testClock: string | undefined;
   readonly shutdownTimeoutMs: number;
   readonly mode: DeploymentMode;
   /** unset = bearer tokens are refused; API keys only */
@@ -103,6 +109,31 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   if (raw === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, raw, `one of ${allowed.join(', ')}`);
   return raw as T;
+}
+
+function topicPrefix(env: Env, name: string): string {
+  const raw = read(env, name) ?? '';
+  // Kafka topic names: [a-zA-Z0-9._-], at most 249 characters with the suffix.
+  if (!/^[a-zA-Z0-9._-]{0,100}$/.test(raw)) throw new ConfigError(name, raw, 'at most 100 of a-z A-Z 0-9 . _ -');
+  return raw;
+}
+
+function retention(env: Env, name: string): number {
+  const raw = read(env, name);
+  if (raw === undefined) return -1;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || (value < 60_000 && value !== -1)) {
+    throw new ConfigError(name, raw, '-1 (forever) or milliseconds ≥ 60000');
+  }
+  return value;
+}
+
+function testClock(env: Env, name: string): string | undefined {
+  const raw = read(env, name);
+  if (raw !== undefined && raw !== 'now' && Number.isNaN(Date.parse(raw))) {
+    throw new ConfigError(name, raw, "'now' or an ISO-8601 time to start the test clock at");
+  }
+  return raw;
 }
 
 function identifier(env: Env, name: string): string | undefined {
@@ -203,6 +234,9 @@ export function loadConfig(env: Env = process.env): Config {
     adminApiKey: secret(env, 'BSS_ADMIN_API_KEY', 24),
     logLevel: oneOf(env, 'BSS_LOG_LEVEL', LOG_LEVELS, 'info'),
     eventPartitions: integer(env, 'BSS_EVENT_PARTITIONS', 12, 1, 1000),
+    topicPrefix: topicPrefix(env, 'BSS_TOPIC_PREFIX'),
+    eventRetentionMs: retention(env, 'BSS_EVENT_RETENTION_MS'),
+    testClock: testClock(env, 'BSS_TEST_CLOCK'),
     shutdownTimeoutMs: integer(env, 'BSS_SHUTDOWN_TIMEOUT_MS', 8000, 100, 60000),
     mode: kafkaBrokers ? 'distributed' : databaseUrl ? 'single-server' : 'embedded',
     jwt: jwt(env),
@@ -238,6 +272,9 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_ADMIN_API_KEY: config.adminApiKey ? '******** (set)' : '(unset: generated on first start)',
     BSS_LOG_LEVEL: config.logLevel,
     BSS_EVENT_PARTITIONS: String(config.eventPartitions),
+    BSS_TOPIC_PREFIX: config.topicPrefix === '' ? '(unset: none)' : config.topicPrefix,
+    BSS_EVENT_RETENTION_MS: config.eventRetentionMs === -1 ? '-1 (keep forever)' : String(config.eventRetentionMs),
+    BSS_TEST_CLOCK: config.testClock ?? '(unset: system clock)',
     BSS_SHUTDOWN_TIMEOUT_MS: String(config.shutdownTimeoutMs),
     BSS_JWT_JWKS_URL: config.jwt?.jwksUrl ? mask('BSS_JWT_JWKS_URL', config.jwt.jwksUrl) : '(unset)',
     BSS_JWT_PUBLIC_KEY: config.jwt?.publicKeySource

@@ -18,6 +18,8 @@ import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { apiV1 } from './routes/v1/index.ts';
 import type { Application } from '../application/services.ts';
+import type { TestClock } from '../application/test-clock.ts';
+import { testClockRoutes } from './routes/v1/test-clock.ts';
 import type { Authenticator } from '../application/auth/authenticator.ts';
 import { createIdempotencyStore } from '../application/idempotency/idempotency-store.ts';
 
@@ -29,6 +31,8 @@ export interface AppServices {
   readonly auth: Authenticator;
   /** The use cases behind /api/v1; without them only health, metrics and docs are served. */
   readonly app?: Application;
+  /** Present only when BSS_TEST_CLOCK is set: adds /api/v1/test-clock. */
+  readonly testClock?: TestClock | undefined;
 }
 
 /** Usage batches of 10,000 records fit well inside this. */
@@ -85,6 +89,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
       async (v1) => {
         registerIdempotency(v1, createIdempotencyStore(application.db), services.logger);
         await v1.register(apiV1(application));
+        if (services.testClock) await v1.register(testClockRoutes(services.testClock));
       },
       { prefix: '/api/v1' },
     );

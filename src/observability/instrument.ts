@@ -61,3 +61,15 @@ export function instrument<A extends unknown[], R>(
     }
   };
 }
+
+/** Instruments every async method of a use-case object (e.g. all order commands) under one component. */
+export function instrumentMethods<T extends object>(target: T, metrics: OperationMetrics, component: Component): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(target)) {
+    wrapped[name] =
+      typeof value === 'function'
+        ? instrument(metrics, component, name, (...args: unknown[]) => Promise.resolve(value.apply(target, args)))
+        : value;
+  }
+  return wrapped as T;
+}

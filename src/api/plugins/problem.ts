@@ -65,6 +65,15 @@ function fieldErrors(error: FastifyError): FieldError[] {
 
 const REJECTION_STATUS: Record<DomainRejection['kind'], number> = { conflict: 409, invalid: 422, not_found: 404 };
 
+/**
+ * Whether a domain field came from the request body. Ids the route took from the path (a suspend of
+ * an unknown customer) are named by the URL, so no misleading /body pointer is given for them.
+ */
+function inBody(body: unknown, field: string): boolean {
+  const top = field.split(/[.[]/)[0] ?? '';
+  return typeof body === 'object' && body !== null && Object.hasOwn(body, top);
+}
+
 /** Domain fields ('address.country', 'items[0].planId') as JSON pointers into the body. */
 function fieldPointer(field: string): string {
   return `/body/${field
@@ -88,8 +97,7 @@ export function registerProblemHandler(app: ApiApp): void {
         status: REJECTION_STATUS[error.kind],
         code: error.code,
         detail: error.message,
-        // A missing entity is named by the URL (or the message), not by a body field.
-        ...(error.field && error.kind !== 'not_found'
+        ...(error.field && inBody(request.body, error.field)
           ? { errors: [{ field: fieldPointer(error.field), message: error.message }] }
           : {}),
       });

@@ -30,6 +30,10 @@ export interface CommandBus {
   /** `work` loads what it needs through the unit of work and returns the decided events. */
   run<T>(work: (uow: UnitOfWork) => Promise<Decision<T>>, meta?: { traceparent?: string }): Promise<Committed<T>>;
   onCommitted(listener: CommittedListener): void;
+  /** Hears of every command the domain refused (offered load that produced no event). */
+  onRejected(listener: (rejection: DomainRejection) => void): void;
+  /** The topic the bus appends to. */
+  readonly topic: string;
 }
 
 export interface CommandBusOptions {
@@ -55,6 +59,7 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
   const topic = options.topic ?? EVENTS_TOPIC;
   const maxAttempts = options.maxAttempts ?? 4;
   const listeners: CommittedListener[] = [];
+  const rejectedListeners: Array<(rejection: DomainRejection) => void> = [];
 
   async function attempt<T>(work: (uow: UnitOfWork) => Promise<Decision<T>>, traceparent: string | undefined) {
     return db.transaction(async (tx) => {
@@ -83,6 +88,7 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
           for (const listener of listeners) listener(committed);
           return committed;
         } catch (error) {
+          if (error instanceof DomainRejection) for (const listener of rejectedListeners) listener(error);
           if (error instanceof DomainRejection || n >= maxAttempts || !isRetryable(error)) throw error;
         }
       }
@@ -90,5 +96,9 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
     onCommitted(listener) {
       listeners.push(listener);
     },
+    onRejected(listener) {
+      rejectedListeners.push(listener);
+    },
+    topic,
   };
 }

@@ -86,13 +86,15 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
 
     async apply(events) {
       // Load every row the events touch in one query per table before folding.
-      const refs = new Map<ReadModelKind, string[]>();
+      const refs = new Map<ReadModelKind, Set<string>>();
       for (const event of events) {
         for (const ref of [...aggregatesOf(event), { type: 'balance' as const, id: event.data.customerId }]) {
-          refs.set(ref.type, [...(refs.get(ref.type) ?? []), ref.id]);
+          let ids = refs.get(ref.type);
+          if (!ids) refs.set(ref.type, (ids = new Set()));
+          ids.add(ref.id);
         }
       }
-      for (const [kind, ids] of refs) await loadMany(kind, ids);
+      for (const [kind, ids] of refs) await loadMany(kind, [...ids]);
       for (const event of events) {
         for (const ref of [...aggregatesOf(event), { type: 'balance' as const, id: event.data.customerId }]) {
           const entry = entries.get(key(ref.type, ref.id)) as Entry;
@@ -109,7 +111,10 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
       const changed: ChangedRow[] = [];
       const byKind = new Map<ReadModelKind, Entry[]>();
       for (const entry of entries.values()) {
-        if (entry.changed && entry.state !== null) byKind.set(entry.kind, [...(byKind.get(entry.kind) ?? []), entry]);
+        if (!entry.changed || entry.state === null) continue;
+        const list = byKind.get(entry.kind);
+        if (list) list.push(entry);
+        else byKind.set(entry.kind, [entry]);
       }
       for (const [kind, list] of byKind) {
         const model = READ_MODELS[kind];
