@@ -55,7 +55,7 @@ export interface DebugSession {
   /** Reconstructs the state at `time` (inclusive) and puts the cursor right after it. */
   seek(time: TimeInput): Promise<void>;
   /** One customer's view, or every customer in view. */
-  state(customerId?: string): CustomerView | ReadonlyMap<string, CustomerView>;
+  state(customerId?: string): CustomerView | Readonly<Record<string, CustomerView>>;
   addBreakpoint(spec: BreakpointSpec): Breakpoint;
   removeBreakpoint(id: string): boolean;
   /**
@@ -254,7 +254,7 @@ async function openSession(deps: ReconstructDeps, options: OpenSessionOptions, h
 
     state(customerId) {
       hooks.touch(id);
-      if (customerId === undefined) return new Map(views);
+      if (customerId === undefined) return Object.fromEntries(views);
       return views.get(customerId) ?? initialCustomerView(customerId);
     },
 

@@ -31,8 +31,9 @@ export interface ChangingEvent {
 export interface StateDiff {
   readonly from: number;
   readonly to: number;
-  readonly before: ReadonlyMap<string, CustomerView>;
-  readonly after: ReadonlyMap<string, CustomerView>;
+  /** The views at `from` and at `to`, by customer id. */
+  readonly before: Readonly<Record<string, CustomerView>>;
+  readonly after: Readonly<Record<string, CustomerView>>;
   readonly changes: readonly FieldChange[];
   readonly events: readonly ChangingEvent[];
 }
@@ -105,5 +106,5 @@ export async function diffStates(
     for (const change of diffValues(before.get(id), view)) changes.push({ customerId: id, ...change });
   }
   events.sort((a, b) => a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset);
-  return { from, to, before, after, changes, events };
+  return { from, to, before: Object.fromEntries(before), after: Object.fromEntries(after), changes, events };
 }

@@ -11,6 +11,16 @@
 //   groups         saveOffsetSnapshot, listOffsetSnapshots, getOffsetSnapshot, restoreGroupOffsets
 //   debugging      createDebugSessions (open/get/list/close; step, seek, state, breakpoints)
 //   read models    rebuildReadModels (shadow tables, atomic swap)
+//
+// createReplayService binds all of it to the composed log, codec and database, and keeps the state
+// that outlives a request (jobs, debug sessions, snapshotters, named handlers).
+export {
+  createReplayService,
+  type ReplayService,
+  type ReplayServiceOptions,
+  type ServiceReplayRequest,
+  type ServiceReplayTarget,
+} from './service.ts';
 export {
   topicOffsets,
   allOffsets,

@@ -87,8 +87,8 @@ export async function reconstructCustomer(
 
 export interface SystemAt {
   readonly at: number | null;
-  /** Every customer with at least one event at or before `at`, by id. */
-  readonly customers: ReadonlyMap<string, CustomerView>;
+  /** Every customer with at least one event at or before `at`, by id (plain JSON for the API). */
+  readonly customers: Readonly<Record<string, CustomerView>>;
   readonly partitions: readonly PartitionFold[];
 }
 
@@ -104,8 +104,8 @@ export async function reconstructSystem(
       foldPartition(deps, request.topic, partition, await endOffsetAt(deps.log, request.topic, partition, at)),
     ),
   );
-  const customers = new Map<string, CustomerView>();
-  for (const { views } of states) for (const [id, view] of views) customers.set(id, view);
+  const customers: Record<string, CustomerView> = {};
+  for (const { views } of states) for (const [id, view] of views) customers[id] = view;
   return {
     at: at ?? null,
     customers,
