@@ -5,7 +5,7 @@
 // event of the customers in view, so it stays exact. Idle sessions expire.
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../errors.ts';
-import { replayConflict } from './errors.ts';
+import { badReplayRequest, replayConflict } from './errors.ts';
 import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../domain/index.ts';
 import type { LogRecord } from '../log/event-log.ts';
 import { checkBreakpoint, hits, type Breakpoint, type BreakpointSpec } from './breakpoints.ts';
@@ -214,7 +214,7 @@ async function openSession(deps: ReconstructDeps, options: OpenSessionOptions, h
 
     async step(n = 1) {
       live();
-      if (!Number.isInteger(n) || n < 1) throw new RangeError(`step takes n ≥ 1, got ${n}`);
+      if (!Number.isInteger(n) || n < 1) throw badReplayRequest(`step takes n ≥ 1, got ${n}`);
       const bounds = await deps.log.offsets(topic);
       const ranges = [...cursor].map(([partition, from]) => ({
         partition,

@@ -138,7 +138,7 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
       return;
     }
     for (const event of events) {
-      await gate.take(abort.signal);
+      const permit = await gate.take(abort.signal);
       if (state.status === 'PAUSED') state.setStatus('RUNNING');
       if (reanchor) {
         pacer.reanchor(event.record.timestamp);
@@ -146,7 +146,7 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
       }
       if (pace && !gate.stepping()) await pacer.until(event.record.timestamp, abort.signal);
       await deliver(target, [event]);
-      gate.done();
+      gate.done(permit);
       breakIfAsked(target, event);
     }
   }

@@ -1,3 +1,5 @@
+import { badReplayRequest } from './errors.ts';
+
 // Replay speeds and the clock that applies them. Pacing follows the GLOBAL timeline: the gap between
 // two events of different partitions is kept too, so a replay looks like the original traffic.
 export const REPLAY_SPEEDS = ['REAL_TIME', 'FAST', 'ULTRA_FAST', 'MAX', 'STEP_BY_STEP'] as const;
@@ -82,10 +84,10 @@ export function createPacer(speed: ReplaySpeed, anchor: number | undefined): Pac
  */
 export interface StepGate {
   step(n: number): Promise<void>;
-  /** Waits for a permit while stepping; returns at once otherwise. */
-  take(signal: AbortSignal): Promise<void>;
-  /** The event of the last permit has been processed. */
-  done(): void;
+  /** Waits for a permit while stepping; returns at once otherwise. True when a permit was used. */
+  take(signal: AbortSignal): Promise<boolean>;
+  /** The event taken with take() has been processed (pass take's answer). */
+  done(tookPermit: boolean): void;
   setStepping(stepping: boolean): void;
   stepping(): boolean;
   /** Resolves every pending step() (the job ended). */
@@ -97,8 +99,11 @@ export function createStepGate(initiallyStepping: boolean, onWait: () => void): 
   let permits = 0;
   let finished = 0; // events finished under a permit
   let granted = 0; // permits ever granted
-  let held = false; // the current event took a permit
-  let wake: (() => void) | undefined;
+  // Several partitions of a parallel replay may wait at once; each looks again when woken.
+  const sleepers = new Set<() => void>();
+  const wake = () => {
+    for (const sleeper of [...sleepers]) sleeper();
+  };
   const waiting: Array<{ upTo: number; resolve: () => void }> = [];
   const settle = (all: boolean) => {
     for (const w of [...waiting]) {
@@ -110,46 +115,50 @@ export function createStepGate(initiallyStepping: boolean, onWait: () => void): 
   };
   return {
     step(n) {
-      if (!Number.isInteger(n) || n < 1) return Promise.reject(new RangeError(`step takes n ≥ 1, got ${n}`));
+      if (!Number.isInteger(n) || n < 1) return Promise.reject(badReplayRequest(`step takes n ≥ 1, got ${n}`));
       permits += n;
       granted += n;
       const upTo = granted;
       const result = new Promise<void>((resolve) => waiting.push({ upTo, resolve }));
-      wake?.();
+      wake();
       return result;
     },
     async take(signal) {
       while (stepping && permits === 0) {
         onWait();
         await new Promise<void>((resolve, reject) => {
-          const abort = () => reject(new Cancelled());
-          if (signal.aborted) return abort();
-          wake = () => {
-            wake = undefined;
+          if (signal.aborted) return reject(new Cancelled());
+          const done = () => {
+            sleepers.delete(done);
             signal.removeEventListener('abort', abort);
             resolve();
           };
+          const abort = () => {
+            sleepers.delete(done);
+            reject(new Cancelled());
+          };
+          sleepers.add(done);
           signal.addEventListener('abort', abort, { once: true });
         });
       }
       // Steps granted before a resume are still used up by the next events.
-      held = permits > 0;
-      if (held) permits -= 1;
+      if (permits === 0) return false;
+      permits -= 1;
+      return true;
     },
-    done() {
-      if (!held) return;
-      held = false;
+    done(tookPermit) {
+      if (!tookPermit) return;
       finished += 1;
       settle(false);
     },
     setStepping(value) {
       stepping = value;
-      wake?.();
+      wake();
     },
     stepping: () => stepping,
     close() {
       stepping = false;
-      wake?.();
+      wake();
       settle(true);
     },
   };

@@ -132,6 +132,22 @@ describe('replay engine', () => {
     assert.equal(r.seen.length, workload.events.length);
   });
 
+  test('pause on a parallel MAX replay: steps count events across partitions exactly', async () => {
+    const r = recorder('r', true);
+    const job = startReplay(deps(), { topic, pageSize: 4, target: { kind: 'handlers', handlers: [r.handler] } });
+    job.pause();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(job.snapshot().status, 'PAUSED');
+    assert.equal(r.seen.length, 0);
+    await job.step(5);
+    assert.equal(r.seen.length, 5);
+    await job.step(7);
+    assert.equal(r.seen.length, 12);
+    job.resume();
+    assert.equal((await job.done).delivered, workload.events.length);
+    assert.equal(r.seen.length, workload.events.length);
+  });
+
   test('REAL_TIME: a 2 s window takes 2 s ± 5 %', async () => {
     const w = await timedWindow(world, 2000, 9);
     const started = performance.now();
