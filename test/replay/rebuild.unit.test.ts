@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { READ_MODELS } from '../../src/application/read-model/tables.ts';
 import { createUnitOfWork } from '../../src/application/read-model/unit-of-work.ts';
 import { appendWithin } from '../../src/log/database/append.ts';
-import { rebuildReadModels } from '../../src/replay/index.ts';
+import { rebuildReadModels, reconstructSystem } from '../../src/replay/index.ts';
 import { buildWorkload, codec, DAY, T0, toRecord } from './workload.ts';
 import { memoryWorld, type ReplayWorld } from './fixture.ts';
 
@@ -51,6 +51,33 @@ describe('read-model rebuild', () => {
     }
   });
   after(() => world.close());
+
+  test('reconstruct(now) equals the live read model (the invariant of ARCHITECTURE.md)', async () => {
+    const now = await reconstructSystem({ log: world.log, codec }, { topic });
+    const state = async (table: string) =>
+      new Map(
+        (await world.db.query<{ id: string; state: unknown }>(`SELECT id, state FROM ${table}`)).rows.map((r) => [
+          r.id,
+          r.state,
+        ]),
+      );
+    const [customers, orders, subscriptions, invoices, payments, balances] = await Promise.all(
+      ['customers', 'orders', 'subscriptions', 'invoices', 'payments', 'balances'].map(state),
+    );
+    assert.equal(Object.keys(now.customers).length, workload.customers.length);
+    for (const [id, view] of Object.entries(now.customers)) {
+      assert.deepEqual(customers?.get(id), view.customer);
+      assert.deepEqual(balances?.get(id), view.balance);
+      for (const [rows, entries] of [
+        [orders, view.orders],
+        [subscriptions, view.subscriptions],
+        [invoices, view.invoices],
+        [payments, view.payments],
+      ] as const) {
+        for (const [entityId, entity] of Object.entries(entries)) assert.deepEqual(rows?.get(entityId), entity);
+      }
+    }
+  });
 
   test('a rebuild of the whole log swaps in tables equal to the live ones, versions moved forward', async () => {
     const before = new Map(await Promise.all(TABLES.map(async (t) => [t, await rowsOf(t)] as const)));
