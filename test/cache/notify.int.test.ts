@@ -3,7 +3,7 @@
 // back after its connection is killed and flushes L1. The invalidation lag p99 is printed.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLayeredCache, type LayeredCache } from '../../src/cache/layered-cache.ts';
+import type { LayeredCache } from '../../src/cache/layered-cache.ts';
 import { entityEntry, listEntry } from '../../src/cache/keys.ts';
 import { CACHE_NOTIFY_CHANNEL, startNotifyListener, type NotifyPayload } from '../../src/cache/notify-listener.ts';
 import { createPostgresDb } from '../../src/store/postgres-db.ts';
@@ -11,13 +11,14 @@ import { migrate } from '../../src/store/migrate.ts';
 import type { Db } from '../../src/store/db.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
 import { waitFor } from '../support/wait.ts';
-import { lagRecorder, percentile, redisUrl, uniquePrefix } from './support.ts';
+import { closeAll, lagRecorder, make, percentile, redisUrl, uniquePrefix } from './support.ts';
 
 const url = requireEnv('BSS_DATABASE_URL');
 const schema = uniqueName('cache_notify');
 const dbs: Db[] = [];
 
 after(async () => {
+  await closeAll();
   const admin = await createPostgresDb({ url, schema });
   await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
   await admin.close();
@@ -39,7 +40,7 @@ const insertCustomers = (db: Db, from: number, count: number) =>
   );
 
 async function instance(db: Db, prefix: string, metrics = lagRecorder()) {
-  const cache = createLayeredCache({ prefix, redisUrl: redisUrl(), metrics });
+  const cache = make({ prefix, redisUrl: redisUrl(), metrics });
   const listener = await startNotifyListener({ db, cache, schema });
   await waitFor('redis ready', () => cache.stats().redis === 'ready', 10_000);
   return { cache, listener, metrics };

@@ -1,19 +1,21 @@
 // The cache with a real Redis shared by two instances: L2 sharing, a stampede at expiry, tag
 // invalidation, L1 coherence through pub/sub, Redis unavailable and coming back.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLayeredCache, type CacheOptions } from '../../src/cache/layered-cache.ts';
+import type { CacheOptions, LayeredCache } from '../../src/cache/layered-cache.ts';
 import { entityEntry } from '../../src/cache/keys.ts';
 import { waitFor } from '../support/wait.ts';
-import { lagRecorder, percentile, redisUrl, startProxy, uniquePrefix } from './support.ts';
+import { closeAll, lagRecorder, make, percentile, redisUrl, startProxy, uniquePrefix } from './support.ts';
+
+after(closeAll);
 
 const pair = (options: Partial<CacheOptions> = {}) => {
   const prefix = uniquePrefix();
-  const make = () => createLayeredCache({ prefix, redisUrl: redisUrl(), ...options });
-  return [make(), make()] as const;
+  const one = () => make({ prefix, redisUrl: redisUrl(), ...options });
+  return [one(), one()] as const;
 };
 
-const ready = (...caches: Array<ReturnType<typeof createLayeredCache>>) =>
+const ready = (...caches: Array<LayeredCache>) =>
   waitFor('redis ready', () => caches.every((c) => c.stats().redis === 'ready'), 10_000);
 
 test('a value loaded by one instance is an L2 hit on the other', async () => {
@@ -54,10 +56,7 @@ test('1,000 concurrent readers across two instances: at most 2 origin loads, col
 
 test('invalidating a tag in Redis drops every entry that carries it, for every instance', async () => {
   const prefix = uniquePrefix();
-  const [a, b] = [0, 1].map(() => createLayeredCache({ prefix, redisUrl: redisUrl() })) as [
-    ReturnType<typeof createLayeredCache>,
-    ReturnType<typeof createLayeredCache>,
-  ];
+  const [a, b] = [0, 1].map(() => make({ prefix, redisUrl: redisUrl() })) as [LayeredCache, LayeredCache];
   await ready(a, b);
   const tags = ['customer:c1:lists'];
   let n = 0;
@@ -68,7 +67,7 @@ test('invalidating a tag in Redis drops every entry that carries it, for every i
   // The event source bumps the tag in Redis and in a's L1; it does not broadcast (every instance
   // consumes the log itself), so b's L1 keeps its copy until its own source tells it.
   await a.invalidate({ tags }, 'event');
-  const c = createLayeredCache({ prefix, redisUrl: redisUrl() });
+  const c = make({ prefix, redisUrl: redisUrl() });
   await ready(c);
   assert.equal(await c.get('order:list:c=c1:p1', loader, { ttlMs: 60_000, tags }), 3, 'L2 generation moved');
   assert.equal(await c.get('invoice:list:c=c1:p1', loader, { ttlMs: 60_000, tags }), 4);
@@ -83,8 +82,8 @@ test('invalidating a tag in Redis drops every entry that carries it, for every i
 test('a write on one instance evicts the others’ L1 through the broadcast; lag p99 printed', async () => {
   const metrics = lagRecorder();
   const prefix = uniquePrefix();
-  const a = createLayeredCache({ prefix, redisUrl: redisUrl() });
-  const b = createLayeredCache({ prefix, redisUrl: redisUrl(), metrics });
+  const a = make({ prefix, redisUrl: redisUrl() });
+  const b = make({ prefix, redisUrl: redisUrl(), metrics });
   await ready(a, b);
   await waitFor('subscribed', async () => {
     // The subscription is in place once a broadcast arrives.
@@ -115,7 +114,7 @@ test('a write on one instance evicts the others’ L1 through the broadcast; lag
 });
 
 test('Redis unreachable: reads are served by L1 and the loader, errors are counted, nothing throws', async () => {
-  const cache = createLayeredCache({ prefix: uniquePrefix(), redisUrl: 'redis://127.0.0.1:1' });
+  const cache = make({ prefix: uniquePrefix(), redisUrl: 'redis://127.0.0.1:1' });
   let loads = 0;
   const loader = async () => ++loads;
   assert.equal(await cache.get('customer:1', loader, { ttlMs: 60_000 }), 1);
@@ -132,8 +131,8 @@ test('Redis unreachable: reads are served by L1 and the loader, errors are count
 test('Redis goes away and comes back: served meanwhile, L1 flushed once, L2 dropped once, no restart', async () => {
   const proxy = await startProxy(redisUrl());
   const prefix = uniquePrefix();
-  const cache = createLayeredCache({ prefix, redisUrl: proxy.url, commandTimeoutMs: 300 });
-  const other = createLayeredCache({ prefix, redisUrl: redisUrl() });
+  const cache = make({ prefix, redisUrl: proxy.url, commandTimeoutMs: 300 });
+  const other = make({ prefix, redisUrl: redisUrl() });
   await ready(cache, other);
   let n = 0;
   const loader = async () => ++n;
@@ -161,7 +160,7 @@ test('Redis goes away and comes back: served meanwhile, L1 flushed once, L2 drop
 
 test('a new instance warms with the hottest keys saved by an earlier one, from L2 without origin loads', async () => {
   const prefix = uniquePrefix();
-  const a = createLayeredCache({ prefix, redisUrl: redisUrl() });
+  const a = make({ prefix, redisUrl: redisUrl() });
   await ready(a);
   for (const [id, times] of [
     ['hot', 5],
@@ -171,7 +170,7 @@ test('a new instance warms with the hottest keys saved by an earlier one, from L
     for (let i = 0; i < times; i++) await a.get(`customer:${id}`, async () => id, { ttlMs: 60_000 });
   }
   await a.close(); // saves the hottest keys
-  const b = createLayeredCache({ prefix, redisUrl: redisUrl(), warming: { topN: 10 } });
+  const b = make({ prefix, redisUrl: redisUrl(), warming: { topN: 10 } });
   await ready(b);
   let origin = 0;
   b.loaders.register('customer', (key) => ({ ttlMs: 60_000, loader: async () => (origin++, key) }));
@@ -181,4 +180,36 @@ test('a new instance warms with the hottest keys saved by an earlier one, from L
   assert.equal(b.stats().warming.last?.loaded, 3);
   assert.equal(await b.get('customer:hot', async () => 'origin', { ttlMs: 60_000 }), 'hot');
   await b.close();
+});
+
+test('XFetch across instances: one refreshes early, the other takes the refreshed value from L2', async () => {
+  const prefix = uniquePrefix();
+  let t = Date.now();
+  const early = Math.exp(-10); // margin Δ·β·10 = 1000 ms: refresh early
+  const late = 0.999; // margin ≈ 0
+  const rand = { a: late, b: late };
+  const a = make({ prefix, redisUrl: redisUrl(), now: () => t, random: () => rand.a });
+  const b = make({ prefix, redisUrl: redisUrl(), now: () => t, random: () => rand.b });
+  try {
+    await ready(a, b);
+    let loads = 0;
+    const loader = async () => {
+      t += 100; // Δ = 100 ms
+      return ++loads;
+    };
+    assert.equal(await a.get('balance:x', loader, { ttlMs: 1000 }), 1);
+    assert.equal(await b.get('balance:x', loader, { ttlMs: 1000 }), 1, 'L2 hit');
+    t += 500;
+    rand.a = early;
+    assert.equal(await a.get('balance:x', loader, { ttlMs: 1000 }), 1, 'served while refreshing');
+    rand.a = late;
+    await waitFor('a refreshed', async () => (await a.get('balance:x', loader, { ttlMs: 1000 })) === 2, 5000);
+    rand.b = early;
+    assert.equal(await b.get('balance:x', loader, { ttlMs: 1000 }), 1, 'served while refreshing');
+    rand.b = late;
+    await waitFor('b took a’s value', async () => (await b.get('balance:x', loader, { ttlMs: 1000 })) === 2, 5000);
+    assert.equal(loads, 2, 'b did not load');
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
 });

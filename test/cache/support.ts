@@ -4,6 +4,7 @@
 import net from 'node:net';
 import type { CacheMetrics } from '../../src/cache/cache-metrics.ts';
 import { noCacheMetrics } from '../../src/cache/cache-metrics.ts';
+import { createLayeredCache, type CacheOptions, type LayeredCache } from '../../src/cache/layered-cache.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
 
 export const redisUrl = () => requireEnv('BSS_REDIS_URL');
@@ -59,4 +60,18 @@ export function lagRecorder(): CacheMetrics & { lags: number[] } {
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+const opened = new Set<LayeredCache>();
+
+/** A cache that closeAll() closes, so a failing test leaves no Redis connection keeping the run alive. */
+export function make(options: CacheOptions): LayeredCache {
+  const cache = createLayeredCache(options);
+  opened.add(cache);
+  return cache;
+}
+
+export async function closeAll(): Promise<void> {
+  await Promise.allSettled([...opened].map((cache) => cache.close()));
+  opened.clear();
 }
