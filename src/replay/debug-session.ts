@@ -2,7 +2,7 @@
 // reconstructed, snapshots included), step through events, seek, look at the state, and stop at
 // breakpoints; controlledReplay plays a stretch at a chosen speed through the replay engine into
 // the same state. The filter picks which events are stepped through; the state always folds every
-// event of the customers in view, so it stays exact. Idle sessions expire.
+// event of the customers in view, so it stays exact. Sessions live in a registry (debug-sessions.ts).
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../errors.ts';
 import { badReplayRequest, replayConflict } from './errors.ts';
@@ -74,71 +74,18 @@ export interface OpenSessionOptions {
   readonly breakpoints?: readonly BreakpointSpec[];
 }
 
-export interface DebugSessions {
-  open(options: OpenSessionOptions): Promise<DebugSession>;
-  /** The session, its idle clock restarted. NOT_FOUND when unknown or expired. */
-  get(id: string): DebugSession;
-  list(): SessionInfo[];
-  close(id: string): boolean;
-  closeAll(): void;
-}
-
-export function createDebugSessions(deps: ReconstructDeps, options: { idleMs?: number } = {}): DebugSessions {
-  const idleMs = options.idleMs ?? 15 * 60_000;
-  const sessions = new Map<string, { session: DebugSession; lastUsed: number }>();
-  const sweep = setInterval(
-    () => {
-      const cutoff = Date.now() - idleMs;
-      for (const entry of [...sessions.values()]) if (entry.lastUsed < cutoff) entry.session.close();
-    },
-    Math.max(50, Math.min(idleMs / 2, 60_000)),
-  );
-  sweep.unref();
-
-  const touch = (id: string) => {
-    const entry = sessions.get(id);
-    if (entry) entry.lastUsed = Date.now();
-  };
-
-  return {
-    async open(openOptions) {
-      const session = await openSession(deps, openOptions, {
-        touch,
-        expiresAt: (id) => new Date((sessions.get(id)?.lastUsed ?? Date.now()) + idleMs).toISOString(),
-        closed: (id) => void sessions.delete(id),
-      });
-      sessions.set(session.id, { session, lastUsed: Date.now() });
-      return session;
-    },
-    get(id) {
-      const entry = sessions.get(id);
-      if (!entry || entry.lastUsed < Date.now() - idleMs) {
-        entry?.session.close();
-        throw notFound('debug session', id);
-      }
-      entry.lastUsed = Date.now();
-      return entry.session;
-    },
-    list: () => [...sessions.values()].map((e) => e.session.info()),
-    close(id) {
-      const entry = sessions.get(id);
-      entry?.session.close();
-      return entry !== undefined;
-    },
-    closeAll() {
-      for (const { session } of [...sessions.values()]) session.close();
-      clearInterval(sweep);
-    },
-  };
-}
-
-interface Hooks {
+/** How a session reports to its registry (idle clock, expiry, closing). */
+export interface SessionHooks {
   touch(id: string): void;
   expiresAt(id: string): string;
   closed(id: string): void;
 }
 
-async function openSession(deps: ReconstructDeps, options: OpenSessionOptions, hooks: Hooks): Promise<DebugSession> {
+export async function openSession(
+  deps: ReconstructDeps,
+  options: OpenSessionOptions,
+  hooks: SessionHooks,
+): Promise<DebugSession> {
   const id = randomUUID();
   const { topic } = options;
   const filter = options.filter ?? {};

@@ -77,9 +77,8 @@ export {
   type RestorePlan,
   type PartitionMove,
 } from './offset-snapshots.ts';
+export { createDebugSessions, type DebugSessions } from './debug-sessions.ts';
 export {
-  createDebugSessions,
-  type DebugSessions,
   type DebugSession,
   type OpenSessionOptions,
   type SessionInfo,

@@ -6,7 +6,7 @@ import type { EventHandler } from '../log/consumer-runner.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { Db } from '../store/db.ts';
 import { diffStates, type StateDiff } from './diff.ts';
-import { createDebugSessions, type DebugSessions } from './debug-session.ts';
+import { createDebugSessions, type DebugSessions } from './debug-sessions.ts';
 import { badReplayRequest } from './errors.ts';
 import { createJobRegistry, type ReplayJob, type ReplayJobSnapshot } from './jobs.ts';
 import {
