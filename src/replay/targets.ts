@@ -11,7 +11,10 @@ export const LIVE_EVENTS_TOPIC = 'bss.events';
 export const REPLAY_HEADER = 'bss-replay';
 
 export type ReplayTarget =
-  /** Replay-safe handlers (read models, caches, metrics). Handlers with replaySafe false are never called. */
+  /**
+   * Replay-safe handlers (read models, caches, metrics), given records marked with the replay header.
+   * Handlers with replaySafe false are never called.
+   */
   | { readonly kind: 'handlers'; readonly handlers: readonly EventHandler[] }
   /** Re-append to another topic with the `bss-replay: <jobId>` header. */
   | { readonly kind: 'topic'; readonly topic: string }
@@ -58,7 +61,12 @@ export async function openTarget(
         views,
         pauseRequested: () => false,
         async deliver(events) {
-          for (const handler of safe) await handler.handle(events);
+          // The marker tells a handler it sees a replay (e.g. a metrics handler need not count it again).
+          const marked = events.map((e) => ({
+            ...e,
+            record: { ...e.record, headers: { ...e.record.headers, [REPLAY_HEADER]: jobId } },
+          }));
+          for (const handler of safe) await handler.handle(marked);
         },
       };
     }

@@ -52,6 +52,7 @@ describe('replay engine', () => {
     assert.deepEqual(done.progress, { processed: workload.events.length, total: workload.events.length, percent: 100 });
     assert.deepEqual(done.skippedHandlers, ['notifier']);
     assert.equal(unsafe.seen.length, 0);
+    assert.ok(safe.seen.every((e) => e.record.headers[REPLAY_HEADER] === job.id));
     for (const id of workload.customers) {
       assert.deepEqual(
         safe.seen.filter((e) => e.record.key === id).map((e) => e.domainEvent.type),
