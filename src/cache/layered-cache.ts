@@ -180,7 +180,9 @@ export function createLayeredCache(options: CacheOptions): LayeredCache {
     const family = familyOfKey(key);
     const tags = options.tags ?? [];
     const tick = l1.tick();
-    let staleValue = stale ? { value: stale.value } : undefined;
+    // What may be served while another instance recomputes: L1's value only for an early refresh (it
+    // has not expired), otherwise an expired L2 entry whose generations are still current.
+    let staleValue = early && stale ? { value: stale.value } : undefined;
     if (!l2) return load(key, loader, options, tick);
     if (!l2.isReady) {
       rec.error('read');
@@ -199,6 +201,8 @@ export function createLayeredCache(options: CacheOptions): LayeredCache {
           return e.v as T;
         }
         staleValue = { value: e.v };
+      } else if (e) {
+        staleValue = undefined; // invalidated in Redis, perhaps not yet here
       }
     } catch {
       rec.error('read');

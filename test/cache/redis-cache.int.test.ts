@@ -213,3 +213,23 @@ test('XFetch across instances: one refreshes early, the other takes the refreshe
     await Promise.all([a.close(), b.close()]);
   }
 });
+
+test('while another instance recomputes, an invalidated value is never served as stale: the reader waits', async () => {
+  const [a, b] = pair();
+  await ready(a, b);
+  const tags = ['customer:c9:lists'];
+  let version = 1;
+  const slow = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return version;
+  };
+  assert.equal(await a.get('order:list:c=c9:p1', slow, { ttlMs: 200, tags }), 1);
+  assert.equal(await b.get('order:list:c=c9:p1', slow, { ttlMs: 200, tags }), 1);
+  version = 2;
+  await a.invalidate({ tags }, 'event'); // Redis + a's L1; b's L1 still holds 1
+  await new Promise((resolve) => setTimeout(resolve, 300)); // b's copy has expired too
+  const fromA = a.get('order:list:c=c9:p1', slow, { ttlMs: 60_000, tags }); // takes the lease
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(await b.get('order:list:c=c9:p1', slow, { ttlMs: 60_000, tags }), 2);
+  assert.equal(await fromA, 2);
+});
