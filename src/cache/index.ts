@@ -1,18 +1,24 @@
 // The cache module's facade. Wiring (compose.ts), in this order:
 //
 //   const cache = createCache({ prefix: `bss:${env}:`, redisUrl: config.redisUrl, registry });
-//   cache.loaders.register('customer', (key) => ({            // one per family, for warming
-//     loader: () => getRow(db, 'customer', idOfKey(key)), ttlMs: 30_000, tags: entityEntry('customer', idOfKey(key)).tags,
-//   }));
+//   for (const family of CACHE_FAMILIES)                       // warming needs a loader per family
+//     cache.loaders.register(family, (key) => {
+//       const id = idOfEntityKey(key);
+//       return id === undefined ? undefined
+//         : { ttlMs: 30_000, tags: entityEntry(family, id).tags, loader: () => getRow(db, family, id) };
+//     });
 //   attachWritePathInvalidation(bus, cache);                   // this instance's commits, at once
-//   const notify = await startNotifyListener({ db, cache });   // PostgreSQL mode: every write, also manual SQL
-//   startConsumer({ ..., group: `cache-${instanceId}`, from: 'latest',
-//                   handler: createCacheInvalidationHandler(cache) });  // the log, on every instance
-//   void cache.warm();                                         // hottest keys saved by earlier instances
+//   const notify = await startNotifyListener({ db, cache });   // every write, also manual SQL (both Db kinds)
+//   await startConsumer({ log, codec, topic: EVENTS_TOPIC, logger, from: 'latest',
+//     group: `cache-${instanceId}`,                            // one group per instance: each sees every event
+//     handler: createCacheInvalidationHandler(cache) });
+//   void cache.warm();                                         // the hottest keys saved by earlier instances
 //   ...on shutdown: await notify.stop(); await cache.close();
 //
-// Readers: `cache.get(entry.key, loader, { ttlMs, tags: entry.tags })` with `entry` from keys.ts
-// (entityEntry / listEntry) so every invalidation source names the same keys and tags.
+// Readers: `const { key, tags } = entityEntry('customer', id)` (or listEntry for pages), then
+// `cache.get(key, () => getRow(...), { ttlMs, tags })`: every invalidation source names the same keys
+// and tags only if readers build them with keys.ts. Admin routes: `cache.stats()`, `cache.warm(keys?)`,
+// `cache.invalidate({ keys, tags }, 'write')`, `cache.flushLocal()`.
 import type { Registry } from 'prom-client';
 import { createCacheMetrics } from './cache-metrics.ts';
 import { createLayeredCache, type CacheOptions, type LayeredCache } from './layered-cache.ts';

@@ -72,3 +72,9 @@ export function rowInvalidation(family: CacheFamily, id: string, customerId: str
   if (customerId !== undefined) tags.push(customerListsTag(customerId));
   return { keys: [entityKey(family, id)], tags };
 }
+
+/** The id in an entity key (`customer:<id>` → `<id>`), for warming loaders; undefined for list keys. */
+export function idOfEntityKey(key: string): string | undefined {
+  const rest = key.slice(familyOfKey(key).length + 1);
+  return rest === '' || rest.startsWith('list:') ? undefined : rest;
+}
