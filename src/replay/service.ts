@@ -69,7 +69,8 @@ export interface ReplayService {
   countEvents(topic: string, start?: TimeInput, end?: TimeInput, customerId?: string): Promise<number>;
   /** MAX uses the throughput of the last finished MAX replay when there is one. */
   estimate(topic: string, options: Omit<EstimateOptions, 'maxEventsPerSecond'>): Promise<DurationEstimate>;
-  replay(request: ServiceReplayRequest): ReplayRun;
+  /** Starts a job; rejects at once (NOT_FOUND, INVALID_REPLAY_REQUEST) when the request cannot run. */
+  replay(request: ServiceReplayRequest): Promise<ReplayRun>;
   job(id: string): ReplayJob | undefined;
   jobs(): ReplayJobSnapshot[];
   reconstructCustomer(topic: string, customerId: string, at?: TimeInput): Promise<CustomerAt>;
@@ -118,8 +119,9 @@ export function createReplayService(options: ReplayServiceOptions): ReplayServic
           : {}),
       }),
 
-    replay(request) {
+    async replay(request) {
       jobs.prune(options.jobRetentionMs ?? 3_600_000);
+      await log.partitionCount(request.topic); // an unknown topic is a 404 now, not a FAILED job later
       const run = startReplay({ log, codec }, { ...request, target: resolveTarget(request.target) });
       jobs.add(run);
       void run.done.then((final) => {

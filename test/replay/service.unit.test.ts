@@ -37,15 +37,18 @@ describe('replay service', () => {
   });
 
   test('a replay names its handlers; unknown names are refused; the job is listed', async () => {
-    const run = service.replay({ topic, target: { kind: 'handlers', names: ['projector', 'mailer'] } });
+    const run = await service.replay({ topic, target: { kind: 'handlers', names: ['projector', 'mailer'] } });
     const done = await run.done;
     assert.equal(seen.length, workload.events.length);
     assert.equal(mailed, 0);
     assert.deepEqual(done.skippedHandlers, ['mailer']);
     assert.equal(service.job(run.id), run);
     assert.ok(service.jobs().some((j) => j.id === run.id && j.status === 'COMPLETED'));
-    assert.throws(() => service.replay({ topic, target: { kind: 'handlers', names: ['nope'] } }), {
+    await assert.rejects(service.replay({ topic, target: { kind: 'handlers', names: ['nope'] } }), {
       code: 'INVALID_REPLAY_REQUEST',
+    });
+    await assert.rejects(service.replay({ topic: 'no-such-topic', target: { kind: 'sandbox' } }), {
+      code: 'NOT_FOUND',
     });
   });
 
