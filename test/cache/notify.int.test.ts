@@ -107,6 +107,14 @@ test('one notification per statement: 5,000 rows inserted, then updated, are two
   await insertCustomers(sql, 200_001, 3);
   await waitFor('small insert notified', () => payloads.length >= 3, 10_000);
   assert.deepEqual([...(payloads[2]?.ids ?? [])].sort(), ['c200001', 'c200002', 'c200003']);
+  // The service's own transactions may opt out (its write path already invalidates).
+  await sql.transaction(async (tx) => {
+    await tx.query("SET LOCAL bss.cache_notify = 'off'");
+    await tx.query(`UPDATE customers SET version = version + 1 WHERE id = 'c200001'`);
+  });
+  await sql.query(`UPDATE customers SET version = version + 1 WHERE id = 'c200002'`);
+  await waitFor('next notified', () => payloads.length >= 4, 10_000);
+  assert.deepEqual(payloads[3]?.ids, ['c200002'], 'the silenced statement sent nothing');
   await unlisten();
   await a.listener.stop();
   await a.cache.close();

@@ -4,7 +4,11 @@
 -- serialises commits, so per-row notifications would throttle writes). Payloads stay compact: schema,
 -- table, statement time (ms, for the invalidation-lag metric) and the distinct ids and customer ids;
 -- when those do not fit well under NOTIFY's 8000-byte limit, {"all": true} asks listeners to drop the
--- whole table's entries instead. `SET bss.cache_notify = off` (session, role or database) silences it.
+-- whole table's entries instead. `SET [LOCAL] bss.cache_notify = off` (transaction, session, role)
+-- silences it: NOTIFY serialises commits (measured: 16 writers, 2-statement transactions, about 5,500
+-- → 3,100 tx/s, the trigger body itself costs nothing measurable), so the service's own transactions,
+-- which its write path and the event log already invalidate, can skip it and leave NOTIFY to SQL run
+-- by hand.
 CREATE FUNCTION bss_cache_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   scanned int := 0;
