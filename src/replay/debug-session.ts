@@ -59,10 +59,11 @@ export interface DebugSession {
   addBreakpoint(spec: BreakpointSpec): Breakpoint;
   removeBreakpoint(id: string): boolean;
   /**
-   * Plays the events from the cursor up to `until` (inclusive) at `speed` into the session; a
-   * breakpoint pauses the job (step or resume it). The cursor follows the job.
+   * Plays the window (from, until] at `speed` into the session: it seeks to `from` first when given
+   * (else it goes on from the cursor) and stops after the events stamped `until` (default: the
+   * log's end). A breakpoint pauses the job (step or resume it). The cursor follows the job.
    */
-  controlledReplay(options: { until?: TimeInput; speed: ReplaySpeed }): ReplayRun;
+  controlledReplay(options: { from?: TimeInput; until?: TimeInput; speed: ReplaySpeed }): Promise<ReplayRun>;
   close(): void;
 }
 
@@ -214,9 +215,12 @@ export async function openSession(
       return breakpoints.delete(breakpointId);
     },
 
-    controlledReplay({ until, speed }) {
+    async controlledReplay({ from, until, speed }) {
       live();
       const end = optionalMillis(until, 'until');
+      const start = optionalMillis(from, 'from');
+      if (start !== undefined && end !== undefined && end < start) throw badReplayRequest('until is before from');
+      if (start !== undefined) await seek(start);
       // The views before each event, for state breakpoints (the sandbox hands over the view after).
       const previous = new Map(views);
       running = startReplay(deps, {

@@ -99,7 +99,7 @@ describe('debug sessions', () => {
       filter: { customerId: 'cus-5' },
       breakpoints: [{ kind: 'type', type: 'order.completed' }],
     });
-    const job = session.controlledReplay({ until: T0 + 10 * DAY, speed: 'MAX' });
+    const job = await session.controlledReplay({ until: T0 + 10 * DAY, speed: 'MAX' });
     const deadline = Date.now() + 5000;
     while (job.snapshot().status !== 'PAUSED' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     assert.equal(job.snapshot().status, 'PAUSED');
@@ -113,6 +113,20 @@ describe('debug sessions', () => {
     const next = await session.step(1);
     const expectedNext = eventsOf('cus-5').find((e) => Date.parse(e.data.at) > T0 + 10 * DAY)!;
     assert.equal(next.events[0]?.type, expectedNext.type);
+  });
+
+  test('controlled replay of a window: seeks to its start, stops after its end', async () => {
+    const session = await sessions.open({ topic, filter: { customerId: 'cus-4' } });
+    const from = T0 + 3 * DAY;
+    const until = T0 + 3 * DAY + 5 * 3_600_000;
+    const inWindow = eventsOf('cus-4').filter((e) => Date.parse(e.data.at) > from && Date.parse(e.data.at) <= until);
+    assert.ok(inWindow.length > 0);
+    const job = await session.controlledReplay({ from, until, speed: 'MAX' });
+    assert.equal((await job.done).delivered, inWindow.length);
+    assert.deepEqual(session.state('cus-4'), workload.viewAt('cus-4', until));
+    await assert.rejects(session.controlledReplay({ from: until, until: from, speed: 'MAX' }), {
+      code: 'INVALID_REPLAY_REQUEST',
+    });
   });
 
   test('an idle session expires', async () => {
