@@ -259,6 +259,7 @@ export function createLayeredCache(options: CacheOptions): LayeredCache {
       if (l2 && source !== 'broadcast') {
         const ok = await safely('invalidate', false, async (r) => (await r.invalidate(keys, tags), true));
         if (!ok) l2Dirty = true;
+        else await repairL2(); // an earlier failure without a reconnect (a timeout) is repaired here
         applyLocal(keys, tags);
       }
       rec.invalidation(source);
@@ -309,16 +310,17 @@ export function createLayeredCache(options: CacheOptions): LayeredCache {
     if (hottest.length > 0)
       await safely('warm', undefined, (r) => r.setString(HOT_KEYS, JSON.stringify(hottest), 86_400_000));
   }
+  /** Invalidations that could not reach Redis (down, timed out): drop all of L2 once, when it answers. */
+  async function repairL2() {
+    if (!l2Dirty || !l2?.isReady) return;
+    l2Dirty = false;
+    if (!(await safely('invalidate', false, async (r) => (await r.bumpEpoch(), true)))) l2Dirty = true;
+  }
   const snapshotTimer = setInterval(() => track(saveHotKeys()), options.warming?.snapshotIntervalMs ?? 60_000);
   snapshotTimer.unref();
 
   if (l2) {
-    l2.onReconnect(() => {
-      // Invalidations that could not reach Redis while it was away: drop all of L2 once.
-      if (!l2Dirty) return;
-      l2Dirty = false;
-      track(l2.bumpEpoch().catch(() => ((l2Dirty = true), rec.error('invalidate'))));
-    });
+    l2.onReconnect(() => track(repairL2()));
     // Not tracked: close() need not wait for a subscription that Redis being down holds up.
     void l2.subscribe(
       BROADCAST_CHANNEL,
