@@ -13,6 +13,7 @@ import type { Db } from '../../src/store/db.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import {
   countEvents,
+  createDebugSessions,
   createSnapshotStore,
   createSnapshotter,
   reconstructCustomer,
@@ -22,6 +23,7 @@ import {
   timeline,
 } from '../../src/replay/index.ts';
 import { customerCreated } from '../support/events.ts';
+import { foldCustomerView } from '../../src/domain/index.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
 import { waitFor } from '../support/wait.ts';
 import { appendWorkload, buildWorkload, codec, DAY, T0 } from './workload.ts';
@@ -167,6 +169,28 @@ describe('replay on Kafka', () => {
     assert.throws(() => startReplay(deps(), { topic, target: { kind: 'topic', topic: 'bss.events' } }), {
       code: 'INVALID_REPLAY_REQUEST',
     });
+  });
+
+  test('a debug session steps and stops at a state breakpoint', async () => {
+    const sessions = createDebugSessions(deps());
+    try {
+      const session = await sessions.open({
+        topic,
+        at: T0 + 2 * DAY,
+        filter: { customerId: 'cus-1' },
+        breakpoints: [{ kind: 'state', path: 'balance.balance', op: 'lt', value: 0 }],
+      });
+      assert.deepEqual(session.state('cus-1'), workload.viewAt('cus-1', T0 + 2 * DAY));
+      const step = await session.step(1000);
+      assert.equal(step.hit.length, 1);
+      assert.equal(step.events.at(-1)?.type, 'payment.captured');
+      // Stopped right after the capture: the allocation stamped the same moment is not folded yet.
+      const mine = workload.events.filter((e) => e.data.customerId === 'cus-1');
+      const upToCapture = mine.slice(0, mine.findIndex((e) => e.type === 'payment.captured') + 1);
+      assert.deepEqual(session.state('cus-1'), foldCustomerView('cus-1', upToCapture));
+    } finally {
+      sessions.closeAll();
+    }
   });
 
   test('restore a group to a timestamp: its consumer receives exactly the events from that moment', async () => {
