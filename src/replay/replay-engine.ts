@@ -180,13 +180,24 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
         await handle(target, [record], isPaced(speed));
       }
     } else {
-      await Promise.all(
+      // A failing partition stops the others at their next page; the job ends when all have stopped,
+      // so no handler is still running when `done` resolves.
+      const outcomes = await Promise.allSettled(
         ranges.map(async (range) => {
-          for await (const page of readPages(deps.log, request.topic, range, pageSize)) {
-            await handle(target, page, false);
+          try {
+            for await (const page of readPages(deps.log, request.topic, range, pageSize)) {
+              await handle(target, page, false);
+            }
+          } catch (error) {
+            abort.abort();
+            throw error;
           }
         }),
       );
+      const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+      // The first real failure explains the job; the siblings only saw the abort.
+      const cause = failures.find((f) => !(f instanceof Cancelled)) ?? failures[0];
+      if (cause !== undefined) throw cause;
     }
   }
 
