@@ -26,6 +26,11 @@ export type InvalidationSource = 'write' | 'notify' | 'event' | 'broadcast' | 'f
 export interface InvalidateOptions {
   /** When the change committed (ms since epoch), for the invalidation-lag histogram. */
   readonly committedAt?: number;
+  /**
+   * Only this instance's L1: for sources that every instance runs and whose Redis part another
+   * source already did (each extra INCR of a generation turns a just-reloaded entry into a miss).
+   */
+  readonly localOnly?: boolean;
 }
 
 export interface LevelStats {

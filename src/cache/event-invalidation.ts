@@ -7,9 +7,24 @@ import type { EventHandler } from '../log/consumer-runner.ts';
 import type { Cache } from './cache.ts';
 import { eventInvalidations, targetBuilder } from './write-path.ts';
 
-export function createCacheInvalidationHandler(cache: Cache, name = 'cache-invalidation'): EventHandler {
+export interface CacheInvalidationHandlerOptions {
+  readonly name?: string;
+  /**
+   * Only L1 (default false). Every instance consumes every event, so without it each one bumps the
+   * same generations in Redis. With the write path attached everywhere, Redis is already done by the
+   * committing instance and this handler is the backstop for lost pub/sub broadcasts: set true at high
+   * write rates (the cost: a crash between commit and the write path's Redis step leaves L2 stale
+   * until TTL).
+   */
+  readonly localOnly?: boolean;
+}
+
+export function createCacheInvalidationHandler(
+  cache: Cache,
+  options: CacheInvalidationHandlerOptions = {},
+): EventHandler {
   return {
-    name,
+    name: options.name ?? 'cache-invalidation',
     replaySafe: true,
     async handle(events) {
       const target = targetBuilder();
@@ -21,7 +36,10 @@ export function createCacheInvalidationHandler(cache: Cache, name = 'cache-inval
       }
       if (oldest === Infinity) return;
       // The log append time stands for the commit: with the outbox it is a little later, never earlier.
-      await cache.invalidate(target.build(), 'event', { committedAt: oldest });
+      await cache.invalidate(target.build(), 'event', {
+        committedAt: oldest,
+        ...(options.localOnly ? { localOnly: true } : {}),
+      });
     },
   };
 }

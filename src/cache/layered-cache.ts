@@ -256,7 +256,7 @@ export function createLayeredCache(options: CacheOptions): LayeredCache {
       // load that started between the first step and Redis's change could have read the old
       // generations there; the second step makes its result a miss.
       applyLocal(keys, tags);
-      if (l2 && source !== 'broadcast') {
+      if (l2 && source !== 'broadcast' && !opts.localOnly) {
         const ok = await safely('invalidate', false, async (r) => (await r.invalidate(keys, tags), true));
         if (!ok) l2Dirty = true;
         else await repairL2(); // an earlier failure without a reconnect (a timeout) is repaired here

@@ -39,6 +39,9 @@ export interface NotifyListenerOptions {
   readonly schema?: string;
   readonly onError?: (error: unknown, payload: string) => void;
 }
+// Every instance applies a notification to Redis too: redundant (N instances, N INCRs), but NOTIFY is
+// meant for writes made outside the service (its own transactions can SET LOCAL bss.cache_notify =
+// off, see migration 021), which are rare.
 
 export interface NotifyListener {
   /** Notifications applied so far. */

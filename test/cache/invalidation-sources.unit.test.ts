@@ -90,6 +90,8 @@ test('the event handler invalidates what each event touches, with the log time a
   assert.equal(options?.committedAt, 1234);
   assert.deepEqual(new Set(target?.keys), new Set(['customer:c7', 'balance:c7']));
   assert.ok(target?.tags?.includes('customer:c7:lists'));
+  await createCacheInvalidationHandler(cache, { localOnly: true }).handle([delivered]);
+  assert.equal(cache.calls[1]?.[2]?.localOnly, true);
   await cache.close();
 });
 

@@ -233,3 +233,16 @@ test('while another instance recomputes, an invalidated value is never served as
   assert.equal(await b.get('order:list:c=c9:p1', slow, { ttlMs: 60_000, tags }), 2);
   assert.equal(await fromA, 2);
 });
+
+test('a local-only invalidation leaves Redis alone', async () => {
+  const [a, b] = pair();
+  await ready(a, b);
+  let n = 0;
+  const loader = async () => ++n;
+  assert.equal(await a.get('customer:l', loader, { ttlMs: 60_000 }), 1);
+  assert.equal(await b.get('customer:l', loader, { ttlMs: 60_000 }), 1);
+  await b.invalidate({ keys: ['customer:l'] }, 'event', { localOnly: true });
+  assert.equal(await b.get('customer:l', loader, { ttlMs: 60_000 }), 1, 'L1 dropped, L2 still holds it');
+  assert.equal(b.stats().levels.l2.hits, 2);
+  assert.equal(n, 1);
+});
