@@ -114,6 +114,23 @@ describe('Kafka EventLog: what only Kafka does', async () => {
     }
   });
 
+  test('timestamps months apart in one append come back exact (requests never span 2^31 ms)', async () => {
+    const topic = await newTopic(1);
+    const day = 86_400_000;
+    const base = Date.parse('2026-01-01T00:00:00Z');
+    // 0, 10, 30, 60 days, then back to 1 day: deltas beyond 2^31 ms (~24.8 days) both ways.
+    const stamps = [0, 10, 30, 60, 1].map((d) => base + d * day);
+    await log.append(
+      topic,
+      stamps.map((timestamp, i) => ({ ...record('k', i), timestamp })),
+    );
+    const records = await log.read(topic, 0, 0, { max: 10 });
+    assert.deepEqual(
+      records.map((r) => r.timestamp),
+      stamps,
+    );
+  });
+
   test('an append larger than maxBatchBytes goes out in several requests, dense and in per-key order', async () => {
     const small = await open({ maxBatchBytes: 2048, lingerMs: 0 });
     const topic = await newTopic(2, small);

@@ -8,10 +8,22 @@ import { partitionFor } from '../partitioner.ts';
 
 type Message = MessageToProduce<string, string, string, string>;
 
+/**
+ * The widest timestamp span one produce request may carry. Record timestamps travel as varint deltas
+ * from the batch's first timestamp, and @platformatic/dynamic-buffer 0.3.x zig-zag-encodes 64-bit
+ * varints with `>> 31n` instead of `>> 63n`: a delta of 2^31 ms (~24.8 days) or more comes back
+ * wrong. Until that is fixed upstream, requests never span that much (an outbox backlog or an import
+ * of old history simply goes out in more requests).
+ */
+export const MAX_TIMESTAMP_SPAN_MS = 2 ** 31 - 1;
+
 /** Part of one append() that fits into one request. */
 interface Chunk {
   readonly messages: Message[];
   readonly bytes: number;
+  /** Smallest and largest record timestamp of the chunk. */
+  readonly minTs: number;
+  readonly maxTs: number;
   readonly queuedAt: number;
   readonly append: { failed: boolean };
   resolve(positions: RecordPosition[]): void;
@@ -55,9 +67,12 @@ export function createAppender(
     if (inFlight) return;
     const taken: Chunk[] = [];
     let bytes = 0;
+    let minTs = Infinity;
+    let maxTs = -Infinity;
     while (queue.length > 0) {
       const next = queue[0] as Chunk;
       if (taken.length > 0 && bytes + next.bytes > options.maxBatchBytes) break;
+      if (taken.length > 0 && Math.max(maxTs, next.maxTs) - Math.min(minTs, next.minTs) > MAX_TIMESTAMP_SPAN_MS) break;
       queue.shift();
       queuedBytes -= next.bytes;
       // Later parts of an append whose earlier part failed are not written: that would break per-key order.
@@ -65,6 +80,8 @@ export function createAppender(
       else {
         taken.push(next);
         bytes += next.bytes;
+        minTs = Math.min(minTs, next.minTs);
+        maxTs = Math.max(maxTs, next.maxTs);
       }
     }
     if (taken.length === 0) return;
@@ -91,7 +108,10 @@ export function createAppender(
 
   const enqueue = (messages: Message[], bytes: number, append: Chunk['append']): Promise<RecordPosition[]> =>
     new Promise((resolve, reject) => {
-      queue.push({ messages, bytes, queuedAt: Date.now(), append, resolve, reject });
+      const stamps = messages.map((m) => Number(m.timestamp));
+      const minTs = Math.min(...stamps);
+      const maxTs = Math.max(...stamps);
+      queue.push({ messages, bytes, minTs, maxTs, queuedAt: Date.now(), append, resolve, reject });
       queuedBytes += bytes;
       schedule();
     });
@@ -105,19 +125,27 @@ export function createAppender(
       const parts: Promise<RecordPosition[]>[] = [];
       let messages: Message[] = [];
       let bytes = 0;
+      let minTs = Infinity;
+      let maxTs = -Infinity;
       for (const record of records) {
         const size = sizeOf(record);
-        if (messages.length > 0 && bytes + size > options.maxBatchBytes) {
+        const timestamp = Math.trunc(record.timestamp ?? now);
+        const tooWide = Math.max(maxTs, timestamp) - Math.min(minTs, timestamp) > MAX_TIMESTAMP_SPAN_MS;
+        if (messages.length > 0 && (bytes + size > options.maxBatchBytes || tooWide)) {
           parts.push(enqueue(messages, bytes, append));
           messages = [];
           bytes = 0;
+          minTs = Infinity;
+          maxTs = -Infinity;
         }
+        minTs = Math.min(minTs, timestamp);
+        maxTs = Math.max(maxTs, timestamp);
         messages.push({
           topic,
           key: record.key,
           value: record.value,
           partition: partitionFor(record.key, partitions),
-          timestamp: BigInt(Math.trunc(record.timestamp ?? now)),
+          timestamp: BigInt(timestamp),
           ...(record.headers ? { headers: { ...record.headers } } : {}),
         });
         bytes += size;
