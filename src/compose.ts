@@ -36,6 +36,7 @@ import { instrumentDb } from './store/instrumented-db.ts';
 import { instrumentEventLog } from './log/instrumented-event-log.ts';
 import { createOperationMetrics, instrumentMethods, type OperationMetrics } from './observability/instrument.ts';
 import { createBusinessMetrics } from './observability/business-metrics.ts';
+import { monitorCommands } from './observability/monitor-events.ts';
 
 export interface Composed extends AppServices {
   readonly config: Config;
@@ -91,7 +92,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const generatedAdminKey = await ensureAdminKey(db, config.adminApiKey);
 
     const codec = createEventCodec(EVENT_CATALOG);
-    const logMetrics = createLogMetrics(registry);
+    const logMetrics = createLogMetrics(registry, operationMetrics);
     const backbone = createEventBackbone(config, db);
     const logComponent = backbone.log.kind === 'kafka' ? 'kafka' : db.kind === 'pglite' ? 'pglite' : 'postgres';
     const log = instrumentEventLog(backbone.log, operationMetrics, logComponent);
@@ -104,7 +105,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       relay = await startOutboxRelay({ db, log, logger, metrics: logMetrics });
       closers.push(() => (relay as Relay).stop());
     }
-    const bus = createCommandBus({ db, sink, codec, topic: eventsTopic });
+    const bus = monitorCommands(createCommandBus({ db, sink, codec, topic: eventsTopic }), operationMetrics);
     const businessMetrics = createBusinessMetrics(registry, async () => {
       const { rows } = await db.query<{ status: string; n: string }>(
         'SELECT status, count(*) AS n FROM customers GROUP BY status',

@@ -7,6 +7,8 @@ import type { BssCloudEvent } from '../events/envelope.ts';
 import type { DomainEventLike, EventCodec } from '../events/codec.ts';
 import type { Logger } from '../observability/logger.ts';
 import { noLogMetrics, type LogMetrics } from '../observability/log-metrics.ts';
+import type { Component } from '../observability/instrument.ts';
+import { monitorHandler } from '../observability/monitor-events.ts';
 import { groupOffsets, type EventLog, type LogRecord, type Subscription } from './event-log.ts';
 
 export const DLQ_TOPIC = 'bss.events.dlq';
@@ -35,6 +37,8 @@ export interface ConsumerOptions {
   readonly handler: EventHandler;
   readonly logger: Logger;
   readonly metrics?: LogMetrics;
+  /** The component the handler's work is counted under (metrics.operations, @MonitorEventProcessing). Default 'event'. */
+  readonly component?: Component;
   readonly from?: 'earliest' | 'latest';
   readonly maxBatch?: number;
   /** Attempts per batch, then per record, before a record is dead-lettered. Default 5. */
@@ -56,8 +60,9 @@ export interface RunningConsumer {
 class Stopped extends Error {}
 
 export async function startConsumer(options: ConsumerOptions): Promise<RunningConsumer> {
-  const { log, codec, topic, group, handler, logger } = options;
+  const { log, codec, topic, group, logger } = options;
   const metrics = options.metrics ?? noLogMetrics;
+  const handler = monitorHandler(options.handler, metrics.operations, options.component ?? 'event');
   const maxAttempts = options.maxAttempts ?? 5;
   const backoffMs = options.backoffMs ?? 100;
   const maxBackoffMs = options.maxBackoffMs ?? 5000;

@@ -9,9 +9,17 @@ export type Component = 'kafka' | 'redis' | 'postgres' | 'pglite' | 'order' | 'p
 
 export interface OperationMetrics {
   observe(component: Component, operation: string, seconds: number, error?: unknown): void;
+  /** An error where no duration is measured (e.g. the cache reports a failed Redis command). */
+  failed(component: Component, error: unknown): void;
+  /**
+   * @MonitorEventProcessing: one unit of work (a committed command, a handler batch) processed events of
+   * these types in `seconds`. One observation per distinct type and unit, not per event: a 10,000-record
+   * usage batch is one unit of latency, and observing it 10,000 times would drown the single commands.
+   */
+  eventsProcessed(component: Component, types: Iterable<string>, seconds: number): void;
 }
 
-export const noOperationMetrics: OperationMetrics = { observe: () => {} };
+export const noOperationMetrics: OperationMetrics = { observe: () => {}, failed: () => {}, eventsProcessed: () => {} };
 
 /** Stable error code for the label: an AppError/DomainRejection code, a SQLSTATE, a Node code, or the class name. */
 export function errorCode(error: unknown): string {
@@ -34,10 +42,23 @@ export function createOperationMetrics(registry: Registry): OperationMetrics {
     labelNames: ['component', 'code'] as const,
     registers: [registry],
   });
+  const eventDuration = new Histogram({
+    name: 'bss_event_processing_duration_seconds',
+    help: 'Duration of the unit of work that processed events of a type: component api = the committing command, event = a consumer handler batch',
+    labelNames: ['type', 'component'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
   return {
     observe(component, operation, seconds, error) {
       duration.observe({ component, operation, outcome: error === undefined ? 'ok' : 'error' }, seconds);
       if (error !== undefined) errors.inc({ component, code: errorCode(error) });
+    },
+    failed(component, error) {
+      errors.inc({ component, code: errorCode(error) });
+    },
+    eventsProcessed(component, types, seconds) {
+      for (const type of new Set(types)) eventDuration.observe({ type, component }, seconds);
     },
   };
 }

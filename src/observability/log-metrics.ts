@@ -1,8 +1,11 @@
 // Metrics of the event backbone: consumer lag, dead letters, retries, outbox backlog.
 // Library code sees the small LogMetrics interface; this file binds it to prom-client.
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { noOperationMetrics, type OperationMetrics } from './instrument.ts';
 
 export interface LogMetrics {
+  /** What consumer handlers are instrumented with (@MonitorEventProcessing). */
+  readonly operations: OperationMetrics;
   consumerLag(group: string, topic: string, partition: number, lag: number): void;
   deadLettered(group: string, reason: 'invalid' | 'poison'): void;
   retried(group: string): void;
@@ -11,6 +14,7 @@ export interface LogMetrics {
 }
 
 export const noLogMetrics: LogMetrics = {
+  operations: noOperationMetrics,
   consumerLag: () => {},
   deadLettered: () => {},
   retried: () => {},
@@ -18,7 +22,7 @@ export const noLogMetrics: LogMetrics = {
   published: () => {},
 };
 
-export function createLogMetrics(registry: Registry): LogMetrics {
+export function createLogMetrics(registry: Registry, operations: OperationMetrics = noOperationMetrics): LogMetrics {
   const lag = new Gauge({
     name: 'bss_consumer_lag',
     help: 'Records appended but not yet committed by the consumer group, per partition',
@@ -48,6 +52,7 @@ export function createLogMetrics(registry: Registry): LogMetrics {
     registers: [registry],
   });
   return {
+    operations,
     consumerLag: (group, topic, partition, value) => lag.set({ group, topic, partition: String(partition) }, value),
     deadLettered: (group, reason) => dlq.inc({ group, reason }),
     retried: (group) => retries.inc({ group }),
