@@ -36,6 +36,8 @@ import { instrumentDb } from './store/instrumented-db.ts';
 import { instrumentEventLog } from './log/instrumented-event-log.ts';
 import { createOperationMetrics, instrumentMethods, type OperationMetrics } from './observability/instrument.ts';
 import { createBusinessMetrics } from './observability/business-metrics.ts';
+import { startCache } from './compose-cache.ts';
+import type { LayeredCache } from './cache/index.ts';
 import { monitorCommands } from './observability/monitor-events.ts';
 
 export interface Composed extends AppServices {
@@ -47,6 +49,7 @@ export interface Composed extends AppServices {
   /** The topic every BSS event goes to: BSS_TOPIC_PREFIX + bss.events. */
   readonly eventsTopic: string;
   readonly operationMetrics: OperationMetrics;
+  readonly cache: LayeredCache;
   /** Present only when BSS_TEST_CLOCK is set. */
   readonly testClock: TestClock | undefined;
   /** Where embedded data lives, or the masked server URL. */
@@ -114,8 +117,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     });
     bus.onCommitted((committed) => businessMetrics.committed(committed, logComponent));
     bus.onRejected(() => businessMetrics.rejected(1));
+    const cached = await startCache({ config, db, log, codec, bus, registry, logger, eventsTopic, logMetrics });
+    closers.push(cached.close);
     const testClock = config.testClock ? createTestClock(testClockStart(config.testClock)) : undefined;
-    const app = monitored(createApplication(db, bus, testClock?.now ?? systemClock), operationMetrics);
+    const app = monitored(createApplication(db, bus, testClock?.now ?? systemClock, cached.reads), operationMetrics);
     const auth = createAuthenticator(createCachedApiKeys(db), config.jwt ? createJwtVerifier(config.jwt) : undefined);
 
     const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }];
@@ -142,6 +147,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       app,
       eventsTopic,
       operationMetrics,
+      cache: cached.cache,
       testClock,
       dataLocation,
       generatedAdminKey,

@@ -18,6 +18,8 @@ export interface Config {
   readonly kafkaBrokers: readonly string[] | undefined;
   /** unset = in-process cache only */
   readonly redisUrl: string | undefined;
+  /** Namespace of every Redis name the cache uses: instances sharing one Redis must differ here. */
+  readonly cachePrefix: string;
   /** bootstrap admin key; unset = one is generated on first start and printed once */
   readonly adminApiKey: string | undefined;
   readonly logLevel: LogLevel;
@@ -115,6 +117,14 @@ function topicPrefix(env: Env, name: string): string {
   const raw = read(env, name) ?? '';
   // Kafka topic names: [a-zA-Z0-9._-], at most 249 characters with the suffix.
   if (!/^[a-zA-Z0-9._-]{0,100}$/.test(raw)) throw new ConfigError(name, raw, 'at most 100 of a-z A-Z 0-9 . _ -');
+  return raw;
+}
+
+/** Defaults to bss: plus the schema and topic prefix, so test instances sharing one Redis never collide. */
+function cachePrefix(env: Env, name: string, schema: string | undefined, topics: string): string {
+  const raw = read(env, name);
+  if (raw === undefined) return `bss:${schema ? `${schema}:` : ''}${topics ? `${topics}:` : ''}`;
+  if (!/^[A-Za-z0-9:._-]{1,100}$/.test(raw)) throw new ConfigError(name, raw, '1 to 100 of a-z A-Z 0-9 : . _ -');
   return raw;
 }
 
@@ -223,18 +233,21 @@ export function loadConfig(env: Env = process.env): Config {
       'to be used together with BSS_DATABASE_URL (distributed mode needs PostgreSQL)',
     );
   }
+  const databaseSchema = identifier(env, 'BSS_DATABASE_SCHEMA');
+  const topics = topicPrefix(env, 'BSS_TOPIC_PREFIX');
   return {
     port: integer(env, 'BSS_PORT', 8080, 0, 65535),
     host: read(env, 'BSS_HOST') ?? '127.0.0.1',
     dataDir: read(env, 'BSS_DATA_DIR') ?? './data',
     databaseUrl,
-    databaseSchema: identifier(env, 'BSS_DATABASE_SCHEMA'),
+    databaseSchema,
     kafkaBrokers,
     redisUrl: url(env, 'BSS_REDIS_URL', ['redis:', 'rediss:']),
+    cachePrefix: cachePrefix(env, 'BSS_CACHE_PREFIX', databaseSchema, topics),
     adminApiKey: secret(env, 'BSS_ADMIN_API_KEY', 24),
     logLevel: oneOf(env, 'BSS_LOG_LEVEL', LOG_LEVELS, 'info'),
     eventPartitions: integer(env, 'BSS_EVENT_PARTITIONS', 12, 1, 1000),
-    topicPrefix: topicPrefix(env, 'BSS_TOPIC_PREFIX'),
+    topicPrefix: topics,
     eventRetentionMs: retention(env, 'BSS_EVENT_RETENTION_MS'),
     testClock: testClock(env, 'BSS_TEST_CLOCK'),
     shutdownTimeoutMs: integer(env, 'BSS_SHUTDOWN_TIMEOUT_MS', 8000, 100, 60000),
@@ -269,6 +282,7 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_DATABASE_SCHEMA: config.databaseSchema ?? '(unset: public)',
     BSS_KAFKA_BROKERS: config.kafkaBrokers?.join(',') ?? '(unset: event log in the database)',
     BSS_REDIS_URL: config.redisUrl ? mask('BSS_REDIS_URL', config.redisUrl) : '(unset: in-process cache only)',
+    BSS_CACHE_PREFIX: config.cachePrefix,
     BSS_ADMIN_API_KEY: config.adminApiKey ? '******** (set)' : '(unset: generated on first start)',
     BSS_LOG_LEVEL: config.logLevel,
     BSS_EVENT_PARTITIONS: String(config.eventPartitions),

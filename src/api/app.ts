@@ -20,6 +20,8 @@ import { apiV1 } from './routes/v1/index.ts';
 import type { Application } from '../application/services.ts';
 import type { TestClock } from '../application/test-clock.ts';
 import { testClockRoutes } from './routes/v1/test-clock.ts';
+import { cacheRoutes } from './routes/v1/cache.ts';
+import type { Cache } from '../cache/index.ts';
 import type { Authenticator } from '../application/auth/authenticator.ts';
 import { createIdempotencyStore } from '../application/idempotency/idempotency-store.ts';
 
@@ -33,6 +35,8 @@ export interface AppServices {
   readonly app?: Application;
   /** Present only when BSS_TEST_CLOCK is set: adds /api/v1/test-clock. */
   readonly testClock?: TestClock | undefined;
+  /** Adds the admin routes /api/v1/cache/warm and /api/v1/cache/stats. */
+  readonly cache?: Cache;
 }
 
 /** Usage batches of 10,000 records fit well inside this. */
@@ -90,6 +94,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
         registerIdempotency(v1, createIdempotencyStore(application.db), services.logger);
         await v1.register(apiV1(application));
         if (services.testClock) await v1.register(testClockRoutes(services.testClock));
+        if (services.cache) await v1.register(cacheRoutes(services.cache));
       },
       { prefix: '/api/v1' },
     );

@@ -10,11 +10,14 @@ import { invoiceCommands, type InvoiceCommands } from './commands/invoices.ts';
 import { paymentCommands, type PaymentCommands } from './commands/payments.ts';
 import { catalog } from '../domain/index.ts';
 import type { Clock } from './clock.ts';
+import { uncachedReadModels, type ReadModels } from './queries/cached-read-models.ts';
 
 export interface Application {
   readonly db: Db;
   readonly bus: CommandBus;
   readonly clock: Clock;
+  /** Rows by id for the API's GETs: through the cache when compose built one. */
+  readonly reads: ReadModels;
   readonly customers: CustomerCommands;
   /** The product catalog orders and rating read (the seed plans until a catalog store exists). */
   readonly catalog: catalog.Catalog;
@@ -26,11 +29,17 @@ export interface Application {
   readonly payments: PaymentCommands;
 }
 
-export function createApplication(db: Db, bus: CommandBus, clock: Clock): Application {
+export function createApplication(
+  db: Db,
+  bus: CommandBus,
+  clock: Clock,
+  reads: ReadModels = uncachedReadModels(db),
+): Application {
   return {
     db,
     bus,
     clock,
+    reads,
     customers: customerCommands(bus, clock),
     catalog: catalog.seedPlans,
     orders: orderCommands(bus, clock, catalog.seedPlans),

@@ -19,6 +19,12 @@ export function customerRoutes(app: Application) {
       if (!row) throw notFound('customer', id);
       return row;
     };
+    // GETs read through the cache; write responses read the row their command just committed.
+    const read = async (id: string) => {
+      const row = await app.reads.get<CustomerState>('customer', id);
+      if (!row) throw notFound('customer', id);
+      return row;
+    };
 
     api.post(
       '/customers',
@@ -71,7 +77,7 @@ export function customerRoutes(app: Application) {
         },
       },
       async (request, reply) => {
-        const row = await load(request.params.id);
+        const row = await read(request.params.id);
         setEtag(reply, row.version);
         return row.state;
       },
@@ -88,8 +94,8 @@ export function customerRoutes(app: Application) {
         },
       },
       async (request) => {
-        await load(request.params.id);
-        const row = await getRow<CustomerBalance>(app.db, 'balance', request.params.id);
+        await read(request.params.id);
+        const row = await app.reads.get<CustomerBalance>('balance', request.params.id);
         return (
           row?.state ?? {
             customerId: request.params.id,

@@ -20,6 +20,12 @@ export function orderRoutes(app: Application) {
       if (!row) throw notFound('order', id);
       return row;
     };
+    // GETs read through the cache; write responses read the row their command just committed.
+    const read = async (id: string) => {
+      const row = await app.reads.get<order.Order>('order', id);
+      if (!row) throw notFound('order', id);
+      return row;
+    };
 
     api.post(
       '/orders',
@@ -72,7 +78,7 @@ export function orderRoutes(app: Application) {
         },
       },
       async (request, reply) => {
-        const row = await load(request.params.id);
+        const row = await read(request.params.id);
         setEtag(reply, row.version);
         return row.state;
       },

@@ -29,6 +29,12 @@ export function paymentRoutes(app: Application) {
       if (!row) throw notFound('payment', id);
       return row;
     };
+    // GETs read through the cache; write responses read the row their command just committed.
+    const read = async (id: string) => {
+      const row = await app.reads.get<payment.Payment>('payment', id);
+      if (!row) throw notFound('payment', id);
+      return row;
+    };
 
     api.post(
       '/payments',
@@ -78,7 +84,7 @@ export function paymentRoutes(app: Application) {
         },
       },
       async (request, reply) => {
-        const row = await load(request.params.id);
+        const row = await read(request.params.id);
         setEtag(reply, row.version);
         return view(row.state);
       },

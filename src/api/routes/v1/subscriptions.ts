@@ -19,6 +19,12 @@ export function subscriptionRoutes(app: Application) {
       if (!row) throw notFound('subscription', id);
       return row;
     };
+    // GETs read through the cache; write responses read the row their command just committed.
+    const read = async (id: string) => {
+      const row = await app.reads.get<subscription.Subscription>('subscription', id);
+      if (!row) throw notFound('subscription', id);
+      return row;
+    };
 
     api.get(
       '/subscriptions',
@@ -50,7 +56,7 @@ export function subscriptionRoutes(app: Application) {
         },
       },
       async (request, reply) => {
-        const row = await load(request.params.id);
+        const row = await read(request.params.id);
         setEtag(reply, row.version);
         return row.state;
       },

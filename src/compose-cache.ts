@@ -1,0 +1,92 @@
+// The cache part of the composition root (compose.ts calls it once the command bus and the event log
+// exist). Order matters: loaders before warming, write path before the first command, NOTIFY and the
+// event consumer before serving; on close the sources stop before the cache they feed.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Registry } from 'prom-client';
+import type { Config } from './config.ts';
+import type { Db } from './store/db.ts';
+import type { EventLog } from './log/event-log.ts';
+import type { EventCodec } from './events/codec.ts';
+import type { Logger } from './observability/logger.ts';
+import type { LogMetrics } from './observability/log-metrics.ts';
+import type { CommandBus } from './application/commands/command-bus.ts';
+import { startConsumer } from './log/consumer-runner.ts';
+import {
+  attachWritePathInvalidation,
+  createCache,
+  createCacheInvalidationHandler,
+  startNotifyListener,
+  type LayeredCache,
+} from './cache/index.ts';
+import {
+  cachedReadModels,
+  registerReadModelLoaders,
+  type ReadModels,
+} from './application/queries/cached-read-models.ts';
+
+export interface CacheDeps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly log: EventLog;
+  readonly codec: EventCodec;
+  readonly bus: CommandBus;
+  readonly registry: Registry;
+  readonly logger: Logger;
+  readonly eventsTopic: string;
+  readonly logMetrics?: LogMetrics;
+}
+
+export interface StartedCache {
+  readonly cache: LayeredCache;
+  readonly reads: ReadModels;
+  close(): Promise<void>;
+}
+
+export async function startCache(deps: CacheDeps): Promise<StartedCache> {
+  const { config, db, logger } = deps;
+  const cache = createCache({
+    prefix: config.cachePrefix,
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    registry: deps.registry,
+  });
+  const stops: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => logger.warn({ err }, 'cache close'));
+    await cache.close();
+  };
+  try {
+    registerReadModelLoaders(cache.loaders, db);
+    attachWritePathInvalidation(deps.bus, cache);
+    const notify = await startNotifyListener({
+      db,
+      cache,
+      // NOTIFY channels are database-wide: other schemas' changes are not ours.
+      schema: config.databaseSchema ?? 'public',
+      onError: (err, payload) => logger.warn({ err, payload }, 'bad cache notification'),
+    });
+    stops.push(notify.stop);
+    // Its own group per instance: a shared group would split the events, and each L1 must hear of all.
+    const consumer = await startConsumer({
+      log: deps.log,
+      codec: deps.codec,
+      topic: deps.eventsTopic,
+      group: `bss-cache-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      from: 'latest',
+      logger,
+      ...(deps.logMetrics ? { metrics: deps.logMetrics } : {}),
+      // The committing instance's write path already moved Redis; this is every other L1's backstop
+      // for a lost pub/sub broadcast. Bumping Redis again per instance would only turn fresh reloads
+      // into misses.
+      handler: createCacheInvalidationHandler(cache, { localOnly: config.redisUrl !== undefined }),
+    });
+    stops.push(consumer.stop);
+    // The hottest keys saved by earlier instances; serving does not wait for it.
+    const warming = cache.warm().catch((err: unknown) => logger.warn({ err }, 'cache warming failed'));
+    stops.push(async () => void (await warming));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { cache, reads: cachedReadModels(db, cache), close };
+}
