@@ -36,6 +36,10 @@ import { instrumentDb } from './store/instrumented-db.ts';
 import { instrumentEventLog } from './log/instrumented-event-log.ts';
 import { createOperationMetrics, instrumentMethods, type OperationMetrics } from './observability/instrument.ts';
 import { createBusinessMetrics } from './observability/business-metrics.ts';
+import type { EventHandler } from './log/consumer-runner.ts';
+import { createConsumerRegistry, type ConsumerRegistry } from './log/consumer-registry.ts';
+import { createReplayService, type ReplayService } from './replay/index.ts';
+import { READ_MODELS } from './application/read-model/tables.ts';
 import { startCache } from './compose-cache.ts';
 import type { LayeredCache } from './cache/index.ts';
 import { monitorCommands } from './observability/monitor-events.ts';
@@ -56,6 +60,9 @@ export interface Composed extends AppServices {
   readonly dataLocation: string;
   /** Set only on the first start without BSS_ADMIN_API_KEY: print it once. */
   readonly generatedAdminKey: IssuedKey | undefined;
+  /** Every consumer this process runs, by group (restore pauses a group's members through it). */
+  readonly consumers: ConsumerRegistry;
+  readonly replayService: ReplayService;
   close(): Promise<void>;
 }
 
@@ -135,6 +142,23 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       readiness.push({ name: 'kafka', check: kafka.check });
     }
 
+    const consumers = createConsumerRegistry();
+    closers.push(() => consumers.stopAll());
+    // Handlers a replay may target: only replay-safe ones (read-model caches, metrics), never a
+    // notification or a payment call. The read model itself is rebuilt with rebuildReadModels.
+    const replayHandlers: EventHandler[] = [];
+    const replayService = createReplayService({
+      log,
+      codec,
+      db,
+      liveTopic: eventsTopic,
+      readModels: READ_MODELS,
+      handlers: replayHandlers.filter((h) => h.replaySafe),
+      onSnapshotError: (error) => logger.warn({ err: error }, 'replay state snapshot failed; retrying'),
+    });
+    closers.push(() => replayService.close());
+    replayService.startSnapshotter(eventsTopic);
+
     return {
       config,
       logger,
@@ -151,6 +175,15 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       testClock,
       dataLocation,
       generatedAdminKey,
+      consumers,
+      replayService,
+      replay: {
+        service: replayService,
+        liveTopic: eventsTopic,
+        consumers,
+        // Kafka mode: commands' events wait in the outbox; a rebuild folds the log, so publish them first.
+        ...(relay ? { drainOutbox: (relay as Relay).drain } : {}),
+      },
       close,
     };
   } catch (error) {

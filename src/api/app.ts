@@ -20,6 +20,8 @@ import { apiV1 } from './routes/v1/index.ts';
 import type { Application } from '../application/services.ts';
 import type { TestClock } from '../application/test-clock.ts';
 import { testClockRoutes } from './routes/v1/test-clock.ts';
+import { eventReplayRoutes } from './routes/v1/event-replay.ts';
+import type { EventReplayServices } from './routes/v1/event-replay-services.ts';
 import { cacheRoutes } from './routes/v1/cache.ts';
 import type { Cache } from '../cache/index.ts';
 import type { Authenticator } from '../application/auth/authenticator.ts';
@@ -35,6 +37,8 @@ export interface AppServices {
   readonly app?: Application;
   /** Present only when BSS_TEST_CLOCK is set: adds /api/v1/test-clock. */
   readonly testClock?: TestClock | undefined;
+  /** Event replay and time travel: adds /api/v1/event-replay (admin). */
+  readonly replay?: EventReplayServices;
   /** Adds the admin routes /api/v1/cache/warm and /api/v1/cache/stats. */
   readonly cache?: Cache;
 }
@@ -94,6 +98,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
         registerIdempotency(v1, createIdempotencyStore(application.db), services.logger);
         await v1.register(apiV1(application));
         if (services.testClock) await v1.register(testClockRoutes(services.testClock));
+        if (services.replay) await v1.register(eventReplayRoutes(services.replay), { prefix: '/event-replay' });
         if (services.cache) await v1.register(cacheRoutes(services.cache));
       },
       { prefix: '/api/v1' },

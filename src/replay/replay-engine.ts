@@ -45,6 +45,8 @@ export interface ReplayRequest {
    * on from its cursor). startTime still anchors the pacing clock.
    */
   readonly fromOffsets?: ReadonlyMap<number, number>;
+  /** The configured live topic (with its BSS_TOPIC_PREFIX); a topic target never appends to it. */
+  readonly liveTopic?: string;
 }
 
 export interface ReplayRun extends ReplayJob {
@@ -58,7 +60,7 @@ class Failed extends Error {}
 export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun {
   const speed = request.speed ?? 'MAX';
   if (!REPLAY_SPEEDS.includes(speed)) throw badReplayRequest(`unknown speed ${String(speed)}`);
-  checkTarget(request.target, request.topic);
+  checkTarget(request.target, request.topic, request.liveTopic);
   const start = optionalMillis(request.startTime, 'startTime');
   const end = optionalMillis(request.endTime, 'endTime');
   if (start !== undefined && end !== undefined && end < start) throw badReplayRequest('endTime is before startTime');

@@ -41,6 +41,8 @@ export interface ReplayServiceOptions {
   readonly log: EventLog;
   readonly codec: EventCodec;
   readonly db: Db;
+  /** The configured live topic (BSS_TOPIC_PREFIX + bss.events): replays never append to it. */
+  readonly liveTopic?: string;
   /** Handlers a replay may name (only replay-safe ones are ever called). */
   readonly handlers?: readonly EventHandler[];
   /** READ_MODELS of src/application/read-model/tables.ts, for rebuild(). */
@@ -122,7 +124,14 @@ export function createReplayService(options: ReplayServiceOptions): ReplayServic
     async replay(request) {
       jobs.prune(options.jobRetentionMs ?? 3_600_000);
       await log.partitionCount(request.topic); // an unknown topic is a 404 now, not a FAILED job later
-      const run = startReplay({ log, codec }, { ...request, target: resolveTarget(request.target) });
+      const run = startReplay(
+        { log, codec },
+        {
+          ...request,
+          target: resolveTarget(request.target),
+          ...(options.liveTopic !== undefined ? { liveTopic: options.liveTopic } : {}),
+        },
+      );
       jobs.add(run);
       void run.done.then((final) => {
         // Only a long enough MAX run says something about the rate.

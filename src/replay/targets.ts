@@ -38,10 +38,18 @@ export interface TargetWriter {
   readonly views: Map<string, CustomerView>;
 }
 
-export function checkTarget(target: ReplayTarget, sourceTopic: string): void {
+/**
+ * A live topic is the configured one (BSS_TOPIC_PREFIX + bss.events) or any name ending in bss.events:
+ * on a shared cluster every environment's live topic has that suffix, and none may get replay copies.
+ */
+export function isLiveTopic(topic: string, liveTopic: string = LIVE_EVENTS_TOPIC): boolean {
+  return topic === liveTopic || topic.endsWith(LIVE_EVENTS_TOPIC);
+}
+
+export function checkTarget(target: ReplayTarget, sourceTopic: string, liveTopic?: string): void {
   if (target.kind !== 'topic') return;
-  if (target.topic === LIVE_EVENTS_TOPIC)
-    throw badReplayRequest(`a replay never appends to the live topic ${LIVE_EVENTS_TOPIC}`);
+  if (isLiveTopic(target.topic, liveTopic))
+    throw badReplayRequest(`a replay never appends to a live topic (${target.topic})`);
   if (target.topic === sourceTopic) throw badReplayRequest('a replay cannot append to the topic it reads');
 }
 

@@ -1,0 +1,150 @@
+// Replay jobs: start (202, the job runs in the background), list, look at, cancel, step, and follow
+// its progress as server-sent events. Controlled replays of debug sessions are jobs here too.
+import type { ApiApp } from '../../types.ts';
+import { IdParam, ReadErrors, WriteErrors } from '../../schemas/common.ts';
+import { NoBody } from '../../schemas/no-body.ts';
+import { Job, Jobs, ReplayBody, StepQuery } from '../../schemas/event-replay.ts';
+import { notFound } from '../../../errors.ts';
+import type { ServiceReplayTarget } from '../../../replay/index.ts';
+import { time, type EventReplayServices, type SessionRuns } from './event-replay-services.ts';
+
+const tags = ['event replay'];
+const admin = { role: 'admin' as const };
+
+export function replayJobRoutes(replay: EventReplayServices, sessionRuns: SessionRuns) {
+  const { service, liveTopic } = replay;
+  const job = (id: string) => {
+    const found = service.job(id) ?? sessionRuns.get(id);
+    if (!found) throw notFound('replay job', id);
+    return found;
+  };
+
+  return async function routes(api: ApiApp): Promise<void> {
+    api.post(
+      '/replay',
+      {
+        config: admin,
+        schema: {
+          tags,
+          summary: 'Start a replay of [startTime, endTime) (202: follow it at /replay/{id} or its /events)',
+          body: ReplayBody,
+          response: { 202: Job, ...WriteErrors },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        // The seed spec nests the options; a flat body is accepted too, the nested options win.
+        const options = { ...body, ...body.options };
+        const start = time(body.startTime);
+        const end = time(body.endTime);
+        const filter = {
+          ...body.filter,
+          ...(body.customerId !== undefined ? { customerId: body.customerId } : {}),
+        };
+        const run = await service.replay({
+          topic: body.topic ?? liveTopic,
+          target: (body.target ?? { kind: 'sandbox' }) as ServiceReplayTarget,
+          ...(start !== undefined ? { startTime: start } : {}),
+          ...(end !== undefined ? { endTime: end } : {}),
+          ...(Object.keys(filter).length > 0 ? { filter } : {}),
+          ...(options.speed !== undefined ? { speed: options.speed } : {}),
+          ...(options.ignoreErrors !== undefined ? { ignoreErrors: options.ignoreErrors } : {}),
+          ...(options.parallelProcessing !== undefined ? { parallel: options.parallelProcessing } : {}),
+          ...(options.validateEvents !== undefined ? { validateEvents: options.validateEvents } : {}),
+        });
+        return reply.status(202).header('location', `/api/v1/event-replay/replay/${run.id}`).send(run.snapshot());
+      },
+    );
+
+    api.get(
+      '/replay',
+      {
+        config: admin,
+        schema: { tags, summary: 'Replay jobs (finished ones are kept for an hour)', response: { 200: Jobs } },
+      },
+      async () => ({ items: [...service.jobs(), ...sessionRuns.list()] }),
+    );
+
+    api.get(
+      '/replay/:id',
+      {
+        config: admin,
+        schema: { tags, summary: 'A replay job', params: IdParam, response: { 200: Job, ...ReadErrors } },
+      },
+      async (request) => job(request.params.id).snapshot(),
+    );
+
+    api.post(
+      '/replay/:id/cancel',
+      {
+        config: admin,
+        schema: {
+          tags,
+          summary: 'Cancel a replay job (a finished job stays as it ended)',
+          params: IdParam,
+          body: NoBody,
+          response: { 200: Job, ...WriteErrors },
+        },
+      },
+      async (request) => {
+        const found = job(request.params.id);
+        found.cancel();
+        return found.snapshot();
+      },
+    );
+
+    api.post(
+      '/replay/:id/step',
+      {
+        config: admin,
+        schema: {
+          tags,
+          summary: 'Process n more events of a STEP_BY_STEP (or paused) job; answers when they are processed',
+          params: IdParam,
+          querystring: StepQuery,
+          body: NoBody,
+          response: { 200: Job, ...WriteErrors },
+        },
+      },
+      async (request) => {
+        const found = job(request.params.id);
+        await found.step(request.query.n ?? 1);
+        return found.snapshot();
+      },
+    );
+
+    api.get(
+      '/replay/:id/events',
+      {
+        config: admin,
+        schema: {
+          tags,
+          summary: 'Server-sent events: `event: progress` with the job as JSON data, until the job ends',
+          params: IdParam,
+          produces: ['text/event-stream'],
+          response: { 200: { type: 'string', description: 'text/event-stream' }, ...ReadErrors },
+        },
+      },
+      async (request, reply) => {
+        const found = job(request.params.id);
+        const closed = new AbortController();
+        // The response's close is the client leaving (or the stream ending): stop following the job.
+        reply.raw.on('close', () => closed.abort());
+        reply.hijack();
+        reply.raw.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+          'x-request-id': request.id,
+        });
+        try {
+          for await (const update of found.updates(closed.signal)) {
+            reply.raw.write(`event: progress\nid: ${update.progress.processed}\ndata: ${JSON.stringify(update)}\n\n`);
+          }
+        } finally {
+          reply.raw.end();
+        }
+      },
+    );
+  };
+}

@@ -1,0 +1,48 @@
+// What the /api/v1/event-replay routes need from the composition root, and the small input helpers
+// they share. The engine itself (src/replay) throws AppErrors with codes, so the routes only
+// translate HTTP shapes to its calls.
+import type { ReplayService, ReplayRun, TimeInput } from '../../../replay/index.ts';
+
+export interface EventReplayServices {
+  readonly service: ReplayService;
+  /** The configured live topic (BSS_TOPIC_PREFIX + bss.events): the default topic of every call. */
+  readonly liveTopic: string;
+  /** This process's consumers by group: restore pauses ours (and only when we run one of the group). */
+  readonly consumers?: {
+    runs(group: string): boolean;
+    pause(group: string): Promise<() => Promise<void>>;
+  };
+  /** Kafka mode: publishes the outbox, so a rebuild folds every committed event. */
+  readonly drainOutbox?: () => Promise<unknown>;
+}
+
+/** Query times: digits are ms since the epoch, anything else is ISO-8601 text (the engine checks it). */
+export const time = (value: string | number | undefined): TimeInput | undefined =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+
+export const list = (value: string | undefined): string[] | undefined =>
+  value
+    ?.split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+
+/**
+ * Controlled replays of debug sessions run outside the service's job registry; the routes keep them
+ * here so GET /replay/{id}, its SSE stream, step and cancel work on them as on any job.
+ */
+export function createSessionRuns(retentionMs = 3_600_000) {
+  const runs = new Map<string, ReplayRun>();
+  return {
+    add(run: ReplayRun): void {
+      const cutoff = Date.now() - retentionMs;
+      for (const [id, r] of runs) {
+        const finished = r.snapshot().finishedAt;
+        if (finished !== null && Date.parse(finished) < cutoff) runs.delete(id);
+      }
+      runs.set(run.id, run);
+    },
+    get: (id: string) => runs.get(id),
+    list: () => [...runs.values()].map((r) => r.snapshot()),
+  };
+}
+export type SessionRuns = ReturnType<typeof createSessionRuns>;

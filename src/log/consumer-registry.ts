@@ -1,0 +1,44 @@
+// The consumers this process runs, by group, so an operation that must move a group's committed
+// offsets (replay's restore) can stop our members of the group first and start them again after:
+// Kafka refuses to move a group that has members. Compose starts every consumer through here.
+import type { RunningConsumer } from './consumer-runner.ts';
+
+export interface ConsumerRegistry {
+  /** Starts a consumer and remembers how to start it again. */
+  start(group: string, starter: () => Promise<RunningConsumer>): Promise<RunningConsumer>;
+  /** True when this process runs a consumer of the group. */
+  runs(group: string): boolean;
+  /** Stops our consumers of the group; resolves to the function that starts them again. */
+  pause(group: string): Promise<() => Promise<void>>;
+  stopAll(): Promise<void>;
+}
+
+export function createConsumerRegistry(): ConsumerRegistry {
+  const running = new Map<string, Array<{ consumer: RunningConsumer; starter: () => Promise<RunningConsumer> }>>();
+  const entries = (group: string) => running.get(group) ?? [];
+
+  return {
+    async start(group, starter) {
+      const consumer = await starter();
+      running.set(group, [...entries(group), { consumer, starter }]);
+      return consumer;
+    },
+    runs: (group) => entries(group).length > 0,
+    async pause(group) {
+      const paused = entries(group);
+      running.delete(group);
+      await Promise.all(paused.map((e) => e.consumer.stop()));
+      return async () => {
+        const restarted = await Promise.all(
+          paused.map(async (e) => ({ consumer: await e.starter(), starter: e.starter })),
+        );
+        running.set(group, [...entries(group), ...restarted]);
+      };
+    },
+    async stopAll() {
+      const all = [...running.values()].flat();
+      running.clear();
+      await Promise.all(all.map((e) => e.consumer.stop()));
+    },
+  };
+}
