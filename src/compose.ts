@@ -40,6 +40,7 @@ import type { EventHandler } from './log/consumer-runner.ts';
 import { createConsumerRegistry, type ConsumerRegistry } from './log/consumer-registry.ts';
 import { createReplayService, type ReplayService } from './replay/index.ts';
 import { READ_MODELS } from './application/read-model/tables.ts';
+import { createCacheInvalidationHandler } from './cache/index.ts';
 import { startCache } from './compose-cache.ts';
 import type { LayeredCache } from './cache/index.ts';
 import { monitorCommands } from './observability/monitor-events.ts';
@@ -145,8 +146,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const consumers = createConsumerRegistry();
     closers.push(() => consumers.stopAll());
     // Handlers a replay may target: only replay-safe ones (read-model caches, metrics), never a
-    // notification or a payment call. The read model itself is rebuilt with rebuildReadModels.
-    const replayHandlers: EventHandler[] = [];
+    // notification or a payment call (the cache's lets a replay drop entries a rebuild changed).
+    const replayHandlers: EventHandler[] = [createCacheInvalidationHandler(cached.cache)];
     const replayService = createReplayService({
       log,
       codec,

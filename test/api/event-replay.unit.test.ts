@@ -162,6 +162,14 @@ describe('replay jobs', () => {
     assert.equal(updates.at(-1).status, 'CANCELLED');
   });
 
+  test('a handlers target calls the replay-safe handlers by name; an unknown name is 400', async () => {
+    const job = await post('/replay', { target: { kind: 'handlers', names: ['cache-invalidation'] } }, 202);
+    const done = await waitFor(job.id);
+    assert.equal(done.status, 'COMPLETED');
+    assert.equal(done.delivered, await bss.countEvents());
+    await post('/replay', { target: { kind: 'handlers', names: ['send-emails'] } }, 400);
+  });
+
   test('a topic target never appends to the live topic, prefixed or not; unknown jobs are 404', async () => {
     for (const target of [topic, 'other-env.bss.events']) {
       const refused = await send('POST', `${BASE}/replay`, { target: { kind: 'topic', topic: target } });
