@@ -14,7 +14,7 @@ test('monitorHandler: a batch is one observation per event type; failures are er
     {
       name: 'cache-invalidation',
       replaySafe: true,
-      handle: async () => {
+      handle: async (_events: ReadonlyArray<{ event: { type: string } }>) => {
         if (fail) throw Object.assign(new Error('redis down'), { code: 'ECONNREFUSED' });
       },
     },

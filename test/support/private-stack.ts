@@ -1,0 +1,195 @@
+// Private Redis, redis_exporter, Alertmanager and Prometheus for one test, on free loopback ports, so
+// that stopping Redis or firing alerts cannot disturb the tests sharing the project's stack. Configs
+// are rendered from deploy/ the way scripts/services.sh renders them, with the test's addresses.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Child {
+  readonly name: string;
+  readonly process: ChildProcess;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** Every child a test started, so `after` can stop them all, even after a failure. */
+export class Children {
+  readonly #all = new Set<Child>();
+
+  start(name: string, cmd: string, args: readonly string[], env?: NodeJS.ProcessEnv): Child {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
+    const chunks: string[] = [];
+    const keep = (chunk: string) => {
+      chunks.push(chunk);
+      if (chunks.length > 400) chunks.splice(0, 200); // the tail is what explains a failure
+    };
+    child.stdout?.setEncoding('utf8').on('data', keep);
+    child.stderr?.setEncoding('utf8').on('data', keep);
+    child.once('error', (error) => keep(`${name}: ${String(error)}\n`));
+    const entry: Child = {
+      name,
+      process: child,
+      log: () => chunks.join(''),
+      stop: async () => {
+        this.#all.delete(entry);
+        if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      },
+    };
+    this.#all.add(entry);
+    return entry;
+  }
+
+  logs(): string {
+    return [...this.#all].map((c) => `--- ${c.name}\n${c.log().slice(-3000)}`).join('\n');
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.#all].map((c) => c.stop()));
+  }
+}
+
+export function startRedis(children: Children, port: number): Child {
+  return children.start('redis-server', 'redis-server', [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ]);
+}
+
+export function startRedisExporter(children: Children, redisPort: number, port: number): Child {
+  return children.start('redis_exporter', 'prometheus-redis-exporter', [
+    '-redis.addr',
+    `redis://127.0.0.1:${redisPort}`,
+    '-web.listen-address',
+    `127.0.0.1:${port}`,
+  ]);
+}
+
+export interface AlertmanagerUrls {
+  /** The alert-log webhook (every alert). */
+  readonly webhook: string;
+  /** Slack, PagerDuty: the team receivers, so a test sees which route an alert took. */
+  readonly slack: string;
+  readonly pagerduty: string;
+  /** Where nothing listens: e-mail deliveries just fail. */
+  readonly smtp: string;
+}
+
+/** deploy/alertmanager/alertmanager.yml with the placeholders services.sh replaces, pointed at the test. */
+export function startAlertmanager(children: Children, dir: string, port: number, urls: AlertmanagerUrls): Child {
+  const secrets = join(dir, 'secrets');
+  mkdirSync(secrets, { recursive: true });
+  const template = readFileSync(join(REPO, 'deploy/alertmanager/alertmanager.yml'), 'utf8');
+  for (const [, name] of template.matchAll(/@SECRETS_DIR@\/([A-Za-z0-9_.-]+)/g)) {
+    writeFileSync(join(secrets, name as string), name?.includes('url') ? urls.slack : `test-${name}`);
+  }
+  const config = join(dir, 'alertmanager.yml');
+  writeFileSync(
+    config,
+    template
+      .replaceAll('@REPO@', REPO)
+      .replaceAll('@SECRETS_DIR@', secrets)
+      .replaceAll('@ALERT_WEBHOOK_URL@', urls.webhook)
+      .replaceAll('@PAGERDUTY_URL@', urls.pagerduty)
+      .replaceAll('@SMTP_SMARTHOST@', urls.smtp),
+  );
+  return children.start('alertmanager', 'prometheus-alertmanager', [
+    `--config.file=${config}`,
+    `--storage.path=${join(dir, 'am-data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+  ]);
+}
+
+interface ScrapeConfig {
+  job_name: string;
+  static_configs?: Array<{ targets: string[] }>;
+  file_sd_configs?: Array<{ files: string[]; refresh_interval?: string }>;
+}
+
+export interface PrometheusTargets {
+  readonly port: number;
+  readonly alertmanager: string;
+  readonly redisExporter: string;
+  /** The file_sd file of the `bss` job; the test writes its instances into it. */
+  readonly bssTargetsFile: string;
+  readonly intervalSeconds: number;
+  readonly env: string;
+}
+
+/**
+ * deploy/prometheus/prometheus.yml with the test's addresses: its own Prometheus, Alertmanager, Redis
+ * exporter and bss file_sd file; the project's PostgreSQL, node and Kafka JMX exporters stay (read-only
+ * scrapes). Every job of the template must be kept, so a new job there cannot go unproven here.
+ */
+export function prometheusConfig(t: PrometheusTargets): string {
+  const text = readFileSync(join(REPO, 'deploy/prometheus/prometheus.yml'), 'utf8').replaceAll('@REPO@', REPO);
+  const config = parseYaml(text) as {
+    global: Record<string, unknown> & { external_labels: Record<string, string> };
+    alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
+    rule_files: string[];
+    scrape_configs: ScrapeConfig[];
+  };
+  const interval = `${t.intervalSeconds}s`;
+  config.global = { ...config.global, scrape_interval: interval, evaluation_interval: interval };
+  config.global.external_labels = { ...config.global.external_labels, env: t.env };
+  config.alerting.alertmanagers = [{ static_configs: [{ targets: [t.alertmanager] }] }];
+  const own: Record<string, string> = {
+    prometheus: `127.0.0.1:${t.port}`,
+    alertmanager: t.alertmanager,
+    redis: t.redisExporter,
+  };
+  const jobs = config.scrape_configs.map((job) => job.job_name).sort();
+  const expected = ['alertmanager', 'bss', 'kafka', 'node', 'postgres', 'prometheus', 'redis'];
+  if (jobs.join() !== expected.join()) throw new Error(`prometheus.yml jobs changed: ${jobs.join()}`);
+  for (const job of config.scrape_configs) {
+    const target = own[job.job_name];
+    if (target) job.static_configs = [{ targets: [target] }];
+    if (job.job_name === 'bss') job.file_sd_configs = [{ files: [t.bssTargetsFile], refresh_interval: interval }];
+  }
+  return toYaml(config);
+}
+
+export function startPrometheus(children: Children, dir: string, t: PrometheusTargets): Child {
+  const config = join(dir, 'prometheus.yml');
+  writeFileSync(config, prometheusConfig(t));
+  return children.start('prometheus', 'prometheus', [
+    `--config.file=${config}`,
+    `--storage.tsdb.path=${join(dir, 'prom-data')}`,
+    `--web.listen-address=127.0.0.1:${t.port}`,
+    '--log.level=warn',
+  ]);
+}
+
+/** A file_sd target list: what the bss job scrapes. */
+export function writeTargets(file: string, targets: readonly string[], labels: Record<string, string> = {}): void {
+  writeFileSync(`${file}.tmp`, JSON.stringify([{ targets, labels }]));
+  renameSync(`${file}.tmp`, file); // Prometheus never reads a half-written file
+}
