@@ -13,9 +13,9 @@ import type { LogMetrics } from './observability/log-metrics.ts';
 import type { CommandBus } from './application/commands/command-bus.ts';
 import { startConsumer } from './log/consumer-runner.ts';
 import {
-  attachWritePathInvalidation,
   createCache,
   createCacheInvalidationHandler,
+  invalidationsFor,
   startNotifyListener,
   type LayeredCache,
 } from './cache/index.ts';
@@ -57,7 +57,12 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
   };
   try {
     registerReadModelLoaders(cache.loaders, db);
-    attachWritePathInvalidation(deps.bus, cache);
+    // The write path (as attachWritePathInvalidation, but awaited by the bus): L1 at once, then Redis
+    // and the broadcast before the command returns, so once A answered a write, B's next read can only
+    // be stale for the pub/sub hop. invalidate() never rejects; Redis down fails fast.
+    deps.bus.onCommitted((committed) =>
+      cache.invalidate(invalidationsFor(committed), 'write', { committedAt: Date.now() }),
+    );
     const notify = await startNotifyListener({
       db,
       cache,

@@ -24,7 +24,11 @@ export interface Committed<T> extends Decision<T> {
   readonly changed: readonly ChangedRow[];
 }
 
-export type CommittedListener = (committed: Committed<unknown>) => void;
+/**
+ * Hears of each commit. A returned promise is awaited before the command returns (the cache's Redis
+ * invalidation, so the write's response is not sent before other instances can know); it must not reject.
+ */
+export type CommittedListener = (committed: Committed<unknown>) => void | Promise<void>;
 
 export interface CommandBus {
   /** `work` loads what it needs through the unit of work and returns the decided events. */
@@ -89,7 +93,8 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
       for (let n = 1; ; n++) {
         try {
           const committed = await attempt(work, meta.traceparent);
-          for (const listener of listeners) listener(committed);
+          const pending = listeners.map((listener) => listener(committed)).filter((p) => p !== undefined);
+          if (pending.length > 0) await Promise.all(pending);
           return committed;
         } catch (error) {
           if (error instanceof DomainRejection) for (const listener of rejectedListeners) listener(error);
