@@ -2,7 +2,7 @@
 // each EventLog adapter on the real services, next to what Kafka's own ProducerPerformance and
 // kafkajs get from the same broker. Run it with `npm run bench -- event-log` (bench/run.sh).
 //
-//   node bench/event-log.bench.ts [--only pglite,postgres,kafka,ceilings] [--scale 0.1]
+//   node bench/event-log.bench.ts [--only pglite,postgres,kafka,ceilings] [--scale 0.1] [--repeat 3]
 //
 // Prints a table, writes bench/results/event-log-<date>.json and refreshes the measured section of
 // bench/results/EVENT-LOG.md.
@@ -14,8 +14,15 @@ import { createEventCodec } from '../src/events/codec.ts';
 import type { AppendRecord } from '../src/log/event-log.ts';
 import { partitionFor } from '../src/log/partitioner.ts';
 import { openAdapter, type AdapterName, type OpenedLog } from './event-log/adapters.ts';
-import { kafkajsProduce, producerPerformance } from './event-log/ceilings.ts';
-import { appendBatches, appendSingles, consumeBySubscribe, readAll } from './event-log/scenarios.ts';
+import { kafkajsProduce, platformaticProduce, producerPerformance } from './event-log/ceilings.ts';
+import {
+  appendBatches,
+  appendSingles,
+  consumeBySubscribe,
+  readAll,
+  recordCount,
+  type ConsumeResult,
+} from './event-log/scenarios.ts';
 import { bssEvents } from './lib/bss-events.ts';
 import { startCpu, waitForQuiet, type CpuTarget } from './lib/cpu.ts';
 import { kafkaVersion, machineInfo, requireEnv, uniqueName } from './lib/machine.ts';
@@ -35,12 +42,19 @@ const SINGLES: Record<AdapterName, [number, number]> = {
   kafka: [1_000, 8_000],
 };
 const CEILING_EVENTS = 300_000;
+const READ_PAGE = 5_000;
 
 const { values: args } = parseArgs({
-  options: { only: { type: 'string' }, scale: { type: 'string', default: '1' } },
+  options: {
+    only: { type: 'string' },
+    scale: { type: 'string', default: '1' },
+    repeat: { type: 'string', default: '3' },
+  },
 });
 const only = new Set(args.only?.split(',') ?? ['pglite', 'postgres', 'kafka', 'ceilings']);
 const scale = Number(args.scale);
+/** Runs of each throughput measurement (batched appends, ceilings); the fastest is reported. */
+const repeat = Math.max(1, Number(args.repeat));
 const scaled = (n: number) => Math.max(BATCH, Math.round(n * scale));
 
 interface Row {
@@ -57,47 +71,68 @@ interface Row {
 }
 const rows: Row[] = [];
 
-/** Runs one measurement once the machine is quiet, with CPU accounting, and records its row. */
+function cpuCell(row: Row): string {
+  return row.cpu ? `${row.cpu.bench} / ${row.cpu.server ?? '–'} / ${row.cpu.other}` : '';
+}
+
+interface MeasureOptions {
+  /** Runs the work this often and keeps the fastest run (the others are in the note and the JSON). */
+  readonly repeat?: number;
+  readonly note?: (result: RunResult) => string;
+}
+
+/**
+ * Runs one measurement once the machine is quiet, with CPU accounting, and records its row. Other
+ * people's work on a shared machine only ever slows a run down, so of repeated runs the fastest is
+ * the one closest to what the code can do; the CPU columns show how much interference was left.
+ */
 async function measure(
   adapter: string,
   measurement: string,
   server: CpuTarget | undefined,
-  work: () => Promise<RunResult | (RunResult & { firstBatchMs: number })>,
-  note = (_: RunResult) => '',
+  work: () => Promise<RunResult>,
+  options: MeasureOptions = {},
 ): Promise<RunResult> {
-  await waitForQuiet();
   const targets: Record<string, CpuTarget> = { bench: { pid: process.pid, withChildren: true } };
   if (server) targets['server'] = server;
-  const stop = startCpu(targets);
-  const result = await work();
-  const cpu = stop();
-  const bench = cpu['bench'] ?? 0;
-  const serverCpu = cpu['server'];
+  const runs: Array<{ result: RunResult; cpu: Row['cpu'] }> = [];
+  for (let i = 0; i < (options.repeat ?? 1); i++) {
+    await waitForQuiet();
+    const stop = startCpu(targets);
+    const result = await work();
+    const { bench = 0, server: serverCpu, machine = 0 } = stop();
+    const other = Math.max(0, machine - bench - (serverCpu ?? 0));
+    runs.push({ result, cpu: { bench, ...(serverCpu === undefined ? {} : { server: serverCpu }), other } });
+  }
+  const best = runs.reduce((a, b) => (b.result.perSecond > a.result.perSecond ? b : a));
+  const { result } = best;
+  const spread = runs.length > 1 ? `best of ${runs.map((r) => rate(r.result.perSecond)).join(' / ')}` : '';
   const row: Row = {
     adapter,
     measurement,
     events: result.units,
     perSecond: result.perSecond,
     ...(result.latency.count > 1 ? { p50Ms: result.latency.p50Ms, p99Ms: result.latency.p99Ms } : {}),
-    note: note(result),
-    cpu: {
-      bench,
-      ...(serverCpu === undefined ? {} : { server: serverCpu }),
-      other: Math.max(0, (cpu['machine'] ?? 0) - bench - (serverCpu ?? 0)),
-    },
-    detail: result,
+    note: [spread, options.note?.(result)].filter(Boolean).join('; '),
+    ...(best.cpu ? { cpu: best.cpu } : {}),
+    detail: runs.length > 1 ? runs : result,
   };
   rows.push(row);
-  console.log(`${adapter.padEnd(10)} ${measurement.padEnd(28)} ${rate(row.perSecond).padStart(9)} ev/s  ${row.note}`);
+  console.log(
+    `${adapter.padEnd(10)} ${measurement.padEnd(32)} ${rate(row.perSecond).padStart(9)} ev/s  cpu ${cpuCell(row)}  ${row.note}`,
+  );
   return result;
 }
 
 // ---- the workload: real BSS events through the codec, generated once, the same for every adapter
-const largest = Math.max(
-  ...(['pglite', 'postgres', 'kafka'] as const).filter((a) => only.has(a)).map((a) => EVENTS[a]),
-  0,
+const singles = (name: AdapterName) =>
+  SINGLES[name].map((n) => Math.max(100, Math.round(n * scale))) as [number, number];
+const needed = Math.max(
+  only.has('ceilings') ? scaled(CEILING_EVENTS) : 0,
+  ...(['pglite', 'postgres', 'kafka'] as const)
+    .filter((name) => only.has(name))
+    .map((name) => WARM_UP + scaled(EVENTS[name]) + singles(name)[0] + singles(name)[1]),
 );
-const needed = scaled(Math.max(largest, only.has('ceilings') ? CEILING_EVENTS : 0)) + WARM_UP + 8_000;
 const source = bssEvents();
 let records: AppendRecord[] = [];
 const generated = await timeUnits(async () => (records = source.take(needed)).length);
@@ -153,95 +188,101 @@ async function benchAdapter(name: AdapterName, opened: OpenedLog): Promise<void>
   const topic = uniqueName('bench-events');
   opened.track('topic', topic);
   await log.ensureTopic(topic, { partitions: PARTITIONS });
-  const n = scaled(EVENTS[name]);
-  const [single1, single16] = SINGLES[name].map((s) => Math.max(100, Math.round(s * scale))) as [number, number];
+  const [single1, single16] = singles(name);
   let cursor = 0;
-  const take = (count: number) => records.slice(cursor, (cursor += count));
+  const take = (count: number) => {
+    if (cursor + count > records.length)
+      throw new Error(`the workload has ${records.length} events, not ${cursor + count}`);
+    return records.slice(cursor, (cursor += count));
+  };
   await appendBatches(log, topic, take(WARM_UP), BATCH, APPENDERS); // connections, JIT, metadata
 
-  const batches = take(n);
-  await measure(name, `append ${BATCH}/call ×${APPENDERS}`, server, () =>
-    appendBatches(log, topic, batches, BATCH, APPENDERS),
+  const batches = take(scaled(EVENTS[name]));
+  await measure(
+    name,
+    `append ${BATCH}/call ×${APPENDERS}`,
+    server,
+    () => appendBatches(log, topic, batches, BATCH, APPENDERS),
+    {
+      repeat,
+    },
   );
   const ones = take(single1);
   await measure(name, 'append 1/call ×1', server, () => appendSingles(log, topic, ones, 1));
   const sixteens = take(single16);
   await measure(name, 'append 1/call ×16', server, () => appendSingles(log, topic, sixteens, 16));
 
+  // Everything appended above (the batches `repeat` times): one group member drains it all.
+  const total = await recordCount(log, topic);
   const group = uniqueName('bench-group');
   opened.track('group', group);
-  await measure(
-    name,
-    'subscribe, 1 member',
-    server,
-    () => consumeBySubscribe(log, topic, group, cursor, BATCH),
-    (r) => `first batch after ${Math.round((r as RunResult & { firstBatchMs: number }).firstBatchMs)} ms`,
-  );
-  await measure(
-    name,
-    `read ${PARTITIONS} partitions`,
-    server,
-    () => readAll(log, topic, 5_000),
-    () => 'pages of 5,000',
-  );
+  await measure(name, 'subscribe, 1 member', server, () => consumeBySubscribe(log, topic, group, total, BATCH), {
+    note: (r) =>
+      `${BATCH}/batch, each committed; first batch after ${Math.round((r as ConsumeResult).firstBatchMs)} ms`,
+  });
+  await measure(name, `read ${PARTITIONS} partitions`, server, () => readAll(log, topic, READ_PAGE), {
+    note: () => `latency per read() of ≤${READ_PAGE.toLocaleString('en-US')}`,
+  });
 }
 
-// ---- the ceilings: other clients, same broker, same machine
+// ---- the ceilings: other clients, same broker, same machine, same number of events
 const ceilingCommands: string[] = [];
 if (only.has('ceilings')) {
   const kafka = await openAdapter('kafka');
   versions['kafka'] ??= kafka.version;
   const brokers = requireEnv('BSS_KAFKA_BROKERS');
   const n = scaled(CEILING_EVENTS);
+  const newTopic = async () => {
+    const topic = uniqueName('bench-ceiling');
+    kafka.track('topic', topic);
+    await kafka.log.ensureTopic(topic, { partitions: PARTITIONS });
+    return topic;
+  };
+  const producerPerf = async (label: string, payload: { recordSize: number } | { payloadFile: string }) => {
+    const topic = await newTopic();
+    let command = '';
+    await measure(
+      'ceiling',
+      label,
+      kafka.server,
+      async () => {
+        const result = await producerPerformance({ brokers, topic, records: n, ...payload });
+        command = result.command;
+        const { records: units, perSecond, avgMs: meanMs, p50Ms, p99Ms, maxMs } = result;
+        const latency = { count: units, meanMs, p50Ms, p99Ms, maxMs };
+        return { calls: units, units, elapsedMs: (units / perSecond) * 1000, perSecond, latency };
+      },
+      { repeat, note: () => 'latency per record, queueing included' },
+    );
+    ceilingCommands.push(command);
+  };
   try {
-    const newTopic = async () => {
-      const topic = uniqueName('bench-ceiling');
-      kafka.track('topic', topic);
-      await kafka.log.ensureTopic(topic, { partitions: PARTITIONS });
-      return topic;
-    };
-    const performance = async (label: string, options: { recordSize?: number; payloadFile?: string }) => {
-      const topic = await newTopic();
-      let command = '';
-      await measure(
-        'ceiling',
-        label,
-        kafka.server,
-        async () => {
-          const result = await producerPerformance({ brokers, topic, records: n, ...options });
-          command = result.command;
-          return {
-            calls: result.records,
-            units: result.records,
-            elapsedMs: (result.records / result.perSecond) * 1000,
-            perSecond: result.perSecond,
-            latency: {
-              count: result.records,
-              meanMs: result.avgMs,
-              p50Ms: result.p50Ms,
-              p99Ms: result.p99Ms,
-              maxMs: result.maxMs,
-            },
-          };
-        },
-        () => 'latency per record, queueing included',
-      );
-      return command;
-    };
     const payloadFile = `${tmpdir()}/bss-bench-payloads.txt`;
     writeFileSync(
       payloadFile,
-      records
+      `${records
         .slice(0, 10_000)
         .map((r) => r.value)
-        .join('\n'),
+        .join('\n')}\n`,
     );
-    ceilingCommands.push(await performance('ProducerPerformance, 600 B', { recordSize: 600 }));
-    ceilingCommands.push(await performance('ProducerPerformance, BSS values', { payloadFile }));
-    const topic = await newTopic();
+    await producerPerf('ProducerPerformance, 600 B', { recordSize: 600 });
+    await producerPerf('ProducerPerformance, BSS values', { payloadFile });
     const batchRecords = records.slice(0, n);
-    await measure('ceiling', `kafkajs ${BATCH}/send ×${APPENDERS}`, kafka.server, () =>
-      kafkajsProduce(brokers.split(','), topic, batchRecords, BATCH, APPENDERS),
+    const direct = await newTopic();
+    await measure(
+      'ceiling',
+      `@platformatic/kafka ${BATCH}/send ×${APPENDERS}`,
+      kafka.server,
+      () => platformaticProduce(brokers.split(','), direct, batchRecords, BATCH, APPENDERS, PARTITIONS),
+      { repeat, note: () => `up to ${APPENDERS} requests in flight` },
+    );
+    const peer = await newTopic();
+    await measure(
+      'ceiling',
+      `kafkajs ${BATCH}/send ×${APPENDERS}`,
+      kafka.server,
+      () => kafkajsProduce(brokers.split(','), peer, batchRecords, BATCH, APPENDERS),
+      { repeat },
     );
   } finally {
     await kafka.cleanup();
@@ -252,7 +293,6 @@ if (only.has('ceilings')) {
 const date = new Date();
 const info = machineInfo({ ...versions, ...(versions['kafka'] ? {} : { kafka: kafkaVersion() }) });
 const command = `npm run bench -- event-log${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
-const cpuCell = (row: Row) => (row.cpu ? `${row.cpu.bench} / ${row.cpu.server ?? '–'} / ${row.cpu.other}` : '');
 const table = markdownTable(
   ['adapter', 'measurement', 'events', 'events/s', 'p50 ms', 'p99 ms', 'CPU % bench/server/other', 'note'],
   rows.map((row) => ({

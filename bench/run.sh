@@ -9,7 +9,7 @@
 #
 # Results: a table on stdout, bench/results/<name>-<date>.json, and the measured section of
 # bench/results/<NAME>.md. Numbers depend on the machine and on what else runs on it: each
-# measurement waits (up to a minute) for the machine to be quiet and reports the CPU others took.
+# measurement waits (up to 30 s) for the machine to be quiet and reports the CPU others took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

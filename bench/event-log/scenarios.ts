@@ -3,6 +3,8 @@ import type { AppendRecord, EventLog, LogRecord } from '../../src/log/event-log.
 import { runCalls, type RunResult } from '../lib/run.ts';
 import { summarize } from '../lib/stats.ts';
 
+const STALL_MS = 30_000;
+
 export interface ConsumeResult extends RunResult {
   /** From subscribe() to the first batch: joining the group and the first fetch. */
   readonly firstBatchMs: number;
@@ -58,6 +60,11 @@ export async function consumeBySubscribe(
     fail = reject;
   });
   let lastAt = 0;
+  // A consumer that stops getting records (a miscounted total, a stuck subscription) fails the run.
+  const watchdog = setInterval(() => {
+    const since = performance.now() - (lastAt || subscribed);
+    if (since > STALL_MS) fail(new Error(`no records for ${STALL_MS} ms after ${delivered} of ${total}`));
+  }, 1_000);
   const subscription = await log.subscribe({
     group,
     topic,
@@ -74,6 +81,7 @@ export async function consumeBySubscribe(
   try {
     await done;
   } finally {
+    clearInterval(watchdog);
     await subscription.close();
   }
   const elapsedMs = lastAt - firstAt;
@@ -87,19 +95,31 @@ export async function consumeBySubscribe(
   };
 }
 
-/** Every partition read from its start to its end in pages of `page`, the partitions side by side. */
+/**
+ * Every partition read from its start to its end in pages of `page`, the partitions side by side;
+ * latency is per read() call (one page).
+ */
 export async function readAll(log: EventLog, topic: string, page: number): Promise<RunResult> {
   const offsets = await log.offsets(topic);
-  return runCalls(offsets.length, offsets.length, async (i) => {
+  const pages: number[] = [];
+  const run = await runCalls(offsets.length, offsets.length, async (i) => {
     const { partition, start, end } = offsets[i] as (typeof offsets)[number];
     let next = start;
     let count = 0;
     while (next < end) {
+      const started = performance.now();
       const records: LogRecord[] = await log.read(topic, partition, next, { max: page, endOffset: end });
+      pages.push(performance.now() - started);
       if (records.length === 0) throw new Error(`read stopped at ${topic}/${partition}@${next} before ${end}`);
       count += records.length;
       next = (records.at(-1) as LogRecord).offset + 1;
     }
     return count;
   });
+  return { ...run, calls: pages.length, latency: summarize(pages) };
+}
+
+/** Records in the topic now. */
+export async function recordCount(log: EventLog, topic: string): Promise<number> {
+  return (await log.offsets(topic)).reduce((sum, { start, end }) => sum + end - start, 0);
 }

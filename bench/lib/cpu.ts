@@ -71,10 +71,10 @@ function statOf(pid: number): { ppid: number; self: number; reaped: number } | u
 
 /**
  * Waits until the machine has been nearly idle (busy below `belowPercent` of one core) for a whole
- * second, or `maxMs` passed; other people's builds on a shared machine otherwise end up in the numbers.
+ * second, or `maxMs` passed (default 30 s); other people's builds on a shared machine otherwise end up in the numbers.
  * Resolves to how busy the last second was.
  */
-export async function waitForQuiet(belowPercent = 25, maxMs = 60_000): Promise<number> {
+export async function waitForQuiet(belowPercent = 25, maxMs = 30_000): Promise<number> {
   const deadline = Date.now() + maxMs;
   for (;;) {
     const stop = startCpu({});
