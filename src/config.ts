@@ -61,7 +61,13 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const SECRET_VARIABLES = new Set(['BSS_ADMIN_API_KEY', 'BSS_DATABASE_URL', 'BSS_REDIS_URL', 'BSS_JWT_JWKS_URL']);
+const SECRET_VARIABLES = new Set([
+  'BSS_ADMIN_API_KEY',
+  'BSS_API_KEY',
+  'BSS_DATABASE_URL',
+  'BSS_REDIS_URL',
+  'BSS_JWT_JWKS_URL',
+]);
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -256,9 +262,25 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
+/** Where a client command (`bss replay …`) finds a running service, and the key it sends. */
+export interface ClientConfig {
+  /** Base URL of the service; default http://127.0.0.1:8080 */
+  readonly url: string;
+  /** Sent as X-API-Key; unset = no credentials (the service answers 401). */
+  readonly apiKey: string | undefined;
+}
+
+/** BSS_URL and BSS_API_KEY, validated like the service's settings (flags given to a command win). */
+export function loadClientConfig(env: Env = process.env): ClientConfig {
+  return {
+    url: url(env, 'BSS_URL', ['http:', 'https:']) ?? 'http://127.0.0.1:8080',
+    apiKey: secret(env, 'BSS_API_KEY', 24),
+  };
+}
+
 /** Hides passwords in URLs and whole secret values, for printing. */
 export function mask(variable: string, value: string): string {
-  if (variable === 'BSS_ADMIN_API_KEY') return '********';
+  if (variable === 'BSS_ADMIN_API_KEY' || variable === 'BSS_API_KEY') return '********';
   // A public key is no secret, but a whole PEM block makes an unreadable message.
   if (variable === 'BSS_JWT_PUBLIC_KEY' && value.startsWith('-----BEGIN')) return '(PEM text)';
   if (!SECRET_VARIABLES.has(variable)) return value;

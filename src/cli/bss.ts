@@ -7,6 +7,7 @@ import { createApiKey, revokeApiKey, ROLES, type Role } from '../application/aut
 import { API_KEY_CACHE_TTL_MS } from '../application/auth/cached-api-keys.ts';
 import { createLogger } from '../observability/logger.ts';
 import { main as start } from '../main.ts';
+import { REPLAY_USAGE, ReplayUsageError, replayCommand } from './replay.ts';
 
 const USAGE = `Usage: bss <command> [options]
 
@@ -17,7 +18,7 @@ Commands:
   keys create --role R [--name N]
                                 issue an API key (R: ${ROLES.join(', ')}); the key is printed once
   keys revoke KEY_ID            revoke a key; running services refuse it within ${API_KEY_CACHE_TTL_MS / 1000} s
-  help                          this text
+${REPLAY_USAGE}  help                          this text
 `;
 
 async function withServices<T>(fn: (services: Awaited<ReturnType<typeof compose>>) => Promise<T>): Promise<T> {
@@ -68,6 +69,9 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
       `Created ${key.role} key ${key.keyId} (${key.name}). Store it now; it is not shown again:\n${key.plaintext}\n`,
     );
   },
+  async replay(args) {
+    await replayCommand(args);
+  },
   async help() {
     process.stdout.write(USAGE);
   },
@@ -83,7 +87,7 @@ async function run(argv: string[]): Promise<number> {
     await command(rest);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ReplayUsageError) {
       process.stderr.write(`bss: ${error.message}\n\n${USAGE}`);
       return 64;
     }

@@ -164,3 +164,16 @@ export async function runWorkload(send: Send, run: string, customers: number) {
   moments.push(await capture(send, 'paid', ids));
   return { customerIds: ids, moments };
 }
+
+/** `Send` over HTTP to a running service, with an API key. */
+export function httpSend(baseUrl: string, apiKey: string): Send {
+  return async (method, path, body) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { 'x-api-key': apiKey, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+  };
+}
