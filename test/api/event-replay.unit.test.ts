@@ -210,13 +210,7 @@ describe('consumer groups and read models', () => {
     assert.equal(rebuilt.swapped, true);
     assert.equal(rebuilt.rows.customer, customerIds.length);
     const afterRebuild = await Promise.all(customerIds.map((id) => liveView(send, id)));
-    for (const [i, view] of afterRebuild.entries()) {
-      // A rebuilt row's version moves on (no old ETag matches it); the state is the same.
-      assert.deepEqual(
-        { ...view, customer: { ...view.customer, version: 0 } },
-        { ...views[i], customer: { ...views[i]!.customer, version: 0 } },
-      );
-    }
+    assert.deepEqual(afterRebuild, views);
   });
 });
 
