@@ -13,12 +13,15 @@ import type { LogMetrics } from './observability/log-metrics.ts';
 import type { CommandBus } from './application/commands/command-bus.ts';
 import { startConsumer } from './log/consumer-runner.ts';
 import {
-  createCache,
+  createCacheMetrics,
   createCacheInvalidationHandler,
   invalidationsFor,
   startNotifyListener,
   type LayeredCache,
 } from './cache/index.ts';
+import { createLayeredCache } from './cache/layered-cache.ts';
+import { noOperationMetrics } from './observability/instrument.ts';
+import { countRedisErrors } from './observability/redis-operations.ts';
 import {
   cachedReadModels,
   registerReadModelLoaders,
@@ -45,10 +48,11 @@ export interface StartedCache {
 
 export async function startCache(deps: CacheDeps): Promise<StartedCache> {
   const { config, db, logger } = deps;
-  const cache = createCache({
+  const cache = createLayeredCache({
     prefix: config.cachePrefix,
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
-    registry: deps.registry,
+    // @MonitorRedisProcessing: the cache's failed Redis commands also count under component redis
+    metrics: countRedisErrors(createCacheMetrics(deps.registry), deps.logMetrics?.operations ?? noOperationMetrics),
   });
   const stops: Array<() => Promise<void>> = [];
   const close = async () => {

@@ -34,7 +34,12 @@ import { systemClock } from './application/clock.ts';
 import { createTestClock, testClockStart, type TestClock } from './application/test-clock.ts';
 import { instrumentDb } from './store/instrumented-db.ts';
 import { instrumentEventLog } from './log/instrumented-event-log.ts';
-import { createOperationMetrics, instrumentMethods, type OperationMetrics } from './observability/instrument.ts';
+import {
+  createOperationMetrics,
+  instrument,
+  instrumentMethods,
+  type OperationMetrics,
+} from './observability/instrument.ts';
 import { createBusinessMetrics } from './observability/business-metrics.ts';
 import type { EventHandler } from './log/consumer-runner.ts';
 import { createConsumerRegistry, type ConsumerRegistry } from './log/consumer-registry.ts';
@@ -135,7 +140,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     if (config.redisUrl) {
       const redis = createRedisProbe(config.redisUrl);
       closers.push(redis.close);
-      readiness.push({ name: 'redis', check: redis.check });
+      // @MonitorRedisProcessing: each readiness ping is a timed Redis round trip under component redis
+      readiness.push({ name: 'redis', check: instrument(operationMetrics, 'redis', 'ping', redis.check) });
     }
     if (config.kafkaBrokers) {
       const kafka = createKafkaProbe(config.kafkaBrokers);

@@ -309,6 +309,17 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
       30_000,
     );
 
+    await t.test('Redis failures count as bss_errors_total{component="redis"}', async () => {
+      const text = await (await fetch(`${bss.url}/metrics`)).text();
+      const redisErrors = samples(text, 'bss_errors_total').filter((s) => s.labels.includes('component="redis"'));
+      assert.ok(
+        redisErrors.some((s) => s.value > 0),
+        samples(text, 'bss_errors_total')
+          .map((s) => s.labels)
+          .join('\n'),
+      );
+    });
+
     await t.test('every dashboard query and rule expression evaluates and returns data', async () => {
       const problems: string[] = [];
       await Promise.all(
