@@ -5,6 +5,8 @@
 #   scripts/services.sh down     stop our processes (data is kept)
 #   scripts/services.sh status   one line per service
 #   scripts/services.sh env      eval "$(scripts/services.sh env)" exports the BSS_* URLs
+#   scripts/services.sh scrape HOST:PORT...   Prometheus's `bss` job scrapes these BSS instances
+#                                (file_sd: .services/prometheus/targets/bss.json); no argument = none
 #
 # Every service is a project-local process listening on 127.0.0.1 only, with its data,
 # pid file and log under <repo>/.services/<name>/. The ports below are project constants.
@@ -650,8 +652,26 @@ lock_harness() {
   fi
 }
 
+# The instances the project Prometheus scrapes as job `bss` (file_sd, re-read within 5 s). The service
+# itself never writes here: whoever runs it (an operator, a test) knows its address.
+cmd_scrape() {
+  local file="$SVC/prometheus/targets/bss.json" t list=()
+  for t in "$@"; do
+    [[ $t =~ ^[A-Za-z0-9.-]+:[0-9]+$ ]] || die "scrape: '$t' is not HOST:PORT"
+    list+=("\"$t\"")
+  done
+  mkdir -p "$(dirname "$file")"
+  if ((${#list[@]})); then
+    printf '[{"targets":[%s],"labels":{"service":"bss"}}]\n' "$(IFS=,; echo "${list[*]}")" >"$file.tmp"
+  else
+    echo '[]' >"$file.tmp"
+  fi
+  mv "$file.tmp" "$file" # Prometheus never reads a half-written file
+  log "prometheus: job bss scrapes ${*:-nothing}"
+}
+
 usage() {
-  echo "usage: $0 up|down|status|env" >&2
+  echo "usage: $0 up|down|status|env|scrape [HOST:PORT...]" >&2
   exit 2
 }
 
@@ -666,5 +686,9 @@ case "${1:-}" in
     ;;
   status) cmd_status ;;
   env) cmd_env ;;
+  scrape)
+    shift
+    cmd_scrape "$@"
+    ;;
   *) usage ;;
 esac
