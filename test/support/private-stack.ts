@@ -33,6 +33,13 @@ export interface Child {
 export class Children {
   readonly #all = new Set<Child>();
 
+  constructor() {
+    // a test process that dies without running `after` (timeout, uncaught error) still kills them
+    process.once('exit', () => {
+      for (const c of this.#all) c.process.kill('SIGKILL');
+    });
+  }
+
   start(name: string, cmd: string, args: readonly string[], env?: NodeJS.ProcessEnv): Child {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
     const chunks: string[] = [];
