@@ -202,6 +202,22 @@ describe('consumer groups and read models', () => {
     assert.ok(group.partitions.every((p: { lag: number }) => p.lag === 0));
   });
 
+  test("restore pauses this instance's consumers of the group (and only of that group) meanwhile", async () => {
+    const seen: string[] = [];
+    const starter = async () => {
+      seen.push('start');
+      return { group: 'replay-hooked', assignment: () => [], stop: async () => void seen.push('stop') };
+    };
+    await bss.services.consumers.start('replay-hooked', starter);
+    await post('/restore', { group: 'replay-hooked', to: { position: 'latest' }, dryRun: true });
+    assert.deepEqual(seen, ['start'], 'a dry run pauses nothing');
+    await post('/restore', { group: 'replay-hooked', to: { position: 'latest' } });
+    assert.deepEqual(seen, ['start', 'stop', 'start']);
+    await post('/restore', { group: 'replay-test', to: { position: 'latest' } });
+    assert.deepEqual(seen, ['start', 'stop', 'start'], 'another group leaves it running');
+    assert.ok(bss.services.consumers.runs('replay-hooked'));
+  });
+
   test('rebuild into shadow tables, then swapped: the read models stay as they were', async () => {
     const views = await Promise.all(customerIds.map((id) => liveView(send, id)));
     const shadow = await post('/rebuild', { swap: false });
