@@ -139,6 +139,7 @@ test('(a) a write through A: B returns the new value within the invalidation lag
   console.log(`cache e2e: B's own measure, commit on A → applied on B (broadcast): p99 ≤ ${bucket * 1000} ms`);
   const stats = (await b.call('GET', '/api/v1/cache/stats')).body;
   assert.ok(stats.invalidations.broadcast >= 200, 'B heard of A’s writes through Redis');
+  assert.equal(stats.invalidations.notify, 0, 'the command bus silenced NOTIFY for the service’s own writes');
   assert.ok(stats.levels.l1.hits > 0);
 });
 
