@@ -54,7 +54,14 @@ before(async () => {
   ({ customerIds, moments } = await runWorkload(httpSend(service.url, ADMIN_KEY), 'cli', 3));
 });
 after(async () => {
+  // A follower of a job that never ends (a stepped one) does not hold up a graceful shutdown.
+  const job = await httpSend(service.url, ADMIN_KEY)('POST', '/api/v1/event-replay/replay', { speed: 'STEP_BY_STEP' });
+  const follower = await fetch(`${service.url}/api/v1/event-replay/replay/${job.body.id}/events`, {
+    headers: { 'x-api-key': ADMIN_KEY },
+  });
+  assert.equal(follower.status, 200);
   assert.equal(await service.stop(), 0);
+  await follower.body?.cancel();
   await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -20,6 +20,12 @@ export function replayJobRoutes(replay: EventReplayServices, sessionRuns: Sessio
   };
 
   return async function routes(api: ApiApp): Promise<void> {
+    // Open progress streams end when the app closes: a follower of a long job must not hold up shutdown.
+    const streams = new Set<AbortController>();
+    api.addHook('preClose', async () => {
+      for (const stream of streams) stream.abort();
+    });
+
     api.post(
       '/replay',
       {
@@ -128,6 +134,7 @@ export function replayJobRoutes(replay: EventReplayServices, sessionRuns: Sessio
       async (request, reply) => {
         const found = job(request.params.id);
         const closed = new AbortController();
+        streams.add(closed);
         // The response's close is the client leaving (or the stream ending): stop following the job.
         reply.raw.on('close', () => closed.abort());
         reply.hijack();
@@ -137,11 +144,15 @@ export function replayJobRoutes(replay: EventReplayServices, sessionRuns: Sessio
           connection: 'keep-alive',
           'x-request-id': request.id,
         });
+        // A paced or stepped job can go quiet for minutes: a comment line keeps proxies from closing it.
+        const heartbeat = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000);
         try {
           for await (const update of found.updates(closed.signal)) {
             reply.raw.write(`event: progress\nid: ${update.progress.processed}\ndata: ${JSON.stringify(update)}\n\n`);
           }
         } finally {
+          clearInterval(heartbeat);
+          streams.delete(closed);
           reply.raw.end();
         }
       },
