@@ -101,6 +101,34 @@ test('reconstruct-state at each earlier moment equals what the API showed then',
   }
 });
 
+test('a sandbox replay on Kafka, followed over SSE to its end, writes nothing', async () => {
+  const events = await logCaughtUp();
+  const views = await Promise.all(customerIds.map((id) => liveView(send, id)));
+  const { status, body: job } = await send('POST', '/api/v1/event-replay/replay', {
+    startTime: moments[0]!.at,
+    options: { speed: 'MAX', parallelProcessing: true },
+  });
+  assert.equal(status, 202);
+  const stream = await fetch(`${service.url}/api/v1/event-replay/replay/${job.id}/events`, {
+    headers: { 'x-api-key': ADMIN_KEY },
+  });
+  assert.match(String(stream.headers.get('content-type')), /^text\/event-stream/);
+  const updates = (await stream.text())
+    .split('\n\n')
+    .flatMap((block) => block.split('\n').filter((line) => line.startsWith('data: ')))
+    .map((line) => JSON.parse(line.slice(6)));
+  const last = updates.at(-1);
+  assert.equal(last.status, 'COMPLETED');
+  assert.equal(last.progress.processed, last.progress.total);
+  assert.equal(
+    last.delivered,
+    (await send('GET', `/api/v1/event-replay/count?startTime=${moments[0]!.at}`)).body.count,
+  );
+  assert.equal(await committedEvents(), events);
+  assert.equal((await send('GET', '/api/v1/event-replay/count')).body.count, events);
+  assert.deepEqual(await Promise.all(customerIds.map((id) => liveView(send, id))), views);
+});
+
 test('a replay never appends to the prefixed live topic', async () => {
   const { status, body } = await send('POST', '/api/v1/event-replay/replay', {
     target: { kind: 'topic', topic: `${prefix}bss.events` },
