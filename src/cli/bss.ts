@@ -8,6 +8,7 @@ import { API_KEY_CACHE_TTL_MS } from '../application/auth/cached-api-keys.ts';
 import { createLogger } from '../observability/logger.ts';
 import { main as start } from '../main.ts';
 import { REPLAY_USAGE, ReplayUsageError, replayCommand } from './replay.ts';
+import { LOAD_USAGE, LoadUsageError, loadCommand } from './load.ts';
 
 const USAGE = `Usage: bss <command> [options]
 
@@ -18,7 +19,7 @@ Commands:
   keys create --role R [--name N]
                                 issue an API key (R: ${ROLES.join(', ')}); the key is printed once
   keys revoke KEY_ID            revoke a key; running services refuse it within ${API_KEY_CACHE_TTL_MS / 1000} s
-${REPLAY_USAGE}  help                          this text
+${REPLAY_USAGE}${LOAD_USAGE}  help                          this text
 `;
 
 async function withServices<T>(fn: (services: Awaited<ReturnType<typeof compose>>) => Promise<T>): Promise<T> {
@@ -33,7 +34,7 @@ async function withServices<T>(fn: (services: Awaited<ReturnType<typeof compose>
   }
 }
 
-const commands: Record<string, (args: string[]) => Promise<void>> = {
+const commands: Record<string, (args: string[]) => Promise<void | number>> = {
   async start() {
     await start();
   },
@@ -72,6 +73,9 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   async replay(args) {
     await replayCommand(args);
   },
+  async load(args) {
+    return loadCommand(args); // 1 when a call failed
+  },
   async help() {
     process.stdout.write(USAGE);
   },
@@ -84,10 +88,10 @@ async function run(argv: string[]): Promise<number> {
   const command = commands[name];
   try {
     if (!command) throw new UsageError(`unknown command ${name}`);
-    await command(rest);
-    return 0;
+    const code = await command(rest);
+    return typeof code === 'number' ? code : 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ReplayUsageError) {
+    if (error instanceof UsageError || error instanceof ReplayUsageError || error instanceof LoadUsageError) {
       process.stderr.write(`bss: ${error.message}\n\n${USAGE}`);
       return 64;
     }
