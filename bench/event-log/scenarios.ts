@@ -39,7 +39,7 @@ export function appendSingles(
 
 /**
  * One member of a new consumer group reads the topic from the earliest offset until it has been
- * handed `total` records (every batch is committed, as the EventLog contract says). Throughput counts
+ * handed at least `total` records (every batch is committed, as the EventLog contract says). Throughput counts
  * from the first batch, so joining the group is reported apart.
  */
 export async function consumeBySubscribe(
@@ -96,14 +96,17 @@ export async function consumeBySubscribe(
 }
 
 /**
- * Every partition read from its start to its end in pages of `page`, the partitions side by side;
- * latency is per read() call (one page).
+ * Every partition read from its start in pages of `page`, the partitions side by side, until `limit`
+ * records in all (each partition gives its share); latency is per read() call (one page).
  */
-export async function readAll(log: EventLog, topic: string, page: number): Promise<RunResult> {
+export async function readAll(log: EventLog, topic: string, page: number, limit = Infinity): Promise<RunResult> {
   const offsets = await log.offsets(topic);
+  const total = offsets.reduce((sum, { start, end }) => sum + end - start, 0);
+  const share = Math.min(1, limit / Math.max(1, total));
   const pages: number[] = [];
   const run = await runCalls(offsets.length, offsets.length, async (i) => {
-    const { partition, start, end } = offsets[i] as (typeof offsets)[number];
+    const { partition, start, end: last } = offsets[i] as (typeof offsets)[number];
+    const end = start + Math.ceil((last - start) * share);
     let next = start;
     let count = 0;
     while (next < end) {
@@ -117,9 +120,4 @@ export async function readAll(log: EventLog, topic: string, page: number): Promi
     return count;
   });
   return { ...run, calls: pages.length, latency: summarize(pages) };
-}
-
-/** Records in the topic now. */
-export async function recordCount(log: EventLog, topic: string): Promise<number> {
-  return (await log.offsets(topic)).reduce((sum, { start, end }) => sum + end - start, 0);
 }
