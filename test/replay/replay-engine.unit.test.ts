@@ -149,8 +149,8 @@ describe('replay engine', () => {
     assert.equal(r.seen.length, workload.events.length);
   });
 
-  test('REAL_TIME: a 2 s window takes 2 s ± 5 %', async () => {
-    const w = await timedWindow(world, 2000, 9);
+  test('REAL_TIME: a 10 s window takes 10 s ± 5 %', async () => {
+    const w = await timedWindow(world, 10_000, 9);
     const started = performance.now();
     const done = await startReplay(deps(), {
       topic: w.topic,
@@ -161,7 +161,7 @@ describe('replay engine', () => {
     }).done;
     const took = performance.now() - started;
     assert.equal(done.delivered, 9);
-    assert.ok(Math.abs(took - 2000) <= 100, `took ${took.toFixed(0)} ms`);
+    assert.ok(Math.abs(took - 10_000) <= 500, `took ${took.toFixed(0)} ms`);
   });
 
   test('FAST: a 10 s window takes 1 s ± 10 %', async () => {
