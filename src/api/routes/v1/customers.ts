@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
 import { getRow, listRows } from '../../../application/queries/read-model-queries.ts';
-import type { CustomerBalance } from '../../../domain/index.ts';
+import { initialBalance, type CustomerBalance } from '../../../domain/index.ts';
 import type { Customer as CustomerState } from '../../../domain/customer/state.ts';
 import { notFound } from '../../../errors.ts';
 import { IdParam, ListQuery, Page, ReadErrors, Reason, WriteErrors } from '../../schemas/common.ts';
@@ -96,17 +96,7 @@ export function customerRoutes(app: Application) {
       async (request) => {
         await read(request.params.id);
         const row = await app.reads.get<CustomerBalance>('balance', request.params.id);
-        return (
-          row?.state ?? {
-            customerId: request.params.id,
-            currency: null,
-            invoiced: 0,
-            paid: 0,
-            refunded: 0,
-            credit: 0,
-            balance: 0,
-          }
-        );
+        return row?.state ?? initialBalance(request.params.id);
       },
     );
 
