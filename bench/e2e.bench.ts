@@ -12,6 +12,8 @@
 // Options: --rate 6667 --duration 10m --instances 1 --customers 1000 --zipf 1 --usage-batch 100
 //   --connections 64 --ramp-from RATE --ramp-step 2000 --ramp-steps 5 --ramp-step-duration 60s
 //   --skip main|ramp|ceilings (comma-separated) --cpu-prof --tag NAME (results go to baseline-<date>[-NAME].json)
+//   --synchronous-commit off|local|on (the service's own database gets it) --quiet-wait 120s
+//   --service-main PATH (run that main.ts instead, e.g. a patched worktree's, to measure a change)
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -50,6 +52,7 @@ const { values } = parseArgs({
     tag: { type: 'string' },
     'synchronous-commit': { type: 'string' },
     'quiet-wait': { type: 'string', default: '120s' },
+    'service-main': { type: 'string' },
   },
 });
 const skip = new Set(values.skip.split(',').filter(Boolean));
@@ -110,7 +113,12 @@ function redisPid(): number | undefined {
 // --- services -----------------------------------------------------------------------------------
 const instances: BenchService[] = [];
 for (let i = 0; i < Number(values.instances); i++) {
-  instances.push(await startBenchService(env, profileDir ? { cpuProfDir: profileDir } : {}));
+  instances.push(
+    await startBenchService(env, {
+      ...(profileDir ? { cpuProfDir: profileDir } : {}),
+      ...(values['service-main'] ? { main: values['service-main'] } : {}),
+    }),
+  );
 }
 const urls = instances.map((s) => s.url);
 log(`e2e: ${instances.length} instance(s) ${urls.join(', ')}, schema ${schema}, topic ${eventsTopic}`);
@@ -225,6 +233,14 @@ interface Check {
 }
 
 const results: Record<string, unknown> = {};
+/** The generator's one-second windows (offered/accepted, p50/p99, errors), with the machine's CPU in each. */
+const progress: Array<Record<string, unknown>> = [];
+let machineCpu = startCpu({});
+const machineWindow = (): number => {
+  const { machine } = machineCpu();
+  machineCpu = startCpu({});
+  return machine;
+};
 const checks: Check[] = [];
 
 // --- the sustained run --------------------------------------------------------------------------
@@ -251,6 +267,7 @@ if (!skip.has('main')) {
       }
     },
     onProgress: (p) => {
+      progress.push({ phase, ...p, machineCpu: machineWindow() });
       if (Math.round(p.elapsedS) % 10 === 0) log(progressLine(p));
     },
   });
@@ -364,6 +381,7 @@ if (!skip.has('ramp')) {
       }, rampStepMs);
     },
     onProgress: (p) => {
+      progress.push({ phase, ...p, machineCpu: machineWindow() });
       if (Math.round(p.elapsedS) % 10 === 0) log(progressLine(p));
     },
   });
@@ -464,6 +482,7 @@ const payload = {
   checks,
   ...results,
   timeline,
+  progress,
 };
 const file = writeJsonResult(values.tag ? `baseline-${values.tag}` : 'baseline', payload);
 log(`e2e: results in ${file}`);

@@ -15,10 +15,10 @@ export interface BenchService {
 
 export async function startBenchService(
   env: Record<string, string>,
-  options: { cpuProfDir?: string; timeoutMs?: number } = {},
+  options: { cpuProfDir?: string; timeoutMs?: number; main?: string } = {},
 ): Promise<BenchService> {
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, `${REPO}src/main.ts`], {
+  const child = spawn(process.execPath, [...nodeArgs, options.main ?? `${REPO}src/main.ts`], {
     env: { PATH: process.env['PATH'] ?? '', BSS_PORT: '0', BSS_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
