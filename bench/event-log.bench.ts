@@ -24,7 +24,7 @@ import {
 } from './event-log/scenarios.ts';
 import { bssEvents } from './lib/bss-events.ts';
 import { startCpu, waitForQuiet, type CpuTarget } from './lib/cpu.ts';
-import { kafkaVersion, machineInfo, requireEnv, uniqueName } from './lib/machine.ts';
+import { kafkaVersion, machineInfo, packageVersion, requireEnv, uniqueName } from './lib/machine.ts';
 import { RESULTS_DIR, markdownTable, ms, rate, replaceSection, writeJsonResult } from './lib/report.ts';
 import { timeUnits, type RunResult } from './lib/run.ts';
 
@@ -296,7 +296,11 @@ if (only.has('ceilings')) {
 
 // ---- the report
 const date = new Date();
-const info = machineInfo({ ...versions, ...(versions['kafka'] ? {} : { kafka: kafkaVersion() }) });
+const info = machineInfo({
+  ...versions,
+  ...(versions['kafka'] ? {} : { kafka: `Apache Kafka ${kafkaVersion()}` }),
+  clients: `@platformatic/kafka ${packageVersion('@platformatic/kafka')}, kafkajs ${packageVersion('kafkajs')}, pg ${packageVersion('pg')}, @electric-sql/pglite ${packageVersion('@electric-sql/pglite')}`,
+});
 const command = `npm run bench -- event-log${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
 const table = markdownTable(
   ['adapter', 'measurement', 'events', 'events/s', 'p50 ms', 'p99 ms', 'CPU % bench/server/other', 'note'],

@@ -43,7 +43,7 @@ async function openPglite(): Promise<OpenedLog> {
   const db = await createPgliteDb(dir);
   await migrate(db);
   const log = createDatabaseEventLog(db);
-  const { rows } = await db.query<{ version: string }>('SHOW server_version');
+  const { rows } = await db.query<{ version: string }>("SELECT current_setting('server_version') AS version");
   return {
     log,
     version: `PGlite (PostgreSQL ${rows[0]?.version ?? '?'})`,
@@ -63,7 +63,7 @@ async function openPostgres(): Promise<OpenedLog> {
   const db = await createPostgresDb({ url, schema, maxConnections: 20 });
   await migrate(db);
   const log = createDatabaseEventLog(db);
-  const { rows } = await db.query<{ version: string }>('SHOW server_version');
+  const { rows } = await db.query<{ version: string }>("SELECT current_setting('server_version') AS version");
   const pid = servicePid('postgres');
   return {
     log,

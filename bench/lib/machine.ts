@@ -65,3 +65,15 @@ export function requireEnv(name: string): string {
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
+
+/** The installed version of an npm package, e.g. a client library a bench compares. */
+export function packageVersion(name: string): string {
+  try {
+    const manifest = JSON.parse(readFileSync(`${REPO}node_modules/${name}/package.json`, 'utf8')) as {
+      version?: string;
+    };
+    return manifest.version ?? 'unknown';
+  } catch {
+    return 'not installed';
+  }
+}
