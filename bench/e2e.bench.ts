@@ -556,7 +556,7 @@ if (ramp) {
           errors: Number(s['errors']),
           'backlog end': Number(s['backlogEnd']),
           'lag end': Number(s['lagEnd']),
-          'CPU service/pg/kafka/bench/others %': `${cpu['service'] ?? '–'}/${cpu['postgres'] ?? '–'}/${cpu['kafka'] ?? '–'}/${cpu['bench'] ?? '–'}`,
+          'CPU service/pg/kafka/bench/others %': `${cpu['service'] ?? '–'}/${cpu['postgres'] ?? '–'}/${cpu['kafka'] ?? '–'}/${cpu['bench'] ?? '–'}/${cpu['others'] ?? '–'}`,
           ok: s['sustainable'] ? 'yes' : 'no',
         };
       }),
