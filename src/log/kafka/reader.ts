@@ -23,6 +23,15 @@ export interface ReaderDeps {
   readonly maxBytesPerPartition: number;
 }
 
+/**
+ * Bytes to ask for per record still wanted. A fetch decodes everything it gets, so asking for the
+ * full maxBytesPerPartition (~30,000 events) to return a page of 500 wasted most of the work:
+ * pages of 500 read at ~3k events/s that way, ~47k/s with fetches sized to the page. The broker
+ * still returns at least one whole batch, so a small guess never stalls a read.
+ */
+const BYTES_PER_WANTED_RECORD = 1024;
+const MIN_FETCH_BYTES = 64 * 1024;
+
 export function createReader(deps: ReaderDeps): Read {
   // Reads run one after another: the client keeps one incremental fetch session per broker
   // (KIP-227); two requests in flight on it make the broker reject one, which the client retries
@@ -62,7 +71,10 @@ async function readNow(
         node,
         partitions: [{ partition, offset: next }],
         maxWaitMs: 0,
-        maxBytesPerPartition: deps.maxBytesPerPartition,
+        maxBytesPerPartition: Math.min(
+          deps.maxBytesPerPartition,
+          Math.max(MIN_FETCH_BYTES, (max - records.length) * BYTES_PER_WANTED_RECORD),
+        ),
       });
       fetched = answer.get(partition);
     } catch (error) {
