@@ -100,3 +100,42 @@ function change(
   const balance = changed.invoiced - changed.paid + changed.refunded;
   return { ...changed, balance, credit: Math.max(0, -balance) };
 }
+
+/**
+ * Whether the event can change a customer's balance (the cases evolveBalance does not pass through).
+ * Read models keep a balance row only for these, so the millions of usage events neither lock nor
+ * rewrite it: usage is owed once invoiced, not before.
+ */
+export function affectsBalance(event: DomainEvent): boolean {
+  switch (event.type) {
+    case 'order.placed':
+    case 'payment.authorized':
+    case 'invoice.issued':
+    case 'invoice.cancelled':
+    case 'payment.captured':
+    case 'payment.refunded':
+      return true;
+    case 'customer.created':
+    case 'customer.contactUpdated':
+    case 'customer.suspended':
+    case 'customer.resumed':
+    case 'customer.terminated':
+    case 'order.approved':
+    case 'order.rejected':
+    case 'order.completed':
+    case 'order.cancelled':
+    case 'subscription.activated':
+    case 'subscription.suspended':
+    case 'subscription.resumed':
+    case 'subscription.cancelled':
+    case 'usage.rated':
+    case 'usage.rejected':
+    case 'invoice.paid':
+    case 'invoice.overdue':
+    case 'payment.failed':
+    case 'payment.applied':
+      return false;
+    default:
+      return assertNever(event);
+  }
+}

@@ -1,6 +1,6 @@
 // The shadow side of a read-model rebuild: `<table>_shadow` tables shaped like the live ones, rows
 // folded with the read models' own evolve, bulk writes, and the swap into the live tables.
-import { aggregatesOf, type DomainEvent } from '../domain/index.ts';
+import { affectsBalance, aggregatesOf, type DomainEvent } from '../domain/index.ts';
 import type { Queryable } from '../store/db.ts';
 
 /** The shape of src/application/read-model/tables.ts READ_MODELS entries (passed in: replay sits below application). */
@@ -36,7 +36,11 @@ export async function createShadowTables(db: { exec(sql: string): Promise<void> 
 }
 
 /** The same routing as the unit of work: every aggregate the event changes, plus the balance. */
-const refsOf = (event: DomainEvent) => [...aggregatesOf(event), { type: 'balance', id: event.data.customerId }];
+// The same rows the live unit of work changes (src/application/read-model/unit-of-work.ts).
+const refsOf = (event: DomainEvent) => [
+  ...aggregatesOf(event),
+  ...(affectsBalance(event) ? [{ type: 'balance', id: event.data.customerId }] : []),
+];
 
 export function applyEvents(models: ReadModels, rows: Map<string, Row>, events: readonly DomainEvent[]): void {
   for (const event of events) {

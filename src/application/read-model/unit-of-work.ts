@@ -2,7 +2,7 @@
 // events are folded into them with the domain's evolve, and flush() writes every changed row —
 // new rows with INSERT (a concurrent create of the same id fails on the primary key), changed rows
 // with UPDATE … WHERE version = the version read (so nothing is lost even without the lock).
-import { aggregatesOf, type DomainEvent } from '../../domain/index.ts';
+import { affectsBalance, aggregatesOf, type DomainEvent } from '../../domain/index.ts';
 import type { Queryable } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
 import { READ_MODELS, type ReadModelKind, type ReadModelTable } from './tables.ts';
@@ -43,6 +43,13 @@ export interface UnitOfWork {
 }
 
 const key = (kind: ReadModelKind, id: string) => `${kind}:${id}`;
+
+/** The rows an event changes: its aggregates, and the customer's balance when it can move it. */
+export function readModelRefsOf(event: DomainEvent): Array<{ type: ReadModelKind; id: string }> {
+  const refs: Array<{ type: ReadModelKind; id: string }> = aggregatesOf(event);
+  if (affectsBalance(event)) refs.push({ type: 'balance', id: event.data.customerId });
+  return refs;
+}
 
 export function createUnitOfWork(tx: Queryable): UnitOfWork {
   const entries = new Map<string, Entry>();
@@ -88,7 +95,7 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
       // Load every row the events touch in one query per table before folding.
       const refs = new Map<ReadModelKind, Set<string>>();
       for (const event of events) {
-        for (const ref of [...aggregatesOf(event), { type: 'balance' as const, id: event.data.customerId }]) {
+        for (const ref of readModelRefsOf(event)) {
           let ids = refs.get(ref.type);
           if (!ids) refs.set(ref.type, (ids = new Set()));
           ids.add(ref.id);
@@ -96,7 +103,7 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
       }
       for (const [kind, ids] of refs) await loadMany(kind, [...ids]);
       for (const event of events) {
-        for (const ref of [...aggregatesOf(event), { type: 'balance' as const, id: event.data.customerId }]) {
+        for (const ref of readModelRefsOf(event)) {
           const entry = entries.get(key(ref.type, ref.id)) as Entry;
           entry.state = READ_MODELS[ref.type].evolve(entry.state, event, ref.id);
           entry.changed = true;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { evolveBalance, initialBalance, type CustomerBalance } from '../../../src/domain/balance.ts';
+import { affectsBalance, evolveBalance, initialBalance, type CustomerBalance } from '../../../src/domain/balance.ts';
 import type { DomainEvent } from '../../../src/domain/events.ts';
 import { customerId, customerCreated } from '../fixtures.ts';
 import { expectRejection } from '../given-when-then.ts';
@@ -106,4 +106,20 @@ describe('balance: what the customer owes', () => {
     assert.equal(b.currency, 'PLN');
     expectRejection(() => evolveBalance(b, captured('pay-1', 100)), 'CURRENCY_MISMATCH');
   });
+});
+
+it('affectsBalance is true exactly for the events evolveBalance does not pass through', async () => {
+  const samples = [
+    { type: 'usage.rated', data: { customerId: 'c', at } },
+    { type: 'customer.created', data: { customerId: 'c', at } },
+    { type: 'payment.applied', data: { customerId: 'c', at } },
+    { type: 'invoice.issued', data: { customerId: 'c', at, total: eur(100) } },
+    { type: 'payment.captured', data: { customerId: 'c', at, amount: eur(100) } },
+    { type: 'payment.refunded', data: { customerId: 'c', at, amount: eur(10) } },
+    { type: 'order.placed', data: { customerId: 'c', at, currency: 'EUR' } },
+  ] as unknown as Parameters<typeof evolveBalance>[1][];
+  for (const event of samples) {
+    const before = initialBalance('c');
+    assert.equal(affectsBalance(event), evolveBalance(before, event) !== before, event.type);
+  }
 });
