@@ -10,6 +10,10 @@ import type { DomainEvent } from '../../src/domain/events.ts';
 import { EVENT_CATALOG } from '../../src/events/catalog.ts';
 import { createEventCodec } from '../../src/events/codec.ts';
 import type { AppendRecord } from '../../src/log/event-log.ts';
+// The load generator's seeded PRNG and Zipf sampler, shared so benches and `bss load` draw alike.
+import { seededRandom as mulberry32, zipfSampler } from '../../src/load/random.ts';
+
+export { mulberry32, zipfSampler };
 
 export interface BssEventOptions {
   /** Distinct customers (= partition keys). Default 10,000. */
@@ -125,36 +129,6 @@ export function bssEvents(options: BssEventOptions = {}): BssEventSource {
       }
       return records;
     },
-  };
-}
-
-/** Seeded PRNG in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** Index 0..n-1 with P(k) ∝ 1/(k+1)^s (s = 0: uniform), by binary search in the cumulative weights. */
-export function zipfSampler(n: number, s: number, random: () => number): () => number {
-  const cumulative = new Float64Array(n);
-  let total = 0;
-  for (let k = 0; k < n; k++) cumulative[k] = total += 1 / (k + 1) ** s;
-  return () => {
-    const target = random() * total;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((cumulative[mid] as number) < target) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   };
 }
 
