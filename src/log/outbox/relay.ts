@@ -43,7 +43,8 @@ interface OutboxRow {
 export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
   const { db, log, logger } = options;
   const metrics = options.metrics ?? noLogMetrics;
-  const batchSize = options.batchSize ?? 2000;
+  // 10,000 rows a round: 100k rows drained at 34.3k events/s vs 27.5k/s with 2,000 (idle machine, see BASELINE.md).
+  const batchSize = options.batchSize ?? 10_000;
   const pollMs = options.pollMs ?? 250;
   const keepPublishedMs = options.keepPublishedMs ?? 3_600_000;
   let stopped = false;
