@@ -15,6 +15,8 @@ import { seededRandom as mulberry32, zipfSampler } from '../../src/load/random.t
 
 export { mulberry32, zipfSampler };
 
+const codec = createEventCodec(EVENT_CATALOG);
+
 export interface BssEventOptions {
   /** Distinct customers (= partition keys). Default 10,000. */
   readonly customers?: number;
@@ -36,7 +38,6 @@ export function bssEvents(options: BssEventOptions = {}): BssEventSource {
   const exponent = options.zipf ?? 0.8;
   const random = mulberry32(options.seed ?? 42);
   const pickCustomer = zipfSampler(customers, exponent, random);
-  const codec = createEventCodec(EVENT_CATALOG);
   const uuid = (): string => uuidFrom(random);
   const customerIds = Array.from({ length: customers }, () => `cus_${uuid()}`);
   const subscriptionOf = customerIds.map(() => `sub_${uuid()}`);
@@ -119,27 +120,30 @@ export function bssEvents(options: BssEventOptions = {}): BssEventSource {
       for (let i = 0; i < count; i++) {
         const at = new Date(clock++).toISOString();
         // Sampled tracing: one event in ten carries a W3C trace context.
-        const traced = random() < 0.1;
-        const meta = { id: uuid(), source: '/bss/api' };
-        const event = codec.encode(
-          eventFor(pickCustomer(), at),
-          traced ? { ...meta, traceparent: `00-${hex(random, 32)}-${hex(random, 16)}-01` } : meta,
-        );
-        records.push(codec.toRecord(event));
+        records.push(encodeRecord(eventFor(pickCustomer(), at), random, uuid));
       }
       return records;
     },
   };
 }
 
-function hex(random: () => number, digits: number): string {
+/** Encodes with the codec (validated) as the API would; one event in ten carries a W3C trace context. */
+export function encodeRecord(event: DomainEvent, random: () => number, uuid: () => string): AppendRecord {
+  const meta = { id: uuid(), source: '/bss/api' };
+  const traced = random() < 0.1;
+  return codec.toRecord(
+    codec.encode(event, traced ? { ...meta, traceparent: `00-${hex(random, 32)}-${hex(random, 16)}-01` } : meta),
+  );
+}
+
+export function hex(random: () => number, digits: number): string {
   let out = '';
   for (let i = 0; i < digits; i++) out += Math.floor(random() * 16).toString(16);
   return out;
 }
 
 /** A version-4 UUID from the seeded PRNG (the codec accepts only UUIDs as event ids). */
-function uuidFrom(random: () => number): string {
+export function uuidFrom(random: () => number): string {
   const variant = (8 + Math.floor(random() * 4)).toString(16);
   return `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-${variant}${hex(random, 3)}-${hex(random, 12)}`;
 }

@@ -6,10 +6,8 @@
 // pending step, or a fresh one (mostly usage). Timestamps spread evenly over `spanMs` (a month).
 // Generated in chunks, so 10 M events never sit in memory at once. Same seed, same log.
 import type { DomainEvent } from '../../src/domain/events.ts';
-import { EVENT_CATALOG } from '../../src/events/catalog.ts';
-import { createEventCodec } from '../../src/events/codec.ts';
 import type { AppendRecord } from '../../src/log/event-log.ts';
-import { mulberry32, zipfSampler } from '../lib/bss-events.ts';
+import { encodeRecord, hex, mulberry32, uuidFrom, zipfSampler } from '../lib/bss-events.ts';
 
 export interface HistoryOptions {
   readonly customers: number;
@@ -52,7 +50,6 @@ const MONTHLY = { amount: 2_999, currency: 'EUR' } as const;
 export function customerHistories(options: HistoryOptions): HistorySource {
   const random = mulberry32(options.seed ?? 7);
   const pick = zipfSampler(options.customers, options.zipf ?? 0.8, random);
-  const codec = createEventCodec(EVENT_CATALOG);
   const uuid = (): string => uuidFrom(random);
   const ids = Array.from({ length: options.customers }, () => `cus_${uuid()}`);
   // Each customer's billing day: the monthly invoice cycle starts after it.
@@ -237,26 +234,9 @@ export function customerHistories(options: HistoryOptions): HistorySource {
         const event = next(c, atMs, at);
         (states[c] as CustomerState).events += 1;
         mix[event.type] = (mix[event.type] ?? 0) + 1;
-        const meta = { id: uuid(), source: '/bss/api' };
-        const traced = random() < 0.1;
-        const encoded = codec.encode(
-          event,
-          traced ? { ...meta, traceparent: `00-${hex(random, 32)}-${hex(random, 16)}-01` } : meta,
-        );
-        records.push(codec.toRecord(encoded));
+        records.push(encodeRecord(event, random, uuid));
       }
       return records;
     },
   };
-}
-
-function hex(random: () => number, digits: number): string {
-  let out = '';
-  for (let i = 0; i < digits; i++) out += Math.floor(random() * 16).toString(16);
-  return out;
-}
-
-function uuidFrom(random: () => number): string {
-  const variant = (8 + Math.floor(random() * 4)).toString(16);
-  return `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-${variant}${hex(random, 3)}-${hex(random, 12)}`;
 }
