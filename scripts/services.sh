@@ -11,7 +11,8 @@
 # Every service is a project-local process listening on 127.0.0.1 only, with its data,
 # pid file and log under <repo>/.services/<name>/. The ports below are project constants.
 #
-#   postgres           127.0.0.1:55432  PostgreSQL 15, superuser `bss` (trust), database bss_test
+#   postgres           127.0.0.1:55432  PostgreSQL 15, superuser `bss` (trust), database bss_test,
+#                                       settings from deploy/postgres/postgresql.conf
 #   redis              127.0.0.1:56379  Redis 7, no persistence
 #   kafka              127.0.0.1:59092  Apache Kafka 4.x KRaft broker+controller (controller 59093,
 #                                       JMX exporter agent 59404)
@@ -288,16 +289,36 @@ host    all       all   ::1/128        trust
 EOF
     as_pg bash -c "printf '\n# project settings, rewritten by scripts/services.sh at every start\ninclude = '\''bss.conf'\''\n' >>'$data/postgresql.conf'"
   fi
-  # settings applied at every start (so a change here takes effect on the next start)
-  as_pg bash -c "cat >'$data/bss.conf'" <<EOF
-listen_addresses = '$HOST'
-port = $PG_PORT
-unix_socket_directories = ''
-max_connections = 200
-shared_buffers = 256MB
-logging_collector = off
-EOF
+  write_postgres_conf || true
   as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$(log_file postgres)" -W start >/dev/null 9>&-
+}
+
+# bss.conf (included by postgresql.conf): where to listen, then the tuned settings of
+# deploy/postgres/postgresql.conf. Rewritten at every `up`, so a change there takes effect at once
+# (reload) or, for [restart] settings, at the next start. Returns 1 when nothing changed.
+write_postgres_conf() {
+  local data="$SVC/postgres/data"
+  {
+    printf "listen_addresses = '%s'\nport = %s\nunix_socket_directories = ''\n" "$HOST" "$PG_PORT"
+    printf "max_connections = 200\nlogging_collector = off\n\n"
+    cat "$REPO/deploy/postgres/postgresql.conf"
+  } | as_pg bash -c "cat >'$data/bss.conf.new'"
+  if cmp -s "$data/bss.conf.new" "$data/bss.conf"; then
+    as_pg rm -f "$data/bss.conf.new"
+    return 1
+  fi
+  as_pg mv "$data/bss.conf.new" "$data/bss.conf"
+}
+
+# A running server: apply a changed deploy/postgres/postgresql.conf without a restart.
+refresh_postgres() {
+  write_postgres_conf || return 0
+  as_pg "$PG_BIN/pg_ctl" -D "$SVC/postgres/data" reload >/dev/null
+  sleep 0.3
+  local pending
+  pending=$("$PG_BIN/psql" -h "$HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAXc \
+    "SELECT string_agg(name, ', ') FROM pg_settings WHERE pending_restart")
+  log "postgres: settings reloaded from deploy/postgres/postgresql.conf${pending:+; waiting for a restart: $pending}"
 }
 
 # after readiness: the test database exists
@@ -533,7 +554,7 @@ up_one() {
     case $name in
       prometheus) refresh_prometheus ;;
       alertmanager) refresh_alertmanager ;;
-      postgres) post_ready_postgres ;;
+      postgres) refresh_postgres && post_ready_postgres ;;
     esac
     return 0
   fi

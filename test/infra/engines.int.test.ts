@@ -4,6 +4,7 @@
 //
 // A missing variable is a failure, never a skip: an integration run that silently
 // tests nothing is worse than a red one.
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
@@ -40,6 +41,35 @@ test('PostgreSQL answers SELECT version() as PostgreSQL 15', async () => {
     // a real server round trip with server-side state, not just a banner
     const sum = await client.query<{ n: string }>('SELECT sum(g)::text AS n FROM generate_series(1, 1000) AS g');
     assert.equal(sum.rows[0]?.n, '500500');
+  } finally {
+    await client.end();
+  }
+});
+
+test('PostgreSQL runs with the tuned settings of deploy/postgres/postgresql.conf', async () => {
+  const wanted = readFileSync(new URL('../../deploy/postgres/postgresql.conf', import.meta.url), 'utf8')
+    .split('\n')
+    .map((line) => /^\s*(\w+)\s*=\s*(\S+)/.exec(line))
+    .filter((match) => match !== null)
+    .map(([, name, value]) => ({ name: name ?? '', value: value ?? '' }));
+  assert.ok(wanted.length >= 5, 'deploy/postgres/postgresql.conf lists no settings');
+  const client = new pg.Client({ connectionString: requireEnv('BSS_DATABASE_URL'), connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    for (const { name, value } of wanted) {
+      const { rows } = await client.query<{ setting: string; pending: boolean }>(
+        `SELECT current_setting($1) AS setting, pending_restart AS pending FROM pg_settings WHERE name = $1`,
+        [name],
+      );
+      const row = rows[0];
+      assert.ok(row, `${name} is not a PostgreSQL setting`);
+      assert.equal(
+        row.setting,
+        value,
+        `${name} is ${row.setting}, deploy/postgres/postgresql.conf says ${value}` +
+          (row.pending ? ' (changed, waiting for a server restart)' : ''),
+      );
+    }
   } finally {
     await client.end();
   }
