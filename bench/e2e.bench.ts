@@ -47,6 +47,8 @@ const { values } = parseArgs({
     'ramp-step': { type: 'string', default: '2000' },
     'ramp-steps': { type: 'string', default: '5' },
     'ramp-step-duration': { type: 'string', default: '60s' },
+    /** The ramp stops once a progress window's p99 exceeds this: past saturation, more steps only queue. */
+    'ramp-stop-p99': { type: 'string', default: '10s' },
     skip: { type: 'string', default: '' },
     'cpu-prof': { type: 'boolean', default: false },
     tag: { type: 'string' },
@@ -65,6 +67,7 @@ const rampFrom = Number(values['ramp-from'] ?? rate);
 const rampStep = Number(values['ramp-step']);
 const rampSteps = Number(values['ramp-steps']);
 const rampStepMs = parseDuration(values['ramp-step-duration']);
+const rampStopP99Ms = parseDuration(values['ramp-stop-p99']);
 const ADMIN_KEY = `bench-e2e-admin-key-${Date.now().toString(36)}-0123456789`;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -252,6 +255,21 @@ const machineWindow = (): number => {
   return machine;
 };
 const checks: Check[] = [];
+const pgVersion = (await db.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version;
+const machine = machineInfo({ postgres: pgVersion ?? '?', kafka: kafkaVersion() });
+const jsonPayload = () => ({
+  date: new Date().toISOString(),
+  machine,
+  command: `npm run bench -- e2e ${process.argv.slice(2).join(' ')}`.trim(),
+  options: values,
+  mix,
+  checks,
+  ...results,
+  timeline,
+  progress,
+});
+/** Writes what is measured so far (the same file each time); returns its path. */
+const saveJson = () => writeJsonResult(values.tag ? `baseline-${values.tag}` : 'baseline', jsonPayload());
 
 // --- the sustained run --------------------------------------------------------------------------
 let main: (LoadReport & { cpu: Record<string, number> }) | undefined;
@@ -353,6 +371,8 @@ if (!skip.has('main')) {
     },
   );
   log(checks.map((c) => `${c.pass ? 'PASS' : 'FAIL'} ${c.check}: ${c.measured}`).join('\n'));
+  // Kept even if a later phase (the ramp past saturation) takes the service down.
+  log(`e2e: main run results in ${saveJson()}`);
 }
 
 // --- the ramp -----------------------------------------------------------------------------------
@@ -367,6 +387,7 @@ if (!skip.has('ramp')) {
   let cpu: (() => Record<string, number>) | undefined;
   const cpuPerStep: Array<Record<string, number>> = [];
   let stepTimer: NodeJS.Timeout | undefined;
+  const stop = new AbortController();
   const report = await runLoad({
     urls,
     apiKey: ADMIN_KEY,
@@ -377,6 +398,7 @@ if (!skip.has('ramp')) {
     usageBatch,
     connections: Number(values.connections),
     drainMs: 30_000,
+    signal: stop.signal,
     onSetup: (done, total) => {
       if (done !== total) return;
       rampStart = (Date.now() - t0) / 1000;
@@ -393,6 +415,12 @@ if (!skip.has('ramp')) {
     onProgress: (p) => {
       progress.push({ phase, ...p, machineCpu: machineWindow() });
       if (Math.round(p.elapsedS) % 10 === 0) log(progressLine(p));
+      if (p.p99Ms > rampStopP99Ms && !stop.signal.aborted) {
+        log(
+          `e2e: ramp stopped at ${p.targetEventsPerSecond} events/s: window p99 ${Math.round(p.p99Ms)} ms > ${rampStopP99Ms} ms`,
+        );
+        stop.abort();
+      }
     },
   });
   clearInterval(stepTimer);
@@ -475,26 +503,8 @@ await db.end();
 await kafka.close();
 
 // --- report ---------------------------------------------------------------------------------------
-const { rows: pgVersion } = await (async () => {
-  const c = new pg.Client({ connectionString: databaseUrl });
-  await c.connect();
-  const r = await c.query<{ server_version: string }>('SHOW server_version');
-  await c.end();
-  return r;
-})();
-const info = machineInfo({ postgres: pgVersion[0]?.server_version ?? '?', kafka: kafkaVersion() });
-const payload = {
-  date: new Date().toISOString(),
-  machine: info,
-  command: `npm run bench -- e2e ${process.argv.slice(2).join(' ')}`.trim(),
-  options: values,
-  mix,
-  checks,
-  ...results,
-  timeline,
-  progress,
-};
-const file = writeJsonResult(values.tag ? `baseline-${values.tag}` : 'baseline', payload);
+const payload = jsonPayload();
+const file = saveJson();
 log(`e2e: results in ${file}`);
 
 const lines: string[] = [`Run ${payload.date} — \`${payload.command}\` — JSON: \`${file.replace(REPO, '')}\``, ''];

@@ -44,6 +44,15 @@ export async function startBenchService(
       reject(new Error(`service exited with ${code}:\n${out.join('')}`));
     });
   });
+  // A service that dies under load says why (its last output) instead of leaving the bench with a
+  // bare "socket closed" from its next request.
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping)
+      process.stderr.write(
+        `\nbench: the service exited unexpectedly (code ${code}, signal ${signal}):\n${out.join('').slice(-4_000)}\n`,
+      );
+  });
   return {
     child,
     pid: child.pid as number,
@@ -51,6 +60,7 @@ export async function startBenchService(
     log: () => out.join('').slice(-4_000),
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
+      stopping = true;
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       const [code] = (await exited) as [number | null];

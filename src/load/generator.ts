@@ -32,6 +32,8 @@ export interface LoadOptions {
   /** Wait at most this long for in-flight calls at the end. */
   readonly drainMs?: number;
   readonly onProgress?: (progress: Progress) => void;
+  /** Stops sending (after setup); calls in flight still finish, and the report covers the steps begun. */
+  readonly signal?: AbortSignal;
   readonly onSetup?: (done: number, total: number) => void;
 }
 
@@ -191,6 +193,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     let inFlight = 0;
     let completed = 0;
     const t0 = performance.now();
+    let stoppedAtMs = plan.totalMs;
 
     const call = async (
       step: number,
@@ -365,8 +368,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
             inFlight,
           });
         }
-        if (nowMs >= plan.totalMs) resolve();
-        else setTimeout(tick, 2);
+        if (nowMs >= plan.totalMs || options.signal?.aborted) {
+          stoppedAtMs = Math.min(nowMs, plan.totalMs);
+          resolve();
+        } else setTimeout(tick, 2);
       };
       tick();
     });
@@ -376,7 +381,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     );
     await Promise.race([drained, timedOut]);
     const durationS = (performance.now() - t0) / 1000;
-    const loadS = plan.totalMs / 1000;
+    const loadS = stoppedAtMs / 1000;
 
     const latency: Record<string, Percentiles> = {};
     const all: number[] = [];
@@ -406,9 +411,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       latency,
       overall: percentiles(all),
       sendLag: percentiles(sendLags),
-      steps: options.steps.map((s, i) => {
+      steps: options.steps.slice(0, stepOf(Math.max(0, stoppedAtMs - 1)) + 1).map((s, i) => {
         const bucket = perStep[i] as (typeof perStep)[number];
-        const seconds = s.durationMs / 1000;
+        // A step cut short by the signal counts only the time it ran.
+        const seconds = (Math.min(stepEnds[i] ?? 0, stoppedAtMs) - (stepEnds[i - 1] ?? 0)) / 1000;
         return {
           eventsPerSecond: s.eventsPerSecond,
           durationS: seconds,
