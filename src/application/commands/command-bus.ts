@@ -8,6 +8,7 @@ import { DomainRejection } from '../../domain/index.ts';
 import type { BssCloudEvent } from '../../events/envelope.ts';
 import type { EventCodec } from '../../events/codec.ts';
 import type { EventSink } from '../../log/event-sink.ts';
+import type { AppendRecord } from '../../log/event-log.ts';
 import type { Db } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
 import { createUnitOfWork, type ChangedRow, type UnitOfWork } from '../read-model/unit-of-work.ts';
@@ -21,6 +22,8 @@ export interface Decision<T> {
 
 export interface Committed<T> extends Decision<T> {
   readonly envelopes: readonly BssCloudEvent[];
+  /** The records appended to the log, one per envelope (their value is the encoded event). */
+  readonly records: readonly AppendRecord[];
   readonly changed: readonly ChangedRow[];
 }
 
@@ -78,13 +81,9 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
       const envelopes = decision.events.map((event) =>
         codec.encode(event, { id: randomUUID(), source, ...(traceparent ? { traceparent } : {}) }),
       );
-      if (envelopes.length > 0)
-        await sink.appendWithin(
-          tx,
-          topic,
-          envelopes.map((e) => codec.toRecord(e)),
-        );
-      return { ...decision, envelopes, changed };
+      const records = envelopes.map((e) => codec.toRecord(e));
+      if (records.length > 0) await sink.appendWithin(tx, topic, records);
+      return { ...decision, envelopes, records, changed };
     });
   }
 
