@@ -6,7 +6,6 @@ import { invalid } from './rejection.ts';
 
 export const MS_PER_DAY = 86_400_000;
 
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function isLeapYear(year: number): boolean {
@@ -16,34 +15,64 @@ export function isLeapYear(year: number): boolean {
 /** Days in a month; month is 1..12. */
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function validDate(year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-/** Epoch milliseconds of a strict ISO-8601 date-time with an explicit offset, or undefined. */
+/** The number in text[from, from + length) if it is all ASCII digits, else -1. */
+function digits(text: string, from: number, length: number): number {
+  let value = 0;
+  for (let i = from; i < from + length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return -1; // NaN past the end too
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/**
+ * Epoch milliseconds of a strict ISO-8601 date-time with an explicit offset, or undefined. The
+ * grammar of DATE_TIME, read character by character: every rated CDR goes through here several times,
+ * and the regex with its capture array was the domain's top CPU cost under load.
+ */
 export function parseDateTime(text: unknown): number | undefined {
-  if (typeof text !== 'string') return undefined;
-  const m = DATE_TIME.exec(text);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  if (typeof text !== 'string' || text.length < 17) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0) return undefined;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':') return undefined;
+  let i = 16;
+  let second = 0;
+  let millis = 0;
+  if (text[i] === ':') {
+    second = digits(text, i + 1, 2);
+    if (second < 0) return undefined;
+    i += 3;
+    if (text[i] === '.') {
+      const start = ++i;
+      while (i < text.length && i - start < 9 && digits(text, i, 1) >= 0) i++;
+      if (i === start) return undefined;
+      // Milliseconds: the first three fraction digits, padded (".5" = 500 ms); the rest is truncated.
+      for (let k = 0; k < 3; k++) millis = millis * 10 + (start + k < i ? digits(text, start + k, 1) : 0);
+    }
+  }
   if (!validDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
-  const millis = Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3));
   let offsetMinutes = 0;
-  if (m[8] !== 'Z') {
-    const offsetHours = Number(m[10]);
-    const offsetMins = Number(m[11]);
-    if (offsetHours > 23 || offsetMins > 59) return undefined;
-    offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  if (text[i] === 'Z') {
+    if (i + 1 !== text.length) return undefined;
+  } else {
+    const sign = text[i];
+    const offsetHours = digits(text, i + 1, 2);
+    const offsetMins = digits(text, i + 4, 2);
+    if ((sign !== '+' && sign !== '-') || text[i + 3] !== ':' || i + 6 !== text.length) return undefined;
+    if (offsetHours < 0 || offsetMins < 0 || offsetHours > 23 || offsetMins > 59) return undefined;
+    offsetMinutes = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
   return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
 }
