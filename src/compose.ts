@@ -118,7 +118,13 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     await log.ensureTopic(eventsTopic, { partitions: config.eventPartitions, retentionMs: config.eventRetentionMs });
     let relay: Relay | undefined;
     if (log.kind === 'kafka') {
-      relay = await startOutboxRelay({ db, log, logger, metrics: logMetrics });
+      relay = await startOutboxRelay({
+        db,
+        log,
+        logger,
+        metrics: logMetrics,
+        batchSize: config.kafkaTuning.outboxBatchSize,
+      });
       closers.push(() => (relay as Relay).stop());
     }
     const bus = monitorCommands(createCommandBus({ db, sink, codec, topic: eventsTopic }), operationMetrics);
@@ -217,7 +223,14 @@ function monitored(app: Application, metrics: OperationMetrics): Application {
 function createEventBackbone(config: Config, db: Db): { log: EventLog; sink: EventSink } {
   if (config.kafkaBrokers) {
     return {
-      log: createKafkaEventLog({ brokers: config.kafkaBrokers, clientId: 'bss', retentionMs: config.eventRetentionMs }),
+      log: createKafkaEventLog({
+        brokers: config.kafkaBrokers,
+        clientId: 'bss',
+        retentionMs: config.eventRetentionMs,
+        lingerMs: config.kafkaTuning.lingerMs,
+        maxBatchBytes: config.kafkaTuning.maxBatchBytes,
+        ...(config.kafkaTuning.compression ? { compression: config.kafkaTuning.compression } : {}),
+      }),
       sink: createOutboxSink(),
     };
   }

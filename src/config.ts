@@ -35,6 +35,23 @@ export interface Config {
   readonly mode: DeploymentMode;
   /** unset = bearer tokens are refused; API keys only */
   readonly jwt: JwtConfig | undefined;
+  /** The Kafka producer and the outbox relay (distributed mode). */
+  readonly kafkaTuning: KafkaTuning;
+}
+
+export type KafkaCompression = 'zstd' | 'lz4' | 'snappy' | 'gzip' | 'none';
+export const KAFKA_COMPRESSIONS: readonly KafkaCompression[] = ['zstd', 'lz4', 'snappy', 'gzip', 'none'];
+
+/** Throughput knobs of the path outbox → Kafka; each default is the one measured best (bench/results/TUNING.md). */
+export interface KafkaTuning {
+  /** How long the producer gathers records before a request (linger.ms). */
+  readonly lingerMs: number;
+  /** Uncompressed bytes of one produce request, under the broker's 1 MiB batch limit. */
+  readonly maxBatchBytes: number;
+  /** unset = the adapter's default (zstd when this Node has it, else lz4). */
+  readonly compression: KafkaCompression | undefined;
+  /** Outbox rows the relay takes per batch. */
+  readonly outboxBatchSize: number;
 }
 
 /** Verification of `Authorization: Bearer` JWTs issued by an identity provider. */
@@ -259,6 +276,15 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, 'BSS_SHUTDOWN_TIMEOUT_MS', 8000, 100, 60000),
     mode: kafkaBrokers ? 'distributed' : databaseUrl ? 'single-server' : 'embedded',
     jwt: jwt(env),
+    kafkaTuning: {
+      lingerMs: integer(env, 'BSS_KAFKA_LINGER_MS', 5, 0, 1000),
+      maxBatchBytes: integer(env, 'BSS_KAFKA_MAX_BATCH_BYTES', 768 * 1024, 1024, 1024 * 1024),
+      compression:
+        read(env, 'BSS_KAFKA_COMPRESSION') === undefined
+          ? undefined
+          : oneOf(env, 'BSS_KAFKA_COMPRESSION', KAFKA_COMPRESSIONS, 'zstd'),
+      outboxBatchSize: integer(env, 'BSS_OUTBOX_BATCH_SIZE', 10_000, 1, 100_000),
+    },
   };
 }
 
@@ -312,6 +338,10 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_EVENT_RETENTION_MS: config.eventRetentionMs === -1 ? '-1 (keep forever)' : String(config.eventRetentionMs),
     BSS_TEST_CLOCK: config.testClock ?? '(unset: system clock)',
     BSS_SHUTDOWN_TIMEOUT_MS: String(config.shutdownTimeoutMs),
+    BSS_KAFKA_LINGER_MS: String(config.kafkaTuning.lingerMs),
+    BSS_KAFKA_MAX_BATCH_BYTES: String(config.kafkaTuning.maxBatchBytes),
+    BSS_KAFKA_COMPRESSION: config.kafkaTuning.compression ?? '(unset: zstd, or lz4 without zstd)',
+    BSS_OUTBOX_BATCH_SIZE: String(config.kafkaTuning.outboxBatchSize),
     BSS_JWT_JWKS_URL: config.jwt?.jwksUrl ? mask('BSS_JWT_JWKS_URL', config.jwt.jwksUrl) : '(unset)',
     BSS_JWT_PUBLIC_KEY: config.jwt?.publicKeySource
       ? config.jwt.publicKeySource === 'inline'
