@@ -14,6 +14,8 @@
 //   --skip main|ramp|ceilings (comma-separated) --cpu-prof --tag NAME (results go to baseline-<date>[-NAME].json)
 //   --synchronous-commit off|local|on (the service's own database gets it) --quiet-wait 120s
 //   --service-main PATH (run that main.ts instead, e.g. a patched worktree's, to measure a change)
+//   BSS_KAFKA_LINGER_MS, BSS_KAFKA_MAX_BATCH_BYTES, BSS_KAFKA_COMPRESSION, BSS_OUTBOX_BATCH_SIZE in the
+//   bench's environment are passed to the service
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -103,6 +105,12 @@ const env = {
   BSS_REDIS_URL: redisUrl,
   BSS_TOPIC_PREFIX: topicPrefix,
   BSS_ADMIN_API_KEY: ADMIN_KEY,
+  // The service's tuning settings, when the bench's own environment sets them (A/B of a knob).
+  ...Object.fromEntries(
+    ['BSS_KAFKA_LINGER_MS', 'BSS_KAFKA_MAX_BATCH_BYTES', 'BSS_KAFKA_COMPRESSION', 'BSS_OUTBOX_BATCH_SIZE']
+      .filter((name) => process.env[name])
+      .map((name) => [name, process.env[name] as string]),
+  ),
 };
 
 function redisPid(): number | undefined {
