@@ -41,13 +41,6 @@ export interface EventCodec {
   readonly types: readonly string[];
 }
 
-/**
- * How many of its own encodings a codec remembers. The service's in-process consumers (cache
- * invalidation, replay snapshots) read back, within seconds, the events its commands just encoded:
- * for those, decode() returns the validated envelope instead of parsing and validating the JSON again.
- */
-const REMEMBERED_RECORDS = 32_768;
-
 function describeErrors(validator: Validator, value: unknown): string {
   return validator
     .Errors(value)
@@ -58,10 +51,6 @@ function describeErrors(validator: Validator, value: unknown): string {
 
 export function createEventCodec(catalog: readonly CatalogEntry[]): EventCodec {
   const entries = new Map(catalog.map((entry) => [entry.type, { entry, validator: Compile(entry.data) }]));
-  // Envelopes encode() made (so validated), and the decode results of the records made from them, by
-  // record value (the exact JSON text: a record decodes from the memo only if it is byte for byte ours).
-  const encoded = new WeakSet<BssCloudEvent>();
-  const remembered = new Map<string, DecodeResult>();
 
   function validateData(type: string, data: unknown): string | undefined {
     const known = entries.get(type);
@@ -79,7 +68,7 @@ export function createEventCodec(catalog: readonly CatalogEntry[]): EventCodec {
       if (problem) throw new AppError('INVALID_EVENT', problem, { status: 500 });
       const entry = entries.get(event.type)?.entry as CatalogEntry;
       const subject = (event.data as unknown as Record<string, unknown>)[entry.subject];
-      const envelope: BssCloudEvent = {
+      return {
         specversion: SPEC_VERSION,
         id: meta.id,
         source: meta.source,
@@ -91,31 +80,18 @@ export function createEventCodec(catalog: readonly CatalogEntry[]): EventCodec {
         ...(meta.traceparent ? { traceparent: meta.traceparent } : {}),
         data: event.data,
       };
-      encoded.add(envelope);
-      return envelope;
     },
 
     toRecord(event, headers = {}) {
-      const value = JSON.stringify(event);
-      if (encoded.has(event)) {
-        remembered.set(value, {
-          ok: true,
-          event,
-          domainEvent: { type: domainTypeOf(event.type) as string, data: event.data as DomainEventLike['data'] },
-        });
-        if (remembered.size > REMEMBERED_RECORDS) remembered.delete(remembered.keys().next().value as string);
-      }
       return {
         key: event.partitionkey,
-        value,
+        value: JSON.stringify(event),
         timestamp: Date.parse(event.time),
         headers: { 'content-type': STRUCTURED_CONTENT_TYPE, ...headers },
       };
     },
 
     decode(record) {
-      const known = remembered.get(record.value);
-      if (known) return known;
       let parsed: unknown;
       try {
         parsed = JSON.parse(record.value);
