@@ -1,6 +1,7 @@
 // Composition root: turns a Config into running adapters and services, and knows how to close them
 // in the reverse order.
 import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import type { Config } from './config.ts';
 import type { Db } from './store/db.ts';
@@ -127,7 +128,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       });
       closers.push(() => (relay as Relay).stop());
     }
-    const bus = monitorCommands(createCommandBus({ db, sink, codec, topic: eventsTopic }), operationMetrics);
+    // Names this process in every record it commits (ORIGIN_HEADER): its cache consumer skips them.
+    const origin = randomUUID();
+    const bus = monitorCommands(createCommandBus({ db, sink, codec, topic: eventsTopic, origin }), operationMetrics);
     const businessMetrics = createBusinessMetrics(registry, async () => {
       const { rows } = await db.query<{ status: string; n: string }>(
         'SELECT status, count(*) AS n FROM customers GROUP BY status',
@@ -136,7 +139,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     });
     bus.onCommitted((committed) => businessMetrics.committed(committed, logComponent));
     bus.onRejected(() => businessMetrics.rejected(1));
-    const cached = await startCache({ config, db, log, codec, bus, registry, logger, eventsTopic, logMetrics });
+    const cached = await startCache({ config, db, log, codec, bus, registry, logger, eventsTopic, logMetrics, origin });
     closers.push(cached.close);
     const testClock = config.testClock ? createTestClock(testClockStart(config.testClock)) : undefined;
     const app = monitored(createApplication(db, bus, testClock?.now ?? systemClock, cached.reads), operationMetrics);

@@ -49,6 +49,11 @@ export interface ConsumerOptions {
   readonly dlqTopic?: string;
   /** How often lag is measured for the metric. Default 5 s. */
   readonly lagIntervalMs?: number;
+  /**
+   * Records this returns true for are neither decoded nor handled; they count as done with their
+   * batch. For work the producing process already did in process (see CommandBusOptions.origin).
+   */
+  readonly skip?: (record: LogRecord) => boolean;
 }
 
 export interface RunningConsumer {
@@ -129,6 +134,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     const valid: DeliveredEvent[] = [];
     const dead = [];
     for (const record of batch.records) {
+      if (options.skip?.(record)) continue;
       const decoded = codec.decode(record);
       if (decoded.ok) valid.push({ event: decoded.event, domainEvent: decoded.domainEvent, record });
       else dead.push(deadLetter(record, 'invalid', decoded.reason, 0));

@@ -165,3 +165,28 @@ test('stop() interrupts a backoff and leaves the failed batch uncommitted for re
   assert.equal((await dlqRecords(log)).length, 0);
   await db.close();
 });
+
+test('records the skip option picks are neither decoded nor handled, and are committed with their batch', async () => {
+  const { db, log } = await setup();
+  const own = (id: string) => ({ ...customerCreatedRecord(id), headers: { 'bss-origin': 'me' } });
+  await log.append('events', [own('c-1'), customerCreatedRecord('c-2'), own('c-3'), { ...own('c-4'), value: '{x' }]);
+  const handler = collecting();
+  const consumer = await startConsumer({
+    log,
+    codec,
+    topic: 'events',
+    group: 'g-skip',
+    handler,
+    logger,
+    skip: (record) => record.headers['bss-origin'] === 'me',
+  });
+  await waitFor('the other record handled and every offset committed', async () => {
+    const committed = await log.committed('g-skip', 'events');
+    const ends = await log.offsets('events');
+    return handler.seen.length === 1 && ends.every((o) => committed.get(o.partition) === o.end);
+  });
+  await consumer.stop();
+  assert.deepEqual(handler.seen, ['c-2']);
+  assert.equal((await dlqRecords(log)).length, 0, 'a skipped record is not even validated');
+  await db.close();
+});

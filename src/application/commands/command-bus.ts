@@ -14,6 +14,8 @@ import { AppError } from '../../errors.ts';
 import { createUnitOfWork, type ChangedRow, type UnitOfWork } from '../read-model/unit-of-work.ts';
 
 export const EVENTS_TOPIC = 'bss.events';
+/** Record header naming the process that committed the event (CommandBusOptions.origin). */
+export const ORIGIN_HEADER = 'bss-origin';
 
 export interface Decision<T> {
   readonly events: readonly DomainEvent[];
@@ -50,6 +52,11 @@ export interface CommandBusOptions {
   readonly source?: string;
   readonly topic?: string;
   readonly maxAttempts?: number;
+  /**
+   * This process's id, sent with every record as the ORIGIN_HEADER: its own in-process consumers can
+   * skip what its commit listeners already did (the cache's write path).
+   */
+  readonly origin?: string;
 }
 
 /** PostgreSQL deadlock and serialisation failures: the transaction can simply run again. */
@@ -65,6 +72,7 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
   const source = options.source ?? '/bss/api';
   const topic = options.topic ?? EVENTS_TOPIC;
   const maxAttempts = options.maxAttempts ?? 4;
+  const headers: Record<string, string> = options.origin ? { [ORIGIN_HEADER]: options.origin } : {};
   const listeners: CommittedListener[] = [];
   const rejectedListeners: Array<(rejection: DomainRejection) => void> = [];
 
@@ -81,7 +89,7 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
       const envelopes = decision.events.map((event) =>
         codec.encode(event, { id: randomUUID(), source, ...(traceparent ? { traceparent } : {}) }),
       );
-      const records = envelopes.map((e) => codec.toRecord(e));
+      const records = envelopes.map((e) => codec.toRecord(e, headers));
       if (records.length > 0) await sink.appendWithin(tx, topic, records);
       return { ...decision, envelopes, records, changed };
     });
