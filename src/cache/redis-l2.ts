@@ -53,6 +53,18 @@ export interface RedisL2 {
   close(): Promise<void>;
 }
 
+// KEYS: entry and key-generation names of ARGV[1] keys (pairs), then tag-generation names; ARGV[2]: TTL.
+const INVALIDATE_SCRIPT = `local n, ttl = tonumber(ARGV[1]), ARGV[2]
+for i = 1, n do
+  redis.call('DEL', KEYS[2 * i - 1])
+  redis.call('INCR', KEYS[2 * i])
+  redis.call('PEXPIRE', KEYS[2 * i], ttl)
+end
+for i = 2 * n + 1, #KEYS do
+  redis.call('INCR', KEYS[i])
+  redis.call('PEXPIRE', KEYS[i], ttl)
+end
+return 0`;
 const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -135,20 +147,15 @@ export function createRedisL2(options: RedisL2Options): RedisL2 {
       await run(() => client.eval(RELEASE_SCRIPT, { keys: [`${p}lease:${key}`], arguments: [token] }));
     },
     async invalidate(keys, tags) {
-      // One MULTI: the entries go (memory) and the generations move (correctness, also for loads in flight).
-      await run(() => {
-        const multi = client.multi();
-        for (const key of keys) {
-          multi.del(`${p}e:${key}`);
-          multi.incr(`${p}kg:${key}`);
-          multi.pExpire(`${p}kg:${key}`, genTtlMs);
-        }
-        for (const tag of tags) {
-          multi.incr(`${p}tag:${tag}`);
-          multi.pExpire(`${p}tag:${tag}`, genTtlMs);
-        }
-        return multi.exec();
-      });
+      // One script, atomic like the MULTI it replaces: the entries go (memory) and the generations move
+      // (correctness, also for loads in flight). A usage batch invalidates ~1,000 keys: one command
+      // instead of 3,000 queued commands and 3,000 replies for the client to encode and parse.
+      const names: string[] = [];
+      for (const key of keys) names.push(`${p}e:${key}`, `${p}kg:${key}`);
+      for (const tag of tags) names.push(`${p}tag:${tag}`);
+      await run(() =>
+        client.eval(INVALIDATE_SCRIPT, { keys: names, arguments: [String(keys.length), String(genTtlMs)] }),
+      );
     },
     async bumpEpoch() {
       await run(() => client.multi().incr(`${p}epoch`).pExpire(`${p}epoch`, genTtlMs).exec());
