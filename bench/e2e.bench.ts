@@ -218,7 +218,7 @@ async function eventsInReadModels(): Promise<Record<string, number>> {
   const outbox = await db.query<{ n: string; unpublished: string }>(
     `SELECT count(*) AS n, count(*) FILTER (WHERE published_at IS NULL) AS unpublished FROM "${schema}".outbox`,
   );
-  out['outbox rows (kept 1 h)'] = Number(outbox.rows[0]?.n ?? 0);
+  out['outbox rows (published rows are deleted by the relay)'] = Number(outbox.rows[0]?.n ?? 0);
   out['outbox unpublished'] = Number(outbox.rows[0]?.unpublished ?? 0);
   return out;
 }
