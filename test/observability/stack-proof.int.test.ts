@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireEnv, uniqueName } from '../support/env.ts';
 import { startService, type ServiceProcess } from '../support/service-process.ts';
-import { httpClient, periodTwoMonthsAgo, runLoad, type LoadReport } from '../support/http-load.ts';
+import { httpClient, periodTwoMonthsAgo, runLoad, type LoadReport, type Send } from '../support/http-load.ts';
 import { dashboardExpressions, ruleExpressions, samples } from '../support/prometheus-queries.ts';
 import {
   Children,
@@ -76,6 +76,8 @@ const dir = mkdtempSync(join(tmpdir(), 'bss-stack-proof-'));
 const schema = uniqueName('stackproof');
 let hook: Server;
 let bss: ServiceProcess;
+/** A second instance of the same deployment: each instance's consumers see the other's events. */
+let bss2: ServiceProcess;
 let redis: Child;
 let redisPort = 0;
 let prom = '';
@@ -167,7 +169,7 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
       env: ENV,
     });
     const { from } = periodTwoMonthsAgo();
-    bss = await startService({
+    const bssEnv = {
       BSS_DATABASE_URL: requireEnv('BSS_DATABASE_URL'),
       BSS_DATABASE_SCHEMA: schema,
       BSS_KAFKA_BROKERS: requireEnv('BSS_KAFKA_BROKERS'),
@@ -176,19 +178,24 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
       BSS_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       BSS_ADMIN_API_KEY: ADMIN_KEY,
       BSS_TEST_CLOCK: new Date(from.getTime() + 10 * 86_400_000).toISOString(),
-    });
+    };
+    // Two instances, as deployed: an instance's cache consumer skips the events it committed itself (its
+    // write path invalidated them), so the event-driven paths (consumer metrics, L1 invalidations that
+    // send reads to Redis) show on the events of the other instance.
+    bss = await startService(bssEnv);
+    bss2 = await startService(bssEnv);
     // the service discovery step an operator (or scripts/services.sh scrape) does for the project Prometheus
-    writeTargets(bssTargets, [new URL(bss.url).host], { service: 'bss' });
+    writeTargets(bssTargets, [new URL(bss.url).host, new URL(bss2.url).host], { service: 'bss' });
     await waitFor(
       'the private Prometheus and Alertmanager',
       async () => ((await ready(`${prom}/-/ready`)) && (await ready(`${am}/-/ready`)) ? true : undefined),
       60_000,
     );
     await waitFor(
-      'Prometheus to scrape the BSS instance (file_sd)',
+      'Prometheus to scrape both BSS instances (file_sd)',
       async () => {
         const r = await query('up{job="bss"} == 1');
-        return (r.data?.result as unknown[]).length === 1 ? true : undefined;
+        return (r.data?.result as unknown[]).length === 2 ? true : undefined;
       },
       30_000,
     );
@@ -196,6 +203,7 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
 
   after(async () => {
     await bss?.stop().catch(() => undefined);
+    await bss2?.stop().catch(() => undefined);
     await children.stopAll();
     await new Promise((resolve) => hook?.close(resolve));
     rmSync(dir, { recursive: true, force: true });
@@ -204,7 +212,18 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
   });
 
   test(`HTTP load for ${LOAD_MS / 1000} s, then /metrics has every metric of the issue with samples`, async () => {
-    report = await runLoad(httpClient(bss.url, ADMIN_KEY), periodTwoMonthsAgo(), 4, LOAD_MS);
+    // Writes of a journey go to one instance (each instance runs its own test clock); its reads go
+    // round robin over both, as behind a load balancer: an entity written through one instance is read
+    // through the other (L1 miss, Redis hit). Journeys on both instances let each one's event consumer
+    // handle the other's events.
+    const [first, second] = [httpClient(bss.url, ADMIN_KEY), httpClient(bss2.url, ADMIN_KEY)];
+    let reads = 0;
+    const readsRoundRobin: Send = (method, path, body) =>
+      (method === 'GET' && reads++ % 2 === 1 ? second : first)(method, path, body);
+    [report] = await Promise.all([
+      runLoad(readsRoundRobin, periodTwoMonthsAgo(), 3, LOAD_MS),
+      runLoad(second, periodTwoMonthsAgo(), 1, LOAD_MS),
+    ]);
     const text = await (await fetch(`${bss.url}/metrics`)).text();
     assert.ok(report.journeys > 0 && report.failedPayments > 0 && report.invoices > 0, JSON.stringify(report));
     for (const name of ISSUE_METRICS) {

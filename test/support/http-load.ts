@@ -26,7 +26,7 @@ export interface LoadReport {
   invoices: number;
 }
 
-type Send = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
+export type Send = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
 
 export function httpClient(baseUrl: string, apiKey: string): Send {
   return async (method, path, body) => {
