@@ -29,6 +29,8 @@ export interface Config {
   readonly topicPrefix: string;
   /** retention.ms of the event topics when created; -1 keeps history forever (time travel). */
   readonly eventRetentionMs: number;
+  /** The usage (CDR) feed from mediation over Kafka. */
+  readonly mediation: MediationConfig;
   /** unset = the system clock; 'now' or an ISO time = a test clock movable through the API (never in production). */
   readonly testClock: string | undefined;
   readonly shutdownTimeoutMs: number;
@@ -53,6 +55,19 @@ export interface KafkaTuning {
   /** Outbox rows the relay takes per batch. */
   readonly outboxBatchSize: number;
 }
+
+/** The mediation feed: CDRs on a Kafka topic, rated by a consumer group of the service instances. */
+export interface MediationConfig {
+  /** This instance consumes the feed (needs Kafka; default on in distributed mode). */
+  readonly enabled: boolean;
+  /** BSS_TOPIC_PREFIX + BSS_MEDIATION_TOPIC; dead letters go to the same name + .dlq. */
+  readonly topic: string;
+  /** The consumer group every instance joins, so each CDR is rated by one of them. */
+  readonly group: string;
+}
+
+export const DEFAULT_MEDIATION_TOPIC = 'bss.usage.mediation';
+export const DEFAULT_MEDIATION_GROUP = 'bss-mediation';
 
 /** Verification of `Authorization: Bearer` JWTs issued by an identity provider. */
 export interface JwtConfig {
@@ -149,6 +164,46 @@ function cachePrefix(env: Env, name: string, schema: string | undefined, topics:
   if (raw === undefined) return `bss:${schema ? `${schema}:` : ''}${topics ? `${topics}:` : ''}`;
   if (!/^[A-Za-z0-9:._-]{1,100}$/.test(raw)) throw new ConfigError(name, raw, '1 to 100 of a-z A-Z 0-9 : . _ -');
   return raw;
+}
+
+/** A Kafka topic or group name without the prefix: [a-zA-Z0-9._-], short enough for the prefix and .dlq. */
+function kafkaName(env: Env, name: string, fallback: string): string {
+  const raw = read(env, name) ?? fallback;
+  if (!/^[a-zA-Z0-9._-]{1,100}$/.test(raw)) throw new ConfigError(name, raw, '1 to 100 of a-z A-Z 0-9 . _ -');
+  return raw;
+}
+
+/**
+ * The feed is on by default in distributed mode (the only mode with a broker to consume from);
+ * BSS_MEDIATION_CONSUMER=off lets some instances serve the API only. Names get BSS_TOPIC_PREFIX,
+ * so environments sharing a cluster neither share the topic nor the group.
+ */
+function mediation(env: Env, kafka: boolean, prefix: string): MediationConfig {
+  const consumer = oneOf(env, 'BSS_MEDIATION_CONSUMER', ['on', 'off'] as const, kafka ? 'on' : 'off');
+  if (consumer === 'on' && !kafka) {
+    throw new ConfigError('BSS_MEDIATION_CONSUMER', consumer, 'off unless BSS_KAFKA_BROKERS is set');
+  }
+  return {
+    enabled: consumer === 'on',
+    topic: prefix + kafkaName(env, 'BSS_MEDIATION_TOPIC', DEFAULT_MEDIATION_TOPIC),
+    group: prefix + kafkaName(env, 'BSS_MEDIATION_GROUP', DEFAULT_MEDIATION_GROUP),
+  };
+}
+
+/** Where `bss load --usage-via kafka` produces CDRs: the service's own settings, read the same way. */
+export interface MediationClientConfig {
+  readonly brokers: readonly string[] | undefined;
+  readonly topic: string;
+  readonly group: string;
+}
+
+export function loadMediationClientConfig(env: Env = process.env): MediationClientConfig {
+  const prefix = topicPrefix(env, 'BSS_TOPIC_PREFIX');
+  return {
+    brokers: brokers(env, 'BSS_KAFKA_BROKERS'),
+    topic: prefix + kafkaName(env, 'BSS_MEDIATION_TOPIC', DEFAULT_MEDIATION_TOPIC),
+    group: prefix + kafkaName(env, 'BSS_MEDIATION_GROUP', DEFAULT_MEDIATION_GROUP),
+  };
 }
 
 function retention(env: Env, name: string): number {
@@ -272,6 +327,7 @@ export function loadConfig(env: Env = process.env): Config {
     eventPartitions: integer(env, 'BSS_EVENT_PARTITIONS', 12, 1, 1000),
     topicPrefix: topics,
     eventRetentionMs: retention(env, 'BSS_EVENT_RETENTION_MS'),
+    mediation: mediation(env, kafkaBrokers !== undefined, topics),
     testClock: testClock(env, 'BSS_TEST_CLOCK'),
     shutdownTimeoutMs: integer(env, 'BSS_SHUTDOWN_TIMEOUT_MS', 8000, 100, 60000),
     mode: kafkaBrokers ? 'distributed' : databaseUrl ? 'single-server' : 'embedded',
@@ -336,6 +392,13 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_EVENT_PARTITIONS: String(config.eventPartitions),
     BSS_TOPIC_PREFIX: config.topicPrefix === '' ? '(unset: none)' : config.topicPrefix,
     BSS_EVENT_RETENTION_MS: config.eventRetentionMs === -1 ? '-1 (keep forever)' : String(config.eventRetentionMs),
+    BSS_MEDIATION_CONSUMER: config.mediation.enabled
+      ? 'on'
+      : config.kafkaBrokers
+        ? 'off'
+        : 'off (no Kafka: usage only over POST /usage)',
+    BSS_MEDIATION_TOPIC: `${config.mediation.topic} (dead letters: ${config.mediation.topic}.dlq)`,
+    BSS_MEDIATION_GROUP: config.mediation.group,
     BSS_TEST_CLOCK: config.testClock ?? '(unset: system clock)',
     BSS_SHUTDOWN_TIMEOUT_MS: String(config.shutdownTimeoutMs),
     BSS_KAFKA_LINGER_MS: String(config.kafkaTuning.lingerMs),

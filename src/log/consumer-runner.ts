@@ -1,8 +1,10 @@
-// Runs an event handler as a member of a consumer group: decodes and validates each record (an
-// invalid one goes straight to the dead-letter topic and never reaches the handler), delivers the
-// rest in batches, retries failures with exponential backoff, isolates a poison record after
-// maxAttempts and dead-letters it with the error, then lets the batch's offsets be committed.
-// Delivery is at-least-once; handlers that must apply each event once dedupe by event id.
+// Runs a handler as a member of a consumer group: decodes and validates each record (an invalid one
+// goes straight to the dead-letter topic and never reaches the handler), delivers the rest in batches,
+// retries failures with exponential backoff, isolates a poison record after maxAttempts and
+// dead-letters it with the error, then lets the batch's offsets be committed. Delivery is
+// at-least-once; handlers that must apply each event once dedupe by event id.
+// startConsumer runs EventHandlers over CloudEvents; startRecordConsumer is the same loop for any
+// record format (the mediation feed's CDRs), with the decoder and handler given by the caller.
 import type { BssCloudEvent } from '../events/envelope.ts';
 import type { DomainEventLike, EventCodec } from '../events/codec.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -29,19 +31,19 @@ export interface EventHandler {
   handle(events: readonly DeliveredEvent[]): Promise<void>;
 }
 
-export interface ConsumerOptions {
+/** What every consumer of a group is given, whatever its records hold. */
+export interface RunnerOptions {
   readonly log: EventLog;
-  readonly codec: EventCodec;
   readonly topic: string;
   readonly group: string;
-  readonly handler: EventHandler;
   readonly logger: Logger;
   readonly metrics?: LogMetrics;
-  /** The component the handler's work is counted under (metrics.operations, @MonitorEventProcessing). Default 'event'. */
-  readonly component?: Component;
   readonly from?: 'earliest' | 'latest';
   readonly maxBatch?: number;
-  /** Attempts per batch, then per record, before a record is dead-lettered. Default 5. */
+  /**
+   * Attempts per batch, then per record, before a record is dead-lettered. Default 5. Infinity retries
+   * a failing batch until it succeeds or the consumer stops, committing nothing meanwhile.
+   */
   readonly maxAttempts?: number;
   /** First retry delay; doubles each attempt up to maxBackoffMs. */
   readonly backoffMs?: number;
@@ -56,6 +58,33 @@ export interface ConsumerOptions {
   readonly skip?: (record: LogRecord) => boolean;
 }
 
+export interface ConsumerOptions extends RunnerOptions {
+  readonly codec: EventCodec;
+  readonly handler: EventHandler;
+  /** The component the handler's work is counted under (metrics.operations, @MonitorEventProcessing). Default 'event'. */
+  readonly component?: Component;
+}
+
+/** A record decoded for the handler, or the reason it cannot be (it is dead-lettered as invalid). */
+export type Decoded<T> =
+  | { readonly ok: true; readonly item: T }
+  | { readonly ok: false; readonly reason: string; readonly headers?: Readonly<Record<string, string>> };
+
+/** A record the handler refused for good: dead-lettered as invalid, and the partition moves on. */
+export interface Refused {
+  readonly record: LogRecord;
+  readonly reason: string;
+  /** Extra dlq-* headers, e.g. the refusal's code and field. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface RecordHandling<T> {
+  decode(record: LogRecord): Decoded<T>;
+  recordOf(item: T): LogRecord;
+  /** Resolves once the items are applied, with those it refused; rejects to be retried. */
+  handle(items: readonly T[]): Promise<readonly Refused[]>;
+}
+
 export interface RunningConsumer {
   readonly group: string;
   assignment(): readonly number[];
@@ -65,9 +94,28 @@ export interface RunningConsumer {
 class Stopped extends Error {}
 
 export async function startConsumer(options: ConsumerOptions): Promise<RunningConsumer> {
-  const { log, codec, topic, group, logger } = options;
+  const { codec } = options;
+  const handler = monitorHandler(
+    options.handler,
+    (options.metrics ?? noLogMetrics).operations,
+    options.component ?? 'event',
+  );
+  return startRecordConsumer<DeliveredEvent>({
+    ...options,
+    decode(record) {
+      const decoded = codec.decode(record);
+      return decoded.ok
+        ? { ok: true, item: { event: decoded.event, domainEvent: decoded.domainEvent, record } }
+        : { ok: false, reason: decoded.reason };
+    },
+    recordOf: (delivered) => delivered.record,
+    handle: async (events) => (await handler.handle(events), []),
+  });
+}
+
+export async function startRecordConsumer<T>(options: RunnerOptions & RecordHandling<T>): Promise<RunningConsumer> {
+  const { log, topic, group, logger } = options;
   const metrics = options.metrics ?? noLogMetrics;
-  const handler = monitorHandler(options.handler, metrics.operations, options.component ?? 'event');
   const maxAttempts = options.maxAttempts ?? 5;
   const backoffMs = options.backoffMs ?? 100;
   const maxBackoffMs = options.maxBackoffMs ?? 5000;
@@ -90,26 +138,31 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
       wakeups.add(wake);
     });
 
-  /** Runs the handler until it succeeds or maxAttempts is reached; returns the last error, if any. */
-  async function attempt(events: readonly DeliveredEvent[]): Promise<unknown> {
+  /** Runs the handler until it succeeds (its refusals) or maxAttempts is reached (the last error). */
+  async function attempt(items: readonly T[]): Promise<{ refused: readonly Refused[] } | { error: unknown }> {
     let lastError: unknown;
     for (let n = 1; n <= maxAttempts; n++) {
       try {
-        await handler.handle(events);
-        return undefined;
+        return { refused: await options.handle(items) };
       } catch (error) {
         lastError = error;
         if (n < maxAttempts) {
           metrics.retried(group);
-          logger.warn({ err: error, group, attempt: n, events: events.length }, 'handler failed, retrying');
-          await sleep(Math.min(backoffMs * 2 ** (n - 1), maxBackoffMs));
+          logger.warn({ err: error, group, attempt: n, events: items.length }, 'handler failed, retrying');
+          await sleep(Math.min(backoffMs * 2 ** Math.min(n - 1, 30), maxBackoffMs));
         }
       }
     }
-    return lastError;
+    return { error: lastError };
   }
 
-  function deadLetter(record: LogRecord, reason: 'invalid' | 'poison', error: string, attempts: number) {
+  function deadLetter(
+    record: LogRecord,
+    reason: 'invalid' | 'poison',
+    error: string,
+    attempts: number,
+    extra: Readonly<Record<string, string>> = {},
+  ) {
     metrics.deadLettered(group, reason);
     logger.error(
       { group, topic, partition: record.partition, offset: record.offset, reason, error },
@@ -126,25 +179,34 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
         'dlq-group': group,
         'dlq-source': `${record.topic}/${record.partition}/${record.offset}`,
         'dlq-attempts': String(attempts),
+        ...extra,
       },
     };
   }
 
   async function onBatch(batch: { records: readonly LogRecord[] }): Promise<void> {
-    const valid: DeliveredEvent[] = [];
+    const valid: T[] = [];
     const dead = [];
     for (const record of batch.records) {
       if (options.skip?.(record)) continue;
-      const decoded = codec.decode(record);
-      if (decoded.ok) valid.push({ event: decoded.event, domainEvent: decoded.domainEvent, record });
-      else dead.push(deadLetter(record, 'invalid', decoded.reason, 0));
+      const decoded = options.decode(record);
+      if (decoded.ok) valid.push(decoded.item);
+      else dead.push(deadLetter(record, 'invalid', decoded.reason, 0, decoded.headers));
     }
-    if (valid.length > 0 && (await attempt(valid)) !== undefined) {
+    const refuse = (refused: readonly Refused[], attempts: number) => {
+      for (const r of refused) dead.push(deadLetter(r.record, 'invalid', r.reason, attempts, r.headers));
+    };
+    const outcome = valid.length > 0 ? await attempt(valid) : { refused: [] };
+    if ('refused' in outcome) refuse(outcome.refused, 1);
+    else {
       // The batch keeps failing: find the record(s) at fault, one by one, so the rest still apply.
-      for (const event of valid) {
-        const error = await attempt([event]);
-        if (error !== undefined)
-          dead.push(deadLetter(event.record, 'poison', String((error as Error).message ?? error), maxAttempts));
+      for (const item of valid) {
+        const single = await attempt([item]);
+        if ('refused' in single) refuse(single.refused, 1);
+        else {
+          const error = single.error as Error | undefined;
+          dead.push(deadLetter(options.recordOf(item), 'poison', String(error?.message ?? error), maxAttempts));
+        }
       }
     }
     if (dead.length > 0) await log.append(dlqTopic, dead);
