@@ -50,6 +50,8 @@ import { createCacheInvalidationHandler } from './cache/index.ts';
 import { startCache } from './compose-cache.ts';
 import type { LayeredCache } from './cache/index.ts';
 import { monitorCommands } from './observability/monitor-events.ts';
+import { createMediationMetrics } from './observability/mediation-metrics.ts';
+import { startMediationConsumer } from './mediation/feed-consumer.ts';
 
 export interface Composed extends AppServices {
   readonly config: Config;
@@ -160,6 +162,15 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 
     const consumers = createConsumerRegistry();
     closers.push(() => consumers.stopAll());
+    if (config.mediation.enabled && log.kind === 'kafka') {
+      // The usage feed from mediation: every instance joins the one group, so each CDR is rated once.
+      const { topic, group } = config.mediation;
+      await log.ensureTopic(topic, { partitions: config.eventPartitions });
+      const metrics = createMediationMetrics(registry);
+      await consumers.start(group, () =>
+        startMediationConsumer({ log, usage: app.usage, topic, group, logger, logMetrics, metrics }),
+      );
+    }
     // Handlers a replay may target: only replay-safe ones (read-model caches, metrics), never a
     // notification or a payment call (the cache's lets a replay drop entries a rebuild changed).
     const replayHandlers: EventHandler[] = [createCacheInvalidationHandler(cached.cache)];

@@ -1,0 +1,56 @@
+// One CDR on the mediation feed: a Kafka record whose key is the subscription id (so a subscription's
+// CDRs stay in one partition, in order) and whose value is the JSON of one usage record, exactly as a
+// record of POST /usage's body. It is validated with the same schema the API uses, so the two entry
+// points accept the same records; what the schema cannot know (unknown subscription, …) is left to
+// the usage command, which refuses it as `invalid`.
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { AppendRecord } from '../log/event-log.ts';
+import type { UsageRecordInput as Cdr } from '../application/commands/usage.ts';
+import { UsageRecordInput } from '../api/schemas/usage.ts';
+
+export type { Cdr };
+
+/** Why a CDR was refused: the dead-letter headers carry it. */
+export interface CdrRefusal {
+  readonly code: string;
+  readonly message: string;
+  readonly field?: string;
+}
+
+export type ParsedCdr = { readonly ok: true; readonly cdr: Cdr } | { readonly ok: false; readonly refusal: CdrRefusal };
+
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+// As the API validates bodies: no coercion, unknown fields refused.
+const validate = addFormats(new Ajv({ allErrors: false, strict: false, coerceTypes: false })).compile<Cdr>(
+  UsageRecordInput,
+);
+
+/** The value of a feed record → a usage record, or the first thing wrong with it. */
+export function parseCdr(value: string): ParsedCdr {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch (error) {
+    return { ok: false, refusal: { code: 'MALFORMED_CDR', message: `not JSON: ${(error as Error).message}` } };
+  }
+  if (validate(json)) return { ok: true, cdr: json };
+  const [first] = validate.errors ?? [];
+  const params = (first?.params ?? {}) as Record<string, unknown>;
+  const extra = typeof params['additionalProperty'] === 'string' ? `/${params['additionalProperty']}` : '';
+  const missing = typeof params['missingProperty'] === 'string' ? `/${params['missingProperty']}` : '';
+  return {
+    ok: false,
+    refusal: {
+      code: 'INVALID_CDR',
+      message: extra ? 'unknown field' : (first?.message ?? 'invalid'),
+      field: `${first?.instancePath ?? ''}${extra}${missing}` || '/',
+    },
+  };
+}
+
+/** A usage record as a feed record, keyed by its subscription. */
+export function cdrRecord(cdr: Cdr): AppendRecord {
+  return { key: cdr.subscriptionId, value: JSON.stringify(cdr) };
+}
