@@ -16,6 +16,8 @@
 //   --service-main PATH (run that main.ts instead, e.g. a patched worktree's, to measure a change)
 //   BSS_KAFKA_LINGER_MS, BSS_KAFKA_MAX_BATCH_BYTES, BSS_KAFKA_COMPRESSION, BSS_OUTBOX_BATCH_SIZE in the
 //   bench's environment are passed to the service
+//   --usage-via http|kafka (kafka: the usage CDRs go to the service's mediation feed topic; the rest
+//   stays on HTTP; the no-lost-events check then counts each produced CDR as an offered event)
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -24,6 +26,8 @@ import { parseDuration } from '../src/cli/load.ts';
 import { progressLine } from '../src/cli/load.ts';
 import { DEFAULT_MIX, parseMix } from '../src/load/mix.ts';
 import { runLoad, type LoadReport } from '../src/load/generator.ts';
+import { openMediationFeed, type MediationFeed } from '../src/load/mediation-feed.ts';
+import { DEFAULT_MEDIATION_GROUP, DEFAULT_MEDIATION_TOPIC } from '../src/config.ts';
 import { createKafkaEventLog } from '../src/log/kafka/kafka-event-log.ts';
 import { EVENTS_TOPIC } from '../src/application/commands/command-bus.ts';
 import { startCpu, waitForQuiet, type CpuTarget } from './lib/cpu.ts';
@@ -57,8 +61,10 @@ const { values } = parseArgs({
     'synchronous-commit': { type: 'string' },
     'quiet-wait': { type: 'string', default: '120s' },
     'service-main': { type: 'string' },
+    'usage-via': { type: 'string', default: 'http' },
   },
 });
+if (!['http', 'kafka'].includes(values['usage-via'])) throw new Error('--usage-via: http or kafka');
 const skip = new Set(values.skip.split(',').filter(Boolean));
 const rate = Number(values.rate);
 const durationMs = parseDuration(values.duration);
@@ -133,6 +139,17 @@ for (let i = 0; i < Number(values.instances); i++) {
 }
 const urls = instances.map((s) => s.url);
 log(`e2e: ${instances.length} instance(s) ${urls.join(', ')}, schema ${schema}, topic ${eventsTopic}`);
+// --usage-via kafka: the services consume their (prefixed) mediation feed; the generator produces to it.
+const feed: MediationFeed | undefined =
+  values['usage-via'] === 'kafka'
+    ? await openMediationFeed({
+        brokers: brokers.split(','),
+        topic: topicPrefix + DEFAULT_MEDIATION_TOPIC,
+        group: topicPrefix + DEFAULT_MEDIATION_GROUP,
+      })
+    : undefined;
+const viaFeed = feed ? { mediation: feed, mediationDrainMs: 300_000 } : {};
+if (feed) log(`e2e: usage CDRs go to Kafka topic ${feed.topic}`);
 
 const cpuTargets: Record<string, CpuTarget> = { bench: { pid: process.pid } };
 instances.forEach((s, i) => (cpuTargets[`service${instances.length > 1 ? i + 1 : ''}`] = { pid: s.pid }));
@@ -295,6 +312,7 @@ if (!skip.has('main')) {
     zipf: Number(values.zipf),
     usageBatch,
     connections: Number(values.connections),
+    ...viaFeed,
     onSetup: (done, total) => {
       if (done === total) {
         log(`setup: ${total} customers`);
@@ -318,7 +336,11 @@ if (!skip.has('main')) {
     0,
   );
   const setupEvents = customers * 5; // created, order placed, approved, completed, subscription activated
-  const apiAccepted = report.events.accepted + setupEvents;
+  // Each CDR the broker acknowledged is an offered usage event (usage.rated or usage.rejected once the
+  // feed consumed it); report.events.accepted counts them beside the events the API accepted.
+  const cdrsProduced = report.mediation?.produced ?? 0;
+  const httpAccepted = report.events.accepted - cdrsProduced;
+  const apiAccepted = httpAccepted + cdrsProduced + setupEvents;
   main = { ...report, cpu: shares };
   const mainBacklogMax = Math.max(0, ...timeline.filter((t) => t.phase === 'main').map((t) => t.backlog));
   const mainLagMax = Math.max(0, ...timeline.filter((t) => t.phase === 'main').map((t) => t.lag));
@@ -327,6 +349,7 @@ if (!skip.has('main')) {
     cpu: shares,
     drain: drained,
     eventsAcceptedByApi: apiAccepted,
+    cdrsProducedToFeed: cdrsProduced,
     eventsCommittedByService: counts.events,
     eventsInLog: inLog,
     eventsFoldedIntoReadModels: foldedTotal,
@@ -366,9 +389,11 @@ if (!skip.has('main')) {
       pass: counts.orderP95S < 5,
     },
     {
-      check: 'no lost events: API accepted = service committed = Kafka log = read models',
+      check: feed
+        ? 'no lost events: API accepted + CDRs produced = service committed = Kafka log = read models'
+        : 'no lost events: API accepted = service committed = Kafka log = read models',
       target: 'all equal',
-      measured: `${apiAccepted} = ${counts.events} = ${inLog} = ${foldedTotal}`,
+      measured: `${feed ? `(${httpAccepted + setupEvents} + ${cdrsProduced}) ` : ''}${apiAccepted} = ${counts.events} = ${inLog} = ${foldedTotal}`,
       pass: apiAccepted === counts.events && counts.events === inLog && inLog === foldedTotal,
     },
     {
@@ -378,6 +403,15 @@ if (!skip.has('main')) {
       pass: drained.backlog === 0 && drained.lag === 0,
     },
   );
+  if (report.mediation) {
+    const m = report.mediation;
+    checks.push({
+      check: 'mediation feed drained (consumer group lag 0 after the run)',
+      target: 'lag 0',
+      measured: `${m.produced} CDRs produced (${Math.round(m.producedPerSecond)}/s, produce p99 ${m.produceLatency.p99.toFixed(1)} ms), lag ${m.drain.lag} after ${m.drain.seconds.toFixed(1)} s`,
+      pass: m.drain.lag === 0 && m.failed === 0,
+    });
+  }
   log(checks.map((c) => `${c.pass ? 'PASS' : 'FAIL'} ${c.check}: ${c.measured}`).join('\n'));
   // Kept even if a later phase (the ramp past saturation) takes the service down.
   log(`e2e: main run results in ${saveJson()}`);
@@ -407,6 +441,7 @@ if (!skip.has('ramp')) {
     connections: Number(values.connections),
     drainMs: 30_000,
     signal: stop.signal,
+    ...viaFeed,
     onSetup: (done, total) => {
       if (done !== total) return;
       rampStart = (Date.now() - t0) / 1000;
@@ -475,6 +510,7 @@ if (!skip.has('ramp')) {
 }
 
 clearInterval(sampler);
+await feed?.close();
 for (const s of instances) await s.stop();
 let profile: ReturnType<typeof hotSpots> | undefined;
 if (profileDir) {
@@ -608,7 +644,8 @@ const ceilings = results['ceilings'] as
 if (ceilings) {
   const accepted = main?.events.acceptedPerSecond ?? NaN;
   const reqs = main ? main.overall.count / (durationMs / 1000) : NaN;
-  const usagePerSecond = main ? ((main.latency['usage']?.count ?? 0) * usageBatch) / (durationMs / 1000) : NaN;
+  const usageCalls = (main?.latency['usage']?.count ?? 0) + (main?.latency['usage.produce']?.count ?? 0);
+  const usagePerSecond = main ? (usageCalls * usageBatch) / (durationMs / 1000) : NaN;
   const pct = (a: number, b: number) => (Number.isFinite(a) && b > 0 ? `${((a / b) * 100).toFixed(1)} %` : '–');
   lines.push(
     markdownTable(

@@ -4,6 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MIX, parseMix } from '../load/mix.ts';
 import { runLoad, type LoadReport, type LoadStep, type Progress } from '../load/generator.ts';
+import { openMediationFeed, type MediationFeed } from '../load/mediation-feed.ts';
+import { ConfigError, loadMediationClientConfig } from '../config.ts';
 
 export const LOAD_USAGE = `  load [--url URL]... [--rate EV/S] [--duration D] [options]
                                 traffic against running instances (open loop), then a report:
@@ -12,8 +14,13 @@ export const LOAD_USAGE = `  load [--url URL]... [--rate EV/S] [--duration D] [o
                                 --duration 30s (s, m, h), --customers 200, --zipf 1.0, --usage-batch 100,
                                 --mix usage=70,order=5,payment=5,customer=5,read=15, --connections 64,
                                 --ramp-step EV/S --ramp-steps N (N more steps, each --duration long),
-                                --seed N, --json (report as JSON), --out FILE (JSON report);
-                                exits 1 when any call failed
+                                --seed N, --json (report as JSON), --out FILE (JSON report),
+                                --usage-via http|kafka (kafka: usage CDRs go to the mediation feed
+                                topic, the rest over HTTP; needs a distributed-mode service),
+                                --brokers H:P,… (or BSS_KAFKA_BROKERS), --mediation-topic T (default
+                                BSS_TOPIC_PREFIX + BSS_MEDIATION_TOPIC), --mediation-group G,
+                                --drain-timeout 120s (wait for the feed's consumer lag to reach 0);
+                                exits 1 when any call failed (or the feed did not drain)
 `;
 
 export class LoadUsageError extends Error {}
@@ -59,6 +66,15 @@ export function formatReport(report: LoadReport): string {
     `    ${name.padEnd(18)} ${String(l.count).padStart(8)} ${fmt(l.p50, 1).padStart(8)} ${fmt(l.p95, 1).padStart(8)} ${fmt(l.p99, 1).padStart(8)} ${fmt(l.max, 1).padStart(8)}`;
   for (const [name, l] of Object.entries(report.latency)) lines.push(row(name, l));
   lines.push(row('all', report.overall));
+  const feed = report.mediation;
+  if (feed) {
+    lines.push(
+      `  mediation ${feed.produced} CDRs produced to ${feed.topic} (${fmt(feed.producedPerSecond)}/s), ${feed.failed} batches failed; produce p50 ${fmt(feed.produceLatency.p50, 1)} ms, p99 ${fmt(feed.produceLatency.p99, 1)} ms`,
+      feed.drain.lag === 0
+        ? `  drain     group ${feed.group} caught up (lag 0) ${fmt(feed.drain.seconds, 1)} s after the run`
+        : `  drain     group ${feed.group} still ${feed.drain.lag} CDRs behind after ${fmt(feed.drain.seconds, 1)} s`,
+    );
+  }
   lines.push(
     `  send lag  p99 ${fmt(report.sendLag.p99, 1)} ms, max ${fmt(report.sendLag.max, 1)} ms (generator behind schedule)`,
   );
@@ -98,6 +114,11 @@ export async function loadCommand(args: string[]): Promise<number> {
         json: { type: 'boolean' },
         out: { type: 'string' },
         quiet: { type: 'boolean' },
+        'usage-via': { type: 'string' },
+        brokers: { type: 'string' },
+        'mediation-topic': { type: 'string' },
+        'mediation-group': { type: 'string' },
+        'drain-timeout': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -129,25 +150,62 @@ export async function loadCommand(args: string[]): Promise<number> {
   const log = (line: string) => {
     if (!values.quiet) process.stderr.write(`${line}\n`);
   };
+  const usageVia = values['usage-via'] ?? 'http';
+  if (usageVia !== 'http' && usageVia !== 'kafka') throw new LoadUsageError('--usage-via: http or kafka');
+  const drainMs = parseDuration(values['drain-timeout'] ?? '120s');
+  const zipf = positive('zipf', values.zipf, 1, false);
+  const connections = positive('connections', values.connections, 64);
+  const seed = positive('seed', values.seed, 1);
+  const feed = usageVia === 'kafka' ? await openFeed(values) : undefined;
+  if (feed) log(`bss load: usage CDRs go to Kafka topic ${feed.topic} (consumer group ${feed.group})`);
   log(
     `bss load: ${urls.join(', ')} — setup of ${customers} customers, then ${steps.map((s) => s.eventsPerSecond).join(' → ')} events/s`,
   );
-  const report = await runLoad({
-    urls,
-    apiKey,
-    steps,
-    mix,
-    customers,
-    zipf: positive('zipf', values.zipf, 1, false),
-    usageBatch,
-    connections: positive('connections', values.connections, 64),
-    seed: positive('seed', values.seed, 1),
-    onSetup: (done, total) => {
-      if (done === total || done % 100 === 0) log(`setup: ${done}/${total} customers`);
-    },
-    onProgress: (p) => log(progressLine(p)),
-  });
+  let report: LoadReport;
+  try {
+    report = await runLoad({
+      urls,
+      apiKey,
+      steps,
+      mix,
+      customers,
+      zipf,
+      usageBatch,
+      connections,
+      seed,
+      onSetup: (done, total) => {
+        if (done === total || done % 100 === 0) log(`setup: ${done}/${total} customers`);
+      },
+      onProgress: (p) => log(progressLine(p)),
+      ...(feed ? { mediation: feed, mediationDrainMs: drainMs } : {}),
+    });
+  } finally {
+    await feed?.close();
+  }
   if (values.out) writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   return report.errors > 0 ? 1 : 0;
+}
+
+/** The feed named by the flags, else by the same variables the service reads. */
+async function openFeed(values: {
+  brokers?: string | undefined;
+  'mediation-topic'?: string | undefined;
+  'mediation-group'?: string | undefined;
+}): Promise<MediationFeed> {
+  let defaults;
+  try {
+    defaults = loadMediationClientConfig(
+      values.brokers ? { ...process.env, BSS_KAFKA_BROKERS: values.brokers } : process.env,
+    );
+  } catch (error) {
+    if (error instanceof ConfigError) throw new LoadUsageError(`--usage-via kafka: ${error.message}`);
+    throw error;
+  }
+  if (!defaults.brokers) throw new LoadUsageError('--usage-via kafka needs --brokers host:port or BSS_KAFKA_BROKERS');
+  return openMediationFeed({
+    brokers: defaults.brokers,
+    topic: values['mediation-topic'] ?? defaults.topic,
+    group: values['mediation-group'] ?? defaults.group,
+  });
 }

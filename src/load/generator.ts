@@ -7,6 +7,8 @@ import { eventsPerOperation, mixPicker, operationRate, type Mix, type Operation 
 import { schedule, type Phase } from './pacing.ts';
 import { seededRandom, zipfSampler } from './random.ts';
 import { percentiles, Recorder, type Percentiles } from './stats.ts';
+import type { Drained, MediationFeed } from './mediation-feed.ts';
+import type { Cdr } from '../mediation/cdr.ts';
 
 export interface LoadStep {
   /** Target events/s (CloudEvents appended) of the step. */
@@ -35,6 +37,25 @@ export interface LoadOptions {
   /** Stops sending (after setup); calls in flight still finish, and the report covers the steps begun. */
   readonly signal?: AbortSignal;
   readonly onSetup?: (done: number, total: number) => void;
+  /** Set: usage batches are produced to the mediation feed instead of POST /usage (src/load/mediation-feed.ts). */
+  readonly mediation?: MediationFeed;
+  /** After the run, wait at most this long for the feed's consumer group to catch up. Default 120 s. */
+  readonly mediationDrainMs?: number;
+}
+
+/** The usage part of a run that went through the mediation feed. */
+export interface MediationReport {
+  readonly topic: string;
+  readonly group: string;
+  /** CDRs the broker acknowledged; each becomes one usage event (rated or rejected) once consumed. */
+  readonly produced: number;
+  readonly producedPerSecond: number;
+  /** Batches that could not be produced. */
+  readonly failed: number;
+  /** Per batch, ms from its scheduled time to the broker's acknowledgement. */
+  readonly produceLatency: Percentiles;
+  /** After the run: until the group's lag was 0 (lag > 0 = not drained in time, counted as an error). */
+  readonly drain: Drained;
 }
 
 export interface Progress {
@@ -87,6 +108,8 @@ export interface LoadReport {
   readonly errors: number;
   readonly errorsByStatus: Readonly<Record<string, number>>;
   readonly statuses: Readonly<Record<string, number>>;
+  /** Only with `mediation`. */
+  readonly mediation?: MediationReport;
 }
 
 interface Target {
@@ -94,6 +117,8 @@ interface Target {
   readonly subscriptionId: string;
 }
 
+/** The status of a batch the broker acknowledged: not an HTTP status, but a success. */
+export const PRODUCED = 'produced';
 const ok = (reply: Reply) => reply.status >= 200 && reply.status < 300;
 const statusOf = (reply: Reply) => (reply.status === 0 ? (reply.error ?? 'ERROR') : String(reply.status));
 const field = (body: unknown, name: string): unknown =>
@@ -205,15 +230,34 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       base: string,
     ): Promise<Reply> => {
       const reply = await client.send(method, `${base}${path}`, body);
-      const latency = performance.now() - t0 - fromMs;
-      const success = ok(reply);
-      recorder.call(name, statusOf(reply), latency, success);
+      measured(step, name, statusOf(reply), performance.now() - t0 - fromMs, ok(reply));
+      return reply;
+    };
+    function measured(step: number, name: string, status: string, latency: number, success: boolean): void {
+      recorder.call(name, status, latency, success);
       const bucket = perStep[step];
       if (bucket) {
         bucket.latencies.push(latency);
         if (!success) bucket.errors++;
       }
-      return reply;
+    }
+    const feed = options.mediation;
+    let produced = 0;
+    let produceFailures = 0;
+    /** A usage batch into the mediation feed: counted as accepted once the broker acknowledged it. */
+    const produce = async (step: number, records: Cdr[], fromMs: number): Promise<void> => {
+      let status = PRODUCED;
+      try {
+        await (feed as MediationFeed).produce(records);
+      } catch (error) {
+        produceFailures++;
+        status = (error as { code?: string }).code ?? (error as Error).name ?? 'Error';
+      }
+      measured(step, 'usage.produce', status, performance.now() - t0 - fromMs, status === PRODUCED);
+      if (status === PRODUCED) {
+        produced += records.length;
+        accept(step, records.length);
+      }
     };
     const accept = (step: number, events: number) => {
       recorder.accepted(events);
@@ -229,7 +273,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       switch (op) {
         case 'usage': {
           const startedAtIso = new Date(Math.max(notBefore, Date.now() - 1_000)).toISOString();
-          const records = Array.from({ length: usageBatch }, (_, i) => {
+          const records: Cdr[] = Array.from({ length: usageBatch }, (_, i) => {
             const usageType = USAGE_TYPES[Math.floor(random() * 3)] as (typeof USAGE_TYPES)[number];
             const subscriber = i === 0 ? target : (targets[pickCustomer()] as Target);
             return {
@@ -240,6 +284,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
               startedAt: startedAtIso,
             };
           });
+          if (feed) return produce(step, records, scheduledMs);
           const reply = await call(step, 'usage', 'POST', '/api/v1/usage', { records }, scheduledMs, base);
           if (ok(reply)) {
             const recorded = Number(field(reply.body, 'accepted') ?? 0) + Number(field(reply.body, 'rejected') ?? 0);
@@ -382,6 +427,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     await Promise.race([drained, timedOut]);
     const durationS = (performance.now() - t0) / 1000;
     const loadS = stoppedAtMs / 1000;
+    const mediation: MediationReport | undefined = feed && {
+      topic: feed.topic,
+      group: feed.group,
+      produced,
+      producedPerSecond: produced / loadS,
+      failed: produceFailures,
+      produceLatency: percentiles([...(recorder.latencies.get('usage.produce') ?? [])]),
+      drain: await feed.drain(options.mediationDrainMs ?? 120_000),
+    };
+    const undrained = mediation !== undefined && mediation.drain.lag > 0;
+    const atEnd: Record<string, number> = {};
+    if (inFlight > 0) atEnd['unfinished at end'] = inFlight;
+    if (undrained) atEnd['mediation lag after drain'] = mediation.drain.lag;
 
     const latency: Record<string, Percentiles> = {};
     const all: number[] = [];
@@ -392,7 +450,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     }
     const statuses = Object.fromEntries([...recorder.statuses].sort(([a], [b]) => a.localeCompare(b)));
     const errorsByStatus = Object.fromEntries(
-      Object.entries(statuses).filter(([key]) => !/ 2\d\d$/.test(key)),
+      Object.entries(statuses).filter(([key]) => !/ (2\d\d|produced)$/.test(key)),
     ) as Record<string, number>;
     return {
       runId,
@@ -424,9 +482,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
           errors: bucket.errors,
         };
       }),
-      errors: recorder.errors + inFlight,
-      errorsByStatus: inFlight > 0 ? { ...errorsByStatus, 'unfinished at end': inFlight } : errorsByStatus,
+      errors: recorder.errors + inFlight + (undrained ? 1 : 0),
+      errorsByStatus: { ...errorsByStatus, ...atEnd },
       statuses,
+      ...(mediation ? { mediation } : {}),
     };
   } finally {
     client.close();
