@@ -147,5 +147,31 @@ test('every valid CDR is rated exactly once through duplicates, a crash mid-feed
     },
     15_000,
   );
+
+  // Wave 3 while the usage table is unreachable (renamed away: every ingest fails, as with the
+  // database down): retried with backoff, nothing committed, nothing dead-lettered; then all rated.
+  const extra = Array.from({ length: 300 }, (_, i) => cdrRecord({ ...(cdrs[i] as Cdr), recordId: `cdr-late-${i}` }));
+  const retries = async () =>
+    sumOf(await (await fetch(`${second.url}/metrics`)).text(), `bss_consumer_retries_total{group="${group}"}`);
+  const retriedBefore = await retries();
+  await db.query(`ALTER TABLE ${schema}.usage_records RENAME TO usage_records_away`);
+  try {
+    await log.append(topic, extra);
+    await waitFor('the failing ingest is retried', async () => (await retries()) >= retriedBefore + 3, 30_000);
+    assert.equal(await lag(), extra.length, 'nothing committed while the ingest fails');
+  } finally {
+    await db.query(`ALTER TABLE ${schema}.usage_records_away RENAME TO usage_records`);
+  }
+  await waitFor('the feed drained after the outage', async () => (await lag()) === 0, 60_000);
+  const after = await rated();
+  assert.equal(after.rows, cdrs.length + extra.length);
+  assert.equal(after.versions, cdrs.length + extra.length);
+  assert.equal((await log.read(`${topic}.dlq`, 0, 0, { max: 100 })).length, dead.length, 'no new dead letters');
   assert.equal(await second.stop(), 0);
 });
+
+/** The value of one sample line (exact name and labels) in Prometheus text, 0 when absent. */
+function sumOf(text: string, sample: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line ? Number(line.slice(sample.length + 1)) : 0;
+}
