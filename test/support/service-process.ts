@@ -61,7 +61,9 @@ export async function startService(env: Record<string, string>, timeoutMs = 60_0
     stdout: () => out.join(''),
     stderr: () => err.join(''),
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null) return child.exitCode;
+      // Exited already: by itself (exitCode) or by a signal (signalCode; exitCode stays null), so no
+      // 'exit' event is coming.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = once(child, 'exit');
       child.kill(signal);
       const [code] = (await exited) as [number | null];
