@@ -11,7 +11,7 @@ import type { Logger } from '../observability/logger.ts';
 import { noLogMetrics, type LogMetrics } from '../observability/log-metrics.ts';
 import type { Component } from '../observability/instrument.ts';
 import { monitorHandler } from '../observability/monitor-events.ts';
-import { groupOffsets, type EventLog, type LogRecord, type Subscription } from './event-log.ts';
+import { groupOffsets, type AppendRecord, type EventLog, type LogRecord, type Subscription } from './event-log.ts';
 
 export const DLQ_TOPIC = 'bss.events.dlq';
 
@@ -138,22 +138,28 @@ export async function startRecordConsumer<T>(options: RunnerOptions & RecordHand
       wakeups.add(wake);
     });
 
-  /** Runs the handler until it succeeds (its refusals) or maxAttempts is reached (the last error). */
-  async function attempt(items: readonly T[]): Promise<{ refused: readonly Refused[] } | { error: unknown }> {
-    let lastError: unknown;
-    for (let n = 1; n <= maxAttempts; n++) {
+  /** Runs fn until it succeeds or maxAttempts is reached, backing off in between; throws the last error. */
+  async function withRetries<R>(what: string, records: number, fn: () => Promise<R>): Promise<R> {
+    for (let n = 1; ; n++) {
       try {
-        return { refused: await options.handle(items) };
+        return await fn();
       } catch (error) {
-        lastError = error;
-        if (n < maxAttempts) {
-          metrics.retried(group);
-          logger.warn({ err: error, group, attempt: n, events: items.length }, 'handler failed, retrying');
-          await sleep(Math.min(backoffMs * 2 ** Math.min(n - 1, 30), maxBackoffMs));
-        }
+        if (n >= maxAttempts) throw error;
+        metrics.retried(group);
+        logger.warn({ err: error, group, attempt: n, events: records }, `${what} failed, retrying`);
+        await sleep(Math.min(backoffMs * 2 ** Math.min(n - 1, 30), maxBackoffMs));
       }
     }
-    return { error: lastError };
+  }
+
+  /** Runs the handler until it succeeds (its refusals) or maxAttempts is reached (the last error). */
+  async function attempt(items: readonly T[]): Promise<{ refused: readonly Refused[] } | { error: unknown }> {
+    try {
+      return { refused: await withRetries('handler', items.length, () => options.handle(items)) };
+    } catch (error) {
+      if (error instanceof Stopped) throw error; // stopping: nothing of the batch is committed
+      return { error };
+    }
   }
 
   function deadLetter(
@@ -186,7 +192,7 @@ export async function startRecordConsumer<T>(options: RunnerOptions & RecordHand
 
   async function onBatch(batch: { records: readonly LogRecord[] }): Promise<void> {
     const valid: T[] = [];
-    const dead = [];
+    const dead: AppendRecord[] = [];
     for (const record of batch.records) {
       if (options.skip?.(record)) continue;
       const decoded = options.decode(record);
@@ -209,7 +215,8 @@ export async function startRecordConsumer<T>(options: RunnerOptions & RecordHand
         }
       }
     }
-    if (dead.length > 0) await log.append(dlqTopic, dead);
+    // A dead-letter topic briefly unreachable must not stop the consumer: the batch is applied already.
+    if (dead.length > 0) await withRetries('dead-letter append', dead.length, () => log.append(dlqTopic, dead));
   }
 
   await log.ensureTopic(dlqTopic, { partitions: 1, retentionMs: -1 });

@@ -67,9 +67,9 @@ async function countRated(prefix: string): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-async function start(topic: string, usage: UsageCommands, registry = new Registry()) {
+async function start(topic: string, usage: UsageCommands, registry = new Registry(), on: EventLog = log) {
   return startMediationConsumer({
-    log,
+    log: on,
     usage,
     topic,
     group: `${topic}-group`,
@@ -175,6 +175,30 @@ test('a stopped consumer commits nothing of a batch still failing, and a new mem
   } finally {
     await second.stop();
   }
+  assert.equal(await countRated(prefix), 1);
+});
+
+test('a dead-letter topic briefly failing is retried: the refusal lands there and the feed goes on', async () => {
+  const topic = `feed-${randomUUID()}`;
+  await log.ensureTopic(topic, { partitions: 1 });
+  const prefix = `u-${randomUUID()}`;
+  await log.append(topic, [{ key: 'x', value: 'not json' }, cdrRecord(cdr(`${prefix}-0`))]);
+  let failing = 2;
+  const flaky: EventLog = {
+    ...log,
+    append: async (to, records) => {
+      if (to === dlqTopicOf(topic) && failing-- > 0) throw new Error('broker unavailable (test)');
+      return log.append(to, records);
+    },
+  };
+  const consumer = await start(topic, observed().usage, new Registry(), flaky);
+  try {
+    await waitFor('the feed drained', async () => (await lagOf(topic)) === 0, 30_000);
+  } finally {
+    await consumer.stop();
+  }
+  assert.equal(failing, -1, 'two failed appends, then one that went through');
+  assert.equal((await log.read(dlqTopicOf(topic), 0, 0)).length, 1);
   assert.equal(await countRated(prefix), 1);
 });
 
