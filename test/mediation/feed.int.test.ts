@@ -67,18 +67,29 @@ async function rated(): Promise<{ rows: number; versions: number }> {
 }
 
 /** usage.rated events in the service's events topic. */
-async function ratedEvents(): Promise<number> {
+/**
+ * usage.rated events in the events topic: distinct event ids and the CDRs they rate. The relay is
+ * at-least-once (a crash between its publish and its commit publishes that round again), so the log
+ * may hold a record twice; consumers dedupe by event id, and the same id is the same event.
+ */
+async function ratedEvents(): Promise<{ ids: number; recordIds: number }> {
   const events = `${prefix}bss.events`;
-  let count = 0;
+  const ids = new Set<string>();
+  const recordIds = new Set<string>();
   for (const p of await log.offsets(events)) {
     for (let from = p.start; from < p.end;) {
       const page = await log.read(events, p.partition, from, { max: 2_000, endOffset: p.end });
       if (page.length === 0) break;
-      count += page.filter((r) => r.value.includes('"com.droid.bss.usage.rated.v1"')).length;
+      for (const record of page) {
+        const event = JSON.parse(record.value) as { id: string; type: string; data: { recordId?: string } };
+        if (event.type !== 'com.droid.bss.usage.rated.v1') continue;
+        ids.add(event.id);
+        if (event.data.recordId) recordIds.add(event.data.recordId);
+      }
       from = (page.at(-1) as { offset: number }).offset + 1;
     }
   }
-  return count;
+  return { ids: ids.size, recordIds: recordIds.size };
 }
 
 const lag = async () => (await groupOffsets(log, group, topic)).partitions.reduce((a, p) => a + p.lag, 0);
@@ -122,8 +133,12 @@ test('every valid CDR is rated exactly once through duplicates, a crash mid-feed
   assert.equal(final.rows, cdrs.length, 'every valid CDR rated');
   assert.equal(final.versions, cdrs.length, 'none rated twice: one event per usage record');
   // One usage.rated event per CDR in the events topic (the outbox relay publishes asynchronously).
-  await waitFor('the relay published every usage.rated event', async () => (await ratedEvents()) >= cdrs.length);
-  assert.equal(await ratedEvents(), cdrs.length, 'one usage.rated event per CDR in the log');
+  await waitFor('the relay published every usage.rated event', async () => (await ratedEvents()).ids >= cdrs.length);
+  assert.deepEqual(
+    await ratedEvents(),
+    { ids: cdrs.length, recordIds: cdrs.length },
+    'one usage.rated event (one event id) per CDR in the log',
+  );
 
   // Offsets: committed at the end of every partition.
   const offsets = await groupOffsets(log, group, topic);
