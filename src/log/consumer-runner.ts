@@ -55,7 +55,7 @@ export interface RunnerOptions {
    * Records this returns true for are neither decoded nor handled; they count as done with their
    * batch. For work the producing process already did in process (see CommandBusOptions.origin).
    */
-  readonly skip?: (record: LogRecord) => boolean;
+  readonly handledElsewhere?: (record: LogRecord) => boolean;
 }
 
 export interface ConsumerOptions extends RunnerOptions {
@@ -194,7 +194,7 @@ export async function startRecordConsumer<T>(options: RunnerOptions & RecordHand
     const valid: T[] = [];
     const dead: AppendRecord[] = [];
     for (const record of batch.records) {
-      if (options.skip?.(record)) continue;
+      if (options.handledElsewhere?.(record)) continue;
       const decoded = options.decode(record);
       if (decoded.ok) valid.push(decoded.item);
       else dead.push(deadLetter(record, 'invalid', decoded.reason, 0, decoded.headers));

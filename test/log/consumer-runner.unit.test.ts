@@ -166,7 +166,7 @@ test('stop() interrupts a backoff and leaves the failed batch uncommitted for re
   await db.close();
 });
 
-test('records the skip option picks are neither decoded nor handled, and are committed with their batch', async () => {
+test('records handledElsewhere picks are neither decoded nor handled, and are committed with their batch', async () => {
   const { db, log } = await setup();
   const own = (id: string) => ({ ...customerCreatedRecord(id), headers: { 'bss-origin': 'me' } });
   await log.append('events', [own('c-1'), customerCreatedRecord('c-2'), own('c-3'), { ...own('c-4'), value: '{x' }]);
@@ -175,18 +175,18 @@ test('records the skip option picks are neither decoded nor handled, and are com
     log,
     codec,
     topic: 'events',
-    group: 'g-skip',
+    group: 'g-elsewhere',
     handler,
     logger,
-    skip: (record) => record.headers['bss-origin'] === 'me',
+    handledElsewhere: (record) => record.headers['bss-origin'] === 'me',
   });
   await waitFor('the other record handled and every offset committed', async () => {
-    const committed = await log.committed('g-skip', 'events');
+    const committed = await log.committed('g-elsewhere', 'events');
     const ends = await log.offsets('events');
     return handler.seen.length === 1 && ends.every((o) => committed.get(o.partition) === o.end);
   });
   await consumer.stop();
   assert.deepEqual(handler.seen, ['c-2']);
-  assert.equal((await dlqRecords(log)).length, 0, 'a skipped record is not even validated');
+  assert.equal((await dlqRecords(log)).length, 0, 'a record handled elsewhere is not even validated');
   await db.close();
 });
