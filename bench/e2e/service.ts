@@ -1,8 +1,8 @@
-// The service as the bench runs it: src/main.ts in its own process (as an operator would start it),
-// optionally under `node --cpu-prof` so a profile of the peak is written when it exits.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { REPO } from '../lib/machine.ts';
+// The service as the bench runs it: src/main.ts in its own process (as an operator would start it,
+// through the same launcher as the tests), optionally under `node --cpu-prof` so a profile of the
+// peak is written when it exits.
+import type { ChildProcess } from 'node:child_process';
+import { startService } from '../../test/support/service-process.ts';
 
 export interface BenchService {
   readonly child: ChildProcess;
@@ -18,53 +18,26 @@ export async function startBenchService(
   options: { cpuProfDir?: string; timeoutMs?: number; main?: string } = {},
 ): Promise<BenchService> {
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, options.main ?? `${REPO}src/main.ts`], {
-    env: { PATH: process.env['PATH'] ?? '', BSS_PORT: '0', BSS_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const service = await startService(env, options.timeoutMs ?? 60_000, {
+    nodeArgs,
+    ...(options.main ? { main: options.main } : {}),
   });
-  const out: string[] = [];
-  child.stdout?.setEncoding('utf8').on('data', (c: string) => out.push(c));
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => out.push(c));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`service did not start:\n${out.join('')}`)),
-      options.timeoutMs ?? 60_000,
-    );
-    const poll = setInterval(() => {
-      const match = /URL:\s+(http:\/\/\S+)/.exec(out.join(''));
-      if (match?.[1]) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    }, 25);
-    child.once('exit', (code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`service exited with ${code}:\n${out.join('')}`));
-    });
-  });
+  const log = () => `${service.stdout()}${service.stderr()}`.slice(-4_000);
   // A service that dies under load says why (its last output) instead of leaving the bench with a
   // bare "socket closed" from its next request.
   let stopping = false;
-  child.once('exit', (code, signal) => {
+  service.child.once('exit', (code, signal) => {
     if (!stopping)
-      process.stderr.write(
-        `\nbench: the service exited unexpectedly (code ${code}, signal ${signal}):\n${out.join('').slice(-4_000)}\n`,
-      );
+      process.stderr.write(`\nbench: the service exited unexpectedly (code ${code}, signal ${signal}):\n${log()}\n`);
   });
   return {
-    child,
-    pid: child.pid as number,
-    url,
-    log: () => out.join('').slice(-4_000),
-    async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+    child: service.child,
+    pid: service.child.pid as number,
+    url: service.url,
+    log,
+    stop() {
       stopping = true;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const [code] = (await exited) as [number | null];
-      return code;
+      return service.stop('SIGTERM');
     },
   };
 }

@@ -21,8 +21,18 @@ export interface Exited {
   readonly stderr: string;
 }
 
-function launch(env: Record<string, string>): { child: ChildProcess; out: string[]; err: string[] } {
-  const child = spawn(process.execPath, [MAIN], {
+export interface LaunchOptions {
+  /** Another checkout's src/main.ts (the bench compares versions); default this one's. */
+  readonly main?: string;
+  /** Node flags before the script, e.g. --cpu-prof. */
+  readonly nodeArgs?: readonly string[];
+}
+
+function launch(
+  env: Record<string, string>,
+  options: LaunchOptions = {},
+): { child: ChildProcess; out: string[]; err: string[] } {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main ?? MAIN], {
     env: { PATH: process.env['PATH'] ?? '', BSS_PORT: '0', BSS_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -34,8 +44,12 @@ function launch(env: Record<string, string>): { child: ChildProcess; out: string
 }
 
 /** Starts the service and waits until it prints its URL. */
-export async function startService(env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
-  const { child, out, err } = launch(env);
+export async function startService(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  options: LaunchOptions = {},
+): Promise<ServiceProcess> {
+  const { child, out, err } = launch(env, options);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`service did not start in ${timeoutMs} ms:\n${err.join('')}`)),
