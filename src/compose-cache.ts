@@ -94,7 +94,9 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
       // This process's own events: its write path invalidated L1 (twice, around Redis) before the
       // command answered, and a load that overlapped it cannot store its value (L1 generations). Not
       // decoding them again: the consumer went from 6.6 to 0.9 % of the service's samples (TUNING.md).
-      ...(deps.origin ? { handledElsewhere: (record: LogRecord) => record.headers[ORIGIN_HEADER] === deps.origin } : {}),
+      ...(deps.origin
+        ? { handledElsewhere: (record: LogRecord) => record.headers[ORIGIN_HEADER] === deps.origin }
+        : {}),
     });
     stops.push(consumer.stop);
     // The hottest keys saved by earlier instances; serving does not wait for it.
