@@ -10,6 +10,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { ReadinessCheck } from './readiness.ts';
 import type { ApiApp } from './types.ts';
 import { registerProblemHandler } from './plugins/problem.ts';
+import { clientErrorHandler, frameworkErrors, registerNotFound } from './plugins/http-errors.ts';
 import { registerValidators } from './plugins/validation.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { registerAuth } from './plugins/auth.ts';
@@ -52,6 +53,9 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
     bodyLimit: BODY_LIMIT_BYTES,
     // Long ids reach schema validation (400 problem naming the param) instead of the router's bare 414.
     routerOptions: { maxParamLength: 1000 },
+    // Router and HTTP parser failures answer problem+json too, not Fastify's own JSON.
+    frameworkErrors,
+    clientErrorHandler,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // Let in-flight requests finish on close; idle keep-alive sockets are closed at once.
@@ -65,6 +69,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
 
   registerValidators(app);
   registerProblemHandler(app);
+  registerNotFound(app);
   registerHttpMetrics(app, services.registry);
   // Before any route, so every route (Swagger UI's included) is marked and documented.
   registerAuth(app, services.auth);

@@ -1,6 +1,7 @@
 // ETag / If-Match for optimistic concurrency: the ETag is the read-model row's version.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
+import type { ExpectedVersion } from '../application/commands/expect-version.ts';
 
 export const etagOf = (version: number): string => `"${version}"`;
 
@@ -8,16 +9,36 @@ export function setEtag(reply: FastifyReply, version: number): void {
   reply.header('etag', etagOf(version));
 }
 
-/** The version named by If-Match, or undefined when the header is absent or `*`. */
-export function ifMatch(request: FastifyRequest): number | undefined {
+// One list element of RFC 9110 §8.8.3: [W/] DQUOTE *etagc DQUOTE, or an empty element, then "," or the end.
+const ELEMENT = /[ \t]*(?:(W\/)?"([\x21\x23-\x7E\x80-\xFF]*)")?[ \t]*(,|$)/y;
+const VERSION = /^\d{1,9}$/;
+
+/** The entity tags of an If-Match list, or undefined when it is not one (§13.1.1: "*" / #entity-tag). */
+function entityTags(header: string): { weak: boolean; opaque: string }[] | undefined {
+  const tags: { weak: boolean; opaque: string }[] = [];
+  ELEMENT.lastIndex = 0;
+  for (;;) {
+    const match = ELEMENT.exec(header);
+    if (!match) return undefined;
+    if (match[2] !== undefined) tags.push({ weak: match[1] !== undefined, opaque: match[2] });
+    if (match[3] === '') return tags.length > 0 ? tags : undefined;
+  }
+}
+
+/**
+ * The versions If-Match names: undefined when absent or `*` (any current version). Comparison is
+ * strong (§13.1.1), so weak tags and tags this API never issued match nothing: the write then fails
+ * its precondition (412). Only a field that is not an entity-tag list is a 400.
+ */
+export function ifMatch(request: FastifyRequest): ExpectedVersion | undefined {
   const header = request.headers['if-match'];
   if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(header);
-  if (!match) {
-    throw new AppError('INVALID_IF_MATCH', 'If-Match must be an ETag this API returned, e.g. "3"', {
+  const tags = entityTags(header);
+  if (!tags) {
+    throw new AppError('INVALID_IF_MATCH', 'If-Match must be "*" or a list of entity tags, e.g. "3"', {
       status: 400,
-      errors: [{ field: '/headers/if-match', message: 'not an ETag of this API' }],
+      errors: [{ field: '/headers/if-match', message: 'not an entity-tag list (RFC 9110 §13.1.1)' }],
     });
   }
-  return Number(match[1]);
+  return tags.filter((t) => !t.weak && VERSION.test(t.opaque)).map((t) => Number(t.opaque));
 }

@@ -4,6 +4,7 @@
 // negative stops the session once, not at every later event.
 import type { CustomerView, DomainEvent } from '../domain/index.ts';
 import { domainTypeOf } from '../events/envelope.ts';
+import { knownEventType } from './filter.ts';
 import { badReplayRequest } from './errors.ts';
 
 export const PREDICATE_OPS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'exists', 'missing'] as const;
@@ -27,6 +28,7 @@ export type Breakpoint = BreakpointSpec & { readonly id: string };
 export function checkBreakpoint(spec: BreakpointSpec): void {
   if (spec.kind === 'type') {
     if (typeof spec.type !== 'string' || spec.type === '') throw badReplayRequest('a type breakpoint needs a type');
+    knownEventType(spec.type, '/body/type');
     return;
   }
   if (spec.kind !== 'state') throw badReplayRequest('a breakpoint is of kind type or state');

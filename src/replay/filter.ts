@@ -2,6 +2,24 @@
 import type { DomainEventLike, EventCodec } from '../events/codec.ts';
 import { domainTypeOf, type BssCloudEvent } from '../events/envelope.ts';
 import type { LogRecord } from '../log/event-log.ts';
+import { EVENT_DATA_SCHEMAS } from '../events/catalog.ts';
+import { AppError } from '../errors.ts';
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_DATA_SCHEMAS));
+
+/**
+ * The domain type of a type a caller named ('order.placed' or 'com.droid.bss.order.placed.v1'); an
+ * unknown one is a 400 listing the known ones, since a filter on it could never match.
+ */
+export function knownEventType(type: string, field: string): string {
+  const domain = domainTypeOf(type) ?? type;
+  if (KNOWN_TYPES.has(domain)) return domain;
+  const known = [...KNOWN_TYPES].join(', ');
+  throw new AppError('UNKNOWN_EVENT_TYPE', `unknown event type ${JSON.stringify(type)}; known types: ${known}`, {
+    status: 400,
+    errors: [{ field, message: `unknown event type; one of ${known}` }],
+  });
+}
 
 export interface EventFilter {
   /** Domain types ('order.placed') or CloudEvents types ('com.droid.bss.order.placed.v1'). */
@@ -39,8 +57,9 @@ export interface CompiledFilter {
   eventMatches(decoded: { event: BssCloudEvent; domainEvent: DomainEventLike }): boolean;
 }
 
-export function compileFilter(filter: EventFilter = {}): CompiledFilter {
-  const types = filter.types?.length ? new Set(filter.types.map((t) => domainTypeOf(t) ?? t)) : undefined;
+/** `typesField` names the filter's types in errors (a query parameter or a body pointer). */
+export function compileFilter(filter: EventFilter = {}, typesField = '/body/filter/types'): CompiledFilter {
+  const types = filter.types?.length ? new Set(filter.types.map((t) => knownEventType(t, typesField))) : undefined;
   const sources = filter.sources?.length ? new Set(filter.sources) : undefined;
   return {
     keyMatches: (record) => filter.customerId === undefined || record.key === filter.customerId,

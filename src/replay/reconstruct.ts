@@ -8,6 +8,7 @@ import { initialCustomerView, type CustomerView } from '../domain/index.ts';
 import { readPages } from './records.ts';
 import { foldRecordsInto, type PartitionViews, type SnapshotStore } from './snapshots.ts';
 import { optionalMillis, type TimeInput } from './time.ts';
+import { AppError } from '../errors.ts';
 
 export interface ReconstructDeps {
   readonly log: EventLog;
@@ -60,6 +61,15 @@ export async function foldPartition(
   return { partition, offset: endOffset, snapshotOffset: snapshot?.offset ?? null, foldedRecords: folded, views };
 }
 
+/** Whether a record of `key` lies at or after `from` in the partition. */
+async function keyAfter(log: EventLog, topic: string, partition: number, from: number, key: string) {
+  const to = (await log.offsets(topic)).find((b) => b.partition === partition)?.end ?? 0;
+  for await (const page of readPages(log, topic, { partition, from, to }, 1000)) {
+    if (page.some((record) => record.key === key)) return true;
+  }
+  return false;
+}
+
 export interface CustomerAt {
   readonly customerId: string;
   /** The requested time (ms); null = the end of the log. */
@@ -77,6 +87,15 @@ export async function reconstructCustomer(
   const partition = partitionFor(request.customerId, await deps.log.partitionCount(request.topic));
   const end = await endOffsetAt(deps.log, request.topic, partition, at);
   const { views, ...fold } = await foldPartition(deps, request.topic, partition, end, request.customerId);
+  // No event by T is an empty view, unless the customer has no event at all: then it is unknown.
+  if (
+    !views.has(request.customerId) &&
+    !(await keyAfter(deps.log, request.topic, partition, end, request.customerId))
+  ) {
+    throw new AppError('CUSTOMER_NOT_FOUND', `customer ${request.customerId} has no event on ${request.topic}`, {
+      status: 404,
+    });
+  }
   return {
     customerId: request.customerId,
     at: at ?? null,

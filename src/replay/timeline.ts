@@ -119,7 +119,7 @@ export async function timeline(
     from: Math.max(r.from, resume?.get(r.partition) ?? r.from),
   }));
   const next = new Map(remaining.map((r) => [r.partition, r.from]));
-  const filter = compileFilter(request.filter);
+  const filter = compileFilter(request.filter, '/querystring/type');
   const events: TimelineEvent[] = [];
   // Small pages: a filtered timeline may read further, an unfiltered one rarely needs more than its size.
   const pageSize = Math.min(1000, maxEvents + 1);

@@ -47,7 +47,7 @@ test('create answers 201 with Location and ETag; GET returns the same ETag', asy
   assert.equal(get.json().status, 'ACTIVE');
 });
 
-test('If-Match: current version applies, a stale one is 412 PRECONDITION_FAILED, a malformed one 400', async () => {
+test('If-Match (RFC 9110 §13.1.1): current version applies, a well-formed tag that does not match is 412, a malformed field 400', async () => {
   await created('cus_if_match');
   const url = '/api/v1/customers/cus_if_match';
   const current = await call({ method: 'PATCH', url, headers: { 'if-match': '"1"' }, payload: { phone: '+43660111' } });
@@ -58,16 +58,16 @@ test('If-Match: current version applies, a stale one is 412 PRECONDITION_FAILED,
   assert.equal(stale.statusCode, 412);
   assert.match(String(stale.headers['content-type']), /^application\/problem\+json/);
   assert.equal(stale.json().code, 'PRECONDITION_FAILED');
-  const staleSuspend = await call({
-    method: 'POST',
-    url: `${url}/suspend`,
-    headers: { 'if-match': 'W/"1"' },
-    payload: {},
-  });
-  assert.equal(staleSuspend.statusCode, 412);
+  // Well-formed but never matching: a tag this API did not issue, a weak tag (If-Match compares strongly,
+  // even W/"2" against the current "2"), a list of stale tags.
+  for (const header of ['"stale-etag"', '"abc"', 'W/"2"', '"7", "9"', '"a,b"', '""']) {
+    const failed = await call({ method: 'POST', url: `${url}/suspend`, headers: { 'if-match': header }, payload: {} });
+    assert.equal(failed.statusCode, 412, header);
+    assert.equal(failed.json().code, 'PRECONDITION_FAILED', header);
+  }
   assert.equal((await call({ method: 'GET', url })).json().phone, '+43660111', 'nothing applied');
 
-  for (const header of ['1', '"abc"', 'garbage"']) {
+  for (const header of ['1', 'garbage"', '"1" "2"', 'W/1', '"1",x', ' , ', 'w/"2"']) {
     const invalid = await call({
       method: 'PATCH',
       url,
@@ -78,6 +78,14 @@ test('If-Match: current version applies, a stale one is 412 PRECONDITION_FAILED,
     assert.equal(invalid.json().code, 'INVALID_IF_MATCH');
     assert.deepEqual(fieldsOf(invalid), ['/headers/if-match']);
   }
+  // A list matches when any of its strong tags does; empty list elements are allowed.
+  const listed = await call({
+    method: 'PATCH',
+    url,
+    headers: { 'if-match': '"9", , "2"' },
+    payload: { phone: '+43660555' },
+  });
+  assert.equal(listed.statusCode, 200, listed.body);
   const any = await call({ method: 'PATCH', url, headers: { 'if-match': '*' }, payload: { phone: '+43660444' } });
   assert.equal(any.statusCode, 200);
 });

@@ -21,12 +21,16 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -83,14 +87,6 @@ function fieldPointer(field: string): string {
 }
 
 export function registerProblemHandler(app: ApiApp): void {
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, {
-      status: 404,
-      code: 'ROUTE_NOT_FOUND',
-      detail: `No route ${request.method} ${request.url}`,
-    }),
-  );
-
   app.setErrorHandler((error: FastifyError | AppError | DomainRejection, request, reply) => {
     if (error instanceof DomainRejection) {
       return sendProblem(reply, request, {

@@ -3,15 +3,25 @@
 // data are passed through as they are (Type.Unknown), because their shape is the domain's.
 import { Type, type TSchema, type TArrayOptions } from 'typebox';
 import { PREDICATE_OPS, REPLAY_SPEEDS } from '../../replay/index.ts';
+import { MAX_TIME_MS } from '../../replay/time.ts';
 
 /** Arrays the engine hands out are readonly. */
 const RArray = <T extends TSchema>(item: T, options?: TArrayOptions) => Type.Immutable(Type.Array(item, options));
 
 const Name = Type.String({ minLength: 1, maxLength: 200 });
-export const Time = Type.Union([Type.String({ minLength: 1, maxLength: 40 }), Type.Integer({ minimum: 0 })], {
-  description: 'ISO-8601 time or milliseconds since the epoch',
+// format replay-time (plugins/validation.ts): RFC 3339 date-time, ISO-8601 date, or integer epoch ms
+// with |ms| ≤ 8.64e15 (what a Date can hold), so an impossible time is a 400 naming the field.
+const TimeText = Type.String({
+  format: 'replay-time',
+  minLength: 1,
+  maxLength: 40,
+  description: 'RFC 3339 date-time, ISO-8601 date (UTC midnight) or integer ms since the epoch',
 });
-const QueryTime = Type.String({ minLength: 1, maxLength: 40, description: 'ISO-8601 time or ms since the epoch' });
+export const Time = Type.Union(
+  [TimeText, Type.Integer({ minimum: -MAX_TIME_MS, maximum: MAX_TIME_MS, description: 'ms since the epoch' })],
+  { description: 'RFC 3339 date-time, ISO-8601 date or integer milliseconds since the epoch' },
+);
+const QueryTime = TimeText;
 export const Speed = Type.Union(
   REPLAY_SPEEDS.map((s) => Type.Literal(s)),
   { description: 'REAL_TIME ×1, FAST ×10, ULTRA_FAST ×100, MAX (no waiting), STEP_BY_STEP (only /step)' },

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { DateTime, Id, Money, TariffUnit, UsageType, UsageUnit } from '../../events/schemas.ts';
 import { MAX_USAGE_BATCH } from '../../application/commands/usage.ts';
 import { ClientId } from './order.ts';
+import { ITEMS_JUDGED_ONE_BY_ONE } from '../plugins/validation.ts';
 
 export const UsageRecordInput = Type.Object(
   {
@@ -24,6 +25,8 @@ export const IngestUsageBody = Type.Object(
       minItems: 1,
       maxItems: MAX_USAGE_BATCH,
       description: `at most ${MAX_USAGE_BATCH} records per request`,
+      // A record with text the store cannot hold (U+0000) is that record's `invalid`, not a 400.
+      [ITEMS_JUDGED_ONE_BY_ONE]: true,
     }),
   },
   { additionalProperties: false },

@@ -1,7 +1,7 @@
 // Customer use cases: create, update contact, suspend, resume, terminate.
 import { customer } from '../../domain/index.ts';
 import type { CommandBus } from './command-bus.ts';
-import { expectVersion } from './expect-version.ts';
+import { expectVersion, type ExpectedVersion } from './expect-version.ts';
 import type { Clock } from '../clock.ts';
 
 type CreateInput = Omit<customer.CreateCustomer, 'type' | 'at'>;
@@ -9,16 +9,16 @@ type ContactInput = Omit<customer.UpdateCustomerContact, 'type' | 'at' | 'custom
 
 export interface CustomerCommands {
   create(input: CreateInput): Promise<string>;
-  updateContact(customerId: string, input: ContactInput, expectedVersion?: number): Promise<void>;
-  suspend(customerId: string, reason?: string, expectedVersion?: number): Promise<void>;
-  resume(customerId: string, expectedVersion?: number): Promise<void>;
-  terminate(customerId: string, reason?: string, expectedVersion?: number): Promise<void>;
+  updateContact(customerId: string, input: ContactInput, expectedVersion?: ExpectedVersion): Promise<void>;
+  suspend(customerId: string, reason?: string, expectedVersion?: ExpectedVersion): Promise<void>;
+  resume(customerId: string, expectedVersion?: ExpectedVersion): Promise<void>;
+  terminate(customerId: string, reason?: string, expectedVersion?: ExpectedVersion): Promise<void>;
 }
 
 export function customerCommands(bus: CommandBus, clock: Clock): CustomerCommands {
   const decide = async (
     customerId: string,
-    expectedVersion: number | undefined,
+    expectedVersion: ExpectedVersion | undefined,
     command: (at: string) => customer.CustomerCommand,
   ) => {
     await bus.run(async (uow) => {

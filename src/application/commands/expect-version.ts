@@ -1,11 +1,17 @@
 import { AppError } from '../../errors.ts';
 
-/** Optimistic concurrency for If-Match: the caller's version must still be the current one. */
-export function expectVersion(kind: string, current: number, expected: number | undefined): void {
-  if (expected !== undefined && expected !== current) {
+/** The version(s) an If-Match names: the write applies when the current version is one of them. */
+export type ExpectedVersion = number | readonly number[];
+
+/** Optimistic concurrency for If-Match: the current version must be one the caller named. */
+export function expectVersion(kind: string, current: number, expected: ExpectedVersion | undefined): void {
+  if (expected === undefined) return;
+  const versions = typeof expected === 'number' ? [expected] : expected;
+  if (!versions.includes(current)) {
+    const named = versions.length === 0 ? 'no version of it' : `version ${versions.join(' or ')}`;
     throw new AppError(
       'PRECONDITION_FAILED',
-      `the ${kind} changed since version ${expected} (now ${current}); fetch it again and retry`,
+      `the ${kind} is at version ${current}, If-Match named ${named}; fetch it again and retry`,
       { status: 412 },
     );
   }

@@ -3,13 +3,13 @@
 import { invoice } from '../../domain/index.ts';
 import type { CommandBus } from './command-bus.ts';
 import { derivedId } from './derived-id.ts';
-import { expectVersion } from './expect-version.ts';
+import { expectVersion, type ExpectedVersion } from './expect-version.ts';
 import type { Clock } from '../clock.ts';
 
 export interface InvoiceCommands {
-  markOverdue(invoiceId: string, expectedVersion?: number): Promise<void>;
+  markOverdue(invoiceId: string, expectedVersion?: ExpectedVersion): Promise<void>;
   /** Returns the credit note id. */
-  cancel(invoiceId: string, reason: string, expectedVersion?: number): Promise<string>;
+  cancel(invoiceId: string, reason: string, expectedVersion?: ExpectedVersion): Promise<string>;
 }
 
 /** An invoice is cancelled at most once, so its credit note can be named after it. */
@@ -18,7 +18,7 @@ export const creditNoteIdFor = (invoiceId: string): string => derivedId('cn', in
 export function invoiceCommands(bus: CommandBus, clock: Clock): InvoiceCommands {
   const decide = async (
     invoiceId: string,
-    expectedVersion: number | undefined,
+    expectedVersion: ExpectedVersion | undefined,
     command: (at: string) => invoice.InvoiceCommand,
   ) => {
     await bus.run(async (uow) => {

@@ -4,18 +4,18 @@ import { order } from '../../domain/index.ts';
 import type { CustomerBalance, catalog as catalogTypes, customer } from '../../domain/index.ts';
 import type { UnitOfWork } from '../read-model/unit-of-work.ts';
 import type { CommandBus } from './command-bus.ts';
-import { expectVersion } from './expect-version.ts';
+import { expectVersion, type ExpectedVersion } from './expect-version.ts';
 import type { Clock } from '../clock.ts';
 
 export type PlaceOrderInput = Omit<order.PlaceOrder, 'type' | 'at'>;
 
 export interface OrderCommands {
   place(input: PlaceOrderInput): Promise<string>;
-  approve(orderId: string, expectedVersion?: number): Promise<void>;
-  reject(orderId: string, reason: string, expectedVersion?: number): Promise<void>;
+  approve(orderId: string, expectedVersion?: ExpectedVersion): Promise<void>;
+  reject(orderId: string, reason: string, expectedVersion?: ExpectedVersion): Promise<void>;
   /** Returns the ids of the subscriptions it activated, in item order. */
-  complete(orderId: string, expectedVersion?: number): Promise<string[]>;
-  cancel(orderId: string, reason?: string, expectedVersion?: number): Promise<void>;
+  complete(orderId: string, expectedVersion?: ExpectedVersion): Promise<string[]>;
+  cancel(orderId: string, reason?: string, expectedVersion?: ExpectedVersion): Promise<void>;
 }
 
 export const newSubscriptionId = (): string => `sub_${randomUUID()}`;
@@ -37,7 +37,7 @@ async function loadContext(
 type Build = (at: string, current: order.Order | null) => order.OrderCommand;
 
 export function orderCommands(bus: CommandBus, clock: Clock, plans: catalogTypes.Catalog): OrderCommands {
-  const decide = async (orderId: string, expectedVersion: number | undefined, build: Build) => {
+  const decide = async (orderId: string, expectedVersion: ExpectedVersion | undefined, build: Build) => {
     const committed = await bus.run(async (uow) => {
       const { state, version } = await uow.load<order.Order>('order', orderId);
       if (state !== null) expectVersion('order', version, expectedVersion);

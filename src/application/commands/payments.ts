@@ -7,7 +7,7 @@ import type { CustomerBalance, Money, customer, invoice } from '../../domain/ind
 import type { Db } from '../../store/db.ts';
 import type { CommandBus } from './command-bus.ts';
 import type { UnitOfWork } from '../read-model/unit-of-work.ts';
-import { expectVersion } from './expect-version.ts';
+import { expectVersion, type ExpectedVersion } from './expect-version.ts';
 import type { Clock } from '../clock.ts';
 
 export interface CreatePaymentInput {
@@ -26,10 +26,10 @@ export interface RefundInput {
 
 export interface PaymentCommands {
   create(input: CreatePaymentInput): Promise<string>;
-  capture(paymentId: string, expectedVersion?: number): Promise<void>;
-  fail(paymentId: string, reason: string, expectedVersion?: number): Promise<void>;
-  refund(paymentId: string, input: RefundInput, expectedVersion?: number): Promise<void>;
-  applyCredit(paymentId: string, expectedVersion?: number): Promise<void>;
+  capture(paymentId: string, expectedVersion?: ExpectedVersion): Promise<void>;
+  fail(paymentId: string, reason: string, expectedVersion?: ExpectedVersion): Promise<void>;
+  refund(paymentId: string, input: RefundInput, expectedVersion?: ExpectedVersion): Promise<void>;
+  applyCredit(paymentId: string, expectedVersion?: ExpectedVersion): Promise<void>;
 }
 
 /** Only CreatePayment reads the customer and the account currency; the others need neither. */
@@ -39,7 +39,7 @@ export function paymentCommands(bus: CommandBus, db: Db, clock: Clock): PaymentC
   /** Runs a command on an existing payment; `withInvoices` loads its customer's open invoices. */
   const decide = async (
     paymentId: string,
-    expectedVersion: number | undefined,
+    expectedVersion: ExpectedVersion | undefined,
     command: (at: string) => payment.PaymentCommand,
     withInvoices = false,
   ) => {

@@ -1,19 +1,19 @@
 // Subscription use cases: suspend, resume, cancel. Activation happens by completing an order.
 import { subscription } from '../../domain/index.ts';
 import type { CommandBus } from './command-bus.ts';
-import { expectVersion } from './expect-version.ts';
+import { expectVersion, type ExpectedVersion } from './expect-version.ts';
 import type { Clock } from '../clock.ts';
 
 export interface SubscriptionCommands {
-  suspend(subscriptionId: string, reason?: string, expectedVersion?: number): Promise<void>;
-  resume(subscriptionId: string, expectedVersion?: number): Promise<void>;
-  cancel(subscriptionId: string, reason?: string, expectedVersion?: number): Promise<void>;
+  suspend(subscriptionId: string, reason?: string, expectedVersion?: ExpectedVersion): Promise<void>;
+  resume(subscriptionId: string, expectedVersion?: ExpectedVersion): Promise<void>;
+  cancel(subscriptionId: string, reason?: string, expectedVersion?: ExpectedVersion): Promise<void>;
 }
 
 export function subscriptionCommands(bus: CommandBus, clock: Clock): SubscriptionCommands {
   const decide = async (
     subscriptionId: string,
-    expectedVersion: number | undefined,
+    expectedVersion: ExpectedVersion | undefined,
     command: (at: string) => subscription.SubscriptionCommand,
   ) => {
     await bus.run(async (uow) => {

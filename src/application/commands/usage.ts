@@ -8,6 +8,7 @@ import { AppError } from '../../errors.ts';
 import type { UnitOfWork } from '../read-model/unit-of-work.ts';
 import type { CommandBus, Decision } from './command-bus.ts';
 import type { Clock } from '../clock.ts';
+import { badTexts } from '../../store/storable-text.ts';
 
 export const MAX_USAGE_BATCH = 10_000;
 export const USAGE_CHUNK = 1_000;
@@ -45,23 +46,39 @@ export interface UsageCommands {
 const texts = (values: readonly unknown[]): string[] =>
   values.filter((v): v is string => typeof v === 'string' && v !== '');
 
+/** A record with text the store cannot hold (U+0000, a lone surrogate) is invalid on its own. */
+function unstorable(record: UsageRecordInput): UsageResult | undefined {
+  const bad = badTexts(record)[0];
+  if (!bad) return undefined;
+  const field = bad.pointer.slice(1);
+  return {
+    recordId: record.recordId,
+    status: 'invalid',
+    reason: { code: 'INVALID_TEXT', message: `${field} ${bad.message}`, field },
+  };
+}
+
 async function decideChunk(
   uow: UnitOfWork,
   records: readonly UsageRecordInput[],
   plans: catalogTypes.Catalog,
   at: string,
 ): Promise<Decision<UsageResult[]>> {
-  const seen = await uow.loadMany<usage.UsageRecord>('usage', texts(records.map((r) => r.recordId)), 'share');
+  const refused = records.map(unstorable);
+  const storable = records.filter((_, i) => refused[i] === undefined);
+  const seen = await uow.loadMany<usage.UsageRecord>('usage', texts(storable.map((r) => r.recordId)), 'share');
   const subscriptions = await uow.loadMany<subscription.Subscription>(
     'subscription',
-    texts(records.map((r) => r.subscriptionId)),
+    texts(storable.map((r) => r.subscriptionId)),
     'share',
   );
   // Records decided in this chunk count as seen, so a recordId repeated in the batch is a duplicate.
   const decided = new Map<string, usage.UsageRecord>();
   const events: usage.UsageEvent[] = [];
-  const results = records.map((record): UsageResult => {
+  const results = records.map((record, i): UsageResult => {
     const { recordId } = record;
+    const unfit = refused[i];
+    if (unfit) return unfit;
     try {
       const state = decided.get(recordId) ?? seen.get(recordId)?.state ?? null;
       const context = { subscription: subscriptions.get(record.subscriptionId)?.state ?? null, catalog: plans };

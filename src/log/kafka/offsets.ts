@@ -31,7 +31,9 @@ export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
   return {
     async offsetForTime(topic, partition, timestamp) {
       // The broker answers the earliest offset whose timestamp is ≥ T, and -1 when there is none.
-      return (await listAt(topic, [partition], BigInt(Math.trunc(timestamp)))).get(partition) ?? -1;
+      // Negative timestamps mean LATEST/EARLIEST to Kafka; a time before 1970 is before every record.
+      const at = BigInt(Math.max(0, Math.trunc(timestamp)));
+      return (await listAt(topic, [partition], at)).get(partition) ?? -1;
     },
 
     async offsets(topic) {

@@ -9,6 +9,7 @@ import { notFound } from '../../../errors.ts';
 import { IdParam, ListQuery, Page, ReadErrors, Reason, WriteErrors } from '../../schemas/common.ts';
 import { Balance, CreateCustomerBody, Customer, CustomerStatus, UpdateContactBody } from '../../schemas/customer.ts';
 import { ifMatch, setEtag } from '../../etag.ts';
+import type { ExpectedVersion } from '../../../application/commands/expect-version.ts';
 
 const tags = ['customers'];
 
@@ -121,7 +122,7 @@ export function customerRoutes(app: Application) {
 
     const action = (
       name: 'suspend' | 'resume' | 'terminate',
-      run: (id: string, reason: string | undefined, expected: number | undefined) => Promise<void>,
+      run: (id: string, reason: string | undefined, expected: ExpectedVersion | undefined) => Promise<void>,
     ) =>
       api.post(
         `/customers/:id/${name}`,

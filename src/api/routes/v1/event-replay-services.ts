@@ -16,9 +16,9 @@ export interface EventReplayServices {
   readonly drainOutbox?: () => Promise<unknown>;
 }
 
-/** Query times: digits are ms since the epoch, anything else is ISO-8601 text (the engine checks it). */
+/** Query times: integer digits are ms since the epoch, anything else ISO-8601 text (the schema checks both). */
 export const time = (value: string | number | undefined): TimeInput | undefined =>
-  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
 export const list = (value: string | undefined): string[] | undefined =>
   value

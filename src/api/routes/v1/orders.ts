@@ -10,6 +10,7 @@ import { IdParam, ListQuery, Page, ReadErrors, WriteErrors } from '../../schemas
 import { Order, OptionalReason, OrderStatus, PlaceOrderBody, RejectOrderBody } from '../../schemas/order.ts';
 import { NoBody } from '../../schemas/no-body.ts';
 import { ifMatch, setEtag } from '../../etag.ts';
+import type { ExpectedVersion } from '../../../application/commands/expect-version.ts';
 
 const tags = ['orders'];
 
@@ -88,7 +89,7 @@ export function orderRoutes(app: Application) {
       name: 'approve' | 'reject' | 'complete' | 'cancel',
       summary: string,
       body: B,
-      run: (id: string, body: Static<B>, expected: number | undefined) => Promise<unknown>,
+      run: (id: string, body: Static<B>, expected: ExpectedVersion | undefined) => Promise<unknown>,
     ) =>
       api.post(
         `/orders/:id/${name}`,

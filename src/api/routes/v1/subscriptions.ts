@@ -9,6 +9,7 @@ import { IdParam, ListQuery, Page, ReadErrors, WriteErrors } from '../../schemas
 import { Subscription, SubscriptionStatus } from '../../schemas/subscription.ts';
 import { OptionalReason } from '../../schemas/order.ts';
 import { ifMatch, setEtag } from '../../etag.ts';
+import type { ExpectedVersion } from '../../../application/commands/expect-version.ts';
 
 const tags = ['subscriptions'];
 
@@ -65,7 +66,7 @@ export function subscriptionRoutes(app: Application) {
     const action = (
       name: 'suspend' | 'resume' | 'cancel',
       summary: string,
-      run: (id: string, reason: string | undefined, expected: number | undefined) => Promise<void>,
+      run: (id: string, reason: string | undefined, expected: ExpectedVersion | undefined) => Promise<void>,
     ) =>
       api.post(
         `/subscriptions/:id/${name}`,

@@ -1,0 +1,74 @@
+// The errors Fastify and Node answer before any route runs, as problem+json like every other error:
+// a method the path does not have (405 with Allow), a malformed or too long URL (router), and a
+// request Node's HTTP parser refuses (431 headers too large, 408, 400).
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiApp } from '../types.ts';
+import { problemType, sendProblem } from './problem.ts';
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** The methods routed for a URL; empty when no route has its path. */
+export function allowedMethods(app: ApiApp, url: string): string[] {
+  return METHODS.filter((method) => app.findRoute({ method, url }) !== null);
+}
+
+/** No route: 405 with Allow when the path has other methods (RFC 9110 §15.5.6), else 404. */
+export function registerNotFound(app: ApiApp): void {
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = allowedMethods(app, request.url);
+    if (allowed.length === 0) {
+      return sendProblem(reply, request, {
+        status: 404,
+        code: 'ROUTE_NOT_FOUND',
+        detail: `No route ${request.method} ${request.url}`,
+      });
+    }
+    reply.header('allow', allowed.join(', '));
+    return sendProblem(reply, request, {
+      status: 405,
+      code: 'METHOD_NOT_ALLOWED',
+      detail: `${request.method} is not allowed on ${request.url.split('?')[0]}; allowed: ${allowed.join(', ')}`,
+    });
+  });
+}
+
+/** Fastify's `frameworkErrors`: router failures (bad percent-encoding, over-long parameter). */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  const codes: Record<string, [string, string]> = {
+    FST_ERR_BAD_URL: ['INVALID_URL', 'The URL has an invalid percent-encoding or character'],
+    FST_ERR_MAX_PARAM_LENGTH: ['URI_TOO_LONG', 'A path parameter is longer than this API accepts'],
+  };
+  const [code, detail] = codes[error.code] ?? [error.code.replace(/^FST_ERR_/, ''), error.message];
+  if (status >= 500) request.log.error({ err: error }, 'router error');
+  void sendProblem(reply, request, { status, code, detail });
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'The request line and headers exceed the size this server accepts'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request was not received in time'],
+};
+
+/**
+ * Fastify's `clientErrorHandler`: Node could not parse the request, so there is no request object;
+ * the answer is written to the socket by hand, then the connection is closed (as Node does).
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [
+    400,
+    'MALFORMED_REQUEST',
+    'The request is not valid HTTP/1.1',
+  ];
+  const title = STATUS_CODES[status] ?? 'Error';
+  const body = JSON.stringify({ type: problemType(code), title, status, detail, code });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
