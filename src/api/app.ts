@@ -12,6 +12,7 @@ import type { ApiApp } from './types.ts';
 import { registerProblemHandler } from './plugins/problem.ts';
 import { clientErrorHandler, frameworkErrors, registerNotFound } from './plugins/http-errors.ts';
 import { registerValidators } from './plugins/validation.ts';
+import { registerJsonBodyParser } from './plugins/json-body.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
@@ -68,6 +69,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   });
 
   registerValidators(app);
+  registerJsonBodyParser(app);
   registerProblemHandler(app);
   registerNotFound(app);
   registerHttpMetrics(app, services.registry);

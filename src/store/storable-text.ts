@@ -16,25 +16,36 @@ function textProblem(text: string): string | undefined {
 }
 
 /**
- * Every string and object key in a JSON-like value that cannot be stored, as JSON pointers. `skip`
- * says which subtrees to leave out (their owner judges them, e.g. usage records one by one).
+ * A quick pass over large values: JSON.stringify writes U+0000 and lone surrogates as \u escapes, so
+ * without such an escape in its output there is nothing to look for (a false alarm only costs the walk).
  */
-export function badTexts(value: unknown, skip: (pointer: string) => boolean = () => false, pointer = ''): BadText[] {
-  if (typeof value === 'string') {
-    const message = textProblem(value);
-    return message ? [{ pointer, message }] : [];
-  }
-  if (typeof value !== 'object' || value === null || skip(pointer)) return [];
+function mayHoldBadText(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  return /\\u(?:0000|d[89a-f])/i.test(JSON.stringify(value) ?? '');
+}
+
+/**
+ * Every string and object key in a JSON-like value that cannot be stored, as JSON pointers. `skip`
+ * says which subtrees to leave out (their owner judges them, e.g. usage records one by one). A loop,
+ * not recursion: a body nested thousands deep must not overflow the stack.
+ */
+export function badTexts(value: unknown, skip: (pointer: string) => boolean = () => false): BadText[] {
+  if (!mayHoldBadText(value)) return [];
   const found: BadText[] = [];
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => found.push(...badTexts(item, skip, `${pointer}/${i}`)));
-    return found;
+  const pending: [unknown, string][] = [[value, '']];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, pointer] = next;
+    if (typeof item === 'string') {
+      const message = textProblem(item);
+      if (message) found.push({ pointer, message });
+    } else if (typeof item === 'object' && item !== null && !skip(pointer)) {
+      for (const [key, child] of Object.entries(item)) {
+        const at = `${pointer}/${escapePointer(key)}`;
+        const keyProblem = textProblem(key);
+        if (keyProblem) found.push({ pointer: at, message: `key ${keyProblem}` });
+        else pending.push([child, at]);
+      }
+    }
   }
-  for (const [key, item] of Object.entries(value)) {
-    const at = `${pointer}/${escapePointer(key)}`;
-    const keyProblem = textProblem(key);
-    if (keyProblem) found.push({ pointer: at, message: `key ${keyProblem}` });
-    else found.push(...badTexts(item, skip, at));
-  }
-  return found;
+  return found.sort((a, b) => (a.pointer < b.pointer ? -1 : 1));
 }

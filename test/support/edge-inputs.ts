@@ -99,6 +99,21 @@ export function describeEdgeInputs(engine: string, open: () => Promise<ComposedA
       assert.equal(invalid, 2);
     });
 
+    test('a list cursor beyond bigint and a body nested thousands deep are a 400, not a 500', async () => {
+      const cursor = Buffer.from('seq:9999999999999999999').toString('base64url');
+      const listed = await send({ method: 'GET', url: `/api/v1/customers?cursor=${cursor}` });
+      assertFieldsRefused(listed, ['/querystring/cursor'], 'cursor');
+      const deep = '['.repeat(5000) + ']'.repeat(5000);
+      const nested = await send({
+        method: 'POST',
+        url: '/api/v1/customers',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'deep-body' },
+        payload: deep,
+      });
+      assertFieldsRefused(nested, ['/body'], 'deep');
+      assert.equal(nested.json().code, 'JSON_TOO_DEEP');
+    });
+
     test('times no Date can hold, or that only Date.parse would read, are a 400 naming the field', async () => {
       const huge = '99999999999999999999';
       const queries: [string, string][] = [

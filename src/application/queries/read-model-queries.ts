@@ -33,7 +33,8 @@ const encodeCursor = (seq: string) => Buffer.from(`seq:${seq}`).toString('base64
 
 function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^seq:\d{1,19}$/.test(text)) {
+  // Up to 18 digits: always within PostgreSQL's bigint (a 19-digit seq could exceed it and fail the query).
+  if (!/^seq:\d{1,18}$/.test(text)) {
     throw new AppError('INVALID_CURSOR', 'cursor is not one this API returned', {
       status: 400,
       errors: [{ field: '/querystring/cursor', message: 'invalid cursor' }],
