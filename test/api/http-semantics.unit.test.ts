@@ -77,11 +77,12 @@ describe('errors of Node’s HTTP parser, over a socket', () => {
     port = (bss.app.server.address() as AddressInfo).port;
   });
 
-  test('huge headers and a huge query are 431, a malformed request 400, all problem+json', async () => {
+  test('huge headers and a huge query are 431, a malformed request or a NUL in a header 400, all problem+json', async () => {
     const cases: [string, number, string][] = [
       [`GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`, 431, 'HEADERS_TOO_LARGE'],
       [`GET /api/v1/customers?q=${'a'.repeat(40_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, 'HEADERS_TOO_LARGE'],
       ['GET /health/live HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+      ['GET /health/live HTTP/1.1\r\nHost: x\r\nIf-Match: "a\u0000b"\r\n\r\n', 400, 'MALFORMED_REQUEST'],
       ['NONSENSE\r\n\r\n', 400, 'MALFORMED_REQUEST'],
     ];
     for (const [request, status, code] of cases) {
