@@ -47,6 +47,8 @@ export interface ReplayServiceOptions {
   readonly handlers?: readonly EventHandler[];
   /** READ_MODELS of src/application/read-model/tables.ts, for rebuild(). */
   readonly readModels?: Readonly<Record<string, RebuildModel>>;
+  /** Kafka mode: resolves once the outbox rows committed so far are in Kafka (a rebuild's swap waits on it). */
+  readonly settleLog?: () => Promise<void>;
   /** Records per partition between state snapshots. Default 10,000. */
   readonly snapshotEvery?: number;
   readonly sessionIdleMs?: number;
@@ -173,7 +175,8 @@ export function createReplayService(options: ReplayServiceOptions): ReplayServic
 
     rebuildReadModels(topic, rebuild = {}) {
       if (!options.readModels) throw badReplayRequest('no read models were given to the replay service');
-      return rebuildReadModels({ db, log, codec, topic, models: options.readModels, ...rebuild });
+      const settle = options.settleLog ? { settle: options.settleLog } : {};
+      return rebuildReadModels({ db, log, codec, topic, models: options.readModels, ...settle, ...rebuild });
     },
 
     async close() {

@@ -298,7 +298,11 @@ export const ControlledReplayBody = Type.Object(
 );
 export const RebuildBody = Type.Union(
   [Type.Null(), Type.Object({ until: Type.Optional(Time), swap: Type.Optional(Type.Boolean()) }, Strict)],
-  { description: 'until: fold only events up to then; swap (default true): false leaves <table>_shadow' },
+  {
+    description:
+      'until: fold only events up to then, into <table>_shadow only (never swapped in); swap (default true ' +
+      'without until, false with it): false leaves <table>_shadow; until with swap true is refused (400)',
+  },
 );
 export const RebuildResult = Type.Object({
   events: Type.Integer(),
