@@ -11,6 +11,7 @@ import type { LogRecord } from '../log/event-log.ts';
 import { checkBreakpoint, hits, type Breakpoint, type BreakpointSpec } from './breakpoints.ts';
 import { compileFilter, decodeRecord, type EventFilter } from './filter.ts';
 import { mergeByTime, readRange, windowRanges } from './records.ts';
+import { estimateReplayDuration } from './offsets.ts';
 import { endOffsetAt, foldPartition, type ReconstructDeps } from './reconstruct.ts';
 import { startReplay, type ReplayRun } from './replay-engine.ts';
 import type { ReplaySpeed } from './speed.ts';
@@ -223,8 +224,14 @@ export async function openSession(
       if (start !== undefined) await seek(start);
       // The views before each event, for state breakpoints (the sandbox hands over the view after).
       const previous = new Map(views);
+      const estimate = await estimateReplayDuration(deps.log, topic, {
+        ...(time !== null ? { startTime: time } : {}),
+        ...(end !== undefined ? { endTime: end + 1 } : {}),
+        speed,
+      });
       running = startReplay(deps, {
         topic,
+        estimate,
         ...(time !== null ? { startTime: time } : {}),
         // "until T" includes the events stamped T, as seek(T) does.
         ...(end !== undefined ? { endTime: end + 1 } : {}),

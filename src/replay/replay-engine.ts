@@ -9,6 +9,7 @@ import type { CustomerView } from '../domain/index.ts';
 import { badReplayRequest } from './errors.ts';
 import { compileFilter, decodeRecord, type EventFilter } from './filter.ts';
 import { JobState, jobUpdates, type ReplayJob, type ReplayJobSnapshot } from './jobs.ts';
+import type { DurationEstimate } from './offsets.ts';
 import { rangeCount, readPages, readWindowByTime, windowRanges } from './records.ts';
 import { Cancelled, createPacer, createStepGate, isPaced, REPLAY_SPEEDS, type ReplaySpeed } from './speed.ts';
 import { checkTarget, openTarget, type ReplayTarget, type TargetWriter } from './targets.ts';
@@ -47,6 +48,8 @@ export interface ReplayRequest {
   readonly fromOffsets?: ReadonlyMap<number, number>;
   /** The configured live topic (with its BSS_TOPIC_PREFIX); a topic target never appends to it. */
   readonly liveTopic?: string;
+  /** The caller's duration estimate (estimateReplayDuration), shown in the job. */
+  readonly estimate?: Pick<DurationEstimate, 'estimatedMs' | 'warning'>;
 }
 
 export interface ReplayRun extends ReplayJob {
@@ -66,6 +69,8 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
   if (start !== undefined && end !== undefined && end < start) throw badReplayRequest('endTime is before startTime');
 
   const state = new JobState(request.maxErrors ?? 100, request.jobId);
+  state.estimatedMs = request.estimate?.estimatedMs ?? null;
+  state.warning = request.estimate?.warning ?? null;
   const abort = new AbortController();
   const gate = createStepGate(speed === 'STEP_BY_STEP', () => state.setStatus('PAUSED'));
   const pacer = createPacer(speed, start);

@@ -108,6 +108,14 @@ export function createReplayService(options: ReplayServiceOptions): ReplayServic
     return { kind: 'handlers', handlers: target.names.map((n) => handlers.get(n) as EventHandler) };
   }
 
+  function estimate(topic: string, request: Omit<EstimateOptions, 'maxEventsPerSecond'>): Promise<DurationEstimate> {
+    const rate = measuredMaxRate ?? options.maxEventsPerSecond;
+    return estimateReplayDuration(log, topic, {
+      ...request,
+      ...(rate !== undefined ? { maxEventsPerSecond: rate } : {}),
+    });
+  }
+
   return {
     snapshots,
     sessions,
@@ -115,21 +123,20 @@ export function createReplayService(options: ReplayServiceOptions): ReplayServic
     allOffsets: () => allOffsets(log),
     offsetsForTime: (topic, time) => offsetsForTime(log, topic, time),
     countEvents: (topic, start, end, customerId) => countEvents(log, topic, start, end, customerId),
-    estimate: (topic, estimate) =>
-      estimateReplayDuration(log, topic, {
-        ...estimate,
-        ...((measuredMaxRate ?? options.maxEventsPerSecond) !== undefined
-          ? { maxEventsPerSecond: measuredMaxRate ?? options.maxEventsPerSecond }
-          : {}),
-      }),
+    estimate,
 
     async replay(request) {
       jobs.prune(options.jobRetentionMs ?? 3_600_000);
       await log.partitionCount(request.topic); // an unknown topic is a 404 now, not a FAILED job later
+      const window = {
+        ...(request.startTime !== undefined ? { startTime: request.startTime } : {}),
+        ...(request.endTime !== undefined ? { endTime: request.endTime } : {}),
+      };
       const run = startReplay(
         { log, codec },
         {
           ...request,
+          estimate: await estimate(request.topic, { ...window, speed: request.speed ?? 'MAX' }),
           target: resolveTarget(request.target),
           ...(options.liveTopic !== undefined ? { liveTopic: options.liveTopic } : {}),
         },

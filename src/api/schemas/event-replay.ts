@@ -82,6 +82,7 @@ export const Estimate = Type.Object({
   spanMs: Type.Integer(),
   speed: Type.String(),
   estimatedMs: Type.Union([Type.Number(), Type.Null()]),
+  warning: Type.Union([Type.String(), Type.Null()], { description: 'set when the estimate is over a day' }),
 });
 
 const Filter = Type.Object(
@@ -146,6 +147,10 @@ export const Job = Type.Object({
   finishedAt: Type.Union([Type.String(), Type.Null()]),
   failure: Type.Union([Type.String(), Type.Null()]),
   skippedHandlers: RArray(Type.String()),
+  estimatedMs: Type.Union([Type.Number(), Type.Null()], { description: 'the duration estimated at the start' }),
+  warning: Type.Union([Type.String(), Type.Null()], {
+    description: 'set when the estimate is over a day: paced speeds wait out the quiet gaps',
+  }),
 });
 export const Jobs = Type.Object({ items: RArray(Job) });
 
