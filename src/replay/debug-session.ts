@@ -5,6 +5,7 @@
 // event of the customers in view, so it stays exact. Sessions live in a registry (debug-sessions.ts).
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../errors.ts';
+import { cloudEventType, domainTypeOf } from '../events/envelope.ts';
 import { badReplayRequest, replayConflict } from './errors.ts';
 import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../domain/index.ts';
 import type { LogRecord } from '../log/event-log.ts';
@@ -104,7 +105,9 @@ export async function openSession(
 
   const addBreakpoint = (spec: BreakpointSpec): Breakpoint => {
     checkBreakpoint(spec);
-    const bp = { ...spec, id: randomUUID() } as Breakpoint;
+    // Shown back with the CloudEvent type, whichever form it was given in.
+    const typed = spec.kind === 'type' ? { ...spec, type: cloudEventType(domainTypeOf(spec.type) ?? spec.type) } : spec;
+    const bp = { ...typed, id: randomUUID() } as Breakpoint;
     breakpoints.set(bp.id, bp);
     return bp;
   };
@@ -187,7 +190,7 @@ export async function openSession(
           timestamp: record.timestamp,
           customerId: applied.event.data.customerId,
           id: applied.decoded.event.id,
-          type: applied.event.type,
+          type: applied.decoded.event.type,
           data: applied.event.data,
         });
         hit = hits(breakpoints.values(), applied.event, applied.before, applied.after);

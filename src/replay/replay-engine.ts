@@ -111,9 +111,8 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
   }
 
   function delivered(events: readonly DeliveredEvent[]): void {
-    for (const { domainEvent } of events) {
-      state.countsByType[domainEvent.type] = (state.countsByType[domainEvent.type] ?? 0) + 1;
-    }
+    // Counted by the CloudEvent type, the one form of an event type the API shows.
+    for (const { event } of events) state.countsByType[event.type] = (state.countsByType[event.type] ?? 0) + 1;
     state.delivered += events.length;
     state.processed += events.length;
     state.emit();
@@ -129,7 +128,7 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
     } catch (error) {
       if (events.length === 1) {
         const [only] = events as [DeliveredEvent];
-        fail(only.record, only.domainEvent.type, String((error as Error).message ?? error));
+        fail(only.record, only.event.type, String((error as Error).message ?? error));
         return;
       }
     }
@@ -162,7 +161,7 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
   function breakIfAsked(target: TargetWriter, last: DeliveredEvent | undefined): void {
     if (!last || !target.pauseRequested()) return;
     gate.setStepping(true);
-    state.emitter.emit('breakpoint', { record: last.record, type: last.domainEvent.type });
+    state.emitter.emit('breakpoint', { record: last.record, type: last.event.type });
   }
 
   async function run(): Promise<void> {

@@ -78,7 +78,7 @@ describe('time travel', () => {
     const [subscribed, usage] = moments as [Moment, Moment];
     const diff = await get(`/diff?from=${subscribed.at}&to=${usage.at}&customerId=${customerIds[0]}`);
     assert.ok(diff.changes.some((c: { path: string }) => c.path === 'customer.email'));
-    assert.ok(diff.events.some((e: { type: string }) => e.type === 'customer.contactUpdated'));
+    assert.ok(diff.events.some((e: { type: string }) => e.type === 'com.droid.bss.customer.contactUpdated.v1'));
     await get(`/diff?from=${usage.at}&to=${subscribed.at}`, 400);
   });
 
@@ -264,7 +264,9 @@ describe('debug sessions', () => {
       hit.hit.map((b: { id: string }) => b.id),
       [bp.id],
     );
-    assert.equal(hit.events.at(-1).type, 'invoice.issued');
+    assert.equal(hit.events.at(-1).type, 'com.droid.bss.invoice.issued.v1');
+    // One form of an event type in the API: the breakpoint given as invoice.issued is shown with the CloudEvent type.
+    assert.equal(bp.type, 'com.droid.bss.invoice.issued.v1');
     const removed = await send('DELETE', `${BASE}/debug-session/${session.id}/breakpoints/${bp.id}`);
     assert.equal(removed.status, 204);
     await send('DELETE', `${BASE}/debug-session/${session.id}/breakpoints/${bp.id}`).then((r) =>
