@@ -26,6 +26,7 @@ import { appendWithin } from './log/database/append.ts';
 import { createKafkaEventLog } from './log/kafka/kafka-event-log.ts';
 import { createOutboxSink } from './log/outbox/outbox-sink.ts';
 import { startOutboxRelay, type Relay } from './log/outbox/relay.ts';
+import { outboxSettler } from './log/outbox/settle.ts';
 import { createEventCodec, type EventCodec } from './events/codec.ts';
 import { EVENT_CATALOG } from './events/catalog.ts';
 import { createLogMetrics } from './observability/log-metrics.ts';
@@ -180,6 +181,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       db,
       liveTopic: eventsTopic,
       readModels: READ_MODELS,
+      ...(relay ? { settleLog: outboxSettler({ db, drain: (relay as Relay).drain }) } : {}),
       handlers: replayHandlers.filter((h) => h.replaySafe),
       onSnapshotError: (error) => logger.warn({ err: error }, 'replay state snapshot failed; retrying'),
     });

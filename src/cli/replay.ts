@@ -18,7 +18,7 @@ export const REPLAY_USAGE = `  replay offsets [TOPIC] [--at TIME]
   replay timeline [--from T] [--to T] [--type A,B] [--source S] [--customer ID] [--max N] [--cursor C]
   replay snapshot --group G [--name N] [--topic T]    |  replay snapshots [--group G]
   replay restore --group G (--snapshot ID | --time T | --position earliest|latest) [--dry-run]
-  replay rebuild [--until T] [--no-swap]
+  replay rebuild [--until T (shadow tables only)] [--no-swap]
                                 options: --url (BSS_URL, default http://127.0.0.1:8080), --api-key
                                 (BSS_API_KEY, an admin key), --json; times are ISO-8601 or ms
 `;
@@ -234,7 +234,8 @@ const COMMANDS: Record<string, Command> = {
   async rebuild(client, v, _rest, out) {
     const result = await client.call<Json>('POST', '/rebuild', {
       ...(v.until ? { until: v.until } : {}),
-      swap: !v['no-swap'],
+      // --until alone already stays in the shadow tables (the API refuses until with swap: true).
+      ...(v['no-swap'] ? { swap: false } : {}),
     });
     out(`${result.events} events folded; ${result.swapped ? 'swapped in' : 'left in the shadow tables'}`);
     for (const [kind, rows] of Object.entries(result.rows)) out(`  ${kind}: ${String(rows)} rows`);

@@ -52,7 +52,14 @@ export function notFound(code: string, message: string, field?: string): DomainR
   return new DomainRejection({ code, kind: 'not_found', message, field });
 }
 
+/** "an order", "an invoice", "a payment": the article by the entity's first letter (no entity starts with a sounded vowel letter). */
+export const withArticle = (noun: string): string => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+
 /** A lifecycle transition that the state machine does not allow (409). */
 export function invalidTransition(entity: string, from: string, action: string): DomainRejection {
-  return conflict('INVALID_TRANSITION', `cannot ${action} a ${entity} that is ${from}`, { entity, from, action });
+  return conflict('INVALID_TRANSITION', `cannot ${action} ${withArticle(entity)} that is ${from}`, {
+    entity,
+    from,
+    action,
+  });
 }

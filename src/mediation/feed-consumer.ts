@@ -51,7 +51,7 @@ export function refusalsOf(items: readonly FeedItem[], results: readonly UsageRe
   }
   const refused: Refused[] = [];
   results.forEach((result, i) => {
-    if (result.status !== 'invalid') return;
+    if (result.status !== 'INVALID') return;
     const reason = result.reason ?? { code: 'INVALID_CDR', message: 'refused by the usage command' };
     refused.push({ record: (items[i] as FeedItem).record, reason: reason.message, headers: refusalHeaders(reason) });
   });

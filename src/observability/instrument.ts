@@ -63,12 +63,16 @@ export function createOperationMetrics(registry: Registry): OperationMetrics {
   };
 }
 
-/** Wraps an async function so every call is counted, timed, and its failures recorded. */
+/**
+ * Wraps an async function so every call is counted, timed, and its failures recorded. `isFailure`
+ * tells a failure of the component from an error it only passes on (default: every error is one).
+ */
 export function instrument<A extends unknown[], R>(
   metrics: OperationMetrics,
   component: Component,
   operation: string,
   fn: (...args: A) => Promise<R>,
+  isFailure: (error: unknown) => boolean = () => true,
 ): (...args: A) => Promise<R> {
   return async (...args: A) => {
     const started = process.hrtime.bigint();
@@ -77,7 +81,8 @@ export function instrument<A extends unknown[], R>(
       metrics.observe(component, operation, Number(process.hrtime.bigint() - started) / 1e9);
       return result;
     } catch (error) {
-      metrics.observe(component, operation, Number(process.hrtime.bigint() - started) / 1e9, error);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.observe(component, operation, seconds, ...(isFailure(error) ? [error] : []));
       throw error;
     }
   };

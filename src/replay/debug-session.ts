@@ -5,12 +5,14 @@
 // event of the customers in view, so it stays exact. Sessions live in a registry (debug-sessions.ts).
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../errors.ts';
+import { cloudEventType, domainTypeOf } from '../events/envelope.ts';
 import { badReplayRequest, replayConflict } from './errors.ts';
 import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../domain/index.ts';
 import type { LogRecord } from '../log/event-log.ts';
 import { checkBreakpoint, hits, type Breakpoint, type BreakpointSpec } from './breakpoints.ts';
 import { compileFilter, decodeRecord, type EventFilter } from './filter.ts';
 import { mergeByTime, readRange, windowRanges } from './records.ts';
+import { estimateReplayDuration } from './offsets.ts';
 import { endOffsetAt, foldPartition, type ReconstructDeps } from './reconstruct.ts';
 import { startReplay, type ReplayRun } from './replay-engine.ts';
 import type { ReplaySpeed } from './speed.ts';
@@ -103,7 +105,9 @@ export async function openSession(
 
   const addBreakpoint = (spec: BreakpointSpec): Breakpoint => {
     checkBreakpoint(spec);
-    const bp = { ...spec, id: randomUUID() } as Breakpoint;
+    // Shown back with the CloudEvent type, whichever form it was given in.
+    const typed = spec.kind === 'type' ? { ...spec, type: cloudEventType(domainTypeOf(spec.type) ?? spec.type) } : spec;
+    const bp = { ...typed, id: randomUUID() } as Breakpoint;
     breakpoints.set(bp.id, bp);
     return bp;
   };
@@ -186,7 +190,7 @@ export async function openSession(
           timestamp: record.timestamp,
           customerId: applied.event.data.customerId,
           id: applied.decoded.event.id,
-          type: applied.event.type,
+          type: applied.decoded.event.type,
           data: applied.event.data,
         });
         hit = hits(breakpoints.values(), applied.event, applied.before, applied.after);
@@ -223,8 +227,14 @@ export async function openSession(
       if (start !== undefined) await seek(start);
       // The views before each event, for state breakpoints (the sandbox hands over the view after).
       const previous = new Map(views);
+      const estimate = await estimateReplayDuration(deps.log, topic, {
+        ...(time !== null ? { startTime: time } : {}),
+        ...(end !== undefined ? { endTime: end + 1 } : {}),
+        speed,
+      });
       running = startReplay(deps, {
         topic,
+        estimate,
         ...(time !== null ? { startTime: time } : {}),
         // "until T" includes the events stamped T, as seek(T) does.
         ...(end !== undefined ? { endTime: end + 1 } : {}),

@@ -91,7 +91,7 @@ export async function diffStates(
             offset: record.offset,
             timestamp: record.timestamp,
             customerId: id,
-            type: event.type,
+            type: decoded.event.type,
             id: decoded.event.id,
             data: event.data,
           });

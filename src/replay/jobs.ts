@@ -35,6 +35,10 @@ export interface ReplayJobSnapshot {
   readonly failure: string | null;
   /** Handlers left out because they are not replay-safe. */
   readonly skippedHandlers: readonly string[];
+  /** How long the replay was estimated to take when it started (null: unknown, or STEP_BY_STEP). */
+  readonly estimatedMs: number | null;
+  /** Set when that estimate is long (over a day): the job waits out the window's quiet gaps. */
+  readonly warning: string | null;
 }
 
 /** The mutable side, used by the engine. */
@@ -52,6 +56,8 @@ export class JobState {
   readonly errors: ReplayError[] = [];
   readonly maxErrors: number;
   skippedHandlers: readonly string[] = [];
+  estimatedMs: number | null = null;
+  warning: string | null = null;
   startedAt: number | null = null;
   finishedAt: number | null = null;
   private lastEmit = 0;
@@ -84,6 +90,8 @@ export class JobState {
       finishedAt: this.finishedAt === null ? null : new Date(this.finishedAt).toISOString(),
       failure: this.failure,
       skippedHandlers: this.skippedHandlers,
+      estimatedMs: this.estimatedMs,
+      warning: this.warning,
     };
   }
 

@@ -114,6 +114,18 @@ export interface DurationEstimate {
   readonly speed: ReplaySpeed;
   /** null for STEP_BY_STEP (it takes as long as someone steps). */
   readonly estimatedMs: number | null;
+  /** Set when the replay would take longer than LONG_REPLAY_MS: paced replays wait out quiet gaps. */
+  readonly warning: string | null;
+}
+
+/** A replay estimated to take longer than this (1 day) says so when it starts. */
+export const LONG_REPLAY_MS = 86_400_000;
+
+export function longReplayWarning(estimatedMs: number | null, speed: ReplaySpeed): string | null {
+  if (estimatedMs === null || estimatedMs <= LONG_REPLAY_MS) return null;
+  const days = estimatedMs / LONG_REPLAY_MS;
+  const length = days >= 365 ? `${(days / 365.25).toFixed(1)} years` : `${days.toFixed(1)} days`;
+  return `at ${speed} this replay is estimated to take ${length}: paced speeds wait out the quiet gaps; use MAX or a narrower window`;
 }
 
 export interface EstimateOptions {
@@ -154,5 +166,5 @@ export async function estimateReplayDuration(
   const factor = speedFactor(options.speed);
   const estimatedMs =
     factor === 0 ? null : Number.isFinite(factor) ? spanMs / factor : Math.ceil((events / rate) * 1000);
-  return { events, spanMs, speed: options.speed, estimatedMs };
+  return { events, spanMs, speed: options.speed, estimatedMs, warning: longReplayWarning(estimatedMs, options.speed) };
 }

@@ -1,6 +1,11 @@
 // Read-model rebuild: fold the log with the same evolve as the live read model into shadow tables
 // (`<table>_shadow`), then swap them in within one transaction.
 //
+// The live tables are always the fold of the whole log: commands decide on them (an id is free when
+// its row is absent), so a read model that lags the log would accept a duplicate id. A rebuild "as
+// of" a past moment (`until`) therefore only fills the shadow tables, for inspection and comparison;
+// it is never swapped in (`until` implies swap false; asking for both is refused).
+//
 // The swap is TRUNCATE + INSERT … SELECT under ACCESS EXCLUSIVE locks rather than ALTER TABLE …
 // RENAME: the live tables keep their identity, so their indexes (named in the migrations), identity
 // sequences, triggers (cache invalidation may NOTIFY from them) and grants stay as they are, and a
@@ -9,14 +14,17 @@
 // A row's new version is its event count plus its old version, so no ETag a client holds (a
 // version it saw) can match a rebuilt row by accident.
 //
-// Consistency with writes: commands commit read model and log together (database log), and the
-// swap locks the tables first; on PostgreSQL the events appended until the lock was granted are
-// then folded inside the swap. On PGlite (one connection) the tail is folded just before the swap.
-// In Kafka mode commands' events wait in the outbox: drain the relay before a rebuild.
+// Consistency with writes: a command writes its read-model rows before its events (database log or
+// outbox) in one transaction, so once the swap holds the table locks every command that changed a
+// read model has committed and no other can until the swap commits. Then the tail is folded inside
+// the swap: from the database log through the swap's own transaction (PGlite has one connection), or
+// in Kafka mode from Kafka after `settle` saw the outbox rows committed so far published.
 import type { DomainEvent } from '../domain/index.ts';
 import type { EventCodec } from '../events/codec.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { Db, Queryable } from '../store/db.ts';
+import { AppError } from '../errors.ts';
+import { databaseLogReader } from '../log/database/records.ts';
 import { replayConflict } from './errors.ts';
 import { decodeRecord } from './filter.ts';
 import { readPages } from './records.ts';
@@ -37,6 +45,8 @@ import { optionalMillis, type TimeInput } from './time.ts';
 
 export type { RebuildModel } from './shadow-tables.ts';
 
+type LogReader = Pick<EventLog, 'read' | 'offsets'>;
+
 export interface RebuildRequest {
   readonly db: Db;
   readonly log: EventLog;
@@ -46,8 +56,13 @@ export interface RebuildRequest {
   readonly models: ReadModels;
   /** Fold only events up to this time (inclusive); default the whole log, tail included. */
   readonly until?: TimeInput;
-  /** Swap the shadow tables in (default true); false leaves `<table>_shadow` for inspection. */
+  /**
+   * Swap the shadow tables in; false leaves `<table>_shadow` for inspection. Default: true for the
+   * whole log, false with `until` (a past state never becomes the live one; `until` + true is refused).
+   */
   readonly swap?: boolean;
+  /** Kafka mode: resolves once every outbox row committed so far is in the log (the relay published it). */
+  readonly settle?: () => Promise<void>;
 }
 
 export interface RebuildResult {
@@ -70,9 +85,18 @@ export async function rebuildReadModels(request: RebuildRequest): Promise<Rebuil
   }
 }
 
+/** A rebuild as of a past moment must not replace the live read models (see the header). */
+const pastSwapRefused = (): AppError =>
+  new AppError('INVALID_REPLAY_REQUEST', 'a rebuild until a past time goes to the shadow tables only', {
+    status: 400,
+    errors: [{ field: '/body/swap', message: 'must be false or absent when until is given' }],
+  });
+
 async function rebuild(request: RebuildRequest): Promise<RebuildResult> {
   const { db, log, topic, models } = request;
   const until = optionalMillis(request.until, 'until');
+  if (until !== undefined && request.swap === true) throw pastSwapRefused();
+  const swap = request.swap ?? until === undefined;
   const models_ = Object.values(models);
   await createShadowTables(db, models);
   const folded = new Map<number, number>();
@@ -82,21 +106,23 @@ async function rebuild(request: RebuildRequest): Promise<RebuildResult> {
   for (const { partition, start } of bounds) {
     const end = await endOffsetAt(log, topic, partition, until);
     const rows = new Map<string, Row>();
-    events += await foldInto(request, rows, partition, start, end);
+    events += await foldInto(request, log, rows, partition, start, end);
     seq = await writeShadow(db, models, rows.values(), seq);
     folded.set(partition, end);
   }
   if (until === undefined) {
     // Most of the tail now, so the locked part of the swap has little left to do.
-    const tail = await foldTail(request, folded, db);
+    const tail = await foldTail(request, log, folded, db);
     events += tail.events;
     seq = tail.seq;
   }
-  const swap = request.swap ?? true;
   if (swap) {
+    await refuseDuplicateIds(db, models);
     await db.transaction(async (tx) => {
       await tx.query(`LOCK TABLE ${models_.map((m) => m.table).join(', ')} IN ACCESS EXCLUSIVE MODE`);
-      if (until === undefined && db.kind === 'postgres') events += (await foldTail(request, folded, tx, seq)).events;
+      if (log.kind === 'kafka') await request.settle?.();
+      const reader = log.kind === 'kafka' ? log : databaseLogReader(tx);
+      events += (await foldTail(request, reader, folded, tx, seq)).events;
       for (const m of models_) await swapTable(tx, m.table);
     });
   }
@@ -113,6 +139,7 @@ async function rebuild(request: RebuildRequest): Promise<RebuildResult> {
 /** Folds [from, to) of a partition into rows (loaded from the shadow first when `shadow` is given). */
 async function foldInto(
   request: RebuildRequest,
+  log: LogReader,
   rows: Map<string, Row>,
   partition: number,
   from: number,
@@ -120,7 +147,7 @@ async function foldInto(
   shadow?: Queryable,
 ): Promise<number> {
   let count = 0;
-  for await (const page of readPages(request.log, request.topic, { partition, from, to }, 1000)) {
+  for await (const page of readPages(log, request.topic, { partition, from, to }, 1000)) {
     const events = page.flatMap((r) => {
       const d = decodeRecord(request.codec, r, true);
       return d.ok ? [d.domainEvent as DomainEvent] : [];
@@ -133,17 +160,40 @@ async function foldInto(
 }
 
 /** Folds what was appended since `folded` into the shadow tables (rewriting the touched rows). */
-async function foldTail(request: RebuildRequest, folded: Map<number, number>, shadow: Queryable, seqStart?: number) {
+async function foldTail(
+  request: RebuildRequest,
+  log: LogReader,
+  folded: Map<number, number>,
+  shadow: Queryable,
+  seqStart?: number,
+) {
   let events = 0;
   let seq = seqStart ?? (await maxShadowSeq(shadow, request.models));
-  for (const { partition, end } of await request.log.offsets(request.topic)) {
+  for (const { partition, end } of await log.offsets(request.topic)) {
     const from = folded.get(partition) ?? 0;
     if (end <= from) continue;
     const rows = new Map<string, Row>();
-    events += await foldInto(request, rows, partition, from, end, shadow);
+    events += await foldInto(request, log, rows, partition, from, end, shadow);
     await deleteShadowRows(shadow, request.models, rows.values());
     seq = await writeShadow(shadow, request.models, rows.values(), seq);
     folded.set(partition, end);
   }
   return { events, seq };
+}
+
+/**
+ * Rows are folded per partition and an aggregate lives in its customer's partition, so one id in two
+ * partitions means the log holds two creations of it (written while an older version let a rewound
+ * read model accept them). Swapping that in would break the primary key: say which ids instead.
+ */
+async function refuseDuplicateIds(db: Queryable, models: ReadModels): Promise<void> {
+  for (const m of Object.values(models)) {
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT id FROM ${shadowOf(m.table)} GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT 10`,
+    );
+    if (rows.length > 0) {
+      const ids = rows.map((r) => r.id).join(', ');
+      throw replayConflict(`the log creates ${m.kind} ${ids} more than once (in different partitions): not swapped in`);
+    }
+  }
 }

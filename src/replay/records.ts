@@ -51,7 +51,7 @@ export const rangeCount = (ranges: readonly PartitionRange[]): number =>
 
 /** The records of one range in offset order, page by page (one log.read each). */
 export async function* readPages(
-  log: EventLog,
+  log: Pick<EventLog, 'read'>,
   topic: string,
   range: PartitionRange,
   pageSize = 500,

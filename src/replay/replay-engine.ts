@@ -9,6 +9,7 @@ import type { CustomerView } from '../domain/index.ts';
 import { badReplayRequest } from './errors.ts';
 import { compileFilter, decodeRecord, type EventFilter } from './filter.ts';
 import { JobState, jobUpdates, type ReplayJob, type ReplayJobSnapshot } from './jobs.ts';
+import type { DurationEstimate } from './offsets.ts';
 import { rangeCount, readPages, readWindowByTime, windowRanges } from './records.ts';
 import { Cancelled, createPacer, createStepGate, isPaced, REPLAY_SPEEDS, type ReplaySpeed } from './speed.ts';
 import { checkTarget, openTarget, type ReplayTarget, type TargetWriter } from './targets.ts';
@@ -47,6 +48,8 @@ export interface ReplayRequest {
   readonly fromOffsets?: ReadonlyMap<number, number>;
   /** The configured live topic (with its BSS_TOPIC_PREFIX); a topic target never appends to it. */
   readonly liveTopic?: string;
+  /** The caller's duration estimate (estimateReplayDuration), shown in the job. */
+  readonly estimate?: Pick<DurationEstimate, 'estimatedMs' | 'warning'>;
 }
 
 export interface ReplayRun extends ReplayJob {
@@ -66,6 +69,8 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
   if (start !== undefined && end !== undefined && end < start) throw badReplayRequest('endTime is before startTime');
 
   const state = new JobState(request.maxErrors ?? 100, request.jobId);
+  state.estimatedMs = request.estimate?.estimatedMs ?? null;
+  state.warning = request.estimate?.warning ?? null;
   const abort = new AbortController();
   const gate = createStepGate(speed === 'STEP_BY_STEP', () => state.setStatus('PAUSED'));
   const pacer = createPacer(speed, start);
@@ -106,9 +111,8 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
   }
 
   function delivered(events: readonly DeliveredEvent[]): void {
-    for (const { domainEvent } of events) {
-      state.countsByType[domainEvent.type] = (state.countsByType[domainEvent.type] ?? 0) + 1;
-    }
+    // Counted by the CloudEvent type, the one form of an event type the API shows.
+    for (const { event } of events) state.countsByType[event.type] = (state.countsByType[event.type] ?? 0) + 1;
     state.delivered += events.length;
     state.processed += events.length;
     state.emit();
@@ -124,7 +128,7 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
     } catch (error) {
       if (events.length === 1) {
         const [only] = events as [DeliveredEvent];
-        fail(only.record, only.domainEvent.type, String((error as Error).message ?? error));
+        fail(only.record, only.event.type, String((error as Error).message ?? error));
         return;
       }
     }
@@ -157,7 +161,7 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
   function breakIfAsked(target: TargetWriter, last: DeliveredEvent | undefined): void {
     if (!last || !target.pauseRequested()) return;
     gate.setStepping(true);
-    state.emitter.emit('breakpoint', { record: last.record, type: last.domainEvent.type });
+    state.emitter.emit('breakpoint', { record: last.record, type: last.event.type });
   }
 
   async function run(): Promise<void> {

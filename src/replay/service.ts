@@ -47,6 +47,8 @@ export interface ReplayServiceOptions {
   readonly handlers?: readonly EventHandler[];
   /** READ_MODELS of src/application/read-model/tables.ts, for rebuild(). */
   readonly readModels?: Readonly<Record<string, RebuildModel>>;
+  /** Kafka mode: resolves once the outbox rows committed so far are in Kafka (a rebuild's swap waits on it). */
+  readonly settleLog?: () => Promise<void>;
   /** Records per partition between state snapshots. Default 10,000. */
   readonly snapshotEvery?: number;
   readonly sessionIdleMs?: number;
@@ -106,6 +108,14 @@ export function createReplayService(options: ReplayServiceOptions): ReplayServic
     return { kind: 'handlers', handlers: target.names.map((n) => handlers.get(n) as EventHandler) };
   }
 
+  function estimate(topic: string, request: Omit<EstimateOptions, 'maxEventsPerSecond'>): Promise<DurationEstimate> {
+    const rate = measuredMaxRate ?? options.maxEventsPerSecond;
+    return estimateReplayDuration(log, topic, {
+      ...request,
+      ...(rate !== undefined ? { maxEventsPerSecond: rate } : {}),
+    });
+  }
+
   return {
     snapshots,
     sessions,
@@ -113,21 +123,20 @@ export function createReplayService(options: ReplayServiceOptions): ReplayServic
     allOffsets: () => allOffsets(log),
     offsetsForTime: (topic, time) => offsetsForTime(log, topic, time),
     countEvents: (topic, start, end, customerId) => countEvents(log, topic, start, end, customerId),
-    estimate: (topic, estimate) =>
-      estimateReplayDuration(log, topic, {
-        ...estimate,
-        ...((measuredMaxRate ?? options.maxEventsPerSecond) !== undefined
-          ? { maxEventsPerSecond: measuredMaxRate ?? options.maxEventsPerSecond }
-          : {}),
-      }),
+    estimate,
 
     async replay(request) {
       jobs.prune(options.jobRetentionMs ?? 3_600_000);
       await log.partitionCount(request.topic); // an unknown topic is a 404 now, not a FAILED job later
+      const window = {
+        ...(request.startTime !== undefined ? { startTime: request.startTime } : {}),
+        ...(request.endTime !== undefined ? { endTime: request.endTime } : {}),
+      };
       const run = startReplay(
         { log, codec },
         {
           ...request,
+          estimate: await estimate(request.topic, { ...window, speed: request.speed ?? 'MAX' }),
           target: resolveTarget(request.target),
           ...(options.liveTopic !== undefined ? { liveTopic: options.liveTopic } : {}),
         },
@@ -173,7 +182,8 @@ export function createReplayService(options: ReplayServiceOptions): ReplayServic
 
     rebuildReadModels(topic, rebuild = {}) {
       if (!options.readModels) throw badReplayRequest('no read models were given to the replay service');
-      return rebuildReadModels({ db, log, codec, topic, models: options.readModels, ...rebuild });
+      const settle = options.settleLog ? { settle: options.settleLog } : {};
+      return rebuildReadModels({ db, log, codec, topic, models: options.readModels, ...settle, ...rebuild });
     },
 
     async close() {

@@ -31,10 +31,20 @@ export class Cancelled extends Error {
   }
 }
 
-/** Resolves after `ms`, rejects with Cancelled when `signal` aborts first. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(new Cancelled());
-  if (ms <= 0) return Promise.resolve();
+/**
+ * Node fires a timer longer than 2^31 − 1 ms (~24.8 days) at once (TimeoutOverflowWarning), which
+ * would skip a quiet gap of a paced replay: longer waits are chained timers of at most this.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Resolves after `ms` (any length), rejects with Cancelled when `signal` aborts first. */
+export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) throw new Cancelled();
+  const due = Date.now() + ms;
+  for (let left = ms; left > 0; left = due - Date.now()) await sleepAtMost(Math.min(left, MAX_TIMER_MS), signal);
+}
+
+function sleepAtMost(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = () => {
       clearTimeout(timer);

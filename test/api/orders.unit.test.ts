@@ -129,7 +129,7 @@ test('transitions the state machine forbids are 409 INVALID_TRANSITION and appen
   await orderAction(send, orderId, 'reject', { reason: 'no' });
   const again = await orderAction(send, orderId, 'approve');
   assert.equal(again.statusCode, 409);
-  assert.match(again.json().detail, /cannot approve a order that is REJECTED/);
+  assert.match(again.json().detail, /cannot approve an order that is REJECTED/);
 });
 
 test('an unknown plan is 422 UNKNOWN_PLAN naming the item', async () => {

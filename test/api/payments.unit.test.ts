@@ -32,7 +32,9 @@ describe('payments API', () => {
   const invoice = async (id: string) => (await get(`/invoices/${id}`)).json();
   const assertBalance = async () => {
     const balance = (await get(`/customers/${CUSTOMER}/balance`)).json();
-    assert.equal(balance.balance, expectedBalance);
+    // Every amount is Money, like all money in the API (issue 12, defect 7).
+    assert.deepEqual(balance.balance, { amount: expectedBalance, currency: 'EUR' });
+    assert.deepEqual(balance.credit, { amount: Math.max(0, -expectedBalance), currency: 'EUR' });
     assert.equal(balance.currency, 'EUR');
   };
   const rejected = (response: { statusCode: number; body: string }, status: number, code: string) => {

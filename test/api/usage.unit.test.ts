@@ -69,24 +69,24 @@ test('a mixed batch: rated with the tariff, rejected on a suspended subscription
   assert.deepEqual(body.results, [
     {
       recordId: `${run}-voice`,
-      status: 'rated',
+      status: 'RATED',
       amount: { amount: halfUp(tariffs.voicePerMinute.amount * 95, 60), currency: 'EUR' },
     },
     {
       recordId: `${run}-data`,
-      status: 'rated',
+      status: 'RATED',
       amount: { amount: halfUp(tariffs.dataPerMb.amount * 1536, 1024), currency: 'EUR' },
     },
-    { recordId: `${run}-sms`, status: 'rated', amount: { amount: tariffs.smsPerMessage.amount * 3, currency: 'EUR' } },
+    { recordId: `${run}-sms`, status: 'RATED', amount: { amount: tariffs.smsPerMessage.amount * 3, currency: 'EUR' } },
     {
       recordId: `${run}-off`,
-      status: 'rejected',
+      status: 'REJECTED',
       reason: { code: 'SUBSCRIPTION_NOT_ACTIVE', message: 'usage started while the subscription was suspended' },
     },
-    { recordId: `${run}-voice`, status: 'duplicate' },
+    { recordId: `${run}-voice`, status: 'DUPLICATE' },
     {
       recordId: `${run}-ghost`,
-      status: 'invalid',
+      status: 'INVALID',
       reason: {
         code: 'SUBSCRIPTION_NOT_FOUND',
         message: 'subscription sub_nobody does not exist',
@@ -95,7 +95,7 @@ test('a mixed batch: rated with the tariff, rejected on a suspended subscription
     },
     {
       recordId: `${run}-future`,
-      status: 'invalid',
+      status: 'INVALID',
       reason: { code: 'USAGE_IN_FUTURE', message: 'startedAt is after the ingestion time', field: 'startedAt' },
     },
   ]);
@@ -116,10 +116,27 @@ test('a mixed batch: rated with the tariff, rejected on a suspended subscription
 test('GET /usage lists recorded usage by subscription or customer and status', async () => {
   const startedAt = new Date().toISOString();
   const run = randomUUID();
-  await ingest([
+  const posted = await ingest([
     { recordId: `${run}-a`, subscriptionId: active.subscriptionId, usageType: 'sms', quantity: 1, startedAt },
     { recordId: `${run}-b`, subscriptionId: suspended.subscriptionId, usageType: 'sms', quantity: 1, startedAt },
   ]);
+  // One casing for a usage status in the API (issue 12, defect 7): what POST answers, GET shows and filters by.
+  const outcomes = (posted.json().results as Array<{ status: string }>).map((r) => r.status);
+  assert.deepEqual(outcomes, ['RATED', 'REJECTED']);
+  for (const [i, status] of outcomes.entries()) {
+    const filtered = await send({
+      method: 'GET',
+      url: `/api/v1/usage?customerId=${[active, suspended][i]!.customerId}&status=${status}`,
+    });
+    assert.equal(filtered.statusCode, 200, filtered.body);
+    assert.ok(
+      filtered
+        .json()
+        .items.some(
+          (u: { recordId: string; status: string }) => u.recordId === `${run}-${'ab'[i]}` && u.status === status,
+        ),
+    );
+  }
 
   const bySubscription = await send({
     method: 'GET',

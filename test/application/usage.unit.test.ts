@@ -77,10 +77,10 @@ test('a batch larger than one chunk commits every chunk; repeats across chunks a
   assert.equal(result.duplicates, 1);
   assert.equal(result.invalid, 1);
   assert.equal(result.accepted, records.length - 2);
-  assert.deepEqual(result.results[USAGE_CHUNK + 10], { recordId: `${run}-3`, status: 'duplicate' });
+  assert.deepEqual(result.results[USAGE_CHUNK + 10], { recordId: `${run}-3`, status: 'DUPLICATE' });
   assert.equal(result.results[4]?.reason?.code, 'INVALID_QUANTITY');
   assert.equal(result.results[4]?.reason?.field, 'quantity');
-  assert.equal(result.results[USAGE_CHUNK + 20]?.status, 'rated');
+  assert.equal(result.results[USAGE_CHUNK + 20]?.status, 'RATED');
   const after = await eventCounts(bss.services.db);
   assert.equal((after['usage.rated'] ?? 0) - (before['usage.rated'] ?? 0), records.length - 2);
 });

@@ -163,18 +163,18 @@ async function journey(service: ServiceProcess, run: string) {
   const paidInvoice = (await send('GET', `/api/v1/invoices/${invoice.invoiceId}`)).body as { status: string };
   assert.equal(paidInvoice.status, 'PAID');
   const balance = (await send('GET', `/api/v1/customers/${customerId}/balance`)).body as Record<string, unknown>;
-  // balance = invoiced − paid + refunded: the customer is 200 in credit.
-  assert.deepEqual(
-    {
-      invoiced: balance['invoiced'],
-      paid: balance['paid'],
-      refunded: balance['refunded'],
-      balance: balance['balance'],
-      currency: balance['currency'],
-    },
-    { invoiced: expectedTotal, paid, refunded: 300, balance: expectedTotal - paid + 300, currency: 'EUR' },
-  );
-  assert.equal(balance['balance'], -200);
+  // balance = invoiced − paid + refunded: the customer is 200 in credit. Every amount is Money.
+  const eur = (amount: number) => ({ amount, currency: 'EUR' });
+  assert.deepEqual(balance, {
+    customerId,
+    currency: 'EUR',
+    invoiced: eur(expectedTotal),
+    paid: eur(paid),
+    refunded: eur(300),
+    credit: eur(200),
+    balance: eur(expectedTotal - paid + 300),
+  });
+  assert.deepEqual(balance['balance'], eur(-200));
 
   // The same requests again with the same Idempotency-Keys: same answers, no new events.
   const before = await eventsAppended(service);

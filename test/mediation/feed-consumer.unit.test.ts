@@ -209,8 +209,8 @@ test('refusalsOf: only invalid results, with their code, field and message; a mi
     { record: { ...record, offset: 8 }, cdr: cdr('b') },
   ];
   const refused = refusalsOf(items, [
-    { recordId: 'a', status: 'rated' },
-    { recordId: 'b', status: 'invalid', reason: { code: 'NOT_FOUND', message: 'no such subscription', field: 'x' } },
+    { recordId: 'a', status: 'RATED' },
+    { recordId: 'b', status: 'INVALID', reason: { code: 'NOT_FOUND', message: 'no such subscription', field: 'x' } },
   ]);
   assert.deepEqual(refused, [
     {

@@ -2,6 +2,7 @@
 // predicate that breaks when it becomes true), controlled replay into the session, expiry.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cloudEventType } from '../../src/events/envelope.ts';
 import { createDebugSessions, type DebugSessions } from '../../src/replay/index.ts';
 import type { CustomerView } from '../../src/domain/index.ts';
 import { appendWorkload, buildWorkload, codec, DAY, T0 } from './workload.ts';
@@ -35,7 +36,7 @@ describe('debug sessions', () => {
     const step = await session.step(3);
     assert.deepEqual(
       step.events.map((e) => e.type),
-      mine.slice(done, done + 3).map((e) => e.type),
+      mine.slice(done, done + 3).map((e) => cloudEventType(e.type)),
     );
     const last = step.events.at(-1)!;
     assert.deepEqual(session.state(customerId), workload.viewAt(customerId, last.timestamp));
@@ -49,7 +50,7 @@ describe('debug sessions', () => {
     const step = await session.step(2);
     assert.deepEqual(
       step.events.map((e) => e.type),
-      ['usage.rated', 'usage.rated'],
+      [cloudEventType('usage.rated'), cloudEventType('usage.rated')],
     );
     const at = step.events[1]!.timestamp;
     assert.deepEqual(session.state('cus-0'), workload.viewAt('cus-0', at));
@@ -62,7 +63,7 @@ describe('debug sessions', () => {
       breakpoints: [{ kind: 'type', type: 'com.droid.bss.invoice.issued.v1' }],
     });
     const first = await session.step(1000);
-    assert.equal(first.events.at(-1)?.type, 'invoice.issued');
+    assert.equal(first.events.at(-1)?.type, 'com.droid.bss.invoice.issued.v1');
     assert.equal(first.hit[0]?.kind, 'type');
     assert.equal(first.atEnd, false);
     session.addBreakpoint({ kind: 'state', path: 'balance.balance', op: 'lt', value: 0 });
@@ -70,7 +71,7 @@ describe('debug sessions', () => {
     assert.equal(second.hit[0]?.kind, 'state');
     const view = session.state('cus-1') as CustomerView;
     assert.ok(view.balance.balance < 0);
-    assert.equal(second.events.at(-1)?.type, 'payment.captured');
+    assert.equal(second.events.at(-1)?.type, 'com.droid.bss.payment.captured.v1');
     const rest = await session.step(1000);
     assert.deepEqual(rest.hit, [], 'the balance stays negative: no second break');
     assert.equal(rest.atEnd, true);
@@ -112,7 +113,7 @@ describe('debug sessions', () => {
     assert.deepEqual(session.state('cus-5'), workload.viewAt('cus-5', T0 + 10 * DAY));
     const next = await session.step(1);
     const expectedNext = eventsOf('cus-5').find((e) => Date.parse(e.data.at) > T0 + 10 * DAY)!;
-    assert.equal(next.events[0]?.type, expectedNext.type);
+    assert.equal(next.events[0]?.type, cloudEventType(expectedNext.type));
   });
 
   test('controlled replay of a window: seeks to its start, stops after its end', async () => {

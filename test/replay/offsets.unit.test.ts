@@ -86,6 +86,8 @@ describe('offsets, timeline and offset snapshots', () => {
     assert.equal(max.events, inWindow(start, end).length);
     assert.equal(max.estimatedMs, Math.ceil((max.events / 20) * 1000));
     assert.equal((await estimate('STEP_BY_STEP')).estimatedMs, null);
+    assert.match((await estimate('REAL_TIME')).warning ?? '', /estimated to take 10\.0 days/);
+    assert.equal((await estimate('ULTRA_FAST')).warning, null, 'a day or less: no warning');
   });
 
   test('all offsets: every topic, and each group with its committed offsets and lag', async () => {

@@ -6,9 +6,11 @@ import assert from 'node:assert/strict';
 import { READ_MODELS } from '../../src/application/read-model/tables.ts';
 import { createUnitOfWork } from '../../src/application/read-model/unit-of-work.ts';
 import { appendWithin } from '../../src/log/database/append.ts';
+import { partitionFor } from '../../src/log/partitioner.ts';
 import { rebuildReadModels, reconstructSystem } from '../../src/replay/index.ts';
-import { buildWorkload, codec, DAY, T0, toRecord } from './workload.ts';
+import { appendWorkload, buildWorkload, codec, DAY, T0, toRecord } from './workload.ts';
 import { memoryWorld, type ReplayWorld } from './fixture.ts';
+import { databaseLogSink, rebuildWhileWriting } from './rebuild-while-writing.ts';
 
 const workload = buildWorkload(5);
 const TABLES = Object.values(READ_MODELS).map((m) => m.table);
@@ -127,4 +129,53 @@ describe('read-model rebuild', () => {
     assert.deepEqual(rows[0]?.state, workload.viewAt('cus-0', T0 + 10 * DAY).balance);
     for (const table of TABLES) await world.db.query(`DROP TABLE ${table}_shadow`);
   });
+
+  test('up to a time with swap: true is refused naming the field (a past state never goes live)', async () => {
+    const live = await rowsOf('payments');
+    const request = { db: world.db, log: world.log, codec, topic, models: READ_MODELS, until: T0, swap: true };
+    await assert.rejects(rebuildReadModels(request), (error: { status: number; errors: Array<{ field: string }> }) => {
+      assert.equal(error.status, 400);
+      assert.deepEqual(
+        error.errors.map((e) => e.field),
+        ['/body/swap'],
+      );
+      return true;
+    });
+    assert.deepEqual(await rowsOf('payments'), live);
+  });
+
+  test('a log that creates one id under two customers is refused (409), the live tables kept', async () => {
+    // What an older version allowed: a rewound read model let the same paymentId be created again.
+    const dup = await world.newTopic(3);
+    const events = buildWorkload(4, 'dup').events;
+    const customerIds = [...new Set(events.map((e) => e.data.customerId))];
+    const a = customerIds[0] as string;
+    const b = customerIds.find((id) => partitionFor(id, 3) !== partitionFor(a, 3)) as string;
+    const again = events.flatMap((e) =>
+      e.type === 'payment.authorized' && e.data.customerId === b
+        ? [{ ...e, data: { ...e.data, paymentId: `pay-${a}` } }]
+        : [],
+    );
+    await appendWorkload(world.log, dup, [...events, ...again]);
+    const live = await rowsOf('payments');
+    await assert.rejects(
+      rebuildReadModels({ db: world.db, log: world.log, codec, topic: dup, models: READ_MODELS }),
+      (error: { status: number; message: string }) => {
+        assert.equal(error.status, 409);
+        assert.match(error.message, new RegExp(`payment pay-${a} more than once`));
+        return true;
+      },
+    );
+    assert.deepEqual(await rowsOf('payments'), live);
+  });
+});
+
+test('on the embedded database, commands committing during a rebuild are neither lost nor doubled', async () => {
+  const world = await memoryWorld();
+  try {
+    const topic = await world.newTopic(3);
+    await rebuildWhileWriting({ db: world.db, log: world.log, topic, sink: databaseLogSink }, 'lite');
+  } finally {
+    await world.close();
+  }
 });

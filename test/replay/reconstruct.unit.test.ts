@@ -104,7 +104,9 @@ describe('reconstruction', () => {
     assert.deepEqual([balance?.before, balance?.after], [0, -500]);
     assert.deepEqual(
       diff.events.map((e) => e.type),
-      ['invoice.issued', 'payment.authorized', 'payment.captured', 'payment.applied', 'invoice.paid'],
+      ['invoice.issued', 'payment.authorized', 'payment.captured', 'payment.applied', 'invoice.paid'].map(
+        (t) => `com.droid.bss.${t}.v1`,
+      ),
     );
     assert.ok(diff.events.every((e) => e.timestamp > from && e.timestamp <= to));
   });

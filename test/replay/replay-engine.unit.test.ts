@@ -59,7 +59,10 @@ describe('replay engine', () => {
         workload.events.filter((e) => e.data.customerId === id).map((e) => e.type),
       );
     }
-    assert.equal(done.countsByType['usage.rated'], workload.events.filter((e) => e.type === 'usage.rated').length);
+    assert.equal(
+      done.countsByType['com.droid.bss.usage.rated.v1'],
+      workload.events.filter((e) => e.type === 'usage.rated').length,
+    );
   });
 
   test('filters: a time window, event types and one customer (only its partition is read)', async () => {
@@ -273,7 +276,7 @@ describe('replay engine', () => {
     const invoices = workload.events.filter((e) => e.type === 'invoice.issued').length;
     assert.equal(done.errorCount, invoices);
     assert.equal(done.delivered, workload.events.length - invoices);
-    assert.ok(done.errors.every((e) => e.type === 'invoice.issued' && e.message === 'boom'));
+    assert.ok(done.errors.every((e) => e.type === 'com.droid.bss.invoice.issued.v1' && e.message === 'boom'));
     assert.ok(calls > 0);
   });
 

@@ -183,7 +183,7 @@ describe('replay on Kafka', () => {
       assert.deepEqual(session.state('cus-1'), workload.viewAt('cus-1', T0 + 2 * DAY));
       const step = await session.step(1000);
       assert.equal(step.hit.length, 1);
-      assert.equal(step.events.at(-1)?.type, 'payment.captured');
+      assert.equal(step.events.at(-1)?.type, 'com.droid.bss.payment.captured.v1');
       // Stopped right after the capture: the allocation stamped the same moment is not folded yet.
       const mine = workload.events.filter((e) => e.data.customerId === 'cus-1');
       const upToCapture = mine.slice(0, mine.findIndex((e) => e.type === 'payment.captured') + 1);

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Address, DateTime, Id, Money } from '../../events/schemas.ts';
+import { Address, CurrencyCode, DateTime, Id, Money } from '../../events/schemas.ts';
 
 export const AddressInput = Type.Object(
   {
@@ -55,12 +55,12 @@ export const CustomerStatus = Type.Union([
 
 export const Balance = Type.Object({
   customerId: Id,
-  currency: Type.Union([Type.String(), Type.Null()]),
-  invoiced: Type.Integer({ description: 'minor units' }),
-  paid: Type.Integer(),
-  refunded: Type.Integer(),
-  credit: Type.Integer(),
-  balance: Type.Integer({ description: 'what the customer owes in minor units; negative = credit' }),
+  currency: Type.Union([CurrencyCode, Type.Null()], { description: 'the account currency; null until fixed' }),
+  invoiced: { ...Money, description: 'invoices issued − invoices cancelled' },
+  paid: { ...Money, description: 'money captured' },
+  refunded: { ...Money, description: 'money given back' },
+  credit: { ...Money, description: 'max(0, −balance): prepaid or overpaid money' },
+  balance: { ...Money, description: 'what the customer owes (invoiced − paid + refunded); negative = credit' },
 });
 
 export { Money };

@@ -92,6 +92,7 @@ export const Estimate = Type.Object({
   spanMs: Type.Integer(),
   speed: Type.String(),
   estimatedMs: Type.Union([Type.Number(), Type.Null()]),
+  warning: Type.Union([Type.String(), Type.Null()], { description: 'set when the estimate is over a day' }),
 });
 
 const Filter = Type.Object(
@@ -156,6 +157,10 @@ export const Job = Type.Object({
   finishedAt: Type.Union([Type.String(), Type.Null()]),
   failure: Type.Union([Type.String(), Type.Null()]),
   skippedHandlers: RArray(Type.String()),
+  estimatedMs: Type.Union([Type.Number(), Type.Null()], { description: 'the duration estimated at the start' }),
+  warning: Type.Union([Type.String(), Type.Null()], {
+    description: 'set when the estimate is over a day: paced speeds wait out the quiet gaps',
+  }),
 });
 export const Jobs = Type.Object({ items: RArray(Job) });
 
@@ -308,7 +313,11 @@ export const ControlledReplayBody = Type.Object(
 );
 export const RebuildBody = Type.Union(
   [Type.Null(), Type.Object({ until: Type.Optional(Time), swap: Type.Optional(Type.Boolean()) }, Strict)],
-  { description: 'until: fold only events up to then; swap (default true): false leaves <table>_shadow' },
+  {
+    description:
+      'until: fold only events up to then, into <table>_shadow only (never swapped in); swap (default true ' +
+      'without until, false with it): false leaves <table>_shadow; until with swap true is refused (400)',
+  },
 );
 export const RebuildResult = Type.Object({
   events: Type.Integer(),

@@ -32,11 +32,12 @@ export const IngestUsageBody = Type.Object(
   { additionalProperties: false },
 );
 
+// Upper case like every status of the API; RATED and REJECTED are the statuses GET /usage shows.
 const Outcome = Type.Union([
-  Type.Literal('rated'),
-  Type.Literal('rejected'),
-  Type.Literal('duplicate'),
-  Type.Literal('invalid'),
+  Type.Literal('RATED'),
+  Type.Literal('REJECTED'),
+  Type.Literal('DUPLICATE'),
+  Type.Literal('INVALID'),
 ]);
 
 export const UsageResult = Type.Object({

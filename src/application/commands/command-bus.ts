@@ -90,6 +90,8 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
         codec.encode(event, { id: randomUUID(), source, ...(traceparent ? { traceparent } : {}) }),
       );
       const records = envelopes.map((e) => codec.toRecord(e, headers));
+      // Rows and events (database log, or Kafka's outbox) commit together, so the read model decides ids
+      // authoritatively in both modes; a rebuild's swap keeps that (src/replay/rebuild.ts).
       if (records.length > 0) await sink.appendWithin(tx, topic, records);
       return { ...decision, envelopes, records, changed };
     });

@@ -16,10 +16,11 @@ export const USAGE_CHUNK = 1_000;
 export type UsageRecordInput = Omit<usage.IngestUsage, 'type' | 'at'>;
 
 /**
- * rated: priced and recorded; rejected: recorded as usage.rejected (subscription not active);
- * duplicate: recordId already recorded, nothing new; invalid: refused, nothing recorded.
+ * RATED: priced and recorded; REJECTED: recorded as usage.rejected (subscription not active);
+ * DUPLICATE: recordId already recorded, nothing new; INVALID: refused, nothing recorded. Upper case
+ * like every status of the API (GET /usage answers and filters RATED / REJECTED too).
  */
-export type UsageOutcome = 'rated' | 'rejected' | 'duplicate' | 'invalid';
+export type UsageOutcome = 'RATED' | 'REJECTED' | 'DUPLICATE' | 'INVALID';
 
 export interface UsageResult {
   readonly recordId: string;
@@ -53,7 +54,7 @@ function unstorable(record: UsageRecordInput): UsageResult | undefined {
   const field = bad.pointer.slice(1);
   return {
     recordId: record.recordId,
-    status: 'invalid',
+    status: 'INVALID',
     reason: { code: 'INVALID_TEXT', message: `${field} ${bad.message}`, field },
   };
 }
@@ -83,16 +84,16 @@ async function decideChunk(
       const state = decided.get(recordId) ?? seen.get(recordId)?.state ?? null;
       const context = { subscription: subscriptions.get(record.subscriptionId)?.state ?? null, catalog: plans };
       const [event] = usage.decide({ type: 'IngestUsage', ...record, at }, state, context);
-      if (event === undefined) return { recordId, status: 'duplicate' };
+      if (event === undefined) return { recordId, status: 'DUPLICATE' };
       events.push(event);
       decided.set(recordId, usage.evolve(null, event) as usage.UsageRecord);
       return event.type === 'usage.rated'
-        ? { recordId, status: 'rated', amount: event.data.amount }
-        : { recordId, status: 'rejected', reason: event.data.reason };
+        ? { recordId, status: 'RATED', amount: event.data.amount }
+        : { recordId, status: 'REJECTED', reason: event.data.reason };
     } catch (error) {
       if (!isDomainRejection(error)) throw error;
       const field = error.field ? { field: error.field } : {};
-      return { recordId, status: 'invalid', reason: { code: error.code, message: error.message, ...field } };
+      return { recordId, status: 'INVALID', reason: { code: error.code, message: error.message, ...field } };
     }
   });
   return { events, result: results };
@@ -116,10 +117,10 @@ export function usageCommands(bus: CommandBus, clock: Clock, plans: catalogTypes
       }
       const count = (status: UsageOutcome) => results.filter((r) => r.status === status).length;
       return {
-        accepted: count('rated'),
-        rejected: count('rejected'),
-        invalid: count('invalid'),
-        duplicates: count('duplicate'),
+        accepted: count('RATED'),
+        rejected: count('REJECTED'),
+        invalid: count('INVALID'),
+        duplicates: count('DUPLICATE'),
         results,
       };
     },

@@ -3,7 +3,13 @@
 // (offsets and millisecond timestamps stay far below 2^53).
 import { notFound } from '../../errors.ts';
 import type { Queryable } from '../../store/db.ts';
-import { DEFAULT_READ_MAX, type LogRecord, type PartitionOffsets, type ReadOptions } from '../event-log.ts';
+import {
+  DEFAULT_READ_MAX,
+  type EventLog,
+  type LogRecord,
+  type PartitionOffsets,
+  type ReadOptions,
+} from '../event-log.ts';
 
 interface RecordRow {
   offset: number | string;
@@ -63,3 +69,9 @@ export async function partitionOffsets(db: Queryable, topic: string): Promise<Pa
   if (rows.length === 0) throw notFound('topic', topic);
   return rows.map((r) => ({ partition: r.partition, start: Number(r.start_offset), end: Number(r.next_offset) }));
 }
+
+/** The read side of the database log through one connection or transaction (a rebuild's locked swap). */
+export const databaseLogReader = (db: Queryable): Pick<EventLog, 'read' | 'offsets'> => ({
+  read: (topic, partition, fromOffset, options) => readRecords(db, topic, partition, fromOffset, options),
+  offsets: (topic) => partitionOffsets(db, topic),
+});

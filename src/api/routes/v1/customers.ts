@@ -10,6 +10,7 @@ import { IdParam, ListQuery, Page, ReadErrors, Reason, WriteErrors } from '../..
 import { Balance, CreateCustomerBody, Customer, CustomerStatus, UpdateContactBody } from '../../schemas/customer.ts';
 import { ifMatch, setEtag } from '../../etag.ts';
 import type { ExpectedVersion } from '../../../application/commands/expect-version.ts';
+import { balanceView } from '../../balance-view.ts';
 
 const tags = ['customers'];
 
@@ -90,6 +91,9 @@ export function customerRoutes(app: Application) {
         schema: {
           tags,
           summary: 'The customer account balance',
+          description:
+            'Every amount is {amount, currency} in the account currency (fixed by the first order, payment or ' +
+            'invoice; until then every amount is 0 in the catalog currency and currency is null).',
           params: IdParam,
           response: { 200: Balance, ...ReadErrors },
         },
@@ -97,7 +101,7 @@ export function customerRoutes(app: Application) {
       async (request) => {
         await read(request.params.id);
         const row = await app.reads.get<CustomerBalance>('balance', request.params.id);
-        return row?.state ?? initialBalance(request.params.id);
+        return balanceView(row?.state ?? initialBalance(request.params.id), app.catalog);
       },
     );
 

@@ -279,6 +279,10 @@ export function eventReplayRoutes(replay: EventReplayServices) {
         schema: {
           tags,
           summary: 'Rebuild the read models from the log into shadow tables, then swap them in atomically',
+          description:
+            'The live tables are always the fold of the whole log. With until (a past time) the fold goes to ' +
+            'the <table>_shadow tables only, for inspection: until implies swap false, and until with swap ' +
+            'true is refused (400 naming /body/swap). Kafka mode: the swap waits for the outbox to be published.',
           body: RebuildBody,
           response: { 200: RebuildResult, ...WriteErrors },
         },
