@@ -89,10 +89,10 @@ export function describeEdgeInputs(engine: string, open: () => Promise<ComposedA
       assert.deepEqual(
         results.map((r: { status: string; reason?: { field?: string } }) => [r.status, r.reason?.field]),
         [
-          ['rated', undefined],
-          ['invalid', 'subscriptionId'],
-          ['invalid', 'subscriptionId'],
-          ['rated', undefined],
+          ['RATED', undefined],
+          ['INVALID', 'subscriptionId'],
+          ['INVALID', 'subscriptionId'],
+          ['RATED', undefined],
         ],
       );
       assert.equal(accepted, 2);
