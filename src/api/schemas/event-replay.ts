@@ -11,7 +11,12 @@ const Name = Type.String({ minLength: 1, maxLength: 200 });
 export const Time = Type.Union([Type.String({ minLength: 1, maxLength: 40 }), Type.Integer({ minimum: 0 })], {
   description: 'ISO-8601 time or milliseconds since the epoch',
 });
-const QueryTime = Type.String({ minLength: 1, maxLength: 40, description: 'ISO-8601 time or ms since the epoch' });
+const QueryTime = Type.String({
+  minLength: 1,
+  maxLength: 40,
+  description: 'ISO-8601 time or ms since the epoch',
+  examples: ['2026-11-24T10:00:00Z'],
+});
 export const Speed = Type.Union(
   REPLAY_SPEEDS.map((s) => Type.Literal(s)),
   { description: 'REAL_TIME ×1, FAST ×10, ULTRA_FAST ×100, MAX (no waiting), STEP_BY_STEP (only /step)' },
@@ -125,29 +130,42 @@ export const ReplayBody = Type.Object(
   },
 );
 
-export const Job = Type.Object({
-  id: Type.String(),
-  status: Type.String(),
-  progress: Type.Object({ processed: Type.Integer(), total: Type.Integer(), percent: Type.Number() }),
-  delivered: Type.Integer(),
-  filtered: Type.Integer(),
-  countsByType: Type.Record(Type.String(), Type.Integer()),
-  errorCount: Type.Integer(),
-  errors: RArray(
-    Type.Object({
-      partition: Type.Integer(),
-      offset: Type.Integer(),
-      type: Type.Union([Type.String(), Type.Null()]),
-      message: Type.String(),
-    }),
-  ),
-  throughput: Type.Number(),
-  startedAt: Type.Union([Type.String(), Type.Null()]),
-  finishedAt: Type.Union([Type.String(), Type.Null()]),
-  failure: Type.Union([Type.String(), Type.Null()]),
-  skippedHandlers: RArray(Type.String()),
-});
+export const Job = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.String(),
+    progress: Type.Object({ processed: Type.Integer(), total: Type.Integer(), percent: Type.Number() }),
+    delivered: Type.Integer(),
+    filtered: Type.Integer(),
+    countsByType: Type.Record(Type.String(), Type.Integer()),
+    errorCount: Type.Integer(),
+    errors: RArray(
+      Type.Object({
+        partition: Type.Integer(),
+        offset: Type.Integer(),
+        type: Type.Union([Type.String(), Type.Null()]),
+        message: Type.String(),
+      }),
+    ),
+    throughput: Type.Number(),
+    startedAt: Type.Union([Type.String(), Type.Null()]),
+    finishedAt: Type.Union([Type.String(), Type.Null()]),
+    failure: Type.Union([Type.String(), Type.Null()]),
+    skippedHandlers: RArray(Type.String()),
+  },
+  { title: 'ReplayJob' },
+);
 export const Jobs = Type.Object({ items: RArray(Job) });
+
+/** One server-sent event of GET /replay/{id}/events, as an SSE client parses it. */
+export const ProgressEvent = Type.Object(
+  {
+    event: Type.Literal('progress'),
+    id: Type.String({ description: 'events processed so far' }),
+    data: Type.String({ contentMediaType: 'application/json', description: 'the job, as GET /replay/{id} gives it' }),
+  },
+  { title: 'ReplayProgressEvent' },
+);
 
 export const ReconstructBody = Type.Object(
   {
