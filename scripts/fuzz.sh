@@ -11,7 +11,7 @@ ST_VERSION=4.32.5
 VENV=.venv-fuzz
 NODE=${NODE:-node}
 SEED=${FUZZ_SEED:-20261205}
-MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-12}
+MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-20}
 ROLES=${FUZZ_ROLES:-admin operator viewer anonymous}
 
 # Install once; later runs only check the pinned version is there.

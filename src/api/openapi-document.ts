@@ -110,22 +110,19 @@ export function addOperationExamples(doc: Json): void {
 const isNull = (schema: unknown): boolean => isObject(schema) && schema['type'] === 'null';
 
 /**
- * A body schema that admits null (see schemas/no-body.ts) means the body may be left out: the
- * request body is optional and documented without the null (a JSON `null` body is no use to anyone).
+ * A body schema that admits null (see schemas/no-body.ts) means the body may be left out, so the
+ * request body is not required (the swagger plugin marks every body required).
  */
 export function markOptionalBodies(doc: Json): void {
   for (const path of Object.values(isObject(doc['paths']) ? doc['paths'] : {})) {
     for (const operation of Object.values(isObject(path) ? path : {})) {
       const body = isObject(operation) ? operation['requestBody'] : undefined;
       if (!isObject(body) || !isObject(body['content'])) continue;
-      for (const media of Object.values(body['content'])) {
+      const admitsNull = Object.values(body['content']).some((media) => {
         const anyOf = isObject(media) && isObject(media['schema']) ? media['schema']['anyOf'] : undefined;
-        if (!isObject(media) || !Array.isArray(anyOf) || !anyOf.some(isNull)) continue;
-        const { anyOf: _all, ...rest } = media['schema'] as Json;
-        const members = anyOf.filter((member) => !isNull(member));
-        media['schema'] = members.length === 1 ? { ...rest, ...(members[0] as Json) } : { ...rest, anyOf: members };
-        body['required'] = false;
-      }
+        return Array.isArray(anyOf) && anyOf.some(isNull);
+      });
+      if (admitsNull) body['required'] = false;
     }
   }
 }

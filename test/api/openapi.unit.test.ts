@@ -53,7 +53,7 @@ test('every error of every secured operation is application/problem+json with th
     if ((operation['security'] ?? []).length === 0) continue;
     count++;
     const statuses = Object.keys(operation['responses']);
-    for (const status of ['400', '401', '403', '503'])
+    for (const status of ['400', '401', '403', '431', '503'])
       assert.ok(statuses.includes(status), `${name} documents ${status}`);
     if (name.includes('{')) assert.ok(statuses.includes('404'), `${name} documents 404`);
     assert.ok(
@@ -71,7 +71,7 @@ test('every error of every secured operation is application/problem+json with th
 
 test('GET /event-replay/replay documents every status it can answer', () => {
   const statuses = Object.keys(doc['paths']['/api/v1/event-replay/replay'].get.responses).sort();
-  assert.deepEqual(statuses, ['200', '400', '401', '403', '503']);
+  assert.deepEqual(statuses, ['200', '400', '401', '403', '431', '503']);
 });
 
 test('actions that need no body document an optional one', () => {
@@ -89,7 +89,6 @@ test('actions that need no body document an optional one', () => {
   ]) {
     const body = doc['paths'][path].post.requestBody;
     assert.equal(body.required, false, path);
-    assert.notEqual(body.content['application/json'].schema.type, 'null', path);
   }
   assert.equal(doc['paths']['/api/v1/orders/{id}/reject'].post.requestBody.required, true);
 });
