@@ -14,18 +14,26 @@ function summary(output: string): string {
   const keep = lines.filter((line) =>
     /^== fuzz|^_{5,} .+ _{5,}$|^\s+❌|^\s+⚠️|^\s+\d+ generated|^={5,} .+ ={5,}$|Reproduce|^\s+curl /.test(line),
   );
-  return keep.join('\n').slice(-20_000);
+  return keep
+    .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line))
+    .join('\n')
+    .slice(-20_000);
 }
 
-test('schemathesis finds no failure in the API as admin, operator, viewer and anonymous', async () => {
-  const child = spawn('bash', [SCRIPT], {
-    env: { ...process.env, NODE: process.execPath },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  assert.equal(code, 0, `scripts/fuzz.sh failed (exit ${code}):\n${summary(output)}`);
-  assert.match(output, /== fuzz: as anonymous/, 'every role ran');
-});
+// About 3 minutes on an idle 2-core machine; up to 12 when the machine is shared, hence its own limit.
+test(
+  'schemathesis finds no failure in the API as admin, operator, viewer and anonymous',
+  { timeout: 900_000 },
+  async () => {
+    const child = spawn('bash', [SCRIPT], {
+      env: { ...process.env, NODE: process.execPath },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    assert.equal(code, 0, `scripts/fuzz.sh failed (exit ${code}):\n${summary(output)}`);
+    assert.match(output, /== fuzz: as anonymous/, 'every role ran');
+  },
+);
