@@ -16,6 +16,8 @@ import { registerJsonBodyParser } from './plugins/json-body.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
+import { registerProblemResponses } from './plugins/openapi-responses.ts';
+import { finishDocument } from './openapi-document.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { apiV1 } from './routes/v1/index.ts';
@@ -75,6 +77,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   registerHttpMetrics(app, services.registry);
   // Before any route, so every route (Swagger UI's included) is marked and documented.
   registerAuth(app, services.auth);
+  registerProblemResponses(app);
 
   await app.register(swagger, {
     openapi: {
@@ -92,6 +95,10 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
         },
       },
     },
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? finishDocument(document.openapiObject as Record<string, unknown>)
+        : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

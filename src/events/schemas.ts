@@ -9,6 +9,7 @@ export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(sch
   Type.Union([schema, Type.Null()]);
 
 export const CurrencyCode = Type.Enum(Object.keys(CURRENCIES) as Array<keyof typeof CURRENCIES>, {
+  title: 'CurrencyCode',
   description: 'ISO 4217 currency code',
 });
 export const Money = Type.Object(
@@ -16,7 +17,7 @@ export const Money = Type.Object(
     amount: Type.Integer({ description: 'integer minor units (cents, grosze, …)' }),
     currency: CurrencyCode,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Money', examples: [{ amount: 4999, currency: 'PLN' }] },
 );
 
 export const Address = Type.Object(
@@ -25,17 +26,17 @@ export const Address = Type.Object(
     line2: Nullable(Type.String()),
     city: Type.String({ minLength: 1 }),
     postalCode: Type.String({ minLength: 1 }),
-    country: Type.String({ pattern: '^[A-Z]{2}$' }),
+    country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    title: 'Address',
+    examples: [{ line1: 'ul. Prosta 1', line2: null, city: 'Warszawa', postalCode: '00-001', country: 'PL' }],
+  },
 );
 
-export const UsageType = Type.Union([Type.Literal('voice'), Type.Literal('sms'), Type.Literal('data')]);
+export const UsageType = Type.Enum(['voice', 'sms', 'data'], { title: 'UsageType' });
 export const UsageUnit = Type.Enum(Object.values(USAGE_UNITS));
-export const TariffUnit = Type.Union([Type.Literal('minute'), Type.Literal('message'), Type.Literal('megabyte')]);
-export const PaymentMethod = Type.Union([
-  Type.Literal('card'),
-  Type.Literal('bank_transfer'),
-  Type.Literal('direct_debit'),
-]);
+export const TariffUnit = Type.Enum(['minute', 'message', 'megabyte'], { title: 'TariffUnit' });
+export const PaymentMethod = Type.Enum(['card', 'bank_transfer', 'direct_debit'], { title: 'PaymentMethod' });
 export const BillingPeriod = Type.Object({ from: Type.String(), to: Type.String() }, { additionalProperties: false });

@@ -4,7 +4,7 @@
 // is consuming needs its members stopped first: the caller passes pauseGroup, which stops our
 // consumers of the group and returns the function that starts them again.
 import { randomUUID } from 'node:crypto';
-import { notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { Queryable } from '../store/db.ts';
 import { badReplayRequest } from './errors.ts';
@@ -138,7 +138,10 @@ async function targetOffsets(
   }
   const snapshot = await getOffsetSnapshot(deps.db, to.snapshotId);
   if (snapshot.group !== request.group || snapshot.topic !== request.topic)
-    throw badReplayRequest(`snapshot ${snapshot.id} is of ${snapshot.group} on ${snapshot.topic}`);
+    // The request is well-formed; the stored snapshot belongs elsewhere: 422, like a domain refusal.
+    throw new AppError('SNAPSHOT_MISMATCH', `snapshot ${snapshot.id} is of ${snapshot.group} on ${snapshot.topic}`, {
+      status: 422,
+    });
   // A partition with nothing committed at snapshot time restarts at the earliest kept offset.
   return new Map(snapshot.offsets.map((o) => [o.partition, clamp(o.partition, o.committed ?? 0)]));
 }

@@ -8,6 +8,7 @@ import type { Db } from '../store/db.ts';
 import { diffStates, type StateDiff } from './diff.ts';
 import { createDebugSessions, type DebugSessions } from './debug-sessions.ts';
 import { badReplayRequest } from './errors.ts';
+import { AppError } from '../errors.ts';
 import { createJobRegistry, type ReplayJob, type ReplayJobSnapshot } from './jobs.ts';
 import {
   allOffsets,
@@ -104,7 +105,13 @@ export function createReplayService(options: ReplayServiceOptions): ReplayServic
   function resolveTarget(target: ServiceReplayTarget): ReplayTarget {
     if (target.kind !== 'handlers' || !('names' in target)) return target;
     const unknown = target.names.filter((n) => !handlers.has(n));
-    if (unknown.length > 0) throw badReplayRequest(`unknown handlers: ${unknown.join(', ')}`);
+    // Well-formed, but not a handler this service has (they are configured, not in the schema): 422.
+    if (unknown.length > 0) {
+      const known = [...handlers.keys()].join(', ') || 'none';
+      throw new AppError('UNKNOWN_HANDLERS', `unknown handlers: ${unknown.join(', ')}; known: ${known}`, {
+        status: 422,
+      });
+    }
     return { kind: 'handlers', handlers: target.names.map((n) => handlers.get(n) as EventHandler) };
   }
 

@@ -137,13 +137,30 @@ test('an invalid lifecycle transition is 409: resume an ACTIVE customer, create 
   assert.equal(suspend.json().status, 'SUSPENDED');
 });
 
-test('a domain-invalid value is 422 naming the field', async () => {
+test('a phone that is not E.164 is 400 naming the field: the schema states the rule', async () => {
   const response = await call({
     method: 'POST',
     url: '/api/v1/customers',
     payload: { ...customer('cus_bad_phone'), phone: '0660 123' },
   });
-  assert.equal(response.statusCode, 422);
-  assert.equal(response.json().code, 'INVALID_PHONE');
-  assert.deepEqual(fieldsOf(response), ['/body/phone']);
+  assert.equal(response.statusCode, 400);
+  assert.equal(response.json().code, 'VALIDATION_FAILED');
+  assert.deepEqual([...new Set(fieldsOf(response))], ['/body/phone']);
+  assert.ok(response.json().errors.some((e: { message: string }) => e.message.includes('pattern')));
+});
+
+test('an empty or blank line2 is no second line', async () => {
+  for (const [id, line2] of [
+    ['cus_line2_empty', ''],
+    ['cus_line2_blank', '  '],
+  ] as const) {
+    const body = customer(id);
+    const response = await call({
+      method: 'POST',
+      url: '/api/v1/customers',
+      payload: { ...body, address: { ...body.address, line2 } },
+    });
+    assert.equal(response.statusCode, 201, response.body);
+    assert.equal(response.json().address.line2, null);
+  }
 });

@@ -183,12 +183,12 @@ describe('replay jobs', () => {
     assert.equal(updates.at(-1).status, 'CANCELLED');
   });
 
-  test('a handlers target calls the replay-safe handlers by name; an unknown name is 400', async () => {
+  test('a handlers target calls the replay-safe handlers by name; an unknown name is 422', async () => {
     const job = await post('/replay', { target: { kind: 'handlers', names: ['cache-invalidation'] } }, 202);
     const done = await waitFor(job.id);
     assert.equal(done.status, 'COMPLETED');
     assert.equal(done.delivered, await bss.countEvents());
-    await post('/replay', { target: { kind: 'handlers', names: ['send-emails'] } }, 400);
+    await post('/replay', { target: { kind: 'handlers', names: ['send-emails'] } }, 422);
   });
 
   test('a topic target never appends to the live topic, prefixed or not; unknown jobs are 404', async () => {
@@ -218,6 +218,9 @@ describe('consumer groups and read models', () => {
     assert.equal(byTime.dryRun, false);
     const back = await post('/restore', { group: 'replay-test', to: { snapshotId: snapshot.id } });
     assert.equal(back.skipped, byTime.redelivered);
+    // Another group's snapshot: a well-formed request the stored snapshot refuses (422, not 400).
+    const other = await post('/restore', { group: 'other-group', to: { snapshotId: snapshot.id } }, 422);
+    assert.equal(other.code, 'SNAPSHOT_MISMATCH');
     const offsets = await get('/offsets');
     const group = offsets.groups.find((g: { group: string }) => g.group === 'replay-test');
     assert.ok(group.partitions.every((p: { lag: number }) => p.lag === 0));

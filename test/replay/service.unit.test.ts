@@ -45,7 +45,7 @@ describe('replay service', () => {
     assert.equal(service.job(run.id), run);
     assert.ok(service.jobs().some((j) => j.id === run.id && j.status === 'COMPLETED'));
     await assert.rejects(service.replay({ topic, target: { kind: 'handlers', names: ['nope'] } }), {
-      code: 'INVALID_REPLAY_REQUEST',
+      code: 'UNKNOWN_HANDLERS',
     });
     await assert.rejects(service.replay({ topic: 'no-such-topic', target: { kind: 'sandbox' } }), {
       code: 'NOT_FOUND',

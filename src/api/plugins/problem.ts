@@ -60,9 +60,11 @@ function fieldErrors(error: FastifyError): FieldError[] {
     const params = v.params as Record<string, unknown>;
     const extra = typeof params['additionalProperty'] === 'string' ? `/${params['additionalProperty']}` : '';
     const missing = typeof params['missingProperty'] === 'string' ? `/${params['missingProperty']}` : '';
+    // An enum names what it allows, so the client need not look it up.
+    const allowed = Array.isArray(params['allowedValues']) ? `: ${params['allowedValues'].join(', ')}` : '';
     return {
       field: `/${context}${v.instancePath}${extra}${missing}`,
-      message: extra ? 'unknown field' : (v.message ?? 'invalid'),
+      message: extra ? 'unknown field' : `${v.message ?? 'invalid'}${allowed}`,
     };
   });
 }

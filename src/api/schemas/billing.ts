@@ -2,11 +2,20 @@ import { Type } from 'typebox';
 import { DateTime, Id, Money } from '../../events/schemas.ts';
 import { MAX_CUSTOMERS, MAX_DUE_IN_DAYS } from '../../application/commands/billing.ts';
 
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (UTC)' });
+const Day = Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (UTC)' });
 
+// The domain's rules (src/domain/invoice/period.ts) as far as a schema can state them: `from` is on
+// day 1..28; that `to` is the same day of the next month is checked by the domain (422 INVALID_PERIOD).
 const Period = Type.Object(
-  { from: Day, to: { ...Day, description: 'exclusive: one month after from' } },
-  { additionalProperties: false, description: 'one month, half-open [from, to)' },
+  {
+    from: { ...Day, pattern: '^\\d{4}-\\d{2}-(0[1-9]|1\\d|2[0-8])$', description: 'day 1..28 of a month (UTC)' },
+    to: { ...Day, description: 'exclusive: the same day of the next month' },
+  },
+  {
+    additionalProperties: false,
+    description: 'one month, half-open [from, to)',
+    examples: [{ from: '2026-11-01', to: '2026-12-01' }],
+  },
 );
 
 export const BillRunBody = Type.Object(

@@ -11,8 +11,14 @@ export const ListQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
 };
 
-export const Page = <T extends TSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+/** One page of a list; named after its item (CustomerPage…) when the item has a title. */
+export const Page = <T extends TSchema>(item: T) => {
+  const title = (item as { title?: unknown }).title;
+  return Type.Object(
+    { items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) },
+    typeof title === 'string' ? { title: `${title}Page` } : {},
+  );
+};
 
 /** RFC 9457 problem details, as every error response. */
 export const Problem = Type.Object(
@@ -26,7 +32,21 @@ export const Problem = Type.Object(
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
     retryable: Type.Optional(Type.Boolean()),
   },
-  { description: 'RFC 9457 problem details (application/problem+json)' },
+  {
+    title: 'Problem',
+    description: 'RFC 9457 problem details (application/problem+json)',
+    examples: [
+      {
+        type: 'https://bss.droid.dev/problems/validation-failed',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'The request has invalid or unknown fields',
+        code: 'VALIDATION_FAILED',
+        instance: '/api/v1/customers',
+        errors: [{ field: '/body/email', message: 'must match format "email"' }],
+      },
+    ],
+  },
 );
 
 /** The error responses every write route can give. */

@@ -16,6 +16,7 @@ const TimeText = Type.String({
   minLength: 1,
   maxLength: 40,
   description: 'RFC 3339 date-time, ISO-8601 date (UTC midnight) or integer ms since the epoch',
+  examples: ['2026-11-24T10:00:00Z'],
 });
 export const Time = Type.Union(
   [TimeText, Type.Integer({ minimum: -MAX_TIME_MS, maximum: MAX_TIME_MS, description: 'ms since the epoch' })],
@@ -136,33 +137,46 @@ export const ReplayBody = Type.Object(
   },
 );
 
-export const Job = Type.Object({
-  id: Type.String(),
-  status: Type.String(),
-  progress: Type.Object({ processed: Type.Integer(), total: Type.Integer(), percent: Type.Number() }),
-  delivered: Type.Integer(),
-  filtered: Type.Integer(),
-  countsByType: Type.Record(Type.String(), Type.Integer()),
-  errorCount: Type.Integer(),
-  errors: RArray(
-    Type.Object({
-      partition: Type.Integer(),
-      offset: Type.Integer(),
-      type: Type.Union([Type.String(), Type.Null()]),
-      message: Type.String(),
+export const Job = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.String(),
+    progress: Type.Object({ processed: Type.Integer(), total: Type.Integer(), percent: Type.Number() }),
+    delivered: Type.Integer(),
+    filtered: Type.Integer(),
+    countsByType: Type.Record(Type.String(), Type.Integer()),
+    errorCount: Type.Integer(),
+    errors: RArray(
+      Type.Object({
+        partition: Type.Integer(),
+        offset: Type.Integer(),
+        type: Type.Union([Type.String(), Type.Null()]),
+        message: Type.String(),
+      }),
+    ),
+    throughput: Type.Number(),
+    startedAt: Type.Union([Type.String(), Type.Null()]),
+    finishedAt: Type.Union([Type.String(), Type.Null()]),
+    failure: Type.Union([Type.String(), Type.Null()]),
+    skippedHandlers: RArray(Type.String()),
+    estimatedMs: Type.Union([Type.Number(), Type.Null()], { description: 'the duration estimated at the start' }),
+    warning: Type.Union([Type.String(), Type.Null()], {
+      description: 'set when the estimate is over a day: paced speeds wait out the quiet gaps',
     }),
-  ),
-  throughput: Type.Number(),
-  startedAt: Type.Union([Type.String(), Type.Null()]),
-  finishedAt: Type.Union([Type.String(), Type.Null()]),
-  failure: Type.Union([Type.String(), Type.Null()]),
-  skippedHandlers: RArray(Type.String()),
-  estimatedMs: Type.Union([Type.Number(), Type.Null()], { description: 'the duration estimated at the start' }),
-  warning: Type.Union([Type.String(), Type.Null()], {
-    description: 'set when the estimate is over a day: paced speeds wait out the quiet gaps',
-  }),
-});
+  },
+  { title: 'ReplayJob' },
+);
 export const Jobs = Type.Object({ items: RArray(Job) });
+
+/** One server-sent event of GET /replay/{id}/events, as an SSE client parses it. */
+export const ProgressEvent = Type.Object(
+  {
+    event: Type.Literal('progress'),
+    id: Type.String({ description: 'events processed so far' }),
+    data: Type.String({ contentMediaType: 'application/json', description: 'the job, as GET /replay/{id} gives it' }),
+  },
+  { title: 'ReplayProgressEvent' },
+);
 
 export const ReconstructBody = Type.Object(
   {

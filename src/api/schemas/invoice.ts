@@ -2,32 +2,30 @@ import { Type } from 'typebox';
 import { BillingPeriod, CurrencyCode, DateTime, Id, Money, Nullable } from '../../events/schemas.ts';
 import { EVENT_DATA_SCHEMAS } from '../../events/catalog.ts';
 
-export const InvoiceStatus = Type.Union([
-  Type.Literal('ISSUED'),
-  Type.Literal('PAID'),
-  Type.Literal('OVERDUE'),
-  Type.Literal('CANCELLED'),
-]);
+export const InvoiceStatus = Type.Enum(['ISSUED', 'PAID', 'OVERDUE', 'CANCELLED'], { title: 'InvoiceStatus' });
 
 /** The lines exactly as invoice.issued carries them (recurring fees and usage). */
 const InvoiceLines = EVENT_DATA_SCHEMAS['invoice.issued'].properties.lines;
 
-export const Invoice = Type.Object({
-  invoiceId: Id,
-  customerId: Id,
-  period: BillingPeriod,
-  currency: CurrencyCode,
-  lines: InvoiceLines,
-  total: Money,
-  status: InvoiceStatus,
-  issuedAt: DateTime,
-  dueAt: DateTime,
-  paid: { ...Money, description: 'applied by payments so far; paid + outstanding = total' },
-  outstanding: Money,
-  paidAt: Nullable(DateTime),
-  creditNoteId: Nullable(Type.String({ description: 'set when cancelled' })),
-  updatedAt: DateTime,
-});
+export const Invoice = Type.Object(
+  {
+    invoiceId: Id,
+    customerId: Id,
+    period: BillingPeriod,
+    currency: CurrencyCode,
+    lines: InvoiceLines,
+    total: Money,
+    status: InvoiceStatus,
+    issuedAt: DateTime,
+    dueAt: DateTime,
+    paid: { ...Money, description: 'applied by payments so far; paid + outstanding = total' },
+    outstanding: Money,
+    paidAt: Nullable(DateTime),
+    creditNoteId: Nullable(Type.String({ description: 'set when cancelled' })),
+    updatedAt: DateTime,
+  },
+  { title: 'Invoice' },
+);
 
 export const InvoiceListQuery = Type.Object(
   {

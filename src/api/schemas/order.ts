@@ -3,15 +3,11 @@ import { CurrencyCode, DateTime, Id, Money, Nullable } from '../../events/schema
 import { Reason } from './common.ts';
 
 /** Ids a client may choose; `~` is left out because derived (hashed) ids use it. */
-export const ClientId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' });
+export const ClientId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$', examples: ['ord-2026-0001'] });
 
-export const OrderStatus = Type.Union([
-  Type.Literal('PENDING'),
-  Type.Literal('APPROVED'),
-  Type.Literal('REJECTED'),
-  Type.Literal('COMPLETED'),
-  Type.Literal('CANCELLED'),
-]);
+export const OrderStatus = Type.Enum(['PENDING', 'APPROVED', 'REJECTED', 'COMPLETED', 'CANCELLED'], {
+  title: 'OrderStatus',
+});
 
 export const PlaceOrderBody = Type.Object(
   {
@@ -23,7 +19,7 @@ export const PlaceOrderBody = Type.Object(
       description: 'one subscription per item when the order completes',
     }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ customerId: 'cus_1f0c', items: [{ planId: 'plan-basic' }] }] },
 );
 
 export const RejectOrderBody = Type.Object(
@@ -34,22 +30,23 @@ export const RejectOrderBody = Type.Object(
 /** An optional reason: no body (null, see no-body.ts), or `{}`, or `{reason}`. */
 export const OptionalReason = Type.Union([Type.Null(), Reason]);
 
-export const OrderItem = Type.Object({
-  planId: Id,
-  planName: Type.String(),
-  planVersion: Type.Integer({ minimum: 1 }),
-  monthlyPrice: Money,
-});
+export const OrderItem = Type.Object(
+  { planId: Id, planName: Type.String(), planVersion: Type.Integer({ minimum: 1 }), monthlyPrice: Money },
+  { title: 'OrderItem' },
+);
 
-export const Order = Type.Object({
-  orderId: Id,
-  customerId: Id,
-  items: Type.Array(OrderItem),
-  currency: CurrencyCode,
-  monthlyTotal: Money,
-  status: OrderStatus,
-  subscriptionIds: Type.Array(Id, { description: 'filled on completion, in item order' }),
-  reason: Nullable(Type.String({ description: 'why it was rejected or cancelled' })),
-  placedAt: DateTime,
-  updatedAt: DateTime,
-});
+export const Order = Type.Object(
+  {
+    orderId: Id,
+    customerId: Id,
+    items: Type.Array(OrderItem),
+    currency: CurrencyCode,
+    monthlyTotal: Money,
+    status: OrderStatus,
+    subscriptionIds: Type.Array(Id, { description: 'filled on completion, in item order' }),
+    reason: Nullable(Type.String({ description: 'why it was rejected or cancelled' })),
+    placedAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { title: 'Order' },
+);

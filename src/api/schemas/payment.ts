@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { CurrencyCode, DateTime, Id, Money, Nullable, PaymentMethod } from '../../events/schemas.ts';
 
 /** Ids a client may choose (`~` is reserved for derived ids). */
-const ClientId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' });
+const ClientId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$', examples: ['pay-2026-0001'] });
 
 /** Money a client sends: a positive integer of minor units, never a float or a decimal string. */
 export const PositiveMoney = Type.Object(
@@ -14,10 +14,10 @@ export const PositiveMoney = Type.Object(
     }),
     currency: CurrencyCode,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'PositiveMoney', examples: [{ amount: 4999, currency: 'PLN' }] },
 );
 
-export const PaymentStatus = Type.Union([Type.Literal('AUTHORIZED'), Type.Literal('CAPTURED'), Type.Literal('FAILED')]);
+export const PaymentStatus = Type.Enum(['AUTHORIZED', 'CAPTURED', 'FAILED'], { title: 'PaymentStatus' });
 
 export const CreatePaymentBody = Type.Object(
   {
@@ -29,7 +29,10 @@ export const CreatePaymentBody = Type.Object(
       Type.String({ minLength: 1, maxLength: 200, description: 'card authorization, transfer title' }),
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ customerId: 'cus_1f0c', amount: { amount: 4999, currency: 'PLN' }, method: 'card' }],
+  },
 );
 
 export const FailPaymentBody = Type.Object(
@@ -46,24 +49,27 @@ export const RefundBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const Payment = Type.Object({
-  paymentId: Id,
-  customerId: Id,
-  amount: Money,
-  method: PaymentMethod,
-  reference: Nullable(Type.String()),
-  status: PaymentStatus,
-  captured: Money,
-  applied: { ...Money, description: 'applied to invoices' },
-  refunded: Money,
-  unapplied: { ...Money, description: 'customer credit still on this payment: captured − applied − refunded' },
-  refundable: { ...Money, description: 'what may still be refunded: captured − refunded' },
-  allocations: Type.Array(Type.Object({ invoiceId: Id, amount: Money, at: DateTime })),
-  refunds: Type.Array(Type.Object({ refundId: Id, amount: Money, at: DateTime })),
-  failureReason: Nullable(Type.String()),
-  createdAt: DateTime,
-  updatedAt: DateTime,
-});
+export const Payment = Type.Object(
+  {
+    paymentId: Id,
+    customerId: Id,
+    amount: Money,
+    method: PaymentMethod,
+    reference: Nullable(Type.String()),
+    status: PaymentStatus,
+    captured: Money,
+    applied: { ...Money, description: 'applied to invoices' },
+    refunded: Money,
+    unapplied: { ...Money, description: 'customer credit still on this payment: captured − applied − refunded' },
+    refundable: { ...Money, description: 'what may still be refunded: captured − refunded' },
+    allocations: Type.Array(Type.Object({ invoiceId: Id, amount: Money, at: DateTime })),
+    refunds: Type.Array(Type.Object({ refundId: Id, amount: Money, at: DateTime })),
+    failureReason: Nullable(Type.String()),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { title: 'Payment' },
+);
 
 export const PaymentListQuery = Type.Object(
   {

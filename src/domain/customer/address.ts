@@ -21,9 +21,12 @@ export function requireAddress(value: unknown, field = 'address'): Address {
   }
   return {
     line1: requireText(input.line1, `${field}.line1`).trim(),
-    line2: optionalText(input.line2, `${field}.line2`)?.trim() ?? null,
+    // An empty or blank second line is no second line.
+    line2: optionalText(blankToNull(input.line2), `${field}.line2`)?.trim() ?? null,
     city: requireText(input.city, `${field}.city`, 100).trim(),
     postalCode: requireText(input.postalCode, `${field}.postalCode`, 20).trim(),
     country,
   };
 }
+
+const blankToNull = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? null : value);

@@ -3,7 +3,7 @@
 import type { ApiApp } from '../../types.ts';
 import { IdParam, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { NoBody } from '../../schemas/no-body.ts';
-import { Job, Jobs, ReplayBody, StepQuery } from '../../schemas/event-replay.ts';
+import { Job, Jobs, ProgressEvent, ReplayBody, StepQuery } from '../../schemas/event-replay.ts';
 import { notFound } from '../../../errors.ts';
 import type { ServiceReplayTarget } from '../../../replay/index.ts';
 import { time, type EventReplayServices, type SessionRuns } from './event-replay-services.ts';
@@ -127,8 +127,13 @@ export function replayJobRoutes(replay: EventReplayServices, sessionRuns: Sessio
           tags,
           summary: 'Server-sent events: `event: progress` with the job as JSON data, until the job ends',
           params: IdParam,
-          produces: ['text/event-stream'],
-          response: { 200: { type: 'string', description: 'text/event-stream' }, ...ReadErrors },
+          response: {
+            200: {
+              description: 'text/event-stream: one `progress` event per update, until the job ends',
+              content: { 'text/event-stream': { schema: ProgressEvent } },
+            },
+            ...ReadErrors,
+          },
         },
       },
       async (request, reply) => {

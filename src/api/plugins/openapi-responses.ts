@@ -1,0 +1,54 @@
+// Every status a secured route can answer goes into its OpenAPI entry, each error as
+// application/problem+json with the Problem schema (what sendProblem really sends). Cross-cutting
+// answers are added here once instead of in every route: 401/403 (auth), 400 (bad input or
+// headers), 431 (headers too large), 404/414 (path ids), 409/422 (Idempotency-Key), 413/415
+// (bodies), 503 (a dependency).
+import { STATUS_CODES } from 'node:http';
+import type { RouteOptions } from 'fastify';
+import type { TSchema } from 'typebox';
+import type { ApiApp } from '../types.ts';
+import { Problem } from '../schemas/common.ts';
+
+type Schema = Record<string, unknown>;
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The error statuses a secured route can answer, beyond the ones it lists itself. */
+export function crossCuttingStatuses(method: string, url: string, schema: Schema): number[] {
+  // 431: a request line or headers over Node's limit (a long query string too) are refused before routing.
+  const statuses = [400, 401, 403, 431, 503];
+  if (url.includes(':')) statuses.push(404, 414);
+  // Idempotency-Key: a retry while the first runs (409), the key reused for another request (422).
+  if ((method === 'POST' || method === 'PATCH') && url.startsWith('/api/v1')) statuses.push(409, 422);
+  if (WRITES.has(method) && schema['body'] !== undefined) statuses.push(413, 415);
+  return statuses;
+}
+
+function problemResponse(status: number): Schema {
+  return {
+    description: STATUS_CODES[status] ?? 'Error',
+    content: { 'application/problem+json': { schema: Problem } },
+  };
+}
+
+/** The route's response map with every error status as a problem+json response. */
+export function withProblemResponses(method: string, url: string, schema: Schema): Schema {
+  const response = { ...((schema['response'] as Record<string, TSchema> | undefined) ?? {}) };
+  const listed = Object.keys(response)
+    .map(Number)
+    .filter((status) => status >= 400);
+  for (const status of new Set([...listed, ...crossCuttingStatuses(method, url, schema)])) {
+    response[status] = problemResponse(status) as unknown as TSchema;
+  }
+  return { ...schema, response };
+}
+
+/** Call before any route is registered (like registerAuth): routes added earlier keep their entry. */
+export function registerProblemResponses(app: ApiApp): void {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const schema = route.schema as Schema | undefined;
+    if (!schema || schema['hide'] || route.config?.public) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    route.schema = withProblemResponses(methods[0] ?? 'GET', route.url, schema);
+  });
+}
