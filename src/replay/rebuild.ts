@@ -13,6 +13,7 @@
 // swap locks the tables first; on PostgreSQL the events appended until the lock was granted are
 // then folded inside the swap. On PGlite (one connection) the tail is folded just before the swap.
 // In Kafka mode commands' events wait in the outbox: drain the relay before a rebuild.
+import { SeenEvents } from './seen-events.ts';
 import type { DomainEvent } from '../domain/index.ts';
 import type { EventCodec } from '../events/codec.ts';
 import type { EventLog } from '../log/event-log.ts';
@@ -120,10 +121,12 @@ async function foldInto(
   shadow?: Queryable,
 ): Promise<number> {
   let count = 0;
+  const seen = new SeenEvents();
   for await (const page of readPages(request.log, request.topic, { partition, from, to }, 1000)) {
     const events = page.flatMap((r) => {
       const d = decodeRecord(request.codec, r, true);
-      return d.ok ? [d.domainEvent as DomainEvent] : [];
+      // A republished copy of an event (at-least-once relay) is applied once.
+      return d.ok && seen.firstSighting(d.event.id) ? [d.domainEvent as DomainEvent] : [];
     });
     if (shadow) await loadShadowRows(shadow, request.models, rows, events);
     applyEvents(request.models, rows, events);
