@@ -7,9 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { Admin } from '@platformatic/kafka';
 import { Children, privatePostgres } from '../support/private-stack.ts';
 import { startService } from '../support/service-process.ts';
-import { uniqueName } from '../support/env.ts';
+import { requireEnv, uniqueName } from '../support/env.ts';
 import { waitFor } from '../support/wait.ts';
 
 const ADMIN_KEY = `faults-admin-${'k'.repeat(24)}`;
@@ -63,9 +64,37 @@ async function listeners(url: string): Promise<number> {
   }
 }
 
-test('an immediate PostgreSQL stop: 503 + Retry-After while it is down, writes again after, same process', async () => {
+async function outboxRows(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]?.n ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
+test('single server: an immediate PostgreSQL stop answers 503 + Retry-After, writes again after, same process', async () => {
+  await immediateStop({});
+});
+
+test('distributed: the same, and the outbox relay (a round cut by the stop) publishes everything after', async () => {
+  const prefix = `${uniqueName('pgfault').replaceAll('_', '-')}.`;
+  const brokers = requireEnv('BSS_KAFKA_BROKERS').split(',');
+  after(async () => {
+    const admin = new Admin({ clientId: 'bss-test-cleanup', bootstrapBrokers: brokers });
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    await admin.close();
+  });
+  const url = await immediateStop({ BSS_KAFKA_BROKERS: brokers.join(','), BSS_TOPIC_PREFIX: prefix });
+  await waitFor('the outbox drained', async () => (await outboxRows(url)) === 0, 30_000);
+});
+
+/** The scenario against a fresh private server; resolves with its URL, the server still running. */
+async function immediateStop(env: Record<string, string>): Promise<string> {
   const database = await privatePostgres(children, mkdtempSync(join(tmpdir(), 'bss-pg-fault-')));
-  const service = await startService({ BSS_DATABASE_URL: database.url, BSS_ADMIN_API_KEY: ADMIN_KEY });
+  const service = await startService({ BSS_DATABASE_URL: database.url, BSS_ADMIN_API_KEY: ADMIN_KEY, ...env });
   let writing = true;
   try {
     assert.equal((await createCustomer(service.url)).status, 201);
@@ -81,7 +110,7 @@ test('an immediate PostgreSQL stop: 503 + Retry-After while it is down, writes a
     await waitFor('503s during the outage', () => answers.some((a) => a.status === 503), 10_000);
     const down = await ready(service.url);
     assert.equal(down.status, 503);
-    assert.deepEqual(down.body.down, ['database']);
+    assert.ok(down.body.down?.includes('database'));
 
     await database.start();
     const restarted = answers.length;
@@ -108,8 +137,9 @@ test('an immediate PostgreSQL stop: 503 + Retry-After while it is down, writes a
     await waitFor('ready again', async () => (await ready(service.url)).status === 200, 15_000);
     await waitFor('LISTEN again', async () => (await listeners(database.url)) > 0, 15_000);
     assert.doesNotMatch(service.stderr() + service.stdout(), /unhandled error|Unhandled 'error'/);
+    return database.url;
   } finally {
     writing = false;
     await service.stop();
   }
-});
+}
