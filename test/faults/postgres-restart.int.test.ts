@@ -45,9 +45,9 @@ async function createCustomer(url: string): Promise<Answer> {
   }
 }
 
-async function ready(url: string): Promise<{ status: number; body: { down?: string[] } }> {
+async function ready(url: string): Promise<{ status: number; body: { status?: string; down?: string[] } }> {
   const response = await fetch(`${url}/health/ready`);
-  return { status: response.status, body: (await response.json()) as { down?: string[] } };
+  return { status: response.status, body: (await response.json()) as { status?: string; down?: string[] } };
 }
 
 /** Sessions of the server that LISTEN (the cache's NOTIFY listener). */
@@ -134,7 +134,8 @@ async function immediateStop(env: Record<string, string>): Promise<string> {
       assert.equal(answer.code, 'DEPENDENCY_UNAVAILABLE');
       assert.equal(answer.retryAfter, '1');
     }
-    await waitFor('ready again', async () => (await ready(service.url)).status === 200, 15_000);
+    // Ready, and nothing degraded: the consumers (on the database log or Kafka) consume again.
+    await waitFor('every dependency up again', async () => (await ready(service.url)).body.status === 'ready', 30_000);
     await waitFor('LISTEN again', async () => (await listeners(database.url)) > 0, 15_000);
     assert.doesNotMatch(service.stderr() + service.stdout(), /unhandled error|Unhandled 'error'/);
     return database.url;
