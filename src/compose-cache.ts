@@ -12,7 +12,7 @@ import type { Logger } from './observability/logger.ts';
 import type { LogMetrics } from './observability/log-metrics.ts';
 import { ORIGIN_HEADER, type CommandBus } from './application/commands/command-bus.ts';
 import type { LogRecord } from './log/event-log.ts';
-import { startConsumer } from './log/consumer-runner.ts';
+import { startConsumer, type RunningConsumer } from './log/consumer-runner.ts';
 import {
   createCacheMetrics,
   createCacheInvalidationHandler,
@@ -46,6 +46,8 @@ export interface CacheDeps {
 export interface StartedCache {
   readonly cache: LayeredCache;
   readonly reads: ReadModels;
+  /** The invalidation consumer (readiness reports it when it is not consuming). */
+  readonly consumer: RunningConsumer;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
     metrics: countRedisErrors(createCacheMetrics(deps.registry), deps.logMetrics?.operations ?? noOperationMetrics),
   });
   const stops: Array<() => Promise<void>> = [];
+  let consumer: RunningConsumer;
   const close = async () => {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => logger.warn({ err }, 'cache close'));
     await cache.close();
@@ -79,7 +82,7 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
     });
     stops.push(notify.stop);
     // Its own group per instance: a shared group would split the events, and each L1 must hear of all.
-    const consumer = await startConsumer({
+    consumer = await startConsumer({
       log: deps.log,
       codec: deps.codec,
       topic: deps.eventsTopic,
@@ -106,5 +109,5 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
     await close();
     throw error;
   }
-  return { cache, reads: cachedReadModels(db, cache), close };
+  return { cache, reads: cachedReadModels(db, cache), consumer, close };
 }

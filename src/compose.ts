@@ -153,16 +153,30 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       const redis = createRedisProbe(config.redisUrl);
       closers.push(redis.close);
       // @MonitorRedisProcessing: each readiness ping is a timed Redis round trip under component redis
-      readiness.push({ name: 'redis', check: instrument(operationMetrics, 'redis', 'ping', redis.check) });
+      readiness.push({
+        name: 'redis',
+        required: false, // the cache falls back to L1 and the database
+        check: instrument(operationMetrics, 'redis', 'ping', redis.check),
+      });
     }
     if (config.kafkaBrokers) {
       const kafka = createKafkaProbe(config.kafkaBrokers);
       closers.push(kafka.close);
-      readiness.push({ name: 'kafka', check: kafka.check });
+      // Writes wait in the outbox while Kafka is down: degraded, still serving.
+      readiness.push({ name: 'kafka', required: false, check: kafka.check });
     }
 
     const consumers = createConsumerRegistry();
     closers.push(() => consumers.stopAll());
+    readiness.push({
+      name: 'consumers',
+      required: false,
+      check: async () => {
+        const statuses = [...consumers.statuses(), { group: 'cache', ...cached.consumer.status() }];
+        const idle = statuses.filter((s) => !s.consuming).map((s) => `${s.group} (${s.error ?? 'stopped'})`);
+        if (idle.length > 0) throw new Error(`not consuming: ${idle.join(', ')}`);
+      },
+    });
     if (config.mediation.enabled && log.kind === 'kafka') {
       // The usage feed from mediation: every instance joins the one group, so each CDR is rated once.
       const { topic, group } = config.mediation;

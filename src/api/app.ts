@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.ts';
-import type { ReadinessCheck } from './readiness.ts';
+import { registerDependencyGauge, type ReadinessCheck } from './readiness.ts';
 import type { ApiApp } from './types.ts';
 import { registerProblemHandler } from './plugins/problem.ts';
 import { clientErrorHandler, frameworkErrors, registerNotFound } from './plugins/http-errors.ts';
@@ -103,6 +103,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes(services.readiness));
+  registerDependencyGauge(services.registry, services.readiness);
   await app.register(metricsRoute(services.registry));
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
   const application = services.app;

@@ -1,32 +1,61 @@
-// A readiness check per configured dependency; /health/ready names the one that is down.
+// A readiness check per configured dependency. Readiness means "this instance can serve": only a
+// required dependency (the database) being down makes /health/ready fail. The others (Kafka, Redis,
+// the consumers) degrade the service (writes wait in the outbox, the cache is in-process) and are
+// named in the body and in bss_dependency_up, without taking the instance out of a load balancer.
+import { Gauge, type Registry } from 'prom-client';
 
 export interface ReadinessCheck {
   readonly name: string;
   /** Resolves when the dependency answers; rejects (or times out) when it does not. */
   check(): Promise<void>;
+  /** Whether the instance cannot serve without it. Default true. */
+  readonly required?: boolean;
 }
 
 export interface ReadinessReport {
+  /** Every required dependency answers. */
   readonly ready: boolean;
-  readonly checks: Record<string, { status: 'up' | 'down'; error?: string }>;
+  readonly checks: Record<string, { status: 'up' | 'down'; required: boolean; error?: string }>;
+  /** Every dependency that is down, required or not. */
+  readonly down: string[];
 }
 
 export async function runReadiness(checks: readonly ReadinessCheck[], timeoutMs = 2000): Promise<ReadinessReport> {
   const results = await Promise.all(
-    checks.map(async ({ name, check }) => {
+    checks.map(async ({ name, check, required = true }) => {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       });
       try {
         await Promise.race([check(), timeout]);
-        return [name, { status: 'up' as const }] as const;
+        return [name, { status: 'up' as const, required }] as const;
       } catch (error) {
-        return [name, { status: 'down' as const, error: (error as Error).message }] as const;
+        return [name, { status: 'down' as const, required, error: (error as Error).message }] as const;
       } finally {
         clearTimeout(timer);
       }
     }),
   );
-  return { ready: results.every(([, r]) => r.status === 'up'), checks: Object.fromEntries(results) };
+  return {
+    ready: results.every(([, r]) => r.status === 'up' || !r.required),
+    checks: Object.fromEntries(results),
+    down: results.filter(([, r]) => r.status === 'down').map(([name]) => name),
+  };
+}
+
+/** bss_dependency_up{dependency}: 1 or 0 per check, measured when Prometheus scrapes. */
+export function registerDependencyGauge(registry: Registry, checks: readonly ReadinessCheck[]): void {
+  if (registry.getSingleMetric('bss_dependency_up')) return; // a second app over the same services
+  new Gauge({
+    name: 'bss_dependency_up',
+    help: 'Whether a dependency of this instance answers (1) or not (0); required ones make it unready',
+    labelNames: ['dependency', 'required'],
+    registers: [registry],
+    async collect() {
+      const report = await runReadiness(checks, 1000);
+      for (const [dependency, result] of Object.entries(report.checks))
+        this.set({ dependency, required: String(result.required) }, result.status === 'up' ? 1 : 0);
+    },
+  });
 }

@@ -88,7 +88,14 @@ export interface RecordHandling<T> {
 export interface RunningConsumer {
   readonly group: string;
   assignment(): readonly number[];
+  /** Whether it consumes; when not, why (its subscription failed and is being restarted). */
+  status(): ConsumerStatus;
   stop(): Promise<void>;
+}
+
+export interface ConsumerStatus {
+  readonly consuming: boolean;
+  readonly error?: string;
 }
 
 class Stopped extends Error {}
@@ -220,16 +227,44 @@ export async function startRecordConsumer<T>(options: RunnerOptions & RecordHand
   }
 
   await log.ensureTopic(dlqTopic, { partitions: 1, retentionMs: -1 });
-  const subscription: Subscription = await log.subscribe({
-    group,
-    topic,
-    ...(options.from ? { from: options.from } : {}),
-    ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}),
-    onBatch,
-    onError: (error) => {
-      if (!(error instanceof Stopped)) logger.error({ err: error, group }, 'consumer stopped by an error');
-    },
-  });
+  // A subscription that fails (a broker gone longer than the client's retries) is not the end: the
+  // member is started again with backoff, forever, and status() reports it as not consuming meanwhile.
+  let subscription: Subscription | undefined;
+  let failure: string | undefined;
+  let restarting: Promise<void> = Promise.resolve();
+  const subscribe = (): Promise<Subscription> =>
+    log.subscribe({
+      group,
+      topic,
+      ...(options.from ? { from: options.from } : {}),
+      ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}),
+      onBatch,
+      onError: (error) => {
+        if (error instanceof Stopped || stopping) return;
+        logger.error({ err: error, group }, 'consumer stopped by an error; restarting it');
+        subscription = undefined;
+        failure = String((error as Error)?.message ?? error);
+        restarting = restart();
+      },
+    });
+  const restart = async (): Promise<void> => {
+    for (let n = 0; !stopping; n++) {
+      try {
+        await sleep(Math.min(backoffMs * 2 ** Math.min(n, 30), maxBackoffMs));
+        const next = await subscribe();
+        if (stopping) return void (await next.close());
+        subscription = next;
+        failure = undefined;
+        logger.warn({ group, attempts: n + 1 }, 'consumer restarted');
+        return;
+      } catch (error) {
+        if (error instanceof Stopped) return;
+        failure = String((error as Error)?.message ?? error);
+        logger.warn({ err: error, group, attempt: n + 1 }, 'consumer restart failed, retrying');
+      }
+    }
+  };
+  subscription = await subscribe();
 
   const lagTimer = setInterval(() => {
     groupOffsets(log, group, topic)
@@ -240,12 +275,14 @@ export async function startRecordConsumer<T>(options: RunnerOptions & RecordHand
 
   return {
     group,
-    assignment: () => subscription.assignment(),
+    assignment: () => subscription?.assignment() ?? [],
+    status: () => (subscription && !stopping ? { consuming: true } : { consuming: false, error: failure ?? 'stopped' }),
     async stop() {
       stopping = true;
       clearInterval(lagTimer);
       for (const wake of [...wakeups]) wake();
-      await subscription.close();
+      await restarting;
+      await subscription?.close();
     },
   };
 }

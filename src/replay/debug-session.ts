@@ -14,6 +14,7 @@ import { compileFilter, decodeRecord, type EventFilter } from './filter.ts';
 import { mergeByTime, readRange, windowRanges } from './records.ts';
 import { estimateReplayDuration } from './offsets.ts';
 import { endOffsetAt, foldPartition, type ReconstructDeps } from './reconstruct.ts';
+import { SEEN_WINDOW, SeenEvents } from './seen-events.ts';
 import { startReplay, type ReplayRun } from './replay-engine.ts';
 import type { ReplaySpeed } from './speed.ts';
 import { optionalMillis, toMillis, type TimeInput } from './time.ts';
@@ -100,6 +101,7 @@ export async function openSession(
   let time: number | null = null;
   let running: ReplayRun | undefined;
   let closed = false;
+  let seen = new SeenEvents();
   const partitions = async () =>
     (await windowRanges(deps.log, topic, key === undefined ? {} : { key })).map((r) => r.partition);
 
@@ -116,10 +118,12 @@ export async function openSession(
   async function seek(at: number | undefined): Promise<void> {
     views.clear();
     cursor.clear();
+    seen = new SeenEvents();
     for (const partition of await partitions()) {
       const end = at === undefined ? await firstOffset(partition) : await endOffsetAt(deps.log, topic, partition, at);
       const state = await foldPartition(deps, topic, partition, end, key);
       for (const [customerId, view] of state.views) views.set(customerId, view);
+      for (const eventId of state.seen.newest(SEEN_WINDOW)) seen.firstSighting(eventId);
       cursor.set(partition, end);
     }
     time = at ?? null;
@@ -133,7 +137,7 @@ export async function openSession(
     time = record.timestamp;
     if (!compiled.keyMatches(record)) return undefined;
     const decoded = decodeRecord(deps.codec, record, true);
-    if (!decoded.ok) return undefined;
+    if (!decoded.ok || !seen.firstSighting(decoded.event.id)) return undefined; // republished copy
     const event = decoded.domainEvent as DomainEvent;
     const before = views.get(event.data.customerId) ?? initialCustomerView(event.data.customerId);
     const after = evolveCustomerView(before, event);

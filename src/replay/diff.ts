@@ -73,13 +73,13 @@ export async function diffStates(
   for (const partition of partitions) {
     const start = await endOffsetAt(log, request.topic, partition, from);
     const end = await endOffsetAt(log, request.topic, partition, to);
-    const { views } = await foldPartition(deps, request.topic, partition, start, key);
+    const { views, seen } = await foldPartition(deps, request.topic, partition, start, key);
     for (const [id, view] of views) before.set(id, view);
     for await (const page of readPages(log, request.topic, { partition, from: start, to: end }, 1000)) {
       for (const record of page) {
         if (key !== undefined && record.key !== key) continue;
         const decoded = decodeRecord(codec, record, true);
-        if (!decoded.ok) continue;
+        if (!decoded.ok || !seen.firstSighting(decoded.event.id)) continue; // republished: folded already
         const event = decoded.domainEvent as DomainEvent;
         const id = event.data.customerId;
         const previous = views.get(id) ?? initialCustomerView(id);

@@ -19,6 +19,7 @@
 // read model has committed and no other can until the swap commits. Then the tail is folded inside
 // the swap: from the database log through the swap's own transaction (PGlite has one connection), or
 // in Kafka mode from Kafka after `settle` saw the outbox rows committed so far published.
+import { SeenEvents } from './seen-events.ts';
 import type { DomainEvent } from '../domain/index.ts';
 import type { EventCodec } from '../events/codec.ts';
 import type { EventLog } from '../log/event-log.ts';
@@ -147,10 +148,12 @@ async function foldInto(
   shadow?: Queryable,
 ): Promise<number> {
   let count = 0;
+  const seen = new SeenEvents();
   for await (const page of readPages(log, request.topic, { partition, from, to }, 1000)) {
     const events = page.flatMap((r) => {
       const d = decodeRecord(request.codec, r, true);
-      return d.ok ? [d.domainEvent as DomainEvent] : [];
+      // A republished copy of an event (at-least-once relay) is applied once.
+      return d.ok && seen.firstSighting(d.event.id) ? [d.domainEvent as DomainEvent] : [];
     });
     if (shadow) await loadShadowRows(shadow, request.models, rows, events);
     applyEvents(request.models, rows, events);

@@ -6,6 +6,7 @@ import type { EventLog } from '../log/event-log.ts';
 import { partitionFor } from '../log/partitioner.ts';
 import { initialCustomerView, type CustomerView } from '../domain/index.ts';
 import { readPages } from './records.ts';
+import { SeenEvents } from './seen-events.ts';
 import { foldRecordsInto, type PartitionViews, type SnapshotStore } from './snapshots.ts';
 import { optionalMillis, type TimeInput } from './time.ts';
 import { AppError } from '../errors.ts';
@@ -29,6 +30,8 @@ export interface PartitionFold {
 
 export interface PartitionState extends PartitionFold {
   readonly views: PartitionViews;
+  /** The event ids folded (for a fold that continues from here). */
+  readonly seen: SeenEvents;
 }
 
 /** The partition offset that ends "at T": the first record stamped after T; the end when none is. */
@@ -53,12 +56,13 @@ export async function foldPartition(
     for (const [id, view] of snapshot.views) if (key === undefined || id === key) views.set(id, view);
   }
   const from = snapshot?.offset ?? 0;
+  const seen = new SeenEvents(snapshot?.seen);
   let folded = 0;
   for await (const page of readPages(deps.log, topic, { partition, from, to: endOffset }, 1000)) {
-    foldRecordsInto(views, deps.codec, page, key);
+    foldRecordsInto(views, deps.codec, page, seen, key);
     folded += page.length;
   }
-  return { partition, offset: endOffset, snapshotOffset: snapshot?.offset ?? null, foldedRecords: folded, views };
+  return { partition, offset: endOffset, snapshotOffset: snapshot?.offset ?? null, foldedRecords: folded, views, seen };
 }
 
 /** Whether a record of `key` lies at or after `from` in the partition. */
@@ -86,7 +90,7 @@ export async function reconstructCustomer(
   const at = optionalMillis(request.at, 'at');
   const partition = partitionFor(request.customerId, await deps.log.partitionCount(request.topic));
   const end = await endOffsetAt(deps.log, request.topic, partition, at);
-  const { views, ...fold } = await foldPartition(deps, request.topic, partition, end, request.customerId);
+  const { views, seen: _seen, ...fold } = await foldPartition(deps, request.topic, partition, end, request.customerId);
   // No event by T is an empty view, unless the customer has no event at all: then it is unknown.
   if (
     !views.has(request.customerId) &&
@@ -128,6 +132,6 @@ export async function reconstructSystem(
   return {
     at: at ?? null,
     customers,
-    partitions: states.map(({ views: _views, ...fold }) => fold),
+    partitions: states.map(({ views: _views, seen: _seen, ...fold }) => fold),
   };
 }

@@ -9,6 +9,10 @@ import type { Queryable } from '../store/db.ts';
 import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../domain/index.ts';
 import { decodeRecord } from './filter.ts';
 import { sleep } from './speed.ts';
+import { SeenEvents } from './seen-events.ts';
+
+/** Event ids a snapshot keeps, so a fold resuming from it still skips republished copies (a relay round). */
+const SNAPSHOT_SEEN_IDS = 20_000;
 
 export type PartitionViews = Map<string, CustomerView>;
 
@@ -20,6 +24,8 @@ export interface StateSnapshot {
   /** Timestamp of the last folded record (ms). */
   readonly ts: number;
   readonly views: PartitionViews;
+  /** The newest event ids folded in: a fold resuming here skips their republished copies. */
+  readonly seen?: readonly string[];
 }
 
 export interface SnapshotInfo {
@@ -40,10 +46,16 @@ export interface SnapshotStore {
   prune(topic: string, keep: number): Promise<number>;
 }
 
+interface SavedState {
+  readonly format: 2;
+  readonly views: Record<string, CustomerView>;
+  readonly seen?: string[];
+}
+
 export function createSnapshotStore(db: Queryable): SnapshotStore {
   return {
-    async save({ topic, partition, offset, ts, views }) {
-      const state = gzipSync(JSON.stringify(Object.fromEntries(views)));
+    async save({ topic, partition, offset, ts, views, seen = [] }) {
+      const state = gzipSync(JSON.stringify({ format: 2, views: Object.fromEntries(views), seen }));
       await db.query(
         `INSERT INTO replay_state_snapshots (topic, partition, "offset", ts, customers, state)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (topic, partition, "offset") DO NOTHING`,
@@ -58,13 +70,17 @@ export function createSnapshotStore(db: Queryable): SnapshotStore {
       );
       const row = rows[0];
       if (!row) return undefined;
-      const parsed = JSON.parse(gunzipSync(row.state).toString('utf8')) as Record<string, CustomerView>;
+      const parsed = JSON.parse(gunzipSync(row.state).toString('utf8')) as SavedState | Record<string, CustomerView>;
+      // Format 1 (before de-duplication) was the views object alone.
+      const saved: Omit<SavedState, 'format'> =
+        parsed['format'] === 2 ? (parsed as SavedState) : { views: parsed as Record<string, CustomerView> };
       return {
         topic,
         partition,
         offset: Number(row.offset),
         ts: Number(row.ts),
-        views: new Map(Object.entries(parsed)),
+        views: new Map(Object.entries(saved.views)),
+        seen: saved.seen ?? [],
       };
     },
     async list(topic) {
@@ -101,17 +117,21 @@ export function createSnapshotStore(db: Queryable): SnapshotStore {
   };
 }
 
-/** Folds records into views; undecodable records are skipped (the live consumers dead-letter them). */
+/**
+ * Folds records into views; undecodable records are skipped (the live consumers dead-letter them),
+ * and so is an event id already folded (the relay's at-least-once republishing).
+ */
 export function foldRecordsInto(
   views: PartitionViews,
   codec: EventCodec,
   records: Iterable<LogRecord>,
+  seen: SeenEvents,
   onlyKey?: string,
 ): void {
   for (const record of records) {
     if (onlyKey !== undefined && record.key !== onlyKey) continue;
     const decoded = decodeRecord(codec, record, true);
-    if (!decoded.ok) continue;
+    if (!decoded.ok || !seen.firstSighting(decoded.event.id)) continue;
     const event = decoded.domainEvent as DomainEvent;
     const id = event.data.customerId;
     views.set(id, evolveCustomerView(views.get(id) ?? initialCustomerView(id), event));
@@ -146,7 +166,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter & { 
   const every = options.every ?? 10_000;
   if (!Number.isInteger(every) || every < 1) throw new RangeError(`snapshot interval must be ≥ 1, got ${every}`);
   const { log, codec, store, topic } = options;
-  const positions = new Map<number, { offset: number; ts: number; views: PartitionViews }>();
+  const positions = new Map<number, { offset: number; ts: number; views: PartitionViews; seen: SeenEvents }>();
   const abort = new AbortController();
   let running: Promise<void> | undefined;
   let busy: Promise<number> | undefined;
@@ -156,8 +176,8 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter & { 
     if (!position) {
       const latest = await store.latest(topic, partition);
       position = latest
-        ? { offset: latest.offset, ts: latest.ts, views: latest.views }
-        : { offset: 0, ts: 0, views: new Map() };
+        ? { offset: latest.offset, ts: latest.ts, views: latest.views, seen: new SeenEvents(latest.seen) }
+        : { offset: 0, ts: 0, views: new Map(), seen: new SeenEvents() };
       positions.set(partition, position);
     }
     let saved = 0;
@@ -170,12 +190,13 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter & { 
       });
       const last = page.at(-1);
       if (!last) break;
-      foldRecordsInto(position.views, codec, page);
+      foldRecordsInto(position.views, codec, page, position.seen);
       position.offset = last.offset + 1;
       position.ts = last.timestamp;
       // On the N-boundaries of the offset, so every instance of a snapshotter picks the same points.
       if (position.offset % every === 0) {
-        await store.save({ topic, partition, offset: position.offset, ts: position.ts, views: position.views });
+        const { offset, ts, views } = position;
+        await store.save({ topic, partition, offset, ts, views, seen: position.seen.newest(SNAPSHOT_SEEN_IDS) });
         if (options.keep !== undefined) await store.prune(topic, options.keep);
         saved += 1;
       }

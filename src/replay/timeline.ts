@@ -5,6 +5,7 @@ import type { EventCodec } from '../events/codec.ts';
 import type { EventLog, LogRecord } from '../log/event-log.ts';
 import { badReplayRequest } from './errors.ts';
 import { compileFilter, decodeRecord, type Decoded, type EventFilter } from './filter.ts';
+import { SeenEvents } from './seen-events.ts';
 import { mergeByTime, readRange, windowRanges, type PartitionRange } from './records.ts';
 import { optionalMillis, type TimeInput } from './time.ts';
 
@@ -124,11 +125,13 @@ export async function timeline(
   // Small pages: a filtered timeline may read further, an unfiltered one rarely needs more than its size.
   const pageSize = Math.min(1000, maxEvents + 1);
   const merged = mergeByTime(remaining.map((r) => readRange(deps.log, request.topic, r, pageSize)));
+  const seen = new SeenEvents();
   for await (const record of merged) {
     if (events.length === maxEvents) break;
     next.set(record.partition, record.offset + 1);
     if (!filter.keyMatches(record)) continue;
     const decoded = decodeRecord(deps.codec, record, true);
+    if (decoded.ok && !seen.firstSighting(decoded.event.id)) continue; // republished copy: listed once
     // An invalid record has no type or source: it shows only in a timeline not filtered by them.
     if (decoded.ok ? !filter.eventMatches(decoded) : request.filter?.types?.length || request.filter?.sources?.length)
       continue;

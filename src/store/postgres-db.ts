@@ -1,18 +1,23 @@
 // PostgreSQL server adapter over a pg connection pool.
 import pg from 'pg';
 import type { Db, QueryResult, Queryable } from './db.ts';
+import { storeError } from './connection-errors.ts';
 
 export interface PostgresOptions {
   readonly url: string;
   /** Every connection's search_path; tests use a fresh schema each so runs never collide. */
   readonly schema?: string;
   readonly maxConnections?: number;
+  /** How long a query waits for a pooled connection before it fails (503). Default 10 s. */
+  readonly connectTimeoutMs?: number;
 }
 
 function wrap(target: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
-      const result = await target.query(sql, params as unknown[]);
+      const result = await target.query(sql, params as unknown[]).catch((error: unknown) => {
+        throw storeError(error);
+      });
       return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
     },
   };
@@ -21,12 +26,18 @@ function wrap(target: pg.Pool | pg.PoolClient): Queryable {
 export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
   const connection = {
     connectionString: options.url,
+    // Fail fast while the server is unreachable: a request answers 503, it does not hang.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    keepAlive: true,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   };
   if (options.schema) {
     // The schema must exist before connections that name it in search_path do anything useful.
     const setup = new pg.Client({ connectionString: options.url });
-    await setup.connect();
+    setup.on('error', () => {}); // a failure reaches the awaited call below
+    await setup.connect().catch((error: unknown) => {
+      throw storeError(error);
+    });
     try {
       await setup.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replaceAll('"', '')}"`);
     } finally {
@@ -38,6 +49,7 @@ export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
   pool.on('error', () => {});
   const root = wrap(pool);
   await root.query('SELECT 1');
+  const noop = () => {};
   const listeners = new Set<pg.Client>();
   const stops = new Set<() => void>();
 
@@ -45,21 +57,33 @@ export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
     kind: 'postgres',
     query: root.query,
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((error: unknown) => {
+        throw storeError(error);
+      });
+      // The pool listens for errors only on idle clients: a connection lost while checked out (server
+      // restart) would otherwise be an unhandled 'error' event that ends the process. The failure
+      // reaches the caller through the query in flight.
+      let lost: Error | undefined;
+      const onError = (error: Error) => void (lost = error);
+      client.on('error', onError);
+      const tx = wrap(client);
       try {
-        await client.query('BEGIN');
-        const result = await fn(wrap(client));
-        await client.query('COMMIT');
+        await tx.query('BEGIN');
+        const result = await fn(tx);
+        await tx.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
+        if (!lost) await client.query('ROLLBACK').catch(noop);
+        throw storeError(lost ?? error);
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(lost); // a lost connection is discarded, not returned to the pool
       }
     },
     async exec(sql) {
-      await pool.query(sql);
+      await pool.query(sql).catch((error: unknown) => {
+        throw storeError(error);
+      });
     },
     async listen(channel, onPayload, options = {}) {
       // LISTEN needs its own long-lived connection, outside the pool. When it drops (server restart,

@@ -26,6 +26,24 @@ test('GET /health/ready is 503 and names the dependency that is down', async () 
   await app.close();
 });
 
+test('GET /health/ready stays 200 "degraded" when only a dependency it can serve without is down', async () => {
+  const app = await testApp([
+    { name: 'database', check: async () => {} },
+    { name: 'kafka', required: false, check: async () => Promise.reject(new Error('ECONNREFUSED')) },
+    { name: 'redis', required: false, check: async () => {} },
+  ]);
+  const response = await app.inject({ method: 'GET', url: '/health/ready' });
+  assert.equal(response.statusCode, 200);
+  const body = response.json();
+  assert.equal(body.status, 'degraded');
+  assert.deepEqual(body.down, ['kafka']);
+  assert.deepEqual(body.checks.kafka, { status: 'down', required: false, error: 'ECONNREFUSED' });
+  const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+  assert.match(metrics.body, /bss_dependency_up\{dependency="kafka",required="false"\} 0/);
+  assert.match(metrics.body, /bss_dependency_up\{dependency="database",required="true"\} 1/);
+  await app.close();
+});
+
 test('GET /health/ready is 200 when every check answers', async () => {
   const app = await testApp([{ name: 'database', check: async () => {} }]);
   const response = await app.inject({ method: 'GET', url: '/health/ready' });

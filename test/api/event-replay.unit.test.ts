@@ -230,7 +230,12 @@ describe('consumer groups and read models', () => {
     const seen: string[] = [];
     const starter = async () => {
       seen.push('start');
-      return { group: 'replay-hooked', assignment: () => [], stop: async () => void seen.push('stop') };
+      return {
+        group: 'replay-hooked',
+        assignment: () => [],
+        status: () => ({ consuming: true }),
+        stop: async () => void seen.push('stop'),
+      };
     };
     await bss.services.consumers.start('replay-hooked', starter);
     await post('/restore', { group: 'replay-hooked', to: { position: 'latest' }, dryRun: true });

@@ -17,7 +17,10 @@ test('embedded start: ready, prints URL/docs/data and a one-time admin key; rest
     const first = await startService({ BSS_DATA_DIR: dataDir });
     const ready = await fetch(`${first.url}/health/ready`);
     assert.equal(ready.status, 200);
-    assert.deepEqual(((await ready.json()) as { checks: unknown }).checks, { database: { status: 'up' } });
+    assert.deepEqual(((await ready.json()) as { checks: unknown }).checks, {
+      database: { status: 'up', required: true },
+      consumers: { status: 'up', required: false },
+    });
     assert.match(first.stdout(), /Docs:\s+http:\/\/\S+\/docs/);
     assert.match(first.stdout(), new RegExp(`Data:\\s+${dataDir}`));
     const key = /Admin API key \(shown once, store it now\): (bss_\S+)/.exec(first.stdout())?.[1];

@@ -9,7 +9,12 @@ function fakeConsumers() {
   const events: string[] = [];
   const starter = (group: string, n: number) => async (): Promise<RunningConsumer> => {
     events.push(`start ${group}#${n}`);
-    return { group, assignment: () => [], stop: async () => void events.push(`stop ${group}#${n}`) };
+    return {
+      group,
+      assignment: () => [],
+      status: () => ({ consuming: true }),
+      stop: async () => void events.push(`stop ${group}#${n}`),
+    };
   };
   return { events, starter };
 }

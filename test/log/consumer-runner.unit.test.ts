@@ -190,3 +190,48 @@ test('records handledElsewhere picks are neither decoded nor handled, and are co
   assert.equal((await dlqRecords(log)).length, 0, 'a record handled elsewhere is not even validated');
   await db.close();
 });
+
+test('a subscription that fails for good is started again with backoff; status() says so meanwhile', async () => {
+  const { db, log } = await setup();
+  let fail: ((error: Error) => void) | undefined;
+  let subscribes = 0;
+  const flaky = {
+    ...log,
+    async subscribe(options: Parameters<typeof log.subscribe>[0]) {
+      subscribes += 1;
+      if (subscribes === 2) throw new Error('broker still down'); // the first restart fails too
+      const subscription = await log.subscribe(options);
+      fail = (error) => {
+        void subscription.close().then(() => options.onError?.(error));
+      };
+      return subscription;
+    },
+  };
+  const handler = collecting();
+  const consumer = await startConsumer({
+    log: flaky,
+    codec,
+    topic: 'events',
+    group: 'g-restart',
+    handler,
+    logger,
+    backoffMs: 20,
+    maxBackoffMs: 100,
+  });
+  try {
+    assert.deepEqual(consumer.status(), { consuming: true });
+    await log.append('events', [customerCreatedRecord('before')]);
+    await waitFor('the first record', () => handler.seen.includes('before'));
+    fail?.(new Error('fetch failed 11 times'));
+    await waitFor('not consuming', () => !consumer.status().consuming);
+    assert.match(consumer.status().error ?? '', /fetch failed|broker still down/);
+    await waitFor('consuming again', () => consumer.status().consuming);
+    assert.equal(subscribes, 3);
+    await log.append('events', [customerCreatedRecord('after')]);
+    await waitFor('a record after the restart', () => handler.seen.includes('after'));
+  } finally {
+    await consumer.stop();
+    await log.close();
+    await db.close();
+  }
+});

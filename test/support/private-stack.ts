@@ -1,10 +1,11 @@
 // Private Redis, redis_exporter, Alertmanager and Prometheus for one test, on free loopback ports, so
 // that stopping Redis or firing alerts cannot disturb the tests sharing the project's stack. Configs
 // are rendered from deploy/ the way scripts/services.sh renders them, with the test's addresses.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { chownSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
@@ -40,8 +41,8 @@ export class Children {
     });
   }
 
-  start(name: string, cmd: string, args: readonly string[], env?: NodeJS.ProcessEnv): Child {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
+  start(name: string, cmd: string, args: readonly string[], env?: NodeJS.ProcessEnv, user?: User): Child {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}), ...user });
     const chunks: string[] = [];
     const keep = (chunk: string) => {
       chunks.push(chunk);
@@ -199,4 +200,131 @@ export function startPrometheus(children: Children, dir: string, t: PrometheusTa
 export function writeTargets(file: string, targets: readonly string[], labels: Record<string, string> = {}): void {
   writeFileSync(`${file}.tmp`, JSON.stringify([{ targets, labels }]));
   renameSync(`${file}.tmp`, file); // Prometheus never reads a half-written file
+}
+
+/** Polls a TCP port until something accepts on it. */
+export async function listening(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export const PG_BIN = '/usr/lib/postgresql/15/bin';
+/** A process's user: PostgreSQL refuses to run as root, so as scripts/services.sh it runs as postgres then. */
+export interface User {
+  readonly uid: number;
+  readonly gid: number;
+}
+function postgresUser(): User | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+export interface PrivatePostgres {
+  readonly url: string;
+  start(): Promise<void>;
+  /** `pg_ctl stop -m immediate`: SIGQUIT to the postmaster, no shutdown checkpoint, connections cut. */
+  stopImmediately(): Promise<void>;
+}
+
+/** A PostgreSQL server of the test's own (initdb in dir, trust auth on loopback), to stop and restart. */
+export async function privatePostgres(children: Children, dir: string): Promise<PrivatePostgres> {
+  const port = await freePort();
+  const data = join(dir, 'pgdata');
+  const user = postgresUser();
+  mkdirSync(dir, { recursive: true });
+  if (user) chownSync(dir, user.uid, user.gid);
+  const initdb = ['-D', data, '-U', 'bss', '--auth=trust', '-E', 'UTF8', '--locale=C'];
+  execFileSync(join(PG_BIN, 'initdb'), initdb, { stdio: 'ignore', ...user });
+  let server: Child | undefined;
+  const pg: PrivatePostgres = {
+    url: `postgres://bss@127.0.0.1:${port}/postgres`,
+    async start() {
+      const flags = ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-k', dir, '-c', 'fsync=off'];
+      server = children.start('postgres', join(PG_BIN, 'postgres'), flags, undefined, user);
+      await listening(port, 30_000);
+    },
+    async stopImmediately() {
+      const running = server;
+      server = undefined;
+      if (!running || running.process.exitCode !== null) return;
+      // SIGQUIT is what `pg_ctl stop -m immediate` sends the postmaster.
+      const exited = once(running.process, 'exit');
+      running.process.kill('SIGQUIT');
+      await exited;
+    },
+  };
+  await pg.start();
+  return pg;
+}
+
+export const KAFKA_LIBS = '/work/main/.services/kafka/libs';
+
+export interface PrivateKafka {
+  readonly brokers: string;
+  start(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+/** A single-node KRaft broker of the test's own (deploy/kafka/server.properties on free ports). */
+export async function privateKafka(children: Children, dir: string): Promise<PrivateKafka> {
+  const [port, controller] = [await freePort(), await freePort()];
+  const data = join(dir, 'kafka-data');
+  mkdirSync(data, { recursive: true });
+  const props = join(dir, 'server.properties');
+  writeFileSync(
+    props,
+    readFileSync(join(REPO, 'deploy/kafka/server.properties'), 'utf8')
+      .replaceAll('@KAFKA_DATA_DIR@', data)
+      .replaceAll('59092', String(port))
+      .replaceAll('59093', String(controller)),
+  );
+  const log4j = `-Dlog4j2.configurationFile=${join(REPO, 'deploy/kafka/log4j2.yaml')}`;
+  const classpath = ['-cp', `${KAFKA_LIBS}/*`];
+  const clusterId = randomBytes(16).toString('base64url');
+  execFileSync(
+    'java',
+    ['-Xmx256m', log4j, ...classpath, 'kafka.tools.StorageTool', 'format'].concat([
+      '-t',
+      clusterId,
+      '-c',
+      props,
+      '--ignore-formatted',
+    ]),
+    { stdio: 'ignore' },
+  );
+  let broker: Child | undefined;
+  const kafka: PrivateKafka = {
+    brokers: `127.0.0.1:${port}`,
+    async start() {
+      broker = children.start('kafka', 'java', [
+        '-Xms256m',
+        '-Xmx512m',
+        '-XX:+UseG1GC',
+        log4j,
+        ...classpath,
+        'kafka.Kafka',
+        props,
+      ]);
+      await listening(port, 90_000);
+    },
+    async kill() {
+      const running = broker;
+      broker = undefined;
+      if (!running || running.process.exitCode !== null) return;
+      const exited = once(running.process, 'exit');
+      running.process.kill('SIGKILL');
+      await exited;
+    },
+  };
+  await kafka.start();
+  return kafka;
 }

@@ -101,7 +101,10 @@ export function registerProblemHandler(app: ApiApp): void {
       });
     }
     if (error instanceof AppError) {
-      if (error.status >= 500) request.log.error({ err: error }, error.message);
+      // A dependency outage is expected and answered 503: one warning per request, not an error storm.
+      if (error.status === 503) request.log.warn({ code: error.code }, error.message);
+      else if (error.status >= 500) request.log.error({ err: error }, error.message);
+      if (error.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
       return sendProblem(reply, request, {
         status: error.status,
         code: error.code,

@@ -4,10 +4,12 @@ import { runReadiness, type ReadinessCheck } from '../readiness.ts';
 
 const Check = Type.Object({
   status: Type.Union([Type.Literal('up'), Type.Literal('down')]),
+  required: Type.Boolean(),
   error: Type.Optional(Type.String()),
 });
 const Readiness = Type.Object({
-  status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
+  /** degraded: ready, but a dependency it can serve without is down (named in `down`). */
+  status: Type.Union([Type.Literal('ready'), Type.Literal('degraded'), Type.Literal('unavailable')]),
   checks: Type.Record(Type.String(), Check),
   down: Type.Array(Type.String()),
 });
@@ -32,18 +34,16 @@ export function healthRoutes(checks: readonly ReadinessCheck[]) {
         config: { public: true },
         schema: {
           tags: ['health'],
-          summary: 'Every configured dependency answers; 503 names the ones that do not',
+          summary: 'The instance can serve (its database answers); every dependency that is down is named',
+          description:
+            '503 only while a required dependency (the database) is down. Kafka, Redis or a consumer down: 200 with status "degraded".',
           response: { 200: Readiness, 503: Readiness },
         },
       },
       async (_request, reply) => {
-        const report = await runReadiness(checks);
-        const down = Object.entries(report.checks)
-          .filter(([, c]) => c.status === 'down')
-          .map(([name]) => name);
-        return reply
-          .status(report.ready ? 200 : 503)
-          .send({ status: report.ready ? 'ready' : 'unavailable', checks: report.checks, down });
+        const { ready, checks: results, down } = await runReadiness(checks);
+        const status = !ready ? 'unavailable' : down.length > 0 ? 'degraded' : 'ready';
+        return reply.status(ready ? 200 : 503).send({ status, checks: results, down });
       },
     );
   };
