@@ -5,7 +5,7 @@
 // and PostgreSQL). --tree runs other checkouts' code, so versions are compared back to back.
 //
 //   node bench/write-path.bench.ts [--tree /tmp/base --tree .] [--clients 64] [--duration 15s] [--rounds 2]
-//   BSS_COMMIT_GROUP_* and BSS_ADMISSION_* in the bench's environment go to the service's config;
+//   BSS_COMMIT_GROUP_* and BSS_SHED_* in the bench's environment go to the service's config;
 //   BSS_SERVICES_DIR=/work/main/.services when the services were started from another checkout.
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -71,7 +71,7 @@ async function measure(tree: string): Promise<Round> {
   const { createLogger } = await import(`${tree}/src/observability/logger.ts`);
   const schema = uniqueName('bench_write_path').replaceAll('-', '_');
   const knobs = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => /^BSS_(COMMIT_GROUP|ADMISSION)_/.test(name)),
+    Object.entries(process.env).filter(([name]) => /^BSS_(COMMIT_GROUP|SHED_)/.test(name)),
   );
   const config = loadConfig({ ...knobs, BSS_DATABASE_URL: url, BSS_DATABASE_SCHEMA: schema, BSS_LOG_LEVEL: 'silent' });
   const services = await compose(config, { logger: createLogger('silent') });

@@ -358,9 +358,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     writePath: {
       groupMaxCommands: integer(env, 'BSS_COMMIT_GROUP_MAX', 128, 1, 10_000),
-      groupConcurrency: integer(env, 'BSS_COMMIT_GROUP_CONCURRENCY', 1, 1, 64),
-      maxPending: integer(env, 'BSS_ADMISSION_MAX_PENDING', 1024, 1, 1_000_000),
-      maxQueueDelayMs: integer(env, 'BSS_ADMISSION_MAX_QUEUE_DELAY_MS', 200, 1, 600_000),
+      groupConcurrency: integer(env, 'BSS_COMMIT_GROUPS', 1, 1, 64),
+      maxPending: integer(env, 'BSS_SHED_PENDING', 1024, 1, 1_000_000),
+      maxQueueDelayMs: integer(env, 'BSS_SHED_QUEUE_DELAY_MS', 200, 1, 600_000),
       maxOutboxBacklog: integer(env, 'BSS_SHED_OUTBOX_BACKLOG', 100_000, 0, 1_000_000_000),
       maxConsumerLag: integer(env, 'BSS_SHED_CONSUMER_LAG', 0, 0, 1_000_000_000),
     },
@@ -429,9 +429,9 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_KAFKA_COMPRESSION: config.kafkaTuning.compression ?? '(unset: zstd, or lz4 without zstd)',
     BSS_OUTBOX_BATCH_SIZE: String(config.kafkaTuning.outboxBatchSize),
     BSS_COMMIT_GROUP_MAX: String(config.writePath.groupMaxCommands),
-    BSS_COMMIT_GROUP_CONCURRENCY: String(config.writePath.groupConcurrency),
-    BSS_ADMISSION_MAX_PENDING: String(config.writePath.maxPending),
-    BSS_ADMISSION_MAX_QUEUE_DELAY_MS: String(config.writePath.maxQueueDelayMs),
+    BSS_COMMIT_GROUPS: String(config.writePath.groupConcurrency),
+    BSS_SHED_PENDING: String(config.writePath.maxPending),
+    BSS_SHED_QUEUE_DELAY_MS: String(config.writePath.maxQueueDelayMs),
     BSS_SHED_OUTBOX_BACKLOG:
       config.writePath.maxOutboxBacklog === 0 ? '0 (no limit)' : String(config.writePath.maxOutboxBacklog),
     BSS_SHED_CONSUMER_LAG:

@@ -1,5 +1,5 @@
 // Admission control through the real app (run on PGlite and on PostgreSQL): a burst of single-CDR
-// writes past BSS_ADMISSION_MAX_PENDING is partly refused with 503 + Retry-After (OVERLOADED), counted
+// writes past BSS_SHED_PENDING is partly refused with 503 + Retry-After (OVERLOADED), counted
 // in bss_requests_shed_total, readiness stays 200, and clients retrying with their Idempotency-Key
 // end with every record rated exactly once.
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import type { ComposedApp } from '../support/composed-app.ts';
 import { activeSubscription, client, eventCounts } from '../support/journeys.ts';
 
 /** The environment that makes a small burst overflow the write path. */
-export const TINY_QUEUE = { BSS_ADMISSION_MAX_PENDING: '2' };
+export const TINY_QUEUE = { BSS_SHED_PENDING: '2' };
 
 export async function burstIsShedAndRetriesLoseNothing(bss: ComposedApp): Promise<void> {
   const send = client(bss);
