@@ -103,9 +103,13 @@ function isRetryable(error: unknown): boolean {
   return RETRYABLE_SQLSTATES.has((error as { code?: string }).code ?? '');
 }
 
-/** A command's own failure, which leaves the transaction usable: the domain's refusal or an AppError of its work. */
+/**
+ * A command's own failure, which leaves the transaction usable: the domain's refusal or a final AppError
+ * of its work (not found, stale If-Match). Retryable ones (a conflict, a database that went away) may
+ * come from a failed statement, so they abort the group like any other error.
+ */
 function isCommandFailure(error: unknown): boolean {
-  return error instanceof DomainRejection || (error instanceof AppError && error.code !== 'CONCURRENT_MODIFICATION');
+  return error instanceof DomainRejection || (error instanceof AppError && !error.retryable);
 }
 
 interface Command {
