@@ -16,7 +16,7 @@ import { startConsumer, type RunningConsumer } from './log/consumer-runner.ts';
 import {
   createCacheMetrics,
   createCacheInvalidationHandler,
-  invalidationsFor,
+  invalidationsForGroup,
   startNotifyListener,
   type LayeredCache,
 } from './cache/index.ts';
@@ -69,9 +69,10 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
     registerReadModelLoaders(cache.loaders, db);
     // The write path (as attachWritePathInvalidation, but awaited by the bus): L1 at once, then Redis
     // and the broadcast before the command returns, so once A answered a write, B's next read can only
-    // be stale for the pub/sub hop. invalidate() never rejects; Redis down fails fast.
-    deps.bus.onCommitted((committed) =>
-      cache.invalidate(invalidationsFor(committed), 'write', { committedAt: Date.now() }),
+    // be stale for the pub/sub hop. invalidate() never rejects; Redis down fails fast. One call per
+    // committed group: its keys go to Redis in one script call and one broadcast.
+    deps.bus.onGroupCommitted((group) =>
+      cache.invalidate(invalidationsForGroup(group), 'write', { committedAt: Date.now() }),
     );
     const notify = await startNotifyListener({
       db,

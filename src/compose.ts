@@ -29,8 +29,9 @@ import { startOutboxRelay, type Relay } from './log/outbox/relay.ts';
 import { outboxSettler } from './log/outbox/settle.ts';
 import { createEventCodec, type EventCodec } from './events/codec.ts';
 import { EVENT_CATALOG } from './events/catalog.ts';
-import { createLogMetrics } from './observability/log-metrics.ts';
+import { createLogMetrics, type LogMetrics } from './observability/log-metrics.ts';
 import { createCommandBus, EVENTS_TOPIC } from './application/commands/command-bus.ts';
+import { createAdmission, createPressureGauge, type PressureGauge } from './application/admission.ts';
 import { createApplication, type Application } from './application/services.ts';
 import { systemClock } from './application/clock.ts';
 import { createTestClock, testClockStart, type TestClock } from './application/test-clock.ts';
@@ -112,7 +113,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const generatedAdminKey = await ensureAdminKey(db, config.adminApiKey);
 
     const codec = createEventCodec(EVENT_CATALOG);
-    const logMetrics = createLogMetrics(registry, operationMetrics);
+    // The relay's backlog and the consumers' lag also feed admission control.
+    const pressure = createPressureGauge();
+    const logMetrics = withPressure(createLogMetrics(registry, operationMetrics), pressure);
     const backbone = createEventBackbone(config, db);
     const logComponent = backbone.log.kind === 'kafka' ? 'kafka' : db.kind === 'pglite' ? 'pglite' : 'postgres';
     const log = instrumentEventLog(backbone.log, operationMetrics, logComponent);
@@ -133,7 +136,16 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     }
     // Names this process in every record it commits (ORIGIN_HEADER): its cache consumer skips them.
     const origin = randomUUID();
-    const bus = monitorCommands(createCommandBus({ db, sink, codec, topic: eventsTopic, origin }), operationMetrics);
+    const { writePath } = config;
+    const group = { maxCommands: writePath.groupMaxCommands, concurrency: writePath.groupConcurrency };
+    const bus = monitorCommands(
+      createCommandBus({ db, sink, codec, topic: eventsTopic, origin, group }),
+      operationMetrics,
+    );
+    const admission = createAdmission(writePath, {
+      oldestWaitMs: () => bus.load().oldestWaitMs,
+      ...pressure.signals,
+    });
     const businessMetrics = createBusinessMetrics(registry, async () => {
       const { rows } = await db.query<{ status: string; n: string }>(
         'SELECT status, count(*) AS n FROM customers GROUP BY status',
@@ -220,6 +232,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       generatedAdminKey,
       consumers,
       replayService,
+      admission,
       replay: {
         service: replayService,
         liveTopic: eventsTopic,
@@ -267,5 +280,20 @@ function createEventBackbone(config: Config, db: Db): { log: EventLog; sink: Eve
   return {
     log: createDatabaseEventLog(db),
     sink: { appendWithin: async (tx, topic, records) => void (await appendWithin(tx, topic, records)) },
+  };
+}
+
+/** The log metrics, with the backlog and lag measurements also kept for admission control. */
+function withPressure(metrics: LogMetrics, pressure: PressureGauge): LogMetrics {
+  return {
+    ...metrics,
+    consumerLag(group, topic, partition, lag) {
+      metrics.consumerLag(group, topic, partition, lag);
+      pressure.consumerLag(group, partition, lag);
+    },
+    outboxBacklog(rows) {
+      metrics.outboxBacklog(rows);
+      pressure.outboxBacklog(rows);
+    },
   };
 }

@@ -39,6 +39,21 @@ export interface Config {
   readonly jwt: JwtConfig | undefined;
   /** The Kafka producer and the outbox relay (distributed mode). */
   readonly kafkaTuning: KafkaTuning;
+  /** Group commit and admission control of the command path. */
+  readonly writePath: WritePathConfig;
+}
+
+/** Group commit (commands per transaction) and admission control (when writes are refused with 503). */
+export interface WritePathConfig {
+  readonly groupMaxCommands: number;
+  /** Groups committing at once. */
+  readonly groupConcurrency: number;
+  readonly maxPending: number;
+  readonly maxQueueDelayMs: number;
+  /** 0 = no limit. */
+  readonly maxOutboxBacklog: number;
+  /** 0 = no limit. */
+  readonly maxConsumerLag: number;
 }
 
 export type KafkaCompression = 'zstd' | 'lz4' | 'snappy' | 'gzip' | 'none';
@@ -341,6 +356,14 @@ export function loadConfig(env: Env = process.env): Config {
           : oneOf(env, 'BSS_KAFKA_COMPRESSION', KAFKA_COMPRESSIONS, 'zstd'),
       outboxBatchSize: integer(env, 'BSS_OUTBOX_BATCH_SIZE', 10_000, 1, 100_000),
     },
+    writePath: {
+      groupMaxCommands: integer(env, 'BSS_COMMIT_GROUP_MAX', 128, 1, 10_000),
+      groupConcurrency: integer(env, 'BSS_COMMIT_GROUPS', 1, 1, 64),
+      maxPending: integer(env, 'BSS_SHED_PENDING', 1024, 1, 1_000_000),
+      maxQueueDelayMs: integer(env, 'BSS_SHED_QUEUE_DELAY_MS', 200, 1, 600_000),
+      maxOutboxBacklog: integer(env, 'BSS_SHED_OUTBOX_BACKLOG', 100_000, 0, 1_000_000_000),
+      maxConsumerLag: integer(env, 'BSS_SHED_CONSUMER_LAG', 0, 0, 1_000_000_000),
+    },
   };
 }
 
@@ -405,6 +428,14 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_KAFKA_MAX_BATCH_BYTES: String(config.kafkaTuning.maxBatchBytes),
     BSS_KAFKA_COMPRESSION: config.kafkaTuning.compression ?? '(unset: zstd, or lz4 without zstd)',
     BSS_OUTBOX_BATCH_SIZE: String(config.kafkaTuning.outboxBatchSize),
+    BSS_COMMIT_GROUP_MAX: String(config.writePath.groupMaxCommands),
+    BSS_COMMIT_GROUPS: String(config.writePath.groupConcurrency),
+    BSS_SHED_PENDING: String(config.writePath.maxPending),
+    BSS_SHED_QUEUE_DELAY_MS: String(config.writePath.maxQueueDelayMs),
+    BSS_SHED_OUTBOX_BACKLOG:
+      config.writePath.maxOutboxBacklog === 0 ? '0 (no limit)' : String(config.writePath.maxOutboxBacklog),
+    BSS_SHED_CONSUMER_LAG:
+      config.writePath.maxConsumerLag === 0 ? '0 (no limit)' : String(config.writePath.maxConsumerLag),
     BSS_JWT_JWKS_URL: config.jwt?.jwksUrl ? mask('BSS_JWT_JWKS_URL', config.jwt.jwksUrl) : '(unset)',
     BSS_JWT_PUBLIC_KEY: config.jwt?.publicKeySource
       ? config.jwt.publicKeySource === 'inline'

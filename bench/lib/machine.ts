@@ -5,7 +5,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 
 export const REPO = new URL('../../', import.meta.url).pathname;
-const SERVICES = `${REPO}.services`;
+// BSS_SERVICES_DIR: the .services of another checkout (a worktree measuring the services main started).
+const SERVICES = process.env['BSS_SERVICES_DIR'] ?? `${REPO}.services`;
 /** The Kafka jars scripts/services.sh installed (broker, clients, tools). */
 export const KAFKA_LIBS = `${SERVICES}/kafka/libs`;
 

@@ -18,6 +18,7 @@ import { registerAuth } from './plugins/auth.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerProblemResponses } from './plugins/openapi-responses.ts';
 import { finishDocument } from './openapi-document.ts';
+import { registerAdmission } from './plugins/admission.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { apiV1 } from './routes/v1/index.ts';
@@ -30,6 +31,7 @@ import { cacheRoutes } from './routes/v1/cache.ts';
 import type { Cache } from '../cache/index.ts';
 import type { Authenticator } from '../application/auth/authenticator.ts';
 import { createIdempotencyStore } from '../application/idempotency/idempotency-store.ts';
+import type { Admission } from '../application/admission.ts';
 
 export interface AppServices {
   readonly logger: Logger;
@@ -45,6 +47,8 @@ export interface AppServices {
   readonly replay?: EventReplayServices;
   /** Adds the admin routes /api/v1/cache/warm and /api/v1/cache/stats. */
   readonly cache?: Cache;
+  /** Refuses writes of /api/v1 with 503 OVERLOADED when the write path is full (plugins/admission.ts). */
+  readonly admission?: Admission;
 }
 
 /** Usage batches of 10,000 records fit well inside this. */
@@ -110,6 +114,8 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   if (application) {
     await app.register(
       async (v1) => {
+        // Before idempotency: a refused write claims no key, so its retry runs it.
+        if (services.admission) registerAdmission(v1, services.admission, services.registry);
         registerIdempotency(v1, createIdempotencyStore(application.db), services.logger);
         await v1.register(apiV1(application));
         if (services.testClock) await v1.register(testClockRoutes(services.testClock));

@@ -27,7 +27,13 @@ export type * from './cache.ts';
 export type { CacheOptions, LayeredCache } from './layered-cache.ts';
 export { createCacheMetrics, noCacheMetrics, type CacheMetrics } from './cache-metrics.ts';
 export * from './keys.ts';
-export { attachWritePathInvalidation, invalidationsFor, eventInvalidations, type CommitSource } from './write-path.ts';
+export {
+  attachWritePathInvalidation,
+  invalidationsFor,
+  invalidationsForGroup,
+  eventInvalidations,
+  type CommitSource,
+} from './write-path.ts';
 export {
   startNotifyListener,
   notifyInvalidations,

@@ -256,19 +256,23 @@ export function createLayeredCache(options: CacheOptions): LayeredCache {
       // load that started between the first step and Redis's change could have read the old
       // generations there; the second step makes its result a miss.
       applyLocal(keys, tags);
+      let broadcast: Promise<unknown> | undefined;
       if (l2 && source !== 'broadcast' && !opts.localOnly) {
-        const ok = await safely('invalidate', false, async (r) => (await r.invalidate(keys, tags), true));
-        if (!ok) l2Dirty = true;
+        const invalidated = safely('invalidate', false, async (r) => (await r.invalidate(keys, tags), true));
+        // NOTIFY and the event log reach every instance by themselves; only local writes need telling.
+        // Sent in the same round trip as the script: one connection runs them in order, so no instance
+        // hears of the write before Redis changed.
+        if (source === 'write') {
+          const message: Broadcast = { from: instance, at: opts.committedAt ?? now(), k: keys, t: tags };
+          broadcast = safely('broadcast', undefined, (r) => r.publish(BROADCAST_CHANNEL, JSON.stringify(message)));
+        }
+        if (!(await invalidated)) l2Dirty = true;
         else await repairL2(); // an earlier failure without a reconnect (a timeout) is repaired here
         applyLocal(keys, tags);
       }
       rec.invalidation(source);
       if (opts.committedAt !== undefined) rec.invalidationLag(source, (now() - opts.committedAt) / 1000);
-      // NOTIFY and the event log reach every instance by themselves; only local writes need telling.
-      if (l2 && source === 'write') {
-        const message: Broadcast = { from: instance, at: opts.committedAt ?? now(), k: keys, t: tags };
-        await safely('broadcast', undefined, (r) => r.publish(BROADCAST_CHANNEL, JSON.stringify(message)));
-      }
+      await broadcast;
     },
 
     async warm(keys) {

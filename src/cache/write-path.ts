@@ -37,13 +37,20 @@ export function eventInvalidations(event: DomainEvent): InvalidationTarget {
 }
 
 export function invalidationsFor(committed: CommittedChange): InvalidationTarget {
+  return invalidationsForGroup([committed]);
+}
+
+/** A committed group's keys and tags, once each: the group's one invalidation (one Redis round trip). */
+export function invalidationsForGroup(group: readonly CommittedChange[]): InvalidationTarget {
   const target = targetBuilder();
-  for (const event of committed.events) target.add(eventInvalidations(event));
-  for (const row of committed.changed) {
-    const customerId = (row.state as { customerId?: unknown } | null)?.customerId;
-    target.add(
-      rowInvalidation(row.kind as CacheFamily, row.id, typeof customerId === 'string' ? customerId : undefined),
-    );
+  for (const committed of group) {
+    for (const event of committed.events) target.add(eventInvalidations(event));
+    for (const row of committed.changed) {
+      const customerId = (row.state as { customerId?: unknown } | null)?.customerId;
+      target.add(
+        rowInvalidation(row.kind as CacheFamily, row.id, typeof customerId === 'string' ? customerId : undefined),
+      );
+    }
   }
   return target.build();
 }

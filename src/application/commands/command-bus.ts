@@ -1,7 +1,10 @@
 // Runs a command the one way every write happens: in one database transaction, load the states it
 // needs (locked), decide, fold the events into the read models with the domain's evolve, and append
 // the events' CloudEvents to the log through the sink (the outbox). After commit, listeners hear of
-// the events (cache invalidation, metrics). Conflicts between concurrent commands are retried.
+// the events (cache invalidation, metrics). Group commit: concurrent commands are gathered by a
+// batcher and share one transaction, each still deciding on its own (a later one sees the earlier
+// ones' states) with its own answer or refusal. A group that fails as a whole (a conflict, a deadlock)
+// committed nothing and its commands run again alone, where conflicts are retried as before.
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../../domain/index.ts';
 import { DomainRejection } from '../../domain/index.ts';
@@ -11,7 +14,9 @@ import type { EventSink } from '../../log/event-sink.ts';
 import type { AppendRecord } from '../../log/event-log.ts';
 import type { Db } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
-import { createUnitOfWork, type ChangedRow, type UnitOfWork } from '../read-model/unit-of-work.ts';
+import { createUnitOfWork, type ChangedRow, type LockMode, type UnitOfWork } from '../read-model/unit-of-work.ts';
+import type { ReadModelKind } from '../read-model/tables.ts';
+import { createBatcher, type BatcherLoad, type Outcome } from './batcher.ts';
 
 export const EVENTS_TOPIC = 'bss.events';
 /** Record header naming the process that committed the event (CommandBusOptions.origin). */
@@ -34,15 +39,45 @@ export interface Committed<T> extends Decision<T> {
  * invalidation, so the write's response is not sent before other instances can know); it must not reject.
  */
 export type CommittedListener = (committed: Committed<unknown>) => void | Promise<void>;
+export type GroupCommittedListener = (group: ReadonlyArray<Committed<unknown>>) => void | Promise<void>;
+
+export interface RunOptions {
+  readonly traceparent?: string;
+  /**
+   * Rows the command will load, fetched for its whole group in one query per table before any command
+   * of the group runs (its own load calls then find them). Locks: 'update' wins over 'share'.
+   */
+  readonly prefetch?: ReadonlyArray<{
+    readonly kind: ReadModelKind;
+    readonly ids: readonly string[];
+    readonly lock?: LockMode;
+  }>;
+  /** What the command weighs in its group (default 1; a usage chunk: its records). */
+  readonly weight?: number;
+}
 
 export interface CommandBus {
   /** `work` loads what it needs through the unit of work and returns the decided events. */
-  run<T>(work: (uow: UnitOfWork) => Promise<Decision<T>>, meta?: { traceparent?: string }): Promise<Committed<T>>;
+  run<T>(work: (uow: UnitOfWork) => Promise<Decision<T>>, options?: RunOptions): Promise<Committed<T>>;
+  /** Hears of each committed command (after its group committed). */
   onCommitted(listener: CommittedListener): void;
+  /** Hears of each group once, with its committed commands: one Redis round trip per group. */
+  onGroupCommitted(listener: GroupCommittedListener): void;
   /** Hears of every command the domain refused (offered load that produced no event). */
   onRejected(listener: (rejection: DomainRejection) => void): void;
+  /** Commands waiting for a group (admission control reads it). */
+  load(): BatcherLoad;
   /** The topic the bus appends to. */
   readonly topic: string;
+}
+
+export interface GroupCommitOptions {
+  /** Commands per group (default 128). */
+  readonly maxCommands?: number;
+  /** Total weight per group (default 4,000). */
+  readonly maxWeight?: number;
+  /** Groups in flight at once (default 1). */
+  readonly concurrency?: number;
 }
 
 export interface CommandBusOptions {
@@ -57,6 +92,7 @@ export interface CommandBusOptions {
    * skip what its commit listeners already did (the cache's write path).
    */
   readonly origin?: string;
+  readonly group?: GroupCommitOptions;
 }
 
 /** PostgreSQL deadlock and serialisation failures: the transaction can simply run again. */
@@ -67,6 +103,20 @@ function isRetryable(error: unknown): boolean {
   return RETRYABLE_SQLSTATES.has((error as { code?: string }).code ?? '');
 }
 
+/**
+ * A command's own failure, which leaves the transaction usable: the domain's refusal or a final AppError
+ * of its work (not found, stale If-Match). Retryable ones (a conflict, a database that went away) may
+ * come from a failed statement, so they abort the group like any other error.
+ */
+function isCommandFailure(error: unknown): boolean {
+  return error instanceof DomainRejection || (error instanceof AppError && !error.retryable);
+}
+
+interface Command {
+  readonly work: (uow: UnitOfWork) => Promise<Decision<unknown>>;
+  readonly options: RunOptions;
+}
+
 export function createCommandBus(options: CommandBusOptions): CommandBus {
   const { db, sink, codec } = options;
   const source = options.source ?? '/bss/api';
@@ -74,49 +124,114 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
   const maxAttempts = options.maxAttempts ?? 4;
   const headers: Record<string, string> = options.origin ? { [ORIGIN_HEADER]: options.origin } : {};
   const listeners: CommittedListener[] = [];
+  const groupListeners: GroupCommittedListener[] = [];
   const rejectedListeners: Array<(rejection: DomainRejection) => void> = [];
 
-  async function attempt<T>(work: (uow: UnitOfWork) => Promise<Decision<T>>, traceparent: string | undefined) {
+  // One transaction for the group. A command's own failure (its work threw a domain rejection or an
+  // AppError) is its outcome alone: it changed nothing, since the unit of work only changes on apply.
+  // Anything else (SQL errors, conflicts on flush) aborts the whole transaction and is thrown.
+  async function attempt(commands: readonly Command[]): Promise<Array<Outcome<Committed<unknown>>>> {
     return db.transaction(async (tx) => {
       // The cache NOTIFY triggers (migration 021) stay quiet for the service's own writes: the write
       // path and the event log invalidate them already, and NOTIFY serialises commits (~5,500 → ~3,100
       // tx/s). NOTIFY is left to SQL run outside the service.
       await tx.query(`SELECT set_config('bss.cache_notify', 'off', true)`);
       const uow = createUnitOfWork(tx);
-      const decision = await work(uow);
-      await uow.apply(decision.events);
-      const changed = await uow.flush();
-      const envelopes = decision.events.map((event) =>
-        codec.encode(event, { id: randomUUID(), source, ...(traceparent ? { traceparent } : {}) }),
-      );
-      const records = envelopes.map((e) => codec.toRecord(e, headers));
       // Rows and events (database log, or Kafka's outbox) commit together, so the read model decides ids
       // authoritatively in both modes; a rebuild's swap keeps that (src/replay/rebuild.ts).
+      await prefetch(uow, commands);
+      const outcomes: Array<Outcome<Committed<unknown>>> = [];
+      const records: AppendRecord[] = [];
+      for (const command of commands) {
+        let decision: Decision<unknown>;
+        try {
+          decision = await command.work(uow);
+        } catch (error) {
+          if (!isCommandFailure(error)) throw error;
+          outcomes.push({ ok: false, error });
+          continue;
+        }
+        const changed = await uow.apply(decision.events);
+        const { traceparent } = command.options;
+        const envelopes = decision.events.map((event) =>
+          codec.encode(event, { id: randomUUID(), source, ...(traceparent ? { traceparent } : {}) }),
+        );
+        const own = envelopes.map((e) => codec.toRecord(e, headers));
+        records.push(...own);
+        outcomes.push({ ok: true, value: { ...decision, envelopes, records: own, changed } });
+      }
+      await uow.flush();
       if (records.length > 0) await sink.appendWithin(tx, topic, records);
-      return { ...decision, envelopes, records, changed };
+      return outcomes;
     });
   }
 
-  return {
-    async run(work, meta = {}) {
-      for (let n = 1; ; n++) {
-        try {
-          const committed = await attempt(work, meta.traceparent);
-          const pending = listeners.map((listener) => listener(committed)).filter((p) => p !== undefined);
-          if (pending.length > 0) await Promise.all(pending);
-          return committed;
-        } catch (error) {
-          if (error instanceof DomainRejection) for (const listener of rejectedListeners) listener(error);
-          if (error instanceof DomainRejection || n >= maxAttempts || !isRetryable(error)) throw error;
-        }
+  // A group that failed as a whole committed nothing: each command then runs alone, with retries.
+  async function alone(command: Command): Promise<Outcome<Committed<unknown>>> {
+    for (let n = 1; ; n++) {
+      try {
+        return (await attempt([command]))[0] as Outcome<Committed<unknown>>;
+      } catch (error) {
+        if (n >= maxAttempts || !isRetryable(error)) return { ok: false, error };
       }
+    }
+  }
+
+  async function commitGroup(commands: readonly Command[]): Promise<Array<Outcome<Committed<unknown>>>> {
+    let outcomes: Array<Outcome<Committed<unknown>>> | undefined;
+    if (commands.length > 1) outcomes = await attempt(commands).catch(() => undefined);
+    if (!outcomes) {
+      outcomes = [];
+      for (const command of commands) outcomes.push(await alone(command));
+    }
+    const committed: Array<Committed<unknown>> = [];
+    for (const outcome of outcomes) {
+      if (outcome.ok) committed.push(outcome.value);
+      else if (outcome.error instanceof DomainRejection) for (const l of rejectedListeners) l(outcome.error);
+    }
+    const pending: Array<Promise<void>> = [];
+    for (const c of committed) for (const l of listeners) pending.push(l(c) ?? Promise.resolve());
+    if (committed.length > 0) for (const l of groupListeners) pending.push(l(committed) ?? Promise.resolve());
+    await Promise.all(pending);
+    return outcomes;
+  }
+
+  const batcher = createBatcher<Command, Committed<unknown>>({
+    process: commitGroup,
+    weightOf: (command) => command.options.weight ?? 1,
+    ...(options.group?.maxCommands ? { maxItems: options.group.maxCommands } : {}),
+    ...(options.group?.maxWeight ? { maxWeight: options.group.maxWeight } : {}),
+    ...(options.group?.concurrency ? { concurrency: options.group.concurrency } : {}),
+  });
+
+  return {
+    run<T>(work: (uow: UnitOfWork) => Promise<Decision<T>>, runOptions: RunOptions = {}) {
+      return batcher.submit({ work, options: runOptions }) as Promise<Committed<T>>;
     },
     onCommitted(listener) {
       listeners.push(listener);
     },
+    onGroupCommitted(listener) {
+      groupListeners.push(listener);
+    },
     onRejected(listener) {
       rejectedListeners.push(listener);
     },
+    load: () => batcher.load(),
     topic,
   };
+}
+
+/** The group's declared rows, one query per table, ids sorted (the same lock order in every group). */
+async function prefetch(uow: UnitOfWork, commands: readonly Command[]): Promise<void> {
+  const wanted = new Map<ReadModelKind, { ids: Set<string>; lock: LockMode }>();
+  for (const command of commands) {
+    for (const p of command.options.prefetch ?? []) {
+      const entry = wanted.get(p.kind) ?? { ids: new Set<string>(), lock: 'share' as LockMode };
+      for (const id of p.ids) entry.ids.add(id);
+      if ((p.lock ?? 'update') === 'update') entry.lock = 'update';
+      wanted.set(p.kind, entry);
+    }
+  }
+  for (const [kind, { ids, lock }] of wanted) if (ids.size > 0) await uow.loadMany(kind, [...ids].sort(), lock);
 }

@@ -21,11 +21,14 @@ export function customerCommands(bus: CommandBus, clock: Clock): CustomerCommand
     expectedVersion: ExpectedVersion | undefined,
     command: (at: string) => customer.CustomerCommand,
   ) => {
-    await bus.run(async (uow) => {
-      const { state, version } = await uow.load<customer.Customer>('customer', customerId);
-      if (state !== null) expectVersion('customer', version, expectedVersion);
-      return { events: customer.decide(command(clock()), state), result: undefined };
-    });
+    await bus.run(
+      async (uow) => {
+        const { state, version } = await uow.load<customer.Customer>('customer', customerId);
+        if (state !== null) expectVersion('customer', version, expectedVersion);
+        return { events: customer.decide(command(clock()), state), result: undefined };
+      },
+      { prefetch: [{ kind: 'customer', ids: [customerId] }] },
+    );
   };
 
   return {

@@ -112,7 +112,16 @@ export function usageCommands(bus: CommandBus, clock: Clock, plans: catalogTypes
       const results: UsageResult[] = [];
       for (let start = 0; start < records.length; start += USAGE_CHUNK) {
         const chunk = records.slice(start, start + USAGE_CHUNK);
-        const committed = await bus.run((uow) => decideChunk(uow, chunk, plans, clock()));
+        // The rows every chunk loads are declared: a group of chunks (single CDRs from many requests)
+        // fetches them in one query per table instead of two per chunk.
+        const prefetch = [
+          { kind: 'usage', ids: texts(chunk.map((r) => r.recordId)), lock: 'share' },
+          { kind: 'subscription', ids: texts(chunk.map((r) => r.subscriptionId)), lock: 'share' },
+        ] as const;
+        const committed = await bus.run((uow) => decideChunk(uow, chunk, plans, clock()), {
+          prefetch,
+          weight: chunk.length,
+        });
         results.push(...committed.result);
       }
       const count = (status: UsageOutcome) => results.filter((r) => r.status === status).length;

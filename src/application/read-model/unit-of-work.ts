@@ -1,7 +1,10 @@
-// A command's view of the read models inside its transaction: rows are loaded once and locked,
+// The commands' view of the read models inside their transaction: rows are loaded once and locked,
 // events are folded into them with the domain's evolve, and flush() writes every changed row —
 // new rows with INSERT (a concurrent create of the same id fails on the primary key), changed rows
 // with UPDATE … WHERE version = the version read (so nothing is lost even without the lock).
+// One unit of work may serve a group of commands (group commit): each apply() is one command, which
+// moves each row it changes one version on, so a later command sees the earlier one's state and
+// version; flush() then writes every row once, set-based, whatever the number of commands.
 import { affectsBalance, aggregatesOf, type DomainEvent } from '../../domain/index.ts';
 import type { Queryable } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
@@ -18,8 +21,11 @@ export type LockMode = 'update' | 'share';
 interface Entry {
   readonly kind: ReadModelKind;
   readonly id: string;
-  readonly customerId: string | undefined;
-  readonly loadedVersion: number;
+  customerId: string | undefined;
+  /** The version in the database (0 = no row): the UPDATE's expected version. */
+  stored: number;
+  /** The version after the commands applied so far. */
+  version: number;
   state: unknown;
   changed: boolean;
   firstAt: string | undefined;
@@ -36,10 +42,13 @@ export interface ChangedRow {
 export interface UnitOfWork {
   load<S>(kind: ReadModelKind, id: string, lock?: LockMode): Promise<Loaded<S>>;
   loadMany<S>(kind: ReadModelKind, ids: readonly string[], lock?: LockMode): Promise<Map<string, Loaded<S>>>;
-  /** Folds events into the loaded (or, for the rows they create, new) states. */
-  apply(events: readonly DomainEvent[]): Promise<void>;
-  /** Writes every changed row; returns them with their new versions. */
-  flush(): Promise<ChangedRow[]>;
+  /**
+   * Folds one command's events into the loaded (or, for the rows they create, new) states: all or
+   * nothing. Returns the rows it changed, each one version on.
+   */
+  apply(events: readonly DomainEvent[]): Promise<ChangedRow[]>;
+  /** Writes every row changed since the last flush. */
+  flush(): Promise<void>;
 }
 
 const key = (kind: ReadModelKind, id: string) => `${kind}:${id}`;
@@ -65,11 +74,13 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
       const found = new Map(rows.map((row) => [row.id, row]));
       for (const id of missing) {
         const row = found.get(id);
+        const version = row?.version ?? 0;
         entries.set(key(kind, id), {
           kind,
           id,
           customerId: row?.customer_id,
-          loadedVersion: row?.version ?? 0,
+          stored: version,
+          version,
           state: row?.state ?? null,
           changed: false,
           firstAt: undefined,
@@ -80,7 +91,7 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
     return new Map(
       ids.map((id) => {
         const entry = entries.get(key(kind, id)) as Entry;
-        return [id, { state: entry.state as S | null, version: entry.loadedVersion }] as const;
+        return [id, { state: entry.state as S | null, version: entry.version }] as const;
       }),
     );
   }
@@ -102,20 +113,31 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
         }
       }
       for (const [kind, ids] of refs) await loadMany(kind, [...ids]);
+      // Folded into copies first: an evolve that throws leaves every row as the earlier commands left it.
+      const next = new Map<Entry, { state: unknown; firstAt: string; lastAt: string; customerId: string }>();
       for (const event of events) {
         for (const ref of readModelRefsOf(event)) {
           const entry = entries.get(key(ref.type, ref.id)) as Entry;
-          entry.state = READ_MODELS[ref.type].evolve(entry.state, event, ref.id);
-          entry.changed = true;
-          entry.firstAt ??= event.data.at;
-          entry.lastAt = event.data.at;
-          if (entry.customerId === undefined) (entry as { customerId: string }).customerId = event.data.customerId;
+          const current = next.get(entry);
+          const state = READ_MODELS[ref.type].evolve(current ? current.state : entry.state, event, ref.id);
+          const at = event.data.at;
+          next.set(entry, { state, firstAt: current?.firstAt ?? at, lastAt: at, customerId: event.data.customerId });
         }
       }
+      const changed: ChangedRow[] = [];
+      for (const [entry, folded] of next) {
+        entry.state = folded.state;
+        entry.version += 1;
+        entry.changed = true;
+        entry.firstAt ??= folded.firstAt;
+        entry.lastAt = folded.lastAt;
+        entry.customerId ??= folded.customerId;
+        changed.push({ kind: entry.kind, id: entry.id, state: entry.state, version: entry.version });
+      }
+      return changed;
     },
 
     async flush() {
-      const changed: ChangedRow[] = [];
       const byKind = new Map<ReadModelKind, Entry[]>();
       for (const entry of entries.values()) {
         if (!entry.changed || entry.state === null) continue;
@@ -125,21 +147,16 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
       }
       for (const [kind, list] of byKind) {
         const model = READ_MODELS[kind];
-        const inserts = list.filter((e) => e.loadedVersion === 0);
-        const updates = list.filter((e) => e.loadedVersion > 0);
+        const inserts = list.filter((e) => e.stored === 0);
+        const updates = list.filter((e) => e.stored > 0);
         if (inserts.length > 0) await insertRows(tx, model, inserts);
         if (updates.length > 0) await updateRows(tx, model, updates);
         for (const e of list) {
-          changed.push({ kind, id: e.id, state: e.state, version: e.loadedVersion + 1 });
-          entries.set(key(kind, e.id), {
-            ...e,
-            loadedVersion: e.loadedVersion + 1,
-            changed: false,
-            firstAt: undefined,
-          });
+          e.stored = e.version;
+          e.changed = false;
+          e.firstAt = undefined;
         }
       }
-      return changed;
     },
   };
 }
@@ -151,8 +168,8 @@ function rowsOf(model: ReadModelTable, list: readonly Entry[]) {
     status: model.status(e.state),
     ...model.columns(e.state),
     state: e.state,
-    version: e.loadedVersion + 1,
-    expected: e.loadedVersion,
+    version: e.version,
+    expected: e.stored,
     created_at: e.firstAt,
     updated_at: e.lastAt,
   }));

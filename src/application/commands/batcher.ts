@@ -1,0 +1,112 @@
+// Natural batching, as PostgreSQL's own group commit: an item submitted while the batcher is idle
+// starts a batch at once (after the current event-loop turn, so one turn's burst goes together);
+// items submitted while `concurrency` batches are in flight wait and go together in the next one.
+// The wait adapts to load by itself: it is as long as a batch in flight takes, and zero when idle.
+// Bounded by count and by weight (what an item costs, e.g. its records).
+
+export type Outcome<O> = { readonly ok: true; readonly value: O } | { readonly ok: false; readonly error: unknown };
+
+export interface BatcherOptions<I, O> {
+  /** One outcome per item, in order. A rejection fails every item of the batch with it. */
+  readonly process: (items: readonly I[]) => Promise<ReadonlyArray<Outcome<O>>>;
+  /** Items per batch (default 128). */
+  readonly maxItems?: number;
+  /** Total weight per batch (default 4,000); an item heavier than this goes alone. */
+  readonly maxWeight?: number;
+  readonly weightOf?: (item: I) => number;
+  /** Batches in flight at once (default 1). */
+  readonly concurrency?: number;
+  readonly now?: () => number;
+}
+
+export interface BatcherLoad {
+  /** Items waiting for a batch. */
+  readonly queued: number;
+  /** How long the oldest waiting item has waited (ms; 0 when none waits). */
+  readonly oldestWaitMs: number;
+  readonly inFlight: number;
+}
+
+export interface Batcher<I, O> {
+  submit(item: I): Promise<O>;
+  load(): BatcherLoad;
+}
+
+interface Waiting<I, O> {
+  readonly item: I;
+  readonly weight: number;
+  readonly since: number;
+  readonly resolve: (value: O) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O> {
+  const maxItems = options.maxItems ?? 128;
+  const maxWeight = options.maxWeight ?? 4000;
+  const weightOf = options.weightOf ?? (() => 1);
+  const concurrency = options.concurrency ?? 1;
+  const now = options.now ?? (() => performance.now());
+  // A queue with a moving head: shift() on a long array would copy it.
+  let queue: Array<Waiting<I, O>> = [];
+  let head = 0;
+  let inFlight = 0;
+  let scheduled = false;
+
+  function take(): Array<Waiting<I, O>> {
+    const batch: Array<Waiting<I, O>> = [];
+    let weight = 0;
+    while (head < queue.length && batch.length < maxItems) {
+      const next = queue[head] as Waiting<I, O>;
+      if (batch.length > 0 && weight + next.weight > maxWeight) break;
+      batch.push(next);
+      weight += next.weight;
+      head += 1;
+    }
+    if (head === queue.length) {
+      queue = [];
+      head = 0;
+    }
+    return batch;
+  }
+
+  async function runBatch(batch: ReadonlyArray<Waiting<I, O>>) {
+    try {
+      const outcomes = await options.process(batch.map((w) => w.item));
+      batch.forEach((w, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok) w.resolve(outcome.value);
+        else w.reject(outcome ? outcome.error : new Error('the batch gave no outcome for this item'));
+      });
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+    }
+  }
+
+  function pump() {
+    scheduled = false;
+    while (inFlight < concurrency && head < queue.length) {
+      const batch = take();
+      inFlight += 1;
+      void runBatch(batch).finally(() => {
+        inFlight -= 1;
+        pump();
+      });
+    }
+  }
+
+  return {
+    submit(item) {
+      return new Promise<O>((resolve, reject) => {
+        queue.push({ item, weight: weightOf(item), since: now(), resolve, reject });
+        if (!scheduled && inFlight < concurrency) {
+          scheduled = true;
+          setImmediate(pump);
+        }
+      });
+    },
+    load() {
+      const oldest = queue[head];
+      return { queued: queue.length - head, oldestWaitMs: oldest ? now() - oldest.since : 0, inFlight };
+    },
+  };
+}
