@@ -25,6 +25,8 @@ import type { EventReplayServices } from './routes/v1/event-replay-services.ts';
 import { cacheRoutes } from './routes/v1/cache.ts';
 import type { Cache } from '../cache/index.ts';
 import type { Authenticator } from '../application/auth/authenticator.ts';
+import type { ApiKeyAdmin } from '../application/auth/key-admin.ts';
+import { keyRoutes } from './routes/v1/keys.ts';
 import { createIdempotencyStore } from '../application/idempotency/idempotency-store.ts';
 
 export interface AppServices {
@@ -41,6 +43,8 @@ export interface AppServices {
   readonly replay?: EventReplayServices;
   /** Adds the admin routes /api/v1/cache/warm and /api/v1/cache/stats. */
   readonly cache?: Cache;
+  /** Adds the admin routes /api/v1/keys (create, list, revoke). */
+  readonly keys?: ApiKeyAdmin;
 }
 
 /** Usage batches of 10,000 records fit well inside this. */
@@ -104,6 +108,8 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
       { prefix: '/api/v1' },
     );
   }
+  // Outside the idempotency scope: a stored response would keep the new key's plaintext.
+  if (services.keys) await app.register(keyRoutes(services.keys), { prefix: '/api/v1' });
 
   return app;
 }
