@@ -28,10 +28,10 @@ export function buildProgram(): Command {
   program.addCommand(completionCommand(program));
   examples(
     program,
-    'npx bss start',
-    'npx bss keys create --role operator',
-    'npx bss replay offsets --json',
-    'source <(npx bss completion bash)',
+    'bss start',
+    'bss keys create --role operator',
+    'bss replay offsets --json',
+    'source <(bss completion bash)',
   );
   // Every command, at any depth: exit codes instead of process.exit, output through our streams.
   const configure = (command: Command) => {

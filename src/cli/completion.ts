@@ -60,8 +60,8 @@ export function completionCommand(root: Command): Command {
     });
   return examples(
     command,
-    'source <(npx bss completion bash)        # this shell',
-    'npx bss completion bash > ~/.local/share/bash-completion/completions/bss',
-    'echo "source <(npx bss completion zsh)" >> ~/.zshrc',
+    'bss completion bash > ~/.local/share/bash-completion/completions/bss',
+    'source <(bss completion bash)        # this shell only',
+    'echo "source <(bss completion zsh)" >> ~/.zshrc',
   );
 }

@@ -5,12 +5,11 @@ import { hostname, userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { ROLES, type Role } from '../application/auth/api-keys.ts';
-import { createApiKeyAdmin, type KeyInfo } from '../application/auth/key-admin.ts';
+import type { KeyInfo } from '../application/auth/key-admin.ts';
 import { API_KEY_CACHE_TTL_MS } from '../application/auth/cached-api-keys.ts';
 import { createApiClient, HttpError, type ApiClient } from './api-client.ts';
 import { action, clientConfig, examples, jsonOption, serviceOptions, UnreachableError, UsageError } from './common.ts';
 import type { Out, ServiceFlags } from './common.ts';
-import { DataDirBusyError, withDatabase } from './direct.ts';
 import { formatDuration } from './format.ts';
 
 interface KeyFlags extends ServiceFlags {
@@ -61,6 +60,9 @@ async function withAdmin<T>(flags: KeyFlags, work: (admin: Admin) => Promise<T>)
   if (explicit && !flags.direct)
     throw new UnreachableError(`no service answers at ${config.url}; --direct works on the database instead`);
   const actor = `cli:${userInfo().username}@${hostname()}`;
+  // Loaded only here: the database drivers are not needed by help or the API path.
+  const { DataDirBusyError, withDatabase } = await import('./direct.ts');
+  const { createApiKeyAdmin } = await import('../application/auth/key-admin.ts');
   try {
     return await withDatabase(loadConfig(), async ({ db, sink, auditTopic }) => {
       note(`(directly in the database: no service answers at ${config.url})`);

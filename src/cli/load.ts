@@ -3,8 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { DEFAULT_MIX, parseMix } from '../load/mix.ts';
-import { runLoad, type LoadReport, type LoadStep, type Progress } from '../load/generator.ts';
-import { openMediationFeed, type MediationFeed } from '../load/mediation-feed.ts';
+import type { LoadReport, LoadStep, Progress } from '../load/generator.ts';
+import type { MediationFeed } from '../load/mediation-feed.ts';
 import { ConfigError, loadMediationClientConfig } from '../config.ts';
 import { clientConfig, examples, jsonOption, UsageError } from './common.ts';
 import { startProgress, type Progress as Bar } from './progress.ts';
@@ -150,6 +150,7 @@ export async function loadCommand(values: LoadFlags): Promise<number> {
   let run: Bar | undefined;
   let report: LoadReport;
   try {
+    const { runLoad } = await import('../load/generator.ts');
     report = await runLoad({
       urls,
       apiKey,
@@ -194,6 +195,7 @@ async function openFeed(values: LoadFlags): Promise<MediationFeed> {
     throw error;
   }
   if (!defaults.brokers) throw new LoadUsageError('--usage-via kafka needs --brokers host:port or BSS_KAFKA_BROKERS');
+  const { openMediationFeed } = await import('../load/mediation-feed.ts');
   return openMediationFeed({
     brokers: defaults.brokers,
     topic: values.mediationTopic ?? defaults.topic,

@@ -1,9 +1,7 @@
 // `bss start`, `bss config`, `bss migrate`: the service itself, its configuration, its schema.
 import { Command } from 'commander';
 import { describeConfig, loadConfig } from '../config.ts';
-import { main as start } from '../main.ts';
 import { action, examples, jsonOption } from './common.ts';
-import { withDatabase } from './direct.ts';
 import { startProgress, type Progress } from './progress.ts';
 
 export function serviceCommands(): Command[] {
@@ -15,10 +13,11 @@ export function serviceCommands(): Command[] {
         '\nLogs are JSON lines on stdout. In production run node directly: `npx bss start` or\n`node src/main.ts` (npm start does not forward SIGTERM).',
       )
       .action(async () => {
-        await start();
+        const { main } = await import('../main.ts'); // loaded when used: help and other commands start fast
+        await main();
       }),
-    'npx bss start',
-    'BSS_PORT=9090 BSS_DATA_DIR=/var/lib/bss npx bss start',
+    'bss start',
+    'BSS_PORT=9090 BSS_DATA_DIR=/var/lib/bss bss start',
   );
 
   const config = examples(
@@ -44,6 +43,7 @@ export function serviceCommands(): Command[] {
       .action(
         action(async (flags: { json?: boolean }, out) => {
           let progress: Progress | undefined;
+          const { withDatabase } = await import('./direct.ts');
           const applied = await withDatabase(loadConfig(), async (direct) => direct.applied, {
             onMigration: (done, total, version) => {
               progress ??= startProgress('migrate', total, { unit: 'migrations' });
