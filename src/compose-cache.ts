@@ -1,8 +1,6 @@
 // The cache part of the composition root (compose.ts calls it once the command bus and the event log
 // exist). Order matters: loaders before warming, write path before the first command, NOTIFY and the
 // event consumer before serving; on close the sources stop before the cache they feed.
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import type { Config } from './config.ts';
 import type { Db } from './store/db.ts';
@@ -21,6 +19,7 @@ import {
   type LayeredCache,
 } from './cache/index.ts';
 import { createLayeredCache } from './cache/layered-cache.ts';
+import { CACHE_GROUP_PREFIX, databaseGroupJanitor, instanceGroup, kafkaGroupJanitor } from './cache/instance-groups.ts';
 import { noOperationMetrics } from './observability/instrument.ts';
 import { countRedisErrors } from './observability/redis-operations.ts';
 import {
@@ -83,11 +82,21 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
     });
     stops.push(notify.stop);
     // Its own group per instance: a shared group would split the events, and each L1 must hear of all.
+    // Deleted again on close (after the consumer left); groups of instances that died are swept here.
+    const janitor = config.kafkaBrokers ? kafkaGroupJanitor(config.kafkaBrokers) : databaseGroupJanitor(db);
+    const group = instanceGroup();
+    stops.push(async () => {
+      await janitor.remove(group).finally(() => janitor.close());
+    });
+    await janitor
+      .sweep(CACHE_GROUP_PREFIX)
+      .then((gone) => gone.length > 0 && logger.info({ groups: gone }, 'removed cache groups of stopped instances'))
+      .catch((err: unknown) => logger.warn({ err }, 'sweeping stale cache groups failed'));
     consumer = await startConsumer({
       log: deps.log,
       codec: deps.codec,
       topic: deps.eventsTopic,
-      group: `bss-cache-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      group,
       from: 'latest',
       logger,
       ...(deps.logMetrics ? { metrics: deps.logMetrics } : {}),

@@ -11,6 +11,7 @@ import { lockDataDir } from './store/data-dir-lock.ts';
 import { migrate } from './store/migrate.ts';
 import { ensureAdminKey, type IssuedKey } from './application/auth/api-keys.ts';
 import { createCachedApiKeys } from './application/auth/cached-api-keys.ts';
+import { createApiKeyAdmin, type ApiKeyAdmin } from './application/auth/key-admin.ts';
 import { createJwtVerifier } from './application/auth/jwt.ts';
 import { createAuthenticator } from './application/auth/authenticator.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
@@ -28,7 +29,7 @@ import { createOutboxSink } from './log/outbox/outbox-sink.ts';
 import { startOutboxRelay, type Relay } from './log/outbox/relay.ts';
 import { outboxSettler } from './log/outbox/settle.ts';
 import { createEventCodec, type EventCodec } from './events/codec.ts';
-import { EVENT_CATALOG } from './events/catalog.ts';
+import { AUDIT_TOPIC, EVENT_CATALOG } from './events/catalog.ts';
 import { createLogMetrics, type LogMetrics } from './observability/log-metrics.ts';
 import { createCommandBus, EVENTS_TOPIC } from './application/commands/command-bus.ts';
 import { createAdmission, createPressureGauge, type PressureGauge } from './application/admission.ts';
@@ -74,6 +75,8 @@ export interface Composed extends AppServices {
   /** Every consumer this process runs, by group (restore pauses a group's members through it). */
   readonly consumers: ConsumerRegistry;
   readonly replayService: ReplayService;
+  /** API key administration, audited on BSS_TOPIC_PREFIX + bss.audit. */
+  readonly keys: ApiKeyAdmin;
   close(): Promise<void>;
 }
 
@@ -123,6 +126,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     closers.push(() => log.close());
     const eventsTopic = config.topicPrefix + EVENTS_TOPIC;
     await log.ensureTopic(eventsTopic, { partitions: config.eventPartitions, retentionMs: config.eventRetentionMs });
+    const auditTopic = config.topicPrefix + AUDIT_TOPIC;
+    await log.ensureTopic(auditTopic, { partitions: 1, retentionMs: -1 });
     let relay: Relay | undefined;
     if (log.kind === 'kafka') {
       relay = await startOutboxRelay({
@@ -233,6 +238,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       consumers,
       replayService,
       admission,
+      keys: createApiKeyAdmin({ db, sink, auditTopic }),
       replay: {
         service: replayService,
         liveTopic: eventsTopic,

@@ -30,6 +30,8 @@ import type { EventReplayServices } from './routes/v1/event-replay-services.ts';
 import { cacheRoutes } from './routes/v1/cache.ts';
 import type { Cache } from '../cache/index.ts';
 import type { Authenticator } from '../application/auth/authenticator.ts';
+import type { ApiKeyAdmin } from '../application/auth/key-admin.ts';
+import { keyRoutes } from './routes/v1/keys.ts';
 import { createIdempotencyStore } from '../application/idempotency/idempotency-store.ts';
 import type { Admission } from '../application/admission.ts';
 
@@ -49,6 +51,8 @@ export interface AppServices {
   readonly cache?: Cache;
   /** Refuses writes of /api/v1 with 503 OVERLOADED when the write path is full (plugins/admission.ts). */
   readonly admission?: Admission;
+  /** Adds the admin routes /api/v1/keys (create, list, revoke). */
+  readonly keys?: ApiKeyAdmin;
 }
 
 /** Usage batches of 10,000 records fit well inside this. */
@@ -125,6 +129,8 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
       { prefix: '/api/v1' },
     );
   }
+  // Outside the idempotency scope: a stored response would keep the new key's plaintext.
+  if (services.keys) await app.register(keyRoutes(services.keys), { prefix: '/api/v1' });
 
   return app;
 }

@@ -1,29 +1,16 @@
 // `bss load`: drives a realistic, open-loop traffic mix against one or several running instances and
 // reports throughput, latency percentiles per operation and errors by status. See src/load/.
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import { DEFAULT_MIX, parseMix } from '../load/mix.ts';
-import { runLoad, type LoadReport, type LoadStep, type Progress } from '../load/generator.ts';
-import { openMediationFeed, type MediationFeed } from '../load/mediation-feed.ts';
+import type { LoadReport, LoadStep, Progress } from '../load/generator.ts';
+import type { MediationFeed } from '../load/mediation-feed.ts';
 import { ConfigError, loadMediationClientConfig } from '../config.ts';
+import { clientConfig, examples, jsonOption, UsageError } from './common.ts';
+import { startProgress, type Progress as Bar } from './progress.ts';
 
-export const LOAD_USAGE = `  load [--url URL]... [--rate EV/S] [--duration D] [options]
-                                traffic against running instances (open loop), then a report:
-                                --url (repeatable; default BSS_URL or http://127.0.0.1:8080),
-                                --api-key K (or BSS_API_KEY; operator or admin), --rate 1000 (events/s),
-                                --duration 30s (s, m, h), --customers 200, --zipf 1.0, --usage-batch 100,
-                                --mix usage=70,order=5,payment=5,customer=5,read=15, --connections 64,
-                                --ramp-step EV/S --ramp-steps N (N more steps, each --duration long),
-                                --seed N, --json (report as JSON), --out FILE (JSON report),
-                                --usage-via http|kafka (kafka: usage CDRs go to the mediation feed
-                                topic, the rest over HTTP; needs a distributed-mode service),
-                                --brokers H:P,… (or BSS_KAFKA_BROKERS), --mediation-topic T (default
-                                BSS_TOPIC_PREFIX + BSS_MEDIATION_TOPIC), --mediation-group G,
-                                --drain-timeout 120s (wait for the feed's consumer lag to reach 0);
-                                exits 1 when any call failed (or the feed did not drain)
-`;
-
-export class LoadUsageError extends Error {}
+/** A bad load option: exit 64 like every usage error. */
+export class LoadUsageError extends UsageError {}
 
 /** "90" / "90s" / "10m" / "1h" / "1500ms" → ms. */
 export function parseDuration(text: string): number {
@@ -44,6 +31,11 @@ function positive(name: string, text: string | undefined, fallback: number, inte
 
 const fmt = (n: number, digits = 0) =>
   Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The tail of the progress bar: rates, latency, errors. */
+const progressFields = (p: Progress) =>
+  `target ${fmt(p.targetEventsPerSecond)} ev/s offered ${fmt(p.offeredPerSecond)} accepted ${fmt(p.acceptedPerSecond)} ` +
+  `p99 ${fmt(p.p99Ms, 1)} ms errors ${p.errors}`;
 
 export function progressLine(p: Progress): string {
   return (
@@ -93,41 +85,33 @@ export function formatReport(report: LoadReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function loadCommand(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        url: { type: 'string', multiple: true },
-        'api-key': { type: 'string' },
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        customers: { type: 'string' },
-        zipf: { type: 'string' },
-        'usage-batch': { type: 'string' },
-        mix: { type: 'string' },
-        connections: { type: 'string' },
-        'ramp-step': { type: 'string' },
-        'ramp-steps': { type: 'string' },
-        seed: { type: 'string' },
-        json: { type: 'boolean' },
-        out: { type: 'string' },
-        quiet: { type: 'boolean' },
-        'usage-via': { type: 'string' },
-        brokers: { type: 'string' },
-        'mediation-topic': { type: 'string' },
-        'mediation-group': { type: 'string' },
-        'drain-timeout': { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    throw new LoadUsageError((error as Error).message);
-  }
-  const urls = (values.url?.length ? values.url : [process.env['BSS_URL'] ?? 'http://127.0.0.1:8080']).map((u) =>
-    u.replace(/\/+$/, ''),
-  );
-  const apiKey = values['api-key'] ?? process.env['BSS_API_KEY'];
+export interface LoadFlags {
+  url?: string[];
+  apiKey?: string;
+  rate?: string;
+  duration?: string;
+  customers?: string;
+  zipf?: string;
+  usageBatch?: string;
+  mix?: string;
+  connections?: string;
+  rampStep?: string;
+  rampSteps?: string;
+  seed?: string;
+  json?: boolean;
+  out?: string;
+  quiet?: boolean;
+  usageVia?: string;
+  brokers?: string;
+  mediationTopic?: string;
+  mediationGroup?: string;
+  drainTimeout?: string;
+}
+
+export async function loadCommand(values: LoadFlags): Promise<number> {
+  const defaults = clientConfig({});
+  const urls = (values.url?.length ? values.url : [defaults.url]).map((u) => u.replace(/\/+$/, ''));
+  const apiKey = values.apiKey ?? defaults.apiKey;
   if (!apiKey) throw new LoadUsageError('an operator or admin key is needed: --api-key or BSS_API_KEY');
   let mix;
   try {
@@ -137,22 +121,22 @@ export async function loadCommand(args: string[]): Promise<number> {
   }
   const rate = positive('rate', values.rate, 1_000, false);
   const durationMs = values.duration ? parseDuration(values.duration) : 30_000;
-  const rampStep = positive('ramp-step', values['ramp-step'], 0, false);
-  const rampSteps = positive('ramp-steps', values['ramp-steps'], 0);
+  const rampStep = positive('ramp-step', values.rampStep, 0, false);
+  const rampSteps = positive('ramp-steps', values.rampSteps, 0);
   const steps: LoadStep[] = Array.from({ length: 1 + rampSteps }, (_, i) => ({
     eventsPerSecond: rate + i * rampStep,
     durationMs,
   }));
-  const usageBatch = positive('usage-batch', values['usage-batch'], 100);
+  const usageBatch = positive('usage-batch', values.usageBatch, 100);
   if (usageBatch < 1 || usageBatch > 10_000) throw new LoadUsageError('--usage-batch: 1 to 10000');
   const customers = positive('customers', values.customers, 200);
   if (customers < 1) throw new LoadUsageError('--customers: at least 1');
   const log = (line: string) => {
     if (!values.quiet) process.stderr.write(`${line}\n`);
   };
-  const usageVia = values['usage-via'] ?? 'http';
+  const usageVia = values.usageVia ?? 'http';
   if (usageVia !== 'http' && usageVia !== 'kafka') throw new LoadUsageError('--usage-via: http or kafka');
-  const drainMs = parseDuration(values['drain-timeout'] ?? '120s');
+  const drainMs = parseDuration(values.drainTimeout ?? '120s');
   const zipf = positive('zipf', values.zipf, 1, false);
   const connections = positive('connections', values.connections, 64);
   const seed = positive('seed', values.seed, 1);
@@ -161,8 +145,12 @@ export async function loadCommand(args: string[]): Promise<number> {
   log(
     `bss load: ${urls.join(', ')} — setup of ${customers} customers, then ${steps.map((s) => s.eventsPerSecond).join(' → ')} events/s`,
   );
+  const totalS = Math.round(steps.reduce((sum, step) => sum + step.durationMs, 0) / 1000);
+  let setup: Bar | undefined;
+  let run: Bar | undefined;
   let report: LoadReport;
   try {
+    const { runLoad } = await import('../load/generator.ts');
     report = await runLoad({
       urls,
       apiKey,
@@ -174,12 +162,20 @@ export async function loadCommand(args: string[]): Promise<number> {
       connections,
       seed,
       onSetup: (done, total) => {
-        if (done === total || done % 100 === 0) log(`setup: ${done}/${total} customers`);
+        if (values.quiet) return;
+        setup ??= startProgress('setup', total, { unit: 'customers' });
+        setup.update(done);
+        if (done === total) setup.stop();
       },
-      onProgress: (p) => log(progressLine(p)),
+      onProgress: (p) => {
+        if (values.quiet) return;
+        run ??= startProgress('load', totalS, { unit: 's' });
+        run.update(Math.min(totalS, Math.round(p.elapsedS)), undefined, { detail: progressFields(p) });
+      },
       ...(feed ? { mediation: feed, mediationDrainMs: drainMs } : {}),
     });
   } finally {
+    run?.stop();
     await feed?.close();
   }
   if (values.out) writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
@@ -188,11 +184,7 @@ export async function loadCommand(args: string[]): Promise<number> {
 }
 
 /** The feed named by the flags, else by the same variables the service reads. */
-async function openFeed(values: {
-  brokers?: string | undefined;
-  'mediation-topic'?: string | undefined;
-  'mediation-group'?: string | undefined;
-}): Promise<MediationFeed> {
+async function openFeed(values: LoadFlags): Promise<MediationFeed> {
   let defaults;
   try {
     defaults = loadMediationClientConfig(
@@ -203,9 +195,48 @@ async function openFeed(values: {
     throw error;
   }
   if (!defaults.brokers) throw new LoadUsageError('--usage-via kafka needs --brokers host:port or BSS_KAFKA_BROKERS');
+  const { openMediationFeed } = await import('../load/mediation-feed.ts');
   return openMediationFeed({
     brokers: defaults.brokers,
-    topic: values['mediation-topic'] ?? defaults.topic,
-    group: values['mediation-group'] ?? defaults.group,
+    topic: values.mediationTopic ?? defaults.topic,
+    group: values.mediationGroup ?? defaults.group,
   });
+}
+
+export function loadCli(): Command {
+  const load = new Command('load')
+    .description('drive a realistic open-loop traffic mix against running instances, then report')
+    .addOption(new Option('--url <url...>', 'instances (repeatable; default BSS_URL or http://127.0.0.1:BSS_PORT)'))
+    .option('--api-key <key>', 'operator or admin key (default BSS_API_KEY, else BSS_ADMIN_API_KEY)')
+    .option('--rate <events/s>', 'offered events per second', '1000')
+    .option('--duration <d>', 'of each step: 90, 30s, 10m, 1h', '30s')
+    .option('--customers <n>', 'customers made in the setup', '200')
+    .option('--zipf <s>', 'skew of the customer choice', '1.0')
+    .option('--usage-batch <n>', 'CDRs per usage call (1-10000)', '100')
+    .option('--mix <mix>', 'operation weights', 'usage=70,order=5,payment=5,customer=5,read=15')
+    .option('--connections <n>', 'HTTP connections per instance', '64')
+    .option('--ramp-step <events/s>', 'rate added per ramp step')
+    .option('--ramp-steps <n>', 'ramp steps after the first, each --duration long')
+    .option('--seed <n>', 'random seed (same seed, same traffic)')
+    .option('--out <file>', 'also write the JSON report to this file')
+    .option('--quiet', 'no progress on stderr')
+    .addOption(
+      new Option('--usage-via <via>', 'kafka: usage CDRs to the mediation feed topic')
+        .choices(['http', 'kafka'])
+        .default('http'),
+    )
+    .option('--brokers <h:p,...>', 'Kafka brokers for --usage-via kafka (default BSS_KAFKA_BROKERS)')
+    .option('--mediation-topic <topic>', 'default BSS_TOPIC_PREFIX + BSS_MEDIATION_TOPIC')
+    .option('--mediation-group <group>', "the feed's consumer group to wait for")
+    .option('--drain-timeout <d>', "wait this long for the feed's lag to reach 0", '120s')
+    .addOption(jsonOption())
+    .addHelpText('after', '\nExits 1 when any call failed (or the mediation feed did not drain).')
+    .action(async function (this: Command) {
+      process.exitCode = await loadCommand(this.opts<LoadFlags>());
+    });
+  return examples(
+    load,
+    'bss load --api-key $KEY --rate 2000 --duration 1m',
+    'bss load --url http://a:8080 --url http://b:8080 --ramp-step 1000 --ramp-steps 4 --out report.json',
+  );
 }

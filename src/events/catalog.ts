@@ -177,3 +177,22 @@ type Mismatched = {
 type Missing = Exclude<DomainEventType, keyof Schemas>;
 const catalogMatchesDomain: [Mismatched | Missing] extends [never] ? true : Mismatched | Missing = true;
 void catalogMatchesDomain;
+
+// ---- audit events: not domain events, on their own topic (AUDIT_TOPIC), never folded into state ----
+const ApiKeyAudit = {
+  keyId: Type.String({ minLength: 1 }),
+  name: Type.String(),
+  role: Type.Union([Type.Literal('viewer'), Type.Literal('operator'), Type.Literal('admin')]),
+  /** Who did it: `key:<keyId>`, `jwt:<subject>` or `cli:<user>@<host>` (direct database access). */
+  actor: Type.String({ minLength: 1 }),
+  at: DateTime,
+};
+/** Key creation and revocation; the data never holds the key or its hash. */
+export const AUDIT_EVENT_SCHEMAS = {
+  'apikey.created': Type.Object(ApiKeyAudit, { additionalProperties: false }),
+  'apikey.revoked': Type.Object(ApiKeyAudit, { additionalProperties: false }),
+};
+export type AuditEventType = keyof typeof AUDIT_EVENT_SCHEMAS;
+export type AuditEventData = Static<(typeof AUDIT_EVENT_SCHEMAS)['apikey.created']>;
+/** The audit log's topic (with BSS_TOPIC_PREFIX). */
+export const AUDIT_TOPIC = 'bss.audit';

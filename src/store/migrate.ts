@@ -20,13 +20,17 @@ export async function loadMigrations(): Promise<Migration[]> {
   );
 }
 
-/** Returns the versions applied by this call. */
-export async function migrate(db: Db): Promise<string[]> {
+/** Returns the versions applied by this call; `onApplied` hears of each (the CLI's progress bar). */
+export async function migrate(
+  db: Db,
+  onApplied?: (done: number, total: number, version: string) => void,
+): Promise<string[]> {
   await db.query(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
   );
   const applied: string[] = [];
-  for (const migration of await loadMigrations()) {
+  const migrations = await loadMigrations();
+  for (const [index, migration] of migrations.entries()) {
     const done = await db.transaction(async (tx) => {
       await tx.query("SELECT pg_advisory_xact_lock(hashtext('bss_schema_migrations'))");
       const { rows } = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
@@ -36,6 +40,7 @@ export async function migrate(db: Db): Promise<string[]> {
       return true;
     });
     if (done) applied.push(migration.version);
+    onApplied?.(index + 1, migrations.length, migration.version);
   }
   return applied;
 }

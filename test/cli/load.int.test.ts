@@ -63,6 +63,8 @@ test('bss load runs the mix for a few seconds with no errors and a consistent re
   const [code] = (await once(child, 'exit')) as [number | null];
   assert.equal(code, 0, stderr);
   assert.match(stderr, /offered .* accepted .* p99/, 'live progress on stderr');
+  assert.match(stderr, /^setup 100\.0% 10\/10 customers/m, 'setup progress');
+  assert.match(stderr, /^load 100\.0% 3\/3 s target 400 ev\/s/m, 'the run to its end, in plain lines off a terminal');
   const report = JSON.parse(stdout) as LoadReport;
 
   assert.equal(report.errors, 0, JSON.stringify(report.errorsByStatus));

@@ -84,7 +84,8 @@ test('offsets, count and estimate', async () => {
 test('run follows the job with progress on stderr (plain lines off a terminal), then prints the result', async () => {
   const run = await cli(['run', '--speed', 'MAX']);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stderr, /^100\.0% (\d+)\/\1 \d+ ev\/s.* COMPLETED$/m);
+  assert.match(run.stderr, /^job \S+ started; Ctrl-C cancels it/m);
+  assert.match(run.stderr, /^replay 100\.0% (\d+)\/\1 events \d+ ev\/s COMPLETED$/m);
   assert.match(run.stdout, /^job \S+ COMPLETED: \d+ delivered, 0 errors/m);
   const detached = await json(['run', '--detach', '--speed', 'STEP_BY_STEP']);
   const cancelled = await json(['cancel', detached.id]);
@@ -92,6 +93,26 @@ test('run follows the job with progress on stderr (plain lines off a terminal), 
   const jobs = await json(['jobs']);
   assert.ok(jobs.items.some((j: { id: string }) => j.id === detached.id));
   assert.equal((await json(['job', detached.id])).status, 'CANCELLED');
+  const shown = await cli(['job', detached.id]);
+  assert.match(shown.stdout, new RegExp(`^${detached.id} {2}CANCELLED {2}\\d+/\\d+ processed, \\d+ delivered$`, 'm'));
+});
+
+test('Ctrl-C on a followed replay cancels the job and prints its id (exit 130)', async () => {
+  const child = spawn(process.execPath, [BSS, 'replay', 'run', '--speed', 'STEP_BY_STEP'], {
+    env: { PATH: process.env['PATH'] ?? '', BSS_URL: service.url, BSS_API_KEY: ADMIN_KEY },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  child.stdout.resume();
+  const exited = once(child, 'exit');
+  while (!/started; Ctrl-C cancels it/.test(stderr)) await new Promise((resolve) => setTimeout(resolve, 50));
+  child.kill('SIGINT');
+  const [code] = (await exited) as [number | null];
+  assert.equal(code, 130, stderr);
+  const id = /^interrupted: job (\S+) CANCELLED \(bss replay job \1\)$/m.exec(stderr)?.[1];
+  assert.ok(id, stderr);
+  assert.equal((await json(['job', id])).status, 'CANCELLED');
 });
 
 test('reconstruct (now and at a moment), diff and timeline', async () => {
@@ -101,7 +122,7 @@ test('reconstruct (now and at a moment), diff and timeline', async () => {
   const then = await json(['reconstruct', '--at', moments[0]!.at, '--customer', customerIds[0]!]);
   assertSameState(then.customers[customerIds[0]!], moments[0]!.views[customerIds[0]!]!, 'cli at subscribed');
   const human = await cli(['reconstruct', '--at', moments[2]!.at]);
-  assert.match(human.stdout, new RegExp(`^ {2}${customerIds[1]} {2}ACTIVE {2}balance \\d+ EUR`, 'm'));
+  assert.match(human.stdout, new RegExp(`^ {2}${customerIds[1]} {2}ACTIVE {2}balance \\d+\\.\\d{2} EUR`, 'm'));
   const diff = await cli(['diff', '--from', moments[1]!.at, '--to', moments[2]!.at]);
   assert.match(diff.stdout, /^\S+ invoices\.\S+: \(none\) → \{…\}$/m);
   assert.match(diff.stdout, /^\S+ balance\.invoiced: 0 → [1-9]\d*$/m);
@@ -120,11 +141,13 @@ test('snapshot, snapshots, restore --dry-run, rebuild', async () => {
   const snapshot = await json(['snapshot', '--group', 'cli-group', '--name', 'cli']);
   const list = await cli(['snapshots', '--group', 'cli-group']);
   assert.match(list.stdout, new RegExp(`^${snapshot.id} `, 'm'));
+  assert.equal((await cli(['snapshots', '--group', 'no-such-group'])).stdout, 'no snapshots\n');
   const plan = await cli(['restore', '--group', 'cli-group', '--position', 'latest', '--dry-run']);
   assert.equal(plan.code, 0, plan.stderr);
   assert.match(plan.stdout, /^would redeliver 0, skips \d+$/m);
   const rebuilt = await cli(['rebuild']);
   assert.match(rebuilt.stdout, /^\d+ events folded; swapped in$/m);
+  assert.match(rebuilt.stderr, /^rebuild: folding \d+ events… .+ elapsed$/m);
   assert.match(rebuilt.stdout, new RegExp(`^ {2}customer: ${customerIds.length} rows$`, 'm'));
   // As of a past moment: only the shadow tables, the live read models stay the fold of the whole log.
   const live = await liveView(httpSend(service.url, ADMIN_KEY), customerIds[0]!);

@@ -9,6 +9,8 @@ import { unavailable } from '../../errors.ts';
 import { findApiKey, hashKey, type ActiveKey } from './api-keys.ts';
 
 export const API_KEY_CACHE_TTL_MS = 30_000;
+/** api_keys.last_used_at is written at most this often per key and instance (one UPDATE, not per request). */
+export const LAST_USED_RESOLUTION_MS = 60_000;
 
 export interface CachedApiKeys {
   /** The active key for this plaintext, or undefined when it is unknown or revoked. */
@@ -31,6 +33,19 @@ export function createCachedApiKeys(db: Queryable, options: CachedApiKeysOptions
     ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
     fetchMethod: async (hash) => (await findApiKey(db, hash)) ?? false,
   });
+  const now = options.now ?? Date.now;
+  const touched = new LRUCache<string, number>({ max: options.maxEntries ?? 10_000 });
+  /** Records the use in the background: a failed write loses a timestamp, never a request. */
+  const touch = (keyId: string) => {
+    const last = touched.get(keyId);
+    if (last !== undefined && now() - last < LAST_USED_RESOLUTION_MS) return;
+    touched.set(keyId, now());
+    db.query(
+      `UPDATE api_keys SET last_used_at = now() WHERE key_id = $1
+         AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+      [keyId],
+    ).catch(() => touched.delete(keyId));
+  };
   return {
     async verify(plaintext) {
       let found: ActiveKey | false | undefined;
@@ -39,6 +54,7 @@ export function createCachedApiKeys(db: Queryable, options: CachedApiKeysOptions
       } catch (error) {
         throw unavailable('database', error);
       }
+      if (found) touch(found.keyId);
       return found || undefined;
     },
   };

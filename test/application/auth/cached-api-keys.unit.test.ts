@@ -4,7 +4,11 @@ import { createPgliteDb } from '../../../src/store/pglite-db.ts';
 import { migrate } from '../../../src/store/migrate.ts';
 import type { Queryable } from '../../../src/store/db.ts';
 import { createApiKey, revokeApiKey } from '../../../src/application/auth/api-keys.ts';
-import { API_KEY_CACHE_TTL_MS, createCachedApiKeys } from '../../../src/application/auth/cached-api-keys.ts';
+import {
+  API_KEY_CACHE_TTL_MS,
+  LAST_USED_RESOLUTION_MS,
+  createCachedApiKeys,
+} from '../../../src/application/auth/cached-api-keys.ts';
 import { AppError } from '../../../src/errors.ts';
 
 async function freshDb() {
@@ -13,12 +17,14 @@ async function freshDb() {
   return db;
 }
 
-/** Counts the statements that reach the database. */
-function counting(db: Queryable): Queryable & { count: number } {
+/** Counts the statements that reach the database: lookups (SELECT) and last-used writes (UPDATE). */
+function counting(db: Queryable): Queryable & { count: number; updates: number } {
   const wrapper = {
     count: 0,
+    updates: 0,
     query: ((sql: string, params?: readonly unknown[]) => {
-      wrapper.count++;
+      if (sql.trimStart().startsWith('UPDATE')) wrapper.updates++;
+      else wrapper.count++;
       return db.query(sql, params);
     }) as Queryable['query'],
   };
@@ -34,6 +40,33 @@ test('a verified key is served from the cache: one database lookup for many requ
   for (const result of results) assert.deepEqual(result, { keyId: key.keyId, role: 'operator' });
   assert.equal(await keys.verify(key.plaintext).then((k) => k?.role), 'operator');
   assert.equal(counted.count, 1, 'concurrent and later requests share one lookup');
+  assert.equal(counted.updates, 1, 'and one last-used write');
+  await db.close();
+});
+
+test('last use is recorded at most once a minute per key', async () => {
+  const db = await freshDb();
+  const key = await createApiKey(db, 'viewer', 'watched');
+  let now = 5_000_000;
+  const counted = counting(db);
+  const keys = createCachedApiKeys(counted, { now: () => now });
+  const lastUsed = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the write runs in the background
+    const { rows } = await db.query<{ last_used_at: Date | null }>(
+      'SELECT last_used_at FROM api_keys WHERE key_id = $1',
+      [key.keyId],
+    );
+    return rows[0]?.last_used_at ?? null;
+  };
+  assert.equal(await lastUsed(), null, 'never used');
+  await keys.verify(key.plaintext);
+  assert.ok((await lastUsed()) instanceof Date);
+  now += LAST_USED_RESOLUTION_MS - 1;
+  await keys.verify(key.plaintext);
+  assert.equal(counted.updates, 1, 'not again within the minute');
+  now += 2;
+  await keys.verify(key.plaintext);
+  assert.equal(counted.updates, 2, 'once more after it');
   await db.close();
 });
 

@@ -1,0 +1,62 @@
+// `bss start`, `bss config`, `bss migrate`: the service itself, its configuration, its schema.
+import { Command } from 'commander';
+import { describeConfig, loadConfig } from '../config.ts';
+import { action, examples, jsonOption } from './common.ts';
+import { startProgress, type Progress } from './progress.ts';
+
+export function serviceCommands(): Command[] {
+  const startCommand = examples(
+    new Command('start')
+      .description('start the service in the foreground (Ctrl-C or SIGTERM stops it gracefully)')
+      .addHelpText(
+        'after',
+        '\nLogs are JSON lines on stdout. In production run node directly: `npx bss start` or\n`node src/main.ts` (npm start does not forward SIGTERM).',
+      )
+      .action(async () => {
+        const { main } = await import('../main.ts'); // loaded when used: help and other commands start fast
+        await main();
+      }),
+    'bss start',
+    'BSS_PORT=9090 BSS_DATA_DIR=/var/lib/bss bss start',
+  );
+
+  const config = examples(
+    new Command('config')
+      .description('print the effective configuration (BSS_* variables and defaults), secrets masked')
+      .addOption(jsonOption())
+      .action(
+        action(async (_flags, out) => {
+          const rows = describeConfig(loadConfig());
+          const width = Math.max(...Object.keys(rows).map((k) => k.length));
+          for (const [key, value] of Object.entries(rows)) out(`${key.padEnd(width)}  ${value}`);
+          return rows;
+        }),
+      ),
+    'bss config',
+    'BSS_DATABASE_URL=postgres://bss@localhost/bss bss config --json',
+  );
+
+  const migrate = examples(
+    new Command('migrate')
+      .description('apply the database migrations and exit (a starting service does this too)')
+      .addOption(jsonOption())
+      .action(
+        action(async (flags: { json?: boolean }, out) => {
+          let progress: Progress | undefined;
+          const { withDatabase } = await import('./direct.ts');
+          const applied = await withDatabase(loadConfig(), async (direct) => direct.applied, {
+            onMigration: (done, total, version) => {
+              progress ??= startProgress('migrate', total, { unit: 'migrations' });
+              progress.update(done, total, { version });
+            },
+          });
+          progress?.stop();
+          out(applied.length === 0 ? 'migrations are up to date' : `applied ${applied.length}: ${applied.join(', ')}`);
+          return flags.json ? { applied } : undefined;
+        }),
+      ),
+    'bss migrate',
+    'BSS_DATABASE_URL=postgres://bss@db/bss bss migrate --json',
+  );
+  return [startCommand, config, migrate];
+}
