@@ -17,6 +17,9 @@ import { registerIdempotency } from './plugins/idempotency.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { apiV1 } from './routes/v1/index.ts';
+import { consoleRoutes } from './routes/console.ts';
+import { liveRoutes } from './routes/v1/live.ts';
+import { createLiveMetrics } from '../observability/live-metrics.ts';
 import type { Application } from '../application/services.ts';
 import type { TestClock } from '../application/test-clock.ts';
 import { testClockRoutes } from './routes/v1/test-clock.ts';
@@ -90,6 +93,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
 
   await app.register(healthRoutes(services.readiness));
   await app.register(metricsRoute(services.registry));
+  await app.register(consoleRoutes());
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
   const application = services.app;
   if (application) {
@@ -97,6 +101,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
       async (v1) => {
         registerIdempotency(v1, createIdempotencyStore(application.db), services.logger);
         await v1.register(apiV1(application));
+        await v1.register(liveRoutes(createLiveMetrics(services.registry)));
         if (services.testClock) await v1.register(testClockRoutes(services.testClock));
         if (services.replay) await v1.register(eventReplayRoutes(services.replay), { prefix: '/event-replay' });
         if (services.cache) await v1.register(cacheRoutes(services.cache));
