@@ -39,7 +39,7 @@ export function StateView({ view, usage, label }: { view: CustomerView; usage?: 
         </section>
         <section class="card" aria-label={`Balance (${label})`}>
           <h3>Balance</h3>
-          <p class="big" data-testid="balance">
+          <p class="big" data-testid="balance" data-minor={b.balance}>
             {minor(b.balance, b.currency)}
           </p>
           <dl>

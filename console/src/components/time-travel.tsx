@@ -79,7 +79,14 @@ export function TimeTravel({ customerId, since }: { customerId: string; since: n
           {error}
         </p>
       )}
-      {view && <StateView view={view} label="at" />}
+      {view && (
+        <>
+          <p class="muted" data-testid="as-of">
+            State at {dateTime(at * 1000)} · last event {dateTime(view.asOf ?? null)}
+          </p>
+          <StateView view={view} label="at" />
+        </>
+      )}
 
       <h3>Compare two moments</h3>
       <form class="compare" onSubmit={compare}>

@@ -70,7 +70,10 @@ export function Live() {
   const groups = useMemo(() => [...new Set(samples.flatMap((s) => Object.keys(s.consumerLag)))].sort(), [samples]);
   const x = samples.map((s) => s.t / 1000);
   const hasShed = last?.shedPerSecond !== null && last?.shedPerSecond !== undefined;
-  const types = Object.entries(last?.eventsByType ?? {}).sort(([, a], [, b]) => b - a);
+  const types = Object.entries(last?.eventsByType ?? {})
+    .filter(([, rate]) => rate > 0)
+    .sort(([, a], [, b]) => b - a);
+  const cacheLevels = Object.entries(last?.cacheHitRatio ?? {});
 
   return (
     <section aria-labelledby="live-title">
@@ -114,7 +117,10 @@ export function Live() {
           label="Outbox backlog"
           value={last?.outboxBacklog === null ? 'n/a (no Kafka)' : number(last?.outboxBacklog)}
         />
-        {Object.entries(last?.cacheHitRatio ?? {}).map(([level, ratio]) => (
+        {cacheLevels.length === 0 && (
+          <Tile id="tile-cache" label="Cache hit ratio" value="—" hint="no lookups in 10 s" />
+        )}
+        {cacheLevels.map(([level, ratio]) => (
           <Tile
             key={level}
             id={`tile-cache-${level}`}
