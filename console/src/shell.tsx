@@ -5,6 +5,8 @@ import { useSession } from './session.tsx';
 import { Live } from './pages/live.tsx';
 import { CustomerSearch } from './pages/customer-search.tsx';
 import { Customer360 } from './pages/customer-360.tsx';
+import { Timeline } from './pages/timeline.tsx';
+import { can } from './api.ts';
 
 function NavLink({ href, children }: { href: string; children: ComponentChildren }) {
   const [active] = useRoute(`${href}/*?`);
@@ -34,11 +36,13 @@ export function Shell() {
       <nav class="side" aria-label="Console sections">
         <NavLink href="/live">Live</NavLink>
         <NavLink href="/customers">Customers</NavLink>
+        {can(me, 'admin') && <NavLink href="/timeline">Timeline</NavLink>}
       </nav>
       <main class="page">
         <Switch>
           <Route path="/live" component={Live} />
           <Route path="/customers" component={CustomerSearch} />
+          {can(me, 'admin') && <Route path="/timeline" component={Timeline} />}
           <Route path="/customers/:id">{(params) => <Customer360 id={decodeURIComponent(params.id)} />}</Route>
           <Route>
             <Redirect to="/live" />

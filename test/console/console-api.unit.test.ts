@@ -97,3 +97,31 @@ test('GET /api/v1/live streams samples of the registry every second (viewer)', a
   );
   assert.equal(busy.shedPerSecond, null, 'no bss_requests_shed_total in this build');
 });
+
+test('GET /event-replay/histogram: buckets add up to the count of the window; admin only; bad input 400', async () => {
+  const histogram = await bss.app.inject({ url: '/api/v1/event-replay/histogram?buckets=7', headers: bss.as('admin') });
+  assert.equal(histogram.statusCode, 200, histogram.body);
+  const body = histogram.json() as { start: number; end: number; buckets: { count: number }[]; total: number };
+  const count = await bss.app.inject({ url: '/api/v1/event-replay/count', headers: bss.as('admin') });
+  assert.ok(body.total > 0);
+  assert.equal(body.total, count.json().count);
+  assert.equal(
+    body.buckets.reduce((sum, b) => sum + b.count, 0),
+    body.total,
+  );
+  assert.ok(body.buckets.length <= 7 && body.buckets.length > 0);
+
+  const empty = await bss.app.inject({
+    url: '/api/v1/event-replay/histogram?startTime=1000&endTime=2000',
+    headers: bss.as('admin'),
+  });
+  assert.equal(empty.json().total, 0);
+  assert.equal(
+    (await bss.app.inject({ url: '/api/v1/event-replay/histogram', headers: bss.as('viewer') })).statusCode,
+    403,
+  );
+  for (const query of ['buckets=0', 'buckets=501', 'startTime=yesterday', 'extra=1']) {
+    const bad = await bss.app.inject({ url: `/api/v1/event-replay/histogram?${query}`, headers: bss.as('admin') });
+    assert.equal(bad.statusCode, 400, `${query}: ${bad.body}`);
+  }
+});

@@ -75,8 +75,12 @@ test('admin: Live shows the service’s own numbers, pushed every second', async
   await page.getByTestId('live-status').getByText('live').waitFor();
   // Traffic now shows in the next samples: events by type, requests, latency.
   const traffic = seedHistory(admin, 'cus_console_live');
-  await page.getByTestId('events-by-type').getByText('customer.created').waitFor({ timeout: 20_000 });
   await traffic;
+  const byType = page.getByTestId('events-by-type');
+  await byType
+    .getByText(/customer\.suspended|payment\.captured/)
+    .first()
+    .waitFor({ timeout: 20_000 });
   assert.match((await page.getByTestId('tile-throughput').textContent()) ?? '', /of 6,667\/s target/);
   assert.match((await page.getByTestId('tile-p99').textContent()) ?? '', /API p99\d+(\.\d+)? ms/);
   assert.match((await page.getByTestId('tile-errors').textContent()) ?? '', /5xx rate\d+\.\d %/);
@@ -161,6 +165,71 @@ test('admin: search a customer, see the state now and at T (= the API’s recons
   await dialog.waitFor({ state: 'hidden' });
 });
 
+test('admin: Timeline — histogram = the API count, brush to zoom, filter by type, load more, an event', async () => {
+  // More than a page of events: 60 customers.
+  for (let i = 0; i < 6; i++) {
+    await Promise.all(
+      Array.from({ length: 10 }, (_, j) =>
+        admin('POST', '/customers', {
+          customerId: `cus_console_bulk_${i * 10 + j}`,
+          firstName: 'Bulk',
+          lastName: `Customer ${i * 10 + j}`,
+          email: `bulk${i * 10 + j}@example.com`,
+          address: { line1: 'Main St 1', city: 'Dublin', postalCode: 'D01', country: 'IE' },
+        }),
+      ),
+    );
+  }
+  const page = await newPage();
+  await signIn(page, 'api-key', ADMIN_KEY);
+  await page.getByRole('link', { name: 'Timeline' }).click();
+  const { count } = await admin<{ count: number }>('GET', '/event-replay/count');
+  await page
+    .getByTestId('histogram-total')
+    .getByText(`${count.toLocaleString('en')} events in the window`)
+    .waitFor();
+  const rows = page.getByTestId('timeline-events').locator('tbody tr');
+  await rows.nth(49).waitFor();
+  assert.equal(await rows.count(), 50, 'one page of 50');
+  await page.getByRole('button', { name: 'Load 50 more' }).click();
+  await rows.nth(Math.min(count, 100) - 1).waitFor();
+  assert.equal(await rows.count(), Math.min(count, 100));
+  await assertAccessible(page, 'timeline');
+  await screenshot(page, 'timeline');
+
+  // The brush: drag across the left part of the histogram → a narrower window, fewer events.
+  const over = page.getByTestId('histogram').locator('.u-over');
+  await over.scrollIntoViewIfNeeded(); // "Load more" scrolled the page down
+  const box = (await over.boundingBox())!;
+  const startBefore = await page.locator('#w-start').inputValue();
+  await page.mouse.move(box.x + box.width * 0.02, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction(`document.querySelector('#w-start').value !== ${JSON.stringify(startBefore)}`);
+  const zoomedTotal = Number(((await page.getByTestId('histogram-total').textContent()) ?? '').replace(/\D/g, ''));
+  assert.ok(zoomedTotal < count, `zoomed ${zoomedTotal} < ${count}`);
+  assert.notEqual(await page.locator('#w-end').inputValue(), '', 'the window is shown in the inputs');
+  assert.ok((await page.locator('#w-start').inputValue()) >= startBefore);
+  await page.getByRole('button', { name: 'Whole log' }).click();
+
+  // Server-side filter by type: exactly the API's answer.
+  await page.getByLabel('Types').fill('customer.suspended');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  const suspended = await admin<{ events: { id: string }[] }>('GET', '/event-replay/timeline?type=customer.suspended');
+  await page
+    .getByTestId('loaded-count')
+    .getByText(`${suspended.events.length} shown of ${suspended.events.length} loaded`)
+    .waitFor();
+  for (const text of await rows.locator('td:nth-child(2)').allTextContents()) assert.match(text, /customer\.suspended/);
+
+  await rows.first().getByRole('button', { name: 'Show' }).click();
+  const cloudEvent = JSON.parse((await page.getByRole('dialog').getByTestId('cloudevent').textContent()) ?? '{}');
+  assert.equal(cloudEvent.id, suspended.events[0]!.id);
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'hidden' });
+});
+
 test('viewer (bearer JWT): reads the customer and Live, sees no time travel (admin-only in the API too)', async () => {
   const page = await newPage();
   await signIn(page, 'bearer', viewerToken);
@@ -170,6 +239,7 @@ test('viewer (bearer JWT): reads the customer and Live, sees no time travel (adm
   await page.getByTestId('state-now').getByTestId('profile-status').getByText('SUSPENDED').waitFor();
   assert.equal(await page.getByRole('heading', { name: 'Time travel' }).count(), 0);
   assert.equal(await page.locator('#tt-slider').count(), 0);
+  assert.equal(await page.getByRole('link', { name: 'Timeline' }).count(), 0, 'no timeline for a viewer');
   const refused = await fetch(`${service.url}/api/v1/event-replay/reconstruct-state`, {
     method: 'POST',
     headers: { authorization: `Bearer ${viewerToken}`, 'content-type': 'application/json' },

@@ -1,24 +1,37 @@
-// One event as its CloudEvent (id, source, type, subject, time, data and the record's headers), read
-// from the timeline API at the event's own timestamp.
-import { useEffect, useRef, useState } from 'preact/hooks';
+// One event of a diff as its CloudEvent (id, source, type, subject, time, data and the record's
+// headers), read from the timeline API at the event's own timestamp.
+import { useEffect, useState } from 'preact/hooks';
 import { api, query, type ApiError } from '../api.ts';
 import type { ChangingEvent, TimelineEvent } from '../types.ts';
+import { JsonDialog } from './json-dialog.tsx';
 
-export function EventDialog({
-  customerId,
-  event,
-  onClose,
-}: {
-  customerId: string;
-  event: ChangingEvent;
-  onClose: () => void;
-}) {
-  const dialog = useRef<HTMLDialogElement>(null);
+export const cloudEventOf = (e: TimelineEvent) => ({
+  specversion: '1.0',
+  id: e.id,
+  source: e.source,
+  type: e.type,
+  subject: e.subject,
+  time: e.time,
+  partitionkey: e.customerId,
+  data: e.data,
+});
+
+export function TimelineEventBody({ event }: { event: TimelineEvent }) {
+  return (
+    <>
+      <pre data-testid="cloudevent">{JSON.stringify(cloudEventOf(event), null, 2)}</pre>
+      <h3>Record headers</h3>
+      <pre>{JSON.stringify(event.headers, null, 2)}</pre>
+    </>
+  );
+}
+
+export function EventDialog(props: { customerId: string; event: ChangingEvent; onClose: () => void }) {
+  const { customerId, event } = props;
   const [found, setFound] = useState<TimelineEvent | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    dialog.current?.showModal();
     const params = query({ customerId, startTime: event.timestamp, endTime: event.timestamp + 1, maxEvents: 1000 });
     api<{ events: TimelineEvent[] }>(`/event-replay/timeline?${params}`)
       .then((page) => {
@@ -29,37 +42,18 @@ export function EventDialog({
       .catch((e: ApiError) => setError(e.message));
   }, [customerId, event]);
 
-  const cloudEvent = found && {
-    specversion: '1.0',
-    id: found.id,
-    source: found.source,
-    type: found.type,
-    subject: found.subject,
-    time: found.time,
-    partitionkey: found.customerId,
-    data: found.data,
-  };
   return (
-    <dialog ref={dialog} onClose={onClose} aria-labelledby="event-title" class="event-dialog">
-      <h2 id="event-title">{event.type}</h2>
-      <p class="muted mono">
-        partition {event.partition}, offset {event.offset}
-      </p>
+    <JsonDialog
+      title={event.type}
+      subtitle={`partition ${event.partition}, offset ${event.offset}`}
+      onClose={props.onClose}
+    >
       {error && (
         <p role="alert" class="error">
           {error}
         </p>
       )}
-      {cloudEvent && (
-        <>
-          <pre data-testid="cloudevent">{JSON.stringify(cloudEvent, null, 2)}</pre>
-          <h3>Record headers</h3>
-          <pre>{JSON.stringify(found.headers, null, 2)}</pre>
-        </>
-      )}
-      <form method="dialog">
-        <button type="submit">Close</button>
-      </form>
-    </dialog>
+      {found && <TimelineEventBody event={found} />}
+    </JsonDialog>
   );
 }
