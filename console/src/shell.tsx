@@ -6,6 +6,7 @@ import { Live } from './pages/live.tsx';
 import { CustomerSearch } from './pages/customer-search.tsx';
 import { Customer360 } from './pages/customer-360.tsx';
 import { Timeline } from './pages/timeline.tsx';
+import { Replay } from './pages/replay.tsx';
 import { can } from './api.ts';
 
 function NavLink({ href, children }: { href: string; children: ComponentChildren }) {
@@ -37,12 +38,14 @@ export function Shell() {
         <NavLink href="/live">Live</NavLink>
         <NavLink href="/customers">Customers</NavLink>
         {can(me, 'admin') && <NavLink href="/timeline">Timeline</NavLink>}
+        {can(me, 'admin') && <NavLink href="/replay">Replay</NavLink>}
       </nav>
       <main class="page">
         <Switch>
           <Route path="/live" component={Live} />
           <Route path="/customers" component={CustomerSearch} />
           {can(me, 'admin') && <Route path="/timeline" component={Timeline} />}
+          {can(me, 'admin') && <Route path="/replay" component={Replay} />}
           <Route path="/customers/:id">{(params) => <Customer360 id={decodeURIComponent(params.id)} />}</Route>
           <Route>
             <Redirect to="/live" />
