@@ -31,7 +31,7 @@ export interface LiveSample {
 
 type Value = MetricValueWithName<string>;
 type Values = readonly Value[];
-interface Reading {
+export interface Reading {
   readonly t: number;
   readonly metrics: ReadonlyMap<string, Values>;
 }
@@ -47,11 +47,18 @@ const READ = [
   'bss_requests_shed_total',
 ];
 
-async function read(registry: Registry, t: number): Promise<Reading> {
+/** A copy of the metrics' values now: prom-client hands out its live objects, which later increments mutate. */
+export async function readRegistry(registry: Registry, t: number): Promise<Reading> {
   const metrics = new Map<string, Values>();
   for (const name of READ) {
     const metric = registry.getSingleMetric(name);
-    if (metric) metrics.set(name, (await metric.get()).values);
+    if (metric) {
+      const values = (await metric.get()).values as Values;
+      metrics.set(
+        name,
+        values.map((v) => ({ ...v, labels: { ...v.labels } })),
+      );
+    }
   }
   return { t, metrics };
 }
@@ -164,7 +171,7 @@ export function createLiveMetrics(registry: Registry, intervalMs = 1000): LiveMe
   let timer: NodeJS.Timeout | undefined;
 
   const tick = async () => {
-    const now = await read(registry, Date.now());
+    const now = await readRegistry(registry, Date.now());
     readings.push(now);
     while (readings.length > WINDOW_S * (1000 / intervalMs) + 1) readings.shift();
     const sample = sampleOf(now, readings[0] ?? now);
