@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', '.services/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'data/', '.services/', 'bench/results/', 'console/dist/'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/services.sh up
 eval "$(bash scripts/services.sh env)"
+bash scripts/browser.sh # chromium for the console's browser tests (test/console)
 
 echo "== typecheck" && tsc --noEmit -p .
 echo "== lint" && eslint . && prettier --check --log-level warn .

@@ -22,6 +22,10 @@ import { registerAdmission } from './plugins/admission.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { apiV1 } from './routes/v1/index.ts';
+import { consoleRoutes } from './routes/console.ts';
+import { liveRoutes } from './routes/v1/live.ts';
+import { eventHistogramRoutes } from './routes/v1/event-histogram.ts';
+import { createLiveMetrics } from '../observability/live-metrics.ts';
 import type { Application } from '../application/services.ts';
 import type { TestClock } from '../application/test-clock.ts';
 import { testClockRoutes } from './routes/v1/test-clock.ts';
@@ -113,6 +117,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   await app.register(healthRoutes(services.readiness));
   registerDependencyGauge(services.registry, services.readiness);
   await app.register(metricsRoute(services.registry));
+  await app.register(consoleRoutes());
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
   const application = services.app;
   if (application) {
@@ -122,8 +127,10 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
         if (services.admission) registerAdmission(v1, services.admission, services.registry);
         registerIdempotency(v1, createIdempotencyStore(application.db), services.logger);
         await v1.register(apiV1(application));
+        await v1.register(liveRoutes(createLiveMetrics(services.registry)));
         if (services.testClock) await v1.register(testClockRoutes(services.testClock));
         if (services.replay) await v1.register(eventReplayRoutes(services.replay), { prefix: '/event-replay' });
+        if (services.replay) await v1.register(eventHistogramRoutes(services.replay), { prefix: '/event-replay' });
         if (services.cache) await v1.register(cacheRoutes(services.cache));
       },
       { prefix: '/api/v1' },

@@ -9,9 +9,13 @@ import { catalogRoutes } from './catalog.ts';
 import { billingRoutes } from './billing.ts';
 import { invoiceRoutes } from './invoices.ts';
 import { paymentRoutes } from './payments.ts';
+import { meRoutes } from './me.ts';
+import { customerSearchRoutes } from './customer-search.ts';
 
 export function apiV1(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
+    await api.register(meRoutes);
+    await api.register(customerSearchRoutes(application));
     await api.register(customerRoutes(application));
     await api.register(orderRoutes(application));
     await api.register(subscriptionRoutes(application));

@@ -1,0 +1,2 @@
+// Vite imports CSS for its side effect (it is bundled into the page's stylesheet).
+declare module '*.css';

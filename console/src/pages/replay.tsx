@@ -1,0 +1,169 @@
+// Replay jobs (admin): start a sandbox replay of a window (speed, customer, types), follow each running
+// job's progress live (GET /event-replay/replay/{id}/events, server-sent), cancel it, or step it.
+import { useEffect, useState } from 'preact/hooks';
+import { fetchEventSource } from '@microsoft/fetch-event-source';
+import { api, authHeaders, type ApiError } from '../api.ts';
+import { dateTime, fromLocalInput, number } from '../format.ts';
+
+interface Job {
+  id: string;
+  status: string;
+  progress: { processed: number; total: number; percent: number };
+  delivered: number;
+  errorCount: number;
+  throughput: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  failure: string | null;
+}
+const SPEEDS = ['MAX', 'ULTRA_FAST', 'FAST', 'REAL_TIME', 'STEP_BY_STEP'] as const;
+const ENDED = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
+
+/** The job, kept current by its progress stream while it runs. */
+function useFollowedJob(initial: Job): Job {
+  const [job, setJob] = useState(initial);
+  useEffect(() => setJob(initial), [initial]);
+  useEffect(() => {
+    if (ENDED.has(initial.status)) return;
+    const controller = new AbortController();
+    void fetchEventSource(`/api/v1/event-replay/replay/${initial.id}/events`, {
+      headers: authHeaders(),
+      signal: controller.signal,
+      openWhenHidden: true,
+      onmessage: (message) => message.event === 'progress' && setJob(JSON.parse(message.data) as Job),
+      onerror: (e) => {
+        throw e;
+      },
+    }).catch(() => undefined);
+    return () => controller.abort();
+  }, [initial.id]);
+  return job;
+}
+
+function JobRow({ initial }: { initial: Job }) {
+  const job = useFollowedJob(initial);
+  const [error, setError] = useState<string | null>(null);
+  const act = (path: string) =>
+    api(`/event-replay/replay/${job.id}/${path}`, { method: 'POST' }).catch((e: ApiError) => setError(e.message));
+  const running = !ENDED.has(job.status);
+  return (
+    <tr data-testid={`job-${job.id}`}>
+      <td class="mono">{job.id.slice(0, 8)}</td>
+      <td data-testid="job-status">{job.status}</td>
+      <td>
+        <progress max={100} value={job.progress.percent} aria-label={`job ${job.id.slice(0, 8)} progress`} />{' '}
+        <span data-testid="job-percent">{number(job.progress.percent, 0)} %</span>
+      </td>
+      <td class="num">
+        {number(job.progress.processed)} / {number(job.progress.total)}
+      </td>
+      <td class="num">{number(job.throughput, 0)}/s</td>
+      <td>{dateTime(job.startedAt)}</td>
+      <td>
+        {running && (
+          <>
+            {job.status === 'PAUSED' && (
+              <button type="button" class="link" onClick={() => void act('step?n=1')}>
+                Step
+              </button>
+            )}
+            <button type="button" class="link" onClick={() => void act('cancel')}>
+              Cancel
+            </button>
+          </>
+        )}
+        {(error ?? job.failure) && <span class="error">{error ?? job.failure}</span>}
+      </td>
+    </tr>
+  );
+}
+
+export function Replay() {
+  const [jobs, setJobs] = useState<Job[]>([]);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [speed, setSpeed] = useState<(typeof SPEEDS)[number]>('MAX');
+  const [customerId, setCustomerId] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = () =>
+    api<{ items: Job[] }>('/event-replay/replay')
+      .then((list) => setJobs([...list.items].reverse()))
+      .catch((e: ApiError) => setError(e.message));
+  useEffect(() => void refresh(), []);
+
+  const start = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      const body = {
+        speed,
+        target: { kind: 'sandbox' },
+        ...(from ? { startTime: new Date(fromLocalInput(from)).toISOString() } : {}),
+        ...(to ? { endTime: new Date(fromLocalInput(to)).toISOString() } : {}),
+        ...(customerId.trim() ? { customerId: customerId.trim() } : {}),
+      };
+      const job = await api<Job>('/event-replay/replay', { method: 'POST', body });
+      setJobs((list) => [job, ...list.filter((j) => j.id !== job.id)]);
+    } catch (e) {
+      setError((e as ApiError).message);
+    }
+  };
+
+  return (
+    <section aria-labelledby="replay-title">
+      <h1 id="replay-title">Replay</h1>
+      <p class="muted">Sandbox replays fold the window in memory and write nothing.</p>
+      <form class="compare" onSubmit={start}>
+        <label for="r-from">From (UTC)</label>
+        <input
+          id="r-from"
+          type="datetime-local"
+          step={1}
+          value={from}
+          onChange={(e) => setFrom(e.currentTarget.value)}
+        />
+        <label for="r-to">To (UTC)</label>
+        <input id="r-to" type="datetime-local" step={1} value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+        <label for="r-speed">Speed</label>
+        <select id="r-speed" value={speed} onChange={(e) => setSpeed(e.currentTarget.value as (typeof SPEEDS)[number])}>
+          {SPEEDS.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <label for="r-customer">Customer id</label>
+        <input id="r-customer" value={customerId} onInput={(e) => setCustomerId(e.currentTarget.value)} />
+        <button type="submit">Start replay</button>
+      </form>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      <table class="grid" data-testid="jobs">
+        <thead>
+          <tr>
+            <th scope="col">job</th>
+            <th scope="col">status</th>
+            <th scope="col">progress</th>
+            <th scope="col" class="num">
+              events
+            </th>
+            <th scope="col" class="num">
+              throughput
+            </th>
+            <th scope="col">started</th>
+            <th scope="col">actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {jobs.map((job) => (
+            <JobRow key={job.id} initial={job} />
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,34 @@
+// GET /api/v1/customers/search?q=: customers by id, email or name (the console's Customer 360 search).
+import { Type } from 'typebox';
+import type { ApiApp } from '../../types.ts';
+import type { Application } from '../../../application/services.ts';
+import { MAX_SEARCH_RESULTS, searchCustomers } from '../../../application/queries/customer-search.ts';
+import { ReadErrors } from '../../schemas/common.ts';
+import { Customer } from '../../schemas/customer.ts';
+
+const SearchQuery = Type.Object(
+  {
+    q: Type.String({ minLength: 1, maxLength: 200, description: 'an id, or part of an email or of "first last"' }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SEARCH_RESULTS, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export function customerSearchRoutes(app: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
+    api.get(
+      '/customers/search',
+      {
+        schema: {
+          tags: ['customers'],
+          summary: 'Search customers by id, email or name (case-insensitive substring)',
+          querystring: SearchQuery,
+          response: { 200: Type.Object({ items: Type.Array(Customer) }), ...ReadErrors },
+        },
+      },
+      async (request) => ({
+        items: await searchCustomers(app.db, request.query.q.trim() || request.query.q, request.query.limit),
+      }),
+    );
+  };
+}

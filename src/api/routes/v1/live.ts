@@ -1,0 +1,51 @@
+// GET /api/v1/live: the console's live numbers as server-sent events, one `sample` a second (the
+// recent history first, so charts start full). Viewer role; the console reads it with fetch, so the
+// credentials travel in headers as on every other route.
+import type { ApiApp } from '../../types.ts';
+import type { LiveMetrics, LiveSample } from '../../../observability/live-metrics.ts';
+import { ReadErrors } from '../../schemas/common.ts';
+
+export function liveRoutes(live: LiveMetrics) {
+  return async function routes(api: ApiApp): Promise<void> {
+    // Open streams end when the app closes, so a console left open never holds up shutdown.
+    const streams = new Set<() => void>();
+    api.addHook('onReady', async () => live.start());
+    api.addHook('preClose', async () => {
+      for (const end of streams) end();
+    });
+    api.addHook('onClose', async () => live.stop());
+
+    api.get(
+      '/live',
+      {
+        schema: {
+          tags: ['console'],
+          summary: 'Server-sent events: `event: sample` every second with throughput, latency, errors, lag, cache',
+          produces: ['text/event-stream'],
+          response: { 200: { type: 'string', description: 'text/event-stream' }, ...ReadErrors },
+        },
+      },
+      async (request, reply) => {
+        reply.hijack();
+        reply.raw.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+          'x-request-id': request.id,
+        });
+        const send = (samples: readonly LiveSample[]) => {
+          for (const sample of samples)
+            reply.raw.write(`event: sample\nid: ${sample.t}\ndata: ${JSON.stringify(sample)}\n\n`);
+        };
+        const unsubscribe = live.subscribe(send);
+        const end = () => {
+          unsubscribe();
+          streams.delete(end);
+          reply.raw.end();
+        };
+        streams.add(end);
+        reply.raw.on('close', end);
+      },
+    );
+  };
+}
