@@ -31,6 +31,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The fuzzed service is the embedded one whatever the caller's environment (npm test exports the
+# shared services' URLs): its own PGlite, no shared broker or cache between runs.
+unset BSS_DATABASE_URL BSS_DATABASE_SCHEMA BSS_KAFKA_BROKERS BSS_REDIS_URL
 export BSS_DATA_DIR="$work/data" BSS_LOG_LEVEL=error BSS_PORT=0 BSS_HOST=127.0.0.1
 export BSS_ADMIN_API_KEY="bss_fuzz_admin_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 declare -A KEYS=([admin]=$BSS_ADMIN_API_KEY)

@@ -55,7 +55,7 @@ export async function burstIsShedAndRetriesLoseNothing(bss: ComposedApp): Promis
     const again = await post(id);
     assert.equal(again.statusCode, 202);
     assert.equal(again.headers['idempotent-replayed'], 'true');
-    assert.equal(again.json().results[0].status, 'rated');
+    assert.equal(again.json().results[0].status, 'RATED');
   }
   assert.equal((await eventCounts(bss.services.db))['usage.rated'], before + ids.length, 'each record once');
 

@@ -37,8 +37,14 @@ describe('routing errors', () => {
     const trace = await admin({ method: 'TRACE', url: '/health/live' });
     assertProblem(trace, 405, 'METHOD_NOT_ALLOWED');
     assert.equal(trace.headers['allow'], 'GET, HEAD');
+    // QUERY is a body method no route has: 405, not a refusal for its missing Content-Type.
+    const query = await admin({ method: 'QUERY', url: '/health/live' });
+    assertProblem(query, 405, 'METHOD_NOT_ALLOWED');
     const put = await admin({ method: 'PUT', url: '/api/v1/customers/cus_x?fields=all' });
     assert.equal(put.headers['allow'], 'GET, HEAD, PATCH');
+    // A static route beside a parametric one is its own resource: no PATCH of /customers/{id} here.
+    const options = await admin({ method: 'OPTIONS', url: '/api/v1/customers/search?q=x' });
+    assert.equal(options.headers['allow'], 'GET, HEAD');
     assertProblem(await admin({ method: 'DELETE', url: '/api/v1/nothing-here' }), 404, 'ROUTE_NOT_FOUND');
   });
 

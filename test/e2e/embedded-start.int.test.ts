@@ -82,8 +82,8 @@ test('SIGTERM while a request is in flight: it completes, then the process exits
     const started = Date.now();
     const exitCode = service.stop('SIGTERM');
     const response = await inFlight;
-    assert.equal(response.status, 404, 'the in-flight request got its full answer');
-    assert.match(response.body, /ROUTE_NOT_FOUND/);
+    assert.equal(response.status, 405, 'the in-flight request got its full answer');
+    assert.match(response.body, /METHOD_NOT_ALLOWED/);
     assert.equal(await exitCode, 0);
     assert.ok(Date.now() - started < 10_000);
   } finally {

@@ -5,6 +5,7 @@ import { Link } from 'wouter-preact';
 import { api, can, query, type ApiError } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { StateView } from '../components/state-view.tsx';
+import type { Money } from '../format.ts';
 import { TimeTravel } from '../components/time-travel.tsx';
 import type { Balance, Customer, CustomerView, Invoice, Page, Payment, Subscription, UsageRecord } from '../types.ts';
 
@@ -15,11 +16,29 @@ interface Now {
 
 const byId = <T,>(items: T[], id: (item: T) => string) => Object.fromEntries(items.map((item) => [id(item), item]));
 
+/** GET /balance answers Money objects; the state view (as reconstruct-state) holds minor units. */
+interface BalanceMoney {
+  currency: string | null;
+  invoiced: Money;
+  paid: Money;
+  refunded: Money;
+  credit: Money;
+  balance: Money;
+}
+const minorUnits = (b: BalanceMoney): Balance => ({
+  currency: b.currency,
+  invoiced: b.invoiced.amount,
+  paid: b.paid.amount,
+  refunded: b.refunded.amount,
+  credit: b.credit.amount,
+  balance: b.balance.amount,
+});
+
 async function loadNow(id: string): Promise<Now> {
   const q = query({ customerId: id, limit: 200 });
   const [customer, balance, subscriptions, invoices, payments, usage] = await Promise.all([
     api<Customer>(`/customers/${encodeURIComponent(id)}`),
-    api<Balance>(`/customers/${encodeURIComponent(id)}/balance`),
+    api<BalanceMoney>(`/customers/${encodeURIComponent(id)}/balance`),
     api<Page<Subscription>>(`/subscriptions?${q}`),
     api<Page<Invoice>>(`/invoices?${q}`),
     api<Page<Payment>>(`/payments?${q}`),
@@ -29,7 +48,7 @@ async function loadNow(id: string): Promise<Now> {
     view: {
       customerId: id,
       customer,
-      balance,
+      balance: minorUnits(balance),
       subscriptions: byId(subscriptions.items, (s) => s.subscriptionId),
       invoices: byId(invoices.items, (i) => i.invoiceId),
       payments: byId(payments.items, (p) => p.paymentId),

@@ -11,27 +11,42 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
 
 /** The methods routed for a URL; empty when no route has its path. */
 export function allowedMethods(app: ApiApp, url: string): string[] {
-  return METHODS.filter((method) => app.findRoute({ method, url }) !== null);
+  const found = METHODS.flatMap((method) => {
+    const route = app.findRoute({ method, url });
+    return route ? [{ method, params: Object.keys(route.params ?? {}).length }] : [];
+  });
+  // The resource is the most specific route: /customers/search is not /customers/{id}, though a
+  // PATCH of it would reach the parametric route.
+  const fewest = Math.min(...found.map((f) => f.params));
+  return found.filter((f) => f.params === fewest).map((f) => f.method);
 }
 
 /** No route: 405 with Allow when the path has other methods (RFC 9110 §15.5.6), else 404. */
-export function registerNotFound(app: ApiApp): void {
-  app.setNotFoundHandler((request, reply) => {
-    const allowed = allowedMethods(app, request.url);
-    if (allowed.length === 0) {
-      return sendProblem(reply, request, {
-        status: 404,
-        code: 'ROUTE_NOT_FOUND',
-        detail: `No route ${request.method} ${request.url}`,
-      });
-    }
-    reply.header('allow', allowed.join(', '));
+function answerUnrouted(app: ApiApp, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const allowed = allowedMethods(app, request.url);
+  if (allowed.length === 0) {
     return sendProblem(reply, request, {
-      status: 405,
-      code: 'METHOD_NOT_ALLOWED',
-      detail: `${request.method} is not allowed on ${request.url.split('?')[0]}; allowed: ${allowed.join(', ')}`,
+      status: 404,
+      code: 'ROUTE_NOT_FOUND',
+      detail: `No route ${request.method} ${request.url}`,
     });
+  }
+  reply.header('allow', allowed.join(', '));
+  return sendProblem(reply, request, {
+    status: 405,
+    code: 'METHOD_NOT_ALLOWED',
+    detail: `${request.method} is not allowed on ${request.url.split('?')[0]}; allowed: ${allowed.join(', ')}`,
   });
+}
+
+export function registerNotFound(app: ApiApp): void {
+  // A method no route has at all (QUERY, PROPFIND…) is answered before body parsing, which would
+  // else refuse it for its missing Content-Type instead of giving its 405.
+  const routed = new Set<string>(METHODS);
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404 && !routed.has(request.method)) return answerUnrouted(app, request, reply);
+  });
+  app.setNotFoundHandler((request, reply) => answerUnrouted(app, request, reply));
 }
 
 /** Fastify's `frameworkErrors`: router failures (bad percent-encoding, over-long parameter). */

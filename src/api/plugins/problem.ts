@@ -88,6 +88,11 @@ function fieldPointer(field: string): string {
     .join('/')}`;
 }
 
+/** @platformatic/kafka's refusal of a topic the broker does not have (a replay or offsets request). */
+function unknownKafkaTopic(error: { code?: string; message: string }): string | undefined {
+  return error.code === 'PLT_KFK_USER' ? /^Unknown topic (.+)\.$/.exec(error.message)?.[1] : undefined;
+}
+
 export function registerProblemHandler(app: ApiApp): void {
   app.setErrorHandler((error: FastifyError | AppError | DomainRejection, request, reply) => {
     if (error instanceof DomainRejection) {
@@ -129,6 +134,10 @@ export function registerProblemHandler(app: ApiApp): void {
         code: (error.code ?? 'BAD_REQUEST').replace(/^FST_ERR_/, ''),
         detail: error.message,
       });
+    }
+    const topic = unknownKafkaTopic(error);
+    if (topic !== undefined) {
+      return sendProblem(reply, request, { status: 404, code: 'TOPIC_NOT_FOUND', detail: `No topic ${topic}` });
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, request, {

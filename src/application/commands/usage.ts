@@ -113,10 +113,11 @@ export function usageCommands(bus: CommandBus, clock: Clock, plans: catalogTypes
       for (let start = 0; start < records.length; start += USAGE_CHUNK) {
         const chunk = records.slice(start, start + USAGE_CHUNK);
         // The rows every chunk loads are declared: a group of chunks (single CDRs from many requests)
-        // fetches them in one query per table instead of two per chunk.
+        // fetches them in one query per table instead of two per chunk. Unstorable ids never reach SQL.
+        const storable = chunk.filter((r) => unstorable(r) === undefined);
         const prefetch = [
-          { kind: 'usage', ids: texts(chunk.map((r) => r.recordId)), lock: 'share' },
-          { kind: 'subscription', ids: texts(chunk.map((r) => r.subscriptionId)), lock: 'share' },
+          { kind: 'usage', ids: texts(storable.map((r) => r.recordId)), lock: 'share' },
+          { kind: 'subscription', ids: texts(storable.map((r) => r.subscriptionId)), lock: 'share' },
         ] as const;
         const committed = await bus.run((uow) => decideChunk(uow, chunk, plans, clock()), {
           prefetch,

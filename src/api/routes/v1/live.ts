@@ -4,6 +4,17 @@
 import type { ApiApp } from '../../types.ts';
 import type { LiveMetrics, LiveSample } from '../../../observability/live-metrics.ts';
 import { ReadErrors } from '../../schemas/common.ts';
+import { Type } from 'typebox';
+
+/** One server-sent event of GET /live, as an SSE client parses it. */
+const SampleEvent = Type.Object(
+  {
+    event: Type.Literal('sample'),
+    id: Type.String({ description: 'the sample time, ms since the epoch' }),
+    data: Type.String({ contentMediaType: 'application/json', description: 'the sample as JSON' }),
+  },
+  { title: 'LiveSampleEvent' },
+);
 
 export function liveRoutes(live: LiveMetrics) {
   return async function routes(api: ApiApp): Promise<void> {
@@ -22,7 +33,13 @@ export function liveRoutes(live: LiveMetrics) {
           tags: ['console'],
           summary: 'Server-sent events: `event: sample` every second with throughput, latency, errors, lag, cache',
           produces: ['text/event-stream'],
-          response: { 200: { type: 'string', description: 'text/event-stream' }, ...ReadErrors },
+          response: {
+            200: {
+              description: 'text/event-stream: one `sample` event a second',
+              content: { 'text/event-stream': { schema: SampleEvent } },
+            },
+            ...ReadErrors,
+          },
         },
       },
       async (request, reply) => {
