@@ -149,7 +149,7 @@ test('admin: search a customer, see the state now and at T (= the API’s recons
   assert.equal(await events.locator('tbody tr').count(), diff.events.length);
   assert.equal(await page.getByTestId('diff-changes').locator('tbody tr').count(), diff.changes.length);
   assert.ok(
-    diff.events.some((e) => e.type.endsWith('customer.suspended')),
+    diff.events.some((e) => e.type.includes('customer.suspended')),
     'the suspension is among them',
   );
   await page.getByTestId('diff-changes').getByText('customer.status').waitFor();
