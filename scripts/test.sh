@@ -11,7 +11,7 @@ eval "$(bash scripts/services.sh env)"
 bash scripts/browser.sh # chromium for the console's browser tests (test/console)
 
 echo "== typecheck" && tsc --noEmit -p .
-echo "== lint" && eslint . && prettier --check --log-level warn .
+echo "== lint" && eslint . && prettier --check --log-level warn . && depcruise src
 
 echo "== tests (node $(node --version))"
 # Integration tests share one broker and database but use unique names, so two may run at once.

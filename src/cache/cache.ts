@@ -1,6 +1,5 @@
 // The Cache port. Readers call get(key, loader, {ttlMs, tags}); writers call invalidate. Values must be
 // JSON-serialisable and are shared between callers: treat what get() returns as immutable.
-import type { WarmingStatus } from './warming.ts';
 
 export interface GetOptions {
   /** Freshness: after ttlMs the value is recomputed (earlier, probabilistically: XFetch). */
@@ -59,6 +58,13 @@ export interface WarmResult {
   readonly failed: number;
   /** Keys no registered loader knows. */
   readonly skipped: number;
+}
+
+export interface WarmingStatus {
+  readonly state: 'idle' | 'running';
+  readonly runs: number;
+  readonly trackedKeys: number;
+  readonly last?: WarmResult & { readonly startedAt: string; readonly durationMs: number };
 }
 
 export interface Cache {

@@ -41,7 +41,7 @@ export {
   type NotifyListener,
 } from './notify-listener.ts';
 export { createCacheInvalidationHandler } from './event-invalidation.ts';
-export type { KeyResolver, LoaderRegistry, WarmSpec, WarmingStatus } from './warming.ts';
+export type { KeyResolver, LoaderRegistry, WarmSpec } from './warming.ts';
 
 export interface CreateCacheOptions extends Omit<CacheOptions, 'metrics'> {
   /** prom-client registry for the bss_cache_* metrics; none = not exported. */

@@ -4,7 +4,7 @@
 // database. The registry exists because warming has no caller to hand it a loader.
 import { LRUCache } from 'lru-cache';
 import { familyOfKey } from './keys.ts';
-import type { GetOptions, Loader, WarmResult } from './cache.ts';
+import type { GetOptions, Loader, WarmResult, WarmingStatus } from './cache.ts';
 
 export interface WarmSpec extends GetOptions {
   readonly loader: Loader<unknown>;
@@ -56,13 +56,6 @@ export function createAccessTracker(maxKeys = 10_000): AccessTracker {
       return counts.size;
     },
   };
-}
-
-export interface WarmingStatus {
-  readonly state: 'idle' | 'running';
-  readonly runs: number;
-  readonly trackedKeys: number;
-  readonly last?: WarmResult & { readonly startedAt: string; readonly durationMs: number };
 }
 
 export interface Warmer {

@@ -3,7 +3,6 @@
 // dead-letters it with the reason this module gives).
 import { Compile, type Validator } from 'typebox/compile';
 import type { TSchema } from 'typebox';
-import type { AppendRecord, LogRecord } from '../log/event-log.ts';
 import { AppError } from '../errors.ts';
 import { SPEC_VERSION, STRUCTURED_CONTENT_TYPE, cloudEventType, domainTypeOf, type BssCloudEvent } from './envelope.ts';
 
@@ -30,13 +29,21 @@ export type DecodeResult =
   | { readonly ok: true; readonly event: BssCloudEvent; readonly domainEvent: DomainEventLike }
   | { readonly ok: false; readonly reason: string };
 
+/** An encoded event as the log takes it: structurally the EventLog's AppendRecord (log/ imports events/). */
+export interface EncodedRecord {
+  readonly key: string;
+  readonly value: string;
+  readonly timestamp: number;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export interface EventCodec {
   encode(event: DomainEventLike, meta: EncodeMeta): BssCloudEvent;
-  toRecord(event: BssCloudEvent, headers?: Readonly<Record<string, string>>): AppendRecord;
-  decode(record: Pick<LogRecord, 'value'>): DecodeResult;
+  toRecord(event: BssCloudEvent, headers?: Readonly<Record<string, string>>): EncodedRecord;
+  decode(record: { readonly value: string }): DecodeResult;
   /** Every CloudEvents type the catalog knows. */
   readonly types: readonly string[];
 }

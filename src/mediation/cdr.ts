@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { AppendRecord } from '../log/event-log.ts';
 import type { UsageRecordInput as Cdr } from '../application/commands/usage.ts';
-import { UsageRecordInput } from '../api/schemas/usage.ts';
+import { UsageRecordInput } from '../application/commands/usage-record-input.ts';
 
 export type { Cdr };
 

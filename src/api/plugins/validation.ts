@@ -6,15 +6,10 @@ import addFormatsModule from 'ajv-formats';
 import type { ApiApp } from '../types.ts';
 import { badTexts } from '../../store/storable-text.ts';
 import { isReplayTime } from '../../replay/time.ts';
+import { ITEMS_JUDGED_ONE_BY_ONE } from '../schemas/common.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-
-/**
- * Marks an array property whose items are judged one by one by the route (a usage batch): an item
- * with unstorable text is that item's outcome, not a 400 for the whole request.
- */
-export const ITEMS_JUDGED_ONE_BY_ONE = 'x-items-judged-one-by-one';
 
 function createAjv(options: Options): Ajv {
   const ajv = new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, strict: false, ...options });

@@ -1,6 +1,12 @@
 // Schemas shared by the /api/v1 routes.
 import { Type, type TSchema } from 'typebox';
 
+/**
+ * Marks an array property whose items are judged one by one by the route (a usage batch): an item
+ * with unstorable text is that item's outcome, not a 400 for the whole request (plugins/validation.ts).
+ */
+export const ITEMS_JUDGED_ONE_BY_ONE = 'x-items-judged-one-by-one';
+
 export const IdParam = Type.Object(
   { id: Type.String({ minLength: 1, maxLength: 100 }) },
   { additionalProperties: false },

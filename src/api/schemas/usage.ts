@@ -1,23 +1,8 @@
 import { Type } from 'typebox';
 import { DateTime, Id, Money, TariffUnit, UsageType, UsageUnit } from '../../events/schemas.ts';
 import { MAX_USAGE_BATCH } from '../../application/commands/usage.ts';
-import { ClientId } from './order.ts';
-import { ITEMS_JUDGED_ONE_BY_ONE } from '../plugins/validation.ts';
-
-export const UsageRecordInput = Type.Object(
-  {
-    recordId: { ...ClientId, description: 'the CDR id from mediation; a repeated id is a duplicate' },
-    subscriptionId: Id,
-    usageType: UsageType,
-    quantity: Type.Integer({
-      minimum: 1,
-      maximum: Number.MAX_SAFE_INTEGER,
-      description: 'voice: seconds, sms: messages, data: kilobytes',
-    }),
-    startedAt: DateTime,
-  },
-  { additionalProperties: false },
-);
+import { UsageRecordInput } from '../../application/commands/usage-record-input.ts';
+import { ITEMS_JUDGED_ONE_BY_ONE } from './common.ts';
 
 export const IngestUsageBody = Type.Object(
   {

@@ -1,7 +1,7 @@
 import { assertNever } from '../event.ts';
 import { subtract, add } from '../money.ts';
-import type { PaymentApplied } from '../payment/events.ts';
 import type { InvoiceEvent } from './events.ts';
+import type { PaymentApplied } from './payment-applied.ts';
 import type { InvoiceState } from './state.ts';
 
 /** The invoice also folds payment.applied: that is how its outstanding amount goes down. */

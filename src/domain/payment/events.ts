@@ -1,5 +1,8 @@
 import type { DomainEventOf } from '../event.ts';
+import type { PaymentApplied } from '../invoice/payment-applied.ts';
 import type { Money } from '../money.ts';
+
+export type { PaymentApplied };
 
 export type PaymentMethod = 'card' | 'bank_transfer' | 'direct_debit';
 
@@ -30,12 +33,6 @@ export type PaymentRefunded = DomainEventOf<
     reason: string | null;
     at: string;
   }
->;
-
-/** Captured money applied to one invoice; both the payment and the invoice fold it. */
-export type PaymentApplied = DomainEventOf<
-  'payment.applied',
-  { paymentId: string; customerId: string; invoiceId: string; amount: Money; at: string }
 >;
 
 export type PaymentEvent = PaymentAuthorized | PaymentCaptured | PaymentFailed | PaymentRefunded | PaymentApplied;

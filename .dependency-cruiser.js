@@ -1,0 +1,73 @@
+// The layering of ARCHITECTURE.md as dependency-cruiser rules (`npm run lint`): a folder of src/ may
+// import only folders of lower layers; no module cycle, no folder cycle. Top layer first.
+const LAYERS = [
+  ['cli'],
+  ['main'],
+  ['compose', 'load'],
+  ['api', 'mediation'],
+  ['application'],
+  ['replay', 'cache'],
+  ['log'],
+  ['events', 'store'],
+  ['observability'],
+  ['domain', 'config', 'errors'],
+];
+
+// A room is a folder of src/ or one of its top-level files (main.ts, compose-cache.ts belongs to compose).
+const room = (name) => (name === 'compose' ? `src/(compose[.]ts|compose-cache[.]ts)` : `src/${name}([.]ts$|/)`);
+const any = (names) => `^(${names.map(room).join('|')})`;
+
+// Known leaks, to be removed (issue 17, item 3): routes hand `app.db` to read-model queries instead
+// of calling a query the application composed. New code must not add to this list.
+const ROUTES_READING_ROWS_WITH_DB = [
+  'src/api/routes/v1/customers.ts',
+  'src/api/routes/v1/customer-search.ts',
+  'src/api/routes/v1/invoices.ts',
+  'src/api/routes/v1/orders.ts',
+  'src/api/routes/v1/payments.ts',
+  'src/api/routes/v1/subscriptions.ts',
+  'src/api/routes/v1/usage.ts',
+];
+
+const upward = LAYERS.slice(1).map((layer, i) => ({
+  name: `layer-${layer.join('-')}`,
+  comment: `${layer.join(', ')} may not import a higher layer (${LAYERS.slice(0, i + 1)
+    .flat()
+    .join(', ')})`,
+  severity: 'error',
+  from: { path: any(layer) },
+  to: { path: any(LAYERS.slice(0, i + 1).flat()) },
+}));
+
+// Rooms of one layer do not import each other (api ↛ mediation, replay ↛ cache, …).
+const sideways = LAYERS.filter((layer) => layer.length > 1).flatMap((layer) =>
+  layer.map((name) => ({
+    name: `side-${name}`,
+    comment: `${name} may not import ${layer.filter((other) => other !== name).join(', ')} (same layer)`,
+    severity: 'error',
+    from: { path: any([name]) },
+    to: { path: any(layer.filter((other) => other !== name)) },
+  })),
+);
+
+export default {
+  forbidden: [
+    ...upward,
+    ...sideways,
+    { name: 'no-cycle', severity: 'error', from: {}, to: { circular: true } },
+    { name: 'no-folder-cycle', severity: 'error', scope: 'folder', from: {}, to: { circular: true } },
+    {
+      name: 'api-reads-through-queries',
+      comment: 'HTTP sees use cases and queries only: no store/ and no Db-taking read-model query',
+      severity: 'error',
+      from: { path: '^src/api/', pathNot: ROUTES_READING_ROWS_WITH_DB.map((p) => `^${p}$`) },
+      to: { path: ['^src/store/db[.]ts$', '^src/application/queries/(read-model-queries|customer-search)[.]ts$'] },
+    },
+  ],
+  options: {
+    includeOnly: '^src/',
+    tsConfig: { fileName: 'tsconfig.json' },
+    // Type-only imports count: a type that must come from above is a layering leak too.
+    tsPreCompilationDeps: true,
+  },
+};
