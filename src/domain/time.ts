@@ -35,8 +35,8 @@ function digits(text: string, from: number, length: number): number {
 
 /**
  * Epoch milliseconds of a strict ISO-8601 date-time with an explicit offset, or undefined. The
- * grammar of DATE_TIME, read character by character: every rated CDR goes through here several times,
- * and the regex with its capture array was the domain's top CPU cost under load.
+ * grammar of DATE_TIME, read character by character (no regex): every rated CDR goes through here
+ * several times.
  */
 export function parseDateTime(text: unknown): number | undefined {
   if (typeof text !== 'string' || text.length < 17) return undefined;

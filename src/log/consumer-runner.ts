@@ -61,7 +61,7 @@ export interface RunnerOptions {
 export interface ConsumerOptions extends RunnerOptions {
   readonly codec: EventCodec;
   readonly handler: EventHandler;
-  /** The component the handler's work is counted under (metrics.operations, @MonitorEventProcessing). Default 'event'. */
+  /** The component the handler's work is counted under (metrics.operations). Default 'event'. */
   readonly component?: Component;
 }
 

@@ -1,5 +1,4 @@
-// @MonitorKafkaProcessing (and its database-log twin): appends and reads of the EventLog port,
-// counted and timed by component.
+// Appends and reads of the EventLog port (Kafka or the database log), counted and timed by component.
 import { instrument, type Component, type OperationMetrics } from '../observability/instrument.ts';
 import type { EventLog } from './event-log.ts';
 

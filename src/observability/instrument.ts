@@ -1,10 +1,8 @@
-// instrument(): the TypeScript counterpart of the specification's @MonitorKafkaProcessing,
-// @MonitorRedisProcessing, @MonitorPostgresProcessing, @MonitorOrderProcessing,
-// @MonitorPaymentProcessing and @MonitorEventProcessing annotations: one wrapper that records the
-// count and duration of an operation by component, and its errors by component and code.
+// instrument(): one wrapper that records the count and duration of an operation by component
+// (kafka, redis, postgres, order, payment, event, …), and its errors by component and code.
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-/** What the specification's annotations name: where the work happens. */
+/** Where the work happens: the `component` label. */
 export type Component = 'kafka' | 'redis' | 'postgres' | 'pglite' | 'order' | 'payment' | 'event' | 'api';
 
 export interface OperationMetrics {
@@ -12,7 +10,7 @@ export interface OperationMetrics {
   /** An error where no duration is measured (e.g. the cache reports a failed Redis command). */
   failed(component: Component, error: unknown): void;
   /**
-   * @MonitorEventProcessing: one unit of work (a committed command, a handler batch) processed events of
+   * One unit of work (a committed command, a handler batch) processed events of
    * these types in `seconds`. One observation per distinct type and unit, not per event: a 10,000-record
    * usage batch is one unit of latency, and observing it 10,000 times would drown the single commands.
    */

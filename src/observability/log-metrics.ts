@@ -4,7 +4,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { noOperationMetrics, type OperationMetrics } from './instrument.ts';
 
 export interface LogMetrics {
-  /** What consumer handlers are instrumented with (@MonitorEventProcessing). */
+  /** What consumer handlers are instrumented with (component event). */
   readonly operations: OperationMetrics;
   consumerLag(group: string, topic: string, partition: number, lag: number): void;
   deadLettered(group: string, reason: 'invalid' | 'poison'): void;

@@ -1,4 +1,4 @@
-// @MonitorEventProcessing for the two places events are processed: the command path that commits them
+// Event-processing time for the two places events are processed: the command path that commits them
 // (component api) and the consumer handlers that react to them (component event, or the handler's own).
 // Both feed bss_event_processing_duration_seconds{type,component}; handlers are also instrument()ed, so
 // their calls and failures show in bss_operation_duration_seconds and bss_errors_total.

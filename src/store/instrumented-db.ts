@@ -1,4 +1,4 @@
-// @MonitorPostgresProcessing: every query and transaction of the Db port, counted and timed.
+// Every query and transaction of the Db port, counted and timed (component postgres or pglite).
 import { instrument, type OperationMetrics } from '../observability/instrument.ts';
 import type { Db } from './db.ts';
 import { AppError } from '../errors.ts';

@@ -24,10 +24,8 @@ export interface ReaderDeps {
 }
 
 /**
- * Bytes to ask for per record still wanted. A fetch decodes everything it gets, so asking for the
- * full maxBytesPerPartition (~30,000 events) to return a page of 500 wasted most of the work:
- * pages of 500 read at ~3k events/s that way, ~47k/s with fetches sized to the page. The broker
- * still returns at least one whole batch, so a small guess never stalls a read.
+ * Bytes to ask for per record still wanted: a fetch decodes everything it gets, so it is sized to the
+ * page. The broker still returns at least one whole batch, so a small guess never stalls a read.
  */
 const BYTES_PER_WANTED_RECORD = 1024;
 const MIN_FETCH_BYTES = 64 * 1024;
@@ -35,7 +33,7 @@ const MIN_FETCH_BYTES = 64 * 1024;
 export function createReader(deps: ReaderDeps): Read {
   // Reads run one after another: the client keeps one incremental fetch session per broker
   // (KIP-227); two requests in flight on it make the broker reject one, which the client retries
-  // after retryDelay (10 concurrent reads took ~600 ms instead of ~10).
+  // only after retryDelay.
   let tail: Promise<unknown> = Promise.resolve();
   return (topic, partition, fromOffset, options) => {
     const result = tail.then(() => readNow(deps, topic, partition, fromOffset, options));

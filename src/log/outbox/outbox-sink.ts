@@ -7,8 +7,7 @@ export function createOutboxSink(): EventSink {
   return {
     async appendWithin(tx, topic, records) {
       if (records.length === 0) return;
-      // One JSON parameter, not four text[]: pg escapes every element of an array parameter in
-      // JavaScript (3.7 ms per 1,000 usage events) where JSON.stringify is native (1.8 ms).
+      // One JSON parameter, not four text[]: pg escapes array elements in JavaScript, JSON.stringify is native.
       await tx.query(
         `INSERT INTO outbox (topic, key, value, ts, headers)
          SELECT $1, k, v, t, h FROM json_to_recordset($2::json) AS r(k text, v text, t bigint, h jsonb)`,

@@ -60,7 +60,7 @@ function isSortedById(rows: readonly OutboxRow[]): boolean {
 export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
   const { db, log, logger } = options;
   const metrics = options.metrics ?? noLogMetrics;
-  // 10,000 rows a round: 100k rows drained at 34.3k events/s vs 27.5k/s with 2,000 (idle machine, see BASELINE.md).
+  // Large batches drain faster (bench/results/TUNING.md).
   const batchSize = options.batchSize ?? 10_000;
   const maxBatchesPerRound = options.maxBatchesPerRound ?? 8;
   const pollMs = options.pollMs ?? 250;
@@ -71,9 +71,8 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
 
   /**
    * One round: lock, then batches until the outbox is empty (or maxBatchesPerRound): each batch is
-   * taken out of the outbox (DELETE … RETURNING: read and mark in one statement, no second copy of
-   * every row as an UPDATE of published_at wrote), published, and the next batch is read while this
-   * one is in flight. The deletes commit with the round, after Kafka acknowledged every batch; a crash
+   * taken out of the outbox (DELETE … RETURNING: read and mark in one statement), published, and the
+   * next batch is read while this one is in flight. The deletes commit with the round, after Kafka acknowledged every batch; a crash
    * or a failed append rolls them back, so the round is published again (at-least-once). A batch is
    * appended only once the previous one is acknowledged, in id order. Returns rows published (0 =
    * idle or not leader).
