@@ -284,36 +284,6 @@ describe('Kafka EventLog: what only Kafka does', async () => {
     }
   });
 
-  test('close() lets the batch in flight finish and commits it before leaving', async () => {
-    const topic = await newTopic(1);
-    const group = uniqueName('group');
-    await log.append(
-      topic,
-      Array.from({ length: 5 }, (_, i) => record('k', i)),
-    );
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let entered = false;
-    const sub = await log.subscribe({
-      group,
-      topic,
-      onBatch: async () => {
-        entered = true;
-        await released;
-      },
-    });
-    await waitFor('the handler holds a batch', () => entered);
-    let closed = false;
-    const closing = sub.close().then(() => (closed = true));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal(closed, false, 'close waits for the handler');
-    release();
-    await closing;
-    assert.equal((await log.committed(group, topic)).get(0), 5);
-    const described = await admin.describeGroups({ groups: [group] });
-    assert.equal(described.get(group)?.members.size, 0, 'left the group');
-  });
-
   test('a member whose handler fails leaves at once: the group is empty well before the session timeout', async () => {
     const topic = await newTopic(2);
     const group = uniqueName('group');
