@@ -4,14 +4,7 @@ import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { composedApp, type ComposedApp } from '../support/composed-app.ts';
-
-const customer = (id: string) => ({
-  customerId: id,
-  firstName: 'Anna',
-  lastName: 'Kowalska',
-  email: `${id}@example.com`,
-  address: { line1: 'Hauptstraße 1', city: 'Wien', postalCode: '1010', country: 'AT' },
-});
+import { customerBody } from '../support/customers.ts';
 
 let bss: ComposedApp;
 const seen: LightMyRequestResponse[] = [];
@@ -30,7 +23,7 @@ async function call(options: InjectOptions): Promise<LightMyRequestResponse> {
 }
 
 async function created(id: string): Promise<LightMyRequestResponse> {
-  const response = await call({ method: 'POST', url: '/api/v1/customers', payload: customer(id) });
+  const response = await call({ method: 'POST', url: '/api/v1/customers', payload: customerBody(id) });
   assert.equal(response.statusCode, 201, response.body);
   return response;
 }
@@ -91,11 +84,11 @@ test('If-Match (RFC 9110 §13.1.1): current version applies, a well-formed tag t
 });
 
 test('wrong types, unknown fields and missing fields are 400 with errors[] naming each field', async () => {
-  const body = customer('cus_invalid') as Record<string, unknown>;
+  const body = customerBody('cus_invalid') as Record<string, unknown>;
   const wrongTypes = await call({
     method: 'POST',
     url: '/api/v1/customers',
-    payload: { ...body, firstName: 5, address: { ...customer('x').address, postalCode: 1010 } },
+    payload: { ...body, firstName: 5, address: { ...customerBody('x').address, postalCode: 1010 } },
   });
   assert.equal(wrongTypes.statusCode, 400);
   assert.equal(wrongTypes.json().code, 'VALIDATION_FAILED');
@@ -129,7 +122,7 @@ test('an invalid lifecycle transition is 409: resume an ACTIVE customer, create 
   const resume = await call({ method: 'POST', url: '/api/v1/customers/cus_lifecycle/resume', payload: {} });
   assert.equal(resume.statusCode, 409);
   assert.match(String(resume.headers['content-type']), /^application\/problem\+json/);
-  const again = await call({ method: 'POST', url: '/api/v1/customers', payload: customer('cus_lifecycle') });
+  const again = await call({ method: 'POST', url: '/api/v1/customers', payload: customerBody('cus_lifecycle') });
   assert.equal(again.statusCode, 409);
   assert.equal(again.json().code, 'CUSTOMER_ALREADY_EXISTS');
   const suspend = await call({ method: 'POST', url: '/api/v1/customers/cus_lifecycle/suspend', payload: {} });
@@ -141,7 +134,7 @@ test('a phone that is not E.164 is 400 naming the field: the schema states the r
   const response = await call({
     method: 'POST',
     url: '/api/v1/customers',
-    payload: { ...customer('cus_bad_phone'), phone: '0660 123' },
+    payload: { ...customerBody('cus_bad_phone'), phone: '0660 123' },
   });
   assert.equal(response.statusCode, 400);
   assert.equal(response.json().code, 'VALIDATION_FAILED');
@@ -154,7 +147,7 @@ test('an empty or blank line2 is no second line', async () => {
     ['cus_line2_empty', ''],
     ['cus_line2_blank', '  '],
   ] as const) {
-    const body = customer(id);
+    const body = customerBody(id);
     const response = await call({
       method: 'POST',
       url: '/api/v1/customers',

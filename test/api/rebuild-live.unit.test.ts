@@ -4,14 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { composedApp, type ComposedApp } from '../support/composed-app.ts';
+import { customerBody } from '../support/customers.ts';
 
-const customer = (id: string) => ({
-  customerId: id,
-  firstName: 'Anna',
-  lastName: 'Kowalska',
-  email: `${id}@example.com`,
-  address: { line1: 'Hauptstraße 1', city: 'Wien', postalCode: '1010', country: 'AT' },
-});
 const payment = (customerId: string) => ({
   paymentId: 'p1',
   customerId,
@@ -32,7 +26,7 @@ const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
 
 before(async () => {
   bss = await composedApp();
-  for (const id of ['c1', 'c2']) assert.equal((await call('POST', '/customers', customer(id))).status, 201);
+  for (const id of ['c1', 'c2']) assert.equal((await call('POST', '/customers', customerBody(id))).status, 201);
   assert.equal((await call('POST', '/payments', payment('c1'))).status, 201);
 });
 after(() => bss.close());

@@ -8,6 +8,7 @@ import { AppError } from '../../src/errors.ts';
 import { getRow } from '../../src/application/queries/read-model-queries.ts';
 import type { Application } from '../../src/application/services.ts';
 import { composedApp, type ComposedApp } from '../support/composed-app.ts';
+import { customerBody } from '../support/customers.ts';
 import { eventCounts } from '../support/journeys.ts';
 
 let bss: ComposedApp;
@@ -19,16 +20,7 @@ before(async () => {
 });
 after(() => bss.close());
 
-async function newCustomer(): Promise<string> {
-  return app.customers.create({
-    customerId: `cus_${randomUUID()}`,
-    firstName: 'Jan',
-    lastName: 'Nowak',
-    email: 'jan@example.pl',
-    phone: null,
-    address: { line1: 'ul. Długa 1', line2: null, city: 'Gdańsk', postalCode: '80-001', country: 'PL' },
-  });
-}
+const newCustomer = () => app.customers.create(customerBody(`cus_${randomUUID()}`));
 
 const rejection = (code: string) => (error: unknown) => error instanceof DomainRejection && error.code === code;
 

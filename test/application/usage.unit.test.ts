@@ -8,6 +8,7 @@ import { AppError } from '../../src/errors.ts';
 import { MAX_USAGE_BATCH, USAGE_CHUNK, type UsageRecordInput } from '../../src/application/commands/usage.ts';
 import type { Application } from '../../src/application/services.ts';
 import { composedApp, type ComposedApp } from '../support/composed-app.ts';
+import { customerWithSubscription } from '../support/customers.ts';
 import { eventCounts } from '../support/journeys.ts';
 
 let bss: ComposedApp;
@@ -17,17 +18,7 @@ let subscriptionId: string;
 before(async () => {
   bss = await composedApp();
   app = bss.services.app;
-  const customerId = await app.customers.create({
-    customerId: `cus_${randomUUID()}`,
-    firstName: 'Jan',
-    lastName: 'Nowak',
-    email: 'jan@example.pl',
-    phone: null,
-    address: { line1: 'ul. Długa 1', line2: null, city: 'Gdańsk', postalCode: '80-001', country: 'PL' },
-  });
-  const orderId = await app.orders.place({ orderId: `ord_${randomUUID()}`, customerId, items: [{ planId: 'basic' }] });
-  await app.orders.approve(orderId);
-  [subscriptionId] = (await app.orders.complete(orderId)) as [string];
+  ({ subscriptionId } = await customerWithSubscription(app));
 });
 after(() => bss.close());
 

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { startService, type ServiceProcess } from '../support/service-process.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
 import { waitFor } from '../support/wait.ts';
+import { customerBody } from '../support/customers.ts';
 import { percentile } from '../cache/support.ts';
 import { startRedisServer } from './redis-server.ts';
 
@@ -74,13 +75,7 @@ async function dropSchema(schema: string) {
 
 async function createCustomer(instance: Instance): Promise<string> {
   const customerId = uniqueName('cus');
-  const created = await instance.call('POST', '/api/v1/customers', {
-    customerId,
-    firstName: 'Anna',
-    lastName: 'Kowalska',
-    email: `${customerId}@example.com`,
-    address: { line1: 'Hauptstraße 1', city: 'Wien', postalCode: '1010', country: 'AT' },
-  });
+  const created = await instance.call('POST', '/api/v1/customers', customerBody(customerId));
   assert.equal(created.status, 201, JSON.stringify(created.body));
   return customerId;
 }

@@ -12,6 +12,7 @@ import { Children, privatePostgres } from '../support/private-stack.ts';
 import { startService } from '../support/service-process.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
 import { waitFor } from '../support/wait.ts';
+import { customerBody } from '../support/customers.ts';
 
 const ADMIN_KEY = `faults-admin-${'k'.repeat(24)}`;
 const children = new Children();
@@ -29,13 +30,7 @@ async function createCustomer(url: string): Promise<Answer> {
     const response = await fetch(`${url}/api/v1/customers`, {
       method: 'POST',
       headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        customerId,
-        firstName: 'Anna',
-        lastName: 'Kowalska',
-        email: `${customerId}@example.com`,
-        address: { line1: 'Hauptstraße 1', city: 'Wien', postalCode: '1010', country: 'AT' },
-      }),
+      body: JSON.stringify(customerBody(customerId)),
       signal: AbortSignal.timeout(15_000),
     });
     const body = (await response.json()) as { code?: string };

@@ -13,6 +13,7 @@ import { createMediationMetrics } from '../../src/observability/mediation-metric
 import { createLogMetrics } from '../../src/observability/log-metrics.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { composedApp, type ComposedApp } from '../support/composed-app.ts';
+import { customerWithSubscription } from '../support/customers.ts';
 import { waitFor } from '../support/wait.ts';
 
 let bss: ComposedApp;
@@ -22,18 +23,7 @@ let subscriptionId: string;
 before(async () => {
   bss = await composedApp();
   log = bss.services.log;
-  const app = bss.services.app;
-  const customerId = await app.customers.create({
-    customerId: `cus_${randomUUID()}`,
-    firstName: 'Jan',
-    lastName: 'Nowak',
-    email: 'jan@example.pl',
-    phone: null,
-    address: { line1: 'ul. Długa 1', line2: null, city: 'Gdańsk', postalCode: '80-001', country: 'PL' },
-  });
-  const orderId = await app.orders.place({ orderId: `ord_${randomUUID()}`, customerId, items: [{ planId: 'basic' }] });
-  await app.orders.approve(orderId);
-  [subscriptionId] = (await app.orders.complete(orderId)) as [string];
+  ({ subscriptionId } = await customerWithSubscription(bss.services.app));
 });
 after(() => bss.close());
 

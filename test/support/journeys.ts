@@ -6,6 +6,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Queryable } from '../../src/store/db.ts';
 import { domainTypeOf } from '../../src/events/envelope.ts';
 import type { ComposedApp } from './composed-app.ts';
+import { customerBody } from './customers.ts';
 
 export type Client = (options: InjectOptions) => Promise<LightMyRequestResponse>;
 
@@ -26,13 +27,7 @@ export async function createCustomer(send: Client, customerId = `cus_${randomUUI
   const response = await send({
     method: 'POST',
     url: '/api/v1/customers',
-    payload: {
-      customerId,
-      firstName: 'Anna',
-      lastName: 'Kowalska',
-      email: `${customerId}@example.com`,
-      address: { line1: 'Hauptstraße 1', city: 'Wien', postalCode: '1010', country: 'AT' },
-    },
+    payload: customerBody(customerId),
   });
   assert.equal(response.statusCode, 201, response.body);
   return customerId;
