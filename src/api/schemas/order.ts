@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
-import { ClientId as AnyClientId, CurrencyCode, DateTime, Id, Money, Nullable } from '../../events/schemas.ts';
+import { ClientId, CurrencyCode, DateTime, Id, Money, Nullable } from '../../events/schemas.ts';
 import { Reason } from './common.ts';
 
 /** Ids a client may choose; `~` is left out because derived (hashed) ids use it. */
-const ClientId = { ...AnyClientId, examples: ['ord-2026-0001'] };
+const OrderClientId = { ...ClientId, examples: ['ord-2026-0001'] };
 
 export const OrderStatus = Type.Enum(['PENDING', 'APPROVED', 'REJECTED', 'COMPLETED', 'CANCELLED'], {
   title: 'OrderStatus',
@@ -11,7 +11,7 @@ export const OrderStatus = Type.Enum(['PENDING', 'APPROVED', 'REJECTED', 'COMPLE
 
 export const PlaceOrderBody = Type.Object(
   {
-    orderId: Type.Optional({ ...ClientId, description: 'default: generated' }),
+    orderId: Type.Optional({ ...OrderClientId, description: 'default: generated' }),
     customerId: Id,
     items: Type.Array(Type.Object({ planId: Id }, { additionalProperties: false }), {
       minItems: 1,

@@ -1,16 +1,8 @@
 import { Type } from 'typebox';
-import {
-  ClientId as AnyClientId,
-  CurrencyCode,
-  DateTime,
-  Id,
-  Money,
-  Nullable,
-  PaymentMethod,
-} from '../../events/schemas.ts';
+import { ClientId, CurrencyCode, DateTime, Id, Money, Nullable, PaymentMethod } from '../../events/schemas.ts';
 
 /** Ids a client may choose (`~` is reserved for derived ids). */
-const ClientId = { ...AnyClientId, examples: ['pay-2026-0001'] };
+const PaymentClientId = { ...ClientId, examples: ['pay-2026-0001'] };
 
 /** Money a client sends: a positive integer of minor units, never a float or a decimal string. */
 export const PositiveMoney = Type.Object(
@@ -29,7 +21,7 @@ export const PaymentStatus = Type.Enum(['AUTHORIZED', 'CAPTURED', 'FAILED'], { t
 
 export const CreatePaymentBody = Type.Object(
   {
-    paymentId: Type.Optional({ ...ClientId, description: 'default: generated' }),
+    paymentId: Type.Optional({ ...PaymentClientId, description: 'default: generated' }),
     customerId: Id,
     amount: PositiveMoney,
     method: PaymentMethod,
@@ -50,7 +42,7 @@ export const FailPaymentBody = Type.Object(
 
 export const RefundBody = Type.Object(
   {
-    refundId: Type.Optional({ ...ClientId, description: 'default: generated; repeat it to retry safely' }),
+    refundId: Type.Optional({ ...PaymentClientId, description: 'default: generated; repeat it to retry safely' }),
     amount: PositiveMoney,
     reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   },
