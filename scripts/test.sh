@@ -15,5 +15,6 @@ echo "== lint" && eslint . && prettier --check --log-level warn . && depcruise s
 
 echo "== tests (node $(node --version))"
 # Integration tests share one broker and database but use unique names, so two may run at once.
-exec node --test --test-concurrency=2 --test-timeout=600000 --test-reporter=spec \
+# c8 (.c8rc.json) prints a four-line coverage summary of src/ and fails the run below its floor.
+exec c8 node --test --test-concurrency=2 --test-timeout=600000 --test-reporter=spec \
   'test/**/*.unit.test.ts' 'test/**/*.int.test.ts' "$@"
