@@ -383,6 +383,14 @@ export function loadClientConfig(env: Env = process.env): ClientConfig {
   };
 }
 
+/**
+ * BSS_PUSHGATEWAY_URL: where one-shot commands (billing run, rebuild, load, chaos) push their result
+ * metrics (src/observability/pushgateway.ts); unset = they push nothing. The service itself never pushes.
+ */
+export function loadPushgatewayUrl(env: Env = process.env): string | undefined {
+  return url(env, 'BSS_PUSHGATEWAY_URL', ['http:', 'https:']);
+}
+
 /** Hides passwords in URLs and whole secret values, for printing. */
 export function mask(variable: string, value: string): string {
   if (variable === 'BSS_ADMIN_API_KEY' || variable === 'BSS_API_KEY') return '********';
