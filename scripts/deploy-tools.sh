@@ -34,14 +34,23 @@ stamp() { printf '%s' "$2" >"$TOOLS/.stamp-$1"; }
 
 go_env() { env GOFLAGS=-buildvcs=false GOBIN="$BIN" "$@"; }
 
+# install_go_tool NAME MODULE VERSION [LDFLAGS]
 install_go_tool() {
-  local name=$1 module=$2 version=$3 logf="$TOOLS/$1.log"
-  stamp_ok "$name" "$module@$version" && [[ -x $BIN/$name ]] && return 0
+  local name=$1 module=$2 version=$3 ldflags=${4:-} logf="$TOOLS/$1.log"
+  stamp_ok "$name" "$module@$version $ldflags" && [[ -x $BIN/$name ]] && return 0
   command -v go >/dev/null || die "$name: needs the go command (the Go module proxy serves $module)"
   log "$name: go install $module@$version"
-  go_env go install "$module@$version" >"$logf" 2>&1 || { tail -n 20 "$logf" >&2; die "$name: go install failed ($logf)"; }
-  stamp "$name" "$module@$version"
+  go_env go install -ldflags="$ldflags" "$module@$version" >"$logf" 2>&1 \
+    || { tail -n 20 "$logf" >&2; die "$name: go install failed ($logf)"; }
+  stamp "$name" "$module@$version $ldflags"
 }
+
+# What helm's Makefile sets: its version, and the Kubernetes version of its client-go (v0.36 = 1.36),
+# which `helm lint` and `helm template` assume without --kube-version (a bare go install says 1.20).
+HELM_LDFLAGS="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+for pkg in pkg/lint/rules pkg/chartutil; do
+  HELM_LDFLAGS+=" -X helm.sh/helm/v3/$pkg.k8sVersionMajor=1 -X helm.sh/helm/v3/$pkg.k8sVersionMinor=36"
+done
 
 install_compose_check() {
   local src="$REPO/scripts/compose-check" key
@@ -88,7 +97,7 @@ cmd_install() {
   local t0=$SECONDS
   mkdir -p "$BIN"
   # the Go builds and pip are independent: run them side by side
-  install_go_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION" &
+  install_go_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION" "$HELM_LDFLAGS" &
   local helm_pid=$!
   install_go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION" &
   local kc_pid=$!

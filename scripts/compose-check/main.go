@@ -1,7 +1,8 @@
 // compose-check parses a Compose file with compose-go, the library `docker compose` itself loads files
 // with: the compose-spec JSON schema, interpolation, and the references between services, networks,
 // volumes, configs and secrets. It prints the normalized model (as `docker compose config` does) and
-// exits non-zero with the loader's message on the first error. No Docker engine needed.
+// exits non-zero with the loader's message on the first error. No Docker engine needed. Profiles come
+// from COMPOSE_PROFILES, as with `docker compose`.
 package main
 
 import (
@@ -17,7 +18,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: compose-check FILE [FILE...]")
 		os.Exit(64)
 	}
-	opts, err := cli.NewProjectOptions(os.Args[1:], cli.WithOsEnv, cli.WithName("bss"), cli.WithConsistency(true))
+	opts, err := cli.NewProjectOptions(os.Args[1:], cli.WithOsEnv, cli.WithDefaultProfiles(), cli.WithName("bss"),
+		cli.WithConsistency(true))
 	if err != nil {
 		fail(err)
 	}
