@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 bash scripts/services.sh up
 eval "$(bash scripts/services.sh env)"
 bash scripts/browser.sh # chromium for the console's browser tests (test/console)
+bash scripts/deploy-tools.sh # helm, kubeconform, compose-check, hadolint into .tools/ (test/deploy)
 
 echo "== typecheck" && tsc --noEmit -p .
 echo "== lint" && eslint . && prettier --check --log-level warn .

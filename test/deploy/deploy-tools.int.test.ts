@@ -90,6 +90,15 @@ describe('Helm chart deploy/helm/bss', () => {
     assert.match(r.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
   });
 
+  test('values.schema.json refuses a misspelled variable and a wrong type', async () => {
+    const r = await run('helm', ['template', 'bss', CHART, '-f', CI_VALUES, '--set', 'config.BSS_PROT=1']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /at '\/config': additional properties 'BSS_PROT' not allowed/);
+    const typed = await run('helm', ['template', 'bss', CHART, '-f', CI_VALUES, '--set', 'api.replicas=many']);
+    assert.notEqual(typed.code, 0);
+    assert.match(typed.stderr, /\/api\/replicas/);
+  });
+
   test('without a database URL the chart refuses to render, naming the value', async () => {
     const r = await run('helm', ['template', 'bss', CHART]);
     assert.notEqual(r.code, 0);
