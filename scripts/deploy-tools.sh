@@ -26,6 +26,9 @@ KUBERNETES_VALIDATE_VERSION=1.37.0
 KUBERNETES_VERSION=1.34.0
 SCHEMAS="$TOOLS/kubernetes-json-schema/v$KUBERNETES_VERSION-standalone-strict"
 
+# Debian/tarball Go lives outside some PATHs (CI runs with the machine's environment)
+[[ -d /usr/local/go/bin ]] && PATH="$PATH:/usr/local/go/bin"
+
 log() { printf '[deploy-tools] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
