@@ -215,6 +215,15 @@ describe('deploy/compose.yaml', () => {
     assert.equal(model.services['bss-1']?.read_only, true);
   });
 
+  test("promtool accepts the stack's Prometheus config (the pushgateway job with honor_labels)", async () => {
+    const r = await run('promtool', ['check', 'config', '--syntax-only', 'deploy/compose/prometheus.yml']);
+    assert.equal(r.code, 0, show(r));
+    const config = parseYaml(readFileSync(join(REPO, 'deploy/compose/prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{ job_name: string; honor_labels?: boolean }>;
+    };
+    assert.equal(config.scrape_configs.find((j) => j.job_name === 'pushgateway')?.honor_labels, true);
+  });
+
   test('compose-check refuses a broken file (it really validates)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bss-compose-'));
     const broken = join(dir, 'compose.yaml');
