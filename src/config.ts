@@ -41,6 +41,8 @@ export interface Config {
   readonly kafkaTuning: KafkaTuning;
   /** Group commit and admission control of the command path. */
   readonly writePath: WritePathConfig;
+  /** Where one-shot commands push their results (BSS_PUSHGATEWAY_URL); the service itself never pushes. */
+  readonly pushgatewayUrl: string | undefined;
 }
 
 /** Group commit (commands per transaction) and admission control (when writes are refused with 503). */
@@ -114,6 +116,7 @@ const SECRET_VARIABLES = new Set([
   'BSS_DATABASE_URL',
   'BSS_REDIS_URL',
   'BSS_JWT_JWKS_URL',
+  'BSS_PUSHGATEWAY_URL',
 ]);
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -364,6 +367,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxOutboxBacklog: integer(env, 'BSS_SHED_OUTBOX_BACKLOG', 100_000, 0, 1_000_000_000),
       maxConsumerLag: integer(env, 'BSS_SHED_CONSUMER_LAG', 0, 0, 1_000_000_000),
     },
+    pushgatewayUrl: loadPushgatewayUrl(env),
   };
 }
 
@@ -453,5 +457,8 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_JWT_ISSUER: config.jwt?.issuer ?? '(unset: any issuer)',
     BSS_JWT_AUDIENCE: config.jwt?.audience?.join(',') ?? '(unset: any audience)',
     BSS_JWT_ROLE_CLAIM: config.jwt ? config.jwt.roleClaim : '(bearer tokens off: no JWKS URL or public key)',
+    BSS_PUSHGATEWAY_URL: config.pushgatewayUrl
+      ? mask('BSS_PUSHGATEWAY_URL', config.pushgatewayUrl)
+      : '(unset: one-shot commands push nothing)',
   };
 }
