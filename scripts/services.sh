@@ -18,6 +18,8 @@
 #                                       JMX exporter agent 59404)
 #   prometheus         127.0.0.1:59090
 #   alertmanager       127.0.0.1:59094
+#   pushgateway        127.0.0.1:59091  Prometheus Pushgateway (Debian's prometheus-pushgateway): one-shot jobs'
+#                                       results (BSS_PUSHGATEWAY_URL), scraped with honor_labels
 #   postgres-exporter  127.0.0.1:59187
 #   redis-exporter     127.0.0.1:59121
 #   node-exporter      127.0.0.1:59100
@@ -46,6 +48,7 @@ AM_PORT=59094
 PG_EXPORTER_PORT=59187
 REDIS_EXPORTER_PORT=59121
 NODE_EXPORTER_PORT=59100
+PUSHGATEWAY_PORT=59091
 
 KAFKA_POM="$REPO/deploy/kafka/pom.xml"
 KAFKA_LIBS="$SVC/kafka/libs"
@@ -54,6 +57,7 @@ KAFKA_AGENT_JAR="$KAFKA_AGENT_DIR/jmx_prometheus_javaagent.jar"
 
 # start order; `down` stops in reverse
 SERVICES=(postgres redis kafka alertmanager prometheus postgres-exporter redis-exporter node-exporter)
+SERVICES+=(pushgateway)
 
 declare -A PORT=(
   [postgres]=$PG_PORT [redis]=$REDIS_PORT [kafka]=$KAFKA_PORT [prometheus]=$PROM_PORT
@@ -71,6 +75,9 @@ declare -A CMD_MARK=(
   [alertmanager]="$HOST:$AM_PORT" [postgres-exporter]="$HOST:$PG_EXPORTER_PORT"
   [redis-exporter]="$HOST:$REDIS_EXPORTER_PORT" [node-exporter]="$HOST:$NODE_EXPORTER_PORT"
 )
+PORT[pushgateway]=$PUSHGATEWAY_PORT
+READY_TIMEOUT[pushgateway]=20
+CMD_MARK[pushgateway]="$HOST:$PUSHGATEWAY_PORT"
 
 # ---------------------------------------------------------------- helpers
 
@@ -173,6 +180,7 @@ ready_alertmanager() { http_ok "http://$HOST:$AM_PORT/-/ready"; }
 ready_postgres-exporter() { http_ok "http://$HOST:$PG_EXPORTER_PORT/metrics"; }
 ready_redis-exporter() { http_ok "http://$HOST:$REDIS_EXPORTER_PORT/metrics"; }
 ready_node-exporter() { http_ok "http://$HOST:$NODE_EXPORTER_PORT/metrics"; }
+ready_pushgateway() { http_ok "http://$HOST:$PUSHGATEWAY_PORT/-/ready"; }
 
 # ---------------------------------------------------------------- installation
 
@@ -201,6 +209,7 @@ missing_packages() {
   command -v prometheus-postgres-exporter >/dev/null || m+=(prometheus-postgres-exporter)
   command -v prometheus-redis-exporter >/dev/null || m+=(prometheus-redis-exporter)
   command -v prometheus-node-exporter >/dev/null || m+=(prometheus-node-exporter)
+  command -v prometheus-pushgateway >/dev/null || m+=(prometheus-pushgateway)
   command -v kcat >/dev/null || m+=(kcat)
   command -v curl >/dev/null || m+=(curl)
   command -v java >/dev/null || m+=(openjdk-17-jre-headless)
@@ -519,6 +528,14 @@ start_node-exporter() {
     --collector.textfile.directory="$SVC/node-exporter/textfile"
 }
 
+# ---------------------------------------------------------------- pushgateway
+
+# pushed results survive a restart (a last success must not be forgotten), kept under .services/
+start_pushgateway() {
+  start_bg pushgateway prometheus-pushgateway --web.listen-address="$HOST:$PUSHGATEWAY_PORT" \
+    --persistence.file="$SVC/pushgateway/pushgateway.data" --persistence.interval=30s
+}
+
 # ---------------------------------------------------------------- one service up
 
 wait_ready() {
@@ -621,7 +638,7 @@ down_one() {
 cmd_down() {
   local name pids=()
   # exporters and prometheus first, then the engines, concurrently within each group
-  for name in postgres-exporter redis-exporter node-exporter prometheus alertmanager; do
+  for name in postgres-exporter redis-exporter node-exporter pushgateway prometheus alertmanager; do
     down_one "$name" &
     pids+=($!)
   done
@@ -660,7 +677,8 @@ cmd_env() {
     "BSS_KAFKA_BROKERS=$HOST:$KAFKA_PORT" \
     "BSS_REDIS_URL=redis://$HOST:$REDIS_PORT" \
     "BSS_PROMETHEUS_URL=http://$HOST:$PROM_PORT" \
-    "BSS_ALERTMANAGER_URL=http://$HOST:$AM_PORT"
+    "BSS_ALERTMANAGER_URL=http://$HOST:$AM_PORT" \
+    "BSS_PUSHGATEWAY_URL=http://$HOST:$PUSHGATEWAY_PORT"
 }
 
 # one `up`/`down` at a time per checkout (npm test may be started from several shells)

@@ -6,9 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# helm, kubeconform, compose-check, hadolint into .tools/ for test/deploy: 0.1 s warm; cold it builds helm
+# from the Go module proxy (minutes), so it runs beside the services' start-up
+bash scripts/deploy-tools.sh &
+deploy_tools=$!
 bash scripts/services.sh up
 eval "$(bash scripts/services.sh env)"
 bash scripts/browser.sh # chromium for the console's browser tests (test/console)
+
+wait "$deploy_tools" || { echo "scripts/deploy-tools.sh failed (logs under .tools/)" >&2; exit 1; }
 
 echo "== typecheck" && tsc --noEmit -p .
 echo "== lint" && eslint . && prettier --check --log-level warn . && depcruise src

@@ -41,6 +41,8 @@ export interface Config {
   readonly kafkaTuning: KafkaTuning;
   /** Group commit and admission control of the command path. */
   readonly writePath: WritePathConfig;
+  /** Where one-shot commands push their results (BSS_PUSHGATEWAY_URL); the service itself never pushes. */
+  readonly pushgatewayUrl: string | undefined;
 }
 
 /** Group commit (commands per transaction) and admission control (when writes are refused with 503). */
@@ -114,6 +116,7 @@ const SECRET_VARIABLES = new Set([
   'BSS_DATABASE_URL',
   'BSS_REDIS_URL',
   'BSS_JWT_JWKS_URL',
+  'BSS_PUSHGATEWAY_URL',
 ]);
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -364,6 +367,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxOutboxBacklog: integer(env, 'BSS_SHED_OUTBOX_BACKLOG', 100_000, 0, 1_000_000_000),
       maxConsumerLag: integer(env, 'BSS_SHED_CONSUMER_LAG', 0, 0, 1_000_000_000),
     },
+    pushgatewayUrl: loadPushgatewayUrl(env),
   };
 }
 
@@ -381,6 +385,14 @@ export function loadClientConfig(env: Env = process.env): ClientConfig {
     url: url(env, 'BSS_URL', ['http:', 'https:']) ?? 'http://127.0.0.1:8080',
     apiKey: secret(env, 'BSS_API_KEY', 24),
   };
+}
+
+/**
+ * BSS_PUSHGATEWAY_URL: where one-shot commands (billing run, rebuild, load, chaos) push their result
+ * metrics (src/observability/pushgateway.ts); unset = they push nothing. The service itself never pushes.
+ */
+export function loadPushgatewayUrl(env: Env = process.env): string | undefined {
+  return url(env, 'BSS_PUSHGATEWAY_URL', ['http:', 'https:']);
 }
 
 /** Hides passwords in URLs and whole secret values, for printing. */
@@ -445,5 +457,8 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_JWT_ISSUER: config.jwt?.issuer ?? '(unset: any issuer)',
     BSS_JWT_AUDIENCE: config.jwt?.audience?.join(',') ?? '(unset: any audience)',
     BSS_JWT_ROLE_CLAIM: config.jwt ? config.jwt.roleClaim : '(bearer tokens off: no JWKS URL or public key)',
+    BSS_PUSHGATEWAY_URL: config.pushgatewayUrl
+      ? mask('BSS_PUSHGATEWAY_URL', config.pushgatewayUrl)
+      : '(unset: one-shot commands push nothing)',
   };
 }

@@ -68,3 +68,11 @@ test('a rejected secret is not echoed in the error', () => {
     (error: Error) => !error.message.includes('has space in it'),
   );
 });
+
+test('BSS_PUSHGATEWAY_URL: an http(s) URL, printed with its password masked', () => {
+  assert.equal(loadConfig({}).pushgatewayUrl, undefined);
+  const config = loadConfig({ BSS_PUSHGATEWAY_URL: 'http://push:pw0rd@gateway:9091' });
+  assert.equal(config.pushgatewayUrl, 'http://push:pw0rd@gateway:9091');
+  assert.equal(describeConfig(config)['BSS_PUSHGATEWAY_URL'], 'http://push:****@gateway:9091/');
+  assert.throws(() => loadConfig({ BSS_PUSHGATEWAY_URL: 'gateway:9091' }), /BSS_PUSHGATEWAY_URL/);
+});

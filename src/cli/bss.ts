@@ -9,6 +9,7 @@ import { serviceCommands } from './service.ts';
 import { keysCommand } from './keys.ts';
 import { replayCommand } from './replay.ts';
 import { loadCli } from './load.ts';
+import { billingCommand } from './billing.ts';
 import { completionCommand } from './completion.ts';
 
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   program.addCommand(keysCommand());
   program.addCommand(replayCommand());
   program.addCommand(loadCli());
+  program.addCommand(billingCommand());
   program.addCommand(completionCommand(program));
   examples(
     program,

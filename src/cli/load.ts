@@ -5,7 +5,8 @@ import { Command, Option } from 'commander';
 import { DEFAULT_MIX, parseMix } from '../load/mix.ts';
 import type { LoadReport, LoadStep, Progress } from '../load/generator.ts';
 import type { MediationFeed } from '../load/mediation-feed.ts';
-import { ConfigError, loadMediationClientConfig } from '../config.ts';
+import { ConfigError, loadMediationClientConfig, loadPushgatewayUrl } from '../config.ts';
+import { withJobResult, type JobResult } from '../observability/pushgateway.ts';
 import { clientConfig, examples, jsonOption, UsageError } from './common.ts';
 import { startProgress, type Progress as Bar } from './progress.ts';
 
@@ -151,7 +152,7 @@ export async function loadCommand(values: LoadFlags): Promise<number> {
   let report: LoadReport;
   try {
     const { runLoad } = await import('../load/generator.ts');
-    report = await runLoad({
+    const options: Parameters<typeof runLoad>[0] = {
       urls,
       apiKey,
       steps,
@@ -173,7 +174,8 @@ export async function loadCommand(values: LoadFlags): Promise<number> {
         run.update(Math.min(totalS, Math.round(p.elapsedS)), undefined, { detail: progressFields(p) });
       },
       ...(feed ? { mediation: feed, mediationDrainMs: drainMs } : {}),
-    });
+    };
+    report = await withJobResult(loadPushgatewayUrl(), 'bss_load', () => runLoad(options), loadResult);
     // The last sample may come just before the end (elapsed 2.9 s of 3): the run did reach it.
     run?.update(totalS);
   } finally {
@@ -183,6 +185,18 @@ export async function loadCommand(values: LoadFlags): Promise<number> {
   if (values.out) writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   return report.errors > 0 ? 1 : 0;
+}
+
+/** What a load run pushes to the Pushgateway: it succeeded when no call failed. */
+function loadResult(report: LoadReport): Pick<JobResult, 'success' | 'values'> {
+  return {
+    success: report.errors === 0,
+    values: {
+      bss_load_events_accepted_per_second: { value: report.events.acceptedPerSecond, help: 'events/s accepted' },
+      bss_load_errors: { value: report.errors, help: 'calls of the last load run that failed' },
+      bss_load_p99_seconds: { value: report.overall.p99 / 1000, help: 'p99 latency of all calls of the last run' },
+    },
+  };
 }
 
 /** The feed named by the flags, else by the same variables the service reads. */

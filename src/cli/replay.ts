@@ -15,6 +15,8 @@ import {
 } from './common.ts';
 import { formatDuration, formatMoney } from './format.ts';
 import { startProgress, startTicker } from './progress.ts';
+import { loadPushgatewayUrl } from '../config.ts';
+import { withJobResult } from '../observability/pushgateway.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any; // the API's JSON, printed field by field
@@ -420,11 +422,20 @@ function groupCommands(replay: Command): void {
         const ticker = startTicker(`rebuild: folding ${count} events…`);
         let result: Json;
         try {
-          result = await api.call<Json>('POST', '/rebuild', {
-            ...(v['until'] ? { until: v['until'] } : {}),
-            // --until alone already stays in the shadow tables (the API refuses until with swap: true).
-            ...(v['swap'] === false ? { swap: false } : {}),
-          });
+          result = await withJobResult(
+            loadPushgatewayUrl(),
+            'bss_rebuild',
+            () =>
+              api.call<Json>('POST', '/rebuild', {
+                ...(v['until'] ? { until: v['until'] } : {}),
+                // --until alone already stays in the shadow tables (the API refuses until with swap: true).
+                ...(v['swap'] === false ? { swap: false } : {}),
+              }),
+            (r) => ({
+              success: true,
+              values: { bss_rebuild_events: { value: Number(r.events), help: 'events the last rebuild folded' } },
+            }),
+          );
         } finally {
           ticker.stop();
         }

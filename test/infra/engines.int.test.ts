@@ -150,7 +150,7 @@ test('Prometheus reports its build version', async () => {
     data?: { activeTargets?: { labels?: Record<string, string> }[] };
   };
   const jobs = new Set((targets.data?.activeTargets ?? []).map((t) => t.labels?.['job']));
-  for (const job of ['prometheus', 'postgres', 'redis', 'kafka', 'node', 'alertmanager']) {
+  for (const job of ['prometheus', 'postgres', 'redis', 'kafka', 'node', 'alertmanager', 'pushgateway']) {
     assert.ok(jobs.has(job), `Prometheus has no scrape job ${job} (jobs: ${[...jobs].join(', ')})`);
   }
 });

@@ -22,12 +22,15 @@ import {
   freePort,
   startAlertmanager,
   startPrometheus,
+  startPushgateway,
+  listening,
   startRedis,
   startRedisExporter,
   writeTargets,
   type Child,
 } from '../support/private-stack.ts';
 import { createPostgresDb } from '../../src/store/postgres-db.ts';
+import { pushJobResult } from '../../src/observability/pushgateway.ts';
 
 const ADMIN_KEY = 'stack-proof-admin-key-0123456789abcdef';
 const ENV = 'stack-proof';
@@ -141,12 +144,14 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
       });
     });
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-    const [promPort, amPort, exporterPort, smtpPort] = [
+    const [promPort, amPort, exporterPort, smtpPort, gatewayPort] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
     ];
+    startPushgateway(children, gatewayPort);
     redisPort = await freePort();
     redis = startRedis(children, redisPort);
     startRedisExporter(children, redisPort, exporterPort);
@@ -164,10 +169,18 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
       port: promPort,
       alertmanager: `127.0.0.1:${amPort}`,
       redisExporter: `127.0.0.1:${exporterPort}`,
+      pushgateway: `127.0.0.1:${gatewayPort}`,
       bssTargetsFile: bssTargets,
       intervalSeconds: 1,
       env: ENV,
     });
+    // a one-shot job's result on the Pushgateway, so that the rules on pushed series have data too
+    await listening(gatewayPort, 20_000);
+    const gateway = `http://127.0.0.1:${gatewayPort}`;
+    assert.equal(
+      await pushJobResult(gateway, { job: 'bss_billing_run', success: true, durationSeconds: 1 }),
+      undefined,
+    );
     const { from } = periodTwoMonthsAgo();
     const bssEnv = {
       BSS_DATABASE_URL: requireEnv('BSS_DATABASE_URL'),

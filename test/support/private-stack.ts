@@ -148,6 +148,8 @@ export interface PrometheusTargets {
   readonly redisExporter: string;
   /** The file_sd file of the `bss` job; the test writes its instances into it. */
   readonly bssTargetsFile: string;
+  /** A private Pushgateway; default the project's (127.0.0.1:59091, read-only scrape). */
+  readonly pushgateway?: string;
   readonly intervalSeconds: number;
   readonly env: string;
 }
@@ -173,9 +175,10 @@ export function prometheusConfig(t: PrometheusTargets): string {
     prometheus: `127.0.0.1:${t.port}`,
     alertmanager: t.alertmanager,
     redis: t.redisExporter,
+    ...(t.pushgateway ? { pushgateway: t.pushgateway } : {}),
   };
   const jobs = config.scrape_configs.map((job) => job.job_name).sort();
-  const expected = ['alertmanager', 'bss', 'kafka', 'node', 'postgres', 'prometheus', 'redis'];
+  const expected = ['alertmanager', 'bss', 'kafka', 'node', 'postgres', 'prometheus', 'pushgateway', 'redis'];
   if (jobs.join() !== expected.join()) throw new Error(`prometheus.yml jobs changed: ${jobs.join()}`);
   for (const job of config.scrape_configs) {
     const target = own[job.job_name];
@@ -183,6 +186,13 @@ export function prometheusConfig(t: PrometheusTargets): string {
     if (job.job_name === 'bss') job.file_sd_configs = [{ files: [t.bssTargetsFile], refresh_interval: interval }];
   }
   return toYaml(config);
+}
+
+export function startPushgateway(children: Children, port: number): Child {
+  return children.start('pushgateway', 'prometheus-pushgateway', [
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--persistence.file=',
+  ]);
 }
 
 export function startPrometheus(children: Children, dir: string, t: PrometheusTargets): Child {
