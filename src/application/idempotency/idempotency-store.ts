@@ -2,15 +2,18 @@
 // A request claims (caller, key) before it runs; the claim ends with its stored response (replayed
 // to later retries) or is released when the outcome may change on retry (5xx, retryable errors).
 //
-// The claim carries a lease: if the instance running the request dies before answering, the claim
-// is taken over after LEASE_MS by a retry of the same request. That retry runs the handler again, so
-// a request that committed and then lost its process could run twice; the lease is long to make that
-// rarer than a slow request being doubled.
+// The claim carries a short lease that its instance renews while the request runs (renew, every
+// RENEW_EVERY_MS): a claim whose process died, or whose release failed with the database, is taken
+// over by a retry of the same request within LEASE_MS, not minutes. A retry that takes over runs the
+// handler again; a request that committed and lost its process just before recording its answer then
+// meets its own effect (client-chosen ids: the retry is refused as a duplicate, never applied twice).
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.ts';
 
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
-export const LEASE_MS = 5 * 60 * 1000;
+export const LEASE_MS = 3000;
+/** How often a running request's lease is renewed: three renewals fit in a lease. */
+export const RENEW_EVERY_MS = 1000;
 
 export interface StoredResponse {
   readonly status: number;
@@ -29,6 +32,8 @@ export interface IdempotencyStore {
   claim(caller: string, key: string, fingerprint: string): Promise<Claim>;
   complete(caller: string, key: string, owner: string, response: StoredResponse): Promise<void>;
   release(caller: string, key: string, owner: string): Promise<void>;
+  /** Extends the leases of these running claims; returns how many were still theirs. */
+  renew(owners: readonly string[]): Promise<number>;
   /** Deletes expired records; returns how many. */
   purgeExpired(): Promise<number>;
 }
@@ -95,6 +100,16 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
         key,
         owner,
       ]);
+    },
+
+    async renew(owners) {
+      if (owners.length === 0) return 0;
+      const { rowCount } = await db.query(
+        `UPDATE idempotency_keys SET locked_until = now() + $2::float8 * interval '1 millisecond'
+         WHERE owner = ANY($1::text[]) AND status IS NULL`,
+        [owners, leaseMs],
+      );
+      return rowCount;
     },
 
     async purgeExpired() {
