@@ -10,6 +10,8 @@ import { migrate } from '../../src/store/migrate.ts';
 import { createIdempotencyStore, type IdempotencyStore } from '../../src/application/idempotency/idempotency-store.ts';
 import { registerIdempotency } from '../../src/api/plugins/idempotency.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { composedApp } from '../support/composed-app.ts';
+import { takeoverAfterCommit } from '../support/idempotency-takeover.ts';
 
 const LEASE_MS = 150;
 const RENEW_MS = 30;
@@ -124,5 +126,14 @@ test('a failed request releases its claim at once: the retry runs right away', a
     assert.deepEqual(retry.json(), { run: 2 });
   } finally {
     await app.close();
+  }
+});
+
+test('a retry taking over the claim of a request that committed and died gets its result, not a rerun', async () => {
+  const bss = await composedApp();
+  try {
+    await takeoverAfterCommit(bss, 'takeover');
+  } finally {
+    await bss.close();
   }
 });

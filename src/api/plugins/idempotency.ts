@@ -7,7 +7,7 @@
 // whose release failed with the database) lapses, and a retry takes it over within the lease.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiApp } from '../types.ts';
 import type { Logger } from '../../observability/logger.ts';
 import {
@@ -16,6 +16,7 @@ import {
   type StoredResponse,
 } from '../../application/idempotency/idempotency-store.ts';
 import { sendProblem } from './problem.ts';
+import { withClaim } from '../../application/idempotency/fence.ts';
 
 const METHODS = new Set(['POST', 'PATCH']);
 const KEY_PATTERN = /^[\x20-\x7e]{1,200}$/;
@@ -72,47 +73,63 @@ export function registerIdempotency(
   const running = new Set<string>();
   let closed = false;
 
-  // preValidation: the body is parsed but not yet touched by validation defaults.
-  app.addHook('preValidation', async (request, reply) => {
-    if (!METHODS.has(request.method)) return;
+  /** Claims the key, or answers (replay, in progress, mismatch): 'answered' then, else what to run with. */
+  async function admit(request: FastifyRequest, reply: FastifyReply): Promise<Claimed | 'answered' | undefined> {
+    if (!METHODS.has(request.method)) return undefined;
     const key = request.headers['idempotency-key'];
-    if (key === undefined) return;
+    if (key === undefined) return undefined;
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
-      return sendProblem(reply, request, {
+      sendProblem(reply, request, {
         status: 400,
         code: 'INVALID_IDEMPOTENCY_KEY',
         detail: 'Idempotency-Key must be 1 to 200 printable ASCII characters',
         errors: [{ field: '/headers/idempotency-key', message: '1 to 200 printable ASCII characters' }],
       });
+      return 'answered';
     }
     const caller = request.principal?.id ?? 'anonymous';
     const claim = await store.claim(caller, key, fingerprint(request));
     switch (claim.kind) {
-      case 'claimed':
-        claims.set(request, { caller, key, owner: claim.owner });
+      case 'claimed': {
+        const claimed = { caller, key, owner: claim.owner };
+        claims.set(request, claimed);
         running.add(claim.owner);
-        return;
+        return claimed;
+      }
       case 'replay':
-        return reply
+        reply
           .status(claim.response.status)
           .headers({ ...claim.response.headers, 'idempotent-replayed': 'true' })
           .send(claim.response.body);
+        return 'answered';
       case 'in-progress':
         reply.header('retry-after', '1');
-        return sendProblem(reply, request, {
+        sendProblem(reply, request, {
           status: 409,
           code: 'IDEMPOTENCY_KEY_IN_PROGRESS',
           detail: 'A request with this Idempotency-Key is still running; retry shortly',
           retryable: true,
         });
+        return 'answered';
       case 'mismatch':
-        return sendProblem(reply, request, {
+        sendProblem(reply, request, {
           status: 422,
           code: 'IDEMPOTENCY_KEY_REUSED',
           detail: 'This Idempotency-Key was used for a different request; use a new key for a new request',
           errors: [{ field: '/headers/idempotency-key', message: 'already used for a different request' }],
         });
+        return 'answered';
     }
+  }
+
+  // preValidation: the body is parsed but not yet touched by validation defaults. Callback style, so
+  // the rest of the request (its commands) runs with the claim in scope (fence.ts).
+  app.addHook('preValidation', (request, reply, done) => {
+    admit(request, reply).then((admitted) => {
+      if (admitted === 'answered') return; // the reply is sent: the chain stops here
+      if (admitted === undefined) return done();
+      withClaim(admitted, () => done());
+    }, done);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {

@@ -5,8 +5,8 @@
 // The claim carries a short lease that its instance renews while the request runs (renew, every
 // RENEW_EVERY_MS): a claim whose process died, or whose release failed with the database, is taken
 // over by a retry of the same request within LEASE_MS, not minutes. A retry that takes over runs the
-// handler again; a request that committed and lost its process just before recording its answer then
-// meets its own effect (client-chosen ids: the retry is refused as a duplicate, never applied twice).
+// handler again, but its commands find the results the dead request committed (fence.ts) and are
+// not applied twice.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.ts';
 
@@ -60,7 +60,8 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
     VALUES ($1, $2, $3, $4, now() + $5::float8 * interval '1 millisecond', now() + $6::float8 * interval '1 millisecond')
     ON CONFLICT (caller, key) DO UPDATE
       SET fingerprint = EXCLUDED.fingerprint, owner = EXCLUDED.owner, locked_until = EXCLUDED.locked_until,
-          expires_at = EXCLUDED.expires_at, status = NULL, headers = NULL, body = NULL, created_at = now()
+          expires_at = EXCLUDED.expires_at, status = NULL, headers = NULL, body = NULL, created_at = now(),
+          effects = CASE WHEN idempotency_keys.expires_at <= now() THEN '[]'::jsonb ELSE idempotency_keys.effects END
       WHERE idempotency_keys.expires_at <= now()
          OR (idempotency_keys.status IS NULL AND idempotency_keys.locked_until <= now()
              AND idempotency_keys.fingerprint = EXCLUDED.fingerprint)
@@ -95,11 +96,20 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
     },
 
     async release(caller, key, owner) {
-      await db.query('DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2 AND owner = $3 AND status IS NULL', [
-        caller,
-        key,
-        owner,
-      ]);
+      // A request that committed some commands before failing keeps their results for the retry
+      // (src/application/idempotency/fence.ts): its claim is only freed, not forgotten.
+      const params = [caller, key, owner];
+      const deleted = await db.query(
+        `DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2 AND owner = $3 AND status IS NULL
+         AND effects = '[]'::jsonb`,
+        params,
+      );
+      if (deleted.rowCount > 0) return;
+      await db.query(
+        `UPDATE idempotency_keys SET owner = NULL, locked_until = now()
+         WHERE caller = $1 AND key = $2 AND owner = $3 AND status IS NULL`,
+        params,
+      );
     },
 
     async renew(owners) {
