@@ -11,7 +11,7 @@ export const RECOVERY_TARGET_MS = 15_000;
 
 export const PROFILES = {
   short: {
-    opsPerSecond: 15,
+    opsPerSecond: 10,
     customers: 12,
     settleMs: 3000,
     retryBudgetMs: 60_000,

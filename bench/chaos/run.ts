@@ -105,7 +105,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const urls = stack.instances.map((i) => i.url);
     const runId = randomBytes(3).toString('hex');
     const setup = jsonClient(ADMIN_KEY, 4);
-    const targets = await setupCustomers(setup, urls, runId, options.customers, 4);
+    const targets = await setupCustomers(setup, urls, runId, options.customers, 2);
     setup.close();
     const ledger = new Ledger();
     for (const t of targets) {
