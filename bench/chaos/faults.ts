@@ -24,14 +24,28 @@ export interface Fault {
   inject(stack: Stack, timings: Timings): Promise<Injected>;
 }
 
-async function killAndRestart(target: Instance, downMs: number, note: string): Promise<Injected> {
+/** Takes something away, waits, gives it back; the fault ends when the give-back begins. */
+async function outage(
+  take: () => Promise<void>,
+  giveBack: () => Promise<void>,
+  downMs: number,
+  note = '',
+): Promise<Injected> {
   const injectedAt = Date.now();
-  await target.kill();
+  await take();
   await sleep(downMs);
   const healedAt = Date.now();
-  await target.start();
+  await giveBack();
   return { injectedAt, healedAt, note };
 }
+
+const killAndRestart = (target: Instance, downMs: number, note: string) =>
+  outage(
+    () => target.kill(),
+    () => target.start(),
+    downMs,
+    note,
+  );
 
 /**
  * The instance whose relay holds the outbox round right now: its session (named by application_name)
@@ -80,36 +94,33 @@ export const FAULTS: readonly Fault[] = [
     async inject(stack, t) {
       const broker = stack.kafka.nodes[0];
       if (!broker) throw new Error('no broker');
-      const injectedAt = Date.now();
-      await broker.kill();
-      await sleep(t.kafkaDownMs);
-      const healedAt = Date.now();
-      await broker.start();
-      return { injectedAt, healedAt, note: `broker ${broker.brokers} of ${stack.kafka.nodes.length}` };
+      const note = `broker ${broker.brokers} of ${stack.kafka.nodes.length}`;
+      return outage(
+        () => broker.kill(),
+        () => broker.start(),
+        t.kafkaDownMs,
+        note,
+      );
     },
   },
   {
     name: 'postgres-stop',
     description: 'PostgreSQL immediate stop (SIGQUIT), restart after the down time',
-    async inject(stack, t) {
-      const injectedAt = Date.now();
-      await stack.postgres.stopImmediately();
-      await sleep(t.postgresDownMs);
-      const healedAt = Date.now();
-      await stack.postgres.start();
-      return { injectedAt, healedAt, note: '' };
-    },
+    inject: (stack, t) =>
+      outage(
+        () => stack.postgres.stopImmediately(),
+        () => stack.postgres.start(),
+        t.postgresDownMs,
+      ),
   },
   {
     name: 'redis-stop',
     description: 'Redis stopped, started again after the down time',
-    async inject(stack, t) {
-      const injectedAt = Date.now();
-      await stack.redis.stop();
-      await sleep(t.redisDownMs);
-      const healedAt = Date.now();
-      await stack.redis.start();
-      return { injectedAt, healedAt, note: '' };
-    },
+    inject: (stack, t) =>
+      outage(
+        () => stack.redis.stop(),
+        () => stack.redis.start(),
+        t.redisDownMs,
+      ),
   },
 ];
