@@ -5,6 +5,9 @@
 #   scripts/services.sh down     stop our processes (data is kept)
 #   scripts/services.sh status   one line per service
 #   scripts/services.sh env      eval "$(scripts/services.sh env)" exports the BSS_* URLs
+#   BSS_KAFKA_BROKERS_COUNT=3 scripts/services.sh up|down|status|env
+#                                a three-node KRaft Kafka cluster instead of the single broker
+#                                (replication factor 3, min.insync.replicas 2; see kafka cluster below)
 #   scripts/services.sh scrape HOST:PORT...   Prometheus's `bss` job scrapes these BSS instances
 #                                (file_sd: .services/prometheus/targets/bss.json); no argument = none
 #
@@ -170,6 +173,7 @@ fail_with_log() {
 ready_postgres() { "$PG_BIN/pg_isready" -q -h "$HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -t 2; }
 ready_redis() { [[ $(redis-cli -h "$HOST" -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]; }
 ready_kafka() {
+  if kafka_cluster; then ready_kafka_node 1; return; fi
   port_open "$KAFKA_PORT" || return 1
   # a real Metadata answer from the broker (not just an open socket)
   kcat -b "$HOST:$KAFKA_PORT" -L -m 3 2>/dev/null | grep -q "broker 1 at $HOST:$KAFKA_PORT" || return 1
@@ -368,6 +372,7 @@ start_redis() {
 kafka_props() { printf '%s/kafka/server.properties' "$SVC"; }
 
 start_kafka() {
+  if kafka_cluster; then start_kafka_node 1; return; fi
   local dir="$SVC/kafka" data="$SVC/kafka/data" props
   props=$(kafka_props)
   mkdir -p "$data"
@@ -392,6 +397,91 @@ start_kafka() {
     -Djava.awt.headless=true "$log4j" "${agent[@]}" \
     -cp "$KAFKA_LIBS/*" kafka.Kafka "$props"
 }
+
+# ---------------------------------------------------------------- kafka cluster
+# BSS_KAFKA_BROKERS_COUNT=3: three KRaft nodes, each broker and controller (a quorum of three survives
+# the loss of one), replication factor 3 and min.insync.replicas 2, so with the producer's acks=all a
+# record is acknowledged once two brokers hold it and one broker may die without losing or stopping
+# anything. Node 1 is the `kafka` service on the usual ports; nodes 2 and 3 (`kafka-2`, `kafka-3`) are
+# 100 and 200 ports above. The cluster keeps its data apart (.services/kafka-cluster/) from the
+# single broker's, whose storage is formatted for a quorum of one.
+
+KAFKA_CLUSTER_SIZE=${BSS_KAFKA_BROKERS_COUNT:-1}
+[[ $KAFKA_CLUSTER_SIZE == 1 || $KAFKA_CLUSTER_SIZE == 3 ]] || {
+  echo "BSS_KAFKA_BROKERS_COUNT must be 1 or 3, not $KAFKA_CLUSTER_SIZE" >&2
+  exit 2
+}
+
+kafka_cluster() { [[ $KAFKA_CLUSTER_SIZE == 3 ]]; }
+kafka_node_port() { echo $((KAFKA_PORT + 100 * ($1 - 1))); }
+kafka_node_controller_port() { echo $((KAFKA_CONTROLLER_PORT + 100 * ($1 - 1))); }
+kafka_node_service() { if (($1 == 1)); then echo kafka; else echo "kafka-$1"; fi; }
+
+kafka_cluster_brokers() {
+  local i list=()
+  for i in 1 2 3; do list+=("$HOST:$(kafka_node_port "$i")"); done
+  (IFS=,; echo "${list[*]}")
+}
+
+# registers kafka-2 and kafka-3 with the harness (start order, ports, readiness, pid check)
+kafka_cluster_register() {
+  kafka_cluster || return 0
+  local i name
+  for i in 2 3; do
+    name=$(kafka_node_service "$i")
+    SERVICES+=("$name")
+    PORT[$name]=$(kafka_node_port "$i")
+    READY_TIMEOUT[$name]=${READY_TIMEOUT[kafka]}
+    CMD_MARK[$name]="kafka-cluster/node-$i.properties"
+    eval "start_$name() { start_kafka_node $i; }; ready_$name() { ready_kafka_node $i; }"
+  done
+  CMD_MARK[kafka]="kafka-cluster/node-1.properties"
+}
+
+kafka_cluster_props() {
+  local i=$1 dir="$SVC/kafka-cluster" voters="" n
+  for n in 1 2 3; do voters+="${voters:+,}$n@$HOST:$(kafka_node_controller_port "$n")"; done
+  mkdir -p "$dir/data-$i"
+  sed -e "s|@KAFKA_DATA_DIR@|$dir/data-$i|g" \
+    -e "s|$KAFKA_PORT|$(kafka_node_port "$i")|g" -e "s|$KAFKA_CONTROLLER_PORT|$(kafka_node_controller_port "$i")|g" \
+    -e "s|^node.id=.*|node.id=$i|" -e "s|^controller.quorum.voters=.*|controller.quorum.voters=$voters|" \
+    -e "s/^\(default.replication.factor\|offsets.topic.replication.factor\|transaction.state.log.replication.factor\|share.coordinator.state.topic.replication.factor\)=.*/\1=3/" \
+    -e "s/^\(min.insync.replicas\|transaction.state.log.min.isr\|share.coordinator.state.topic.min.isr\)=.*/\1=2/" \
+    "$REPO/deploy/kafka/server.properties" >"$dir/node-$i.properties"
+  printf '%s/node-%s.properties' "$dir" "$i"
+}
+
+start_kafka_node() {
+  local i=$1 dir="$SVC/kafka-cluster" props name
+  name=$(kafka_node_service "$i")
+  props=$(kafka_cluster_props "$i")
+  local log4j="-Dlog4j2.configurationFile=$REPO/deploy/kafka/log4j2.yaml"
+  if [[ ! -f $dir/data-$i/meta.properties ]]; then
+    # one cluster id for the three nodes (the first node to start writes it)
+    (flock 8; [[ -s $dir/cluster-id ]] || head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$dir/cluster-id") 8>"$dir/.id-lock"
+    log "$name: formatting KRaft storage (cluster id $(<"$dir/cluster-id"))"
+    java -Xmx256m "$log4j" -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool format \
+      -t "$(<"$dir/cluster-id")" -c "$props" --ignore-formatted >"$dir/format-$i.log" 2>&1 \
+      || { tail -n 30 "$dir/format-$i.log" >&2; die "$name: storage format failed"; }
+  fi
+  local -a agent=()
+  if ((i == 1)) && [[ -f $KAFKA_AGENT_JAR ]]; then
+    agent=("-javaagent:$KAFKA_AGENT_JAR=$HOST:$KAFKA_JMX_PORT:$REPO/deploy/kafka/jmx-exporter.yml")
+  fi
+  start_bg "$name" java -Xms256m -Xmx768m -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -Djava.awt.headless=true "$log4j" "${agent[@]}" -cp "$KAFKA_LIBS/*" kafka.Kafka "$props"
+}
+
+ready_kafka_node() {
+  local i=$1 port
+  port=$(kafka_node_port "$i")
+  port_open "$port" || return 1
+  # this node answers Metadata and the cluster has all three brokers
+  [[ $(kcat -b "$HOST:$port" -L -m 3 2>/dev/null | grep -c " at $HOST:") -ge 3 ]] || return 1
+  if ((i == 1)) && [[ -f $KAFKA_AGENT_JAR ]]; then http_ok "http://$HOST:$KAFKA_JMX_PORT/metrics" || return 1; fi
+}
+
+kafka_cluster_register
 
 # ---------------------------------------------------------------- prometheus / alertmanager
 
@@ -629,7 +719,7 @@ down_one() {
   if [[ -n $pid ]]; then
     log "$name: stopping (pid $pid)"
     local grace=15
-    [[ $name == kafka ]] && grace=60
+    [[ $name == kafka* ]] && grace=60
     stop_pid "$name" "$pid" "$grace"
   fi
   rm -f "$(pid_file "$name")"
@@ -644,7 +734,7 @@ cmd_down() {
   done
   wait "${pids[@]}"
   pids=()
-  for name in kafka redis postgres; do
+  for name in $(kafka_cluster && echo kafka-2 kafka-3) kafka redis postgres; do
     down_one "$name" &
     pids+=($!)
   done
@@ -674,7 +764,7 @@ cmd_status() {
 
 cmd_env() {
   echo "export BSS_DATABASE_URL=postgres://$PG_USER@$HOST:$PG_PORT/$PG_DB" \
-    "BSS_KAFKA_BROKERS=$HOST:$KAFKA_PORT" \
+    "BSS_KAFKA_BROKERS=$(if kafka_cluster; then kafka_cluster_brokers; else echo "$HOST:$KAFKA_PORT"; fi)" \
     "BSS_REDIS_URL=redis://$HOST:$REDIS_PORT" \
     "BSS_PROMETHEUS_URL=http://$HOST:$PROM_PORT" \
     "BSS_ALERTMANAGER_URL=http://$HOST:$AM_PORT" \

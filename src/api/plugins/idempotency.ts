@@ -3,12 +3,20 @@
 // Keys are scoped by caller; the same key on a different request (method, path or body) is refused
 // with 422, and a retry while the first request still runs gets 409 (retryable). Only final answers
 // are stored: 2xx and 4xx that a retry would get again. 5xx and retryable errors release the key.
+// While a request runs, its claim's short lease is renewed, so only a claim whose process is gone (or
+// whose release failed with the database) lapses, and a retry takes it over within the lease.
 import { createHash } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiApp } from '../types.ts';
 import type { Logger } from '../../observability/logger.ts';
-import type { IdempotencyStore, StoredResponse } from '../../application/idempotency/idempotency-store.ts';
+import {
+  RENEW_EVERY_MS,
+  type IdempotencyStore,
+  type StoredResponse,
+} from '../../application/idempotency/idempotency-store.ts';
 import { sendProblem } from './problem.ts';
+import { withClaim } from '../../application/idempotency/fence.ts';
 
 const METHODS = new Set(['POST', 'PATCH']);
 const KEY_PATTERN = /^[\x20-\x7e]{1,200}$/;
@@ -54,49 +62,74 @@ interface Claimed {
 }
 
 /** Register in the scope whose routes honour the header (the /api/v1 scope). */
-export function registerIdempotency(app: ApiApp, store: IdempotencyStore, logger: Logger): void {
+export function registerIdempotency(
+  app: ApiApp,
+  store: IdempotencyStore,
+  logger: Logger,
+  renewEveryMs = RENEW_EVERY_MS,
+): void {
   const claims = new WeakMap<FastifyRequest, Claimed>();
+  /** Owners of the claims whose requests run in this process: their leases are renewed. */
+  const running = new Set<string>();
+  let closed = false;
 
-  // preValidation: the body is parsed but not yet touched by validation defaults.
-  app.addHook('preValidation', async (request, reply) => {
-    if (!METHODS.has(request.method)) return;
+  /** Claims the key, or answers (replay, in progress, mismatch): 'answered' then, else what to run with. */
+  async function admit(request: FastifyRequest, reply: FastifyReply): Promise<Claimed | 'answered' | undefined> {
+    if (!METHODS.has(request.method)) return undefined;
     const key = request.headers['idempotency-key'];
-    if (key === undefined) return;
+    if (key === undefined) return undefined;
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
-      return sendProblem(reply, request, {
+      sendProblem(reply, request, {
         status: 400,
         code: 'INVALID_IDEMPOTENCY_KEY',
         detail: 'Idempotency-Key must be 1 to 200 printable ASCII characters',
         errors: [{ field: '/headers/idempotency-key', message: '1 to 200 printable ASCII characters' }],
       });
+      return 'answered';
     }
     const caller = request.principal?.id ?? 'anonymous';
     const claim = await store.claim(caller, key, fingerprint(request));
     switch (claim.kind) {
-      case 'claimed':
-        claims.set(request, { caller, key, owner: claim.owner });
-        return;
+      case 'claimed': {
+        const claimed = { caller, key, owner: claim.owner };
+        claims.set(request, claimed);
+        running.add(claim.owner);
+        return claimed;
+      }
       case 'replay':
-        return reply
+        reply
           .status(claim.response.status)
           .headers({ ...claim.response.headers, 'idempotent-replayed': 'true' })
           .send(claim.response.body);
+        return 'answered';
       case 'in-progress':
         reply.header('retry-after', '1');
-        return sendProblem(reply, request, {
+        sendProblem(reply, request, {
           status: 409,
           code: 'IDEMPOTENCY_KEY_IN_PROGRESS',
           detail: 'A request with this Idempotency-Key is still running; retry shortly',
           retryable: true,
         });
+        return 'answered';
       case 'mismatch':
-        return sendProblem(reply, request, {
+        sendProblem(reply, request, {
           status: 422,
           code: 'IDEMPOTENCY_KEY_REUSED',
           detail: 'This Idempotency-Key was used for a different request; use a new key for a new request',
           errors: [{ field: '/headers/idempotency-key', message: 'already used for a different request' }],
         });
+        return 'answered';
     }
+  }
+
+  // preValidation: the body is parsed but not yet touched by validation defaults. Callback style, so
+  // the rest of the request (its commands) runs with the claim in scope (fence.ts).
+  app.addHook('preValidation', (request, reply, done) => {
+    admit(request, reply).then((admitted) => {
+      if (admitted === 'answered') return; // the reply is sent: the chain stops here
+      if (admitted === undefined) return done();
+      withClaim(admitted, () => done());
+    }, done);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -106,29 +139,64 @@ export function registerIdempotency(app: ApiApp, store: IdempotencyStore, logger
     const { caller, key, owner } = claimed;
     const contentType = String(reply.getHeader('content-type') ?? '');
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
-    try {
-      if (body !== null && isFinal(reply.statusCode, body, contentType)) {
-        const headers: Record<string, string> = {};
-        for (const name of REPLAYED_HEADERS) {
-          const value = reply.getHeader(name);
-          if (value !== undefined) headers[name] = String(value);
-        }
-        const response: StoredResponse = { status: reply.statusCode, headers, body };
-        await store.complete(caller, key, owner, response);
-      } else {
-        await store.release(caller, key, owner);
+    let record: () => Promise<void> = () => store.release(caller, key, owner);
+    if (body !== null && isFinal(reply.statusCode, body, contentType)) {
+      const headers: Record<string, string> = {};
+      for (const name of REPLAYED_HEADERS) {
+        const value = reply.getHeader(name);
+        if (value !== undefined) headers[name] = String(value);
       }
+      const response: StoredResponse = { status: reply.statusCode, headers, body };
+      record = () => store.complete(caller, key, owner, response);
+    }
+    try {
+      await record();
+      running.delete(owner);
     } catch (error) {
-      // The answer still goes out. The claim stays until its lease ends, so a retry meanwhile gets
-      // 409 rather than running the request a second time.
-      logger.error({ err: error }, 'could not record the idempotency key outcome');
+      // The answer still goes out. The claim stays renewed while the outcome is retried in the
+      // background (the database is back soon, or this process dies and the lease lapses).
+      logger.error({ err: error }, 'could not record the idempotency key outcome; retrying');
+      void retryRecord(record).finally(() => running.delete(owner));
     }
     return payload;
   });
 
+  /** Retries an outcome with backoff (0.2 s doubling to 2 s) until it is written or the app closes. */
+  async function retryRecord(record: () => Promise<void>): Promise<void> {
+    for (let delay = 200; !closed; delay = Math.min(delay * 2, 2000)) {
+      await sleep(delay);
+      if (closed) return;
+      try {
+        return await record();
+      } catch {
+        // still down: try again
+      }
+    }
+  }
+
+  // A reply that never went through onSend (a hijacked or aborted one) must not keep its claim alive.
+  app.addHook('onResponse', async (request) => {
+    const claimed = claims.get(request);
+    if (!claimed) return;
+    claims.delete(request);
+    running.delete(claimed.owner);
+    await store.release(claimed.caller, claimed.key, claimed.owner).catch(() => {}); // the lease ends it
+  });
+
+  const renew = setInterval(() => {
+    if (running.size === 0) return;
+    store
+      .renew([...running])
+      .catch((error: unknown) => logger.warn({ err: error }, 'idempotency lease renewal failed'));
+  }, renewEveryMs);
+  renew.unref();
   const purge = setInterval(() => {
     store.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency key purge failed'));
   }, PURGE_EVERY_MS);
   purge.unref();
-  app.addHook('onClose', async () => clearInterval(purge));
+  app.addHook('onClose', async () => {
+    closed = true;
+    clearInterval(purge);
+    clearInterval(renew);
+  });
 }

@@ -17,6 +17,7 @@ import { AppError } from '../../errors.ts';
 import { createUnitOfWork, type ChangedRow, type LockMode, type UnitOfWork } from '../read-model/unit-of-work.ts';
 import type { ReadModelKind } from '../read-model/tables.ts';
 import { createBatcher, type BatcherLoad, type Outcome } from './batcher.ts';
+import { enterFence, nextFence, recordEffect, type Fence } from '../idempotency/fence.ts';
 
 export const EVENTS_TOPIC = 'bss.events';
 /** Record header naming the process that committed the event (CommandBusOptions.origin). */
@@ -115,6 +116,8 @@ function isCommandFailure(error: unknown): boolean {
 interface Command {
   readonly work: (uow: UnitOfWork) => Promise<Decision<unknown>>;
   readonly options: RunOptions;
+  /** Set when a request with an Idempotency-Key submits it (src/application/idempotency/fence.ts). */
+  readonly fence?: Fence;
 }
 
 export function createCommandBus(options: CommandBusOptions): CommandBus {
@@ -143,9 +146,19 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
       const outcomes: Array<Outcome<Committed<unknown>>> = [];
       const records: AppendRecord[] = [];
       for (const command of commands) {
+        // Committed before by the request whose claim this retry took over: its result, no rerun.
+        const entered = command.fence ? await enterFence(tx, command.fence) : { done: false as const };
+        if (entered.done) {
+          outcomes.push({
+            ok: true,
+            value: { events: [], result: entered.result, envelopes: [], records: [], changed: [] },
+          });
+          continue;
+        }
         let decision: Decision<unknown>;
         try {
           decision = await command.work(uow);
+          if (command.fence) await recordEffect(tx, command.fence, decision.result);
         } catch (error) {
           if (!isCommandFailure(error)) throw error;
           outcomes.push({ ok: false, error });
@@ -206,7 +219,8 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
 
   return {
     run<T>(work: (uow: UnitOfWork) => Promise<Decision<T>>, runOptions: RunOptions = {}) {
-      return batcher.submit({ work, options: runOptions }) as Promise<Committed<T>>;
+      const fence = nextFence();
+      return batcher.submit({ work, options: runOptions, ...(fence ? { fence } : {}) }) as Promise<Committed<T>>;
     },
     onCommitted(listener) {
       listeners.push(listener);

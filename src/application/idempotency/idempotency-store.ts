@@ -2,15 +2,18 @@
 // A request claims (caller, key) before it runs; the claim ends with its stored response (replayed
 // to later retries) or is released when the outcome may change on retry (5xx, retryable errors).
 //
-// The claim carries a lease: if the instance running the request dies before answering, the claim
-// is taken over after LEASE_MS by a retry of the same request. That retry runs the handler again, so
-// a request that committed and then lost its process could run twice; the lease is long to make that
-// rarer than a slow request being doubled.
+// The claim carries a short lease that its instance renews while the request runs (renew, every
+// RENEW_EVERY_MS): a claim whose process died, or whose release failed with the database, is taken
+// over by a retry of the same request within LEASE_MS, not minutes. A retry that takes over runs the
+// handler again, but its commands find the results the dead request committed (fence.ts) and are
+// not applied twice.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.ts';
 
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
-export const LEASE_MS = 5 * 60 * 1000;
+export const LEASE_MS = 3000;
+/** How often a running request's lease is renewed: three renewals fit in a lease. */
+export const RENEW_EVERY_MS = 1000;
 
 export interface StoredResponse {
   readonly status: number;
@@ -29,6 +32,8 @@ export interface IdempotencyStore {
   claim(caller: string, key: string, fingerprint: string): Promise<Claim>;
   complete(caller: string, key: string, owner: string, response: StoredResponse): Promise<void>;
   release(caller: string, key: string, owner: string): Promise<void>;
+  /** Extends the leases of these running claims; returns how many were still theirs. */
+  renew(owners: readonly string[]): Promise<number>;
   /** Deletes expired records; returns how many. */
   purgeExpired(): Promise<number>;
 }
@@ -55,7 +60,8 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
     VALUES ($1, $2, $3, $4, now() + $5::float8 * interval '1 millisecond', now() + $6::float8 * interval '1 millisecond')
     ON CONFLICT (caller, key) DO UPDATE
       SET fingerprint = EXCLUDED.fingerprint, owner = EXCLUDED.owner, locked_until = EXCLUDED.locked_until,
-          expires_at = EXCLUDED.expires_at, status = NULL, headers = NULL, body = NULL, created_at = now()
+          expires_at = EXCLUDED.expires_at, status = NULL, headers = NULL, body = NULL, created_at = now(),
+          effects = CASE WHEN idempotency_keys.expires_at <= now() THEN '[]'::jsonb ELSE idempotency_keys.effects END
       WHERE idempotency_keys.expires_at <= now()
          OR (idempotency_keys.status IS NULL AND idempotency_keys.locked_until <= now()
              AND idempotency_keys.fingerprint = EXCLUDED.fingerprint)
@@ -90,11 +96,30 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
     },
 
     async release(caller, key, owner) {
-      await db.query('DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2 AND owner = $3 AND status IS NULL', [
-        caller,
-        key,
-        owner,
-      ]);
+      // A request that committed some commands before failing keeps their results for the retry
+      // (src/application/idempotency/fence.ts): its claim is only freed, not forgotten.
+      const params = [caller, key, owner];
+      const deleted = await db.query(
+        `DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2 AND owner = $3 AND status IS NULL
+         AND effects = '[]'::jsonb`,
+        params,
+      );
+      if (deleted.rowCount > 0) return;
+      await db.query(
+        `UPDATE idempotency_keys SET owner = NULL, locked_until = now()
+         WHERE caller = $1 AND key = $2 AND owner = $3 AND status IS NULL`,
+        params,
+      );
+    },
+
+    async renew(owners) {
+      if (owners.length === 0) return 0;
+      const { rowCount } = await db.query(
+        `UPDATE idempotency_keys SET locked_until = now() + $2::float8 * interval '1 millisecond'
+         WHERE owner = ANY($1::text[]) AND status IS NULL`,
+        [owners, leaseMs],
+      );
+      return rowCount;
     },
 
     async purgeExpired() {

@@ -30,3 +30,27 @@ test('PostgreSQL: of 30 concurrent claims of one key exactly one wins; its answe
     await db.close();
   }
 });
+
+test('PostgreSQL: a renewed claim outlives its lease; an unrenewed one is taken over by the same request', async () => {
+  const schema = uniqueName('idempotency_lease');
+  const db = await createPostgresDb({ url: requireEnv('BSS_DATABASE_URL'), schema, maxConnections: 4 });
+  try {
+    await migrate(db);
+    const store = createIdempotencyStore(db, { leaseMs: 300 });
+    const kept = await store.claim('c', 'kept', 'fp');
+    const lapsed = await store.claim('c', 'lapsed', 'fp');
+    assert.ok(kept.kind === 'claimed' && lapsed.kind === 'claimed');
+    for (let i = 0; i < 4; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      assert.equal(await store.renew([kept.owner]), 1);
+    }
+    assert.deepEqual(await store.claim('c', 'kept', 'fp'), { kind: 'in-progress' });
+    assert.deepEqual(await store.claim('c', 'lapsed', 'other'), { kind: 'mismatch' });
+    const takeover = await store.claim('c', 'lapsed', 'fp');
+    assert.equal(takeover.kind, 'claimed');
+    assert.equal(await store.renew([lapsed.owner]), 0, 'the old owner has lost it');
+  } finally {
+    await db.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await db.close();
+  }
+});
