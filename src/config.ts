@@ -377,15 +377,15 @@ export function loadConfig(env: Env = process.env): Config {
  */
 function workers(env: Env, { postgres, testClock }: { postgres: boolean; testClock: boolean }): number {
   const count = integer(env, 'BSS_WORKERS', 1, 1, 256);
-  if (count > 1 && read(env, 'BSS_PORT') === '0') {
-    throw new ConfigError('BSS_WORKERS', String(count), '1 with BSS_PORT=0 (the workers must share one fixed port)');
-  }
   if (count > 1 && !postgres) {
     throw new ConfigError(
       'BSS_WORKERS',
       String(count),
       '1 in embedded mode (PGlite is single-writer: one process); set BSS_DATABASE_URL to run workers',
     );
+  }
+  if (count > 1 && read(env, 'BSS_PORT') === '0') {
+    throw new ConfigError('BSS_WORKERS', String(count), '1 with BSS_PORT=0 (the workers must share one fixed port)');
   }
   if (count > 1 && testClock) {
     throw new ConfigError(
