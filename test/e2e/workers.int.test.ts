@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { Admin } from '@platformatic/kafka';
 import { createKafkaEventLog } from '../../src/log/kafka/kafka-event-log.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
 import { freePort } from '../support/private-stack.ts';
@@ -21,8 +22,20 @@ interface Answer {
   readonly worker: string | undefined;
 }
 
-/** One request on a connection of its own (the kernel picks the worker per connection). */
-function send(port: number, method: string, path: string, body?: unknown): Promise<Answer> {
+/**
+ * One request on a connection of its own (the kernel picks the worker per connection). A 503 (the shared
+ * machine overloaded: admission control refused the write before running it) is retried after its
+ * Retry-After, as a client does: this test is about the workers, not about shedding.
+ */
+async function send(port: number, method: string, path: string, body?: unknown): Promise<Answer> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await sendOnce(port, method, path, body);
+    if (answer.status !== 503 || attempt === 10) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+function sendOnce(port: number, method: string, path: string, body?: unknown): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
@@ -96,6 +109,7 @@ describe('bss start --workers 2 (distributed mode)', () => {
         BSS_ADMIN_API_KEY: ADMIN_KEY,
         BSS_PORT: String(port),
         BSS_LOG_LEVEL: 'info',
+        BSS_SHED_QUEUE_DELAY_MS: '5000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -111,6 +125,11 @@ describe('bss start --workers 2 (distributed mode)', () => {
     const seen = new Set<string | undefined>();
     for (let i = 0; i < 100 && seen.size < 2; i++) seen.add((await send(port, 'GET', '/health/live')).worker);
     assert.deepEqual([...seen].sort(), ['1', '2']);
+    // The mediation feed's group is one per deployment: both workers are members, its partitions spread.
+    await waitFor(
+      'both workers in the mediation group',
+      async () => (await groupMembers(`${prefix}bss-mediation`)) === 2,
+    );
 
     // Writes through both; each event is published to Kafka once (one relay publishes at a time).
     const first = Array.from({ length: 40 }, () => uniqueName('cus'));
@@ -172,6 +191,18 @@ describe('bss start --workers 2 (distributed mode)', () => {
     assert.deepEqual(stopped.sort(), [1, 2]);
   });
 });
+
+async function groupMembers(group: string): Promise<number> {
+  const admin = new Admin({
+    clientId: uniqueName('workers-admin'),
+    bootstrapBrokers: requireEnv('BSS_KAFKA_BROKERS').split(','),
+  });
+  try {
+    return (await admin.describeGroups({ groups: [group] })).get(group)?.members.size ?? 0;
+  } finally {
+    await admin.close();
+  }
+}
 
 /** Records on the topic per customer key, in the order of `keys`. */
 async function publishedPerKey(topic: string, keys: readonly string[]): Promise<number[]> {
