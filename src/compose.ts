@@ -55,6 +55,7 @@ import type { LayeredCache } from './cache/index.ts';
 import { monitorCommands } from './observability/monitor-events.ts';
 import { createMediationMetrics } from './observability/mediation-metrics.ts';
 import { startMediationConsumer } from './mediation/feed-consumer.ts';
+import { holdLeadership, type LeadershipOptions } from './store/leadership.ts';
 
 export interface Composed extends AppServices {
   readonly config: Config;
@@ -217,7 +218,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       onSnapshotError: (error) => logger.warn({ err: error }, 'replay state snapshot failed; retrying'),
     });
     closers.push(() => replayService.close());
-    replayService.startSnapshotter(eventsTopic);
+    const snapshotter = runOnce(config, `snapshotter:${eventsTopic}`, logger, {
+      lead: () => void replayService.startSnapshotter(eventsTopic),
+      follow: () => replayService.stopSnapshotter(eventsTopic),
+    });
+    closers.push(snapshotter.stop);
 
     return {
       config,
@@ -255,6 +260,37 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 }
 
 export type { Registry };
+
+/**
+ * Background work that must run once per deployment (every worker and instance composes it): on
+ * PostgreSQL the holder of an advisory lock runs it, on PGlite the one process does.
+ *
+ * The others, and why each is safe per worker: the outbox relay takes the outbox_relay_lock row per
+ * round (one publishes at a time, failover with the round's transaction); the mediation consumer is
+ * one group per deployment (partitions spread over workers); the cache consumer is one group per
+ * process by design (each L1 hears every event), its stale groups swept at start; the idempotency
+ * purge and the hot-key snapshot are idempotent writes.
+ */
+function runOnce(config: Config, job: string, logger: Logger, roles: Pick<LeadershipOptions, 'lead' | 'follow'>) {
+  if (!config.databaseUrl) {
+    void roles.lead();
+    return { stop: async () => void (await roles.follow()) };
+  }
+  const log = logger.child({ job });
+  return holdLeadership({
+    url: config.databaseUrl,
+    name: `bss:${config.databaseSchema ?? 'public'}:${job}`,
+    lead: async () => {
+      log.info('leading: this process runs the job');
+      await roles.lead();
+    },
+    follow: async () => {
+      log.info('no longer leading');
+      await roles.follow();
+    },
+    onError: (error) => log.warn({ err: error }, 'leadership connection failed; retrying'),
+  });
+}
 
 /** @MonitorOrderProcessing and @MonitorPaymentProcessing: the order and payment use cases, instrumented. */
 function monitored(app: Application, metrics: OperationMetrics): Application {

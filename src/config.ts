@@ -43,6 +43,8 @@ export interface Config {
   readonly writePath: WritePathConfig;
   /** Where one-shot commands push their results (BSS_PUSHGATEWAY_URL); the service itself never pushes. */
   readonly pushgatewayUrl: string | undefined;
+  /** Service processes sharing the HTTP port (`bss start --workers N`); 1 in embedded mode. */
+  readonly workers: number;
 }
 
 /** Group commit (commands per transaction) and admission control (when writes are refused with 503). */
@@ -331,6 +333,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const databaseSchema = identifier(env, 'BSS_DATABASE_SCHEMA');
   const topics = topicPrefix(env, 'BSS_TOPIC_PREFIX');
+  const clock = testClock(env, 'BSS_TEST_CLOCK');
   return {
     port: integer(env, 'BSS_PORT', 8080, 0, 65535),
     host: read(env, 'BSS_HOST') ?? '127.0.0.1',
@@ -346,7 +349,7 @@ export function loadConfig(env: Env = process.env): Config {
     topicPrefix: topics,
     eventRetentionMs: retention(env, 'BSS_EVENT_RETENTION_MS'),
     mediation: mediation(env, kafkaBrokers !== undefined, topics),
-    testClock: testClock(env, 'BSS_TEST_CLOCK'),
+    testClock: clock,
     shutdownTimeoutMs: integer(env, 'BSS_SHUTDOWN_TIMEOUT_MS', 8000, 100, 60000),
     mode: kafkaBrokers ? 'distributed' : databaseUrl ? 'single-server' : 'embedded',
     jwt: jwt(env),
@@ -368,7 +371,34 @@ export function loadConfig(env: Env = process.env): Config {
       maxConsumerLag: integer(env, 'BSS_SHED_CONSUMER_LAG', 0, 0, 1_000_000_000),
     },
     pushgatewayUrl: loadPushgatewayUrl(env),
+    workers: workers(env, { postgres: databaseUrl !== undefined, testClock: clock !== undefined }),
   };
+}
+
+/**
+ * BSS_WORKERS: processes on one machine sharing the port. PGlite is single-writer (one process owns the
+ * data directory) and a test clock lives in one process's memory, so both refuse more than one.
+ */
+function workers(env: Env, { postgres, testClock }: { postgres: boolean; testClock: boolean }): number {
+  const count = integer(env, 'BSS_WORKERS', 1, 1, 256);
+  if (count > 1 && !postgres) {
+    throw new ConfigError(
+      'BSS_WORKERS',
+      String(count),
+      '1 in embedded mode (PGlite is single-writer: one process); set BSS_DATABASE_URL to run workers',
+    );
+  }
+  if (count > 1 && read(env, 'BSS_PORT') === '0') {
+    throw new ConfigError('BSS_WORKERS', String(count), '1 with BSS_PORT=0 (the workers must share one fixed port)');
+  }
+  if (count > 1 && testClock) {
+    throw new ConfigError(
+      'BSS_WORKERS',
+      String(count),
+      '1 while BSS_TEST_CLOCK is set (the clock lives in one process)',
+    );
+  }
+  return count;
 }
 
 /** Where a client command (`bss replay …`) finds a running service, and the key it sends. */
@@ -436,6 +466,7 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_MEDIATION_GROUP: config.mediation.group,
     BSS_TEST_CLOCK: config.testClock ?? '(unset: system clock)',
     BSS_SHUTDOWN_TIMEOUT_MS: String(config.shutdownTimeoutMs),
+    BSS_WORKERS: config.workers === 1 ? '1 (one process)' : String(config.workers),
     BSS_KAFKA_LINGER_MS: String(config.kafkaTuning.lingerMs),
     BSS_KAFKA_MAX_BATCH_BYTES: String(config.kafkaTuning.maxBatchBytes),
     BSS_KAFKA_COMPRESSION: config.kafkaTuning.compression ?? '(unset: zstd, or lz4 without zstd)',

@@ -1,14 +1,26 @@
 // Start-up: configuration → composition → HTTP app → listen, and a graceful shutdown on SIGTERM/SIGINT:
-// stop accepting, let in-flight requests finish, flush and close connections, exit 0.
+// stop accepting, let in-flight requests finish, flush and close connections, exit 0. With workers > 1
+// this process becomes the supervisor (src/workers/) and each worker it forks runs the rest.
+import cluster from 'node:cluster';
 import { ConfigError, loadConfig } from './config.ts';
 import { compose } from './compose.ts';
 import { buildApp } from './api/app.ts';
 import { AppError } from './errors.ts';
+import { createLogger } from './observability/logger.ts';
+import { supervise } from './workers/supervisor.ts';
+import { announceListening } from './workers/ipc.ts';
+import { clusterMetricsText, shareMetrics, workerSlot, workersReadiness } from './workers/worker.ts';
 
-export async function main(): Promise<void> {
+export interface MainOptions {
+  /** `bss start --workers N`: wins over BSS_WORKERS. */
+  readonly workers?: number;
+}
+
+export async function main(options: MainOptions = {}): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    const env = options.workers === undefined ? process.env : { ...process.env, BSS_WORKERS: String(options.workers) };
+    config = loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`bss: configuration error: ${error.message}\n`);
@@ -17,16 +29,39 @@ export async function main(): Promise<void> {
     throw error;
   }
 
+  if (config.workers > 1 && cluster.isPrimary) {
+    const logger = createLogger(config.logLevel).child({ role: 'supervisor' });
+    process.stdout.write(
+      `BSS supervisor (${config.mode} mode): starting ${config.workers} workers on port ${config.port}\n`,
+    );
+    await supervise({ workers: config.workers, logger, shutdownTimeoutMs: config.shutdownTimeoutMs });
+    return;
+  }
+  const slot = workerSlot();
   let services;
   try {
-    services = await compose(config);
+    services = await compose(
+      config,
+      slot === undefined ? {} : { logger: createLogger(config.logLevel).child({ worker: slot }) },
+    );
   } catch (error) {
     const message = error instanceof AppError ? error.message : (error as Error).stack;
     process.stderr.write(`bss: cannot start: ${message}\n`);
     process.exit(1);
   }
+  if (slot !== undefined) {
+    shareMetrics(services.registry, slot);
+    services = {
+      ...services,
+      readiness: [...services.readiness, workersReadiness],
+      metricsText: clusterMetricsText(services.registry),
+    };
+  }
   const app = await buildApp(services);
   const { logger } = services;
+  // Which worker answered: clients and tests can tell the processes apart.
+  if (slot !== undefined)
+    app.addHook('onRequest', async (_request, reply) => void reply.header('x-bss-worker', String(slot)));
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
@@ -44,13 +79,20 @@ export async function main(): Promise<void> {
     logger.flush();
     process.exit(0);
   };
-  process.once('SIGTERM', (signal) => void stop(signal));
-  process.once('SIGINT', (signal) => void stop(signal));
+  // Under a supervisor a worker may get a signal twice (the terminal's process group and the
+  // supervisor): the repeat must not kill it mid-drain. Alone, a second Ctrl-C still ends it at once.
+  const on = slot === undefined ? process.once.bind(process) : process.on.bind(process);
+  on('SIGTERM', (signal) => void stop(signal));
+  on('SIGINT', (signal) => void stop(signal));
 
-  const address = await app.listen({ port: config.port, host: config.host });
+  // A worker binds its own socket with SO_REUSEPORT (exclusive: not the cluster's shared handle), so the
+  // kernel spreads connections over the workers; measured in ARCHITECTURE.md (process model).
+  const shared = slot === undefined ? {} : { exclusive: true, reusePort: true };
+  const address = await app.listen({ port: config.port, host: config.host, ...shared });
   logger.info({ address, mode: config.mode, data: services.dataLocation }, 'BSS listening');
+  if (slot !== undefined) announceListening();
   const lines = [
-    `BSS is running (${config.mode} mode)`,
+    `BSS is running (${config.mode} mode${slot === undefined ? '' : `, worker ${slot} of ${config.workers}, pid ${process.pid}`})`,
     `  URL:   ${address}`,
     `  Docs:  ${address}/docs`,
     `  Data:  ${services.dataLocation}`,

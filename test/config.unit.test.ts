@@ -76,3 +76,22 @@ test('BSS_PUSHGATEWAY_URL: an http(s) URL, printed with its password masked', ()
   assert.equal(describeConfig(config)['BSS_PUSHGATEWAY_URL'], 'http://push:****@gateway:9091/');
   assert.throws(() => loadConfig({ BSS_PUSHGATEWAY_URL: 'gateway:9091' }), /BSS_PUSHGATEWAY_URL/);
 });
+
+test('BSS_WORKERS: PostgreSQL modes only, one fixed port, no test clock', () => {
+  const pg = { BSS_DATABASE_URL: 'postgres://bss@db/bss' };
+  assert.equal(loadConfig(pg).workers, 1);
+  assert.equal(loadConfig({ ...pg, BSS_WORKERS: '4' }).workers, 4);
+  assert.equal(loadConfig({ BSS_WORKERS: '1' }).workers, 1);
+  const refused: Array<[Record<string, string>, RegExp]> = [
+    [{ BSS_WORKERS: '2' }, /embedded mode \(PGlite is single-writer/],
+    [{ ...pg, BSS_WORKERS: '2', BSS_PORT: '0' }, /one fixed port/],
+    [{ ...pg, BSS_WORKERS: '2', BSS_TEST_CLOCK: 'now' }, /BSS_TEST_CLOCK/],
+    [{ ...pg, BSS_WORKERS: '0' }, /from 1 to 256/],
+  ];
+  for (const [env, message] of refused) {
+    assert.throws(
+      () => loadConfig(env),
+      (error: Error) => error instanceof ConfigError && error.variable === 'BSS_WORKERS' && message.test(error.message),
+    );
+  }
+});

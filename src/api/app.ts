@@ -42,6 +42,8 @@ import type { Admission } from '../application/admission.ts';
 export interface AppServices {
   readonly logger: Logger;
   readonly registry: Registry;
+  /** /metrics text when it is not this registry's alone (every worker's, under a supervisor). */
+  readonly metricsText?: () => Promise<string>;
   readonly readiness: readonly ReadinessCheck[];
   /** Who is calling; every route not marked public needs credentials (see plugins/auth.ts). */
   readonly auth: Authenticator;
@@ -116,7 +118,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
 
   await app.register(healthRoutes(services.readiness));
   registerDependencyGauge(services.registry, services.readiness);
-  await app.register(metricsRoute(services.registry));
+  await app.register(metricsRoute(services.registry, services.metricsText));
   await app.register(consoleRoutes());
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
   const application = services.app;

@@ -1,5 +1,5 @@
 // `bss start`, `bss config`, `bss migrate`: the service itself, its configuration, its schema.
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { describeConfig, loadConfig } from '../config.ts';
 import { action, examples, jsonOption } from './common.ts';
 import { startProgress, type Progress } from './progress.ts';
@@ -8,15 +8,21 @@ export function serviceCommands(): Command[] {
   const startCommand = examples(
     new Command('start')
       .description('start the service in the foreground (Ctrl-C or SIGTERM stops it gracefully)')
+      .option(
+        '-w, --workers <n>',
+        'service processes sharing the port (PostgreSQL modes; default BSS_WORKERS or 1)',
+        workerCount,
+      )
       .addHelpText(
         'after',
-        '\nLogs are JSON lines on stdout. In production run node directly: `npx bss start` or\n`node src/main.ts` (npm start does not forward SIGTERM).',
+        '\nLogs are JSON lines on stdout. In production run node directly: `npx bss start` or\n`node src/main.ts` (npm start does not forward SIGTERM).\nWith --workers N a supervisor forks N workers, restarts a crashed one and drains all on SIGTERM;\nembedded mode (PGlite) refuses more than one.',
       )
-      .action(async () => {
+      .action(async (flags: { workers?: number }) => {
         const { main } = await import('../main.ts'); // loaded when used: help and other commands start fast
-        await main();
+        await main(flags.workers === undefined ? {} : { workers: flags.workers });
       }),
     'bss start',
+    'BSS_DATABASE_URL=postgres://bss@db/bss bss start --workers 2',
     'BSS_PORT=9090 BSS_DATA_DIR=/var/lib/bss bss start',
   );
 
@@ -59,4 +65,10 @@ export function serviceCommands(): Command[] {
     'BSS_DATABASE_URL=postgres://bss@db/bss bss migrate --json',
   );
   return [startCommand, config, migrate];
+}
+
+/** --workers: checked here for the shape; loadConfig checks the range and the mode. */
+function workerCount(raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return Number(raw);
 }

@@ -87,6 +87,8 @@ export interface ReplayService {
   restoreGroup(request: RestoreRequest): Promise<RestorePlan>;
   /** Starts (once per topic) the background snapshotter; close() stops it. */
   startSnapshotter(topic: string): Snapshotter;
+  /** Stops the topic's snapshotter (leadership lost); a later start resumes from the latest snapshot. */
+  stopSnapshotter(topic: string): Promise<void>;
   rebuildReadModels(topic: string, options?: { until?: TimeInput; swap?: boolean }): Promise<RebuildResult>;
   /** Cancels running jobs, closes sessions, stops snapshotters. */
   close(): Promise<void>;
@@ -185,6 +187,12 @@ export function createReplayService(options: ReplayServiceOptions): ReplayServic
         snapshotters.set(topic, snapshotter);
       }
       return snapshotter;
+    },
+
+    async stopSnapshotter(topic) {
+      const snapshotter = snapshotters.get(topic);
+      snapshotters.delete(topic);
+      await snapshotter?.stop();
     },
 
     rebuildReadModels(topic, rebuild = {}) {

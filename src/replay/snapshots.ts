@@ -11,6 +11,12 @@ import { decodeRecord } from './filter.ts';
 import { sleep } from './speed.ts';
 import { SeenEvents } from './seen-events.ts';
 
+/**
+ * Records a snapshotter reads at a time. A Kafka fetch decodes whole record batches (a relay batch is
+ * often more than 1,000 records of a partition), so small pages decoded the same batch again per page.
+ */
+const PAGE = 5_000;
+
 /** Event ids a snapshot keeps, so a fold resuming from it still skips republished copies (a relay round). */
 const SNAPSHOT_SEEN_IDS = 20_000;
 
@@ -185,7 +191,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter & { 
       const nextSnapshot = (Math.floor(position.offset / every) + 1) * every;
       const stop = Math.min(end, nextSnapshot);
       const page = await log.read(topic, partition, position.offset, {
-        max: Math.min(stop - position.offset, 1000),
+        max: Math.min(stop - position.offset, PAGE),
         endOffset: stop,
       });
       const last = page.at(-1);

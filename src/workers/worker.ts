@@ -1,0 +1,46 @@
+// The worker side of `bss start --workers N`: who this process is (its slot, 1..N, kept across
+// restarts), its metrics labelled with it, and the deployment-wide answers it gets from the supervisor.
+import cluster from 'node:cluster';
+import { AggregatorRegistry, type Registry } from 'prom-client';
+import type { ReadinessCheck } from '../api/readiness.ts';
+import { ask } from './ipc.ts';
+
+export const WORKER_ENV = 'BSS_WORKER_SLOT';
+
+/** This process's slot under a supervisor, or undefined when it runs alone. */
+export function workerSlot(): number | undefined {
+  if (!cluster.isWorker) return undefined;
+  const slot = Number(process.env[WORKER_ENV]);
+  return Number.isInteger(slot) && slot > 0 ? slot : undefined;
+}
+
+/**
+ * Labels every series with the worker and lets the supervisor collect them (AggregatorRegistry):
+ * series of different workers stay apart, so gauges such as the outbox backlog are not summed.
+ */
+export function shareMetrics(registry: Registry, slot: number): void {
+  registry.setDefaultLabels({ worker: String(slot) });
+  AggregatorRegistry.setRegistries([registry]);
+  new AggregatorRegistry(); // its constructor installs the worker's answer to the supervisor's request
+}
+
+/** /metrics under a supervisor: every worker's series; this worker's own if the supervisor is busy. */
+export function clusterMetricsText(registry: Registry): () => Promise<string> {
+  return async () => {
+    try {
+      return await ask<string>('metrics');
+    } catch {
+      return `# all workers' metrics unavailable; this worker only\n${await registry.metrics()}`;
+    }
+  };
+}
+
+/** Degraded (not unavailable: this worker serves) while fewer workers listen than were asked for. */
+export const workersReadiness: ReadinessCheck = {
+  name: 'workers',
+  required: false,
+  check: async () => {
+    const { up, wanted } = await ask<{ up: number; wanted: number }>('workers');
+    if (up < wanted) throw new Error(`${up} of ${wanted} workers listening`);
+  },
+};
