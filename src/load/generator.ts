@@ -29,6 +29,8 @@ export interface LoadOptions {
   readonly seed?: number;
   /** Sockets per instance. */
   readonly connections?: number;
+  /** A call not answered in this long counts as a timeout (status ETIMEDOUT). Default 30 s. */
+  readonly timeoutMs?: number;
   readonly setupConcurrency?: number;
   readonly progressMs?: number;
   /** Wait at most this long for in-flight calls at the end. */
@@ -76,6 +78,14 @@ export interface StepReport {
   readonly acceptedPerSecond: number;
   readonly latency: Percentiles;
   readonly errors: number;
+  /** Calls answered 2xx (or produced), per second of the step. */
+  readonly okPerSecond: number;
+  /** Calls refused with 503 (admission control), their latency, and how many lacked Retry-After. */
+  readonly shed: number;
+  readonly shedLatency: Percentiles;
+  readonly shedWithoutRetryAfter: number;
+  /** Calls with no answer in time (ETIMEDOUT). */
+  readonly timeouts: number;
 }
 
 export interface LoadReport {
@@ -181,7 +191,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const connections = options.connections ?? 64;
   const runId = randomBytes(4).toString('hex');
   const random = seededRandom(options.seed ?? 1);
-  const client = jsonClient(options.apiKey, connections);
+  const client = jsonClient(options.apiKey, connections, options.timeoutMs);
   const startedAt = new Date();
   const recorder = new Recorder();
   try {
@@ -211,7 +221,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       const i = stepEnds.findIndex((end) => atMs < end);
       return i < 0 ? stepEnds.length - 1 : i;
     };
-    const perStep = options.steps.map(() => ({ offered: 0, accepted: 0, errors: 0, latencies: [] as number[] }));
+    const perStep = options.steps.map(() => ({
+      offered: 0,
+      accepted: 0,
+      errors: 0,
+      ok: 0,
+      timeouts: 0,
+      shedWithoutRetryAfter: 0,
+      latencies: [] as number[],
+      shedLatencies: [] as number[],
+    }));
     const sendLags: number[] = [];
 
     let sequence = 0;
@@ -230,7 +249,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       base: string,
     ): Promise<Reply> => {
       const reply = await client.send(method, `${base}${path}`, body);
-      measured(step, name, statusOf(reply), performance.now() - t0 - fromMs, ok(reply));
+      const latency = performance.now() - t0 - fromMs;
+      measured(step, name, statusOf(reply), latency, ok(reply));
+      const bucket = perStep[step];
+      if (bucket && reply.status === 503) {
+        bucket.shedLatencies.push(latency);
+        if (!reply.retryAfter) bucket.shedWithoutRetryAfter++;
+      }
+      if (bucket && reply.error === 'ETIMEDOUT') bucket.timeouts++;
       return reply;
     };
     function measured(step: number, name: string, status: string, latency: number, success: boolean): void {
@@ -238,7 +264,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       const bucket = perStep[step];
       if (bucket) {
         bucket.latencies.push(latency);
-        if (!success) bucket.errors++;
+        if (success) bucket.ok++;
+        else bucket.errors++;
       }
     }
     const feed = options.mediation;
@@ -480,6 +507,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
           acceptedPerSecond: bucket.accepted / seconds,
           latency: percentiles(bucket.latencies),
           errors: bucket.errors,
+          okPerSecond: bucket.ok / seconds,
+          shed: bucket.shedLatencies.length,
+          shedLatency: percentiles(bucket.shedLatencies),
+          shedWithoutRetryAfter: bucket.shedWithoutRetryAfter,
+          timeouts: bucket.timeouts,
         };
       }),
       errors: recorder.errors + inFlight + (undrained ? 1 : 0),

@@ -7,6 +7,8 @@ export interface Reply {
   readonly status: number;
   readonly body: unknown;
   readonly error?: string;
+  /** The Retry-After header of the response, when it has one (a 503 from admission control). */
+  readonly retryAfter?: string;
 }
 
 export interface JsonClient {
@@ -44,7 +46,8 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
               } catch {
                 // not JSON: keep the text
               }
-              resolve({ status: response.statusCode ?? 0, body: parsed });
+              const retryAfter = response.headers['retry-after'];
+              resolve({ status: response.statusCode ?? 0, body: parsed, ...(retryAfter ? { retryAfter } : {}) });
             });
             response.on('error', (error: NodeJS.ErrnoException) =>
               resolve({ status: 0, body: null, error: error.code ?? error.name }),
