@@ -13,6 +13,7 @@
 //   --overload-rate N (requests/s; default factor × the highest sustainable step) --overload-duration 60s
 //   --sustainable-p99 100ms --customers 200 --connections 512 --timeout 10s --ceiling-duration 15s
 //   --skip ceilings|ramp|overload --cpu-prof --tag NAME --service-main PATH --quiet-wait 60s
+//   --no-idempotency-keys (by default every write carries an Idempotency-Key)
 //   BSS_COMMIT_GROUP*, BSS_SHED_* in the bench's environment go to the service.
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
@@ -50,7 +51,10 @@ const { values } = parseArgs({
     tag: { type: 'string' },
     'service-main': { type: 'string' },
     'quiet-wait': { type: 'string', default: '60s' },
+    /** Writes carry an Idempotency-Key, as clients that retry safely send (--no-idempotency-keys: none). */
+    'idempotency-keys': { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 const skip = new Set(values.skip.split(',').filter(Boolean));
 const MIX = parseMix('usage=70,read=30');
@@ -136,6 +140,7 @@ async function drive(
     usageBatch: 1,
     connections,
     timeoutMs,
+    idempotencyKeys: values['idempotency-keys'],
     drainMs: timeoutMs + 5_000,
     signal: stop.signal,
     onSetup: (done, total) => {
@@ -237,7 +242,12 @@ async function noLostEvents(acceptedCdrs: number, setupEvents: number) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
     const rows = await count(`SELECT count(*) AS n FROM "${schema}".usage_records`);
-    const inLog = (await kafka.offsets(topicPrefix + EVENTS_TOPIC)).reduce((a, p) => a + p.end, 0);
+    // The relay's last transaction may not be visible (read_committed end offsets) yet: wait up to 30 s.
+    let inLog = 0;
+    for (let wait = 0; wait < 30 && inLog - setupEvents !== rows; wait++) {
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, 1_000));
+      inLog = (await kafka.offsets(topicPrefix + EVENTS_TOPIC)).reduce((a, p) => a + p.end, 0);
+    }
     const usageInLog = inLog - setupEvents;
     return {
       acceptedCdrs,

@@ -29,6 +29,8 @@ export interface LoadOptions {
   readonly seed?: number;
   /** Sockets per instance. */
   readonly connections?: number;
+  /** Writes carry an Idempotency-Key (their operation id), as a client that retries safely sends. */
+  readonly idempotencyKeys?: boolean;
   /** A call not answered in this long counts as a timeout (status ETIMEDOUT). Default 30 s. */
   readonly timeoutMs?: number;
   readonly setupConcurrency?: number;
@@ -248,7 +250,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       fromMs: number,
       base: string,
     ): Promise<Reply> => {
-      const reply = await client.send(method, `${base}${path}`, body);
+      // Unique per call: the run, the call, its path and its own start time.
+      const key: Record<string, string> =
+        options.idempotencyKeys && method !== 'GET' ? { 'idempotency-key': `${runId}-${name}-${path}-${fromMs}` } : {};
+      const reply = await client.send(method, `${base}${path}`, body, key);
       const latency = performance.now() - t0 - fromMs;
       measured(step, name, statusOf(reply), latency, ok(reply));
       const bucket = perStep[step];

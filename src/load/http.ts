@@ -12,14 +12,14 @@ export interface Reply {
 }
 
 export interface JsonClient {
-  send(method: string, url: string, body?: unknown): Promise<Reply>;
+  send(method: string, url: string, body?: unknown, headers?: Readonly<Record<string, string>>): Promise<Reply>;
   close(): void;
 }
 
 export function jsonClient(apiKey: string | undefined, maxSockets: number, timeoutMs = 30_000): JsonClient {
   const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   return {
-    send(method, url, body) {
+    send(method, url, body, headers = {}) {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       return new Promise<Reply>((resolve) => {
         const request = http.request(
@@ -29,6 +29,7 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
             agent,
             timeout: timeoutMs,
             headers: {
+              ...headers,
               ...(apiKey ? { 'x-api-key': apiKey } : {}),
               ...(payload !== undefined
                 ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
