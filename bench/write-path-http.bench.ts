@@ -106,6 +106,8 @@ const service = await startBenchService(
   },
 );
 log(`write-path-http: service ${service.url}, schema ${schema}`);
+// A bench that fails midway leaves no service running.
+process.once('exit', () => service.child.kill('SIGKILL'));
 const cpuTargets: Record<string, CpuTarget> = { service: { pid: service.pid }, bench: { pid: process.pid } };
 const pgPid = servicePid('postgres');
 if (pgPid) cpuTargets['postgres'] = { pid: pgPid, withChildren: true };
