@@ -7,9 +7,9 @@
 //   node bench/write-path.bench.ts [--tree /tmp/base --tree .] [--clients 64] [--duration 15s] [--rounds 2]
 //   BSS_COMMIT_GROUP_* and BSS_SHED_* in the bench's environment go to the service's config;
 //   BSS_SERVICES_DIR=/work/main/.services when the services were started from another checkout.
-import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { startCpu, type CpuTarget } from './lib/cpu.ts';
+import { pgbenchN } from './lib/pgbench.ts';
 import { machineInfo, REPO, requireEnv, servicePid, uniqueName } from './lib/machine.ts';
 import { markdownTable, replaceSection, RESULTS_DIR, writeJsonResult } from './lib/report.ts';
 import { parseDuration } from '../src/cli/load.ts';
@@ -30,29 +30,6 @@ const durationMs = parseDuration(values.duration);
 const url = requireEnv('BSS_DATABASE_URL');
 const pgPid = servicePid('postgres');
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/** pgbench -N (TPC-B without the branch/teller updates: 3 statements + commit), 16 clients. */
-function pgbenchN(seconds: number): number {
-  const db = new URL(url);
-  db.pathname = '/bss_bench_pgbench';
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const exists = execFileSync('psql', [
-    admin.toString(),
-    '-tAc',
-    "SELECT 1 FROM pg_database WHERE datname = 'bss_bench_pgbench'",
-  ]);
-  if (String(exists).trim() !== '1') {
-    execFileSync('psql', [admin.toString(), '-qc', 'CREATE DATABASE bss_bench_pgbench']);
-    execFileSync('pgbench', ['-i', '-q', '-s', '10', db.toString()], { stdio: 'ignore' });
-  }
-  const out = String(
-    execFileSync('pgbench', ['-N', '-n', '-c', '16', '-j', '2', '-T', String(seconds), db.toString()], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }),
-  );
-  return Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? NaN);
-}
 
 interface Round {
   readonly tree: string;
@@ -154,7 +131,7 @@ async function measure(tree: string): Promise<Round> {
 const rounds: Array<Round & { pgbenchTps: number }> = [];
 for (let r = 0; r < Number(values.rounds); r++) {
   for (const tree of values.tree) {
-    const tps = pgbenchN(10);
+    const tps = pgbenchN(url, 10);
     log(`pgbench -N: ${tps.toFixed(0)} tps; measuring ${tree}`);
     const round = await measure(tree.replace(/\/$/, ''));
     log(JSON.stringify(round));

@@ -217,10 +217,11 @@ export interface MediationClientConfig {
   readonly group: string;
 }
 
-export function loadMediationClientConfig(env: Env = process.env): MediationClientConfig {
+/** `brokersFlag` (`--brokers`) wins over BSS_KAFKA_BROKERS. */
+export function loadMediationClientConfig(brokersFlag?: string, env: Env = process.env): MediationClientConfig {
   const prefix = topicPrefix(env, 'BSS_TOPIC_PREFIX');
   return {
-    brokers: brokers(env, 'BSS_KAFKA_BROKERS'),
+    brokers: brokers(brokersFlag ? { BSS_KAFKA_BROKERS: brokersFlag } : env, 'BSS_KAFKA_BROKERS'),
     topic: prefix + kafkaName(env, 'BSS_MEDIATION_TOPIC', DEFAULT_MEDIATION_TOPIC),
     group: prefix + kafkaName(env, 'BSS_MEDIATION_GROUP', DEFAULT_MEDIATION_GROUP),
   };

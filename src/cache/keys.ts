@@ -66,11 +66,20 @@ export function familyOfKey(key: string): string {
   return colon < 0 ? key : key.slice(0, colon);
 }
 
-/** What one changed row invalidates: its entity, its customer's lists and the family's lists. */
+/**
+ * Families never cached by id: usage records are read only in lists, and one key per rated record cost
+ * an L1 generation and a Redis key per CDR on the write path (bench/results/TUNING.md).
+ */
+const LISTED_ONLY: ReadonlySet<CacheFamily> = new Set<CacheFamily>(['usage']);
+
+/** Whether entries of a family are cached by id (entityEntry); reads of the others go to the database. */
+export const cachedById = (family: CacheFamily): boolean => !LISTED_ONLY.has(family);
+
+/** What one changed row invalidates: its entity (if cached by id), its customer's lists and the family's lists. */
 export function rowInvalidation(family: CacheFamily, id: string, customerId: string | undefined) {
   const tags = [familyListsTag(family)];
   if (customerId !== undefined) tags.push(customerListsTag(customerId));
-  return { keys: [entityKey(family, id)], tags };
+  return { keys: cachedById(family) ? [entityKey(family, id)] : [], tags };
 }
 
 /** The id in an entity key (`customer:<id>` → `<id>`), for warming loaders; undefined for list keys. */

@@ -4,7 +4,15 @@
 // read-model entry is dropped (family tags in Redis) and L1 is flushed.
 import type { Db } from '../store/db.ts';
 import type { Cache, InvalidationTarget } from './cache.ts';
-import { CACHE_FAMILIES, FAMILY_OF_TABLE, customerListsTag, entityKey, familyListsTag, familyTag } from './keys.ts';
+import {
+  CACHE_FAMILIES,
+  FAMILY_OF_TABLE,
+  cachedById,
+  customerListsTag,
+  entityKey,
+  familyListsTag,
+  familyTag,
+} from './keys.ts';
 
 export const CACHE_NOTIFY_CHANNEL = 'bss_cache';
 
@@ -27,7 +35,7 @@ export function notifyInvalidations(payload: NotifyPayload): InvalidationTarget 
   if (payload.all || !payload.ids) return { tags: [familyTag(family), familyListsTag(family)] };
   // The customers of the changed rows (before and after the statement) have changed lists.
   return {
-    keys: payload.ids.map((id) => entityKey(family, id)),
+    keys: cachedById(family) ? payload.ids.map((id) => entityKey(family, id)) : [],
     tags: [familyListsTag(family), ...(payload.c ?? []).map(customerListsTag)],
   };
 }

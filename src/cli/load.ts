@@ -203,9 +203,7 @@ function loadResult(report: LoadReport): Pick<JobResult, 'success' | 'values'> {
 async function openFeed(values: LoadFlags): Promise<MediationFeed> {
   let defaults;
   try {
-    defaults = loadMediationClientConfig(
-      values.brokers ? { ...process.env, BSS_KAFKA_BROKERS: values.brokers } : process.env,
-    );
+    defaults = loadMediationClientConfig(values.brokers);
   } catch (error) {
     if (error instanceof ConfigError) throw new LoadUsageError(`--usage-via kafka: ${error.message}`);
     throw error;

@@ -29,6 +29,10 @@ export interface LoadOptions {
   readonly seed?: number;
   /** Sockets per instance. */
   readonly connections?: number;
+  /** Writes carry an Idempotency-Key (their operation id), as a client that retries safely sends. */
+  readonly idempotencyKeys?: boolean;
+  /** A call not answered in this long counts as a timeout (status ETIMEDOUT). Default 30 s. */
+  readonly timeoutMs?: number;
   readonly setupConcurrency?: number;
   readonly progressMs?: number;
   /** Wait at most this long for in-flight calls at the end. */
@@ -76,6 +80,14 @@ export interface StepReport {
   readonly acceptedPerSecond: number;
   readonly latency: Percentiles;
   readonly errors: number;
+  /** Calls answered 2xx (or produced), per second of the step. */
+  readonly okPerSecond: number;
+  /** Calls refused with 503 (admission control), their latency, and how many lacked Retry-After. */
+  readonly shed: number;
+  readonly shedLatency: Percentiles;
+  readonly shedWithoutRetryAfter: number;
+  /** Calls with no answer in time (ETIMEDOUT). */
+  readonly timeouts: number;
 }
 
 export interface LoadReport {
@@ -140,13 +152,21 @@ export async function setupCustomers(
     if (!ok(reply)) throw new Error(`setup: ${what} answered ${statusOf(reply)}: ${JSON.stringify(reply.body)}`);
     return reply.body as Record<string, unknown>;
   };
+  // A setup call refused with 503 (admission control) ran nothing: wait as told and send it again.
+  const send = async (method: string, url: string, body: unknown): Promise<Reply> => {
+    for (let attempt = 1; ; attempt++) {
+      const reply = await client.send(method, url, body);
+      if (reply.status !== 503 || attempt >= 30) return reply;
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * (Number(reply.retryAfter) || 1)));
+    }
+  };
   const worker = async (): Promise<void> => {
     while (next < count) {
       const i = next++;
       const base = urls[i % urls.length] as string;
       const customerId = `ld-${runId}-${i}`;
       expect(
-        await client.send('POST', `${base}/api/v1/customers`, {
+        await send('POST', `${base}/api/v1/customers`, {
           customerId,
           firstName: 'Load',
           lastName: `Customer ${i}`,
@@ -156,12 +176,12 @@ export async function setupCustomers(
         'POST /customers',
       );
       const order = expect(
-        await client.send('POST', `${base}/api/v1/orders`, { customerId, items: [{ planId: 'basic' }] }),
+        await send('POST', `${base}/api/v1/orders`, { customerId, items: [{ planId: 'basic' }] }),
         'POST /orders',
       );
       const orderId = String(order['orderId']);
-      expect(await client.send('POST', `${base}/api/v1/orders/${orderId}/approve`, {}), 'approve');
-      const completed = expect(await client.send('POST', `${base}/api/v1/orders/${orderId}/complete`, {}), 'complete');
+      expect(await send('POST', `${base}/api/v1/orders/${orderId}/approve`, {}), 'approve');
+      const completed = expect(await send('POST', `${base}/api/v1/orders/${orderId}/complete`, {}), 'complete');
       const subscriptionId = (completed['subscriptionIds'] as string[] | undefined)?.[0];
       if (!subscriptionId) throw new Error(`setup: order ${orderId} completed without a subscription`);
       targets[i] = { customerId, subscriptionId };
@@ -181,7 +201,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const connections = options.connections ?? 64;
   const runId = randomBytes(4).toString('hex');
   const random = seededRandom(options.seed ?? 1);
-  const client = jsonClient(options.apiKey, connections);
+  const client = jsonClient(options.apiKey, connections, options.timeoutMs);
   const startedAt = new Date();
   const recorder = new Recorder();
   try {
@@ -211,7 +231,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       const i = stepEnds.findIndex((end) => atMs < end);
       return i < 0 ? stepEnds.length - 1 : i;
     };
-    const perStep = options.steps.map(() => ({ offered: 0, accepted: 0, errors: 0, latencies: [] as number[] }));
+    const perStep = options.steps.map(() => ({
+      offered: 0,
+      accepted: 0,
+      errors: 0,
+      ok: 0,
+      timeouts: 0,
+      shedWithoutRetryAfter: 0,
+      latencies: [] as number[],
+      shedLatencies: [] as number[],
+    }));
     const sendLags: number[] = [];
 
     let sequence = 0;
@@ -229,8 +258,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       fromMs: number,
       base: string,
     ): Promise<Reply> => {
-      const reply = await client.send(method, `${base}${path}`, body);
-      measured(step, name, statusOf(reply), performance.now() - t0 - fromMs, ok(reply));
+      // Unique per call: the run, the call, its path and its own start time.
+      const key: Record<string, string> =
+        options.idempotencyKeys && method !== 'GET' ? { 'idempotency-key': `${runId}-${name}-${path}-${fromMs}` } : {};
+      const reply = await client.send(method, `${base}${path}`, body, key);
+      const latency = performance.now() - t0 - fromMs;
+      measured(step, name, statusOf(reply), latency, ok(reply));
+      const bucket = perStep[step];
+      if (bucket && reply.status === 503) {
+        bucket.shedLatencies.push(latency);
+        if (!reply.retryAfter) bucket.shedWithoutRetryAfter++;
+      }
+      if (bucket && reply.error === 'ETIMEDOUT') bucket.timeouts++;
       return reply;
     };
     function measured(step: number, name: string, status: string, latency: number, success: boolean): void {
@@ -238,7 +277,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       const bucket = perStep[step];
       if (bucket) {
         bucket.latencies.push(latency);
-        if (!success) bucket.errors++;
+        if (success) bucket.ok++;
+        else bucket.errors++;
       }
     }
     const feed = options.mediation;
@@ -480,6 +520,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
           acceptedPerSecond: bucket.accepted / seconds,
           latency: percentiles(bucket.latencies),
           errors: bucket.errors,
+          okPerSecond: bucket.ok / seconds,
+          shed: bucket.shedLatencies.length,
+          shedLatency: percentiles(bucket.shedLatencies),
+          shedWithoutRetryAfter: bucket.shedWithoutRetryAfter,
+          timeouts: bucket.timeouts,
         };
       }),
       errors: recorder.errors + inFlight + (undrained ? 1 : 0),

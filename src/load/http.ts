@@ -7,17 +7,19 @@ export interface Reply {
   readonly status: number;
   readonly body: unknown;
   readonly error?: string;
+  /** The Retry-After header of the response, when it has one (a 503 from admission control). */
+  readonly retryAfter?: string;
 }
 
 export interface JsonClient {
-  send(method: string, url: string, body?: unknown): Promise<Reply>;
+  send(method: string, url: string, body?: unknown, headers?: Readonly<Record<string, string>>): Promise<Reply>;
   close(): void;
 }
 
 export function jsonClient(apiKey: string | undefined, maxSockets: number, timeoutMs = 30_000): JsonClient {
   const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   return {
-    send(method, url, body) {
+    send(method, url, body, headers = {}) {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       return new Promise<Reply>((resolve) => {
         const request = http.request(
@@ -27,6 +29,7 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
             agent,
             timeout: timeoutMs,
             headers: {
+              ...headers,
               ...(apiKey ? { 'x-api-key': apiKey } : {}),
               ...(payload !== undefined
                 ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
@@ -44,7 +47,8 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
               } catch {
                 // not JSON: keep the text
               }
-              resolve({ status: response.statusCode ?? 0, body: parsed });
+              const retryAfter = response.headers['retry-after'];
+              resolve({ status: response.statusCode ?? 0, body: parsed, ...(retryAfter ? { retryAfter } : {}) });
             });
             response.on('error', (error: NodeJS.ErrnoException) =>
               resolve({ status: 0, body: null, error: error.code ?? error.name }),

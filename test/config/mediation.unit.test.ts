@@ -41,8 +41,14 @@ test('bss config prints the feed settings; bss load finds the same topic and gro
   );
   assert.equal(rows['BSS_MEDIATION_GROUP'], 'p.bss-mediation');
   assert.match(describeConfig(loadConfig({}))['BSS_MEDIATION_CONSUMER'] ?? '', /off \(no Kafka/);
-  assert.deepEqual(loadMediationClientConfig({ BSS_KAFKA_BROKERS: 'k:9092', BSS_TOPIC_PREFIX: 'p.' }), {
+  assert.deepEqual(loadMediationClientConfig(undefined, { BSS_KAFKA_BROKERS: 'k:9092', BSS_TOPIC_PREFIX: 'p.' }), {
     brokers: ['k:9092'],
+    topic: 'p.bss.usage.mediation',
+    group: 'p.bss-mediation',
+  });
+  // `bss load --brokers` wins over the variable; the prefix still comes from the environment.
+  assert.deepEqual(loadMediationClientConfig('f:1,g:2', { BSS_KAFKA_BROKERS: 'k:9092', BSS_TOPIC_PREFIX: 'p.' }), {
+    brokers: ['f:1', 'g:2'],
     topic: 'p.bss.usage.mediation',
     group: 'p.bss-mediation',
   });

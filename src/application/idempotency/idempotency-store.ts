@@ -7,8 +7,12 @@
 // over by a retry of the same request within LEASE_MS, not minutes. A retry that takes over runs the
 // handler again, but its commands find the results the dead request committed (fence.ts) and are
 // not applied twice.
+//
+// Concurrent claims and completions are batched (one statement for all of them, as the command bus
+// groups commands): with single-record writes they were two autocommits per request beside its group.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.ts';
+import { createBatcher, type Outcome } from '../commands/batcher.ts';
 
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
 export const LEASE_MS = 3000;
@@ -50,50 +54,101 @@ interface Row {
   body: string | null;
 }
 
+// New keys insert; an expired record, or an abandoned claim of the same request, is taken over.
+const UPSERT = `
+  INSERT INTO idempotency_keys (caller, key, fingerprint, owner, locked_until, expires_at)
+  SELECT c, k, f, o, now() + $5::float8 * interval '1 millisecond', now() + $6::float8 * interval '1 millisecond'
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, k, f, o)
+  ON CONFLICT (caller, key) DO UPDATE
+    SET fingerprint = EXCLUDED.fingerprint, owner = EXCLUDED.owner, locked_until = EXCLUDED.locked_until,
+        expires_at = EXCLUDED.expires_at, status = NULL, headers = NULL, body = NULL, created_at = now(),
+        effects = CASE WHEN idempotency_keys.expires_at <= now() THEN '[]'::jsonb ELSE idempotency_keys.effects END
+    WHERE idempotency_keys.expires_at <= now()
+       OR (idempotency_keys.status IS NULL AND idempotency_keys.locked_until <= now()
+           AND idempotency_keys.fingerprint = EXCLUDED.fingerprint)
+  RETURNING caller, key`;
+const EXISTING = `
+  SELECT caller, key, fingerprint, status, headers, body FROM idempotency_keys
+   WHERE (caller, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`;
+
 export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreOptions = {}): IdempotencyStore {
   const retentionMs = options.retentionMs ?? RETENTION_MS;
   const leaseMs = options.leaseMs ?? LEASE_MS;
 
-  // A new key inserts; an expired record, or an abandoned claim of the same request, is taken over.
-  const upsert = `
-    INSERT INTO idempotency_keys (caller, key, fingerprint, owner, locked_until, expires_at)
-    VALUES ($1, $2, $3, $4, now() + $5::float8 * interval '1 millisecond', now() + $6::float8 * interval '1 millisecond')
-    ON CONFLICT (caller, key) DO UPDATE
-      SET fingerprint = EXCLUDED.fingerprint, owner = EXCLUDED.owner, locked_until = EXCLUDED.locked_until,
-          expires_at = EXCLUDED.expires_at, status = NULL, headers = NULL, body = NULL, created_at = now(),
-          effects = CASE WHEN idempotency_keys.expires_at <= now() THEN '[]'::jsonb ELSE idempotency_keys.effects END
-      WHERE idempotency_keys.expires_at <= now()
-         OR (idempotency_keys.status IS NULL AND idempotency_keys.locked_until <= now()
-             AND idempotency_keys.fingerprint = EXCLUDED.fingerprint)
-    RETURNING owner`;
+  /** One statement claims every distinct key; the keys already held are read in a second. */
+  async function claimMany(requests: readonly ClaimRequest[]): Promise<Array<Outcome<Claim>>> {
+    const out = new Array<Outcome<Claim>>(requests.length);
+    const firsts = new Map<string, number>();
+    const repeated: number[] = [];
+    requests.forEach((r, i) => (firsts.has(idOf(r)) ? repeated.push(i) : firsts.set(idOf(r), i)));
+    const batch = [...firsts.values()].map((i) => ({ ...(requests[i] as ClaimRequest), i, owner: randomUUID() }));
+    const inserted = await db.query<{ caller: string; key: string }>(UPSERT, [
+      batch.map((b) => b.caller),
+      batch.map((b) => b.key),
+      batch.map((b) => b.fingerprint),
+      batch.map((b) => b.owner),
+      leaseMs,
+      retentionMs,
+    ]);
+    const claimed = new Set(inserted.rows.map(idOf));
+    const held = batch.filter((b) => !claimed.has(idOf(b)));
+    for (const b of batch)
+      if (claimed.has(idOf(b))) out[b.i] = { ok: true, value: { kind: 'claimed', owner: b.owner } };
+    if (held.length > 0) {
+      const { rows } = await db.query<Row & { caller: string; key: string }>(EXISTING, [
+        held.map((b) => b.caller),
+        held.map((b) => b.key),
+      ]);
+      const byId = new Map(rows.map((row) => [idOf(row), row]));
+      for (const b of held) {
+        const row = byId.get(idOf(b));
+        // Purged between the two statements: claim it again on its own.
+        out[b.i] = { ok: true, value: row ? verdict(row, b.fingerprint) : await claimOne(b) };
+      }
+    }
+    // The same key twice in one batch: the later ones see the first one's claim.
+    for (const i of repeated) out[i] = { ok: true, value: await claimOne(requests[i] as ClaimRequest) };
+    return out;
+  }
+
+  async function claimOne(request: ClaimRequest): Promise<Claim> {
+    // Two rounds: the record seen may expire and be purged before it is read.
+    for (let round = 0; round < 2; round++) {
+      const owner = randomUUID();
+      const { caller, key, fingerprint } = request;
+      const inserted = await db.query(UPSERT, [[caller], [key], [fingerprint], [owner], leaseMs, retentionMs]);
+      if (inserted.rowCount > 0) return { kind: 'claimed', owner };
+      const { rows } = await db.query<Row>(EXISTING, [[caller], [key]]);
+      if (rows[0]) return verdict(rows[0], fingerprint);
+    }
+    return { kind: 'in-progress' };
+  }
+
+  async function completeMany(done: readonly Completion[]): Promise<Array<Outcome<void>>> {
+    await db.query(
+      `UPDATE idempotency_keys AS k SET status = v.status, headers = v.headers::jsonb, body = v.body,
+              owner = NULL, locked_until = NULL
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
+              AS v(caller, key, owner, status, headers, body)
+        WHERE k.caller = v.caller AND k.key = v.key AND k.owner = v.owner`,
+      [
+        done.map((d) => d.caller),
+        done.map((d) => d.key),
+        done.map((d) => d.owner),
+        done.map((d) => d.response.status),
+        done.map((d) => JSON.stringify(d.response.headers)),
+        done.map((d) => d.response.body),
+      ],
+    );
+    return done.map(() => ({ ok: true, value: undefined }));
+  }
+
+  const claims = createBatcher<ClaimRequest, Claim>({ process: claimMany, maxItems: 256, concurrency: 2 });
+  const completions = createBatcher<Completion, void>({ process: completeMany, maxItems: 256, concurrency: 2 });
 
   return {
-    async claim(caller, key, fingerprint) {
-      // Two rounds: the record seen by the SELECT may expire and be purged in between.
-      for (let round = 0; round < 2; round++) {
-        const owner = randomUUID();
-        const inserted = await db.query(upsert, [caller, key, fingerprint, owner, leaseMs, retentionMs]);
-        if (inserted.rowCount > 0) return { kind: 'claimed', owner };
-        const { rows } = await db.query<Row>(
-          'SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE caller = $1 AND key = $2',
-          [caller, key],
-        );
-        const row = rows[0];
-        if (!row) continue;
-        if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
-        if (row.status === null) return { kind: 'in-progress' };
-        return { kind: 'replay', response: { status: row.status, headers: row.headers ?? {}, body: row.body ?? '' } };
-      }
-      return { kind: 'in-progress' };
-    },
-
-    async complete(caller, key, owner, response) {
-      await db.query(
-        `UPDATE idempotency_keys SET status = $4, headers = $5, body = $6, owner = NULL, locked_until = NULL
-         WHERE caller = $1 AND key = $2 AND owner = $3`,
-        [caller, key, owner, response.status, JSON.stringify(response.headers), response.body],
-      );
-    },
+    claim: (caller, key, fingerprint) => claims.submit({ caller, key, fingerprint }),
+    complete: (caller, key, owner, response) => completions.submit({ caller, key, owner, response }),
 
     async release(caller, key, owner) {
       // A request that committed some commands before failing keeps their results for the retry
@@ -127,4 +182,26 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
       return rowCount;
     },
   };
+}
+
+interface ClaimRequest {
+  readonly caller: string;
+  readonly key: string;
+  readonly fingerprint: string;
+}
+
+interface Completion {
+  readonly caller: string;
+  readonly key: string;
+  readonly owner: string;
+  readonly response: StoredResponse;
+}
+
+const idOf = (r: { readonly caller: string; readonly key: string }) => `${r.caller}\u0000${r.key}`;
+
+/** What a retry gets when the key is held already. */
+function verdict(row: Row, fingerprint: string): Claim {
+  if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
+  if (row.status === null) return { kind: 'in-progress' };
+  return { kind: 'replay', response: { status: row.status, headers: row.headers ?? {}, body: row.body ?? '' } };
 }

@@ -3,7 +3,7 @@
 // Misses (no such row) are cached too: creating the row invalidates its key like any other write.
 // Without a cache (tests, tools) every read goes to the database.
 import type { Cache } from '../../cache/index.ts';
-import { CACHE_FAMILIES, entityEntry, idOfEntityKey, type CacheFamily } from '../../cache/index.ts';
+import { CACHE_FAMILIES, cachedById, entityEntry, idOfEntityKey, type CacheFamily } from '../../cache/index.ts';
 import type { LoaderRegistry } from '../../cache/index.ts';
 import type { Queryable } from '../../store/db.ts';
 import type { ReadModelKind } from '../read-model/tables.ts';
@@ -39,6 +39,8 @@ const load = async (db: Queryable, kind: ReadModelKind, id: string) => (await ge
 export function cachedReadModels(db: Queryable, cache: Cache): ReadModels {
   return {
     async get<S>(kind: ReadModelKind, id: string) {
+      // A family whose writes invalidate no per-id key must not be cached by id.
+      if (!cachedById(kind)) return getRow<S>(db, kind, id);
       const { key, tags } = entityEntry(kind, id);
       const row = await cache.get(key, () => load(db, kind, id), { ttlMs: READ_TTL_MS[kind], tags });
       return (row ?? undefined) as Row<S> | undefined;
@@ -48,7 +50,7 @@ export function cachedReadModels(db: Queryable, cache: Cache): ReadModels {
 
 /** Warming has no caller to hand it a loader: one resolver per family, building the readers' entries. */
 export function registerReadModelLoaders(loaders: LoaderRegistry, db: Queryable): void {
-  for (const family of CACHE_FAMILIES) {
+  for (const family of CACHE_FAMILIES.filter(cachedById)) {
     loaders.register(family, (key) => {
       const id = idOfEntityKey(key);
       if (id === undefined) return undefined;

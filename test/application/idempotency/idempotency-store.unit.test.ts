@@ -66,3 +66,39 @@ test('records expire: a purge deletes them and the key is free again', async () 
   assert.equal(await store.purgeExpired(), 1, 'only the other expired record was left to purge');
   await db.close();
 });
+
+test('concurrent claims and completions go together: each keeps its own verdict, a key twice in one batch is claimed once', async () => {
+  const db = await freshDb();
+  const store = createIdempotencyStore(db);
+  let statements = 0;
+  const counted = {
+    ...db,
+    query: ((...args: Parameters<typeof db.query>) => (statements++, db.query(...args))) as typeof db.query,
+  };
+  const batched = createIdempotencyStore(counted);
+  const held = await store.claim('c', 'held', 'fp');
+  assert.equal(held.kind, 'claimed');
+  const claims = await Promise.all([
+    ...Array.from({ length: 20 }, (_, i) => batched.claim('c', `k${i}`, 'fp')),
+    batched.claim('c', 'twice', 'fp'),
+    batched.claim('c', 'twice', 'fp'),
+    batched.claim('c', 'held', 'fp'),
+    batched.claim('c', 'held', 'other'),
+  ]);
+  assert.deepEqual(
+    claims.slice(20).map((c) => c.kind),
+    ['claimed', 'in-progress', 'in-progress', 'mismatch'],
+  );
+  assert.ok(claims.slice(0, 20).every((c) => c.kind === 'claimed'));
+  assert.ok(statements <= 6, `one batch of statements, not one per claim (${statements})`);
+  statements = 0;
+  await Promise.all(
+    claims
+      .slice(0, 20)
+      .map((c, i) => (c.kind === 'claimed' ? batched.complete('c', `k${i}`, c.owner, answer) : undefined)),
+  );
+  assert.equal(statements, 1, 'the completions are one UPDATE');
+  const replays = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claim('c', `k${i}`, 'fp')));
+  assert.ok(replays.every((r) => r.kind === 'replay' && r.response.body === answer.body));
+  await db.close();
+});
