@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DateRangeQuery, ListQuery } from './common.ts';
 import { CurrencyCode, DateTime, Id, Money, Nullable, PaymentMethod } from '../../events/schemas.ts';
 
 /** Ids a client may choose (`~` is reserved for derived ids). */
@@ -75,8 +76,8 @@ export const PaymentListQuery = Type.Object(
   {
     customerId: Type.Optional(Id),
     status: Type.Optional(PaymentStatus),
-    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    ...ListQuery,
+    ...DateRangeQuery,
   },
   { additionalProperties: false },
 );

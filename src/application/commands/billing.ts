@@ -11,6 +11,7 @@ import type { Db } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
 import type { CommandBus } from './command-bus.ts';
 import { derivedId } from './derived-id.ts';
+import { recordBillRun } from '../queries/billing-runs.ts';
 import type { Clock } from '../clock.ts';
 
 export interface BillRunInput {
@@ -46,6 +47,8 @@ export interface BillRunSummary {
   readonly failures: BillRunFailure[];
   /** null when every customer has been looked at; otherwise pass it back to continue. */
   readonly resumeAfter: string | null;
+  /** The invoices this call issued, by customer id. */
+  readonly invoiceIds: string[];
 }
 
 export interface BillingCommands {
@@ -118,6 +121,7 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
       const counts = { customers: 0, invoices: 0, skipped: 0, nothingToBill: 0 };
       const totals = new Map<CurrencyCode, number>();
       const failures: BillRunFailure[] = [];
+      const invoiceIds: string[] = [];
       let after = input.resumeAfter ?? '';
       let resumeAfter: string | null = null;
       for (;;) {
@@ -140,6 +144,7 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
             else if (outcome.kind === 'empty') counts.nothingToBill++;
             else {
               counts.invoices++;
+              invoiceIds.push(invoiceIdFor(customerId, period.from));
               totals.set(outcome.total.currency, (totals.get(outcome.total.currency) ?? 0) + outcome.total.amount);
             }
           } catch (error) {
@@ -155,7 +160,7 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
           break;
         }
       }
-      return {
+      const summary: BillRunSummary = {
         runId: `run_${randomUUID()}`,
         period: { from: period.from, to: period.to },
         issuedAt,
@@ -164,7 +169,10 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
         totals: [...totals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, amount]) => ({ amount, currency })),
         failures,
         resumeAfter,
+        invoiceIds,
       };
+      await recordBillRun(db, summary);
+      return summary;
     },
   };
 }
