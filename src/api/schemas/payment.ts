@@ -36,6 +36,21 @@ export const CreatePaymentBody = Type.Object(
   },
 );
 
+export const PayInvoiceBody = Type.Object(
+  {
+    paymentId: Type.Optional({ ...ClientId, description: 'default: generated' }),
+    amount: Type.Optional({
+      ...PositiveMoney,
+      description: "default: the invoice's outstanding amount; more is refused (422 AMOUNT_EXCEEDS_OUTSTANDING)",
+    }),
+    method: PaymentMethod,
+    reference: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'card authorization, transfer title' }),
+    ),
+  },
+  { additionalProperties: false, examples: [{ method: 'card', reference: 'auth-7731' }] },
+);
+
 export const FailPaymentBody = Type.Object(
   { reason: Type.String({ minLength: 1, maxLength: 500 }) },
   { additionalProperties: false },
