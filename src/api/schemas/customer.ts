@@ -48,7 +48,7 @@ export const CreateCustomerBody = Type.Object(
       Type.Boolean({
         default: false,
         description:
-          'an email is one customer\'s (case-insensitive): 409 EMAIL_TAKEN names the holder; true lets this ' +
+          "an email is one customer's (case-insensitive): 409 EMAIL_TAKEN names the holder; true lets this " +
           'customer share it (e.g. a family member with their own account)',
       }),
     ),
