@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { DateTime, Id, Money } from '../../events/schemas.ts';
+import { DateRangeQuery, ListQuery } from './common.ts';
 import { MAX_CUSTOMERS, MAX_DUE_IN_DAYS } from '../../application/commands/billing.ts';
 
 const Day = Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (UTC)' });
@@ -30,18 +31,41 @@ export const BillRunBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const BillRunSummary = Type.Object({
-  runId: Type.String(),
-  period: Type.Object({ from: Type.String(), to: Type.String() }),
-  issuedAt: DateTime,
-  dueAt: DateTime,
-  customers: Type.Integer({ description: 'customers looked at by this call' }),
-  invoices: Type.Integer({ description: 'invoices issued by this call' }),
-  skipped: Type.Integer({ description: 'customers already billed for the period' }),
-  nothingToBill: Type.Integer(),
-  totals: Type.Array(Money, { description: 'sum of the invoices issued, per currency' }),
-  failures: Type.Array(Type.Object({ customerId: Id, code: Type.String(), message: Type.String() })),
-  resumeAfter: Type.Union([Type.String(), Type.Null()], {
-    description: 'null when the run is complete; otherwise send it back to continue',
-  }),
-});
+export const BillRunSummary = Type.Object(
+  {
+    runId: Type.String(),
+    period: Type.Object({ from: Type.String(), to: Type.String() }),
+    issuedAt: DateTime,
+    dueAt: DateTime,
+    customers: Type.Integer({ description: 'customers looked at by this call' }),
+    invoices: Type.Integer({ description: 'invoices issued by this call' }),
+    skipped: Type.Integer({ description: 'customers already billed for the period' }),
+    nothingToBill: Type.Integer(),
+    totals: Type.Array(Money, { description: 'sum of the invoices issued, per currency' }),
+    failures: Type.Array(Type.Object({ customerId: Id, code: Type.String(), message: Type.String() })),
+    resumeAfter: Type.Union([Type.String(), Type.Null()], {
+      description: 'null when the run is complete; otherwise send it back to continue',
+    }),
+    invoiceIds: Type.Array(Id, { description: 'the invoices issued by this call' }),
+  },
+  { title: 'BillRun' },
+);
+
+export const BillRunListQuery = Type.Object(
+  {
+    periodFrom: Type.Optional({
+      ...Day,
+      examples: ['2026-11-01'],
+      description: 'only runs of the period starting on this day',
+    }),
+    ...ListQuery,
+    createdFrom: DateRangeQuery.createdFrom,
+    createdTo: DateRangeQuery.createdTo,
+  },
+  { additionalProperties: false },
+);
+
+export const BillRunParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 100, examples: ['run_5b0f7c1e-8d1a-4c57-9a39-0e6f2b8f7a10'] }) },
+  { additionalProperties: false },
+);

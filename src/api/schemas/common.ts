@@ -71,3 +71,21 @@ export const Reason = Type.Object(
   { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
   { additionalProperties: false },
 );
+
+const Instant = (description: string) =>
+  Type.Optional(
+    Type.String({
+      maxLength: 40,
+      pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?$',
+      description: `${description}: a date YYYY-MM-DD (00:00 UTC) or a date-time with offset`,
+      examples: ['2026-12-01'],
+    }),
+  );
+
+/** created/updated ranges on every list: From inclusive, To exclusive; 400 INVALID_DATE_RANGE naming the field. */
+export const DateRangeQuery = {
+  createdFrom: Instant('created at or after'),
+  createdTo: Instant('created before'),
+  updatedFrom: Instant('last changed at or after'),
+  updatedTo: Instant('last changed before'),
+};

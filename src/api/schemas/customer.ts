@@ -44,6 +44,14 @@ export const CreateCustomerBody = Type.Object(
     email: Email,
     phone: Type.Optional(Phone),
     address: AddressInput,
+    allowDuplicateEmail: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          "an email is one customer's (case-insensitive): 409 EMAIL_TAKEN names the holder; true lets this " +
+          'customer share it (e.g. a family member with their own account)',
+      }),
+    ),
   },
   {
     additionalProperties: false,

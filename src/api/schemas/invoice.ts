@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DateRangeQuery, ListQuery } from './common.ts';
 import { BillingPeriod, CurrencyCode, DateTime, Id, Money, Nullable } from '../../events/schemas.ts';
 import { EVENT_DATA_SCHEMAS } from '../../events/catalog.ts';
 
@@ -31,8 +32,8 @@ export const InvoiceListQuery = Type.Object(
   {
     customerId: Type.Optional(Id),
     status: Type.Optional(InvoiceStatus),
-    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    ...ListQuery,
+    ...DateRangeQuery,
   },
   { additionalProperties: false },
 );

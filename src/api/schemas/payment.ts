@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DateRangeQuery, ListQuery } from './common.ts';
 import { ClientId, CurrencyCode, DateTime, Id, Money, Nullable, PaymentMethod } from '../../events/schemas.ts';
 
 /** Ids a client may choose (`~` is reserved for derived ids). */
@@ -33,6 +34,21 @@ export const CreatePaymentBody = Type.Object(
     additionalProperties: false,
     examples: [{ customerId: 'cus_1f0c', amount: { amount: 4999, currency: 'PLN' }, method: 'card' }],
   },
+);
+
+export const PayInvoiceBody = Type.Object(
+  {
+    paymentId: Type.Optional({ ...PaymentClientId, description: 'default: generated' }),
+    amount: Type.Optional({
+      ...PositiveMoney,
+      description: "default: the invoice's outstanding amount; more is refused (422 AMOUNT_EXCEEDS_OUTSTANDING)",
+    }),
+    method: PaymentMethod,
+    reference: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'card authorization, transfer title' }),
+    ),
+  },
+  { additionalProperties: false, examples: [{ method: 'card', reference: 'auth-7731' }] },
 );
 
 export const FailPaymentBody = Type.Object(
@@ -75,8 +91,8 @@ export const PaymentListQuery = Type.Object(
   {
     customerId: Type.Optional(Id),
     status: Type.Optional(PaymentStatus),
-    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    ...ListQuery,
+    ...DateRangeQuery,
   },
   { additionalProperties: false },
 );

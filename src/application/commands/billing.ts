@@ -4,13 +4,14 @@
 // and skips those customers. Customers are paged by id and billed one at a time, so memory holds
 // one page of ids and one customer's usage, whatever the number of customers or usage records.
 import { randomUUID } from 'node:crypto';
-import { conflict, invalid, invoice, MS_PER_DAY, toMillis, DomainRejection } from '../../domain/index.ts';
+import { invalid, invoice, MS_PER_DAY, toMillis, DomainRejection } from '../../domain/index.ts';
 import type { CurrencyCode, CustomerBalance, Money, subscription, usage } from '../../domain/index.ts';
 import type { Catalog } from '../../domain/catalog/plan.ts';
 import type { Db } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
 import type { CommandBus } from './command-bus.ts';
 import { derivedId } from './derived-id.ts';
+import { recordBillRun } from '../queries/billing-runs.ts';
 import type { Clock } from '../clock.ts';
 
 export interface BillRunInput {
@@ -46,6 +47,8 @@ export interface BillRunSummary {
   readonly failures: BillRunFailure[];
   /** null when every customer has been looked at; otherwise pass it back to continue. */
   readonly resumeAfter: string | null;
+  /** The invoices this call issued, by customer id. */
+  readonly invoiceIds: string[];
 }
 
 export interface BillingCommands {
@@ -111,13 +114,14 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
       const issuedAt = clock();
       // billCustomer checks this per customer too; checking once answers 409 instead of n failures.
       if (toMillis(issuedAt) < days.toDay * MS_PER_DAY) {
-        throw conflict('PERIOD_NOT_ENDED', `the period ends on ${period.to}; bill it after that`, { period });
+        throw invoice.periodNotEnded(period);
       }
       const dueAt = new Date(toMillis(issuedAt) + dueInDays * MS_PER_DAY).toISOString();
 
       const counts = { customers: 0, invoices: 0, skipped: 0, nothingToBill: 0 };
       const totals = new Map<CurrencyCode, number>();
       const failures: BillRunFailure[] = [];
+      const invoiceIds: string[] = [];
       let after = input.resumeAfter ?? '';
       let resumeAfter: string | null = null;
       for (;;) {
@@ -140,6 +144,7 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
             else if (outcome.kind === 'empty') counts.nothingToBill++;
             else {
               counts.invoices++;
+              invoiceIds.push(invoiceIdFor(customerId, period.from));
               totals.set(outcome.total.currency, (totals.get(outcome.total.currency) ?? 0) + outcome.total.amount);
             }
           } catch (error) {
@@ -155,7 +160,7 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
           break;
         }
       }
-      return {
+      const summary: BillRunSummary = {
         runId: `run_${randomUUID()}`,
         period: { from: period.from, to: period.to },
         issuedAt,
@@ -164,7 +169,10 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
         totals: [...totals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, amount]) => ({ amount, currency })),
         failures,
         resumeAfter,
+        invoiceIds,
       };
+      await recordBillRun(db, summary);
+      return summary;
     },
   };
 }
@@ -173,7 +181,7 @@ function isServerError(error: DomainRejection | AppError): boolean {
   return error instanceof AppError && error.status >= 500;
 }
 
-function requireAccountCurrency(customerId: string, currency: CurrencyCode | null): CurrencyCode {
+export function requireAccountCurrency(customerId: string, currency: CurrencyCode | null): CurrencyCode {
   if (currency !== null) return currency;
   // Orders fix the account currency before any subscription exists; without it there is nothing to price.
   throw new AppError('NO_ACCOUNT_CURRENCY', `customer ${customerId} has no account currency`, { status: 409 });
@@ -181,14 +189,16 @@ function requireAccountCurrency(customerId: string, currency: CurrencyCode | nul
 
 const dayStart = (date: string) => `${date}T00:00:00Z`;
 
-/** Customers (after `after`, by id) with a subscription that was activated before the period ended
- * and not cancelled before it began; billCustomer decides the exact active days. */
+/** A subscription that was activated before the period ($3) ended and not cancelled before it ($2)
+ * began; billCustomer decides the exact active days. */
+const ACTIVE_IN_PERIOD = `(state->>'activatedAt')::timestamptz < $3::timestamptz
+  AND (state->>'cancelledAt' IS NULL OR (state->>'cancelledAt')::timestamptz >= $2::timestamptz)`;
+
+/** Customers (after `after`, by id) with a subscription active in the period. */
 async function activeCustomers(db: Db, period: invoice.BillingPeriod, after: string, limit: number) {
   const { rows } = await db.query<{ customer_id: string; ids: string[] }>(
     `SELECT customer_id, array_agg(id ORDER BY id) AS ids FROM subscriptions
-     WHERE customer_id > $1
-       AND (state->>'activatedAt')::timestamptz < $3::timestamptz
-       AND (state->>'cancelledAt' IS NULL OR (state->>'cancelledAt')::timestamptz >= $2::timestamptz)
+     WHERE customer_id > $1 AND ${ACTIVE_IN_PERIOD}
      GROUP BY customer_id ORDER BY customer_id LIMIT $4`,
     [after, dayStart(period.from), dayStart(period.to), limit],
   );
@@ -201,8 +211,17 @@ async function alreadyBilled(db: Db, invoiceIds: readonly string[]): Promise<Set
   return new Set(rows.map((row) => row.id));
 }
 
+/** One customer's subscriptions active in the period (the upcoming invoice reads them unlocked). */
+export async function subscriptionsInPeriod(db: Db, customerId: string, period: invoice.BillingPeriod) {
+  const { rows } = await db.query<{ state: subscription.Subscription }>(
+    `SELECT state FROM subscriptions WHERE customer_id = $1 AND ${ACTIVE_IN_PERIOD} ORDER BY id`,
+    [customerId, dayStart(period.from), dayStart(period.to)],
+  );
+  return rows.map((row) => row.state);
+}
+
 /** The customer's rated usage that started in the period (index usage_records_customer_started). */
-async function ratedUsageOf(db: Db, customerId: string, period: invoice.BillingPeriod) {
+export async function ratedUsageOf(db: Db, customerId: string, period: invoice.BillingPeriod) {
   const { rows } = await db.query<{ state: usage.UsageRecord }>(
     `SELECT state FROM usage_records
      WHERE customer_id = $1 AND started_at >= $2::timestamptz AND started_at < $3::timestamptz AND status = 'RATED'

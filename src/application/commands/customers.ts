@@ -3,8 +3,13 @@ import { customer } from '../../domain/index.ts';
 import type { CommandBus } from './command-bus.ts';
 import { expectVersion, type ExpectedVersion } from './expect-version.ts';
 import type { Clock } from '../clock.ts';
+import { claimEmail, emailKey, releaseOtherEmails } from './email-claims.ts';
+import type { UnitOfWork } from '../read-model/unit-of-work.ts';
 
-type CreateInput = Omit<customer.CreateCustomer, 'type' | 'at'>;
+type CreateInput = Omit<customer.CreateCustomer, 'type' | 'at'> & {
+  /** Let this customer use an email another customer has (a family's shared address). */
+  readonly allowDuplicateEmail?: boolean;
+};
 type ContactInput = Omit<customer.UpdateCustomerContact, 'type' | 'at' | 'customerId'>;
 
 export interface CustomerCommands {
@@ -20,24 +25,44 @@ export function customerCommands(bus: CommandBus, clock: Clock): CustomerCommand
     customerId: string,
     expectedVersion: ExpectedVersion | undefined,
     command: (at: string) => customer.CustomerCommand,
+    /** Runs after the domain decided (and did not refuse), in the same transaction. */
+    after?: (uow: UnitOfWork, before: customer.CustomerState) => Promise<void>,
   ) => {
     await bus.run(
       async (uow) => {
         const { state, version } = await uow.load<customer.Customer>('customer', customerId);
         if (state !== null) expectVersion('customer', version, expectedVersion);
-        return { events: customer.decide(command(clock()), state), result: undefined };
+        const events = customer.decide(command(clock()), state);
+        await after?.(uow, state);
+        return { events, result: undefined };
       },
       { prefetch: [{ kind: 'customer', ids: [customerId] }] },
     );
   };
 
   return {
-    async create(input) {
-      await decide(input.customerId, undefined, (at) => ({ type: 'CreateCustomer', ...input, at }));
+    async create({ allowDuplicateEmail, ...input }) {
+      await decide(
+        input.customerId,
+        undefined,
+        (at) => ({ type: 'CreateCustomer', ...input, at }),
+        allowDuplicateEmail ? undefined : (uow) => claimEmail(uow.tx, input.email, input.customerId),
+      );
       return input.customerId;
     },
     updateContact: (customerId, input, expected) =>
-      decide(customerId, expected, (at) => ({ type: 'UpdateCustomerContact', customerId, ...input, at })),
+      decide(
+        customerId,
+        expected,
+        (at) => ({ type: 'UpdateCustomerContact', customerId, ...input, at }),
+        // A new address is claimed like on create; the old one is given up.
+        async (uow, before) => {
+          const email = input.email;
+          if (email === undefined || (before && emailKey(before.email) === emailKey(email))) return;
+          await claimEmail(uow.tx, email, customerId);
+          await releaseOtherEmails(uow.tx, customerId, email);
+        },
+      ),
     suspend: (customerId, reason, expected) =>
       decide(customerId, expected, (at) => ({
         type: 'SuspendCustomer',

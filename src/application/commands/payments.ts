@@ -1,4 +1,4 @@
-// Payment use cases: authorize (create), capture, fail, refund, apply credit. Capture and apply
+// Payment use cases: authorize (create), capture, fail, refund, apply credit, pay one invoice. Capture and apply
 // credit move money onto the customer's open invoices (payment.applied, invoice.paid), so those
 // invoices are loaded and locked in the command's transaction; the balance read model follows from
 // the events (the unit of work folds every event into it).
@@ -18,6 +18,14 @@ export interface CreatePaymentInput {
   readonly reference?: string;
 }
 
+export interface PayInvoiceInput {
+  readonly paymentId: string;
+  readonly invoiceId: string;
+  readonly amount?: Money;
+  readonly method: payment.PaymentMethod;
+  readonly reference?: string;
+}
+
 export interface RefundInput {
   readonly refundId: string;
   readonly amount: Money;
@@ -30,6 +38,8 @@ export interface PaymentCommands {
   fail(paymentId: string, reason: string, expectedVersion?: ExpectedVersion): Promise<void>;
   refund(paymentId: string, input: RefundInput, expectedVersion?: ExpectedVersion): Promise<void>;
   applyCredit(paymentId: string, expectedVersion?: ExpectedVersion): Promise<void>;
+  /** Authorizes, captures and applies a payment to this one invoice; returns the payment id. */
+  payInvoice(input: PayInvoiceInput): Promise<string>;
 }
 
 /** Only CreatePayment reads the customer and the account currency; the others need neither. */
@@ -64,6 +74,21 @@ export function paymentCommands(bus: CommandBus, db: Db, clock: Clock): PaymentC
         const command: payment.CreatePayment = { type: 'CreatePayment', ...input, at: clock() };
         const context = { customer: customer.state, accountCurrency: balance.state?.currency ?? null, invoices: [] };
         return { events: payment.decide(command, existing.state, context), result: undefined };
+      });
+      return input.paymentId;
+    },
+    async payInvoice(input) {
+      await bus.run(async (uow) => {
+        const existing = await uow.load<payment.Payment>('payment', input.paymentId);
+        const { state: invoiceState } = await uow.load<invoice.Invoice>('invoice', input.invoiceId);
+        const command: payment.PayInvoice = { type: 'PayInvoice', ...input, at: clock() };
+        let context: Omit<payment.PaymentContext, 'invoices'> = { customer: null, accountCurrency: null };
+        if (invoiceState !== null) {
+          const customer = await uow.load<customer.Customer>('customer', invoiceState.customerId, 'share');
+          const balance = await uow.load<CustomerBalance>('balance', invoiceState.customerId);
+          context = { customer: customer.state, accountCurrency: balance.state?.currency ?? null };
+        }
+        return { events: payment.payInvoice(command, existing.state, invoiceState, context), result: undefined };
       });
       return input.paymentId;
     },

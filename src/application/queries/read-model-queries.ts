@@ -3,6 +3,7 @@
 import type { Queryable } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
 import { READ_MODELS, type ReadModelKind } from '../read-model/tables.ts';
+import { dateRangeConditions, type DateRangeFilter } from './date-range.ts';
 
 export interface Row<S> {
   readonly state: S;
@@ -15,7 +16,7 @@ export interface Page<S> {
   readonly nextCursor: string | null;
 }
 
-export interface ListFilter {
+export interface ListFilter extends DateRangeFilter {
   readonly customerId?: string;
   /** Only for read models with a subscription column (SUBSCRIPTION_COLUMN). */
   readonly subscriptionId?: string;
@@ -29,9 +30,9 @@ export const MAX_PAGE = 200;
 /** The column that holds the subscription id, for the read models that have one. */
 const SUBSCRIPTION_COLUMN: Partial<Record<ReadModelKind, string>> = { usage: 'subscription_id', subscription: 'id' };
 
-const encodeCursor = (seq: string) => Buffer.from(`seq:${seq}`).toString('base64url');
+export const encodeCursor = (seq: string) => Buffer.from(`seq:${seq}`).toString('base64url');
 
-function decodeCursor(cursor: string): string {
+export function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   // Up to 18 digits: always within PostgreSQL's bigint (a 19-digit seq could exceed it and fail the query).
   if (!/^seq:\d{1,18}$/.test(text)) {
@@ -62,6 +63,7 @@ export async function listRows<S>(db: Queryable, kind: ReadModelKind, filter: Li
     where.push(`${column} = $${params.push(filter.subscriptionId)}`);
   }
   if (filter.status !== undefined) where.push(`status = $${params.push(filter.status)}`);
+  where.push(...dateRangeConditions(filter, params));
   if (filter.cursor !== undefined) where.push(`seq > $${params.push(decodeCursor(filter.cursor))}`);
   const { rows } = await db.query<{ state: S; version: number; seq: string }>(
     `SELECT state, version, seq FROM ${READ_MODELS[kind].table}

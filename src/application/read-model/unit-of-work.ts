@@ -49,6 +49,11 @@ export interface UnitOfWork {
   apply(events: readonly DomainEvent[]): Promise<ChangedRow[]>;
   /** Writes every row changed since the last flush. */
   flush(): Promise<void>;
+  /**
+   * The transaction itself, for rules no read model can hold (a customer's email claim). A command
+   * writes through it only after deciding, so a refusal leaves nothing behind in its group.
+   */
+  readonly tx: Queryable;
 }
 
 const key = (kind: ReadModelKind, id: string) => `${kind}:${id}`;
@@ -97,6 +102,7 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
   }
 
   return {
+    tx,
     async load<S>(kind: ReadModelKind, id: string, lock?: LockMode) {
       return (await loadMany<S>(kind, [id], lock)).get(id) as Loaded<S>;
     },

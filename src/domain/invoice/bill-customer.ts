@@ -34,6 +34,28 @@ export type BillCustomerInput = {
   currency: CurrencyCode;
 };
 
+/** What billCustomer prices, without issuing: the lines and total (the upcoming invoice uses it too). */
+export type InvoiceDraftInput = Omit<BillCustomerInput, 'invoiceId' | 'issuedAt' | 'dueAt'>;
+export type InvoiceDraft = { lines: InvoiceLine[]; total: Money };
+
+/** The lines and total of the period, exactly as the bill run would price them; no time checks. */
+export function draftInvoice(input: InvoiceDraftInput): InvoiceDraft {
+  const customerId = requireText(input.customerId, 'customerId');
+  const currency = requireCurrency(input.currency);
+  const period = requirePeriod(input.period);
+  const lines: InvoiceLine[] = [
+    ...bySubscriptionId(input.subscriptions).flatMap((s) =>
+      subscriptionLines(s, input.catalog, period, customerId, currency),
+    ),
+    ...usageLines(input.ratedUsage, period, customerId, currency),
+  ];
+  const total = sum(
+    lines.map((line) => line.amount),
+    currency,
+  );
+  return { lines, total };
+}
+
 export function billCustomer(input: BillCustomerInput): (InvoiceIssued | InvoicePaid)[] {
   const customerId = requireText(input.customerId, 'customerId');
   const invoiceId = requireText(input.invoiceId, 'invoiceId');
@@ -43,24 +65,10 @@ export function billCustomer(input: BillCustomerInput): (InvoiceIssued | Invoice
   if (requireDateTime(input.dueAt, 'dueAt') < issuedAtMs) {
     throw invalid('INVALID_DUE_DATE', 'dueAt must not be before issuedAt', 'dueAt');
   }
-  if (issuedAtMs < period.toDay * MS_PER_DAY) {
-    throw conflict('PERIOD_NOT_ENDED', `the period ends on ${input.period.to}; bill it after that`, {
-      period: input.period,
-    });
-  }
+  if (issuedAtMs < period.toDay * MS_PER_DAY) throw periodNotEnded(input.period);
 
-  const lines: InvoiceLine[] = [
-    ...bySubscriptionId(input.subscriptions).flatMap((s) =>
-      subscriptionLines(s, input.catalog, period, customerId, currency),
-    ),
-    ...usageLines(input.ratedUsage, period, customerId, currency),
-  ];
+  const { lines, total } = draftInvoice(input);
   if (lines.length === 0) return [];
-
-  const total = sum(
-    lines.map((line) => line.amount),
-    currency,
-  );
   const at = input.issuedAt;
   const issued: InvoiceIssued = {
     type: 'invoice.issued',
@@ -68,6 +76,17 @@ export function billCustomer(input: BillCustomerInput): (InvoiceIssued | Invoice
   };
   if (total.amount !== 0) return [issued];
   return [issued, { type: 'invoice.paid', data: { invoiceId, customerId, paymentId: null, total, at } }];
+}
+
+/** The refusal to bill an open period, pointing a newcomer to the preview and the test clock. */
+export function periodNotEnded(period: BillingPeriod) {
+  return conflict(
+    'PERIOD_NOT_ENDED',
+    `the period ends on ${period.to}; bill it after that. To see what a customer owes so far, ` +
+      'GET /api/v1/customers/{id}/invoices/upcoming; to bill now in a test, start the service with ' +
+      'BSS_TEST_CLOCK=now and move time with PUT /api/v1/test-clock (see README, "Test clock")',
+    { period },
+  );
 }
 
 function subscriptionLines(

@@ -1,10 +1,12 @@
-// Bill runs. A run is synchronous and bounded: one call bills at most maxCustomers customers and
+// Bill runs and their history. A run is synchronous and bounded: one call bills at most maxCustomers customers and
 // answers with resumeAfter when more remain; calling again (even with the same input) is safe,
 // because customers already billed for the period are skipped.
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
-import { WriteErrors } from '../../schemas/common.ts';
-import { BillRunBody, BillRunSummary } from '../../schemas/billing.ts';
+import { Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
+import { BillRunBody, BillRunListQuery, BillRunParams, BillRunSummary } from '../../schemas/billing.ts';
+import { getBillRun, listBillRuns } from '../../../application/queries/billing-runs.ts';
+import { notFound } from '../../../errors.ts';
 
 export function billingRoutes(app: Application) {
   return async function routes(api: ApiApp): Promise<void> {
@@ -22,6 +24,37 @@ export function billingRoutes(app: Application) {
         },
       },
       async (request, reply) => reply.status(201).send(await app.billing.run(request.body)),
+    );
+
+    api.get(
+      '/billing/runs',
+      {
+        schema: {
+          tags: ['billing'],
+          summary: 'The history of bill runs, newest first, each with the invoice ids it issued',
+          description: 'One entry per call of POST /billing/runs (a run continued with resumeAfter has several).',
+          querystring: BillRunListQuery,
+          response: { 200: Page(BillRunSummary), ...ReadErrors },
+        },
+      },
+      async (request) => listBillRuns(app.db, request.query),
+    );
+
+    api.get(
+      '/billing/runs/:id',
+      {
+        schema: {
+          tags: ['billing'],
+          summary: 'One bill run: its summary and the invoice ids it issued',
+          params: BillRunParams,
+          response: { 200: BillRunSummary, ...ReadErrors },
+        },
+      },
+      async (request) => {
+        const run = await getBillRun(app.db, request.params.id);
+        if (!run) throw notFound('bill run', request.params.id);
+        return run;
+      },
     );
   };
 }

@@ -6,7 +6,7 @@ import { getRow, listRows } from '../../../application/queries/read-model-querie
 import { initialBalance, type CustomerBalance } from '../../../domain/index.ts';
 import type { Customer as CustomerState } from '../../../domain/customer/state.ts';
 import { notFound } from '../../../errors.ts';
-import { IdParam, ListQuery, Page, ReadErrors, Reason, WriteErrors } from '../../schemas/common.ts';
+import { IdParam, DateRangeQuery, ListQuery, Page, ReadErrors, Reason, WriteErrors } from '../../schemas/common.ts';
 import { Balance, CreateCustomerBody, Customer, CustomerStatus, UpdateContactBody } from '../../schemas/customer.ts';
 import { ifMatch, setEtag } from '../../etag.ts';
 import type { ExpectedVersion } from '../../../application/commands/expect-version.ts';
@@ -56,7 +56,7 @@ export function customerRoutes(app: Application) {
           tags,
           summary: 'List customers',
           querystring: Type.Object(
-            { status: Type.Optional(CustomerStatus), ...ListQuery },
+            { status: Type.Optional(CustomerStatus), ...ListQuery, ...DateRangeQuery },
             { additionalProperties: false },
           ),
           response: { 200: Page(Customer), ...ReadErrors },

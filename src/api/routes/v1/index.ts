@@ -11,6 +11,7 @@ import { invoiceRoutes } from './invoices.ts';
 import { paymentRoutes } from './payments.ts';
 import { meRoutes } from './me.ts';
 import { customerSearchRoutes } from './customer-search.ts';
+import { upcomingInvoiceRoutes } from './upcoming-invoice.ts';
 
 export function apiV1(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
@@ -23,6 +24,7 @@ export function apiV1(application: Application) {
     await api.register(catalogRoutes(application));
     await api.register(billingRoutes(application));
     await api.register(invoiceRoutes(application));
+    await api.register(upcomingInvoiceRoutes(application));
     await api.register(paymentRoutes(application));
   };
 }

@@ -6,7 +6,7 @@ import { getRow, listRows } from '../../../application/queries/read-model-querie
 import type { order } from '../../../domain/index.ts';
 import { Id } from '../../../events/schemas.ts';
 import { notFound } from '../../../errors.ts';
-import { IdParam, ListQuery, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
+import { IdParam, DateRangeQuery, ListQuery, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { Order, OptionalReason, OrderStatus, PlaceOrderBody, RejectOrderBody } from '../../schemas/order.ts';
 import { NoBody } from '../../schemas/no-body.ts';
 import { ifMatch, setEtag } from '../../etag.ts';
@@ -56,7 +56,7 @@ export function orderRoutes(app: Application) {
           tags,
           summary: 'List orders',
           querystring: Type.Object(
-            { customerId: Type.Optional(Id), status: Type.Optional(OrderStatus), ...ListQuery },
+            { customerId: Type.Optional(Id), status: Type.Optional(OrderStatus), ...ListQuery, ...DateRangeQuery },
             { additionalProperties: false },
           ),
           response: { 200: Page(Order), ...ReadErrors },

@@ -1,4 +1,4 @@
-// Payments: authorize (create), read, list, capture (applies money to open invoices, oldest
+// Payments: authorize (create), pay one invoice, read, list, capture (applies money to open invoices, oldest
 // first), fail, refund, apply credit. Every action answers with the payment and its new ETag.
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
@@ -10,7 +10,14 @@ import { payment } from '../../../domain/index.ts';
 import { notFound } from '../../../errors.ts';
 import { IdParam, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { NoBody } from '../../schemas/no-body.ts';
-import { CreatePaymentBody, FailPaymentBody, Payment, PaymentListQuery, RefundBody } from '../../schemas/payment.ts';
+import {
+  CreatePaymentBody,
+  FailPaymentBody,
+  PayInvoiceBody,
+  Payment,
+  PaymentListQuery,
+  RefundBody,
+} from '../../schemas/payment.ts';
 import { ifMatch, setEtag } from '../../etag.ts';
 
 const tags = ['payments'];
@@ -49,6 +56,33 @@ export function paymentRoutes(app: Application) {
       async (request, reply) => {
         const id = await app.payments.create({
           ...request.body,
+          paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
+        });
+        const row = await load(id);
+        setEtag(reply, row.version);
+        return reply.status(201).header('location', `/api/v1/payments/${id}`).send(view(row.state));
+      },
+    );
+
+    api.post(
+      '/invoices/:id/payments',
+      {
+        schema: {
+          tags,
+          summary: 'Pay one invoice: the payment is authorized, captured and applied to this invoice only',
+          description:
+            "The amount defaults to the invoice's outstanding amount; a smaller one pays part of it. " +
+            '409 INVOICE_NOT_OPEN when it is already paid or cancelled; 422 AMOUNT_EXCEEDS_OUTSTANDING when ' +
+            'the amount is more than is open (nothing is kept as credit); 422 CURRENCY_MISMATCH.',
+          params: IdParam,
+          body: PayInvoiceBody,
+          response: { 201: Payment, ...WriteErrors },
+        },
+      },
+      async (request, reply) => {
+        const id = await app.payments.payInvoice({
+          ...request.body,
+          invoiceId: request.params.id,
           paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
         });
         const row = await load(id);

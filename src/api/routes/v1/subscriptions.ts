@@ -5,7 +5,7 @@ import { getRow, listRows } from '../../../application/queries/read-model-querie
 import type { subscription } from '../../../domain/index.ts';
 import { Id } from '../../../events/schemas.ts';
 import { notFound } from '../../../errors.ts';
-import { IdParam, ListQuery, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
+import { IdParam, DateRangeQuery, ListQuery, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { Subscription, SubscriptionStatus } from '../../schemas/subscription.ts';
 import { OptionalReason } from '../../schemas/order.ts';
 import { ifMatch, setEtag } from '../../etag.ts';
@@ -34,7 +34,12 @@ export function subscriptionRoutes(app: Application) {
           tags,
           summary: 'List subscriptions',
           querystring: Type.Object(
-            { customerId: Type.Optional(Id), status: Type.Optional(SubscriptionStatus), ...ListQuery },
+            {
+              customerId: Type.Optional(Id),
+              status: Type.Optional(SubscriptionStatus),
+              ...ListQuery,
+              ...DateRangeQuery,
+            },
             { additionalProperties: false },
           ),
           response: { 200: Page(Subscription), ...ReadErrors },

@@ -4,7 +4,7 @@ import type { Application } from '../../../application/services.ts';
 import { listRows } from '../../../application/queries/read-model-queries.ts';
 import type { usage } from '../../../domain/index.ts';
 import { Id } from '../../../events/schemas.ts';
-import { ListQuery, Page, Problem, ReadErrors, WriteErrors } from '../../schemas/common.ts';
+import { DateRangeQuery, ListQuery, Page, Problem, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { IngestUsageBody, IngestUsageResponse, UsageRecord, UsageStatus } from '../../schemas/usage.ts';
 
 const tags = ['usage'];
@@ -41,6 +41,7 @@ export function usageRoutes(app: Application) {
               customerId: Type.Optional(Id),
               status: Type.Optional(UsageStatus),
               ...ListQuery,
+              ...DateRangeQuery,
             },
             { additionalProperties: false },
           ),

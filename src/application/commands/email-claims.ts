@@ -1,0 +1,38 @@
+// One customer per email address (case-insensitive) unless the caller allows a shared one: a family
+// member with their own account may use the household's address. The claim lives in its own table,
+// written in the command's transaction after the domain decided, so the database settles a race of
+// two creates: the second waits for the first to commit and is refused.
+import type { Queryable } from '../../store/db.ts';
+import { AppError } from '../../errors.ts';
+
+export const emailKey = (email: string) => email.trim().toLowerCase();
+
+function emailTaken(email: string, owner: string): AppError {
+  const message = `email ${email} is already used by customer ${owner}`;
+  return new AppError(
+    'EMAIL_TAKEN',
+    `${message}; to give another customer the same address, send "allowDuplicateEmail": true`,
+    { status: 409, errors: [{ field: '/body/email', message }] },
+  );
+}
+
+/** Claims `email` for `customerId` (a no-op when it already holds it); EMAIL_TAKEN names the holder. */
+export async function claimEmail(tx: Queryable, email: string, customerId: string): Promise<void> {
+  const key = emailKey(email);
+  const { rows } = await tx.query<{ customer_id: string }>(
+    `INSERT INTO customer_email_claims (email_key, customer_id) VALUES ($1, $2)
+     ON CONFLICT (email_key) DO UPDATE SET customer_id = customer_email_claims.customer_id
+     RETURNING customer_id`,
+    [key, customerId],
+  );
+  const owner = rows[0]?.customer_id;
+  if (owner !== undefined && owner !== customerId) throw emailTaken(email, owner);
+}
+
+/** Gives up the customer's claims on addresses other than `keep` (after an email change). */
+export async function releaseOtherEmails(tx: Queryable, customerId: string, keep: string): Promise<void> {
+  await tx.query('DELETE FROM customer_email_claims WHERE customer_id = $1 AND email_key <> $2', [
+    customerId,
+    emailKey(keep),
+  ]);
+}

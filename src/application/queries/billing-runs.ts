@@ -1,0 +1,52 @@
+// The history of bill runs: each call of the run is recorded with its summary (counts, totals,
+// failures, the invoice ids it issued) once it has finished, and listed newest first.
+import type { Queryable } from '../../store/db.ts';
+import type { BillRunSummary } from '../commands/billing.ts';
+import { dateRangeConditions, type DateRangeFilter } from './date-range.ts';
+import { decodeCursor, encodeCursor, MAX_PAGE } from './read-model-queries.ts';
+
+export interface BillRunFilter extends Pick<DateRangeFilter, 'createdFrom' | 'createdTo'> {
+  /** Only runs of the period starting on this day. */
+  readonly periodFrom?: string;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+export async function recordBillRun(db: Queryable, summary: BillRunSummary): Promise<void> {
+  await db.query('INSERT INTO billing_runs (id, period_from, summary, created_at) VALUES ($1, $2, $3, $4)', [
+    summary.runId,
+    summary.period.from,
+    JSON.stringify(summary),
+    summary.issuedAt,
+  ]);
+}
+
+export async function getBillRun(db: Queryable, runId: string): Promise<BillRunSummary | undefined> {
+  const { rows } = await db.query<{ summary: BillRunSummary }>('SELECT summary FROM billing_runs WHERE id = $1', [
+    runId,
+  ]);
+  return rows[0]?.summary;
+}
+
+/** Newest first; the cursor is the last row's seq (rows added meanwhile appear on a new first page). */
+export async function listBillRuns(
+  db: Queryable,
+  filter: BillRunFilter,
+): Promise<{ items: BillRunSummary[]; nextCursor: string | null }> {
+  const limit = Math.min(filter.limit ?? 50, MAX_PAGE);
+  const params: unknown[] = [];
+  const where = dateRangeConditions(filter, params, { created: 'created_at' });
+  if (filter.periodFrom !== undefined) where.push(`period_from = $${params.push(filter.periodFrom)}`);
+  if (filter.cursor !== undefined) where.push(`seq < $${params.push(decodeCursor(filter.cursor))}`);
+  const { rows } = await db.query<{ summary: BillRunSummary; seq: string }>(
+    `SELECT summary, seq FROM billing_runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY seq DESC LIMIT ${limit + 1}`,
+    params,
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => row.summary),
+    nextCursor: rows.length > limit && last ? encodeCursor(String(last.seq)) : null,
+  };
+}

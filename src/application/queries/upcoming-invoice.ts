@@ -1,0 +1,81 @@
+// The upcoming invoice (Stripe's name for it): what the customer owes so far in a period that has not
+// ended, priced by the very function the bill run issues invoices with (domain draftInvoice), over the
+// same subscriptions and rated usage. Nothing is stored and no event is written.
+import { invoice, MS_PER_DAY, notFound, toMillis, type CurrencyCode, type Money } from '../../domain/index.ts';
+import type { CustomerBalance } from '../../domain/index.ts';
+import type { Catalog } from '../../domain/catalog/plan.ts';
+import type { Db } from '../../store/db.ts';
+import { AppError } from '../../errors.ts';
+import type { Clock } from '../clock.ts';
+import { getRow } from './read-model-queries.ts';
+import { invoiceIdFor, ratedUsageOf, requireAccountCurrency, subscriptionsInPeriod } from '../commands/billing.ts';
+
+export interface UpcomingInvoice {
+  /** The id the bill run will give the invoice of this period. */
+  readonly invoiceId: string;
+  readonly customerId: string;
+  readonly period: invoice.BillingPeriod;
+  readonly currency: CurrencyCode;
+  readonly lines: invoice.InvoiceLine[];
+  readonly total: Money;
+  /** The time the preview was computed at (the application clock, so the test clock too). */
+  readonly asOf: string;
+}
+
+/** The one-month period starting on `from`, or the calendar month of `now` when no `from` is given. */
+export function openPeriod(now: string, from?: string): invoice.BillingPeriod {
+  const start = from ?? `${now.slice(0, 7)}-01`;
+  const day = new Date(`${start}T00:00:00Z`);
+  const to = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()));
+  const period = { from: start, to: to.toISOString().slice(0, 10) };
+  const days = invoice.requirePeriod(period, 'periodFrom');
+  const nowMs = toMillis(now);
+  if (nowMs < days.fromDay * MS_PER_DAY || nowMs >= days.toDay * MS_PER_DAY) {
+    throw new AppError(
+      'PERIOD_NOT_OPEN',
+      `the period ${period.from}..${period.to} does not contain the current time ${now}; the upcoming ` +
+        'invoice covers the open period only (an ended one is billed with POST /api/v1/billing/runs)',
+      { status: 409 },
+    );
+  }
+  return period;
+}
+
+export async function upcomingInvoice(
+  db: Db,
+  clock: Clock,
+  catalog: Catalog,
+  customerId: string,
+  periodFrom?: string,
+): Promise<UpcomingInvoice> {
+  const asOf = clock();
+  const period = openPeriod(asOf, periodFrom);
+  if (!(await getRow(db, 'customer', customerId))) {
+    throw notFound('CUSTOMER_NOT_FOUND', `customer ${customerId} does not exist`, 'id');
+  }
+  const subscriptions = await subscriptionsInPeriod(db, customerId, period);
+  const ratedUsage = await ratedUsageOf(db, customerId, period);
+  const balance = await getRow<CustomerBalance>(db, 'balance', customerId);
+  const currency = balance?.state.currency ?? null;
+  if (subscriptions.length === 0 && ratedUsage.length === 0) throw nothingUpcoming(customerId, period);
+  const draft = invoice.draftInvoice({
+    customerId,
+    period,
+    subscriptions,
+    ratedUsage,
+    catalog,
+    currency: requireAccountCurrency(customerId, currency),
+  });
+  if (draft.lines.length === 0) throw nothingUpcoming(customerId, period);
+  const invoiceId = invoiceIdFor(customerId, period.from);
+  return { invoiceId, customerId, period, currency: draft.total.currency, ...draft, asOf };
+}
+
+function nothingUpcoming(customerId: string, period: invoice.BillingPeriod): AppError {
+  return new AppError(
+    'NO_UPCOMING_INVOICE',
+    `customer ${customerId} has nothing to bill in ${period.from}..${period.to}: no subscription is active ` +
+      'in it and no usage was rated, so the bill run will issue no invoice',
+    { status: 404 },
+  );
+}
