@@ -19,6 +19,9 @@ import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerProblemResponses } from './plugins/openapi-responses.ts';
 import { finishDocument } from './openapi-document.ts';
 import { registerAdmission } from './plugins/admission.ts';
+import { registerRateLimit } from './plugins/rate-limit.ts';
+import { registerSecurityHeaders } from './plugins/security-headers.ts';
+import { defaultSecurity, type SecurityConfig } from '../config.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { apiV1 } from './routes/v1/index.ts';
@@ -57,17 +60,24 @@ export interface AppServices {
   readonly admission?: Admission;
   /** Adds the admin routes /api/v1/keys (create, list, revoke). */
   readonly keys?: ApiKeyAdmin;
+  /** Rate limits, CORS origins and request limits; default: defaultSecurity() (CORS closed). */
+  readonly security?: SecurityConfig;
+  /** A shared rate-limit counter (rate-limit/redis-store.ts); default: per process. */
+  readonly rateLimitStore?: new () => unknown;
 }
 
-/** Usage batches of 10,000 records fit well inside this. */
-export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+/** Usage batches of 10,000 records fit well inside the default. */
+export const BODY_LIMIT_BYTES = defaultSecurity().bodyLimitBytes;
 
 export async function buildApp(services: AppServices): Promise<ApiApp> {
+  const security = services.security ?? defaultSecurity();
   const app = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: security.bodyLimitBytes,
+    // The request line (URL) and headers together: more is a 431 problem (http-errors.ts).
+    http: { maxHeaderSize: security.maxHeaderBytes },
     // Long ids reach schema validation (400 problem naming the param) instead of the router's bare 414.
-    routerOptions: { maxParamLength: 1000 },
+    routerOptions: { maxParamLength: security.maxParamLength },
     // Router and HTTP parser failures answer problem+json too, not Fastify's own JSON.
     frameworkErrors,
     clientErrorHandler,
@@ -82,14 +92,17 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
     reply.header('x-request-id', request.id);
   });
 
+  await registerSecurityHeaders(app, security.corsOrigins);
   registerValidators(app);
-  registerJsonBodyParser(app);
+  registerJsonBodyParser(app, security.maxJsonDepth);
   registerProblemHandler(app);
   registerNotFound(app);
   registerHttpMetrics(app, services.registry);
   // Before any route, so every route (Swagger UI's included) is marked and documented.
   registerAuth(app, services.auth);
   registerProblemResponses(app);
+  // After auth (its route hooks then run once the caller is known), before any route.
+  await registerRateLimit(app, security, services.rateLimitStore);
 
   await app.register(swagger, {
     openapi: {
