@@ -55,6 +55,7 @@ import type { LayeredCache } from './cache/index.ts';
 import { monitorCommands } from './observability/monitor-events.ts';
 import { createMediationMetrics } from './observability/mediation-metrics.ts';
 import { startMediationConsumer } from './mediation/feed-consumer.ts';
+import { createAuditTrail } from './application/audit/audit-trail.ts';
 import { connectRateLimitRedis } from './api/rate-limit/redis-store.ts';
 
 export interface Composed extends AppServices {
@@ -244,6 +245,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       replayService,
       admission,
       keys: createApiKeyAdmin({ db, sink, auditTopic }),
+      audit: createAuditTrail({ db, sink, auditTopic }),
       security: config.security,
       ...(rateLimit ? { rateLimitStore: rateLimit.store } : {}),
       replay: {

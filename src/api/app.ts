@@ -39,6 +39,9 @@ import type { Cache } from '../cache/index.ts';
 import type { Authenticator } from '../application/auth/authenticator.ts';
 import type { ApiKeyAdmin } from '../application/auth/key-admin.ts';
 import { keyRoutes } from './routes/v1/keys.ts';
+import type { AuditTrail } from '../application/audit/audit-trail.ts';
+import { registerAuditTrail } from './plugins/audit.ts';
+import { auditRoutes } from './routes/v1/audit.ts';
 import { createIdempotencyStore } from '../application/idempotency/idempotency-store.ts';
 import type { Admission } from '../application/admission.ts';
 
@@ -60,6 +63,8 @@ export interface AppServices {
   readonly admission?: Admission;
   /** Adds the admin routes /api/v1/keys (create, list, revoke). */
   readonly keys?: ApiKeyAdmin;
+  /** Records admin actions and adds GET /api/v1/audit (admin). */
+  readonly audit?: AuditTrail;
   /** Rate limits, CORS origins and request limits; default: defaultSecurity() (CORS closed). */
   readonly security?: SecurityConfig;
   /** A shared rate-limit counter (rate-limit/redis-store.ts); default: per process. */
@@ -103,6 +108,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   registerProblemResponses(app);
   // After auth (its route hooks then run once the caller is known), before any route.
   await registerRateLimit(app, security, services.rateLimitStore);
+  if (services.audit) registerAuditTrail(app, services.audit, services.logger);
 
   await app.register(swagger, {
     openapi: {
@@ -151,6 +157,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   }
   // Outside the idempotency scope: a stored response would keep the new key's plaintext.
   if (services.keys) await app.register(keyRoutes(services.keys), { prefix: '/api/v1' });
+  if (services.audit) await app.register(auditRoutes(services.audit), { prefix: '/api/v1' });
 
   return app;
 }

@@ -26,7 +26,8 @@ export const REDACTED_PATHS = [
   'req.headers["x-api-key"]',
   'req.headers.cookie',
   // One level of wildcard only: deeper ones make every log line slower, and nothing logs bodies.
-  ...SENSITIVE_FIELDS.flatMap((field) => [field, `*.${field}`]),
+  // `address` only nested: at the top it is the listening address of "BSS listening".
+  ...SENSITIVE_FIELDS.flatMap((field) => (field === 'address' ? [`*.${field}`] : [field, `*.${field}`])),
 ];
 
 const PERSONAL = /@|^\+?[\d ()-]{7,}$/;
