@@ -56,6 +56,8 @@ import { monitorCommands } from './observability/monitor-events.ts';
 import { createMediationMetrics } from './observability/mediation-metrics.ts';
 import { startMediationConsumer } from './mediation/feed-consumer.ts';
 import { holdLeadership, type LeadershipOptions } from './store/leadership.ts';
+import { createAuditTrail } from './application/audit/audit-trail.ts';
+import { connectRateLimitRedis } from './api/rate-limit/redis-store.ts';
 
 export interface Composed extends AppServices {
   readonly config: Config;
@@ -166,6 +168,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const app = monitored(createApplication(db, bus, testClock?.now ?? systemClock, cached.reads), operationMetrics);
     const auth = createAuthenticator(createCachedApiKeys(db), config.jwt ? createJwtVerifier(config.jwt) : undefined);
 
+    // Rate-limit counters shared by every instance on this Redis (the cache's namespace keeps
+    // environments apart); while Redis is away each instance counts alone.
+    const rateLimit = config.redisUrl ? connectRateLimitRedis(config.redisUrl, `${config.cachePrefix}rl:`) : undefined;
+    if (rateLimit) closers.push(rateLimit.close);
     const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }];
     if (config.redisUrl) {
       const redis = createRedisProbe(config.redisUrl);
@@ -244,6 +250,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       replayService,
       admission,
       keys: createApiKeyAdmin({ db, sink, auditTopic }),
+      audit: createAuditTrail({ db, sink, auditTopic }),
+      security: config.security,
+      ...(rateLimit ? { rateLimitStore: rateLimit.store } : {}),
       replay: {
         service: replayService,
         liveTopic: eventsTopic,

@@ -45,6 +45,23 @@ export interface Config {
   readonly pushgatewayUrl: string | undefined;
   /** Service processes sharing the HTTP port (`bss start --workers N`); 1 in embedded mode. */
   readonly workers: number;
+  /** Rate limits, CORS and request size limits of the HTTP API. */
+  readonly security: SecurityConfig;
+}
+
+/** The HTTP API's protections (src/api/plugins/rate-limit.ts, security-headers.ts, json-body.ts). */
+export interface SecurityConfig {
+  /** Requests one caller (API key, JWT subject, else client IP) may send per window; 0 = no limit. */
+  readonly rateLimitMax: number;
+  readonly rateLimitWindowMs: number;
+  /** Origins allowed to call the API from a browser; empty = none (CORS closed). */
+  readonly corsOrigins: readonly string[];
+  readonly bodyLimitBytes: number;
+  /** Request line plus headers (Node's maxHeaderSize): longer URLs and headers get 431. */
+  readonly maxHeaderBytes: number;
+  /** A path parameter longer than this gets 414. */
+  readonly maxParamLength: number;
+  readonly maxJsonDepth: number;
 }
 
 /** Group commit (commands per transaction) and admission control (when writes are refused with 503). */
@@ -253,6 +270,38 @@ function identifier(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/** Comma-separated origins (scheme://host[:port]), each as browsers send it in Origin. */
+function origins(env: Env, name: string): string[] {
+  const raw = read(env, name);
+  if (raw === undefined) return [];
+  const list = raw.split(',').map((o) => o.trim());
+  const valid = list.every((o) => {
+    try {
+      const parsed = new URL(o);
+      return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === o;
+    } catch {
+      return false;
+    }
+  });
+  if (!valid) throw new ConfigError(name, raw, 'a comma-separated list of origins like https://ops.example.com');
+  return list;
+}
+
+function security(env: Env): SecurityConfig {
+  return {
+    rateLimitMax: integer(env, 'BSS_RATE_LIMIT_MAX', 5000, 0, 1_000_000_000),
+    rateLimitWindowMs: integer(env, 'BSS_RATE_LIMIT_WINDOW_MS', 1000, 100, 3_600_000),
+    corsOrigins: origins(env, 'BSS_CORS_ORIGINS'),
+    bodyLimitBytes: integer(env, 'BSS_BODY_LIMIT_BYTES', 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxHeaderBytes: integer(env, 'BSS_MAX_HEADER_BYTES', 16 * 1024, 1024, 1024 * 1024),
+    maxParamLength: integer(env, 'BSS_MAX_PARAM_LENGTH', 1000, 100, 100_000),
+    maxJsonDepth: integer(env, 'BSS_MAX_JSON_DEPTH', 64, 8, 10_000),
+  };
+}
+
+/** The protections as configured by default (apps built without a configuration get these). */
+export const defaultSecurity = (): SecurityConfig => security({});
+
 function secret(env: Env, name: string, minLength: number): string | undefined {
   const raw = read(env, name);
   if (raw !== undefined && (raw.length < minLength || /\s/.test(raw))) {
@@ -373,6 +422,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     pushgatewayUrl: loadPushgatewayUrl(env),
     workers: workers(env, { postgres: databaseUrl !== undefined, testClock: clock !== undefined }),
+    security: security(env),
   };
 }
 
@@ -480,6 +530,13 @@ export function describeConfig(config: Config): Record<string, string> {
       config.writePath.maxOutboxBacklog === 0 ? '0 (no limit)' : String(config.writePath.maxOutboxBacklog),
     BSS_SHED_CONSUMER_LAG:
       config.writePath.maxConsumerLag === 0 ? '0 (no limit)' : String(config.writePath.maxConsumerLag),
+    BSS_RATE_LIMIT_MAX: config.security.rateLimitMax === 0 ? '0 (no limit)' : String(config.security.rateLimitMax),
+    BSS_RATE_LIMIT_WINDOW_MS: String(config.security.rateLimitWindowMs),
+    BSS_CORS_ORIGINS: config.security.corsOrigins.join(',') || '(unset: no origin, CORS closed)',
+    BSS_BODY_LIMIT_BYTES: String(config.security.bodyLimitBytes),
+    BSS_MAX_HEADER_BYTES: String(config.security.maxHeaderBytes),
+    BSS_MAX_PARAM_LENGTH: String(config.security.maxParamLength),
+    BSS_MAX_JSON_DEPTH: String(config.security.maxJsonDepth),
     BSS_JWT_JWKS_URL: config.jwt?.jwksUrl ? mask('BSS_JWT_JWKS_URL', config.jwt.jwksUrl) : '(unset)',
     BSS_JWT_PUBLIC_KEY: config.jwt?.publicKeySource
       ? config.jwt.publicKeySource === 'inline'

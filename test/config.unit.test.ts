@@ -95,3 +95,39 @@ test('BSS_WORKERS: PostgreSQL modes only, one fixed port, no test clock', () => 
     );
   }
 });
+
+test('security settings: defaults, overrides and refusals', () => {
+  const defaults = loadConfig({}).security;
+  assert.deepEqual(defaults, {
+    rateLimitMax: 5000,
+    rateLimitWindowMs: 1000,
+    corsOrigins: [],
+    bodyLimitBytes: 8 * 1024 * 1024,
+    maxHeaderBytes: 16 * 1024,
+    maxParamLength: 1000,
+    maxJsonDepth: 64,
+  });
+  const set = loadConfig({
+    BSS_RATE_LIMIT_MAX: '0',
+    BSS_CORS_ORIGINS: 'https://ops.example.com, http://localhost:5173',
+    BSS_MAX_JSON_DEPTH: '16',
+  }).security;
+  assert.equal(set.rateLimitMax, 0);
+  assert.deepEqual(set.corsOrigins, ['https://ops.example.com', 'http://localhost:5173']);
+  assert.equal(set.maxJsonDepth, 16);
+  for (const [name, value] of [
+    ['BSS_CORS_ORIGINS', 'https://ops.example.com/path'],
+    ['BSS_CORS_ORIGINS', '*'],
+    ['BSS_CORS_ORIGINS', 'ftp://files.example.com'],
+    ['BSS_RATE_LIMIT_MAX', '-1'],
+    ['BSS_RATE_LIMIT_WINDOW_MS', '10'],
+    ['BSS_BODY_LIMIT_BYTES', '1'],
+    ['BSS_MAX_JSON_DEPTH', '2'],
+  ] as const) {
+    assert.throws(
+      () => loadConfig({ [name]: value }),
+      (error: Error) => error instanceof ConfigError && error.variable === name,
+    );
+  }
+  assert.equal(describeConfig(loadConfig({}))['BSS_CORS_ORIGINS'], '(unset: no origin, CORS closed)');
+});

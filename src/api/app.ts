@@ -19,6 +19,9 @@ import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerProblemResponses } from './plugins/openapi-responses.ts';
 import { finishDocument } from './openapi-document.ts';
 import { registerAdmission } from './plugins/admission.ts';
+import { registerRateLimit } from './plugins/rate-limit.ts';
+import { registerSecurityHeaders } from './plugins/security-headers.ts';
+import { defaultSecurity, type SecurityConfig } from '../config.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { apiV1 } from './routes/v1/index.ts';
@@ -36,6 +39,9 @@ import type { Cache } from '../cache/index.ts';
 import type { Authenticator } from '../application/auth/authenticator.ts';
 import type { ApiKeyAdmin } from '../application/auth/key-admin.ts';
 import { keyRoutes } from './routes/v1/keys.ts';
+import type { AuditTrail } from '../application/audit/audit-trail.ts';
+import { registerAuditTrail } from './plugins/audit.ts';
+import { auditRoutes } from './routes/v1/audit.ts';
 import { createIdempotencyStore } from '../application/idempotency/idempotency-store.ts';
 import type { Admission } from '../application/admission.ts';
 
@@ -59,17 +65,26 @@ export interface AppServices {
   readonly admission?: Admission;
   /** Adds the admin routes /api/v1/keys (create, list, revoke). */
   readonly keys?: ApiKeyAdmin;
+  /** Records admin actions and adds GET /api/v1/audit (admin). */
+  readonly audit?: AuditTrail;
+  /** Rate limits, CORS origins and request limits; default: defaultSecurity() (CORS closed). */
+  readonly security?: SecurityConfig;
+  /** A shared rate-limit counter (rate-limit/redis-store.ts); default: per process. */
+  readonly rateLimitStore?: new () => unknown;
 }
 
-/** Usage batches of 10,000 records fit well inside this. */
-export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+/** Usage batches of 10,000 records fit well inside the default. */
+export const BODY_LIMIT_BYTES = defaultSecurity().bodyLimitBytes;
 
 export async function buildApp(services: AppServices): Promise<ApiApp> {
+  const security = services.security ?? defaultSecurity();
   const app = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: security.bodyLimitBytes,
+    // The request line (URL) and headers together: more is a 431 problem (http-errors.ts).
+    http: { maxHeaderSize: security.maxHeaderBytes },
     // Long ids reach schema validation (400 problem naming the param) instead of the router's bare 414.
-    routerOptions: { maxParamLength: 1000 },
+    routerOptions: { maxParamLength: security.maxParamLength },
     // Router and HTTP parser failures answer problem+json too, not Fastify's own JSON.
     frameworkErrors,
     clientErrorHandler,
@@ -84,14 +99,18 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
     reply.header('x-request-id', request.id);
   });
 
+  await registerSecurityHeaders(app, security.corsOrigins);
   registerValidators(app);
-  registerJsonBodyParser(app);
+  registerJsonBodyParser(app, security.maxJsonDepth);
   registerProblemHandler(app);
   registerNotFound(app);
   registerHttpMetrics(app, services.registry);
   // Before any route, so every route (Swagger UI's included) is marked and documented.
   registerAuth(app, services.auth);
   registerProblemResponses(app);
+  // After auth (its route hooks then run once the caller is known), before any route.
+  await registerRateLimit(app, security, services.rateLimitStore);
+  if (services.audit) registerAuditTrail(app, services.audit, services.logger);
 
   await app.register(swagger, {
     openapi: {
@@ -140,6 +159,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   }
   // Outside the idempotency scope: a stored response would keep the new key's plaintext.
   if (services.keys) await app.register(keyRoutes(services.keys), { prefix: '/api/v1' });
+  if (services.audit) await app.register(auditRoutes(services.audit), { prefix: '/api/v1' });
 
   return app;
 }

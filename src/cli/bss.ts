@@ -7,6 +7,7 @@ import { EXIT, EXIT_CODES_HELP, UnreachableError, UsageError, examples } from '.
 import { HttpError } from './api-client.ts';
 import { serviceCommands } from './service.ts';
 import { keysCommand } from './keys.ts';
+import { auditCommand } from './audit.ts';
 import { replayCommand } from './replay.ts';
 import { loadCli } from './load.ts';
 import { billingCommand } from './billing.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     );
   for (const command of serviceCommands()) program.addCommand(command);
   program.addCommand(keysCommand());
+  program.addCommand(auditCommand());
   program.addCommand(replayCommand());
   program.addCommand(loadCli());
   program.addCommand(billingCommand());

@@ -194,5 +194,27 @@ export const AUDIT_EVENT_SCHEMAS = {
 };
 export type AuditEventType = keyof typeof AUDIT_EVENT_SCHEMAS;
 export type AuditEventData = Static<(typeof AUDIT_EVENT_SCHEMAS)['apikey.created']>;
+/**
+ * Every other admin action (replay start/cancel, restore, rebuild, cache warm, debug sessions, test
+ * clock): com.droid.bss.admin.action.v1. Like the key events, not a domain event: the replay tools
+ * fold bss.events and never read the audit topic (its events have no customer to fold into).
+ */
+export const AdminActionAudit = Type.Object(
+  {
+    /** `key:<keyId>`, `jwt:<subject>`, `cli:<user>@<host>`, or `anonymous` for a refused caller. */
+    actor: Type.String({ minLength: 1 }),
+    role: Type.Union([Type.Literal('viewer'), Type.Literal('operator'), Type.Literal('admin'), Type.Null()]),
+    /** e.g. replay.start, offsets.restore, read-models.rebuild, cache.warm, apikey.create. */
+    action: Type.String({ minLength: 1 }),
+    target: Type.Union([Type.String(), Type.Null()]),
+    parameters: Type.Record(Type.String(), Type.Unknown()),
+    outcome: Type.Union([Type.Literal('SUCCEEDED'), Type.Literal('FAILED'), Type.Literal('REFUSED')]),
+    /** The HTTP status answered. */
+    status: Type.Union([Type.Integer(), Type.Null()]),
+    at: DateTime,
+  },
+  { additionalProperties: false },
+);
+export type AdminActionData = Static<typeof AdminActionAudit>;
 /** The audit log's topic (with BSS_TOPIC_PREFIX). */
 export const AUDIT_TOPIC = 'bss.audit';

@@ -53,7 +53,7 @@ test('every error of every secured operation is application/problem+json with th
     if ((operation['security'] ?? []).length === 0) continue;
     count++;
     const statuses = Object.keys(operation['responses']);
-    for (const status of ['400', '401', '403', '431', '503'])
+    for (const status of ['400', '401', '403', '429', '431', '503'])
       assert.ok(statuses.includes(status), `${name} documents ${status}`);
     if (name.includes('{')) assert.ok(statuses.includes('404'), `${name} documents 404`);
     assert.ok(
@@ -71,7 +71,7 @@ test('every error of every secured operation is application/problem+json with th
 
 test('GET /event-replay/replay documents every status it can answer', () => {
   const statuses = Object.keys(doc['paths']['/api/v1/event-replay/replay'].get.responses).sort();
-  assert.deepEqual(statuses, ['200', '400', '401', '403', '431', '503']);
+  assert.deepEqual(statuses, ['200', '400', '401', '403', '429', '431', '503']);
 });
 
 test('actions that need no body document an optional one', () => {

@@ -16,7 +16,7 @@ export interface ComposedApp {
   readonly keys: Readonly<Record<Role, IssuedKey>>;
   /** Headers carrying the key of a role. */
   as(role: Role): Record<string, string>;
-  /** Rows in the event log: what a write appended. */
+  /** Rows of the events topic in the event log: what a write appended. */
   countEvents(): Promise<number>;
   close(): Promise<void>;
 }
@@ -41,7 +41,11 @@ export async function composedApp(
       keys,
       as: (role) => ({ 'x-api-key': keys[role].plaintext }),
       async countEvents() {
-        const { rows } = await services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM event_log');
+        // The events topic only: admin actions add audit events on their own topic.
+        const { rows } = await services.db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM event_log WHERE topic = $1',
+          [services.eventsTopic],
+        );
         return rows[0]?.n ?? 0;
       },
       async close() {

@@ -18,7 +18,7 @@ declare module 'fastify' {
     role?: Role;
   }
   interface FastifyRequest {
-    /** The authenticated caller; null on public routes. */
+    /** The authenticated caller (also when its role is too small); null on public routes. */
     principal: Principal | null;
   }
 }
@@ -100,6 +100,8 @@ export function registerAuth(app: ApiApp, authenticator: Authenticator): void {
 
     const need = requiredRole(request.method, config);
     const { principal } = result;
+    // Known even when refused: the audit trail names who tried (plugins/audit.ts).
+    request.principal = principal;
     if (principal.role === null || !allows(principal.role, need)) {
       if (principal.via === 'bearer') reply.header('www-authenticate', `Bearer ${REALM}, error="insufficient_scope"`);
       return sendProblem(reply, request, {
@@ -108,6 +110,5 @@ export function registerAuth(app: ApiApp, authenticator: Authenticator): void {
         detail: `${request.method} ${request.routeOptions.url} needs the ${need} role; the caller has ${principal.role ?? 'no BSS role'}`,
       });
     }
-    request.principal = principal;
   });
 }

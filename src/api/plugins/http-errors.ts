@@ -13,6 +13,8 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
 export function allowedMethods(app: ApiApp, url: string): string[] {
   const found = METHODS.flatMap((method) => {
     const route = app.findRoute({ method, url });
+    // The CORS preflight route (OPTIONS *) matches every path: it is no resource's method.
+    if (method === 'OPTIONS' && route && '*' in (route.params ?? {})) return [];
     return route ? [{ method, params: Object.keys(route.params ?? {}).length }] : [];
   });
   // The resource is the most specific route: /customers/search is not /customers/{id}, though a

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ApiApp } from '../types.ts';
 import { AppError } from '../../errors.ts';
 
-/** Far deeper than any schema of this API (usage batches are 3 levels, replay bodies 5). */
+/** The default (BSS_MAX_JSON_DEPTH): far deeper than any schema of this API (usage batches are 3 levels, replay bodies 5). */
 export const MAX_JSON_DEPTH = 64;
 
 /** Whether arrays and objects nest deeper than `max`, by a scan that skips string contents. */
@@ -27,7 +27,7 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   return false;
 }
 
-export function registerJsonBodyParser(app: ApiApp): void {
+export function registerJsonBodyParser(app: ApiApp, maxDepth = MAX_JSON_DEPTH): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(
@@ -35,11 +35,11 @@ export function registerJsonBodyParser(app: ApiApp): void {
     { parseAs: 'string' },
     (request: FastifyRequest, body: string | Buffer, done: (error: Error | null, body?: unknown) => void) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');
-      if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+      if (nestsDeeperThan(text, maxDepth)) {
         done(
-          new AppError('JSON_TOO_DEEP', `the JSON body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, {
+          new AppError('JSON_TOO_DEEP', `the JSON body nests arrays and objects deeper than ${maxDepth} levels`, {
             status: 400,
-            errors: [{ field: '/body', message: `nested deeper than ${MAX_JSON_DEPTH} levels` }],
+            errors: [{ field: '/body', message: `nested deeper than ${maxDepth} levels` }],
           }),
         );
         return;

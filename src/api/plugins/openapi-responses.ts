@@ -2,7 +2,7 @@
 // application/problem+json with the Problem schema (what sendProblem really sends). Cross-cutting
 // answers are added here once instead of in every route: 401/403 (auth), 400 (bad input or
 // headers), 431 (headers too large), 404/414 (path ids), 409/422 (Idempotency-Key), 413/415
-// (bodies), 503 (a dependency).
+// (bodies), 429 (rate limit), 503 (a dependency).
 import { STATUS_CODES } from 'node:http';
 import type { RouteOptions } from 'fastify';
 import type { TSchema } from 'typebox';
@@ -16,7 +16,8 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The error statuses a secured route can answer, beyond the ones it lists itself. */
 export function crossCuttingStatuses(method: string, url: string, schema: Schema): number[] {
   // 431: a request line or headers over Node's limit (a long query string too) are refused before routing.
-  const statuses = [400, 401, 403, 431, 503];
+  // 429: the caller's rate limit (plugins/rate-limit.ts).
+  const statuses = [400, 401, 403, 429, 431, 503];
   if (url.includes(':')) statuses.push(404, 414);
   // Idempotency-Key: a retry while the first runs (409), the key reused for another request (422).
   if ((method === 'POST' || method === 'PATCH') && url.startsWith('/api/v1')) statuses.push(409, 422);

@@ -4,6 +4,7 @@ import type { Db } from '../../store/db.ts';
 import type { EventSink } from '../../log/event-sink.ts';
 import { createApiKey, revokeApiKey, type IssuedKey, type Role } from './api-keys.ts';
 import { auditEvent, auditRecord } from './key-audit.ts';
+import { insertAuditRow } from '../audit/audit-trail.ts';
 
 export interface KeyInfo {
   readonly keyId: string;
@@ -51,6 +52,18 @@ const toInfo = (r: KeyRow): KeyInfo => ({
 });
 const COLUMNS = 'key_id, name, role, created_at, last_used_at, revoked_at';
 
+/** The audit_log row of a key change (the event itself is com.droid.bss.apikey.*). */
+const keyAuditRow = (action: string, info: KeyInfo, actor: string, at: string) => ({
+  actor,
+  role: null,
+  action,
+  target: info.keyId,
+  parameters: { name: info.name, role: info.role },
+  outcome: 'SUCCEEDED' as const,
+  status: null,
+  at,
+});
+
 export function createApiKeyAdmin(deps: ApiKeyAdminDeps): ApiKeyAdmin {
   const { db, sink, auditTopic } = deps;
   const source = deps.source ?? '/bss/api';
@@ -62,6 +75,7 @@ export function createApiKeyAdmin(deps: ApiKeyAdminDeps): ApiKeyAdmin {
         const info = toInfo(rows[0] as KeyRow);
         const event = auditEvent('apikey.created', { keyId: key.keyId, name, role, actor, at: info.createdAt }, source);
         await sink.appendWithin(tx, auditTopic, [auditRecord(event)]);
+        await insertAuditRow(tx, event.id, keyAuditRow('apikey.create', info, actor, info.createdAt));
         return { ...key, createdAt: info.createdAt };
       });
     },
@@ -81,6 +95,7 @@ export function createApiKeyAdmin(deps: ApiKeyAdminDeps): ApiKeyAdmin {
         const at = info.revokedAt as string;
         const event = auditEvent('apikey.revoked', { keyId, name: info.name, role: info.role, actor, at }, source);
         await sink.appendWithin(tx, auditTopic, [auditRecord(event)]);
+        await insertAuditRow(tx, event.id, keyAuditRow('apikey.revoke', info, actor, at));
         return info;
       });
     },

@@ -1,0 +1,77 @@
+// Records every admin action answered over HTTP in the audit trail, after its answer: who (the
+// principal), what (action, target, parameters), when, and the outcome from the status. Key creation
+// and revocation record themselves in their transaction; only their refusals and failures come here.
+// A caller nobody could identify (401) is not recorded: the entry would name no one.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiApp } from '../types.ts';
+import type { AuditTrail } from '../../application/audit/audit-trail.ts';
+import type { AdminActionData } from '../../events/catalog.ts';
+import type { Logger } from '../../observability/logger.ts';
+
+interface Audited {
+  readonly action: string;
+  /** The entity acted on, from the path or the answer (a new job's or session's Location). */
+  readonly target?: (request: FastifyRequest, reply: FastifyReply) => unknown;
+  /** Recorded only when it failed (the action records its success itself). */
+  readonly failuresOnly?: boolean;
+}
+
+const param = (name: string) => (request: FastifyRequest) => (request.params as Record<string, unknown>)[name];
+const created = (_request: FastifyRequest, reply: FastifyReply) =>
+  String(reply.getHeader('location') ?? '')
+    .split('/')
+    .pop() || null;
+
+const BASE = '/api/v1';
+export const AUDITED_ROUTES: Readonly<Record<string, Audited>> = {
+  [`POST ${BASE}/event-replay/replay`]: { action: 'replay.start', target: created },
+  [`POST ${BASE}/event-replay/replay/:id/cancel`]: { action: 'replay.cancel', target: param('id') },
+  [`POST ${BASE}/event-replay/restore`]: { action: 'offsets.restore' },
+  [`POST ${BASE}/event-replay/rebuild`]: { action: 'read-models.rebuild' },
+  [`POST ${BASE}/event-replay/debug-session`]: { action: 'debug-session.open', target: created },
+  [`DELETE ${BASE}/event-replay/debug-session/:id`]: { action: 'debug-session.close', target: param('id') },
+  [`POST ${BASE}/cache/warm`]: { action: 'cache.warm' },
+  [`PUT ${BASE}/test-clock`]: { action: 'test-clock.set' },
+  [`POST ${BASE}/keys`]: { action: 'apikey.create', failuresOnly: true },
+  [`POST ${BASE}/keys/:keyId/revoke`]: { action: 'apikey.revoke', target: param('keyId'), failuresOnly: true },
+};
+
+/** Parameters larger than this are recorded as their size only. */
+const MAX_PARAMETER_BYTES = 4096;
+
+function parameters(request: FastifyRequest): Record<string, unknown> {
+  const body = typeof request.body === 'object' && request.body !== null ? request.body : {};
+  const query = request.query as Record<string, unknown> | undefined;
+  const all = { ...body, ...(query && Object.keys(query).length > 0 ? { query } : {}) };
+  const bytes = Buffer.byteLength(JSON.stringify(all));
+  return bytes > MAX_PARAMETER_BYTES ? { truncated: true, bytes } : all;
+}
+
+function outcome(status: number): AdminActionData['outcome'] {
+  if (status < 400) return 'SUCCEEDED';
+  return status === 403 || status === 429 ? 'REFUSED' : 'FAILED';
+}
+
+export function registerAuditTrail(app: ApiApp, audit: AuditTrail, logger: Logger): void {
+  const auditedOf = (request: FastifyRequest) => AUDITED_ROUTES[`${request.method} ${request.routeOptions.url}`];
+  app.addHook('onResponse', async (request, reply) => {
+    const audited = auditedOf(request);
+    if (!audited || !request.principal) return;
+    const status = reply.statusCode;
+    if (audited.failuresOnly && status < 400) return;
+    const target = audited.target?.(request, reply);
+    try {
+      await audit.record({
+        actor: request.principal.id,
+        role: request.principal.role,
+        action: audited.action,
+        target: target === undefined || target === null ? null : String(target),
+        parameters: parameters(request),
+        outcome: outcome(status),
+        status,
+      });
+    } catch (error) {
+      logger.error({ err: error, action: audited.action, reqId: request.id }, 'audit entry not recorded');
+    }
+  });
+}

@@ -1,0 +1,37 @@
+// Per-caller rate limits (@fastify/rate-limit): each API key or JWT subject, or the client IP for
+// public routes, gets `max` requests per window; more get 429 RATE_LIMITED with Retry-After and the
+// RateLimit headers. Health and metrics are never limited (probes and scrapes must always answer).
+// The count is shared through Redis when a store is given, so limits hold across instances.
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
+import type { ApiApp } from '../types.ts';
+import type { SecurityConfig } from '../../config.ts';
+import { AppError } from '../../errors.ts';
+
+const EXEMPT = /^\/(health\/|metrics$)/;
+
+export const rateLimitKey = (request: FastifyRequest): string => request.principal?.id ?? `ip:${request.ip}`;
+
+export async function registerRateLimit(
+  app: ApiApp,
+  config: Pick<SecurityConfig, 'rateLimitMax' | 'rateLimitWindowMs'>,
+  store?: new () => unknown,
+): Promise<void> {
+  if (config.rateLimitMax === 0) return;
+  await app.register(rateLimit, {
+    max: config.rateLimitMax,
+    timeWindow: config.rateLimitWindowMs,
+    // Route hooks run after the global onRequest hooks, so the caller is authenticated by now.
+    hook: 'onRequest',
+    keyGenerator: rateLimitKey,
+    allowList: (request) => EXEMPT.test(request.routeOptions.url ?? ''),
+    enableDraftSpec: true,
+    ...(store ? { store: store as never } : {}),
+    errorResponseBuilder: (_request, context) =>
+      new AppError(
+        'RATE_LIMITED',
+        `more than ${context.max} requests in ${config.rateLimitWindowMs} ms from this caller; retry in ${context.after}`,
+        { status: 429, retryable: true },
+      ),
+  });
+}

@@ -1,0 +1,43 @@
+// Security headers on every response (@fastify/helmet) and a CORS policy that is closed unless origins
+// are configured (@fastify/cors). The console needs no exception: its scripts and styles are files of
+// its own origin, it styles through the CSSOM (allowed by CSP), and its SSE and fetches go to 'self'.
+// Swagger UI at /docs loads its own files too; its inline styles are covered by style-src.
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import type { ApiApp } from '../types.ts';
+
+/** Helmet's defaults without upgrade-insecure-requests: the service is often reached over plain HTTP. */
+export const CONTENT_SECURITY_POLICY = {
+  useDefaults: true,
+  directives: {
+    'upgrade-insecure-requests': null,
+    'connect-src': ["'self'"],
+    'frame-ancestors': ["'none'"],
+  },
+};
+
+export async function registerSecurityHeaders(app: ApiApp, corsOrigins: readonly string[]): Promise<void> {
+  // The preflight route the CORS plugin adds answers without credentials (browsers send none).
+  app.addHook('onRoute', (route) => {
+    if (route.method === 'OPTIONS' && route.url === '*') route.config = { ...route.config, public: true };
+  });
+  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+  // Closed by default: no Access-Control-Allow-Origin for any origin, so browsers on other sites
+  // cannot read answers. Credentials are headers (X-API-Key, Authorization), never cookies.
+  await app.register(cors, {
+    origin: corsOrigins.length > 0 ? [...corsOrigins] : false,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'x-api-key', 'content-type', 'idempotency-key', 'if-match', 'x-request-id'],
+    exposedHeaders: [
+      'etag',
+      'location',
+      'retry-after',
+      'x-request-id',
+      'idempotent-replayed',
+      'ratelimit-limit',
+      'ratelimit-remaining',
+      'ratelimit-reset',
+    ],
+    maxAge: 600,
+  });
+}

@@ -1,0 +1,92 @@
+// A @fastify/rate-limit store on node-redis (the plugin's own Redis store needs ioredis'
+// defineCommand): one fixed window per caller, counted by a Lua INCR + PEXPIRE, so every instance
+// sharing the Redis shares the count. While Redis is unreachable the count falls back to this
+// process (the plugin's LocalStore): limits then hold per instance instead of not at all.
+import { createRequire } from 'node:module';
+import { createClient, type RedisClientType } from 'redis';
+
+const require = createRequire(import.meta.url);
+type Callback = (error: Error | null, result?: { current: number; ttl: number }) => void;
+interface Store {
+  incr(key: string, callback: Callback, timeWindow: number, max: number): void;
+  child(routeOptions: unknown): Store;
+}
+const LocalStore = require('@fastify/rate-limit/store/LocalStore') as new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  cache?: number,
+) => Store;
+
+const INCR = `local current = redis.call('INCR', KEYS[1])
+if current == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end
+return {current, ttl}`;
+
+/** Bounds how long a request waits for Redis before it is counted locally. */
+const COMMAND_TIMEOUT_MS = 200;
+
+export interface RedisRateLimitOptions {
+  /** Created with disableOfflineQueue, so a disconnected client fails at once. */
+  readonly client: Pick<RedisClientType, 'eval' | 'isReady'>;
+  /** Namespace of the counters, e.g. the cache prefix + 'rl:'. */
+  readonly prefix: string;
+  /** Called when Redis fails and the local count is used (for a metric or log). */
+  readonly onFallback?: (error: Error) => void;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`redis did not answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/** The class the plugin instantiates (`store` option); each route limit gets the same shared counter. */
+export function redisRateLimitStore(options: RedisRateLimitOptions): new () => Store {
+  const { client, prefix, onFallback } = options;
+  const local = new LocalStore(false, false, 10_000);
+  class RedisRateLimitStore implements Store {
+    incr(key: string, callback: Callback, timeWindow: number, max: number): void {
+      const fallback = (error: Error) => {
+        onFallback?.(error);
+        local.incr(key, callback, timeWindow, max);
+      };
+      if (!client.isReady) return fallback(new Error('redis not connected'));
+      const run = client.eval(INCR, { keys: [prefix + key], arguments: [String(timeWindow)] });
+      withTimeout(run as Promise<unknown>, COMMAND_TIMEOUT_MS).then(
+        (reply) => {
+          const [current, ttl] = reply as [number, number];
+          callback(null, { current, ttl });
+        },
+        (error: Error) => fallback(error),
+      );
+    }
+    child(): Store {
+      return this;
+    }
+  }
+  return RedisRateLimitStore;
+}
+
+/** A client of its own, failing fast while disconnected; start-up does not wait for Redis. */
+export function connectRateLimitRedis(
+  url: string,
+  prefix: string,
+  onFallback?: (error: Error) => void,
+): { store: new () => Store; close(): Promise<void> } {
+  const client = createClient({
+    url,
+    socket: { connectTimeout: 1500, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) },
+    disableOfflineQueue: true,
+  });
+  client.on('error', () => {}); // reconnects on its own; requests are counted locally meanwhile
+  client.connect().catch(() => {});
+  return {
+    store: redisRateLimitStore({ client: client as never, prefix, ...(onFallback ? { onFallback } : {}) }),
+    close: async () => {
+      client.destroy();
+    },
+  };
+}
