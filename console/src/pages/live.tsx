@@ -5,21 +5,7 @@ import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { authHeaders } from '../api.ts';
 import { Chart } from '../components/chart.tsx';
 import { ms, number, percent } from '../format.ts';
-
-export interface LiveSample {
-  readonly t: number;
-  readonly targetEventsPerSecond: number;
-  readonly eventsPerSecond: number;
-  readonly eventsByType: Readonly<Record<string, number>>;
-  readonly requestsPerSecond: number;
-  readonly latency: { readonly p50: number | null; readonly p95: number | null; readonly p99: number | null };
-  readonly errorRate: number | null;
-  readonly errorsPerSecond: number;
-  readonly consumerLag: Readonly<Record<string, number>>;
-  readonly outboxBacklog: number | null;
-  readonly cacheHitRatio: Readonly<Record<string, number | null>>;
-  readonly shedPerSecond: number | null;
-}
+import type { LiveSample } from '../../../src/observability/live-sample.ts';
 
 const KEEP = 300;
 const COLORS = ['#4cc9f0', '#f72585', '#b5e48c', '#ffd166', '#c77dff', '#ff9f1c', '#06d6a0', '#ef476f'];
