@@ -1,12 +1,20 @@
 // Debian's chromium driven by playwright-core (installed by scripts/browser.sh, which npm test runs),
-// axe-core on each page, and the screenshots docs/console.md embeds.
+// axe-core on each page, and the screenshots docs/console.md embeds: written to a temporary folder,
+// and to docs/console/ only with BSS_UPDATE_SCREENSHOTS=1 (so a test run leaves the tree clean).
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../../docs/console/', import.meta.url));
+const SHOTS =
+  process.env['BSS_UPDATE_SCREENSHOTS'] === '1'
+    ? fileURLToPath(new URL('../../../docs/console/', import.meta.url))
+    : join(tmpdir(), 'bss-console-screenshots');
+mkdirSync(SHOTS, { recursive: true });
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -36,5 +44,5 @@ export async function assertAccessible(page: Page, what: string): Promise<void> 
 }
 
 export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 }
