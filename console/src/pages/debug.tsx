@@ -121,7 +121,7 @@ function SessionPanel({ initial, onClose }: { initial: Session; onClose: () => v
   const close = () => void api(`/event-replay/debug-session/${session.id}`, { method: 'DELETE' }).finally(onClose);
   return (
     <>
-      <p data-testid="debug-position">
+      <p data-testid="debug-position" data-session={session.id}>
         Session <span class="mono">{session.id.slice(0, 8)}</span> at {position(session)} · {session.customers}{' '}
         customers in view {atEnd && <strong data-testid="debug-at-end">· end of the log</strong>}
       </p>

@@ -67,8 +67,10 @@ export function Live() {
     .filter(([, rate]) => rate > 0)
     .sort(([, a], [, b]) => b - a);
   const cacheLevels = Object.entries(last?.cacheHitRatio ?? {});
-  // The latest second with errors (rates cover the 10 s before a sample): a way into its events.
-  const spike = samples.findLast((s) => s.errorsPerSecond > 0);
+  // The start of the latest run of samples with errors: its rate covers the 10 s before it, where they were.
+  let first = samples.findLastIndex((s) => s.errorsPerSecond > 0);
+  while (first > 0 && samples[first - 1]!.errorsPerSecond > 0) first--;
+  const spike = samples[first];
   const { me } = useSession();
 
   return (
