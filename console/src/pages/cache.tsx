@@ -71,12 +71,12 @@ export function Cache() {
     });
   return (
     <section aria-labelledby="cache-title">
-      <h1 id="cache-title">
-        Cache{' '}
+      <h1 id="cache-title">Cache</h1>
+      <p>
         <button type="button" class="link" onClick={load}>
           Refresh
         </button>
-      </h1>
+      </p>
       <ErrorNote error={error} />
       {stats && (
         <>

@@ -81,12 +81,12 @@ export function ConsumerGroups() {
   useEffect(load, []);
   return (
     <section aria-labelledby="groups-title">
-      <h1 id="groups-title">
-        Consumer groups{' '}
+      <h1 id="groups-title">Consumer groups</h1>
+      <p>
         <button type="button" class="link" onClick={load}>
           Refresh
         </button>
-      </h1>
+      </p>
       <ErrorNote error={error} />
       {data?.groups.map((g) => (
         <GroupCard key={`${g.group}/${g.topic}`} group={g} admin={admin} onSnapshot={load} />

@@ -5,6 +5,7 @@ import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { Link } from 'wouter-preact';
 import { authHeaders, can, query } from '../api.ts';
 import { useSession } from '../session.tsx';
+import { errorMoment } from '../spike.ts';
 import { Chart } from '../components/chart.tsx';
 import { DataTable, type Column } from '../components/grid.tsx';
 import { dateTime, ms, number, percent } from '../format.ts';
@@ -67,10 +68,7 @@ export function Live() {
     .filter(([, rate]) => rate > 0)
     .sort(([, a], [, b]) => b - a);
   const cacheLevels = Object.entries(last?.cacheHitRatio ?? {});
-  // The start of the latest run of samples with errors: its rate covers the 10 s before it, where they were.
-  let first = samples.findLastIndex((s) => s.errorsPerSecond > 0);
-  while (first > 0 && samples[first - 1]!.errorsPerSecond > 0) first--;
-  const spike = samples[first];
+  const moment = errorMoment(samples);
   const { me } = useSession();
 
   return (
@@ -128,11 +126,14 @@ export function Live() {
         ))}
         {hasShed && <Tile id="tile-shed" label="Shed requests/s" value={number(last?.shedPerSecond, 2)} />}
       </div>
-      {spike && can(me, 'admin') && (
+      {moment && can(me, 'admin') && (
         <p data-testid="error-spike">
-          {number(spike.errorsPerSecond, 2)} errors/s at {dateTime(spike.t)}:{' '}
-          <Link href={`/timeline?${query({ start: spike.t - 10_000, end: spike.t + 1000 })}`}>
-            the events of those 10 seconds on the Timeline
+          {moment.errorsPerSecond !== null
+            ? `${number(moment.errorsPerSecond, 2)} errors/s at ${dateTime(moment.t)}: `
+            : 'No errors lately. '}
+          <Link href={`/timeline?${query(moment.window)}`}>
+            {moment.errorsPerSecond !== null ? 'the events of those' : 'The events of the last'} 10 seconds on the
+            Timeline
           </Link>
         </p>
       )}
