@@ -1,7 +1,7 @@
 // Timeline (admin): a histogram of the log over a window (drag to zoom, or type the window) above the
 // events of that window, filtered by type, customer and source on the server and by free text in the
 // loaded page, cursor-paginated (GET /event-replay/timeline): never the whole log at once.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Link, useSearch } from 'wouter-preact';
 import { api, query } from '../api.ts';
 import { DataTable, type Column } from '../components/grid.tsx';
@@ -46,11 +46,15 @@ function useTimeline(range: Window, filters: Filters) {
       maxEvents: PAGE,
       cursor: next,
     });
+  // Only the latest request's answer counts: a slow page of the old window or filters must not land.
+  const latest = useRef(0);
   const load = (next?: string) =>
     attempt(async () => {
+      const asked = ++latest.current;
       const page = await api<{ events: TimelineEvent[]; nextCursor: string | null }>(
         `/event-replay/timeline?${params(next)}`,
       );
+      if (asked !== latest.current) return;
       setEvents((previous) => (next ? [...previous, ...page.events] : page.events));
       setCursor(page.nextCursor);
     });
@@ -105,9 +109,13 @@ export function Timeline() {
   const { events, cursor, error, more } = useTimeline(range, filters);
 
   useEffect(() => {
+    let current = true; // a slower answer for an older window must not land
     api<Histogram>(`/event-replay/histogram?${query({ startTime: range.start, endTime: range.end, buckets: 60 })}`)
-      .then(setHistogram)
-      .catch(() => setHistogram(null));
+      .then((h) => current && setHistogram(h))
+      .catch(() => current && setHistogram(null));
+    return () => {
+      current = false;
+    };
   }, [range]);
 
   const shown = text.trim()

@@ -36,7 +36,9 @@ export function operationsSuite(h: () => Harness): void {
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     await page.getByLabel('Types').fill('customer.suspended');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    const row = page.getByTestId('timeline-events').getByRole('row', { name: new RegExp(customerId) });
+    const row = page
+      .getByTestId('timeline-events')
+      .getByRole('row', { name: new RegExp(`customer\\.suspended.*${customerId}`) });
     await row.waitFor();
     const whole = await admin<{ count: number }>('GET', '/event-replay/count');
     const shown = Number(((await page.getByTestId('histogram-total').textContent()) ?? '').replace(/\D/g, ''));
