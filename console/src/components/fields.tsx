@@ -37,3 +37,13 @@ export function ErrorNote({ error }: { error: string | null | undefined }) {
     </p>
   ) : null;
 }
+
+export function RefreshButton({ onRefresh }: { onRefresh: () => void }) {
+  return (
+    <p>
+      <button type="button" class="link" onClick={onRefresh}>
+        Refresh
+      </button>
+    </p>
+  );
+}

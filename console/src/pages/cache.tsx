@@ -5,7 +5,7 @@ import { api, can } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { dateTime, number, percent } from '../format.ts';
 import { DataTable, type Column } from '../components/grid.tsx';
-import { ErrorNote } from '../components/fields.tsx';
+import { ErrorNote, RefreshButton } from '../components/fields.tsx';
 import { useProblem } from '../hooks.ts';
 
 interface Level {
@@ -72,11 +72,7 @@ export function Cache() {
   return (
     <section aria-labelledby="cache-title">
       <h1 id="cache-title">Cache</h1>
-      <p>
-        <button type="button" class="link" onClick={load}>
-          Refresh
-        </button>
-      </p>
+      <RefreshButton onRefresh={load} />
       <ErrorNote error={error} />
       {stats && (
         <>

@@ -6,7 +6,7 @@ import { api, can } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { dateTime, number } from '../format.ts';
 import { DataTable, type Column } from '../components/grid.tsx';
-import { ErrorNote } from '../components/fields.tsx';
+import { ErrorNote, RefreshButton } from '../components/fields.tsx';
 import { RestoreForm } from '../components/restore-form.tsx';
 import { useProblem } from '../hooks.ts';
 
@@ -82,11 +82,7 @@ export function ConsumerGroups() {
   return (
     <section aria-labelledby="groups-title">
       <h1 id="groups-title">Consumer groups</h1>
-      <p>
-        <button type="button" class="link" onClick={load}>
-          Refresh
-        </button>
-      </p>
+      <RefreshButton onRefresh={load} />
       <ErrorNote error={error} />
       {data?.groups.map((g) => (
         <GroupCard key={`${g.group}/${g.topic}`} group={g} admin={admin} onSnapshot={load} />
