@@ -130,7 +130,7 @@ export function coreSuite(h: () => Harness): void {
     }
     const page = await newPage();
     await signIn(page, 'api-key', ADMIN_KEY);
-    await page.getByRole('link', { name: 'Timeline' }).click();
+    await page.getByRole('link', { name: 'Timeline', exact: true }).click();
     const { count } = await admin<{ count: number }>('GET', '/event-replay/count');
     await page
       .getByTestId('histogram-total')
@@ -224,7 +224,11 @@ export function coreSuite(h: () => Harness): void {
     await page.getByTestId('state-now').getByTestId('profile-status').getByText('SUSPENDED').waitFor();
     assert.equal(await page.getByRole('heading', { name: 'Time travel' }).count(), 0);
     assert.equal(await page.locator('#tt-slider').count(), 0);
-    assert.equal(await page.getByRole('link', { name: 'Timeline' }).count(), 0, 'no timeline for a viewer');
+    assert.equal(
+      await page.getByRole('link', { name: 'Timeline', exact: true }).count(),
+      0,
+      'no timeline for a viewer',
+    );
     assert.equal(await page.getByRole('link', { name: 'Replay' }).count(), 0, 'no replay for a viewer');
     const refused = await fetch(`${url}/api/v1/event-replay/reconstruct-state`, {
       method: 'POST',
