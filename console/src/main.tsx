@@ -3,7 +3,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Router } from 'wouter-preact';
-import { useHashLocation } from 'wouter-preact/use-hash-location';
+import { useConsoleLocation } from './location.ts';
 import { api, loadCredentials, saveCredentials, type Me } from './api.ts';
 import { SessionContext } from './session.tsx';
 import { SignIn } from './pages/sign-in.tsx';
@@ -40,7 +40,7 @@ function App() {
   };
   return (
     <SessionContext.Provider value={{ me, signOut }}>
-      <Router hook={useHashLocation}>
+      <Router hook={useConsoleLocation}>
         <Shell />
       </Router>
     </SessionContext.Provider>

@@ -7,6 +7,9 @@ import { CustomerSearch } from './pages/customer-search.tsx';
 import { Customer360 } from './pages/customer-360.tsx';
 import { Timeline } from './pages/timeline.tsx';
 import { Replay } from './pages/replay.tsx';
+import { Debug } from './pages/debug.tsx';
+import { ConsumerGroups } from './pages/consumer-groups.tsx';
+import { Cache } from './pages/cache.tsx';
 import { can } from './api.ts';
 
 function NavLink({ href, children }: { href: string; children: ComponentChildren }) {
@@ -39,6 +42,9 @@ export function Shell() {
         <NavLink href="/customers">Customers</NavLink>
         {can(me, 'admin') && <NavLink href="/timeline">Timeline</NavLink>}
         {can(me, 'admin') && <NavLink href="/replay">Replay</NavLink>}
+        {can(me, 'admin') && <NavLink href="/debug">Debug</NavLink>}
+        <NavLink href="/groups">Consumer groups</NavLink>
+        <NavLink href="/cache">Cache</NavLink>
       </nav>
       <main class="page">
         <Switch>
@@ -46,6 +52,9 @@ export function Shell() {
           <Route path="/customers" component={CustomerSearch} />
           {can(me, 'admin') && <Route path="/timeline" component={Timeline} />}
           {can(me, 'admin') && <Route path="/replay" component={Replay} />}
+          {can(me, 'admin') && <Route path="/debug" component={Debug} />}
+          <Route path="/groups" component={ConsumerGroups} />
+          <Route path="/cache" component={Cache} />
           <Route path="/customers/:id">{(params) => <Customer360 id={decodeURIComponent(params.id)} />}</Route>
           <Route>
             <Redirect to="/live" />

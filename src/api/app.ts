@@ -35,6 +35,7 @@ import { testClockRoutes } from './routes/v1/test-clock.ts';
 import { eventReplayRoutes } from './routes/v1/event-replay.ts';
 import type { EventReplayServices } from './routes/v1/event-replay-services.ts';
 import { cacheRoutes } from './routes/v1/cache.ts';
+import { consumerGroupRoutes } from './routes/v1/consumer-groups.ts';
 import type { Cache } from '../cache/index.ts';
 import type { Authenticator } from '../application/auth/authenticator.ts';
 import type { ApiKeyAdmin } from '../application/auth/key-admin.ts';
@@ -152,6 +153,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
         if (services.testClock) await v1.register(testClockRoutes(services.testClock));
         if (services.replay) await v1.register(eventReplayRoutes(services.replay), { prefix: '/event-replay' });
         if (services.replay) await v1.register(eventHistogramRoutes(services.replay), { prefix: '/event-replay' });
+        if (services.replay) await v1.register(consumerGroupRoutes(services.replay));
         if (services.cache) await v1.register(cacheRoutes(services.cache));
       },
       { prefix: '/api/v1' },

@@ -2,32 +2,14 @@
 // Prometheus needed). Counters and histograms are cumulative, so rates and quantiles come from the
 // difference between the newest reading and the one WINDOW_S seconds before it, like PromQL's rate().
 import type { MetricValueWithName, Registry } from 'prom-client';
+import type { LiveSample } from './live-sample.ts';
 
 /** The throughput the service is sized for: 400,000 events/minute. */
 export const TARGET_EVENTS_PER_SECOND = 6667;
 const WINDOW_S = 10;
 const HISTORY = 300;
 
-export interface LiveSample {
-  /** ms since the epoch. */
-  readonly t: number;
-  readonly targetEventsPerSecond: number;
-  /** bss_current_event_rate: events/s appended over the last 10 s. */
-  readonly eventsPerSecond: number;
-  readonly eventsByType: Readonly<Record<string, number>>;
-  readonly requestsPerSecond: number;
-  /** Seconds, from http_server_request_duration_seconds; null without requests in the window. */
-  readonly latency: { readonly p50: number | null; readonly p95: number | null; readonly p99: number | null };
-  /** Share of responses with a 5xx status in the window (0..1); null without requests. */
-  readonly errorRate: number | null;
-  readonly errorsPerSecond: number;
-  readonly consumerLag: Readonly<Record<string, number>>;
-  readonly outboxBacklog: number | null;
-  /** Hits / lookups per cache level in the window; null when the level had no lookups. */
-  readonly cacheHitRatio: Readonly<Record<string, number | null>>;
-  /** bss_requests_shed_total per second; null when this build has no such metric. */
-  readonly shedPerSecond: number | null;
-}
+export type { LiveSample } from './live-sample.ts';
 
 type Value = MetricValueWithName<string>;
 type Values = readonly Value[];

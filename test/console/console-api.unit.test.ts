@@ -125,3 +125,35 @@ test('GET /event-replay/histogram: buckets add up to the count of the window; ad
     assert.equal(bad.statusCode, 400, `${query}: ${bad.body}`);
   }
 });
+
+test('GET /consumer-groups (any role): committed offsets and lag per partition, and the offset snapshots', async () => {
+  const before = await bss.app.inject({ url: '/api/v1/consumer-groups', headers: bss.as('viewer') });
+  assert.equal(before.statusCode, 200, before.body);
+  const { groups } = before.json() as { groups: { group: string; partitions: { lag: number; end: number }[] }[] };
+  assert.ok(groups.length > 0, 'the service’s own consumers have groups');
+  for (const g of groups) for (const p of g.partitions) assert.ok(p.lag >= 0 && p.lag <= p.end, JSON.stringify(g));
+
+  const group = groups[0]!.group;
+  const taken = await bss.app.inject({
+    method: 'POST',
+    url: '/api/v1/event-replay/snapshot',
+    headers: bss.as('admin'),
+    payload: { group, name: 'console-unit' },
+  });
+  assert.equal(taken.statusCode, 201, taken.body);
+  const after = await bss.app.inject({ url: '/api/v1/consumer-groups', headers: bss.as('viewer') });
+  const snapshot = (after.json().snapshots as { id: string; name: string; group: string }[]).find(
+    (s) => s.id === taken.json().id,
+  );
+  assert.deepEqual(snapshot && { name: snapshot.name, group: snapshot.group }, { name: 'console-unit', group });
+
+  // Reading is for anyone signed in; snapshots and restores stay admin.
+  assert.equal((await bss.app.inject({ url: '/api/v1/consumer-groups' })).statusCode, 401);
+  const denied = await bss.app.inject({
+    method: 'POST',
+    url: '/api/v1/event-replay/snapshot',
+    headers: bss.as('operator'),
+    payload: { group },
+  });
+  assert.equal(denied.statusCode, 403);
+});

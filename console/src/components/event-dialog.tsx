@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, query, type ApiError } from '../api.ts';
 import type { ChangingEvent, TimelineEvent } from '../types.ts';
 import { JsonDialog } from './json-dialog.tsx';
+import { ErrorNote } from './fields.tsx';
 
 export const cloudEventOf = (e: TimelineEvent) => ({
   specversion: '1.0',
@@ -48,11 +49,7 @@ export function EventDialog(props: { customerId: string; event: ChangingEvent; o
       subtitle={`partition ${event.partition}, offset ${event.offset}`}
       onClose={props.onClose}
     >
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {found && <TimelineEventBody event={found} />}
     </JsonDialog>
   );

@@ -1,9 +1,42 @@
 // A customer's whole state — profile, balance, subscriptions, invoices, payments, usage — from the read
 // model (now) or from reconstruct-state (as it was at a moment): both have the same shape.
-import type { CustomerView, UsageRecord } from '../types.ts';
+import type { CustomerView, Invoice, Payment, Subscription, UsageRecord, UsageSummary } from '../types.ts';
+import { DataTable, Status, type Column } from './grid.tsx';
 import { dateTime, minor, money, number } from '../format.ts';
 
-const Status = ({ value }: { value: string }) => <span class={`status status-${value.toLowerCase()}`}>{value}</span>;
+const SUBSCRIPTIONS: Column<Subscription>[] = [
+  { label: 'id', class: 'mono', cell: (s) => s.subscriptionId },
+  { label: 'plan', cell: (s) => s.planId },
+  { label: 'status', cell: (s) => <Status value={s.status} /> },
+  { label: 'activated', cell: (s) => dateTime(s.activatedAt) },
+];
+const INVOICES: Column<Invoice>[] = [
+  { label: 'id', class: 'mono', cell: (i) => i.invoiceId },
+  { label: 'period', cell: (i) => `${i.period.from.slice(0, 10)} → ${i.period.to.slice(0, 10)}` },
+  { label: 'total', num: true, cell: (i) => money(i.total) },
+  { label: 'outstanding', num: true, cell: (i) => money(i.outstanding) },
+  { label: 'status', cell: (i) => <Status value={i.status} /> },
+];
+const PAYMENTS: Column<Payment>[] = [
+  { label: 'id', class: 'mono', cell: (p) => p.paymentId },
+  { label: 'method', cell: (p) => p.method },
+  { label: 'amount', num: true, cell: (p) => money(p.amount) },
+  { label: 'status', cell: (p) => <Status value={p.status} /> },
+];
+const USAGE_SUMMARY: Column<[string, UsageSummary]>[] = [
+  { label: 'subscription', class: 'mono', cell: ([id]) => id },
+  { label: 'rated', num: true, cell: ([, u]) => number(u.ratedRecords) },
+  { label: 'rejected', num: true, cell: ([, u]) => number(u.rejectedRecords) },
+  { label: 'rated amount', num: true, cell: ([, u]) => money(u.ratedAmount) },
+];
+const USAGE: Column<UsageRecord>[] = [
+  { label: 'record', class: 'mono', cell: (u) => u.recordId },
+  { label: 'type', cell: (u) => u.usageType },
+  { label: 'quantity', num: true, cell: (u) => number(u.quantity) },
+  { label: 'started', cell: (u) => dateTime(u.startedAt) },
+  { label: 'status', cell: (u) => <Status value={u.status} /> },
+  { label: 'amount', num: true, cell: (u) => money(u.amount) },
+];
 
 export function StateView({ view, usage, label }: { view: CustomerView; usage?: UsageRecord[]; label: string }) {
   const c = view.customer;
@@ -55,145 +88,21 @@ export function StateView({ view, usage, label }: { view: CustomerView; usage?: 
         </section>
       </div>
       <h3>Subscriptions ({subscriptions.length})</h3>
-      <table class="grid" data-testid="subscriptions">
-        <thead>
-          <tr>
-            <th scope="col">id</th>
-            <th scope="col">plan</th>
-            <th scope="col">status</th>
-            <th scope="col">activated</th>
-          </tr>
-        </thead>
-        <tbody>
-          {subscriptions.map((s) => (
-            <tr key={s.subscriptionId}>
-              <td class="mono">{s.subscriptionId}</td>
-              <td>{s.planId}</td>
-              <td>
-                <Status value={s.status} />
-              </td>
-              <td>{dateTime(s.activatedAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable testId="subscriptions" columns={SUBSCRIPTIONS} rows={subscriptions} rowKey={(s) => s.subscriptionId} />
       <h3>Invoices ({invoices.length})</h3>
-      <table class="grid" data-testid="invoices">
-        <thead>
-          <tr>
-            <th scope="col">id</th>
-            <th scope="col">period</th>
-            <th scope="col" class="num">
-              total
-            </th>
-            <th scope="col" class="num">
-              outstanding
-            </th>
-            <th scope="col">status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {invoices.map((i) => (
-            <tr key={i.invoiceId}>
-              <td class="mono">{i.invoiceId}</td>
-              <td>
-                {i.period.from.slice(0, 10)} → {i.period.to.slice(0, 10)}
-              </td>
-              <td class="num">{money(i.total)}</td>
-              <td class="num">{money(i.outstanding)}</td>
-              <td>
-                <Status value={i.status} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable testId="invoices" columns={INVOICES} rows={invoices} rowKey={(i) => i.invoiceId} />
       <h3>Payments ({payments.length})</h3>
-      <table class="grid" data-testid="payments">
-        <thead>
-          <tr>
-            <th scope="col">id</th>
-            <th scope="col">method</th>
-            <th scope="col" class="num">
-              amount
-            </th>
-            <th scope="col">status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {payments.map((p) => (
-            <tr key={p.paymentId}>
-              <td class="mono">{p.paymentId}</td>
-              <td>{p.method}</td>
-              <td class="num">{money(p.amount)}</td>
-              <td>
-                <Status value={p.status} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable testId="payments" columns={PAYMENTS} rows={payments} rowKey={(p) => p.paymentId} />
       <h3>Usage</h3>
       {view.usage && (
-        <table class="grid" data-testid="usage-summary">
-          <thead>
-            <tr>
-              <th scope="col">subscription</th>
-              <th scope="col" class="num">
-                rated
-              </th>
-              <th scope="col" class="num">
-                rejected
-              </th>
-              <th scope="col" class="num">
-                rated amount
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {Object.entries(view.usage).map(([id, u]) => (
-              <tr key={id}>
-                <td class="mono">{id}</td>
-                <td class="num">{number(u.ratedRecords)}</td>
-                <td class="num">{number(u.rejectedRecords)}</td>
-                <td class="num">{money(u.ratedAmount)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          testId="usage-summary"
+          columns={USAGE_SUMMARY}
+          rows={Object.entries(view.usage)}
+          rowKey={([id]) => id}
+        />
       )}
-      {usage && (
-        <table class="grid" data-testid="usage-records">
-          <thead>
-            <tr>
-              <th scope="col">record</th>
-              <th scope="col">type</th>
-              <th scope="col" class="num">
-                quantity
-              </th>
-              <th scope="col">started</th>
-              <th scope="col">status</th>
-              <th scope="col" class="num">
-                amount
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {usage.map((u) => (
-              <tr key={u.recordId}>
-                <td class="mono">{u.recordId}</td>
-                <td>{u.usageType}</td>
-                <td class="num">{number(u.quantity)}</td>
-                <td>{dateTime(u.startedAt)}</td>
-                <td>
-                  <Status value={u.status} />
-                </td>
-                <td class="num">{money(u.amount)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {usage && <DataTable testId="usage-records" columns={USAGE} rows={usage} rowKey={(u) => u.recordId} />}
     </div>
   );
 }

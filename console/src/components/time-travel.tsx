@@ -4,21 +4,43 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, query, type ApiError } from '../api.ts';
 import { StateView } from './state-view.tsx';
 import { EventDialog } from './event-dialog.tsx';
+import { DataTable, type Column } from './grid.tsx';
+import { DateTimeField, ErrorNote, isoOf } from './fields.tsx';
+import { useProblem } from '../hooks.ts';
 import type { ChangingEvent, CustomerView, StateDiff } from '../types.ts';
 import { dateTime, fromLocalInput, toLocalInput } from '../format.ts';
 
 const show = (value: unknown) => (value === undefined ? '∅' : JSON.stringify(value));
+const CHANGES: Column<StateDiff['changes'][number]>[] = [
+  { label: 'field', class: 'mono', cell: (c) => c.path },
+  { label: 'before', class: 'mono before', cell: (c) => show(c.before) },
+  { label: 'after', class: 'mono after', cell: (c) => show(c.after) },
+];
+export const EVENTS: Column<ChangingEvent>[] = [
+  { label: 'time', cell: (e) => dateTime(e.timestamp) },
+  { label: 'type', cell: (e) => e.type },
+  { label: 'partition/offset', class: 'mono', cell: (e) => `${e.partition}/${e.offset}` },
+];
+export const ShowButton = ({ event, onShow }: { event: ChangingEvent; onShow: (e: ChangingEvent) => void }) => (
+  <button type="button" class="link" onClick={() => onShow(event)}>
+    Show {event.id.slice(0, 8)}
+  </button>
+);
 
-export function TimeTravel({ customerId, since }: { customerId: string; since: number }) {
+/** `initialAt` (ms), e.g. just before an event picked on the Timeline; default now. */
+export function TimeTravel(props: { customerId: string; since: number; initialAt?: number | undefined }) {
+  const { customerId, since, initialAt } = props;
   // Whole seconds: the slider steps by one, from a second before the customer existed to now.
   const [range] = useState(() => ({ min: Math.floor(since / 1000) - 1, max: Math.ceil(Date.now() / 1000) }));
-  const [at, setAt] = useState(range.max);
+  const [at, setAt] = useState(() =>
+    initialAt === undefined ? range.max : Math.min(range.max, Math.max(range.min, Math.floor(initialAt / 1000))),
+  );
   const [view, setView] = useState<CustomerView | null>(null);
   const [from, setFrom] = useState(toLocalInput(range.min * 1000));
   const [to, setTo] = useState(toLocalInput(range.max * 1000));
   const [diff, setDiff] = useState<StateDiff | null>(null);
   const [opened, setOpened] = useState<ChangingEvent | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { error, setError, attempt } = useProblem();
 
   useEffect(() => {
     setError(null);
@@ -30,19 +52,12 @@ export function TimeTravel({ customerId, since }: { customerId: string; since: n
       .catch((e: ApiError) => setError(e.message));
   }, [at, customerId]);
 
-  const compare = async (event: Event) => {
+  const compare = (event: Event) => {
     event.preventDefault();
-    setError(null);
-    try {
-      const params = query({
-        customerId,
-        from: new Date(fromLocalInput(from)).toISOString(),
-        to: new Date(fromLocalInput(to)).toISOString(),
-      });
+    void attempt(async () => {
+      const params = query({ customerId, from: isoOf(from), to: isoOf(to) });
       setDiff(await api<StateDiff>(`/event-replay/diff?${params}`));
-    } catch (e) {
-      setError((e as ApiError).message);
-    }
+    });
   };
 
   return (
@@ -60,25 +75,18 @@ export function TimeTravel({ customerId, since }: { customerId: string; since: n
           aria-valuetext={dateTime(at * 1000)}
           onChange={(e) => setAt(Number(e.currentTarget.value))}
         />
-        <label for="tt-at" class="sr-only">
-          Moment as a date and time (UTC)
-        </label>
-        <input
+        <DateTimeField
           id="tt-at"
-          type="datetime-local"
-          step={1}
+          label="Moment as a date and time (UTC)"
+          hideLabel
           value={toLocalInput(at * 1000)}
-          onChange={(e) => {
-            const t = fromLocalInput(e.currentTarget.value);
+          onChange={(value) => {
+            const t = fromLocalInput(value);
             if (!Number.isNaN(t)) setAt(Math.floor(t / 1000));
           }}
         />
       </div>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {view && (
         <>
           <p class="muted" data-testid="as-of">
@@ -90,66 +98,21 @@ export function TimeTravel({ customerId, since }: { customerId: string; since: n
 
       <h3>Compare two moments</h3>
       <form class="compare" onSubmit={compare}>
-        <label for="diff-from">From (UTC)</label>
-        <input
-          id="diff-from"
-          type="datetime-local"
-          step={1}
-          value={from}
-          onChange={(e) => setFrom(e.currentTarget.value)}
-        />
-        <label for="diff-to">To (UTC)</label>
-        <input id="diff-to" type="datetime-local" step={1} value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+        <DateTimeField id="diff-from" label="From (UTC)" value={from} onChange={setFrom} />
+        <DateTimeField id="diff-to" label="To (UTC)" value={to} onChange={setTo} />
         <button type="submit">Compare</button>
       </form>
       {diff && (
         <div class="diff">
           <h4>Changes ({diff.changes.length})</h4>
-          <table class="grid" data-testid="diff-changes">
-            <thead>
-              <tr>
-                <th scope="col">field</th>
-                <th scope="col">before</th>
-                <th scope="col">after</th>
-              </tr>
-            </thead>
-            <tbody>
-              {diff.changes.map((c) => (
-                <tr key={c.path}>
-                  <td class="mono">{c.path}</td>
-                  <td class="mono before">{show(c.before)}</td>
-                  <td class="mono after">{show(c.after)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable testId="diff-changes" columns={CHANGES} rows={diff.changes} rowKey={(c) => c.path} />
           <h4>Events that made them ({diff.events.length})</h4>
-          <table class="grid" data-testid="diff-events">
-            <thead>
-              <tr>
-                <th scope="col">time</th>
-                <th scope="col">type</th>
-                <th scope="col">partition/offset</th>
-                <th scope="col">CloudEvent</th>
-              </tr>
-            </thead>
-            <tbody>
-              {diff.events.map((e) => (
-                <tr key={e.id}>
-                  <td>{dateTime(e.timestamp)}</td>
-                  <td>{e.type}</td>
-                  <td class="mono">
-                    {e.partition}/{e.offset}
-                  </td>
-                  <td>
-                    <button type="button" class="link" onClick={() => setOpened(e)}>
-                      Show {e.id.slice(0, 8)}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="diff-events"
+            columns={[...EVENTS, { label: 'CloudEvent', cell: (e) => <ShowButton event={e} onShow={setOpened} /> }]}
+            rows={diff.events}
+            rowKey={(e) => e.id}
+          />
         </div>
       )}
       {opened && <EventDialog customerId={customerId} event={opened} onClose={() => setOpened(null)} />}

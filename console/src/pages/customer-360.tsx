@@ -1,12 +1,13 @@
 // Customer 360: the whole state now (read model, any role) and, for admins, as it was at any moment
 // (POST /event-replay/reconstruct-state) and the diff between two moments with the events behind it.
 import { useEffect, useState } from 'preact/hooks';
-import { Link } from 'wouter-preact';
+import { Link, useSearch } from 'wouter-preact';
 import { api, can, query, type ApiError } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { StateView } from '../components/state-view.tsx';
 import type { Money } from '../format.ts';
 import { TimeTravel } from '../components/time-travel.tsx';
+import { ErrorNote } from '../components/fields.tsx';
 import type { Balance, Customer, CustomerView, Invoice, Page, Payment, Subscription, UsageRecord } from '../types.ts';
 
 interface Now {
@@ -59,6 +60,7 @@ async function loadNow(id: string): Promise<Now> {
 
 export function Customer360({ id }: { id: string }) {
   const { me } = useSession();
+  const linkedAt = Number(new URLSearchParams(useSearch()).get('at') ?? NaN);
   const [now, setNow] = useState<Now | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -79,11 +81,7 @@ export function Customer360({ id }: { id: string }) {
       <h1 id="c360-title">
         {customer ? `${customer.firstName} ${customer.lastName}` : id} <span class="mono muted">{id}</span>
       </h1>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {!now && !error && <p class="muted">Loading…</p>}
       {now && (
         <div class="c360">
@@ -91,7 +89,13 @@ export function Customer360({ id }: { id: string }) {
             <h2 id="now-title">Now</h2>
             <StateView view={now.view} usage={now.usage} label="now" />
           </section>
-          {can(me, 'admin') && customer && <TimeTravel customerId={id} since={Date.parse(customer.createdAt)} />}
+          {can(me, 'admin') && customer && (
+            <TimeTravel
+              customerId={id}
+              since={Date.parse(customer.createdAt)}
+              initialAt={Number.isFinite(linkedAt) ? linkedAt : undefined}
+            />
+          )}
         </div>
       )}
     </section>

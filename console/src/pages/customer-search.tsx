@@ -1,26 +1,40 @@
 // Find a customer by id, email or name (GET /api/v1/customers/search); without a query, the newest.
 import { useEffect, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
-import { api, query, type ApiError } from '../api.ts';
+import { api, query } from '../api.ts';
+import { DataTable, Status, type Column } from '../components/grid.tsx';
+import { ErrorNote } from '../components/fields.tsx';
+import { useProblem } from '../hooks.ts';
 import type { Customer, Page } from '../types.ts';
 import { dateTime } from '../format.ts';
+
+const COLUMNS: Column<Customer>[] = [
+  {
+    label: 'name',
+    cell: (c) => (
+      <Link href={`/customers/${encodeURIComponent(c.customerId)}`}>
+        {c.firstName} {c.lastName}
+      </Link>
+    ),
+  },
+  { label: 'email', cell: (c) => c.email },
+  { label: 'status', cell: (c) => <Status value={c.status} /> },
+  { label: 'id', class: 'mono', cell: (c) => c.customerId },
+  { label: 'since', cell: (c) => dateTime(c.createdAt) },
+];
 
 export function CustomerSearch() {
   const [q, setQ] = useState('');
   const [results, setResults] = useState<Customer[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { error, attempt } = useProblem();
 
-  const search = async (text: string) => {
-    setError(null);
-    try {
+  const search = (text: string) =>
+    attempt(async () => {
       const page = text.trim()
         ? await api<{ items: Customer[] }>(`/customers/search?${query({ q: text.trim() })}`)
         : await api<Page<Customer>>('/customers?limit=20');
       setResults(page.items);
-    } catch (e) {
-      setError((e as ApiError).message);
-    }
-  };
+    });
   useEffect(() => void search(''), []);
 
   return (
@@ -38,41 +52,10 @@ export function CustomerSearch() {
         <input id="customer-q" type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
         <button type="submit">Search</button>
       </form>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {results && results.length === 0 && <p class="muted">No customer matches.</p>}
       {results && results.length > 0 && (
-        <table class="grid" data-testid="customer-results">
-          <thead>
-            <tr>
-              <th scope="col">name</th>
-              <th scope="col">email</th>
-              <th scope="col">status</th>
-              <th scope="col">id</th>
-              <th scope="col">since</th>
-            </tr>
-          </thead>
-          <tbody>
-            {results.map((c) => (
-              <tr key={c.customerId}>
-                <td>
-                  <Link href={`/customers/${encodeURIComponent(c.customerId)}`}>
-                    {c.firstName} {c.lastName}
-                  </Link>
-                </td>
-                <td>{c.email}</td>
-                <td>
-                  <span class={`status status-${c.status.toLowerCase()}`}>{c.status}</span>
-                </td>
-                <td class="mono">{c.customerId}</td>
-                <td>{dateTime(c.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable testId="customer-results" columns={COLUMNS} rows={results} rowKey={(c) => c.customerId} />
       )}
     </section>
   );

@@ -2,26 +2,20 @@
 // fetch-event-source reads the stream with fetch, so the credentials go in headers.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { fetchEventSource } from '@microsoft/fetch-event-source';
-import { authHeaders } from '../api.ts';
+import { Link } from 'wouter-preact';
+import { authHeaders, can, query } from '../api.ts';
+import { useSession } from '../session.tsx';
+import { errorMoment } from '../spike.ts';
 import { Chart } from '../components/chart.tsx';
-import { ms, number, percent } from '../format.ts';
-
-export interface LiveSample {
-  readonly t: number;
-  readonly targetEventsPerSecond: number;
-  readonly eventsPerSecond: number;
-  readonly eventsByType: Readonly<Record<string, number>>;
-  readonly requestsPerSecond: number;
-  readonly latency: { readonly p50: number | null; readonly p95: number | null; readonly p99: number | null };
-  readonly errorRate: number | null;
-  readonly errorsPerSecond: number;
-  readonly consumerLag: Readonly<Record<string, number>>;
-  readonly outboxBacklog: number | null;
-  readonly cacheHitRatio: Readonly<Record<string, number | null>>;
-  readonly shedPerSecond: number | null;
-}
+import { DataTable, type Column } from '../components/grid.tsx';
+import { dateTime, ms, number, percent } from '../format.ts';
+import type { LiveSample } from '../../../src/observability/live-sample.ts';
 
 const KEEP = 300;
+const BY_TYPE: Column<[string, number]>[] = [
+  { label: 'type', cell: ([type]) => type },
+  { label: 'events/s', num: true, cell: ([, rate]) => number(rate, 1) },
+];
 const COLORS = ['#4cc9f0', '#f72585', '#b5e48c', '#ffd166', '#c77dff', '#ff9f1c', '#06d6a0', '#ef476f'];
 
 function useLiveSamples() {
@@ -74,6 +68,8 @@ export function Live() {
     .filter(([, rate]) => rate > 0)
     .sort(([, a], [, b]) => b - a);
   const cacheLevels = Object.entries(last?.cacheHitRatio ?? {});
+  const moment = errorMoment(samples);
+  const { me } = useSession();
 
   return (
     <section aria-labelledby="live-title">
@@ -130,6 +126,17 @@ export function Live() {
         ))}
         {hasShed && <Tile id="tile-shed" label="Shed requests/s" value={number(last?.shedPerSecond, 2)} />}
       </div>
+      {moment && can(me, 'admin') && (
+        <p data-testid="error-spike">
+          {moment.errorsPerSecond !== null
+            ? `${number(moment.errorsPerSecond, 2)} errors/s at ${dateTime(moment.t)}: `
+            : 'No errors lately. '}
+          <Link href={`/timeline?${query(moment.window)}`}>
+            {moment.errorsPerSecond !== null ? 'the events of those' : 'The events of the last'} 10 seconds on the
+            Timeline
+          </Link>
+        </p>
+      )}
       <div class="charts">
         <Chart
           title="Throughput vs target (events/s)"
@@ -172,24 +179,7 @@ export function Live() {
       {types.length === 0 ? (
         <p class="muted">No events in the last 10 seconds.</p>
       ) : (
-        <table class="grid" data-testid="events-by-type">
-          <thead>
-            <tr>
-              <th scope="col">type</th>
-              <th scope="col" class="num">
-                events/s
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {types.map(([type, rate]) => (
-              <tr key={type}>
-                <td>{type}</td>
-                <td class="num">{number(rate, 1)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable testId="events-by-type" columns={BY_TYPE} rows={types} rowKey={([type]) => type} />
       )}
     </section>
   );

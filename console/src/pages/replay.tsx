@@ -3,7 +3,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { api, authHeaders, type ApiError } from '../api.ts';
-import { dateTime, fromLocalInput, number } from '../format.ts';
+import { useSearch } from 'wouter-preact';
+import { dateTime, number, toLocalInput } from '../format.ts';
+import { Grid } from '../components/grid.tsx';
+import { DateTimeField, ErrorNote, isoOf } from '../components/fields.tsx';
+import { useProblem } from '../hooks.ts';
 
 interface Job {
   id: string;
@@ -78,36 +82,50 @@ function JobRow({ initial }: { initial: Job }) {
   );
 }
 
+const JOB_COLUMNS = [
+  'job',
+  'status',
+  'progress',
+  { label: 'events', num: true },
+  { label: 'throughput', num: true },
+  'started',
+  'actions',
+];
+
+/** Replay jobs; a range brushed on the Timeline arrives as ?from=&to= (ms). */
 export function Replay() {
+  const params = new URLSearchParams(useSearch());
+  const initial = (name: string) => {
+    const t = Number(params.get(name) ?? NaN);
+    return Number.isFinite(t) && params.get(name) ? toLocalInput(t) : '';
+  };
   const [jobs, setJobs] = useState<Job[]>([]);
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
+  const [from, setFrom] = useState(() => initial('from'));
+  const [to, setTo] = useState(() => initial('to'));
   const [speed, setSpeed] = useState<(typeof SPEEDS)[number]>('MAX');
-  const [customerId, setCustomerId] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [customerId, setCustomerId] = useState(params.get('customerId') ?? '');
+  const { error, attempt } = useProblem();
 
-  const refresh = () =>
-    api<{ items: Job[] }>('/event-replay/replay')
-      .then((list) => setJobs([...list.items].reverse()))
-      .catch((e: ApiError) => setError(e.message));
-  useEffect(() => void refresh(), []);
+  useEffect(
+    () => void attempt(async () => setJobs([...(await api<{ items: Job[] }>('/event-replay/replay')).items].reverse())),
+    [],
+  );
 
-  const start = async (event: Event) => {
+  const start = (event: Event) => {
     event.preventDefault();
-    setError(null);
-    try {
+    void attempt(async () => {
+      const startTime = isoOf(from);
+      const endTime = isoOf(to);
       const body = {
         speed,
         target: { kind: 'sandbox' },
-        ...(from ? { startTime: new Date(fromLocalInput(from)).toISOString() } : {}),
-        ...(to ? { endTime: new Date(fromLocalInput(to)).toISOString() } : {}),
+        ...(startTime ? { startTime } : {}),
+        ...(endTime ? { endTime } : {}),
         ...(customerId.trim() ? { customerId: customerId.trim() } : {}),
       };
       const job = await api<Job>('/event-replay/replay', { method: 'POST', body });
       setJobs((list) => [job, ...list.filter((j) => j.id !== job.id)]);
-    } catch (e) {
-      setError((e as ApiError).message);
-    }
+    });
   };
 
   return (
@@ -115,16 +133,8 @@ export function Replay() {
       <h1 id="replay-title">Replay</h1>
       <p class="muted">Sandbox replays fold the window in memory and write nothing.</p>
       <form class="compare" onSubmit={start}>
-        <label for="r-from">From (UTC)</label>
-        <input
-          id="r-from"
-          type="datetime-local"
-          step={1}
-          value={from}
-          onChange={(e) => setFrom(e.currentTarget.value)}
-        />
-        <label for="r-to">To (UTC)</label>
-        <input id="r-to" type="datetime-local" step={1} value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+        <DateTimeField id="r-from" label="From (UTC)" value={from} onChange={setFrom} />
+        <DateTimeField id="r-to" label="To (UTC)" value={to} onChange={setTo} />
         <label for="r-speed">Speed</label>
         <select id="r-speed" value={speed} onChange={(e) => setSpeed(e.currentTarget.value as (typeof SPEEDS)[number])}>
           {SPEEDS.map((s) => (
@@ -137,33 +147,12 @@ export function Replay() {
         <input id="r-customer" value={customerId} onInput={(e) => setCustomerId(e.currentTarget.value)} />
         <button type="submit">Start replay</button>
       </form>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
-      <table class="grid" data-testid="jobs">
-        <thead>
-          <tr>
-            <th scope="col">job</th>
-            <th scope="col">status</th>
-            <th scope="col">progress</th>
-            <th scope="col" class="num">
-              events
-            </th>
-            <th scope="col" class="num">
-              throughput
-            </th>
-            <th scope="col">started</th>
-            <th scope="col">actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {jobs.map((job) => (
-            <JobRow key={job.id} initial={job} />
-          ))}
-        </tbody>
-      </table>
+      <ErrorNote error={error} />
+      <Grid testId="jobs" labels={JOB_COLUMNS}>
+        {jobs.map((job) => (
+          <JobRow key={job.id} initial={job} />
+        ))}
+      </Grid>
     </section>
   );
 }

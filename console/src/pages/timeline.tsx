@@ -1,9 +1,12 @@
 // Timeline (admin): a histogram of the log over a window (drag to zoom, or type the window) above the
 // events of that window, filtered by type, customer and source on the server and by free text in the
 // loaded page, cursor-paginated (GET /event-replay/timeline): never the whole log at once.
-import { useEffect, useState } from 'preact/hooks';
-import { Link } from 'wouter-preact';
-import { api, query, type ApiError } from '../api.ts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Link, useSearch } from 'wouter-preact';
+import { api, query } from '../api.ts';
+import { DataTable, type Column } from '../components/grid.tsx';
+import { DateTimeField, ErrorNote } from '../components/fields.tsx';
+import { useProblem } from '../hooks.ts';
 import { HistogramChart } from '../components/histogram.tsx';
 import { JsonDialog } from '../components/json-dialog.tsx';
 import { TimelineEventBody } from '../components/event-dialog.tsx';
@@ -29,58 +32,102 @@ interface Filters {
 
 const PAGE = 50;
 
-function useTimeline(window: Window, filters: Filters) {
+function useTimeline(range: Window, filters: Filters) {
   const [events, setEvents] = useState<TimelineEvent[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { error, attempt } = useProblem();
   const params = (next?: string) =>
     query({
-      startTime: window.start,
-      endTime: window.end,
+      startTime: range.start,
+      endTime: range.end,
       type: filters.type.trim(),
       customerId: filters.customerId.trim(),
       source: filters.source.trim(),
       maxEvents: PAGE,
       cursor: next,
     });
-  const load = async (next?: string) => {
-    setError(null);
-    try {
+  // Only the latest request's answer counts: a slow page of the old window or filters must not land.
+  const latest = useRef(0);
+  const load = (next?: string) =>
+    attempt(async () => {
+      const asked = ++latest.current;
       const page = await api<{ events: TimelineEvent[]; nextCursor: string | null }>(
         `/event-replay/timeline?${params(next)}`,
       );
+      if (asked !== latest.current) return;
       setEvents((previous) => (next ? [...previous, ...page.events] : page.events));
       setCursor(page.nextCursor);
-    } catch (e) {
-      setError((e as ApiError).message);
-    }
-  };
-  useEffect(() => void load(), [window, filters]);
+    });
+  useEffect(() => void load(), [range, filters]);
   return { events, cursor, error, more: () => cursor && load(cursor) };
 }
 
+const ms = (value: string | null) => (value && Number.isFinite(Number(value)) ? Number(value) : undefined);
+
+/** The window and filters a link may carry: ?start=&end= (ms), ?type=, ?customerId=, ?source=. */
+function fromSearch(search: string): { window: Window; filters: Filters } {
+  const p = new URLSearchParams(search);
+  const start = ms(p.get('start'));
+  const end = ms(p.get('end'));
+  return {
+    window: { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) },
+    filters: { type: p.get('type') ?? '', customerId: p.get('customerId') ?? '', source: p.get('source') ?? '' },
+  };
+}
+
+const eventColumns = (open: (e: TimelineEvent) => void): Column<TimelineEvent>[] => [
+  { label: 'time', cell: (e) => dateTime(e.timestamp) },
+  { label: 'type', cell: (e) => e.type ?? <span class="error">invalid</span> },
+  {
+    label: 'customer',
+    // The customer as it was just before this event.
+    cell: (e) => (
+      <Link href={`/customers/${encodeURIComponent(e.customerId)}?at=${e.timestamp - 1}`}>{e.customerId}</Link>
+    ),
+  },
+  { label: 'source', class: 'mono', cell: (e) => e.source },
+  { label: 'partition/offset', class: 'mono', cell: (e) => `${e.partition}/${e.offset}` },
+  {
+    label: 'event',
+    cell: (e) => (
+      <button type="button" class="link" onClick={() => open(e)}>
+        Show
+      </button>
+    ),
+  },
+];
+
 export function Timeline() {
-  const [window, setWindow] = useState<Window>({});
+  const search = useSearch();
+  const [linked] = useState(() => fromSearch(search));
+  const [range, setRange] = useState<Window>(linked.window);
   const [histogram, setHistogram] = useState<Histogram | null>(null);
-  const [draft, setDraft] = useState<Filters>({ type: '', customerId: '', source: '' });
+  const [draft, setDraft] = useState<Filters>(linked.filters);
   const [filters, setFilters] = useState<Filters>(draft);
   const [text, setText] = useState('');
   const [opened, setOpened] = useState<TimelineEvent | null>(null);
-  const { events, cursor, error, more } = useTimeline(window, filters);
+  const { events, cursor, error, more } = useTimeline(range, filters);
 
   useEffect(() => {
-    api<Histogram>(`/event-replay/histogram?${query({ startTime: window.start, endTime: window.end, buckets: 60 })}`)
-      .then(setHistogram)
-      .catch(() => setHistogram(null));
-  }, [window]);
+    let current = true; // a slower answer for an older window must not land
+    api<Histogram>(`/event-replay/histogram?${query({ startTime: range.start, endTime: range.end, buckets: 60 })}`)
+      .then((h) => current && setHistogram(h))
+      .catch(() => current && setHistogram(null));
+    return () => {
+      current = false;
+    };
+  }, [range]);
 
   const shown = text.trim()
     ? events.filter((e) => JSON.stringify(e).toLowerCase().includes(text.trim().toLowerCase()))
     : events;
   const setBound = (which: 'start' | 'end', value: string) => {
     const t = fromLocalInput(value);
-    if (!Number.isNaN(t)) setWindow((w) => ({ ...w, [which]: t }));
+    if (!Number.isNaN(t)) setRange((w) => ({ ...w, [which]: t }));
   };
+  const start = range.start ?? histogram?.start ?? undefined;
+  const end = range.end ?? (histogram?.end != null ? histogram.end + 1 : undefined);
+  const filterQuery = query({ customerId: filters.customerId.trim(), type: filters.type.trim() });
 
   return (
     <section aria-labelledby="timeline-title">
@@ -114,26 +161,22 @@ export function Timeline() {
         <button type="submit">Apply filters</button>
       </form>
       <div class="compare">
-        <label for="w-start">From (UTC)</label>
-        <input
+        <DateTimeField
           id="w-start"
-          type="datetime-local"
-          step={1}
+          label="From (UTC)"
           value={histogram?.start != null ? toLocalInput(histogram.start) : ''}
-          onChange={(e) => setBound('start', e.currentTarget.value)}
+          onChange={(value) => setBound('start', value)}
         />
-        <label for="w-end">To (UTC)</label>
-        <input
+        <DateTimeField
           id="w-end"
-          type="datetime-local"
-          step={1}
+          label="To (UTC)"
           value={histogram?.end != null ? toLocalInput(histogram.end) : ''}
-          onChange={(e) => setBound('end', e.currentTarget.value)}
+          onChange={(value) => setBound('end', value)}
         />
         <button
           type="button"
-          onClick={() => setWindow({})}
-          disabled={window.start === undefined && window.end === undefined}
+          onClick={() => setRange({})}
+          disabled={range.start === undefined && range.end === undefined}
         >
           Whole log
         </button>
@@ -145,14 +188,20 @@ export function Timeline() {
         <HistogramChart
           buckets={histogram.buckets}
           bucketMs={histogram.bucketMs}
-          onBrush={(start, end) => setWindow({ start, end })}
+          onBrush={(from, to) => setRange({ start: from, end: to })}
         />
       )}
-      {error && (
-        <p role="alert" class="error">
-          {error}
+      {start !== undefined && end !== undefined && (
+        <p class="actions" data-testid="range-actions">
+          <Link href={`/replay?${query({ from: start, to: end, customerId: filters.customerId.trim() })}`}>
+            Replay this range
+          </Link>
+          <Link href={`/debug?${query({ at: start, until: end })}${filterQuery ? `&${filterQuery}` : ''}`}>
+            Debug this range
+          </Link>
         </p>
       )}
+      <ErrorNote error={error} />
       <div class="compare">
         <label for="f-text">Find in the loaded events</label>
         <input id="f-text" type="search" value={text} onInput={(e) => setText(e.currentTarget.value)} />
@@ -160,38 +209,12 @@ export function Timeline() {
           {shown.length} shown of {events.length} loaded{cursor ? ' (more in the window)' : ''}
         </span>
       </div>
-      <table class="grid" data-testid="timeline-events">
-        <thead>
-          <tr>
-            <th scope="col">time</th>
-            <th scope="col">type</th>
-            <th scope="col">customer</th>
-            <th scope="col">source</th>
-            <th scope="col">partition/offset</th>
-            <th scope="col">event</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((e) => (
-            <tr key={`${e.partition}/${e.offset}`}>
-              <td>{dateTime(e.timestamp)}</td>
-              <td>{e.type ?? <span class="error">invalid</span>}</td>
-              <td>
-                <Link href={`/customers/${encodeURIComponent(e.customerId)}`}>{e.customerId}</Link>
-              </td>
-              <td class="mono">{e.source}</td>
-              <td class="mono">
-                {e.partition}/{e.offset}
-              </td>
-              <td>
-                <button type="button" class="link" onClick={() => setOpened(e)}>
-                  Show
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        testId="timeline-events"
+        columns={eventColumns(setOpened)}
+        rows={shown}
+        rowKey={(e) => `${e.partition}/${e.offset}`}
+      />
       {cursor && (
         <p>
           <button type="button" onClick={() => void more()}>

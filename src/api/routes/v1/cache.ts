@@ -1,5 +1,5 @@
-// Cache administration (admin role): warm keys and read this instance's cache statistics. Each
-// instance has its own L1, so both act on the instance that serves the request.
+// Cache administration: read this instance's cache statistics (any role) and warm keys (operator, as
+// any write). Each instance has its own L1, so both act on the instance that serves the request.
 import type { ApiApp } from '../../types.ts';
 import type { Cache } from '../../../cache/index.ts';
 import { ReadErrors, WriteErrors } from '../../schemas/common.ts';
@@ -12,7 +12,6 @@ export function cacheRoutes(cache: Cache) {
     api.post(
       '/cache/warm',
       {
-        config: { role: 'admin' },
         schema: {
           tags,
           summary: 'Load keys into the cache: the given ones, or the hottest this instance knows',
@@ -26,7 +25,6 @@ export function cacheRoutes(cache: Cache) {
     api.get(
       '/cache/stats',
       {
-        config: { role: 'admin' },
         schema: {
           tags,
           summary: 'Hit ratios per level and key family, entries, invalidations by source, errors, warming',

@@ -1,0 +1,239 @@
+// The console's timeline over a big log: 1,000,000 valid events (bench/replay/workload.ts, a month of
+// per-customer histories) appended in batches to PostgreSQL, then a real service process on that
+// schema answers the Timeline's calls, measured by the client (fetch, keep-alive): the histogram of the
+// whole log and of a zoomed day, the first page, a page behind a deep cursor (half the log in), a
+// customer's first page; and, in Debian's chromium, the Timeline page until its histogram and rows show.
+//
+//   node bench/console-timeline.bench.ts [--events 1000000] [--repeat 15] [--browser true]
+//
+// Results: a table on stdout, bench/results/console-timeline-<date>.json and the measured section of
+// bench/results/CONSOLE.md. The console's first-load JavaScript (gzip) is reported too.
+import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { parseArgs } from 'node:util';
+import type { AppendRecord } from '../src/log/event-log.ts';
+import { createDatabaseEventLog } from '../src/log/database/database-event-log.ts';
+import { partitionFor } from '../src/log/partitioner.ts';
+import { migrate } from '../src/store/migrate.ts';
+import { createPostgresDb } from '../src/store/postgres-db.ts';
+import { startService } from '../test/support/service-process.ts';
+import { launchBrowser } from '../test/console/support/browser.ts';
+import { waitForQuiet } from './lib/cpu.ts';
+import { machineInfo, REPO, requireEnv, uniqueName } from './lib/machine.ts';
+import { RESULTS_DIR, markdownTable, ms, rate, replaceSection, writeJsonResult } from './lib/report.ts';
+import { percentile } from './lib/stats.ts';
+import { customerHistories } from './replay/workload.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    repeat: { type: 'string', default: '15' },
+    browser: { type: 'string', default: 'true' },
+  },
+});
+const EVENTS = Number(args.events);
+const REPEAT = Number(args.repeat);
+const PARTITIONS = 12;
+const MONTH_MS = 30 * 86_400_000;
+const KEY = 'bench_console_admin_key_0123456789abcdef';
+const url = requireEnv('BSS_DATABASE_URL');
+const schema = uniqueName('bench_console').replaceAll('-', '_');
+const date = new Date();
+
+interface Row {
+  measurement: string;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  busyBefore: number;
+  note: string;
+}
+const rows: Row[] = [];
+
+async function fill(): Promise<{ ms: number; customer: string }> {
+  const db = await createPostgresDb({ url, schema, maxConnections: 8 });
+  await migrate(db);
+  const log = createDatabaseEventLog(db);
+  await log.ensureTopic('bss.events', { partitions: PARTITIONS, retentionMs: -1 });
+  const source = customerHistories({
+    customers: 20_000,
+    events: EVENTS,
+    startMs: Date.now() - MONTH_MS,
+    spanMs: MONTH_MS,
+  });
+  const started = performance.now();
+  for (let chunk = source.take(40_000); chunk.length > 0; chunk = source.take(40_000)) {
+    const groups: AppendRecord[][] = Array.from({ length: 4 }, () => []);
+    for (const record of chunk) groups[partitionFor(record.key, PARTITIONS) % 4]!.push(record);
+    await Promise.all(
+      groups.map(async (group) => {
+        for (let i = 0; i < group.length; i += 500) await log.append('bss.events', group.slice(i, i + 500));
+      }),
+    );
+  }
+  const elapsed = performance.now() - started;
+  await log.close();
+  await db.close();
+  return { ms: elapsed, customer: source.customerAt(0) };
+}
+
+async function measure(measurement: string, call: () => Promise<unknown>, note = ''): Promise<void> {
+  await call(); // warm-up
+  const busyBefore = await waitForQuiet(25, 15_000);
+  const samples: number[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const t = performance.now();
+    await call();
+    samples.push(performance.now() - t);
+  }
+  const sorted = samples.sort((a, b) => a - b);
+  const row = {
+    measurement,
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    maxMs: sorted.at(-1)!,
+    busyBefore,
+    note,
+  };
+  rows.push(row);
+  console.log(
+    `${measurement.padEnd(44)} p50 ${ms(row.p50Ms)} ms  p95 ${ms(row.p95Ms)} ms  max ${ms(row.maxMs)} ms  ${note}`,
+  );
+}
+
+function firstLoadGzip(): number {
+  const dir = `${REPO}console/dist/assets`;
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .reduce((sum, f) => sum + gzipSync(readFileSync(`${dir}/${f}`)).length, 0);
+}
+
+async function browserRender(base: string): Promise<void> {
+  const browser = await launchBrowser();
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    await page.goto(`${base}/console/`);
+    await page.getByRole('textbox', { name: 'API key' }).fill(KEY);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('role').waitFor();
+    await measure(
+      'chromium: Timeline page → histogram and 50 rows shown',
+      async () => {
+        await page.goto(`${base}/console/#/live`);
+        await page.getByTestId('live-status').waitFor();
+        await page.goto(`${base}/console/#/timeline`);
+        await page
+          .getByTestId('histogram-total')
+          .getByText(/events in the window/)
+          .waitFor({ timeout: 60_000 });
+        await page.getByTestId('timeline-events').locator('tbody tr').nth(49).waitFor({ timeout: 60_000 });
+      },
+      'includes navigation from Live (hash change, no reload)',
+    );
+  } finally {
+    await browser.close();
+  }
+}
+
+function report(fillMs: number, settleMs: number, remark: string): void {
+  const info = machineInfo();
+  const gzip = firstLoadGzip();
+  writeJsonResult(
+    'console-timeline',
+    { date: date.toISOString(), machine: info, events: EVENTS, fillMs, settleMs, gzip, rows },
+    date,
+  );
+  const table = markdownTable(
+    ['measurement', 'p50 ms', 'p95 ms', 'max ms', 'busy before %', 'note'],
+    rows.map((r) => ({
+      measurement: r.measurement,
+      'p50 ms': ms(r.p50Ms),
+      'p95 ms': ms(r.p95Ms),
+      'max ms': ms(r.maxMs),
+      'busy before %': Math.round(r.busyBefore),
+      note: r.note,
+    })),
+  );
+  console.log(`\n${table}`);
+  replaceSection(
+    `${RESULTS_DIR}/CONSOLE.md`,
+    'measured',
+    `Last run ${date.toISOString().slice(0, 16).replace('T', ' ')} UTC: \`node bench/console-timeline.bench.ts ${process.argv.slice(2).join(' ')}\` (raw: \`bench/results/console-timeline-${date.toISOString().slice(0, 10)}.json\`).
+
+Machine: ${info.cpus} CPUs (${info.cpuModel}), ${info.memoryGiB} GiB, ${info.os}; Node ${info.node}. ${remark}
+
+Log: ${rate(EVENTS)} events on PostgreSQL (${PARTITIONS} partitions, a month), appended in ${(fillMs / 1000).toFixed(1)} s (${rate((EVENTS / fillMs) * 1000)} ev/s); the service's consumers caught up ${(settleMs / 1000).toFixed(1)} s after it started. ${REPEAT} calls per row after one warm-up.
+
+Console first load: ${(gzip / 1024).toFixed(1)} KB of gzip-compressed JavaScript (budget 300 KB).
+
+${table}`,
+  );
+}
+
+const filled = await fill();
+console.log(`filled ${rate(EVENTS)} events in ${(filled.ms / 1000).toFixed(1)} s`);
+const service = await startService(
+  {
+    BSS_DATABASE_URL: url,
+    BSS_DATABASE_SCHEMA: schema,
+    BSS_EVENT_PARTITIONS: String(PARTITIONS),
+    BSS_ADMIN_API_KEY: KEY,
+  },
+  180_000,
+);
+try {
+  const get = async <T>(path: string): Promise<T> => {
+    const response = await fetch(`${service.url}/api/v1${path}`, { headers: { 'x-api-key': KEY } });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  // The service's own consumers (cache invalidation) read the whole log first: measure after them.
+  const started = performance.now();
+  for (;;) {
+    const { groups } = await get<{ groups: { partitions: { lag: number }[] }[] }>('/consumer-groups');
+    if (groups.every((g) => g.partitions.every((p) => p.lag === 0)) || performance.now() - started > 600_000) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const settleMs = performance.now() - started;
+  const whole = await get<{ start: number; end: number; total: number }>('/event-replay/histogram?buckets=60');
+  if (whole.total !== EVENTS) throw new Error(`histogram total ${whole.total}, expected ${EVENTS}`);
+  const mid = Math.round((whole.start + whole.end) / 2);
+  await measure('histogram, whole log (60 buckets)', () => get('/event-replay/histogram?buckets=60'));
+  await measure('histogram, one day zoomed (60 buckets)', () =>
+    get(`/event-replay/histogram?buckets=60&startTime=${mid}&endTime=${mid + 86_400_000}`),
+  );
+  await measure('timeline, first page (50)', () => get('/event-replay/timeline?maxEvents=50'));
+  // A deep cursor: walk half the log in big pages, as a client paging on would.
+  const walkPage = Math.min(10_000, Math.max(100, Math.floor(EVENTS / 20)));
+  let cursor: string | null = null;
+  const walkStarted = performance.now();
+  for (let walked = 0; walked < EVENTS / 2; walked += walkPage) {
+    const page: { nextCursor: string | null } = await get(
+      `/event-replay/timeline?maxEvents=${walkPage}${cursor ? `&cursor=${cursor}` : ''}`,
+    );
+    cursor = page.nextCursor;
+  }
+  const walkMs = performance.now() - walkStarted;
+  await measure(
+    `timeline, next page (50) behind a cursor ${rate(EVENTS / 2)} deep`,
+    () => get(`/event-replay/timeline?maxEvents=50&cursor=${cursor}`),
+    `walking there in pages of ${rate(walkPage)}: ${(walkMs / 1000).toFixed(1)} s (${rate((EVENTS / 2 / walkMs) * 1000)} ev/s)`,
+  );
+  await measure('timeline, page (50) at a time mid-log', () =>
+    get(`/event-replay/timeline?maxEvents=50&startTime=${mid}`),
+  );
+  await measure('timeline, busiest customer, first page (50)', () =>
+    get(`/event-replay/timeline?maxEvents=50&customerId=${filled.customer}`),
+  );
+  if (args.browser === 'true') await browserRender(service.url);
+  report(
+    filled.ms,
+    settleMs,
+    'The machine was shared with other engineers’ builds and tests (busy before % = CPU others used just before a row).',
+  );
+} finally {
+  await service.stop();
+  const db = await createPostgresDb({ url });
+  await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await db.close();
+}
