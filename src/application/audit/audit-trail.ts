@@ -8,7 +8,7 @@ import { SPEC_VERSION, cloudEventType, type BssCloudEvent } from '../../events/e
 import type { EventSink } from '../../log/event-sink.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
-import { auditRecord } from '../auth/key-audit.ts';
+import { auditRecord } from './key-audit.ts';
 
 export const ADMIN_ACTION_TYPE = 'admin.action';
 const validator = Compile(AdminActionAudit);

@@ -3,7 +3,7 @@
 import type { Db } from '../../store/db.ts';
 import type { EventSink } from '../../log/event-sink.ts';
 import { createApiKey, revokeApiKey, type IssuedKey, type Role } from './api-keys.ts';
-import { auditEvent, auditRecord } from './key-audit.ts';
+import { auditEvent, auditRecord } from '../audit/key-audit.ts';
 import { insertAuditRow } from '../audit/audit-trail.ts';
 
 export interface KeyInfo {

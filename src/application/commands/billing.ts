@@ -7,11 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { invalid, invoice, MS_PER_DAY, toMillis, DomainRejection } from '../../domain/index.ts';
 import type { CurrencyCode, CustomerBalance, Money, subscription, usage } from '../../domain/index.ts';
 import type { Catalog } from '../../domain/catalog/plan.ts';
-import type { Db } from '../../store/db.ts';
+import type { Db, Queryable } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
 import type { CommandBus } from './command-bus.ts';
 import { derivedId } from './derived-id.ts';
-import { recordBillRun } from '../queries/billing-runs.ts';
 import type { Clock } from '../clock.ts';
 
 export interface BillRunInput {
@@ -229,4 +228,14 @@ export async function ratedUsageOf(db: Db, customerId: string, period: invoice.B
     [customerId, dayStart(period.from), dayStart(period.to)],
   );
   return rows.flatMap((row) => (row.state.status === 'RATED' ? [row.state] : []));
+}
+
+/** Each finished call of the bill run is recorded with its summary, for GET /billing/runs. */
+export async function recordBillRun(db: Queryable, summary: BillRunSummary): Promise<void> {
+  await db.query('INSERT INTO billing_runs (id, period_from, summary, created_at) VALUES ($1, $2, $3, $4)', [
+    summary.runId,
+    summary.period.from,
+    JSON.stringify(summary),
+    summary.issuedAt,
+  ]);
 }

@@ -16,7 +16,7 @@ import type { Db } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
 import { createUnitOfWork, type ChangedRow, type LockMode, type UnitOfWork } from '../read-model/unit-of-work.ts';
 import type { ReadModelKind } from '../read-model/tables.ts';
-import { createBatcher, type BatcherLoad, type Outcome } from './batcher.ts';
+import { createBatcher, type BatcherLoad, type Outcome } from '../batcher.ts';
 import { enterFence, nextFence, recordEffect, type Fence } from '../idempotency/fence.ts';
 
 export const EVENTS_TOPIC = 'bss.events';

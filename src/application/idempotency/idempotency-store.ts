@@ -12,7 +12,7 @@
 // groups commands): with single-record writes they were two autocommits per request beside its group.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.ts';
-import { createBatcher, type Outcome } from '../commands/batcher.ts';
+import { createBatcher, type Outcome } from '../batcher.ts';
 
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
 export const LEASE_MS = 3000;

@@ -12,15 +12,6 @@ export interface BillRunFilter extends Pick<DateRangeFilter, 'createdFrom' | 'cr
   readonly limit?: number;
 }
 
-export async function recordBillRun(db: Queryable, summary: BillRunSummary): Promise<void> {
-  await db.query('INSERT INTO billing_runs (id, period_from, summary, created_at) VALUES ($1, $2, $3, $4)', [
-    summary.runId,
-    summary.period.from,
-    JSON.stringify(summary),
-    summary.issuedAt,
-  ]);
-}
-
 export async function getBillRun(db: Queryable, runId: string): Promise<BillRunSummary | undefined> {
   const { rows } = await db.query<{ summary: BillRunSummary }>('SELECT summary FROM billing_runs WHERE id = $1', [
     runId,

@@ -2,7 +2,7 @@
 // batch is in flight), the count and weight bounds, outcomes per item, and its load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createBatcher, type Outcome } from '../../../src/application/commands/batcher.ts';
+import { createBatcher, type Outcome } from '../../src/application/batcher.ts';
 
 /** A processor that records its batches and finishes each when told. */
 function recorder() {
