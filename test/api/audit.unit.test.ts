@@ -46,7 +46,7 @@ test('admin actions are recorded: who, what, target, parameters, when, outcome',
   const key = await send('POST', '/keys', { role: 'viewer', name: 'audited' });
   assert.equal(key.statusCode, 201);
   assert.equal((await send('POST', `/keys/${key.json().keyId}/revoke`)).statusCode, 200);
-  const refused = await bss.app.inject({ method: 'POST', url: '/api/v1/cache/warm', headers: bss.as('operator') });
+  const refused = await bss.app.inject({ method: 'POST', url: '/api/v1/cache/warm', headers: bss.as('viewer') });
   assert.equal(refused.statusCode, 403);
   assert.equal((await bss.app.inject({ method: 'POST', url: '/api/v1/cache/warm' })).statusCode, 401);
 
@@ -89,8 +89,8 @@ test('admin actions are recorded: who, what, target, parameters, when, outcome',
   assert.equal(find('apikey.create')['target'], key.json().keyId);
   assert.deepEqual(find('apikey.create')['parameters'], { name: 'audited', role: 'viewer' });
   const refusedEntry = find('cache.warm', 'REFUSED');
-  assert.equal(refusedEntry['actor'], `key:${bss.keys.operator.keyId}`);
-  assert.equal(refusedEntry['role'], 'operator');
+  assert.equal(refusedEntry['actor'], `key:${bss.keys.viewer.keyId}`);
+  assert.equal(refusedEntry['role'], 'viewer');
   assert.equal(refusedEntry['status'], 403);
 
   // Every entry is an event on the audit topic with the same id.
@@ -104,8 +104,8 @@ test('admin actions are recorded: who, what, target, parameters, when, outcome',
 test('the query filters by action, actor and time, and pages with a cursor', async () => {
   const warm = (await send('GET', '/audit?action=cache.warm')).json().items as Array<Record<string, unknown>>;
   assert.deepEqual(warm.map((i) => i['outcome']).sort(), ['REFUSED', 'SUCCEEDED']);
-  const operator = (await send('GET', `/audit?actor=key:${bss.keys.operator.keyId}`)).json().items;
-  assert.equal(operator.length, 1);
+  const viewer = (await send('GET', `/audit?actor=key:${bss.keys.viewer.keyId}`)).json().items;
+  assert.equal(viewer.length, 1);
   const future = (await send('GET', `/audit?from=${new Date(Date.now() + 60_000).toISOString()}`)).json();
   assert.deepEqual(future.items, []);
   const past = (await send('GET', `/audit?to=2000-01-01T00:00:00Z`)).json();
