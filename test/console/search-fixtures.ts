@@ -17,6 +17,8 @@ export async function seedSearchCustomers(app: ApiApp, headers: Record<string, s
       payload: {
         ...person,
         customerId: `${person.customerId}${suffix}`,
+        // A second set of the same people shares their addresses on purpose.
+        ...(suffix === '' ? {} : { allowDuplicateEmail: true }),
         address: { line1: 'Hauptstraße 1', city: 'Wien', postalCode: '1010', country: 'AT' },
       },
     });
