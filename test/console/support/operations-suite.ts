@@ -151,6 +151,9 @@ export function operationsSuite(h: () => Harness): void {
 
     page.once('dialog', (dialog) => void dialog.accept());
     await plan.getByRole('button', { name: `Restore ${group.group}` }).click();
+    // The restore's own answer, or the problem the page shows in its place.
+    await plan.getByText('Restored').or(page.getByRole('alert')).first().waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByRole('alert').count(), 0, (await page.getByRole('alert').allTextContents()).join());
     await plan.getByText('Restored').waitFor();
     const after = await admin<{ groups: { group: string; partitions: { partition: number; committed: number }[] }[] }>(
       'GET',
