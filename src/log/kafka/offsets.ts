@@ -3,6 +3,7 @@
 import { FetchIsolationLevels, ListOffsetTimestamps, type Admin } from '@platformatic/kafka';
 import type { PartitionOffsets, RecordPosition } from '../event-log.ts';
 import type { TopicCatalog } from './topics.ts';
+import { AppError } from '../../errors.ts';
 
 export interface Offsets {
   offsetForTime(topic: string, partition: number, timestamp: number): Promise<number>;
@@ -57,8 +58,8 @@ export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
     async commit(group, topic, positions) {
       if (positions.length === 0) return;
       // An OffsetCommit without member and generation: the coordinator accepts it only while the
-      // group has no active members (a running group commits through its own members).
-      await admin.alterConsumerGroupOffsets({
+      // group has no active members. Members we just stopped take a moment to leave: retry for 15 s.
+      const request = {
         groupId: group,
         topics: [
           {
@@ -66,7 +67,22 @@ export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
             partitionOffsets: positions.map((p) => ({ partition: p.partition, offset: BigInt(p.offset) })),
           },
         ],
-      });
+      };
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        try {
+          await admin.alterConsumerGroupOffsets(request);
+          return;
+        } catch (error) {
+          if (Date.now() > deadline)
+            throw new AppError('GROUP_ACTIVE', `group ${group} still has active members: stop them, then restore`, {
+              status: 409,
+              retryable: true,
+              cause: error,
+            });
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
     },
 
     async committed(group, topic) {
