@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import { outboxRows } from '../../test/support/private-stack.ts';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../src/observability/logger.ts';
 import { jsonClient } from '../../src/load/http.ts';
@@ -73,16 +73,6 @@ async function until(what: string, condition: () => boolean | Promise<boolean>, 
     await sleep(100);
   }
   return true;
-}
-
-async function outboxRows(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]?.n ?? 0;
-  } finally {
-    await client.end();
-  }
 }
 
 /** ms from healedAt to each instance's first acknowledged write sent after it (null: none in time). */

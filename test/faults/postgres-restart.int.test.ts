@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Admin } from '@platformatic/kafka';
-import { Children, privatePostgres } from '../support/private-stack.ts';
+import { Children, outboxRows, privatePostgres } from '../support/private-stack.ts';
 import { startService } from '../support/service-process.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
 import { waitFor } from '../support/wait.ts';
@@ -54,16 +54,6 @@ async function listeners(url: string): Promise<number> {
       `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query ILIKE 'LISTEN%'`,
     );
     return rows[0]?.n ?? 0;
-  } finally {
-    await client.end();
-  }
-}
-
-async function outboxRows(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]?.n ?? 0;
   } finally {
     await client.end();
   }

@@ -1,6 +1,7 @@
 // Private Redis, redis_exporter, Alertmanager and Prometheus for one test, on free loopback ports, so
 // that stopping Redis or firing alerts cannot disturb the tests sharing the project's stack. Configs
 // are rendered from deploy/ the way scripts/services.sh renders them, with the test's addresses.
+import pg from 'pg';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -337,4 +338,15 @@ export async function privateKafka(children: Children, dir: string): Promise<Pri
   };
   await kafka.start();
   return kafka;
+}
+
+/** Rows waiting in the outbox of a private database (the relay has not published them yet). */
+export async function outboxRows(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]?.n ?? 0;
+  } finally {
+    await client.end();
+  }
 }
