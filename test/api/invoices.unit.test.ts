@@ -3,10 +3,10 @@
 // If-Match — and every rejection a documented 4xx.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { expectRejected } from '../support/problems.ts';
 import { clockedApp, type ClockedApp } from '../support/clocked-app.ts';
 import { balanceOf, givenCustomer, givenSubscription } from '../support/billing-fixtures.ts';
 
-const DOCUMENTED = new Set([400, 401, 403, 404, 409, 412, 422]);
 const MARCH = { from: '2025-03-01', to: '2025-04-01' };
 // Full March on Basic v1 and on Business Data: the monthly prices.
 const BASIC = 999;
@@ -17,13 +17,6 @@ describe('invoices API', () => {
   const post = (url: string, payload?: object, headers: Record<string, string> = {}) =>
     bss.request({ method: 'POST', url: `/api/v1${url}`, headers, ...(payload ? { payload } : {}) });
   const get = (url: string) => bss.request({ method: 'GET', url: `/api/v1${url}` });
-  const rejected = (response: { statusCode: number; body: string }, status: number, code: string) => {
-    assert.equal(response.statusCode, status, response.body);
-    assert.ok(DOCUMENTED.has(status));
-    const problem = JSON.parse(response.body);
-    assert.equal(problem.code, code);
-    return problem;
-  };
 
   before(async () => {
     bss = await clockedApp('2025-04-01T06:00:00Z');
@@ -61,33 +54,33 @@ describe('invoices API', () => {
 
   test('POST /billing/runs rejects bad input with the field named', async () => {
     const fields = (problem: { errors?: { field: string }[] }) => [...new Set(problem.errors?.map((e) => e.field))];
-    let problem = rejected(
+    let problem = expectRejected(
       await post('/billing/runs', { period: { from: '2025-03-01', to: '2025-03-31' } }),
       422,
       'INVALID_PERIOD',
     );
     assert.deepEqual(fields(problem), ['/body/period/to']);
     // A day that does not exist, or after the 28th, is a schema rule now: 400 naming the field.
-    problem = rejected(
+    problem = expectRejected(
       await post('/billing/runs', { period: { from: '2025-02-30', to: '2025-03-30' } }),
       400,
       'VALIDATION_FAILED',
     );
     assert.deepEqual(fields(problem), ['/body/period/from']);
-    problem = rejected(
+    problem = expectRejected(
       await post('/billing/runs', { period: { from: '1 March', to: '2025-04-01' } }),
       400,
       'VALIDATION_FAILED',
     );
     assert.deepEqual(fields(problem), ['/body/period/from']);
-    problem = rejected(await post('/billing/runs', { period: MARCH, dueInDays: 1.5 }), 400, 'VALIDATION_FAILED');
+    problem = expectRejected(await post('/billing/runs', { period: MARCH, dueInDays: 1.5 }), 400, 'VALIDATION_FAILED');
     assert.deepEqual(fields(problem), ['/body/dueInDays']);
-    problem = rejected(await post('/billing/runs', { period: MARCH, maxCustomers: 0 }), 400, 'VALIDATION_FAILED');
+    problem = expectRejected(await post('/billing/runs', { period: MARCH, maxCustomers: 0 }), 400, 'VALIDATION_FAILED');
     assert.deepEqual(fields(problem), ['/body/maxCustomers']);
-    problem = rejected(await post('/billing/runs', { period: MARCH, force: true }), 400, 'VALIDATION_FAILED');
+    problem = expectRejected(await post('/billing/runs', { period: MARCH, force: true }), 400, 'VALIDATION_FAILED');
     assert.deepEqual(fields(problem), ['/body/force']);
-    rejected(await post('/billing/runs', {}), 400, 'VALIDATION_FAILED');
-    rejected(
+    expectRejected(await post('/billing/runs', {}), 400, 'VALIDATION_FAILED');
+    expectRejected(
       await post('/billing/runs', { period: { from: '2025-04-01', to: '2025-05-01' } }),
       409,
       'PERIOD_NOT_ENDED',
@@ -107,7 +100,7 @@ describe('invoices API', () => {
     assert.equal(invoice.lines.length, 1);
     assert.equal(invoice.lines[0].kind, 'recurring');
     assert.equal(invoice.lines[0].activeDays, 31);
-    rejected(await get('/invoices/inv_nobody'), 404, 'NOT_FOUND');
+    expectRejected(await get('/invoices/inv_nobody'), 404, 'NOT_FOUND');
   });
 
   test('GET /invoices filters by customer and status and pages with a cursor', async () => {
@@ -123,32 +116,32 @@ describe('invoices API', () => {
     assert.equal(rest.items.length, 1);
     assert.equal(rest.nextCursor, null);
     assert.equal((await get('/invoices?status=PAID')).json().items.length, 0);
-    rejected(await get('/invoices?status=OPEN'), 400, 'VALIDATION_FAILED');
-    rejected(await get('/invoices?limit=0'), 400, 'VALIDATION_FAILED');
-    rejected(await get('/invoices?colour=red'), 400, 'VALIDATION_FAILED');
+    expectRejected(await get('/invoices?status=OPEN'), 400, 'VALIDATION_FAILED');
+    expectRejected(await get('/invoices?limit=0'), 400, 'VALIDATION_FAILED');
+    expectRejected(await get('/invoices?colour=red'), 400, 'VALIDATION_FAILED');
   });
 
   test('overdue: 409 NOT_YET_DUE until the due date has passed, then OVERDUE once', async () => {
     const url = '/invoices/inv_cus_a_2025-03-01/overdue';
     bss.clock.set('2025-04-11T06:00:00Z');
-    rejected(await post(url), 409, 'NOT_YET_DUE');
+    expectRejected(await post(url), 409, 'NOT_YET_DUE');
     bss.clock.set('2025-04-11T06:00:01Z');
     const response = await post(url);
     assert.equal(response.statusCode, 200, response.body);
     assert.equal(response.json().status, 'OVERDUE');
     assert.equal(response.headers.etag, '"2"');
-    rejected(await post(url), 409, 'INVALID_TRANSITION');
-    rejected(await post('/invoices/inv_nobody/overdue'), 404, 'INVOICE_NOT_FOUND');
-    rejected(await post('/invoices/inv_cus_b_2025-03-01/overdue', { now: true }), 400, 'VALIDATION_FAILED');
+    expectRejected(await post(url), 409, 'INVALID_TRANSITION');
+    expectRejected(await post('/invoices/inv_nobody/overdue'), 404, 'INVOICE_NOT_FOUND');
+    expectRejected(await post('/invoices/inv_cus_b_2025-03-01/overdue', { now: true }), 400, 'VALIDATION_FAILED');
   });
 
   test('cancel: If-Match honoured, credit note issued, the balance drops by the total', async () => {
     bss.clock.set('2025-04-12T08:00:00Z');
     const url = '/invoices/inv_cus_a_2025-03-01/cancel';
-    rejected(await post(url, { reason: 'billing error' }, { 'if-match': '"1"' }), 412, 'PRECONDITION_FAILED');
-    rejected(await post(url, { reason: 'billing error' }, { 'if-match': 'v2' }), 400, 'INVALID_IF_MATCH');
-    rejected(await post(url, {}), 400, 'VALIDATION_FAILED');
-    rejected(await post(url, { reason: '' }), 400, 'VALIDATION_FAILED');
+    expectRejected(await post(url, { reason: 'billing error' }, { 'if-match': '"1"' }), 412, 'PRECONDITION_FAILED');
+    expectRejected(await post(url, { reason: 'billing error' }, { 'if-match': 'v2' }), 400, 'INVALID_IF_MATCH');
+    expectRejected(await post(url, {}), 400, 'VALIDATION_FAILED');
+    expectRejected(await post(url, { reason: '' }), 400, 'VALIDATION_FAILED');
     assert.equal((await balanceOf(bss.app, 'cus_a'))?.balance, BASIC);
 
     const response = await post(url, { reason: 'billing error' }, { 'if-match': '"2"' });
@@ -160,8 +153,8 @@ describe('invoices API', () => {
     const balance = await balanceOf(bss.app, 'cus_a');
     assert.equal(balance?.invoiced, 0);
     assert.equal(balance?.balance, 0);
-    rejected(await post(url, { reason: 'again' }), 409, 'INVALID_TRANSITION');
-    rejected(await post('/invoices/inv_nobody/cancel', { reason: 'x' }), 404, 'INVOICE_NOT_FOUND');
+    expectRejected(await post(url, { reason: 'again' }), 409, 'INVALID_TRANSITION');
+    expectRejected(await post('/invoices/inv_nobody/cancel', { reason: 'x' }), 404, 'INVOICE_NOT_FOUND');
   });
 
   test('an invoice with money applied cannot be cancelled (409 INVOICE_HAS_PAYMENTS)', async () => {
@@ -176,7 +169,7 @@ describe('invoices API', () => {
     const invoice = (await get('/invoices/inv_cus_b_2025-03-01')).json();
     assert.equal(invoice.paid.amount, 100);
     assert.equal(invoice.outstanding.amount, BASIC - 100);
-    rejected(await post('/invoices/inv_cus_b_2025-03-01/cancel', { reason: 'x' }), 409, 'INVOICE_HAS_PAYMENTS');
+    expectRejected(await post('/invoices/inv_cus_b_2025-03-01/cancel', { reason: 'x' }), 409, 'INVOICE_HAS_PAYMENTS');
     assert.equal((await balanceOf(bss.app, 'cus_b'))?.balance, BASIC - 100);
   });
 });

@@ -3,6 +3,7 @@
 // every step, as this test computes it: invoiced − captured + refunded.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { expectRejected } from '../support/problems.ts';
 import { clockedApp, type ClockedApp } from '../support/clocked-app.ts';
 import { givenCustomer, givenSubscription } from '../support/billing-fixtures.ts';
 
@@ -14,7 +15,6 @@ const APR = 999;
 const INV_FEB = 'inv_cus_pay_2025-02-01';
 const INV_MAR = 'inv_cus_pay_2025-03-01';
 const INV_APR = 'inv_cus_pay_2025-04-01';
-const DOCUMENTED = new Set([400, 401, 403, 404, 409, 412, 422]);
 
 describe('payments API', () => {
   let bss: ClockedApp;
@@ -36,13 +36,6 @@ describe('payments API', () => {
     assert.deepEqual(balance.balance, { amount: expectedBalance, currency: 'EUR' });
     assert.deepEqual(balance.credit, { amount: Math.max(0, -expectedBalance), currency: 'EUR' });
     assert.equal(balance.currency, 'EUR');
-  };
-  const rejected = (response: { statusCode: number; body: string }, status: number, code: string) => {
-    assert.equal(response.statusCode, status, response.body);
-    assert.ok(DOCUMENTED.has(status));
-    const problem = JSON.parse(response.body);
-    assert.equal(problem.code, code);
-    return problem;
   };
 
   before(async () => {
@@ -78,7 +71,7 @@ describe('payments API', () => {
     assert.deepEqual(payment.amount, { amount: 1200, currency: 'EUR' });
     assert.equal(payment.reference, 'AUTH-123');
     await assertBalance();
-    rejected(await post('/payments', { ...body, method: 'card' }), 409, 'PAYMENT_ALREADY_EXISTS');
+    expectRejected(await post('/payments', { ...body, method: 'card' }), 409, 'PAYMENT_ALREADY_EXISTS');
   });
 
   test('capture pays the oldest invoice first; the rest goes to the next one', async () => {
@@ -103,8 +96,8 @@ describe('payments API', () => {
     assert.equal(mar.outstanding.amount, MAR - (1200 - FEB));
     expectedBalance -= 1200;
     await assertBalance();
-    rejected(await post('/payments/pay_1/capture'), 409, 'INVALID_TRANSITION');
-    rejected(await post('/payments/pay_1/fail', { reason: 'too late' }), 409, 'INVALID_TRANSITION');
+    expectRejected(await post('/payments/pay_1/capture'), 409, 'INVALID_TRANSITION');
+    expectRejected(await post('/payments/pay_1/fail', { reason: 'too late' }), 409, 'INVALID_TRANSITION');
   });
 
   test('a second capture settles the March invoice and leaves the rest as credit', async () => {
@@ -143,7 +136,7 @@ describe('payments API', () => {
     assert.equal(again.statusCode, 200);
     assert.equal(again.json().refunded.amount, 50);
     await assertBalance();
-    rejected(
+    expectRejected(
       await post('/payments/pay_2/refund', { ...refund, amount: { amount: 60, currency: 'EUR' } }),
       409,
       'REFUND_ID_REUSED',
@@ -151,7 +144,7 @@ describe('payments API', () => {
   });
 
   test('a refund over captured − refunded is 422 REFUND_EXCEEDS_CAPTURED and changes nothing', async () => {
-    const problem = rejected(
+    const problem = expectRejected(
       await post('/payments/pay_2/refund', { amount: { amount: 351, currency: 'EUR' } }),
       422,
       'REFUND_EXCEEDS_CAPTURED',
@@ -164,7 +157,7 @@ describe('payments API', () => {
     assert.equal(rest.json().refundable.amount, 0);
     expectedBalance += 350;
     await assertBalance();
-    rejected(
+    expectRejected(
       await post('/payments/pay_2/refund', { amount: { amount: 1, currency: 'EUR' } }),
       422,
       'REFUND_EXCEEDS_CAPTURED',
@@ -204,7 +197,7 @@ describe('payments API', () => {
     const again = await post('/payments/pay_3/apply-credit');
     assert.equal(again.statusCode, 200);
     assert.equal(again.json().allocations.length, 1);
-    rejected(await post('/payments/pay_f0/apply-credit'), 404, 'PAYMENT_NOT_FOUND');
+    expectRejected(await post('/payments/pay_f0/apply-credit'), 404, 'PAYMENT_NOT_FOUND');
   });
 
   test('fail marks an authorized payment FAILED; the balance is untouched', async () => {
@@ -220,8 +213,8 @@ describe('payments API', () => {
     assert.equal(response.json().status, 'FAILED');
     assert.equal(response.json().failureReason, 'card declined');
     await assertBalance();
-    rejected(await post('/payments/pay_f/capture'), 409, 'INVALID_TRANSITION');
-    rejected(
+    expectRejected(await post('/payments/pay_f/capture'), 409, 'INVALID_TRANSITION');
+    expectRejected(
       await post('/payments/pay_f/refund', { amount: { amount: 1, currency: 'EUR' } }),
       409,
       'INVALID_TRANSITION',
@@ -248,9 +241,9 @@ describe('payments API', () => {
       failed.items.map((p: { paymentId: string }) => p.paymentId),
       ['pay_f'],
     );
-    rejected(await get('/payments/nope'), 404, 'NOT_FOUND');
-    rejected(await get('/payments?status=LOST'), 400, 'VALIDATION_FAILED');
-    rejected(await get('/payments?cursor=bogus'), 400, 'INVALID_CURSOR');
+    expectRejected(await get('/payments/nope'), 404, 'NOT_FOUND');
+    expectRejected(await get('/payments?status=LOST'), 400, 'VALIDATION_FAILED');
+    expectRejected(await get('/payments?cursor=bogus'), 400, 'INVALID_CURSOR');
   });
 
   test('If-Match: a stale version is 412 and nothing happens', async () => {
@@ -260,7 +253,7 @@ describe('payments API', () => {
       amount: { amount: 5, currency: 'EUR' },
       method: 'card',
     });
-    rejected(await post('/payments/pay_m/capture', undefined, { 'if-match': '"7"' }), 412, 'PRECONDITION_FAILED');
+    expectRejected(await post('/payments/pay_m/capture', undefined, { 'if-match': '"7"' }), 412, 'PRECONDITION_FAILED');
     assert.equal((await get('/payments/pay_m')).json().status, 'AUTHORIZED');
     const ok = await post('/payments/pay_m/capture', undefined, { 'if-match': '"1"' });
     assert.equal(ok.statusCode, 200, ok.body);
@@ -271,7 +264,7 @@ describe('payments API', () => {
   test('money is integer minor units of a known currency; errors name the field', async () => {
     const base = { customerId: CUSTOMER, method: 'card' };
     const field = async (payload: object, status: number, code: string) => {
-      const problem = rejected(await post('/payments', payload), status, code);
+      const problem = expectRejected(await post('/payments', payload), status, code);
       return [...new Set(problem.errors.map((e: { field: string }) => e.field))];
     };
     assert.deepEqual(await field({ ...base, amount: { amount: 9.99, currency: 'EUR' } }, 400, 'VALIDATION_FAILED'), [
@@ -309,20 +302,24 @@ describe('payments API', () => {
       ),
       ['/body/customerId'],
     );
-    rejected(
+    expectRejected(
       await post('/payments/pay_2/refund', { amount: { amount: 5, currency: 'PLN' } }),
       422,
       'CURRENCY_MISMATCH',
     );
-    rejected(
+    expectRejected(
       await post('/payments/pay_2/refund', { amount: { amount: 1.5, currency: 'EUR' } }),
       400,
       'VALIDATION_FAILED',
     );
-    rejected(await post('/payments/pay_2/fail', {}), 400, 'VALIDATION_FAILED');
-    rejected(await post('/payments/nope/capture'), 404, 'PAYMENT_NOT_FOUND');
-    rejected(await post('/payments/nope/refund', { amount: { amount: 1, currency: 'EUR' } }), 404, 'PAYMENT_NOT_FOUND');
-    rejected(await post('/payments/pay_1/capture', { extra: true }), 400, 'VALIDATION_FAILED');
+    expectRejected(await post('/payments/pay_2/fail', {}), 400, 'VALIDATION_FAILED');
+    expectRejected(await post('/payments/nope/capture'), 404, 'PAYMENT_NOT_FOUND');
+    expectRejected(
+      await post('/payments/nope/refund', { amount: { amount: 1, currency: 'EUR' } }),
+      404,
+      'PAYMENT_NOT_FOUND',
+    );
+    expectRejected(await post('/payments/pay_1/capture', { extra: true }), 400, 'VALIDATION_FAILED');
     await assertBalance();
   });
 });

@@ -4,13 +4,11 @@
 // them is an event the service committed. Against a service without the feed it stops with the reason.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Admin } from '@platformatic/kafka';
+import { runCli } from './run-cli.ts';
 import { startService, type ServiceProcess } from '../support/service-process.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
 import { createPostgresDb } from '../../src/store/postgres-db.ts';
@@ -18,7 +16,6 @@ import { createKafkaEventLog } from '../../src/log/kafka/kafka-event-log.ts';
 import { openMediationFeed } from '../../src/load/mediation-feed.ts';
 import type { LoadReport } from '../../src/load/generator.ts';
 
-const BSS = fileURLToPath(new URL('../../src/cli/bss.ts', import.meta.url));
 const ADMIN_KEY = 'cli-load-kafka-admin-key-0123456789abcdef';
 const brokers = requireEnv('BSS_KAFKA_BROKERS');
 const schema = uniqueName('loadkafka');
@@ -63,17 +60,8 @@ async function eventsCommitted(url: string): Promise<number> {
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 }
 
-async function load(url: string, args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [BSS, 'load', '--url', url, ...args], {
-    env: { PATH: process.env['PATH'] ?? '', BSS_API_KEY: ADMIN_KEY, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
+function load(url: string, args: string[], env: Record<string, string>) {
+  return runCli(['load', '--url', url, ...args], { BSS_API_KEY: ADMIN_KEY, ...env });
 }
 
 test('usage via the feed: CDRs produced and counted, drained, and every one committed by the service', async () => {

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BSS, runCli } from './run-cli.ts';
 import { startService, type ServiceProcess } from '../support/service-process.ts';
 import {
   assertSameState,
@@ -18,24 +18,14 @@ import {
   type Moment,
 } from '../support/replay-workload.ts';
 
-const BSS = fileURLToPath(new URL('../../src/cli/bss.ts', import.meta.url));
 const ADMIN_KEY = 'cli-replay-admin-key-0123456789abcdef';
 let service: ServiceProcess;
 let dataDir: string;
 let customerIds: string[];
 let moments: Moment[];
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BSS, 'replay', ...args], {
-    env: { PATH: process.env['PATH'] ?? '', BSS_URL: service.url, BSS_API_KEY: ADMIN_KEY, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
+function cli(args: string[], env: Record<string, string> = {}) {
+  return runCli(['replay', ...args], { BSS_URL: service.url, BSS_API_KEY: ADMIN_KEY, ...env });
 }
 const json = async (args: string[]) => {
   const run = await cli([...args, '--json']);
