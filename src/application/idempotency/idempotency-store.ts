@@ -36,7 +36,10 @@ export interface IdempotencyStore {
   claim(caller: string, key: string, fingerprint: string): Promise<Claim>;
   complete(caller: string, key: string, owner: string, response: StoredResponse): Promise<void>;
   release(caller: string, key: string, owner: string): Promise<void>;
-  /** Extends the leases of these running claims; returns how many were still theirs. */
+  /**
+   * Extends the leases of these running claims; returns how many it extended (a claim a commit holds
+   * locked now is skipped until the next round).
+   */
   renew(owners: readonly string[]): Promise<number>;
   /** Deletes expired records; returns how many. */
   purgeExpired(): Promise<number>;
@@ -169,9 +172,14 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
 
     async renew(owners) {
       if (owners.length === 0) return 0;
+      // A group commit locks claims in its own order (fence.ts): renewal skips the rows it holds rather
+      // than wait in another order (deadlocks stalled writes ~1 s each). The group's lease is renewed next round.
       const { rowCount } = await db.query(
-        `UPDATE idempotency_keys SET locked_until = now() + $2::float8 * interval '1 millisecond'
-         WHERE owner = ANY($1::text[]) AND status IS NULL`,
+        `WITH mine AS (
+           SELECT caller, key FROM idempotency_keys WHERE owner = ANY($1::text[]) AND status IS NULL
+              FOR UPDATE SKIP LOCKED)
+         UPDATE idempotency_keys AS k SET locked_until = now() + $2::float8 * interval '1 millisecond'
+           FROM mine WHERE k.caller = mine.caller AND k.key = mine.key`,
         [owners, leaseMs],
       );
       return rowCount;

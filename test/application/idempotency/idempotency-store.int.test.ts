@@ -2,16 +2,28 @@
 // one key, and exactly one wins. Each run uses a fresh schema, dropped afterwards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createPostgresDb } from '../../../src/store/postgres-db.ts';
 import { migrate } from '../../../src/store/migrate.ts';
+import type { Db, Queryable } from '../../../src/store/db.ts';
 import { createIdempotencyStore } from '../../../src/application/idempotency/idempotency-store.ts';
 import { requireEnv, uniqueName } from '../../support/env.ts';
 
-test('PostgreSQL: of 30 concurrent claims of one key exactly one wins; its answer is replayed', async () => {
-  const schema = uniqueName('idempotency');
-  const db = await createPostgresDb({ url: requireEnv('BSS_DATABASE_URL'), schema, maxConnections: 10 });
+/** Runs fn against a migrated schema of its own, dropped afterwards. */
+async function withSchema(prefix: string, maxConnections: number, fn: (db: Db) => Promise<void>): Promise<void> {
+  const schema = uniqueName(prefix);
+  const db = await createPostgresDb({ url: requireEnv('BSS_DATABASE_URL'), schema, maxConnections });
   try {
     await migrate(db);
+    await fn(db);
+  } finally {
+    await db.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await db.close();
+  }
+}
+
+test('PostgreSQL: of 30 concurrent claims of one key exactly one wins; its answer is replayed', () =>
+  withSchema('idempotency', 10, async (db) => {
     const store = createIdempotencyStore(db);
     const claims = await Promise.all(Array.from({ length: 30 }, () => store.claim('key:ops', 'pay-1', 'fp')));
     const winners = claims.filter((c) => c.kind === 'claimed');
@@ -25,17 +37,10 @@ test('PostgreSQL: of 30 concurrent claims of one key exactly one wins; its answe
     for (const retry of retries) assert.deepEqual(retry, { kind: 'replay', response: answer });
     assert.deepEqual(await store.claim('key:ops', 'pay-1', 'other'), { kind: 'mismatch' });
     assert.equal(await store.purgeExpired(), 0);
-  } finally {
-    await db.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await db.close();
-  }
-});
+  }));
 
-test('PostgreSQL: a renewed claim outlives its lease; an unrenewed one is taken over by the same request', async () => {
-  const schema = uniqueName('idempotency_lease');
-  const db = await createPostgresDb({ url: requireEnv('BSS_DATABASE_URL'), schema, maxConnections: 4 });
-  try {
-    await migrate(db);
+test('PostgreSQL: a renewed claim outlives its lease; an unrenewed one is taken over by the same request', () =>
+  withSchema('idempotency_lease', 4, async (db) => {
     const store = createIdempotencyStore(db, { leaseMs: 300 });
     const kept = await store.claim('c', 'kept', 'fp');
     const lapsed = await store.claim('c', 'lapsed', 'fp');
@@ -49,8 +54,29 @@ test('PostgreSQL: a renewed claim outlives its lease; an unrenewed one is taken 
     const takeover = await store.claim('c', 'lapsed', 'fp');
     assert.equal(takeover.kind, 'claimed');
     assert.equal(await store.renew([lapsed.owner]), 0, 'the old owner has lost it');
-  } finally {
-    await db.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await db.close();
-  }
-});
+  }));
+
+test('PostgreSQL: renewing leases never deadlocks with a group commit locking the same claims', () =>
+  withSchema('idempotency_renew', 4, async (db) => {
+    const store = createIdempotencyStore(db);
+    const lockClaim = (tx: Queryable, key: string) =>
+      tx.query(`SELECT owner FROM idempotency_keys WHERE caller = 'c' AND key = $1 FOR UPDATE`, [key]);
+    // Both orders: whichever order renewal visits the rows in, one of them crosses the group's order.
+    for (const [held, next] of [
+      ['a1', 'a2'],
+      ['b2', 'b1'],
+    ] as const) {
+      const first = await store.claim('c', held, 'fp');
+      const second = await store.claim('c', next, 'fp');
+      assert.ok(first.kind === 'claimed' && second.kind === 'claimed');
+      let renewed: Promise<number> | undefined;
+      await db.transaction(async (tx) => {
+        await lockClaim(tx, held); // the group holds the first claim of its commands…
+        renewed = store.renew([first.owner, second.owner]);
+        await sleep(200); // …while renewal runs…
+        await lockClaim(tx, next); // …and then wants the next one.
+      });
+      // The claim the group held was skipped (renewed next round), the other renewed.
+      assert.equal(await renewed, 1);
+    }
+  }));
