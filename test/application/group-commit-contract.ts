@@ -2,11 +2,14 @@
 // keeps its own answer or refusal, one command's failure (a domain refusal, an error of its own, an SQL
 // error that aborts the transaction) never fails the others nor commits their effects twice, and
 // commands on one aggregate apply in order, each seeing the one before.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createCommandBus, EVENTS_TOPIC, type CommandBus } from '../../src/application/commands/command-bus.ts';
 import { customerCommands } from '../../src/application/commands/customers.ts';
+import { createIdempotencyStore, type IdempotencyStore } from '../../src/application/idempotency/idempotency-store.ts';
+import { withClaim } from '../../src/application/idempotency/fence.ts';
 import { DomainRejection } from '../../src/domain/index.ts';
 import { AppError } from '../../src/errors.ts';
 import { createEventCodec } from '../../src/events/codec.ts';
@@ -25,6 +28,7 @@ interface Harness {
   readonly bus: CommandBus;
   readonly customers: ReturnType<typeof customerCommands>;
   /** Transactions begun since the harness was built. */
+  readonly idempotency: IdempotencyStore;
   transactions(): number;
   eventsOf(customerId: string): Promise<string[]>;
 }
@@ -51,6 +55,7 @@ async function harness(world: GroupWorld): Promise<Harness> {
   return {
     bus,
     customers: customerCommands(bus, clock),
+    idempotency: createIdempotencyStore(db),
     transactions: () => begun,
     async eventsOf(customerId) {
       const { rows } = await db.query<{ type: string }>(
@@ -147,4 +152,64 @@ export function groupCommitContract(name: string, open: () => Promise<GroupWorld
       'com.droid.bss.customer.contactUpdated.v1',
     ]);
   });
+
+  test(`${name}: of a group's fenced commands only the one whose claim was taken over is refused`, async () => {
+    const claim = async (key: string) => {
+      const claimed = await h.idempotency.claim('key:ops', key, 'fp');
+      assert.ok(claimed.kind === 'claimed');
+      return { caller: 'key:ops', key, owner: claimed.owner };
+    };
+    const [k1, k2, k3, k4] = await Promise.all(['k1', 'k2', 'k3', 'k4'].map((k) => claim(`${k}_${randomUUID()}`)));
+    assert.ok(k1 && k2 && k3 && k4);
+    // k2's request was taken over by a retry; k3's had committed its first command before it died.
+    await world.db.query(`UPDATE idempotency_keys SET owner = 'a-retry' WHERE key = $1`, [k2.key]);
+    await world.db.query(`UPDATE idempotency_keys SET effects = '["prior"]' WHERE key = $1`, [k3.key]);
+    const [c1, c2, c4] = [randomUUID(), randomUUID(), randomUUID()].map((id) => `cus_${id}`) as [
+      string,
+      string,
+      string,
+    ];
+    let reran = false;
+    const first = request(k1);
+    const before = h.transactions();
+    const settled = await Promise.allSettled([
+      first(() => h.customers.create(newCustomer(c1))),
+      request(k2)(() => h.customers.create(newCustomer(c2))),
+      request(k3)(() => h.bus.run(async () => ((reran = true), { events: [], result: 'again' }))),
+      first(() => h.customers.updateContact(c1, { email: 'second@example.com' }, 1)), // its second step
+      request(k4)(() => h.customers.create(newCustomer(c4))),
+    ]);
+    assert.equal(h.transactions() - before, 1, 'one transaction for the group');
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled'],
+    );
+    const refused = settled[1]?.status === 'rejected' ? settled[1].reason : undefined;
+    assert.ok(refused instanceof AppError && refused.code === 'IDEMPOTENCY_KEY_IN_PROGRESS' && refused.status === 409);
+    const replayed = settled[2]?.status === 'fulfilled' ? settled[2].value : undefined;
+    assert.equal(replayed?.result, 'prior');
+    assert.equal(reran, false, 'a prior effect is replayed, not run again');
+    assert.deepEqual(await h.eventsOf(c1), [
+      'com.droid.bss.customer.created.v1',
+      'com.droid.bss.customer.contactUpdated.v1',
+    ]);
+    assert.deepEqual(await h.eventsOf(c2), []);
+    assert.deepEqual(await h.eventsOf(c4), ['com.droid.bss.customer.created.v1']);
+    const { rows } = await world.db.query<{ key: string; effects: unknown[] }>(
+      'SELECT key, effects FROM idempotency_keys WHERE key = ANY($1::text[]) ORDER BY key',
+      [[k1.key, k2.key, k3.key, k4.key]],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.effects),
+      [[null, null], [], ['prior'], [null]],
+      'results recorded in step order, none for the refused command',
+    );
+  });
+}
+
+/** A claimed request, as the idempotency plugin runs it: the commands fn submits are its next steps. */
+function request(claim: { caller: string; key: string; owner: string }): <T>(fn: () => T) => T {
+  let inScope: (<T>(fn: () => T) => T) | undefined;
+  withClaim(claim, () => (inScope = AsyncLocalStorage.snapshot()));
+  return inScope as <T>(fn: () => T) => T;
 }

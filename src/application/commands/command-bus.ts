@@ -17,7 +17,7 @@ import { AppError } from '../../errors.ts';
 import { createUnitOfWork, type ChangedRow, type LockMode, type UnitOfWork } from '../read-model/unit-of-work.ts';
 import type { ReadModelKind } from '../read-model/tables.ts';
 import { createBatcher, type BatcherLoad, type Outcome } from '../batcher.ts';
-import { enterFence, nextFence, recordEffect, type Fence } from '../idempotency/fence.ts';
+import { lockFences, nextFence, type Fence, type Fences } from '../idempotency/fence.ts';
 
 export const EVENTS_TOPIC = 'bss.events';
 /** Record header naming the process that committed the event (CommandBusOptions.origin). */
@@ -130,6 +130,31 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
   const groupListeners: GroupCommittedListener[] = [];
   const rejectedListeners: Array<(rejection: DomainRejection) => void> = [];
 
+  // One command in its group. Committed before by the request whose claim this retry took over: its
+  // result, no rerun. A claim taken over by a retry refuses only this command.
+  async function runOne(uow: UnitOfWork, fences: Fences, command: Command): Promise<Outcome<Committed<unknown>>> {
+    const entered = command.fence ? fences.enter(command.fence) : { kind: 'run' as const };
+    if (entered.kind === 'refused') return { ok: false, error: entered.error };
+    if (entered.kind === 'done') {
+      return { ok: true, value: { events: [], result: entered.result, envelopes: [], records: [], changed: [] } };
+    }
+    let decision: Decision<unknown>;
+    try {
+      decision = await command.work(uow);
+    } catch (error) {
+      if (!isCommandFailure(error)) throw error;
+      return { ok: false, error };
+    }
+    if (command.fence) fences.done(command.fence, decision.result);
+    const changed = await uow.apply(decision.events);
+    const { traceparent } = command.options;
+    const envelopes = decision.events.map((event) =>
+      codec.encode(event, { id: randomUUID(), source, ...(traceparent ? { traceparent } : {}) }),
+    );
+    const records = envelopes.map((e) => codec.toRecord(e, headers));
+    return { ok: true, value: { ...decision, envelopes, records, changed } };
+  }
+
   // One transaction for the group. A command's own failure (its work threw a domain rejection or an
   // AppError) is its outcome alone: it changed nothing, since the unit of work only changes on apply.
   // Anything else (SQL errors, conflicts on flush) aborts the whole transaction and is thrown.
@@ -139,6 +164,10 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
       // path and the event log invalidate them already, and NOTIFY serialises commits (~5,500 → ~3,100
       // tx/s). NOTIFY is left to SQL run outside the service.
       await tx.query(`SELECT set_config('bss.cache_notify', 'off', true)`);
+      const fences = await lockFences(
+        tx,
+        commands.flatMap((c) => (c.fence ? [c.fence] : [])),
+      );
       const uow = createUnitOfWork(tx);
       // Rows and events (database log, or Kafka's outbox) commit together, so the read model decides ids
       // authoritatively in both modes; a rebuild's swap keeps that (src/replay/rebuild.ts).
@@ -146,33 +175,11 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
       const outcomes: Array<Outcome<Committed<unknown>>> = [];
       const records: AppendRecord[] = [];
       for (const command of commands) {
-        // Committed before by the request whose claim this retry took over: its result, no rerun.
-        const entered = command.fence ? await enterFence(tx, command.fence) : { done: false as const };
-        if (entered.done) {
-          outcomes.push({
-            ok: true,
-            value: { events: [], result: entered.result, envelopes: [], records: [], changed: [] },
-          });
-          continue;
-        }
-        let decision: Decision<unknown>;
-        try {
-          decision = await command.work(uow);
-          if (command.fence) await recordEffect(tx, command.fence, decision.result);
-        } catch (error) {
-          if (!isCommandFailure(error)) throw error;
-          outcomes.push({ ok: false, error });
-          continue;
-        }
-        const changed = await uow.apply(decision.events);
-        const { traceparent } = command.options;
-        const envelopes = decision.events.map((event) =>
-          codec.encode(event, { id: randomUUID(), source, ...(traceparent ? { traceparent } : {}) }),
-        );
-        const own = envelopes.map((e) => codec.toRecord(e, headers));
-        records.push(...own);
-        outcomes.push({ ok: true, value: { ...decision, envelopes, records: own, changed } });
+        const outcome = await runOne(uow, fences, command);
+        if (outcome.ok) records.push(...outcome.value.records);
+        outcomes.push(outcome);
       }
+      await fences.record();
       await uow.flush();
       if (records.length > 0) await sink.appendWithin(tx, topic, records);
       return outcomes;
