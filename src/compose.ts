@@ -33,6 +33,7 @@ import { AUDIT_TOPIC, EVENT_CATALOG } from './events/catalog.ts';
 import { createLogMetrics, type LogMetrics } from './observability/log-metrics.ts';
 import { createCommandBus, EVENTS_TOPIC } from './application/commands/command-bus.ts';
 import { createAdmission, createPressureGauge, type PressureGauge } from './application/admission.ts';
+import { watchEventLoopDelay } from './application/event-loop-delay.ts';
 import { createApplication, type Application } from './application/services.ts';
 import { systemClock } from './application/clock.ts';
 import { createTestClock, testClockStart, type TestClock } from './application/test-clock.ts';
@@ -150,8 +151,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       createCommandBus({ db, sink, codec, topic: eventsTopic, origin, group }),
       operationMetrics,
     );
+    const loopDelay = watchEventLoopDelay(Math.max(100, writePath.shedIntervalMs / 4));
+    closers.push(async () => loopDelay.stop());
     const admission = createAdmission(writePath, {
       oldestWaitMs: () => bus.load().oldestWaitMs,
+      eventLoopDelayMs: loopDelay.delayMs,
       ...pressure.signals,
     });
     const businessMetrics = createBusinessMetrics(registry, async () => {

@@ -71,6 +71,8 @@ export interface WritePathConfig {
   readonly groupConcurrency: number;
   readonly maxPending: number;
   readonly maxQueueDelayMs: number;
+  /** CoDel's interval: writes are shed once the queueing delay stayed above the target this long. */
+  readonly shedIntervalMs: number;
   /** 0 = no limit. */
   readonly maxOutboxBacklog: number;
   /** 0 = no limit. */
@@ -417,6 +419,7 @@ export function loadConfig(env: Env = process.env): Config {
       groupConcurrency: integer(env, 'BSS_COMMIT_GROUPS', 1, 1, 64),
       maxPending: integer(env, 'BSS_SHED_PENDING', 1024, 1, 1_000_000),
       maxQueueDelayMs: integer(env, 'BSS_SHED_QUEUE_DELAY_MS', 200, 1, 600_000),
+      shedIntervalMs: integer(env, 'BSS_SHED_INTERVAL_MS', 1000, 1, 600_000),
       maxOutboxBacklog: integer(env, 'BSS_SHED_OUTBOX_BACKLOG', 100_000, 0, 1_000_000_000),
       maxConsumerLag: integer(env, 'BSS_SHED_CONSUMER_LAG', 0, 0, 1_000_000_000),
     },
@@ -526,6 +529,7 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_COMMIT_GROUPS: String(config.writePath.groupConcurrency),
     BSS_SHED_PENDING: String(config.writePath.maxPending),
     BSS_SHED_QUEUE_DELAY_MS: String(config.writePath.maxQueueDelayMs),
+    BSS_SHED_INTERVAL_MS: String(config.writePath.shedIntervalMs),
     BSS_SHED_OUTBOX_BACKLOG:
       config.writePath.maxOutboxBacklog === 0 ? '0 (no limit)' : String(config.writePath.maxOutboxBacklog),
     BSS_SHED_CONSUMER_LAG:

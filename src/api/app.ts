@@ -146,8 +146,12 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
     await app.register(
       async (v1) => {
         // Before idempotency: a refused write claims no key, so its retry runs it.
-        if (services.admission) registerAdmission(v1, services.admission, services.registry);
-        registerIdempotency(v1, createIdempotencyStore(application.db), services.logger);
+        const idempotency = createIdempotencyStore(application.db);
+        if (services.admission) {
+          services.admission.watch(() => idempotency.claimLoad().oldestWaitMs);
+          registerAdmission(v1, services.admission, services.registry);
+        }
+        registerIdempotency(v1, idempotency, services.logger);
         await v1.register(apiV1(application));
         await v1.register(liveRoutes(createLiveMetrics(services.registry)));
         if (services.testClock) await v1.register(testClockRoutes(services.testClock));

@@ -12,7 +12,7 @@
 // groups commands): with single-record writes they were two autocommits per request beside its group.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.ts';
-import { createBatcher, type Outcome } from '../batcher.ts';
+import { createBatcher, type BatcherLoad, type Outcome } from '../batcher.ts';
 
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
 export const LEASE_MS = 3000;
@@ -43,6 +43,8 @@ export interface IdempotencyStore {
   renew(owners: readonly string[]): Promise<number>;
   /** Deletes expired records; returns how many. */
   purgeExpired(): Promise<number>;
+  /** Claims waiting for their batch (admission control watches it). */
+  claimLoad(): BatcherLoad;
 }
 
 export interface IdempotencyStoreOptions {
@@ -152,6 +154,7 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
   return {
     claim: (caller, key, fingerprint) => claims.submit({ caller, key, fingerprint }),
     complete: (caller, key, owner, response) => completions.submit({ caller, key, owner, response }),
+    claimLoad: () => claims.load(),
 
     async release(caller, key, owner) {
       // A request that committed some commands before failing keeps their results for the retry
