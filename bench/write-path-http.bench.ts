@@ -13,7 +13,7 @@
 //   --overload-rate N (requests/s; default factor × the highest sustainable step) --overload-duration 60s
 //   --sustainable-p99 100ms --customers 200 --connections 512 --timeout 10s --ceiling-duration 15s
 //   --skip ceilings|ramp|overload --cpu-prof --tag NAME --service-main PATH --quiet-wait 60s
-//   --no-idempotency-keys (by default every write carries an Idempotency-Key)
+//   --no-idempotency-keys (by default every write carries an Idempotency-Key) --workers N (BSS_WORKERS)
 //   BSS_COMMIT_GROUP*, BSS_SHED_* in the bench's environment go to the service.
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
@@ -33,6 +33,7 @@ import { fastifyHello } from './e2e/ceilings.ts';
 import { scrape } from './e2e/metrics.ts';
 import { hotSpots } from './e2e/profile.ts';
 import { startBenchService } from './e2e/service.ts';
+import { freePort } from '../test/support/private-stack.ts';
 
 const { values } = parseArgs({
   options: {
@@ -51,6 +52,8 @@ const { values } = parseArgs({
     tag: { type: 'string' },
     'service-main': { type: 'string' },
     'quiet-wait': { type: 'string', default: '60s' },
+    /** BSS_WORKERS for the service (`bss start --workers N`). */
+    workers: { type: 'string', default: '1' },
     /** Writes carry an Idempotency-Key, as clients that retry safely send (--no-idempotency-keys: none). */
     'idempotency-keys': { type: 'boolean', default: true },
   },
@@ -64,6 +67,7 @@ const rampRates = values.ramp.split(',').map(Number);
 const stepMs = parseDuration(values['step-duration']);
 const sustainableP99 = parseDuration(values['sustainable-p99']);
 const customers = Number(values.customers);
+const workers = Number(values.workers);
 const connections = Number(values.connections);
 const timeoutMs = parseDuration(values.timeout);
 const ADMIN_KEY = `bench-wp-admin-key-${Date.now().toString(36)}-0123456789`;
@@ -96,6 +100,8 @@ const service = await startBenchService(
     BSS_REDIS_URL: requireEnv('BSS_REDIS_URL'),
     BSS_TOPIC_PREFIX: topicPrefix,
     BSS_ADMIN_API_KEY: ADMIN_KEY,
+    // Workers share one listening port, and port 0 would give each its own: a fixed free one.
+    ...(workers > 1 ? { BSS_WORKERS: String(workers), BSS_PORT: String(await freePort()) } : {}),
     ...Object.fromEntries(
       Object.entries(process.env).filter((e): e is [string, string] => /^BSS_(COMMIT_GROUP|SHED_)/.test(e[0])),
     ),
@@ -108,7 +114,11 @@ const service = await startBenchService(
 log(`write-path-http: service ${service.url}, schema ${schema}`);
 // A bench that fails midway leaves no service running.
 process.once('exit', () => service.child.kill('SIGKILL'));
-const cpuTargets: Record<string, CpuTarget> = { service: { pid: service.pid }, bench: { pid: process.pid } };
+// With workers, the service is the supervisor and its forked workers.
+const cpuTargets: Record<string, CpuTarget> = {
+  service: { pid: service.pid, withChildren: workers > 1 },
+  bench: { pid: process.pid },
+};
 const pgPid = servicePid('postgres');
 if (pgPid) cpuTargets['postgres'] = { pid: pgPid, withChildren: true };
 const kafkaPid = servicePid('kafka');
