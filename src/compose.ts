@@ -32,7 +32,7 @@ import { createEventCodec, type EventCodec } from './events/codec.ts';
 import { AUDIT_TOPIC, EVENT_CATALOG } from './events/catalog.ts';
 import { createLogMetrics, type LogMetrics } from './observability/log-metrics.ts';
 import { createCommandBus, EVENTS_TOPIC } from './application/commands/command-bus.ts';
-import { createAdmission, createPressureGauge, queueDelay, type PressureGauge } from './application/admission.ts';
+import { createAdmission, createPressureGauge, type PressureGauge } from './application/admission.ts';
 import { watchEventLoopDelay } from './application/event-loop-delay.ts';
 import { createApplication, type Application } from './application/services.ts';
 import { systemClock } from './application/clock.ts';
@@ -154,7 +154,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const loopDelay = watchEventLoopDelay(Math.max(100, writePath.shedIntervalMs / 4));
     closers.push(async () => loopDelay.stop());
     const admission = createAdmission(writePath, {
-      oldestWaitMs: () => queueDelay(bus.load()),
+      oldestWaitMs: () => bus.load().oldestWaitMs,
       eventLoopDelayMs: loopDelay.delayMs,
       ...pressure.signals,
     });

@@ -44,7 +44,7 @@ import type { AuditTrail } from '../application/audit/audit-trail.ts';
 import { registerAuditTrail } from './plugins/audit.ts';
 import { auditRoutes } from './routes/v1/audit.ts';
 import { createIdempotencyStore } from '../application/idempotency/idempotency-store.ts';
-import { queueDelay, type Admission } from '../application/admission.ts';
+import type { Admission } from '../application/admission.ts';
 
 export interface AppServices {
   readonly logger: Logger;
@@ -148,7 +148,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
         // Before idempotency: a refused write claims no key, so its retry runs it.
         const idempotency = createIdempotencyStore(application.db);
         if (services.admission) {
-          services.admission.watch(() => queueDelay(idempotency.claimLoad()));
+          services.admission.watch(() => idempotency.claimLoad().oldestWaitMs);
           registerAdmission(v1, services.admission, services.registry);
         }
         registerIdempotency(v1, idempotency, services.logger);

@@ -4,7 +4,6 @@
 // consumer's lag past its limit. It decides before the request waits anywhere. A refused request costs microseconds and is safe
 // to retry; a queue that grows until clients time out costs the goodput of everyone.
 
-import type { BatcherLoad } from './batcher.ts';
 import { createCodel } from './codel.ts';
 
 export type ShedReason = 'queue_full' | 'queue_delay' | 'outbox_backlog' | 'consumer_lag';
@@ -23,7 +22,7 @@ export interface AdmissionLimits {
 }
 
 export interface AdmissionSignals {
-  /** How long commands wait for a group (the command bus's batcher: queueDelay). */
+  /** How long the oldest command has waited for a group (the command bus's batcher). */
   oldestWaitMs(): number;
   /** How late the event loop runs timers (ms): every request waits that long. */
   eventLoopDelayMs?(): number;
@@ -66,11 +65,6 @@ export function createAdmission(limits: AdmissionLimits, signals: AdmissionSigna
       queues.push(oldestWaitMs);
     },
   };
-}
-
-/** A batcher's queueing delay for CoDel: the oldest item waiting, or what the last batch taken waited. */
-export function queueDelay(load: BatcherLoad): number {
-  return Math.max(load.oldestWaitMs, load.sojournMs);
 }
 
 /** The latest backlog and lag measurements, as the relay and the consumers report them. */

@@ -25,11 +25,6 @@ export interface BatcherLoad {
   /** How long the oldest waiting item has waited (ms; 0 when none waits). */
   readonly oldestWaitMs: number;
   readonly inFlight: number;
-  /**
-   * How long the oldest item of the last batch taken had waited (ms), while the batcher is busy; 0 when
-   * idle. CoDel's sojourn time: unlike oldestWaitMs it does not fall to 0 each time a batch is taken.
-   */
-  readonly sojournMs: number;
 }
 
 export interface Batcher<I, O> {
@@ -56,7 +51,6 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
   let head = 0;
   let inFlight = 0;
   let scheduled = false;
-  let sojourn = 0;
 
   function take(): Array<Waiting<I, O>> {
     const batch: Array<Waiting<I, O>> = [];
@@ -64,7 +58,6 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
     while (head < queue.length && batch.length < maxItems) {
       const next = queue[head] as Waiting<I, O>;
       if (batch.length > 0 && weight + next.weight > maxWeight) break;
-      if (batch.length === 0) sojourn = now() - next.since;
       batch.push(next);
       weight += next.weight;
       head += 1;
@@ -113,9 +106,7 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
     },
     load() {
       const oldest = queue[head];
-      const queued = queue.length - head;
-      const busy = inFlight > 0 || queued > 0;
-      return { queued, oldestWaitMs: oldest ? now() - oldest.since : 0, inFlight, sojournMs: busy ? sojourn : 0 };
+      return { queued: queue.length - head, oldestWaitMs: oldest ? now() - oldest.since : 0, inFlight };
     },
   };
 }
