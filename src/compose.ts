@@ -257,6 +257,14 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       audit: createAuditTrail({ db, sink, auditTopic }),
       security: config.security,
       ...(rateLimit ? { rateLimitStore: rateLimit.store } : {}),
+      ...(rateLimit
+        ? {
+            signInFailures: rateLimit.signInFailures({
+              max: config.security.authFailureMax,
+              windowMs: config.security.authFailureWindowMs,
+            }),
+          }
+        : {}),
       replay: {
         service: replayService,
         liveTopic: eventsTopic,

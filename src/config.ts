@@ -54,6 +54,9 @@ export interface SecurityConfig {
   /** Requests one caller (API key, JWT subject, else client IP) may send per window; 0 = no limit. */
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
+  /** Failed sign-ins (bad API key or token) one client address may make per window; 0 = no limit. */
+  readonly authFailureMax: number;
+  readonly authFailureWindowMs: number;
   /** Origins allowed to call the API from a browser; empty = none (CORS closed). */
   readonly corsOrigins: readonly string[];
   readonly bodyLimitBytes: number;
@@ -293,6 +296,8 @@ function security(env: Env): SecurityConfig {
   return {
     rateLimitMax: integer(env, 'BSS_RATE_LIMIT_MAX', 5000, 0, 1_000_000_000),
     rateLimitWindowMs: integer(env, 'BSS_RATE_LIMIT_WINDOW_MS', 1000, 100, 3_600_000),
+    authFailureMax: integer(env, 'BSS_AUTH_FAILURE_MAX', 20, 0, 1_000_000),
+    authFailureWindowMs: integer(env, 'BSS_AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 86_400_000),
     corsOrigins: origins(env, 'BSS_CORS_ORIGINS'),
     bodyLimitBytes: integer(env, 'BSS_BODY_LIMIT_BYTES', 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     maxHeaderBytes: integer(env, 'BSS_MAX_HEADER_BYTES', 16 * 1024, 1024, 1024 * 1024),
@@ -536,6 +541,9 @@ export function describeConfig(config: Config): Record<string, string> {
       config.writePath.maxConsumerLag === 0 ? '0 (no limit)' : String(config.writePath.maxConsumerLag),
     BSS_RATE_LIMIT_MAX: config.security.rateLimitMax === 0 ? '0 (no limit)' : String(config.security.rateLimitMax),
     BSS_RATE_LIMIT_WINDOW_MS: String(config.security.rateLimitWindowMs),
+    BSS_AUTH_FAILURE_MAX:
+      config.security.authFailureMax === 0 ? '0 (no limit)' : String(config.security.authFailureMax),
+    BSS_AUTH_FAILURE_WINDOW_MS: String(config.security.authFailureWindowMs),
     BSS_CORS_ORIGINS: config.security.corsOrigins.join(',') || '(unset: no origin, CORS closed)',
     BSS_BODY_LIMIT_BYTES: String(config.security.bodyLimitBytes),
     BSS_MAX_HEADER_BYTES: String(config.security.maxHeaderBytes),

@@ -101,6 +101,8 @@ test('security settings: defaults, overrides and refusals', () => {
   assert.deepEqual(defaults, {
     rateLimitMax: 5000,
     rateLimitWindowMs: 1000,
+    authFailureMax: 20,
+    authFailureWindowMs: 60_000,
     corsOrigins: [],
     bodyLimitBytes: 8 * 1024 * 1024,
     maxHeaderBytes: 16 * 1024,
@@ -111,8 +113,10 @@ test('security settings: defaults, overrides and refusals', () => {
     BSS_RATE_LIMIT_MAX: '0',
     BSS_CORS_ORIGINS: 'https://ops.example.com, http://localhost:5173',
     BSS_MAX_JSON_DEPTH: '16',
+    BSS_AUTH_FAILURE_MAX: '0',
   }).security;
   assert.equal(set.rateLimitMax, 0);
+  assert.equal(set.authFailureMax, 0);
   assert.deepEqual(set.corsOrigins, ['https://ops.example.com', 'http://localhost:5173']);
   assert.equal(set.maxJsonDepth, 16);
   for (const [name, value] of [

@@ -20,6 +20,7 @@ import { registerProblemResponses } from './plugins/openapi-responses.ts';
 import { finishDocument } from './openapi-document.ts';
 import { registerAdmission } from './plugins/admission.ts';
 import { registerRateLimit } from './plugins/rate-limit.ts';
+import { createMemorySignInFailures, type SignInFailures } from '../application/auth/sign-in-failures.ts';
 import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { defaultSecurity, type SecurityConfig } from '../config.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -72,6 +73,8 @@ export interface AppServices {
   readonly security?: SecurityConfig;
   /** A shared rate-limit counter (rate-limit/redis-store.ts); default: per process. */
   readonly rateLimitStore?: new () => unknown;
+  /** Failed sign-ins per client address, shared (rate-limit/redis-sign-in-failures.ts); default: per process. */
+  readonly signInFailures?: SignInFailures;
 }
 
 /** Usage batches of 10,000 records fit well inside the default. */
@@ -107,7 +110,9 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   registerNotFound(app);
   registerHttpMetrics(app, services.registry);
   // Before any route, so every route (Swagger UI's included) is marked and documented.
-  registerAuth(app, services.auth);
+  const { authFailureMax: max, authFailureWindowMs: windowMs } = security;
+  const signIns = max === 0 ? undefined : (services.signInFailures ?? createMemorySignInFailures({ max, windowMs }));
+  registerAuth(app, services.auth, signIns);
   registerProblemResponses(app);
   // After auth (its route hooks then run once the caller is known), before any route.
   await registerRateLimit(app, security, services.rateLimitStore);

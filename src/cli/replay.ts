@@ -64,8 +64,6 @@ function describeJob(job: JobSnapshot, out: Out): void {
 
 /** Follows a job with a progress bar; Ctrl-C cancels it (a second one leaves at once). */
 async function follow(api: ApiClient, job: JobSnapshot, out: Out): Promise<JobSnapshot> {
-  process.stderr.write(`job ${job.id} started; Ctrl-C cancels it (--detach leaves a job running)\n`);
-  const progress = startProgress('replay', job.progress.total, { unit: 'events' });
   const abort = new AbortController();
   let interrupted = false;
   const onSigint = () => {
@@ -73,7 +71,10 @@ async function follow(api: ApiClient, job: JobSnapshot, out: Out): Promise<JobSn
     interrupted = true;
     abort.abort();
   };
+  // Before the announcement: a Ctrl-C sent as soon as it is read must cancel, not kill, the CLI.
   process.on('SIGINT', onSigint);
+  process.stderr.write(`job ${job.id} started; Ctrl-C cancels it (--detach leaves a job running)\n`);
+  const progress = startProgress('replay', job.progress.total, { unit: 'events' });
   try {
     const final = await api.follow(
       job.id,

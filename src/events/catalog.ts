@@ -201,10 +201,10 @@ export type AuditEventData = Static<(typeof AUDIT_EVENT_SCHEMAS)['apikey.created
  */
 export const AdminActionAudit = Type.Object(
   {
-    /** `key:<keyId>`, `jwt:<subject>`, `cli:<user>@<host>`, or `anonymous` for a refused caller. */
+    /** `key:<keyId>`, `jwt:<subject>`, `cli:<user>@<host>`, `anonymous` for a refused caller, `ip:<address>` for a failed sign-in. */
     actor: Type.String({ minLength: 1 }),
     role: Type.Union([Type.Literal('viewer'), Type.Literal('operator'), Type.Literal('admin'), Type.Null()]),
-    /** e.g. replay.start, offsets.restore, read-models.rebuild, cache.warm, apikey.create. */
+    /** e.g. replay.start, offsets.restore, read-models.rebuild, cache.warm, apikey.create, auth.failed. */
     action: Type.String({ minLength: 1 }),
     target: Type.Union([Type.String(), Type.Null()]),
     parameters: Type.Record(Type.String(), Type.Unknown()),

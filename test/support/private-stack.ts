@@ -31,6 +31,14 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/** Sends a child a signal (SIGKILL, or SIGQUIT for an immediate PostgreSQL stop) and waits for its exit. */
+export async function signalAndWait(child: Child | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.process.exitCode !== null) return;
+  const exited = once(child.process, 'exit');
+  child.process.kill(signal);
+  await exited;
+}
+
 /** Every child a test started, so `after` can stop them all, even after a failure. */
 export class Children {
   readonly #all = new Set<Child>();
@@ -266,11 +274,8 @@ export async function privatePostgres(children: Children, dir: string): Promise<
     async stopImmediately() {
       const running = server;
       server = undefined;
-      if (!running || running.process.exitCode !== null) return;
       // SIGQUIT is what `pg_ctl stop -m immediate` sends the postmaster.
-      const exited = once(running.process, 'exit');
-      running.process.kill('SIGQUIT');
-      await exited;
+      await signalAndWait(running, 'SIGQUIT');
     },
   };
   await pg.start();
@@ -287,57 +292,86 @@ export interface PrivateKafka {
 
 /** A single-node KRaft broker of the test's own (deploy/kafka/server.properties on free ports). */
 export async function privateKafka(children: Children, dir: string): Promise<PrivateKafka> {
-  const [port, controller] = [await freePort(), await freePort()];
-  const data = join(dir, 'kafka-data');
-  mkdirSync(data, { recursive: true });
-  const props = join(dir, 'server.properties');
-  writeFileSync(
-    props,
-    readFileSync(join(REPO, 'deploy/kafka/server.properties'), 'utf8')
-      .replaceAll('@KAFKA_DATA_DIR@', data)
-      .replaceAll('59092', String(port))
-      .replaceAll('59093', String(controller)),
-  );
+  const { nodes } = await privateKafkaCluster(children, dir, 1);
+  return nodes[0] as PrivateKafka;
+}
+
+export interface KafkaStack {
+  readonly brokers: string;
+  readonly nodes: readonly PrivateKafka[];
+}
+
+/** One KRaft node per entry; every node is broker and controller (a quorum of three survives one loss). */
+export async function privateKafkaCluster(children: Children, dir: string, size: number): Promise<KafkaStack> {
+  const ports = await Promise.all(Array.from({ length: size * 2 }, () => freePort()));
+  const voters = Array.from({ length: size }, (_, i) => `${i + 1}@127.0.0.1:${ports[size + i]}`).join(',');
+  const clusterId = randomBytes(16).toString('base64url');
   const log4j = `-Dlog4j2.configurationFile=${join(REPO, 'deploy/kafka/log4j2.yaml')}`;
   const classpath = ['-cp', `${KAFKA_LIBS}/*`];
-  const clusterId = randomBytes(16).toString('base64url');
-  execFileSync(
-    'java',
-    ['-Xmx256m', log4j, ...classpath, 'kafka.tools.StorageTool', 'format'].concat([
-      '-t',
-      clusterId,
-      '-c',
+  const template = readFileSync(join(REPO, 'deploy/kafka/server.properties'), 'utf8');
+  const nodes: PrivateKafka[] = [];
+  for (let i = 0; i < size; i++) {
+    const [port, controller] = [ports[i] as number, ports[size + i] as number];
+    const data = join(dir, `kafka-${i + 1}`);
+    mkdirSync(data, { recursive: true });
+    const props = join(dir, `server-${i + 1}.properties`);
+    writeFileSync(
       props,
-      '--ignore-formatted',
-    ]),
-    { stdio: 'ignore' },
-  );
-  let broker: Child | undefined;
-  const kafka: PrivateKafka = {
-    brokers: `127.0.0.1:${port}`,
-    async start() {
-      broker = children.start('kafka', 'java', [
-        '-Xms256m',
-        '-Xmx512m',
-        '-XX:+UseG1GC',
+      template
+        .replaceAll('@KAFKA_DATA_DIR@', data)
+        .replaceAll('59092', String(port))
+        .replaceAll('59093', String(controller))
+        .replace(/^node\.id=.*$/m, `node.id=${i + 1}`)
+        .replace(/^controller\.quorum\.voters=.*$/m, `controller.quorum.voters=${voters}`)
+        .replace(
+          /^(default\.replication\.factor|offsets\.topic\.replication\.factor|transaction\.state\.log\.replication\.factor|share\.coordinator\.state\.topic\.replication\.factor)=.*$/gm,
+          `$1=${size}`,
+        )
+        .replace(
+          /^(min\.insync\.replicas|transaction\.state\.log\.min\.isr|share\.coordinator\.state\.topic\.min\.isr)=.*$/gm,
+          `$1=${Math.min(2, size)}`,
+        ),
+    );
+    execFileSync(
+      'java',
+      [
+        '-Xmx256m',
         log4j,
         ...classpath,
-        'kafka.Kafka',
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
         props,
-      ]);
-      await listening(port, 90_000);
-    },
-    async kill() {
-      const running = broker;
-      broker = undefined;
-      if (!running || running.process.exitCode !== null) return;
-      const exited = once(running.process, 'exit');
-      running.process.kill('SIGKILL');
-      await exited;
-    },
-  };
-  await kafka.start();
-  return kafka;
+        '--ignore-formatted',
+      ],
+      { stdio: 'ignore' },
+    );
+    let child: Child | undefined;
+    nodes.push({
+      brokers: `127.0.0.1:${port}`,
+      async start() {
+        // Three nodes share the machine with two instances: less heap each than one alone.
+        child = children.start(size === 1 ? 'kafka' : `kafka-${i + 1}`, 'java', [
+          ...(size === 1 ? ['-Xms256m', '-Xmx512m'] : ['-Xms128m', '-Xmx384m']),
+          '-XX:+UseG1GC',
+          log4j,
+          ...classpath,
+          'kafka.Kafka',
+          props,
+        ]);
+        await listening(port, size === 1 ? 90_000 : 120_000);
+      },
+      async kill() {
+        const running = child;
+        child = undefined;
+        await signalAndWait(running, 'SIGKILL');
+      },
+    });
+  }
+  await Promise.all(nodes.map((node) => node.start()));
+  return { brokers: nodes.map((n) => n.brokers).join(','), nodes };
 }
 
 /** Rows waiting in the outbox of a private database (the relay has not published them yet). */

@@ -1,7 +1,8 @@
 // Records every admin action answered over HTTP in the audit trail, after its answer: who (the
 // principal), what (action, target, parameters), when, and the outcome from the status. Key creation
 // and revocation record themselves in their transaction; only their refusals and failures come here.
-// A caller nobody could identify (401) is not recorded: the entry would name no one.
+// A failed sign-in (a bad API key or token, answered 401) is recorded as `auth.failed` by the client
+// address and the key id it claimed; one without credentials is not (it names no one, tries nothing).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiApp } from '../types.ts';
 import type { AuditTrail } from '../../application/audit/audit-trail.ts';
@@ -52,26 +53,41 @@ function outcome(status: number): AdminActionData['outcome'] {
   return status === 403 || status === 429 ? 'REFUSED' : 'FAILED';
 }
 
+type Entry = Parameters<AuditTrail['record']>[0];
+
+function entryOf(request: FastifyRequest, reply: FastifyReply): Entry | undefined {
+  const status = reply.statusCode;
+  const failure = request.signInFailure;
+  if (failure) {
+    const { scheme, keyId } = failure;
+    const route = `${request.method} ${request.routeOptions.url ?? ''}`;
+    const target = keyId === null ? null : `${scheme === 'api-key' ? 'key' : 'kid'}:${keyId}`;
+    const base = { actor: `ip:${request.ip}`, role: null, action: 'auth.failed', target };
+    return { ...base, parameters: { scheme, route }, outcome: 'REFUSED', status };
+  }
+  const audited = AUDITED_ROUTES[`${request.method} ${request.routeOptions.url}`];
+  if (!audited || !request.principal) return undefined;
+  if (audited.failuresOnly && status < 400) return undefined;
+  const target = audited.target?.(request, reply);
+  return {
+    actor: request.principal.id,
+    role: request.principal.role,
+    action: audited.action,
+    target: target === undefined || target === null ? null : String(target),
+    parameters: parameters(request),
+    outcome: outcome(status),
+    status,
+  };
+}
+
 export function registerAuditTrail(app: ApiApp, audit: AuditTrail, logger: Logger): void {
-  const auditedOf = (request: FastifyRequest) => AUDITED_ROUTES[`${request.method} ${request.routeOptions.url}`];
   app.addHook('onResponse', async (request, reply) => {
-    const audited = auditedOf(request);
-    if (!audited || !request.principal) return;
-    const status = reply.statusCode;
-    if (audited.failuresOnly && status < 400) return;
-    const target = audited.target?.(request, reply);
+    const entry = entryOf(request, reply);
+    if (!entry) return;
     try {
-      await audit.record({
-        actor: request.principal.id,
-        role: request.principal.role,
-        action: audited.action,
-        target: target === undefined || target === null ? null : String(target),
-        parameters: parameters(request),
-        outcome: outcome(status),
-        status,
-      });
+      await audit.record(entry);
     } catch (error) {
-      logger.error({ err: error, action: audited.action, reqId: request.id }, 'audit entry not recorded');
+      logger.error({ err: error, action: entry.action, reqId: request.id }, 'audit entry not recorded');
     }
   });
 }

@@ -8,7 +8,9 @@ import type { ApiApp } from '../types.ts';
 import type { Role } from '../../application/auth/api-keys.ts';
 import type { Authenticator, Credentials, Principal } from '../../application/auth/authenticator.ts';
 import { allows } from '../../application/auth/roles.ts';
+import type { SignInFailures } from '../../application/auth/sign-in-failures.ts';
 import { sendProblem } from './problem.ts';
+import { failedSignIn, type FailedSignIn, refuseBlocked } from './sign-in-limit.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -20,6 +22,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller (also when its role is too small); null on public routes. */
     principal: Principal | null;
+    /** Set when the caller sent a bad API key or token (counted per address, audited). */
+    signInFailure: FailedSignIn | null;
   }
 }
 
@@ -73,8 +77,9 @@ function documentSecurity(route: RouteOptions): void {
 }
 
 /** Call before any route is registered: routes added earlier are neither marked nor documented. */
-export function registerAuth(app: ApiApp, authenticator: Authenticator): void {
+export function registerAuth(app: ApiApp, authenticator: Authenticator, signIns?: SignInFailures): void {
   app.decorateRequest('principal', null);
+  app.decorateRequest('signInFailure', null);
 
   app.addHook('onRoute', (route) => {
     if (route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)) {
@@ -93,8 +98,17 @@ export function registerAuth(app: ApiApp, authenticator: Authenticator): void {
     if (typeof credentials === 'string') {
       return unauthenticated(reply, request, challenge(authenticator, false), credentials);
     }
-    const result = await authenticator.authenticate(credentials);
+    // Checked together, so a blocked address cannot tell a right guess from a wrong one.
+    const [blockedMs, result] = await Promise.all([
+      signIns?.blockedFor(request.ip) ?? 0,
+      authenticator.authenticate(credentials),
+    ]);
+    if (blockedMs > 0) return refuseBlocked(reply, request, blockedMs);
     if (!result.ok) {
+      if (result.scheme !== 'none') {
+        request.signInFailure = failedSignIn(result.scheme, credentials);
+        await signIns?.record(request.ip);
+      }
       return unauthenticated(reply, request, challenge(authenticator, result.scheme === 'bearer'), result.reason);
     }
 

@@ -4,6 +4,9 @@
 // process (the plugin's LocalStore): limits then hold per instance instead of not at all.
 import { createRequire } from 'node:module';
 import { createClient, type RedisClientType } from 'redis';
+import type { SignInFailures, SignInLimit } from '../../application/auth/sign-in-failures.ts';
+import { redisSignInFailures } from './redis-sign-in-failures.ts';
+import { COMMAND_TIMEOUT_MS, INCR, withTimeout } from './redis-script.ts';
 
 const require = createRequire(import.meta.url);
 type Callback = (error: Error | null, result?: { current: number; ttl: number }) => void;
@@ -17,15 +20,6 @@ const LocalStore = require('@fastify/rate-limit/store/LocalStore') as new (
   cache?: number,
 ) => Store;
 
-const INCR = `local current = redis.call('INCR', KEYS[1])
-if current == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end
-return {current, ttl}`;
-
-/** Bounds how long a request waits for Redis before it is counted locally. */
-const COMMAND_TIMEOUT_MS = 200;
-
 export interface RedisRateLimitOptions {
   /** Created with disableOfflineQueue, so a disconnected client fails at once. */
   readonly client: Pick<RedisClientType, 'eval' | 'isReady'>;
@@ -33,14 +27,6 @@ export interface RedisRateLimitOptions {
   readonly prefix: string;
   /** Called when Redis fails and the local count is used (for a metric or log). */
   readonly onFallback?: (error: Error) => void;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis did not answer in ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
 /** The class the plugin instantiates (`store` option); each route limit gets the same shared counter. */
@@ -75,7 +61,7 @@ export function connectRateLimitRedis(
   url: string,
   prefix: string,
   onFallback?: (error: Error) => void,
-): { store: new () => Store; close(): Promise<void> } {
+): { store: new () => Store; signInFailures(limit: SignInLimit): SignInFailures; close(): Promise<void> } {
   const client = createClient({
     url,
     socket: { connectTimeout: 1500, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) },
@@ -85,6 +71,8 @@ export function connectRateLimitRedis(
   client.connect().catch(() => {});
   return {
     store: redisRateLimitStore({ client: client as never, prefix, ...(onFallback ? { onFallback } : {}) }),
+    signInFailures: (limit) =>
+      redisSignInFailures({ client: client as never, prefix, limit, ...(onFallback ? { onFallback } : {}) }),
     close: async () => {
       client.destroy();
     },
