@@ -28,9 +28,7 @@ export async function subscribe(
   const { group, topic } = options;
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   const consumer = groupConsumer(settings, group);
-  // Fetches long-poll for up to pollMs; on their own connections they do not hold up the
-  // heartbeats and commits that go to the group coordinator.
-  const fetchPool = new ConnectionPool(`${settings.clientId}-fetch`, { requestTimeout: settings.requestTimeoutMs });
+  const fetchPool = fetchConnections(settings);
 
   let generation: Generation | undefined;
   let stopping = false;
@@ -42,7 +40,7 @@ export async function subscribe(
   const positionsOf = startPositions(consumer, topic, options.from);
 
   consumer.on('consumer:group:join', ({ assignments }) => {
-    const partitions = [...(assignments?.find((a) => a.topic === topic)?.partitions ?? [])].sort((a, b) => a - b);
+    const partitions = assignedPartitions(assignments, topic);
     const positions = positionsOf.start(partitions);
     positions.catch(() => undefined); // awaited (and its failure handled) by the loop
     generation = { partitions, positions };
@@ -114,6 +112,23 @@ export async function subscribe(
     }
   }
 
+  await joinOrClose(consumer, fetchPool, topic);
+  loop = run().catch(fail);
+
+  return {
+    assignment: () => (stopping ? [] : (generation?.partitions ?? [])),
+    close,
+  };
+}
+
+/** Fetches long-poll for up to pollMs: on their own connections they do not hold up the heartbeats
+ * and commits that go to the group coordinator. */
+function fetchConnections(settings: KafkaSettings): ConnectionPool {
+  return new ConnectionPool(`${settings.clientId}-fetch`, { requestTimeout: settings.requestTimeoutMs });
+}
+
+/** Joins the group for `topic`; on failure closes what was opened and throws. */
+async function joinOrClose(consumer: Consumer, fetchPool: ConnectionPool, topic: string): Promise<void> {
   consumer.topics.track(topic);
   try {
     await consumer.joinGroup();
@@ -122,12 +137,14 @@ export async function subscribe(
     await fetchPool.close().catch(() => undefined);
     throw error;
   }
-  loop = run().catch(fail);
+}
 
-  return {
-    assignment: () => (stopping ? [] : (generation?.partitions ?? [])),
-    close,
-  };
+/** This member's partitions of `topic` in a join's assignments, in order. */
+function assignedPartitions(
+  assignments: ReadonlyArray<{ topic: string; partitions: readonly number[] }> | undefined,
+  topic: string,
+): number[] {
+  return [...(assignments?.find((a) => a.topic === topic)?.partitions ?? [])].sort((a, b) => a - b);
 }
 
 /** A member of `group` that commits by itself (autocommit off), with the group timings of the settings. */
