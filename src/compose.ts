@@ -31,7 +31,7 @@ import { outboxSettler } from './log/outbox/settle.ts';
 import { createEventCodec, type EventCodec } from './events/codec.ts';
 import { AUDIT_TOPIC, EVENT_CATALOG } from './events/catalog.ts';
 import { createLogMetrics, type LogMetrics } from './observability/log-metrics.ts';
-import { createCommandBus, EVENTS_TOPIC } from './application/commands/command-bus.ts';
+import { createCommandBus, EVENTS_TOPIC, type CommandBus } from './application/commands/command-bus.ts';
 import { createAdmission, createPressureGauge, type PressureGauge } from './application/admission.ts';
 import { watchEventLoopDelay } from './application/event-loop-delay.ts';
 import { createApplication, type Application } from './application/services.ts';
@@ -99,20 +99,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   };
 
   try {
-    let rawDb: Db;
-    let dataLocation: string;
-    if (config.databaseUrl) {
-      rawDb = await createPostgresDb({
-        url: config.databaseUrl,
-        ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
-      });
-      dataLocation = new URL(config.databaseUrl).host + new URL(config.databaseUrl).pathname;
-    } else {
-      const lock = await lockDataDir(config.dataDir);
-      closers.push(lock.release);
-      dataLocation = resolve(config.dataDir, 'pglite');
-      rawDb = await createPgliteDb(dataLocation);
-    }
+    const { db: rawDb, dataLocation } = await openDatabase(config, closers);
     const db = instrumentDb(rawDb, operationMetrics);
     closers.push(() => db.close());
     const applied = await migrate(db);
@@ -123,26 +110,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     // The relay's backlog and the consumers' lag also feed admission control.
     const pressure = createPressureGauge();
     const logMetrics = withPressure(createLogMetrics(registry, operationMetrics), pressure);
-    const backbone = createEventBackbone(config, db);
-    const logComponent = backbone.log.kind === 'kafka' ? 'kafka' : db.kind === 'pglite' ? 'pglite' : 'postgres';
-    const log = instrumentEventLog(backbone.log, operationMetrics, logComponent);
-    const sink = backbone.sink;
-    closers.push(() => log.close());
-    const eventsTopic = config.topicPrefix + EVENTS_TOPIC;
-    await log.ensureTopic(eventsTopic, { partitions: config.eventPartitions, retentionMs: config.eventRetentionMs });
-    const auditTopic = config.topicPrefix + AUDIT_TOPIC;
-    await log.ensureTopic(auditTopic, { partitions: 1, retentionMs: -1 });
-    let relay: Relay | undefined;
-    if (log.kind === 'kafka') {
-      relay = await startOutboxRelay({
-        db,
-        log,
-        logger,
-        metrics: logMetrics,
-        batchSize: config.kafkaTuning.outboxBatchSize,
-      });
-      closers.push(() => (relay as Relay).stop());
-    }
+    const { log, sink, relay, logComponent, eventsTopic, auditTopic } = await openEventLog(
+      { config, db, logger, logMetrics, operationMetrics },
+      closers,
+    );
     // Names this process in every record it commits (ORIGIN_HEADER): its cache consumer skips them.
     const origin = randomUUID();
     const { writePath } = config;
@@ -158,14 +129,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       eventLoopDelayMs: loopDelay.delayMs,
       ...pressure.signals,
     });
-    const businessMetrics = createBusinessMetrics(registry, async () => {
-      const { rows } = await db.query<{ status: string; n: string }>(
-        'SELECT status, count(*) AS n FROM customers GROUP BY status',
-      );
-      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-    });
-    bus.onCommitted((committed) => businessMetrics.committed(committed, logComponent));
-    bus.onRejected(() => businessMetrics.rejected(1));
+    observeBusiness(registry, db, bus, logComponent);
     const cached = await startCache({ config, db, log, codec, bus, registry, logger, eventsTopic, logMetrics, origin });
     closers.push(cached.close);
     const testClock = config.testClock ? createTestClock(testClockStart(config.testClock)) : undefined;
@@ -176,63 +140,12 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     // environments apart); while Redis is away each instance counts alone.
     const rateLimit = config.redisUrl ? connectRateLimitRedis(config.redisUrl, `${config.cachePrefix}rl:`) : undefined;
     if (rateLimit) closers.push(rateLimit.close);
-    const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }];
-    if (config.redisUrl) {
-      const redis = createRedisProbe(config.redisUrl);
-      closers.push(redis.close);
-      // @MonitorRedisProcessing: each readiness ping is a timed Redis round trip under component redis
-      readiness.push({
-        name: 'redis',
-        required: false, // the cache falls back to L1 and the database
-        check: instrument(operationMetrics, 'redis', 'ping', redis.check),
-      });
-    }
-    if (config.kafkaBrokers) {
-      const kafka = createKafkaProbe(config.kafkaBrokers);
-      closers.push(kafka.close);
-      // Writes wait in the outbox while Kafka is down: degraded, still serving.
-      readiness.push({ name: 'kafka', required: false, check: kafka.check });
-    }
-
     const consumers = createConsumerRegistry();
+    const readiness = readinessChecks({ config, db, operationMetrics, consumers, cached }, closers);
     closers.push(() => consumers.stopAll());
-    readiness.push({
-      name: 'consumers',
-      required: false,
-      check: async () => {
-        const statuses = [...consumers.statuses(), { group: 'cache', ...cached.consumer.status() }];
-        const idle = statuses.filter((s) => !s.consuming).map((s) => `${s.group} (${s.error ?? 'stopped'})`);
-        if (idle.length > 0) throw new Error(`not consuming: ${idle.join(', ')}`);
-      },
-    });
-    if (config.mediation.enabled && log.kind === 'kafka') {
-      // The usage feed from mediation: every instance joins the one group, so each CDR is rated once.
-      const { topic, group } = config.mediation;
-      await log.ensureTopic(topic, { partitions: config.eventPartitions });
-      const metrics = createMediationMetrics(registry);
-      await consumers.start(group, () =>
-        startMediationConsumer({ log, usage: app.usage, topic, group, logger, logMetrics, metrics }),
-      );
-    }
-    // Handlers a replay may target: only replay-safe ones (read-model caches, metrics), never a
-    // notification or a payment call (the cache's lets a replay drop entries a rebuild changed).
-    const replayHandlers: EventHandler[] = [createCacheInvalidationHandler(cached.cache)];
-    const replayService = createReplayService({
-      log,
-      codec,
-      db,
-      liveTopic: eventsTopic,
-      readModels: READ_MODELS,
-      ...(relay ? { settleLog: outboxSettler({ db, drain: (relay as Relay).drain }) } : {}),
-      handlers: replayHandlers.filter((h) => h.replaySafe),
-      onSnapshotError: (error) => logger.warn({ err: error }, 'replay state snapshot failed; retrying'),
-    });
-    closers.push(() => replayService.close());
-    const snapshotter = runOnce(config, `snapshotter:${eventsTopic}`, logger, {
-      lead: () => void replayService.startSnapshotter(eventsTopic),
-      follow: () => replayService.stopSnapshotter(eventsTopic),
-    });
-    closers.push(snapshotter.stop);
+    if (config.mediation.enabled && log.kind === 'kafka')
+      await startMediation({ config, log, consumers, usage: app.usage, registry, logger, logMetrics });
+    const replayService = startReplay({ config, log, codec, db, relay, cached, logger, eventsTopic }, closers);
 
     return {
       config,
@@ -281,6 +194,166 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 }
 
 export type { Registry };
+
+type Closers = Array<() => Promise<void>>;
+
+/** PostgreSQL when BSS_DATABASE_URL is set, else PGlite in the (locked) data directory. */
+async function openDatabase(config: Config, closers: Closers): Promise<{ db: Db; dataLocation: string }> {
+  if (config.databaseUrl) {
+    const db = await createPostgresDb({
+      url: config.databaseUrl,
+      ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+    });
+    return { db, dataLocation: new URL(config.databaseUrl).host + new URL(config.databaseUrl).pathname };
+  }
+  const lock = await lockDataDir(config.dataDir);
+  closers.push(lock.release);
+  const dataLocation = resolve(config.dataDir, 'pglite');
+  return { db: await createPgliteDb(dataLocation), dataLocation };
+}
+
+/** The event log (instrumented) with its topics, and in Kafka mode the outbox relay that feeds it. */
+async function openEventLog(
+  parts: {
+    config: Config;
+    db: Db;
+    logger: Logger;
+    logMetrics: LogMetrics;
+    operationMetrics: OperationMetrics;
+  },
+  closers: Closers,
+) {
+  const { config, db, logger, logMetrics, operationMetrics } = parts;
+  const backbone = createEventBackbone(config, db);
+  const logComponent = backbone.log.kind === 'kafka' ? 'kafka' : db.kind === 'pglite' ? 'pglite' : 'postgres';
+  const log = instrumentEventLog(backbone.log, operationMetrics, logComponent);
+  closers.push(() => log.close());
+  const eventsTopic = config.topicPrefix + EVENTS_TOPIC;
+  await log.ensureTopic(eventsTopic, { partitions: config.eventPartitions, retentionMs: config.eventRetentionMs });
+  const auditTopic = config.topicPrefix + AUDIT_TOPIC;
+  await log.ensureTopic(auditTopic, { partitions: 1, retentionMs: -1 });
+  let relay: Relay | undefined;
+  if (log.kind === 'kafka') {
+    relay = await startOutboxRelay({
+      db,
+      log,
+      logger,
+      metrics: logMetrics,
+      batchSize: config.kafkaTuning.outboxBatchSize,
+    });
+    closers.push(() => (relay as Relay).stop());
+  }
+  return { log, sink: backbone.sink, relay, logComponent, eventsTopic, auditTopic };
+}
+
+/** /health/ready: the database (required), Redis and Kafka if configured, and every consumer consuming. */
+function readinessChecks(
+  parts: {
+    config: Config;
+    db: Db;
+    operationMetrics: OperationMetrics;
+    consumers: ConsumerRegistry;
+    cached: Awaited<ReturnType<typeof startCache>>;
+  },
+  closers: Closers,
+): ReadinessCheck[] {
+  const { config, db, operationMetrics, consumers, cached } = parts;
+  const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }];
+  if (config.redisUrl) {
+    const redis = createRedisProbe(config.redisUrl);
+    closers.push(redis.close);
+    // @MonitorRedisProcessing: each readiness ping is a timed Redis round trip under component redis
+    readiness.push({
+      name: 'redis',
+      required: false, // the cache falls back to L1 and the database
+      check: instrument(operationMetrics, 'redis', 'ping', redis.check),
+    });
+  }
+  if (config.kafkaBrokers) {
+    const kafka = createKafkaProbe(config.kafkaBrokers);
+    closers.push(kafka.close);
+    // Writes wait in the outbox while Kafka is down: degraded, still serving.
+    readiness.push({ name: 'kafka', required: false, check: kafka.check });
+  }
+
+  readiness.push({
+    name: 'consumers',
+    required: false,
+    check: async () => {
+      const statuses = [...consumers.statuses(), { group: 'cache', ...cached.consumer.status() }];
+      const idle = statuses.filter((s) => !s.consuming).map((s) => `${s.group} (${s.error ?? 'stopped'})`);
+      if (idle.length > 0) throw new Error(`not consuming: ${idle.join(', ')}`);
+    },
+  });
+  return readiness;
+}
+
+/** Business metrics: customers by status (read at scrape time), commands committed and rejected. */
+function observeBusiness(registry: Registry, db: Db, bus: CommandBus, logComponent: string): void {
+  const businessMetrics = createBusinessMetrics(registry, async () => {
+    const { rows } = await db.query<{ status: string; n: string }>(
+      'SELECT status, count(*) AS n FROM customers GROUP BY status',
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  });
+  bus.onCommitted((committed) => businessMetrics.committed(committed, logComponent));
+  bus.onRejected(() => businessMetrics.rejected(1));
+}
+
+/** The usage feed from mediation: every instance joins the one group, so each CDR is rated once. */
+async function startMediation(parts: {
+  config: Config;
+  log: EventLog;
+  consumers: ConsumerRegistry;
+  usage: Application['usage'];
+  registry: Registry;
+  logger: Logger;
+  logMetrics: LogMetrics;
+}): Promise<void> {
+  const { config, log, consumers, usage, registry, logger, logMetrics } = parts;
+  const { topic, group } = config.mediation;
+  await log.ensureTopic(topic, { partitions: config.eventPartitions });
+  const metrics = createMediationMetrics(registry);
+  await consumers.start(group, () => startMediationConsumer({ log, usage, topic, group, logger, logMetrics, metrics }));
+}
+
+/** The replay service and, once per deployment, its state snapshotter. */
+function startReplay(
+  parts: {
+    config: Config;
+    log: EventLog;
+    codec: EventCodec;
+    db: Db;
+    relay: Relay | undefined;
+    cached: Awaited<ReturnType<typeof startCache>>;
+    logger: Logger;
+    eventsTopic: string;
+  },
+  closers: Closers,
+): ReplayService {
+  const { config, log, codec, db, relay, cached, logger, eventsTopic } = parts;
+  // Handlers a replay may target: only replay-safe ones (read-model caches, metrics), never a
+  // notification or a payment call (the cache's lets a replay drop entries a rebuild changed).
+  const replayHandlers: EventHandler[] = [createCacheInvalidationHandler(cached.cache)];
+  const replayService = createReplayService({
+    log,
+    codec,
+    db,
+    liveTopic: eventsTopic,
+    readModels: READ_MODELS,
+    ...(relay ? { settleLog: outboxSettler({ db, drain: (relay as Relay).drain }) } : {}),
+    handlers: replayHandlers.filter((h) => h.replaySafe),
+    onSnapshotError: (error) => logger.warn({ err: error }, 'replay state snapshot failed; retrying'),
+  });
+  closers.push(() => replayService.close());
+  const snapshotter = runOnce(config, `snapshotter:${eventsTopic}`, logger, {
+    lead: () => void replayService.startSnapshotter(eventsTopic),
+    follow: () => replayService.stopSnapshotter(eventsTopic),
+  });
+  closers.push(snapshotter.stop);
+
+  return replayService;
+}
 
 /**
  * Background work that must run once per deployment (every worker and instance composes it): on

@@ -468,11 +468,19 @@ export interface ClientConfig {
   readonly apiKey: string | undefined;
 }
 
-/** BSS_URL and BSS_API_KEY, validated like the service's settings (flags given to a command win). */
-export function loadClientConfig(env: Env = process.env): ClientConfig {
+/**
+ * How a `bss` command reaches the service: BSS_URL (validated like the service's settings), else the
+ * port this machine's service listens on (BSS_PORT, else 8080); BSS_API_KEY, else BSS_ADMIN_API_KEY.
+ * Flags given to a command win (src/cli/common.ts).
+ */
+export function loadClientConfig(env: Env = process.env): ClientConfig & { readonly urlSet: boolean } {
+  const port = read(env, 'BSS_PORT');
+  const local = `http://127.0.0.1:${port && port !== '0' ? port : '8080'}`;
+  const urlSet = read(env, 'BSS_URL') !== undefined;
   return {
-    url: url(env, 'BSS_URL', ['http:', 'https:']) ?? 'http://127.0.0.1:8080',
-    apiKey: secret(env, 'BSS_API_KEY', 24),
+    url: urlSet ? (url(env, 'BSS_URL', ['http:', 'https:']) as string) : local,
+    apiKey: secret(env, 'BSS_API_KEY', 24) ?? read(env, 'BSS_ADMIN_API_KEY'),
+    urlSet,
   };
 }
 

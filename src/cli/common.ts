@@ -50,12 +50,13 @@ export interface ServiceFlags {
   readonly apiKey?: string;
 }
 
-/** Flags win over BSS_URL / BSS_API_KEY; without BSS_URL, the port this machine's service listens on. */
-export function clientConfig(flags: ServiceFlags, env: NodeJS.ProcessEnv = process.env): ClientConfig {
-  const fromEnv = loadClientConfig(env);
-  const local = `http://127.0.0.1:${env['BSS_PORT'] && env['BSS_PORT'] !== '0' ? env['BSS_PORT'] : '8080'}`;
-  const apiKey = flags.apiKey ?? fromEnv.apiKey ?? env['BSS_ADMIN_API_KEY'];
-  return { url: (flags.url ?? (env['BSS_URL'] ? fromEnv.url : local)).replace(/\/+$/, ''), apiKey };
+/** Flags win over BSS_URL / BSS_API_KEY; `explicit`: the URL was asked for (flag or BSS_URL). */
+export function clientConfig(
+  flags: ServiceFlags,
+  fromEnv = loadClientConfig(),
+): ClientConfig & { readonly explicit: boolean } {
+  const url = (flags.url ?? fromEnv.url).replace(/\/+$/, '');
+  return { url, apiKey: flags.apiKey ?? fromEnv.apiKey, explicit: flags.url !== undefined || fromEnv.urlSet };
 }
 
 /**

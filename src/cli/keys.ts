@@ -47,7 +47,6 @@ async function answers(url: string): Promise<boolean> {
 /** Runs `work` against the service when one answers, else against the database. */
 async function withAdmin<T>(flags: KeyFlags, work: (admin: Admin) => Promise<T>): Promise<T> {
   const config = clientConfig(flags);
-  const explicit = flags.url !== undefined || process.env['BSS_URL'] !== undefined;
   if (!flags.direct && (await answers(config.url))) {
     if (!config.apiKey)
       throw new UsageError(
@@ -57,7 +56,7 @@ async function withAdmin<T>(flags: KeyFlags, work: (admin: Admin) => Promise<T>)
     note(`(through the service at ${config.url})`);
     return work(overApi(createApiClient(config)));
   }
-  if (explicit && !flags.direct)
+  if (config.explicit && !flags.direct)
     throw new UnreachableError(`no service answers at ${config.url}; --direct works on the database instead`);
   const actor = `cli:${userInfo().username}@${hostname()}`;
   // Loaded only here: the database drivers are not needed by help or the API path.

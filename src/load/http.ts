@@ -67,3 +67,11 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
     },
   };
 }
+
+export const ok = (reply: Reply): boolean => reply.status >= 200 && reply.status < 300;
+/** "201", "503", or the Node code of a call that got no response ("ECONNREFUSED", "ETIMEDOUT"). */
+export const statusOf = (reply: Reply): string =>
+  reply.status === 0 ? (reply.error ?? 'ERROR') : String(reply.status);
+/** A field of a JSON object body, or undefined. */
+export const field = (body: unknown, name: string): unknown =>
+  body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;

@@ -1,15 +1,10 @@
-import type { Address } from './address.ts';
+import type { CustomerCreated } from './events.ts';
 
 /** ACTIVE <-> SUSPENDED -> TERMINATED (final; ACTIVE may also terminate directly). */
 export type CustomerStatus = 'ACTIVE' | 'SUSPENDED' | 'TERMINATED';
 
-export type Customer = {
-  customerId: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  phone: string | null;
-  address: Address;
+/** What it was created with, and where it is in its lifecycle. */
+export type Customer = Omit<CustomerCreated['data'], 'at'> & {
   status: CustomerStatus;
   createdAt: string;
   updatedAt: string;

@@ -1,20 +1,13 @@
-import type { CurrencyCode, Money } from '../money.ts';
-import type { InvoiceLine } from './lines.ts';
-import type { BillingPeriod } from './period.ts';
+import type { Money } from '../money.ts';
+import type { InvoiceIssued } from './events.ts';
 
 /** ISSUED -> PAID | OVERDUE | CANCELLED; OVERDUE -> PAID | CANCELLED. */
 export type InvoiceStatus = 'ISSUED' | 'PAID' | 'OVERDUE' | 'CANCELLED';
 
-export type Invoice = {
-  invoiceId: string;
-  customerId: string;
-  period: BillingPeriod;
-  currency: CurrencyCode;
-  lines: InvoiceLine[];
-  total: Money;
+/** What it was issued with (dueAt included), and what payments and credit notes did since. */
+export type Invoice = Omit<InvoiceIssued['data'], 'at'> & {
   status: InvoiceStatus;
   issuedAt: string;
-  dueAt: string;
   /** Money applied by payments so far, and what remains: paid + outstanding = total. */
   paid: Money;
   outstanding: Money;

@@ -3,11 +3,12 @@
 // membership (join, sync, heartbeats, rejoin); this loop owns consumption: it fetches the assigned
 // partitions from their start positions, hands over one batch per partition at a time and commits
 // the offset after a batch once its handler resolved.
-import { ConnectionPool, Consumer, ListOffsetTimestamps } from '@platformatic/kafka';
-import type { LogRecord, SubscribeOptions, Subscription } from '../event-log.ts';
-import { hasKafkaError, isStaleMetadata } from './errors.ts';
-import { fetchPartitions, type FetchedPartition } from './fetch.ts';
+import { ConnectionPool, Consumer } from '@platformatic/kafka';
+import type { SubscribeOptions, Subscription } from '../event-log.ts';
+import { assignedFetcher } from './assigned-fetch.ts';
+import { deliverPartition, type Delivery } from './delivery.ts';
 import { baseClientOptions, type KafkaSettings } from './options.ts';
+import { startPositions } from './start-positions.ts';
 import type { TopicCatalog } from './topics.ts';
 
 const DEFAULT_MAX_BATCH = 500;
@@ -26,57 +27,24 @@ export async function subscribe(
 ): Promise<Subscription> {
   const { group, topic } = options;
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
-  const consumer = new Consumer({
-    ...baseClientOptions(settings, 'consumer'),
-    groupId: group,
-    sessionTimeout: settings.sessionTimeoutMs,
-    heartbeatInterval: settings.heartbeatIntervalMs,
-    rebalanceTimeout: settings.rebalanceTimeoutMs,
-    autocommit: false,
-  });
-  // Fetches long-poll for up to pollMs; on their own connections they do not hold up the
-  // heartbeats and commits that go to the group coordinator.
-  const fetchPool = new ConnectionPool(`${settings.clientId}-fetch`, { requestTimeout: settings.requestTimeoutMs });
+  const consumer = groupConsumer(settings, group);
+  const fetchPool = fetchConnections(settings);
 
   let generation: Generation | undefined;
   let stopping = false;
   let failed = false;
   let closing: Promise<void> | undefined;
-  let wake = (): void => {};
+  const nap = napper(settings.pollMs);
   let loop: Promise<void> = Promise.resolve();
 
-  /** Where partitions without a committed offset start: `from`, as a ListOffsets. */
-  const resetPositions = async (partitions: readonly number[]): Promise<Map<number, number>> => {
-    const offsets = await consumer.listOffsets({
-      topics: [topic],
-      partitions: { [topic]: [...partitions] },
-      timestamp: options.from === 'latest' ? ListOffsetTimestamps.LATEST : ListOffsetTimestamps.EARLIEST,
-    });
-    const found = offsets.get(topic);
-    return new Map(partitions.map((partition) => [partition, Number(found?.[partition] ?? 0n)]));
-  };
-
-  const startPositions = async (partitions: readonly number[]): Promise<Map<number, number>> => {
-    if (partitions.length === 0) return new Map();
-    const committed = await consumer.listCommittedOffsets({ topics: [{ topic, partitions: [...partitions] }] });
-    const offsets = committed.get(topic);
-    const positions = new Map<number, number>();
-    for (const partition of partitions) {
-      const offset = offsets?.[partition] ?? -1n; // -1: nothing committed
-      if (offset >= 0n) positions.set(partition, Number(offset));
-    }
-    const unset = partitions.filter((partition) => !positions.has(partition));
-    if (unset.length > 0)
-      for (const [partition, offset] of await resetPositions(unset)) positions.set(partition, offset);
-    return positions;
-  };
+  const positionsOf = startPositions(consumer, topic, options.from);
 
   consumer.on('consumer:group:join', ({ assignments }) => {
-    const partitions = [...(assignments?.find((a) => a.topic === topic)?.partitions ?? [])].sort((a, b) => a - b);
-    const positions = startPositions(partitions);
+    const partitions = assignedPartitions(assignments, topic);
+    const positions = positionsOf.start(partitions);
     positions.catch(() => undefined); // awaited (and its failure handled) by the loop
     generation = { partitions, positions };
-    wake();
+    nap.wake();
   });
   // Eager protocol: a rebalance revokes every partition until the member has rejoined.
   consumer.on('consumer:group:rebalance', () => {
@@ -85,85 +53,22 @@ export async function subscribe(
   // A rejoin that failed for good: the library reports it as an 'error' event.
   consumer.on('error', (error: unknown) => fail(error));
 
-  const idle = (): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(done, settings.pollMs);
-      function done() {
-        clearTimeout(timer);
-        wake = () => {};
-        resolve();
-      }
-      wake = done;
-    });
+  const fetchAssigned = assignedFetcher(consumer, catalog, topic, settings, fetchPool);
 
-  let refreshLayout = false;
-  const retryWithFreshMetadata = async (): Promise<FetchedPartition[]> => {
-    refreshLayout = true;
-    await new Promise((resolve) => setTimeout(resolve, settings.retryDelayMs));
-    return [];
-  };
-  /** One long-polling fetch per leader broker; [] (after a pause) when a leader is unknown or moved. */
-  const fetchAssigned = async (positions: Map<number, number>): Promise<FetchedPartition[]> => {
-    const layout = await catalog.layout(topic, refreshLayout);
-    refreshLayout = false;
-    const byLeader = new Map<number, Array<{ partition: number; offset: number }>>();
-    for (const [partition, offset] of positions) {
-      const leader = layout.leaders[partition] ?? -1;
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), { partition, offset }]);
-    }
-    if (byLeader.has(-1)) return retryWithFreshMetadata(); // no leader elected yet (broker restart, reassignment)
-    try {
-      const answers = await Promise.all(
-        [...byLeader].map(([node, partitions]) =>
-          fetchPartitions(consumer, {
-            topic,
-            topicId: layout.id,
-            node,
-            partitions,
-            maxWaitMs: settings.pollMs,
-            maxBytesPerPartition: settings.fetchMaxBytes,
-            pool: fetchPool,
-          }),
-        ),
-      );
-      return answers.flatMap((answer) => [...answer.values()]);
-    } catch (error) {
-      if (!isStaleMetadata(error)) throw error;
-      return retryWithFreshMetadata(); // a leader moved
-    }
-  };
-
-  const commit = async (current: Generation, partition: number, offset: number, leaderEpoch: number) => {
-    try {
-      await consumer.commit({ offsets: [{ topic, partition, offset: BigInt(offset), leaderEpoch }] });
-    } catch (error) {
-      // The group rebalanced under the batch: whoever owns the partition now resumes from the last
-      // commit that went through, so these records are delivered again (at least once).
-      if (current !== generation || hasKafkaError(error, 'REBALANCE_IN_PROGRESS')) return;
-      throw error;
-    }
-  };
-
-  /** Hands the fetched records of one partition over in batches; false when it had to stop early. */
-  const deliver = async (current: Generation, fetched: FetchedPartition, positions: Map<number, number>) => {
-    for (let i = 0; i < fetched.records.length; i += maxBatch) {
-      if (stopping || current !== generation) return false;
-      const records: LogRecord[] = fetched.records.slice(i, i + maxBatch);
-      await options.onBatch({ topic, partition: fetched.partition, records });
-      const next = (records.at(-1) as LogRecord).offset + 1;
-      positions.set(fetched.partition, next);
-      await commit(current, fetched.partition, next, fetched.leaderEpoch);
-    }
-    // Past trailing transaction markers too.
-    positions.set(fetched.partition, Math.max(positions.get(fetched.partition) ?? 0, fetched.next));
-    return true;
+  const delivery: Delivery<Generation> = {
+    consumer,
+    topic,
+    maxBatch,
+    onBatch: options.onBatch,
+    isCurrent: (current) => current === generation,
+    isStopping: () => stopping,
   };
 
   const run = async (): Promise<void> => {
     while (!stopping) {
       const current = generation;
       if (!current || current.partitions.length === 0) {
-        await idle();
+        await nap.idle();
         continue;
       }
       const positions = await current.positions.catch((error: unknown) => {
@@ -173,18 +78,18 @@ export async function subscribe(
       for (const fetched of await fetchAssigned(positions)) {
         if (fetched.outOfRange) {
           // The committed offset is gone (retention) or beyond the end: restart where `from` says.
-          const reset = await resetPositions([fetched.partition]);
+          const reset = await positionsOf.reset([fetched.partition]);
           positions.set(fetched.partition, reset.get(fetched.partition) ?? 0);
           continue;
         }
-        if (!(await deliver(current, fetched, positions))) break;
+        if (!(await deliverPartition(delivery, current, fetched, positions))) break;
       }
     }
   };
 
   const shutdown = async (): Promise<void> => {
     stopping = true;
-    wake();
+    nap.wake();
     await loop; // the batch in flight finishes and is committed
     generation = undefined;
     try {
@@ -207,6 +112,23 @@ export async function subscribe(
     }
   }
 
+  await joinOrClose(consumer, fetchPool, topic);
+  loop = run().catch(fail);
+
+  return {
+    assignment: () => (stopping ? [] : (generation?.partitions ?? [])),
+    close,
+  };
+}
+
+/** Fetches long-poll for up to pollMs: on their own connections they do not hold up the heartbeats
+ * and commits that go to the group coordinator. */
+function fetchConnections(settings: KafkaSettings): ConnectionPool {
+  return new ConnectionPool(`${settings.clientId}-fetch`, { requestTimeout: settings.requestTimeoutMs });
+}
+
+/** Joins the group for `topic`; on failure closes what was opened and throws. */
+async function joinOrClose(consumer: Consumer, fetchPool: ConnectionPool, topic: string): Promise<void> {
   consumer.topics.track(topic);
   try {
     await consumer.joinGroup();
@@ -215,10 +137,42 @@ export async function subscribe(
     await fetchPool.close().catch(() => undefined);
     throw error;
   }
-  loop = run().catch(fail);
+}
 
+/** This member's partitions of `topic` in a join's assignments, in order. */
+function assignedPartitions(
+  assignments: ReadonlyArray<{ topic: string; partitions: readonly number[] }> | undefined,
+  topic: string,
+): number[] {
+  return [...(assignments?.find((a) => a.topic === topic)?.partitions ?? [])].sort((a, b) => a - b);
+}
+
+/** A member of `group` that commits by itself (autocommit off), with the group timings of the settings. */
+function groupConsumer(settings: KafkaSettings, group: string): Consumer {
+  return new Consumer({
+    ...baseClientOptions(settings, 'consumer'),
+    groupId: group,
+    sessionTimeout: settings.sessionTimeoutMs,
+    heartbeatInterval: settings.heartbeatIntervalMs,
+    rebalanceTimeout: settings.rebalanceTimeoutMs,
+    autocommit: false,
+  });
+}
+
+/** The loop's pause while it has nothing assigned: pollMs, or until woken (a new assignment, close). */
+function napper(pollMs: number): { idle(): Promise<void>; wake(): void } {
+  let wake = (): void => {};
   return {
-    assignment: () => (stopping ? [] : (generation?.partitions ?? [])),
-    close,
+    idle: () =>
+      new Promise((resolve) => {
+        const timer = setTimeout(done, pollMs);
+        function done() {
+          clearTimeout(timer);
+          wake = () => {};
+          resolve();
+        }
+        wake = done;
+      }),
+    wake: () => wake(),
   };
 }

@@ -1,0 +1,149 @@
+// The read path: L1, then L2, then the origin under a Redis lease, so a hot key expiring under load
+// costs one origin load across instances. An L1 hit close to expiry refreshes early (XFetch) in the
+// background; a reader that finds another instance loading serves a stale value or waits briefly.
+import type { GetOptions, Loader } from './cache.ts';
+import type { CacheCore } from './core.ts';
+import { familyOfKey } from './keys.ts';
+import type { L1Entry } from './l1.ts';
+import type { L2Read } from './redis-l2.ts';
+import { xfetchShouldRecompute } from './xfetch.ts';
+
+type Generations = ReadonlyArray<string | null>;
+
+const sameList = (a: ReadonlyArray<string | null>, b: ReadonlyArray<string | null>) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** An L2 entry still valid here: same tags and the generations current in Redis. */
+const current = (read: L2Read, tags: readonly string[]) =>
+  read.entry && sameList(read.entry.t, tags) && sameList(read.entry.g, read.gens) ? read.entry : undefined;
+
+/** get(): an L1 hit (maybe refreshed early in the background), or one shared fetch per key. */
+export async function readThrough<T>(core: CacheCore, key: string, loader: Loader<T>, options: GetOptions): Promise<T> {
+  const { l1, rec, flights } = core;
+  const family = familyOfKey(key);
+  const tags = options.tags ?? [];
+  const hit = l1.get(key, tags);
+  const t = core.now();
+  if (hit && t < hit.expiry) {
+    rec.request(family, 'l1', 'hit');
+    if (
+      !core.closed &&
+      !flights.has(key) &&
+      xfetchShouldRecompute(t, hit.expiry, hit.deltaMs, core.beta, core.random)
+    ) {
+      core.track(flights.run(key, tags, () => fetch(core, key, loader, options, hit, true)));
+    }
+    return hit.value as T;
+  }
+  rec.request(family, 'l1', 'miss');
+  return flights.run(key, tags, () => fetch(core, key, loader, options, hit, false));
+}
+
+/** L1 missed (or wants an early refresh, `early`): L2, then the origin under the lease. */
+async function fetch<T>(
+  core: CacheCore,
+  key: string,
+  loader: Loader<T>,
+  options: GetOptions,
+  stale: L1Entry | undefined,
+  early: boolean,
+): Promise<T> {
+  const { l1, l2, rec } = core;
+  const family = familyOfKey(key);
+  const tags = options.tags ?? [];
+  const tick = l1.tick();
+  // What may be served while another instance recomputes: L1's value only for an early refresh (it
+  // has not expired), otherwise an expired L2 entry whose generations are still current.
+  let staleValue = early && stale ? { value: stale.value } : undefined;
+  if (!l2) return load(core, key, loader, options, tick);
+  if (!l2.isReady) {
+    rec.error('read');
+    return load(core, key, loader, options, tick);
+  }
+  let gens: Generations;
+  try {
+    const read = await l2.read(key, tags);
+    gens = read.gens;
+    const e = current(read, tags);
+    if (e) {
+      // An early refresh takes L2's value only if another instance already refreshed it.
+      if (core.now() < e.e && !(early && stale && e.e <= stale.expiry)) {
+        rec.request(family, 'l2', 'hit');
+        l1.set(key, { value: e.v, deltaMs: e.d, expiry: e.e, tags, tick });
+        return e.v as T;
+      }
+      staleValue = { value: e.v };
+    } else if (read.entry) {
+      staleValue = undefined; // invalidated in Redis, perhaps not yet here
+    }
+  } catch {
+    rec.error('read');
+    return load(core, key, loader, options, tick);
+  }
+  rec.request(family, 'l2', 'miss');
+  const leased = await core.safely('lease', true, (r) => r.acquireLease(key, core.leaseMs));
+  if (!leased) {
+    // Another instance is recomputing: serve what we have, or wait a little for its result.
+    if (staleValue) return staleValue.value as T;
+    const other = await waitForOther(core, key, tags, tick);
+    if (other) return other.value as T;
+  }
+  return load(core, key, loader, options, tick, gens, leased);
+}
+
+/** The origin: into L1, and with the generations read before (`gens`) into L2, releasing the lease. */
+async function load<T>(
+  core: CacheCore,
+  key: string,
+  loader: Loader<T>,
+  options: GetOptions,
+  tick: number,
+  gens?: Generations,
+  leased = false,
+): Promise<T> {
+  const started = core.now();
+  let value: T;
+  try {
+    value = await loader();
+  } catch (error) {
+    if (leased) await core.safely('lease', undefined, (r) => r.releaseLease(key));
+    throw error;
+  }
+  const finished = core.now();
+  core.rec.load(familyOfKey(key));
+  const tags = options.tags ?? [];
+  const entry: L1Entry = { value, deltaMs: finished - started, expiry: finished + options.ttlMs, tags, tick };
+  core.l1.set(key, entry);
+  if (gens) {
+    // The generations read before loading: an invalidation during the load makes this entry a miss.
+    const stored = { v: value, d: entry.deltaMs, e: entry.expiry, t: tags, g: gens };
+    // Issued in the same tick, node-redis pipelines the two: one round trip.
+    await Promise.all([
+      core.safely('write', undefined, (r) => r.write(key, stored, options.ttlMs + core.staleMs)),
+      leased ? core.safely('lease', undefined, (r) => r.releaseLease(key)) : undefined,
+    ]);
+  }
+  return value;
+}
+
+/** Reads L2 until another instance's load shows up there, or waitMs passes. */
+async function waitForOther(
+  core: CacheCore,
+  key: string,
+  tags: readonly string[],
+  tick: number,
+): Promise<{ value: unknown } | undefined> {
+  const { now, l2 } = core;
+  const deadline = now() + core.waitMs;
+  while (now() < deadline && l2?.isReady) {
+    await new Promise((resolve) => setTimeout(resolve, core.pollMs));
+    const read = await core.safely('read', undefined, (r) => r.read(key, tags));
+    if (!read) return undefined;
+    const e = current(read, tags);
+    if (e && now() < e.e) {
+      core.l1.set(key, { value: e.v, deltaMs: e.d, expiry: e.e, tags, tick });
+      return { value: e.v };
+    }
+  }
+  return undefined;
+}
