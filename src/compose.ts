@@ -162,7 +162,21 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     });
     bus.onCommitted((committed) => businessMetrics.committed(committed, logComponent));
     bus.onRejected(() => businessMetrics.rejected(1));
-    const cached = await startCache({ config, db, log, codec, bus, registry, logger, eventsTopic, logMetrics, origin });
+    const consumers = createConsumerRegistry();
+    closers.push(() => consumers.stopAll());
+    const cached = await startCache({
+      config,
+      db,
+      log,
+      codec,
+      bus,
+      registry,
+      logger,
+      eventsTopic,
+      logMetrics,
+      origin,
+      consumers,
+    });
     closers.push(cached.close);
     const testClock = config.testClock ? createTestClock(testClockStart(config.testClock)) : undefined;
     const app = monitored(createApplication(db, bus, testClock?.now ?? systemClock, cached.reads), operationMetrics);
@@ -190,14 +204,14 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       readiness.push({ name: 'kafka', required: false, check: kafka.check });
     }
 
-    const consumers = createConsumerRegistry();
-    closers.push(() => consumers.stopAll());
     readiness.push({
       name: 'consumers',
       required: false,
       check: async () => {
-        const statuses = [...consumers.statuses(), { group: 'cache', ...cached.consumer.status() }];
-        const idle = statuses.filter((s) => !s.consuming).map((s) => `${s.group} (${s.error ?? 'stopped'})`);
+        const idle = consumers
+          .statuses()
+          .filter((s) => !s.consuming)
+          .map((s) => `${s.group} (${s.error ?? 'stopped'})`);
         if (idle.length > 0) throw new Error(`not consuming: ${idle.join(', ')}`);
       },
     });
