@@ -8,6 +8,7 @@ import { dateTime, number, toLocalInput } from '../format.ts';
 import { Grid } from '../components/grid.tsx';
 import { DateTimeField, ErrorNote, isoOf } from '../components/fields.tsx';
 import { useProblem } from '../hooks.ts';
+import { RebuildPanel } from '../components/rebuild.tsx';
 
 interface Job {
   id: string;
@@ -153,6 +154,7 @@ export function Replay() {
           <JobRow key={job.id} initial={job} />
         ))}
       </Grid>
+      <RebuildPanel />
     </section>
   );
 }
