@@ -1,4 +1,5 @@
-// Replay jobs (admin): start a sandbox replay of a window (speed, customer, types), follow each running
+// Replay jobs (admin): start a replay of a window (speed, customer; into the sandbox, to replay-safe
+// handlers by name, or to another topic), follow each running
 // job's progress live (GET /event-replay/replay/{id}/events, server-sent), cancel it, or step it.
 import { useEffect, useState } from 'preact/hooks';
 import { fetchEventSource } from '@microsoft/fetch-event-source';
@@ -22,6 +23,19 @@ interface Job {
   failure: string | null;
 }
 const SPEEDS = ['MAX', 'ULTRA_FAST', 'FAST', 'REAL_TIME', 'STEP_BY_STEP'] as const;
+/** The API's replay target; the live topic is refused by the API (400). */
+const targetOf = (kind: 'sandbox' | 'handlers' | 'topic', name: string) =>
+  kind === 'sandbox'
+    ? { kind }
+    : kind === 'topic'
+      ? { kind, topic: name.trim() }
+      : {
+          kind,
+          names: name
+            .split(',')
+            .map((n) => n.trim())
+            .filter(Boolean),
+        };
 const ENDED = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 
 /** The job, kept current by its progress stream while it runs. */
@@ -105,6 +119,8 @@ export function Replay() {
   const [to, setTo] = useState(() => initial('to'));
   const [speed, setSpeed] = useState<(typeof SPEEDS)[number]>('MAX');
   const [customerId, setCustomerId] = useState(params.get('customerId') ?? '');
+  const [targetKind, setTargetKind] = useState<'sandbox' | 'handlers' | 'topic'>('sandbox');
+  const [targetName, setTargetName] = useState('');
   const { error, attempt } = useProblem();
 
   useEffect(
@@ -119,7 +135,7 @@ export function Replay() {
       const endTime = isoOf(to);
       const body = {
         speed,
-        target: { kind: 'sandbox' },
+        target: targetOf(targetKind, targetName),
         ...(startTime ? { startTime } : {}),
         ...(endTime ? { endTime } : {}),
         ...(customerId.trim() ? { customerId: customerId.trim() } : {}),
@@ -132,7 +148,10 @@ export function Replay() {
   return (
     <section aria-labelledby="replay-title">
       <h1 id="replay-title">Replay</h1>
-      <p class="muted">Sandbox replays fold the window in memory and write nothing.</p>
+      <p class="muted">
+        Sandbox replays fold the window in memory and write nothing; handlers get the events again (replay-safe ones
+        only); a topic gets a copy (never the live topic).
+      </p>
       <form class="compare" onSubmit={start}>
         <DateTimeField id="r-from" label="From (UTC)" value={from} onChange={setFrom} />
         <DateTimeField id="r-to" label="To (UTC)" value={to} onChange={setTo} />
@@ -146,6 +165,27 @@ export function Replay() {
         </select>
         <label for="r-customer">Customer id</label>
         <input id="r-customer" value={customerId} onInput={(e) => setCustomerId(e.currentTarget.value)} />
+        <label for="r-target">Target</label>
+        <select
+          id="r-target"
+          value={targetKind}
+          onChange={(e) => setTargetKind(e.currentTarget.value as typeof targetKind)}
+        >
+          <option value="sandbox">sandbox (writes nothing)</option>
+          <option value="handlers">handlers</option>
+          <option value="topic">a topic</option>
+        </select>
+        {targetKind !== 'sandbox' && (
+          <>
+            <label for="r-target-name">{targetKind === 'handlers' ? 'Handler names (comma-separated)' : 'Topic'}</label>
+            <input
+              id="r-target-name"
+              required
+              value={targetName}
+              onInput={(e) => setTargetName(e.currentTarget.value)}
+            />
+          </>
+        )}
         <button type="submit">Start replay</button>
       </form>
       <ErrorNote error={error} />

@@ -191,6 +191,42 @@ export function operationsSuite(h: () => Harness): void {
     }
   });
 
+  test('admin: Replay — to the replay-safe handlers, then to a topic (a copy of the window)', async () => {
+    const { admin, newPage, signIn } = h();
+    const page = await newPage();
+    await signIn(page, 'api-key', ADMIN_KEY);
+    await page.getByRole('link', { name: 'Replay', exact: true }).click();
+    const jobs = page.getByTestId('jobs').locator('tbody tr');
+    const { count } = await admin<{ count: number }>('GET', '/event-replay/count');
+    const start = async () => {
+      const before = await jobs.count();
+      await page.getByRole('button', { name: 'Start replay' }).click();
+      await jobs.nth(before).waitFor(); // the new job's row (listed first)
+      const row = jobs.first();
+      await row.getByTestId('job-status').getByText('COMPLETED').waitFor({ timeout: 30_000 });
+      assert.equal(await row.getByTestId('job-percent').textContent(), '100 %');
+      const id = ((await row.getAttribute('data-testid')) ?? '').replace(/^job-/, '');
+      return admin<{ progress: { processed: number }; delivered: number }>('GET', `/event-replay/replay/${id}`);
+    };
+
+    await page.getByLabel('Target').selectOption('handlers');
+    await page.getByLabel('Handler names (comma-separated)').fill('cache-invalidation');
+    const toHandlers = await start();
+    assert.equal(toHandlers.progress.processed, count);
+
+    // A topic of this run's own prefix (the live topic's), so the run's cleanup drops it.
+    const { topics } = await admin<{ topics: { topic: string }[] }>('GET', '/event-replay/offsets');
+    const live = topics.find((t) => t.topic.endsWith('bss.events'))!.topic;
+    const copy = `${live.slice(0, -'bss.events'.length)}console-copy`;
+    await page.getByLabel('Target').selectOption('topic');
+    await page.getByLabel('Topic', { exact: true }).fill(copy);
+    const toTopic = await start();
+    assert.equal(toTopic.progress.processed, count);
+    const copied = await admin<{ count: number }>('GET', `/event-replay/offsets/${encodeURIComponent(copy)}`);
+    assert.equal(copied.count, count, 'the copy holds the window');
+    await checked(page, 'replay to a topic');
+  });
+
   test('admin: Replay — rebuild the read models after a confirmation; the rows the rebuild counted', async () => {
     const { admin, newPage, signIn } = h();
     const page = await newPage();
