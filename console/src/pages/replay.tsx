@@ -2,8 +2,8 @@
 // handlers by name, or to another topic), follow each running
 // job's progress live (GET /event-replay/replay/{id}/events, server-sent), cancel it, or step it.
 import { useEffect, useState } from 'preact/hooks';
-import { fetchEventSource } from '@microsoft/fetch-event-source';
-import { api, authHeaders, type ApiError } from '../api.ts';
+import { followEvents } from '../event-stream.ts';
+import { api, type ApiError } from '../api.ts';
 import { useSearch } from 'wouter-preact';
 import { dateTime, number, toLocalInput } from '../format.ts';
 import { Grid } from '../components/grid.tsx';
@@ -42,20 +42,13 @@ const ENDED = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 function useFollowedJob(initial: Job): Job {
   const [job, setJob] = useState(initial);
   useEffect(() => setJob(initial), [initial]);
-  useEffect(() => {
-    if (ENDED.has(initial.status)) return;
-    const controller = new AbortController();
-    void fetchEventSource(`/api/v1/event-replay/replay/${initial.id}/events`, {
-      headers: authHeaders(),
-      signal: controller.signal,
-      openWhenHidden: true,
-      onmessage: (message) => message.event === 'progress' && setJob(JSON.parse(message.data) as Job),
-      onerror: (e) => {
-        throw e;
-      },
-    }).catch(() => undefined);
-    return () => controller.abort();
-  }, [initial.id]);
+  useEffect(
+    () =>
+      ENDED.has(initial.status)
+        ? undefined
+        : followEvents<Job>(`/event-replay/replay/${initial.id}/events`, 'progress', { onData: setJob }),
+    [initial.id],
+  );
   return job;
 }
 
