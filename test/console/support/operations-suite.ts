@@ -223,7 +223,9 @@ export function operationsSuite(h: () => Harness): void {
     const toTopic = await start();
     assert.equal(toTopic.progress.processed, count);
     const copied = await admin<{ count: number }>('GET', `/event-replay/offsets/${encodeURIComponent(copy)}`);
-    assert.equal(copied.count, count, 'the copy holds the window');
+    assert.equal(toTopic.delivered, count, 'every event of the window appended to the copy');
+    // Offsets, not records: on Kafka the replay's transaction markers take offsets too.
+    assert.ok(copied.count >= count, `the copy spans ${copied.count} offsets for ${count} events`);
     await checked(page, 'replay to a topic');
   });
 
