@@ -1,27 +1,16 @@
 // Replay jobs (admin): start a replay of a window (speed, customer; into the sandbox, to replay-safe
-// handlers by name, or to another topic), follow each running
-// job's progress live (GET /event-replay/replay/{id}/events, server-sent), cancel it, or step it.
+// handlers by name, or to another topic), follow each job (components/replay-job.tsx), rebuild the
+// read models (components/rebuild.tsx).
 import { useEffect, useState } from 'preact/hooks';
-import { followEvents } from '../event-stream.ts';
-import { api, type ApiError } from '../api.ts';
+import { api } from '../api.ts';
 import { useSearch } from 'wouter-preact';
-import { dateTime, number, toLocalInput } from '../format.ts';
+import { toLocalInput } from '../format.ts';
+import { JOB_COLUMNS, JobRow, type Job } from '../components/replay-job.tsx';
 import { Grid } from '../components/grid.tsx';
 import { DateTimeField, ErrorNote, isoOf } from '../components/fields.tsx';
 import { useProblem } from '../hooks.ts';
 import { RebuildPanel } from '../components/rebuild.tsx';
 
-interface Job {
-  id: string;
-  status: string;
-  progress: { processed: number; total: number; percent: number };
-  delivered: number;
-  errorCount: number;
-  throughput: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-  failure: string | null;
-}
 const SPEEDS = ['MAX', 'ULTRA_FAST', 'FAST', 'REAL_TIME', 'STEP_BY_STEP'] as const;
 /** The API's replay target; the live topic is refused by the API (400). */
 const targetOf = (kind: 'sandbox' | 'handlers' | 'topic', name: string) =>
@@ -36,69 +25,6 @@ const targetOf = (kind: 'sandbox' | 'handlers' | 'topic', name: string) =>
             .map((n) => n.trim())
             .filter(Boolean),
         };
-const ENDED = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
-
-/** The job, kept current by its progress stream while it runs. */
-function useFollowedJob(initial: Job): Job {
-  const [job, setJob] = useState(initial);
-  useEffect(() => setJob(initial), [initial]);
-  useEffect(
-    () =>
-      ENDED.has(initial.status)
-        ? undefined
-        : followEvents<Job>(`/event-replay/replay/${initial.id}/events`, 'progress', { onData: setJob }),
-    [initial.id],
-  );
-  return job;
-}
-
-function JobRow({ initial }: { initial: Job }) {
-  const job = useFollowedJob(initial);
-  const [error, setError] = useState<string | null>(null);
-  const act = (path: string) =>
-    api(`/event-replay/replay/${job.id}/${path}`, { method: 'POST' }).catch((e: ApiError) => setError(e.message));
-  const running = !ENDED.has(job.status);
-  return (
-    <tr data-testid={`job-${job.id}`}>
-      <td class="mono">{job.id.slice(0, 8)}</td>
-      <td data-testid="job-status">{job.status}</td>
-      <td>
-        <progress max={100} value={job.progress.percent} aria-label={`job ${job.id.slice(0, 8)} progress`} />{' '}
-        <span data-testid="job-percent">{number(job.progress.percent, 0)} %</span>
-      </td>
-      <td class="num">
-        {number(job.progress.processed)} / {number(job.progress.total)}
-      </td>
-      <td class="num">{number(job.throughput, 0)}/s</td>
-      <td>{dateTime(job.startedAt)}</td>
-      <td>
-        {running && (
-          <>
-            {job.status === 'PAUSED' && (
-              <button type="button" class="link" onClick={() => void act('step?n=1')}>
-                Step
-              </button>
-            )}
-            <button type="button" class="link" onClick={() => void act('cancel')}>
-              Cancel
-            </button>
-          </>
-        )}
-        {(error ?? job.failure) && <span class="error">{error ?? job.failure}</span>}
-      </td>
-    </tr>
-  );
-}
-
-const JOB_COLUMNS = [
-  'job',
-  'status',
-  'progress',
-  { label: 'events', num: true },
-  { label: 'throughput', num: true },
-  'started',
-  'actions',
-];
 
 /** Replay jobs; a range brushed on the Timeline arrives as ?from=&to= (ms). */
 export function Replay() {
