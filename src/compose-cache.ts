@@ -10,7 +10,8 @@ import type { Logger } from './observability/logger.ts';
 import type { LogMetrics } from './observability/log-metrics.ts';
 import { ORIGIN_HEADER, type CommandBus } from './application/commands/command-bus.ts';
 import type { LogRecord } from './log/event-log.ts';
-import { startConsumer, type RunningConsumer } from './log/consumer-runner.ts';
+import { startConsumer } from './log/consumer-runner.ts';
+import type { ConsumerRegistry } from './log/consumer-registry.ts';
 import {
   createCacheMetrics,
   createCacheInvalidationHandler,
@@ -40,13 +41,13 @@ export interface CacheDeps {
   readonly logMetrics?: LogMetrics;
   /** The command bus's origin: records with it were invalidated by this process's write path. */
   readonly origin?: string;
+  /** Runs the invalidation consumer, so a restore of its group can stop and restart it. */
+  readonly consumers: ConsumerRegistry;
 }
 
 export interface StartedCache {
   readonly cache: LayeredCache;
   readonly reads: ReadModels;
-  /** The invalidation consumer (readiness reports it when it is not consuming). */
-  readonly consumer: RunningConsumer;
   close(): Promise<void>;
 }
 
@@ -59,7 +60,6 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
     metrics: countRedisErrors(createCacheMetrics(deps.registry), deps.logMetrics?.operations ?? noOperationMetrics),
   });
   const stops: Array<() => Promise<void>> = [];
-  let consumer: RunningConsumer;
   const close = async () => {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => logger.warn({ err }, 'cache close'));
     await cache.close();
@@ -92,26 +92,30 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
       .sweep(CACHE_GROUP_PREFIX)
       .then((gone) => gone.length > 0 && logger.info({ groups: gone }, 'removed cache groups of stopped instances'))
       .catch((err: unknown) => logger.warn({ err }, 'sweeping stale cache groups failed'));
-    consumer = await startConsumer({
-      log: deps.log,
-      codec: deps.codec,
-      topic: deps.eventsTopic,
-      group,
-      from: 'latest',
-      logger,
-      ...(deps.logMetrics ? { metrics: deps.logMetrics } : {}),
-      // The committing instance's write path already moved Redis; this is every other L1's backstop
-      // for a lost pub/sub broadcast. Bumping Redis again per instance would only turn fresh reloads
-      // into misses.
-      handler: createCacheInvalidationHandler(cache, { localOnly: config.redisUrl !== undefined }),
-      // This process's own events: its write path invalidated L1 (twice, around Redis) before the
-      // command answered, and a load that overlapped it cannot store its value (L1 generations). Not
-      // decoding them again: the consumer went from 6.6 to 0.9 % of the service's samples (TUNING.md).
-      ...(deps.origin
-        ? { handledElsewhere: (record: LogRecord) => record.headers[ORIGIN_HEADER] === deps.origin }
-        : {}),
-    });
-    stops.push(consumer.stop);
+    // Through the registry: a restore of this group must stop the member first (Kafka refuses to move
+    // a group with members, and a running member would commit its old position over the new one).
+    await deps.consumers.start(group, () =>
+      startConsumer({
+        log: deps.log,
+        codec: deps.codec,
+        topic: deps.eventsTopic,
+        group,
+        from: 'latest',
+        logger,
+        ...(deps.logMetrics ? { metrics: deps.logMetrics } : {}),
+        // The committing instance's write path already moved Redis; this is every other L1's backstop
+        // for a lost pub/sub broadcast. Bumping Redis again per instance would only turn fresh reloads
+        // into misses.
+        handler: createCacheInvalidationHandler(cache, { localOnly: config.redisUrl !== undefined }),
+        // This process's own events: its write path invalidated L1 (twice, around Redis) before the
+        // command answered, and a load that overlapped it cannot store its value (L1 generations). Not
+        // decoding them again: the consumer went from 6.6 to 0.9 % of the service's samples (TUNING.md).
+        ...(deps.origin
+          ? { handledElsewhere: (record: LogRecord) => record.headers[ORIGIN_HEADER] === deps.origin }
+          : {}),
+      }),
+    );
+    stops.push(() => deps.consumers.stop(group));
     // The hottest keys saved by earlier instances; serving does not wait for it.
     const warming = cache.warm().catch((err: unknown) => logger.warn({ err }, 'cache warming failed'));
     stops.push(async () => void (await warming));
@@ -119,5 +123,5 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
     await close();
     throw error;
   }
-  return { cache, reads: cachedReadModels(db, cache), consumer, close };
+  return { cache, reads: cachedReadModels(db, cache), close };
 }

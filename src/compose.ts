@@ -130,7 +130,21 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       ...pressure.signals,
     });
     observeBusiness(registry, db, bus, logComponent);
-    const cached = await startCache({ config, db, log, codec, bus, registry, logger, eventsTopic, logMetrics, origin });
+    const consumers = createConsumerRegistry();
+    closers.push(() => consumers.stopAll());
+    const cached = await startCache({
+      config,
+      db,
+      log,
+      codec,
+      bus,
+      registry,
+      logger,
+      eventsTopic,
+      logMetrics,
+      origin,
+      consumers,
+    });
     closers.push(cached.close);
     const testClock = config.testClock ? createTestClock(testClockStart(config.testClock)) : undefined;
     const app = monitored(createApplication(db, bus, testClock?.now ?? systemClock, cached.reads), operationMetrics);
@@ -140,9 +154,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     // environments apart); while Redis is away each instance counts alone.
     const rateLimit = config.redisUrl ? connectRateLimitRedis(config.redisUrl, `${config.cachePrefix}rl:`) : undefined;
     if (rateLimit) closers.push(rateLimit.close);
-    const consumers = createConsumerRegistry();
-    const readiness = readinessChecks({ config, db, operationMetrics, consumers, cached }, closers);
-    closers.push(() => consumers.stopAll());
+    const readiness = readinessChecks({ config, db, operationMetrics, consumers }, closers);
     if (config.mediation.enabled && log.kind === 'kafka')
       await startMediation({ config, log, consumers, usage: app.usage, registry, logger, logMetrics });
     const replayService = startReplay({ config, log, codec, db, relay, cached, logger, eventsTopic }, closers);
@@ -253,11 +265,10 @@ function readinessChecks(
     db: Db;
     operationMetrics: OperationMetrics;
     consumers: ConsumerRegistry;
-    cached: Awaited<ReturnType<typeof startCache>>;
   },
   closers: Closers,
 ): ReadinessCheck[] {
-  const { config, db, operationMetrics, consumers, cached } = parts;
+  const { config, db, operationMetrics, consumers } = parts;
   const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }];
   if (config.redisUrl) {
     const redis = createRedisProbe(config.redisUrl);
@@ -280,8 +291,10 @@ function readinessChecks(
     name: 'consumers',
     required: false,
     check: async () => {
-      const statuses = [...consumers.statuses(), { group: 'cache', ...cached.consumer.status() }];
-      const idle = statuses.filter((s) => !s.consuming).map((s) => `${s.group} (${s.error ?? 'stopped'})`);
+      const idle = consumers
+        .statuses()
+        .filter((s) => !s.consuming)
+        .map((s) => `${s.group} (${s.error ?? 'stopped'})`);
       if (idle.length > 0) throw new Error(`not consuming: ${idle.join(', ')}`);
     },
   });

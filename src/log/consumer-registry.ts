@@ -12,6 +12,8 @@ export interface ConsumerRegistry {
   statuses(): Array<ConsumerStatus & { readonly group: string }>;
   /** Stops our consumers of the group; resolves to the function that starts them again. */
   pause(group: string): Promise<() => Promise<void>>;
+  /** Stops our consumers of the group for good. */
+  stop(group: string): Promise<void>;
   stopAll(): Promise<void>;
 }
 
@@ -38,6 +40,9 @@ export function createConsumerRegistry(): ConsumerRegistry {
         );
         running.set(group, [...entries(group), ...restarted]);
       };
+    },
+    async stop(group) {
+      await this.pause(group);
     },
     async stopAll() {
       const all = [...running.values()].flat();

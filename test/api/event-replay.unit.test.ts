@@ -247,6 +247,23 @@ describe('consumer groups and read models', () => {
     assert.ok(bss.services.consumers.runs('replay-hooked'));
   });
 
+  test('restore of the instance’s own cache group restarts its member, which consumes from the new offsets', async () => {
+    const cache = (await get('/offsets')).groups.find((g: { group: string }) => g.group.startsWith('bss-cache-'));
+    assert.ok(cache, 'the cache consumer’s group is listed');
+    assert.ok(bss.services.consumers.runs(cache.group), 'it runs through the registry, so a restore can pause it');
+    const plan = await post('/restore', { group: cache.group, to: { position: 'earliest' } });
+    assert.ok(plan.redelivered > 0);
+    // A member left running would keep its old position (and commit it again); a restarted one
+    // reads the restored offsets and consumes up to the end.
+    for (let i = 0; ; i++) {
+      const now = (await get('/offsets')).groups.find((g: { group: string }) => g.group === cache.group);
+      if (now.partitions.every((p: { lag: number }) => p.lag === 0)) break;
+      assert.ok(i < 200, `still lagging: ${JSON.stringify(now.partitions)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(bss.services.consumers.runs(cache.group));
+  });
+
   test('rebuild into shadow tables, then swapped: the read models stay as they were', async () => {
     const views = await Promise.all(customerIds.map((id) => liveView(send, id)));
     const shadow = await post('/rebuild', { swap: false });

@@ -1,4 +1,4 @@
-// Restore a consumer group (admin): to a snapshot or to a time. "Plan" asks the API for a dry run and
+// Restore a consumer group (admin): to a snapshot, a time, or the earliest / latest offsets. "Plan" asks the API for a dry run and
 // shows its offsets; only "Restore" after that, confirmed, commits the same request without dryRun.
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
@@ -8,6 +8,7 @@ import { DataTable, type Column } from './grid.tsx';
 import { DateTimeField, ErrorNote, isoOf } from './fields.tsx';
 import { useProblem } from '../hooks.ts';
 
+type By = 'snapshot' | 'time' | 'earliest' | 'latest';
 interface Plan {
   group: string;
   dryRun: boolean;
@@ -25,14 +26,19 @@ const PLAN: Column<Plan['partitions'][number]>[] = [
 
 export function RestoreForm(props: { groups: Group[]; snapshots: Snapshot[]; onRestored: () => void }) {
   const [group, setGroup] = useState(props.groups[0]?.group ?? '');
-  const [by, setBy] = useState<'snapshot' | 'time'>('snapshot');
+  const [by, setBy] = useState<By>('snapshot');
   const [snapshotId, setSnapshotId] = useState('');
   const [at, setAt] = useState('');
   const [plan, setPlan] = useState<Plan | null>(null);
   const { error, attempt } = useProblem();
   const topic = props.groups.find((g) => g.group === group)?.topic;
   const snapshots = props.snapshots.filter((s) => s.group === group);
-  const to = by === 'snapshot' ? { snapshotId: snapshotId || snapshots.at(-1)?.id } : { time: isoOf(at) };
+  const to =
+    by === 'snapshot'
+      ? { snapshotId: snapshotId || snapshots.at(-1)?.id }
+      : by === 'time'
+        ? { time: isoOf(at) }
+        : { position: by };
   const request = (dryRun: boolean) =>
     api<Plan>('/event-replay/restore', { method: 'POST', body: { group, topic, to, dryRun } });
   const dryRun = (event: Event) => {
@@ -58,9 +64,11 @@ export function RestoreForm(props: { groups: Group[]; snapshots: Snapshot[]; onR
           ))}
         </select>
         <label for="rs-by">To</label>
-        <select id="rs-by" value={by} onChange={(e) => setBy(e.currentTarget.value as 'snapshot' | 'time')}>
+        <select id="rs-by" value={by} onChange={(e) => setBy(e.currentTarget.value as By)}>
           <option value="snapshot">a snapshot</option>
           <option value="time">a time</option>
+          <option value="earliest">the earliest offsets</option>
+          <option value="latest">the latest offsets</option>
         </select>
         {by === 'snapshot' ? (
           <>
@@ -77,9 +85,9 @@ export function RestoreForm(props: { groups: Group[]; snapshots: Snapshot[]; onR
               ))}
             </select>
           </>
-        ) : (
+        ) : by === 'time' ? (
           <DateTimeField id="rs-at" label="Time (UTC)" value={at} onChange={setAt} />
-        )}
+        ) : null}
         <button type="submit">Plan restore (dry run)</button>
       </form>
       <ErrorNote error={error} />

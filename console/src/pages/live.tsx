@@ -1,9 +1,9 @@
 // Live: the service's own metrics, pushed every second over server-sent events (GET /api/v1/live).
 // fetch-event-source reads the stream with fetch, so the credentials go in headers.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { fetchEventSource } from '@microsoft/fetch-event-source';
+import { followEvents } from '../event-stream.ts';
 import { Link } from 'wouter-preact';
-import { authHeaders, can, query } from '../api.ts';
+import { can, query } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { errorMoment } from '../spike.ts';
 import { Chart } from '../components/chart.tsx';
@@ -22,29 +22,18 @@ function useLiveSamples() {
   const [samples, setSamples] = useState<readonly LiveSample[]>([]);
   const [status, setStatus] = useState<'connecting' | 'live' | 'error'>('connecting');
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    void fetchEventSource('/api/v1/live', {
-      headers: authHeaders(),
-      signal: controller.signal,
-      openWhenHidden: true,
-      async onopen(response) {
-        if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
-        setStatus('live');
-      },
-      onmessage(message) {
-        if (message.event !== 'sample') return;
-        const sample = JSON.parse(message.data) as LiveSample;
-        setSamples((previous) => [...previous.slice(-(KEEP - 1)), sample]);
-      },
-      onerror(e) {
-        setStatus('error');
-        setError(String(e));
-        throw e; // no retry loop on a refused stream: the message says why
-      },
-    }).catch(() => undefined);
-    return () => controller.abort();
-  }, []);
+  useEffect(
+    () =>
+      followEvents<LiveSample>('/live', 'sample', {
+        onOpen: () => setStatus('live'),
+        onData: (sample) => setSamples((previous) => [...previous.slice(-(KEEP - 1)), sample]),
+        onError(e) {
+          setStatus('error');
+          setError(String(e));
+        },
+      }),
+    [],
+  );
   return { samples, status, error };
 }
 

@@ -1,96 +1,30 @@
-// Replay jobs (admin): start a sandbox replay of a window (speed, customer, types), follow each running
-// job's progress live (GET /event-replay/replay/{id}/events, server-sent), cancel it, or step it.
+// Replay jobs (admin): start a replay of a window (speed, customer; into the sandbox, to replay-safe
+// handlers by name, or to another topic), follow each job (components/replay-job.tsx), rebuild the
+// read models (components/rebuild.tsx).
 import { useEffect, useState } from 'preact/hooks';
-import { fetchEventSource } from '@microsoft/fetch-event-source';
-import { api, authHeaders, type ApiError } from '../api.ts';
+import { api } from '../api.ts';
 import { useSearch } from 'wouter-preact';
-import { dateTime, number, toLocalInput } from '../format.ts';
+import { toLocalInput } from '../format.ts';
+import { JOB_COLUMNS, JobRow, type Job } from '../components/replay-job.tsx';
 import { Grid } from '../components/grid.tsx';
 import { DateTimeField, ErrorNote, isoOf } from '../components/fields.tsx';
 import { useProblem } from '../hooks.ts';
+import { RebuildPanel } from '../components/rebuild.tsx';
 
-interface Job {
-  id: string;
-  status: string;
-  progress: { processed: number; total: number; percent: number };
-  delivered: number;
-  errorCount: number;
-  throughput: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-  failure: string | null;
-}
 const SPEEDS = ['MAX', 'ULTRA_FAST', 'FAST', 'REAL_TIME', 'STEP_BY_STEP'] as const;
-const ENDED = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
-
-/** The job, kept current by its progress stream while it runs. */
-function useFollowedJob(initial: Job): Job {
-  const [job, setJob] = useState(initial);
-  useEffect(() => setJob(initial), [initial]);
-  useEffect(() => {
-    if (ENDED.has(initial.status)) return;
-    const controller = new AbortController();
-    void fetchEventSource(`/api/v1/event-replay/replay/${initial.id}/events`, {
-      headers: authHeaders(),
-      signal: controller.signal,
-      openWhenHidden: true,
-      onmessage: (message) => message.event === 'progress' && setJob(JSON.parse(message.data) as Job),
-      onerror: (e) => {
-        throw e;
-      },
-    }).catch(() => undefined);
-    return () => controller.abort();
-  }, [initial.id]);
-  return job;
-}
-
-function JobRow({ initial }: { initial: Job }) {
-  const job = useFollowedJob(initial);
-  const [error, setError] = useState<string | null>(null);
-  const act = (path: string) =>
-    api(`/event-replay/replay/${job.id}/${path}`, { method: 'POST' }).catch((e: ApiError) => setError(e.message));
-  const running = !ENDED.has(job.status);
-  return (
-    <tr data-testid={`job-${job.id}`}>
-      <td class="mono">{job.id.slice(0, 8)}</td>
-      <td data-testid="job-status">{job.status}</td>
-      <td>
-        <progress max={100} value={job.progress.percent} aria-label={`job ${job.id.slice(0, 8)} progress`} />{' '}
-        <span data-testid="job-percent">{number(job.progress.percent, 0)} %</span>
-      </td>
-      <td class="num">
-        {number(job.progress.processed)} / {number(job.progress.total)}
-      </td>
-      <td class="num">{number(job.throughput, 0)}/s</td>
-      <td>{dateTime(job.startedAt)}</td>
-      <td>
-        {running && (
-          <>
-            {job.status === 'PAUSED' && (
-              <button type="button" class="link" onClick={() => void act('step?n=1')}>
-                Step
-              </button>
-            )}
-            <button type="button" class="link" onClick={() => void act('cancel')}>
-              Cancel
-            </button>
-          </>
-        )}
-        {(error ?? job.failure) && <span class="error">{error ?? job.failure}</span>}
-      </td>
-    </tr>
-  );
-}
-
-const JOB_COLUMNS = [
-  'job',
-  'status',
-  'progress',
-  { label: 'events', num: true },
-  { label: 'throughput', num: true },
-  'started',
-  'actions',
-];
+/** The API's replay target; the live topic is refused by the API (400). */
+const targetOf = (kind: 'sandbox' | 'handlers' | 'topic', name: string) =>
+  kind === 'sandbox'
+    ? { kind }
+    : kind === 'topic'
+      ? { kind, topic: name.trim() }
+      : {
+          kind,
+          names: name
+            .split(',')
+            .map((n) => n.trim())
+            .filter(Boolean),
+        };
 
 /** Replay jobs; a range brushed on the Timeline arrives as ?from=&to= (ms). */
 export function Replay() {
@@ -104,6 +38,8 @@ export function Replay() {
   const [to, setTo] = useState(() => initial('to'));
   const [speed, setSpeed] = useState<(typeof SPEEDS)[number]>('MAX');
   const [customerId, setCustomerId] = useState(params.get('customerId') ?? '');
+  const [targetKind, setTargetKind] = useState<'sandbox' | 'handlers' | 'topic'>('sandbox');
+  const [targetName, setTargetName] = useState('');
   const { error, attempt } = useProblem();
 
   useEffect(
@@ -118,7 +54,7 @@ export function Replay() {
       const endTime = isoOf(to);
       const body = {
         speed,
-        target: { kind: 'sandbox' },
+        target: targetOf(targetKind, targetName),
         ...(startTime ? { startTime } : {}),
         ...(endTime ? { endTime } : {}),
         ...(customerId.trim() ? { customerId: customerId.trim() } : {}),
@@ -131,7 +67,10 @@ export function Replay() {
   return (
     <section aria-labelledby="replay-title">
       <h1 id="replay-title">Replay</h1>
-      <p class="muted">Sandbox replays fold the window in memory and write nothing.</p>
+      <p class="muted">
+        Sandbox replays fold the window in memory and write nothing; handlers get the events again (replay-safe ones
+        only); a topic gets a copy (never the live topic).
+      </p>
       <form class="compare" onSubmit={start}>
         <DateTimeField id="r-from" label="From (UTC)" value={from} onChange={setFrom} />
         <DateTimeField id="r-to" label="To (UTC)" value={to} onChange={setTo} />
@@ -145,6 +84,27 @@ export function Replay() {
         </select>
         <label for="r-customer">Customer id</label>
         <input id="r-customer" value={customerId} onInput={(e) => setCustomerId(e.currentTarget.value)} />
+        <label for="r-target">Target</label>
+        <select
+          id="r-target"
+          value={targetKind}
+          onChange={(e) => setTargetKind(e.currentTarget.value as typeof targetKind)}
+        >
+          <option value="sandbox">sandbox (writes nothing)</option>
+          <option value="handlers">handlers</option>
+          <option value="topic">a topic</option>
+        </select>
+        {targetKind !== 'sandbox' && (
+          <>
+            <label for="r-target-name">{targetKind === 'handlers' ? 'Handler names (comma-separated)' : 'Topic'}</label>
+            <input
+              id="r-target-name"
+              required
+              value={targetName}
+              onInput={(e) => setTargetName(e.currentTarget.value)}
+            />
+          </>
+        )}
         <button type="submit">Start replay</button>
       </form>
       <ErrorNote error={error} />
@@ -153,6 +113,7 @@ export function Replay() {
           <JobRow key={job.id} initial={job} />
         ))}
       </Grid>
+      <RebuildPanel />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 // Replay jobs: start (202, the job runs in the background), list, look at, cancel, step, and follow
 // its progress as server-sent events. Controlled replays of debug sessions are jobs here too.
 import type { ApiApp } from '../../types.ts';
+import { eventStreams } from '../../event-stream.ts';
 import { IdParam, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { NoBody } from '../../schemas/no-body.ts';
 import { Job, Jobs, ProgressEvent, ReplayBody, StepQuery } from '../../schemas/event-replay.ts';
@@ -20,11 +21,7 @@ export function replayJobRoutes(replay: EventReplayServices, sessionRuns: Sessio
   };
 
   return async function routes(api: ApiApp): Promise<void> {
-    // Open progress streams end when the app closes: a follower of a long job must not hold up shutdown.
-    const streams = new Set<AbortController>();
-    api.addHook('preClose', async () => {
-      for (const stream of streams) stream.abort();
-    });
+    const streams = eventStreams(api);
 
     api.post(
       '/replay',
@@ -138,27 +135,15 @@ export function replayJobRoutes(replay: EventReplayServices, sessionRuns: Sessio
       },
       async (request, reply) => {
         const found = job(request.params.id);
-        const closed = new AbortController();
-        streams.add(closed);
-        // The response's close is the client leaving (or the stream ending): stop following the job.
-        reply.raw.on('close', () => closed.abort());
-        reply.hijack();
-        reply.raw.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache',
-          connection: 'keep-alive',
-          'x-request-id': request.id,
-        });
+        const stream = streams.open(request, reply);
         // A paced or stepped job can go quiet for minutes: a comment line keeps proxies from closing it.
-        const heartbeat = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000);
+        const heartbeat = setInterval(() => stream.keepAlive(), 15_000);
         try {
-          for await (const update of found.updates(closed.signal)) {
-            reply.raw.write(`event: progress\nid: ${update.progress.processed}\ndata: ${JSON.stringify(update)}\n\n`);
-          }
+          for await (const update of found.updates(stream.signal))
+            stream.send('progress', update.progress.processed, update);
         } finally {
           clearInterval(heartbeat);
-          streams.delete(closed);
-          reply.raw.end();
+          stream.end();
         }
       },
     );

@@ -2,6 +2,7 @@
 // recent history first, so charts start full). Viewer role; the console reads it with fetch, so the
 // credentials travel in headers as on every other route.
 import type { ApiApp } from '../../types.ts';
+import { eventStreams } from '../../event-stream.ts';
 import type { LiveMetrics, LiveSample } from '../../../observability/live-metrics.ts';
 import { ReadErrors } from '../../schemas/common.ts';
 import { Type } from 'typebox';
@@ -18,12 +19,8 @@ const SampleEvent = Type.Object(
 
 export function liveRoutes(live: LiveMetrics) {
   return async function routes(api: ApiApp): Promise<void> {
-    // Open streams end when the app closes, so a console left open never holds up shutdown.
-    const streams = new Set<() => void>();
+    const streams = eventStreams(api);
     api.addHook('onReady', async () => live.start());
-    api.addHook('preClose', async () => {
-      for (const end of streams) end();
-    });
     api.addHook('onClose', async () => live.stop());
 
     api.get(
@@ -43,25 +40,14 @@ export function liveRoutes(live: LiveMetrics) {
         },
       },
       async (request, reply) => {
-        reply.hijack();
-        reply.raw.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache',
-          connection: 'keep-alive',
-          'x-request-id': request.id,
+        const stream = streams.open(request, reply);
+        const unsubscribe = live.subscribe((samples: readonly LiveSample[]) => {
+          for (const sample of samples) stream.send('sample', sample.t, sample);
         });
-        const send = (samples: readonly LiveSample[]) => {
-          for (const sample of samples)
-            reply.raw.write(`event: sample\nid: ${sample.t}\ndata: ${JSON.stringify(sample)}\n\n`);
-        };
-        const unsubscribe = live.subscribe(send);
-        const end = () => {
+        stream.signal.addEventListener('abort', () => {
           unsubscribe();
-          streams.delete(end);
-          reply.raw.end();
-        };
-        streams.add(end);
-        reply.raw.on('close', end);
+          stream.end();
+        });
       },
     );
   };
