@@ -57,7 +57,10 @@ interface Row {
 }
 const rows: Row[] = [];
 
-const openDb = () => (PGLITE ? createPgliteDb(dataDir) : createPostgresDb({ url, schema, maxConnections: 8 }));
+// The service keeps its PGlite database in <BSS_DATA_DIR>/pglite (src/compose.ts): filling the data
+// directory itself left the service an empty log (histogram total 0).
+const openDb = () =>
+  PGLITE ? createPgliteDb(join(dataDir, 'pglite')) : createPostgresDb({ url, schema, maxConnections: 8 });
 const serviceEnv = (): Record<string, string> => ({
   ...(PGLITE ? { BSS_DATA_DIR: dataDir } : { BSS_DATABASE_URL: url, BSS_DATABASE_SCHEMA: schema }),
   BSS_EVENT_PARTITIONS: String(PARTITIONS),
