@@ -8,36 +8,43 @@
 //
 // Results: a table on stdout, bench/results/console-timeline-<date>.json and the measured section of
 // bench/results/CONSOLE.md. The console's first-load JavaScript (gzip) is reported too.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
-import type { AppendRecord } from '../src/log/event-log.ts';
-import { createDatabaseEventLog } from '../src/log/database/database-event-log.ts';
-import { partitionFor } from '../src/log/partitioner.ts';
-import { migrate } from '../src/store/migrate.ts';
+import { createPgliteDb } from '../src/store/pglite-db.ts';
 import { createPostgresDb } from '../src/store/postgres-db.ts';
 import { startService } from '../test/support/service-process.ts';
 import { launchBrowser } from '../test/console/support/browser.ts';
+import { fillLog } from './console/fill.ts';
 import { waitForQuiet } from './lib/cpu.ts';
 import { machineInfo, REPO, requireEnv, uniqueName } from './lib/machine.ts';
 import { RESULTS_DIR, markdownTable, ms, rate, replaceSection, writeJsonResult } from './lib/report.ts';
 import { percentile } from './lib/stats.ts';
-import { customerHistories } from './replay/workload.ts';
 
 const { values: args } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
     repeat: { type: 'string', default: '15' },
     browser: { type: 'string', default: 'true' },
+    // postgres (BSS_DATABASE_URL) or pglite (embedded, in a data directory).
+    log: { type: 'string', default: 'postgres' },
+    // Reuse (and keep) a filled PostgreSQL schema or PGlite data directory instead of a fresh one.
+    schema: { type: 'string' },
+    'data-dir': { type: 'string' },
   },
 });
 const EVENTS = Number(args.events);
 const REPEAT = Number(args.repeat);
 const PARTITIONS = 12;
-const MONTH_MS = 30 * 86_400_000;
 const KEY = 'bench_console_admin_key_0123456789abcdef';
-const url = requireEnv('BSS_DATABASE_URL');
-const schema = uniqueName('bench_console').replaceAll('-', '_');
+const PGLITE = args.log === 'pglite';
+if (!PGLITE && args.log !== 'postgres') throw new Error(`--log is postgres or pglite, not ${args.log}`);
+const url = PGLITE ? '' : requireEnv('BSS_DATABASE_URL');
+const schema = args.schema ?? uniqueName('bench_console').replaceAll('-', '_');
+const dataDir = args['data-dir'] ?? (PGLITE ? mkdtempSync(join(tmpdir(), 'bench-console-')) : '');
+const kept = PGLITE ? args['data-dir'] !== undefined : args.schema !== undefined;
 const date = new Date();
 
 interface Row {
@@ -50,31 +57,31 @@ interface Row {
 }
 const rows: Row[] = [];
 
-async function fill(): Promise<{ ms: number; customer: string }> {
-  const db = await createPostgresDb({ url, schema, maxConnections: 8 });
-  await migrate(db);
-  const log = createDatabaseEventLog(db);
-  await log.ensureTopic('bss.events', { partitions: PARTITIONS, retentionMs: -1 });
-  const source = customerHistories({
-    customers: 20_000,
-    events: EVENTS,
-    startMs: Date.now() - MONTH_MS,
-    spanMs: MONTH_MS,
-  });
-  const started = performance.now();
-  for (let chunk = source.take(40_000); chunk.length > 0; chunk = source.take(40_000)) {
-    const groups: AppendRecord[][] = Array.from({ length: 4 }, () => []);
-    for (const record of chunk) groups[partitionFor(record.key, PARTITIONS) % 4]!.push(record);
-    await Promise.all(
-      groups.map(async (group) => {
-        for (let i = 0; i < group.length; i += 500) await log.append('bss.events', group.slice(i, i + 500));
-      }),
-    );
+// The service keeps its PGlite database in <BSS_DATA_DIR>/pglite (src/compose.ts): filling the data
+// directory itself left the service an empty log (histogram total 0).
+const openDb = () =>
+  PGLITE ? createPgliteDb(join(dataDir, 'pglite')) : createPostgresDb({ url, schema, maxConnections: 8 });
+const serviceEnv = (): Record<string, string> => ({
+  ...(PGLITE ? { BSS_DATA_DIR: dataDir } : { BSS_DATABASE_URL: url, BSS_DATABASE_SCHEMA: schema }),
+  BSS_EVENT_PARTITIONS: String(PARTITIONS),
+  BSS_ADMIN_API_KEY: KEY,
+});
+
+async function fill() {
+  const db = await openDb();
+  try {
+    return await fillLog(db, EVENTS, PARTITIONS);
+  } finally {
+    await db.close();
   }
-  const elapsed = performance.now() - started;
-  await log.close();
+}
+
+async function dropLog(): Promise<void> {
+  if (kept) return;
+  if (PGLITE) return rmSync(dataDir, { recursive: true, force: true });
+  const db = await createPostgresDb({ url });
+  await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await db.close();
-  return { ms: elapsed, customer: source.customerAt(0) };
 }
 
 async function measure(measurement: string, call: () => Promise<unknown>, note = ''): Promise<void> {
@@ -138,8 +145,9 @@ async function browserRender(base: string): Promise<void> {
 function report(fillMs: number, settleMs: number, remark: string): void {
   const info = machineInfo();
   const gzip = firstLoadGzip();
+  const name = PGLITE ? 'console-timeline-pglite' : 'console-timeline';
   writeJsonResult(
-    'console-timeline',
+    name,
     { date: date.toISOString(), machine: info, events: EVENTS, fillMs, settleMs, gzip, rows },
     date,
   );
@@ -157,12 +165,12 @@ function report(fillMs: number, settleMs: number, remark: string): void {
   console.log(`\n${table}`);
   replaceSection(
     `${RESULTS_DIR}/CONSOLE.md`,
-    'measured',
-    `Last run ${date.toISOString().slice(0, 16).replace('T', ' ')} UTC: \`node bench/console-timeline.bench.ts ${process.argv.slice(2).join(' ')}\` (raw: \`bench/results/console-timeline-${date.toISOString().slice(0, 10)}.json\`).
+    PGLITE ? 'measured-pglite' : 'measured',
+    `Last run ${date.toISOString().slice(0, 16).replace('T', ' ')} UTC: \`node bench/console-timeline.bench.ts ${process.argv.slice(2).join(' ')}\` (raw: \`bench/results/${name}-${date.toISOString().slice(0, 10)}.json\`).
 
 Machine: ${info.cpus} CPUs (${info.cpuModel}), ${info.memoryGiB} GiB, ${info.os}; Node ${info.node}. ${remark}
 
-Log: ${rate(EVENTS)} events on PostgreSQL (${PARTITIONS} partitions, a month), appended in ${(fillMs / 1000).toFixed(1)} s (${rate((EVENTS / fillMs) * 1000)} ev/s); the service's consumers caught up ${(settleMs / 1000).toFixed(1)} s after it started. ${REPEAT} calls per row after one warm-up.
+Log: ${rate(EVENTS)} events on ${PGLITE ? 'PGlite (embedded)' : 'PostgreSQL'} (${PARTITIONS} partitions, a month), ${fillMs > 0 ? `appended in ${(fillMs / 1000).toFixed(1)} s (${rate((EVENTS / fillMs) * 1000)} ev/s)` : 'appended by an earlier run (kept log reused)'}; the service's consumers caught up ${(settleMs / 1000).toFixed(1)} s after it started. ${REPEAT} calls per row after one warm-up.
 
 Console first load: ${(gzip / 1024).toFixed(1)} KB of gzip-compressed JavaScript (budget 300 KB).
 
@@ -171,16 +179,8 @@ ${table}`,
 }
 
 const filled = await fill();
-console.log(`filled ${rate(EVENTS)} events in ${(filled.ms / 1000).toFixed(1)} s`);
-const service = await startService(
-  {
-    BSS_DATABASE_URL: url,
-    BSS_DATABASE_SCHEMA: schema,
-    BSS_EVENT_PARTITIONS: String(PARTITIONS),
-    BSS_ADMIN_API_KEY: KEY,
-  },
-  180_000,
-);
+console.log(`filled ${rate(EVENTS)} events in ${(filled.ms / 1000).toFixed(1)} s (${PGLITE ? dataDir : schema})`);
+const service = await startService(serviceEnv(), 180_000);
 try {
   const get = async <T>(path: string): Promise<T> => {
     const response = await fetch(`${service.url}/api/v1${path}`, { headers: { 'x-api-key': KEY } });
@@ -195,6 +195,8 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   const settleMs = performance.now() - started;
+  // The service's background snapshotter folds the whole log after start: measure once it is done.
+  console.log(`quiet after ${Math.round(await waitForQuiet(25, 300_000))} % busy`);
   const whole = await get<{ start: number; end: number; total: number }>('/event-replay/histogram?buckets=60');
   if (whole.total !== EVENTS) throw new Error(`histogram total ${whole.total}, expected ${EVENTS}`);
   const mid = Math.round((whole.start + whole.end) / 2);
@@ -225,6 +227,17 @@ try {
   await measure('timeline, busiest customer, first page (50)', () =>
     get(`/event-replay/timeline?maxEvents=50&customerId=${filled.customer}`),
   );
+  // A type the log does not hold: the worst case of a rare filter. One request reads ≤ 10,000 records;
+  // the console asks again with the cursor, up to 20 times, until it has a page.
+  const rare = '/event-replay/timeline?maxEvents=50&type=customer.suspended';
+  await measure('timeline, a type not in the log, one request', () => get(rare), 'reads 10,000 records, then a cursor');
+  await measure('timeline, a type not in the log, the console’s 20 requests', async () => {
+    let cursor: string | null = null;
+    for (let i = 0; i < 20; i++) {
+      const page: { nextCursor: string | null } = await get(`${rare}${cursor ? `&cursor=${cursor}` : ''}`);
+      if (!(cursor = page.nextCursor)) break;
+    }
+  });
   if (args.browser === 'true') await browserRender(service.url);
   report(
     filled.ms,
@@ -233,7 +246,5 @@ try {
   );
 } finally {
   await service.stop();
-  const db = await createPostgresDb({ url });
-  await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await db.close();
+  await dropLog();
 }

@@ -99,6 +99,12 @@ export interface EventLog {
   read(topic: string, partition: number, fromOffset: number, options?: ReadOptions): Promise<LogRecord[]>;
   /** The earliest offset whose timestamp is ≥ `timestamp` (Kafka ListOffsets); -1 when there is none. */
   offsetForTime(topic: string, partition: number, timestamp: number): Promise<number>;
+  /**
+   * For each time, every partition's (indexed by partition) earliest offset with timestamp ≥ it, or the
+   * partition's end when there is none: offsetForTime for many times in one round trip where the
+   * adapter can (histograms, windows).
+   */
+  offsetsForTimes(topic: string, timestamps: readonly number[]): Promise<number[][]>;
   offsets(topic: string): Promise<PartitionOffsets[]>;
   commit(group: string, topic: string, positions: readonly RecordPosition[]): Promise<void>;
   /** Committed offset per partition (the next offset to consume), null where nothing is committed. */

@@ -17,6 +17,7 @@ export function instrumentEventLog(log: EventLog, metrics: OperationMetrics, com
     topics: () => log.topics(),
     partitionCount: (topic) => log.partitionCount(topic),
     offsetForTime: (topic, partition, timestamp) => log.offsetForTime(topic, partition, timestamp),
+    offsetsForTimes: (topic, timestamps) => log.offsetsForTimes(topic, timestamps),
     offsets: (topic) => log.offsets(topic),
     commit: (group, topic, positions) => log.commit(group, topic, positions),
     committed: (group, topic) => log.committed(group, topic),

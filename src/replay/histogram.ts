@@ -1,6 +1,8 @@
-// Events per time bucket over a topic, for the console's timeline: the offset of each bucket boundary
-// per partition (offsetForTime), so counting reads no record and stays cheap over millions of events.
-import type { ReplayService } from './service.ts';
+// Events per time bucket over a topic, for the console's timeline: every bucket edge's position in the
+// log (the sum over partitions of the first offset at or after it) in one offsetsForTimes call, and
+// each count is the difference of two positions, so counting reads no record however big the log is.
+import type { EventLog } from '../log/event-log.ts';
+import { topicOffsets } from './offsets.ts';
 
 export interface Histogram {
   readonly topic: string;
@@ -12,30 +14,39 @@ export interface Histogram {
   readonly total: number;
 }
 
-async function boundary(service: ReplayService, topic: string, time: number): Promise<number> {
-  const offsets = await service.offsetsForTime(topic, time);
-  return offsets.reduce((sum, p) => sum + p.offset, 0);
+export interface HistogramWindow {
+  readonly start?: number;
+  readonly end?: number;
+  readonly buckets: number;
 }
 
-/** Without start/end, the window is the topic's first to last record. */
-export async function eventHistogram(
-  service: ReplayService,
-  topic: string,
-  window: { start?: number; end?: number; buckets: number },
-): Promise<Histogram> {
-  const offsets = await service.topicOffsets(topic);
+/** The topic's first record time and last record time + 1; nulls when it is empty. */
+async function span(log: EventLog, topic: string): Promise<{ start: number | null; end: number | null }> {
+  const offsets = await topicOffsets(log, topic);
   const stamps = offsets.partitions.flatMap((p) => [p.firstTimestamp, p.lastTimestamp].filter((t) => t !== null));
-  const start = window.start ?? (stamps.length > 0 ? Math.min(...stamps) : null);
-  const end = window.end ?? (stamps.length > 0 ? Math.max(...stamps) + 1 : null);
-  if (start === null || end === null || end <= start) {
-    return { topic, start, end, bucketMs: 0, buckets: [], total: 0 };
-  }
-  const bucketMs = Math.max(1, Math.ceil((end - start) / window.buckets));
+  return stamps.length > 0 ? { start: Math.min(...stamps), end: Math.max(...stamps) + 1 } : { start: null, end: null };
+}
+
+/** The edges start, start + bucketMs, … and end: buckets [edge i, edge i+1). */
+function bucketEdges(start: number, end: number, buckets: number): { bucketMs: number; edges: number[] } {
+  const bucketMs = Math.max(1, Math.ceil((end - start) / buckets));
   const edges: number[] = [];
   for (let t = start; t < end; t += bucketMs) edges.push(t);
   edges.push(end);
-  // Sum over partitions of the first offset at or after each edge: differences are the counts.
-  const positions = await Promise.all(edges.map((t) => boundary(service, topic, t)));
+  return { bucketMs, edges };
+}
+
+/** Without start/end, the window is the topic's first to last record. */
+export async function eventHistogram(log: EventLog, topic: string, window: HistogramWindow): Promise<Histogram> {
+  const open = window.start === undefined || window.end === undefined ? await span(log, topic) : undefined;
+  const start = window.start ?? open?.start ?? null;
+  const end = window.end ?? open?.end ?? null;
+  if (start === null || end === null || end <= start) {
+    await log.partitionCount(topic); // an unknown topic is a 404, not an empty histogram
+    return { topic, start, end, bucketMs: 0, buckets: [], total: 0 };
+  }
+  const { bucketMs, edges } = bucketEdges(start, end, window.buckets);
+  const positions = (await log.offsetsForTimes(topic, edges)).map((p) => p.reduce((sum, o) => sum + o, 0));
   const buckets = edges.slice(0, -1).map((t, i) => ({ start: t, count: positions[i + 1]! - positions[i]! }));
   return { topic, start, end, bucketMs, buckets, total: positions.at(-1)! - positions[0]! };
 }

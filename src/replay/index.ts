@@ -7,7 +7,7 @@
 //   jobs           createJobRegistry (list / look up / prune jobs for the API)
 //   time travel    reconstructCustomer, reconstructSystem, diffStates
 //   snapshots      createSnapshotStore, createSnapshotter (background task: start()/catchUp()/stop())
-//   timeline       timeline (filters, maxEvents, opaque cursor)
+//   timeline       timeline (filters, maxEvents, opaque cursor, at most 10,000 records read a page)
 //   groups         saveOffsetSnapshot, listOffsetSnapshots, getOffsetSnapshot, restoreGroupOffsets
 //   debugging      createDebugSessions (open/get/list/close; step, seek, state, breakpoints)
 //   read models    rebuildReadModels (shadow tables, atomic swap)
@@ -65,7 +65,13 @@ export {
   type SnapshotInfo,
   type StateSnapshot,
 } from './snapshots.ts';
-export { timeline, type TimelineRequest, type TimelinePage, type TimelineEvent } from './timeline.ts';
+export {
+  timeline,
+  TIMELINE_SCAN_LIMIT,
+  type TimelineRequest,
+  type TimelinePage,
+  type TimelineEvent,
+} from './timeline.ts';
 export {
   saveOffsetSnapshot,
   listOffsetSnapshots,

@@ -9,6 +9,7 @@ import { diffStates, type StateDiff } from './diff.ts';
 import { createDebugSessions, type DebugSessions } from './debug-sessions.ts';
 import { badReplayRequest } from './errors.ts';
 import { AppError } from '../errors.ts';
+import { eventHistogram, type Histogram, type HistogramWindow } from './histogram.ts';
 import { createJobRegistry, type ReplayJob, type ReplayJobSnapshot } from './jobs.ts';
 import {
   allOffsets,
@@ -82,6 +83,8 @@ export interface ReplayService {
   reconstructSystem(topic: string, at?: TimeInput): Promise<SystemAt>;
   diff(topic: string, from: TimeInput, to: TimeInput, customerId?: string): Promise<StateDiff>;
   timeline(request: TimelineRequest): Promise<TimelinePage>;
+  /** Events per time bucket, counted from offsets by time (no record read). */
+  histogram(topic: string, window: HistogramWindow): Promise<Histogram>;
   saveOffsetSnapshot(group: string, topic: string, name?: string): Promise<OffsetSnapshot>;
   listOffsetSnapshots(filter?: { group?: string; topic?: string }): Promise<OffsetSnapshot[]>;
   restoreGroup(request: RestoreRequest): Promise<RestorePlan>;
@@ -167,6 +170,7 @@ export function createReplayService(options: ReplayServiceOptions): ReplayServic
     diff: (topic, from, to, customerId) =>
       diffStates(deps, { topic, from, to, ...(customerId !== undefined ? { customerId } : {}) }),
     timeline: (request) => timeline({ log, codec }, request),
+    histogram: (topic, window) => eventHistogram(log, topic, window),
 
     saveOffsetSnapshot: (group, topic, name) =>
       saveOffsetSnapshot({ db, log }, { group, topic, ...(name !== undefined ? { name } : {}) }),

@@ -18,7 +18,15 @@ export interface TimelineRequest {
   readonly maxEvents?: number;
   /** From a previous page's nextCursor (same topic and window). */
   readonly cursor?: string;
+  /** Records read at most for this page; default TIMELINE_SCAN_LIMIT. */
+  readonly scanLimit?: number;
 }
+
+/**
+ * Records one page reads at most: a filter that matches little (a rare type) answers with what it
+ * found so far and a cursor, instead of reading the whole log in one request.
+ */
+export const TIMELINE_SCAN_LIMIT = 10_000;
 
 export interface TimelineEvent {
   readonly partition: number;
@@ -41,6 +49,8 @@ export interface TimelinePage {
   readonly events: readonly TimelineEvent[];
   /** null when the window has no more events. */
   readonly nextCursor: string | null;
+  /** Records read for this page; fewer events than asked with a nextCursor = the scan limit was reached. */
+  readonly scanned: number;
 }
 
 interface CursorBody {
@@ -107,6 +117,9 @@ export async function timeline(
   const maxEvents = request.maxEvents ?? 100;
   if (!Number.isInteger(maxEvents) || maxEvents < 1 || maxEvents > 10_000)
     throw badReplayRequest('maxEvents must be a whole number from 1 to 10000');
+  const scanLimit = request.scanLimit ?? TIMELINE_SCAN_LIMIT;
+  if (!Number.isInteger(scanLimit) || scanLimit < 1 || scanLimit > TIMELINE_SCAN_LIMIT)
+    throw badReplayRequest('scanLimit must be a whole number from 1 to 10000');
   const start = optionalMillis(request.startTime, 'startTime');
   const end = optionalMillis(request.endTime, 'endTime');
   const ranges = await windowRanges(deps.log, request.topic, {
@@ -122,12 +135,15 @@ export async function timeline(
   const next = new Map(remaining.map((r) => [r.partition, r.from]));
   const filter = compileFilter(request.filter, '/querystring/type');
   const events: TimelineEvent[] = [];
-  // Small pages: a filtered timeline may read further, an unfiltered one rarely needs more than its size.
-  const pageSize = Math.min(1000, maxEvents + 1);
+  // An unfiltered page rarely needs more than its size; a filtered one reads up to its scan limit.
+  const sparse = Boolean(request.filter?.types?.length || request.filter?.sources?.length);
+  const pageSize = Math.min(1000, sparse ? Math.ceil(scanLimit / Math.max(1, remaining.length)) + 1 : maxEvents + 1);
   const merged = mergeByTime(remaining.map((r) => readRange(deps.log, request.topic, r, pageSize)));
   const seen = new SeenEvents();
+  let scanned = 0;
   for await (const record of merged) {
-    if (events.length === maxEvents) break;
+    if (events.length === maxEvents || scanned === scanLimit) break;
+    scanned++;
     next.set(record.partition, record.offset + 1);
     if (!filter.keyMatches(record)) continue;
     const decoded = decodeRecord(deps.codec, record, true);
@@ -139,5 +155,5 @@ export async function timeline(
   }
   await merged.return(undefined);
   const more = remaining.some((r) => (next.get(r.partition) ?? r.from) < r.to);
-  return { events, nextCursor: more ? encodeCursor(next) : null };
+  return { events, nextCursor: more ? encodeCursor(next) : null, scanned };
 }

@@ -26,6 +26,11 @@ function record(key: string, n: number, timestamp?: number) {
   };
 }
 
+/** A key that lands in the given partition. */
+function keyFor(partition: number, partitions: number): string {
+  for (let i = 0; ; i++) if (partitionFor(`key-${i}`, partitions) === partition) return `key-${i}`;
+}
+
 export function eventLogContract(name: string, makeFixture: () => Promise<EventLogFixture>): void {
   describe(`EventLog contract: ${name}`, async () => {
     const fixture = await makeFixture();
@@ -159,6 +164,33 @@ export function eventLogContract(name: string, makeFixture: () => Promise<EventL
       assert.equal(await at(5001), -1, 'after the last record: none');
       const empty = await newTopic(1);
       assert.equal(await log.offsetForTime(empty, 0, T0), -1);
+    });
+
+    test('offsetsForTimes: offsetForTime of every partition at each time, the end where none', async () => {
+      const topic = await newTopic(2);
+      const [k0, k1] = [keyFor(0, 2), keyFor(1, 2)];
+      // partition 0: 1000, 2000, 2000, 3000; partition 1: 2000, 5000
+      await log.append(topic, [
+        ...[1000, 2000, 2000, 3000].map((t, i) => record(k0, i, T0 + t)),
+        ...[2000, 5000].map((t, i) => record(k1, i, T0 + t)),
+      ]);
+      const times = [0, 1000, 1001, 2000, 2500, 3001, 5000, 5001].map((t) => T0 + t);
+      const single = await Promise.all(
+        times.map((t) =>
+          Promise.all([0, 1].map(async (p) => [await log.offsetForTime(topic, p, t), p === 0 ? 4 : 2] as const)),
+        ),
+      );
+      assert.deepEqual(
+        await log.offsetsForTimes(topic, times),
+        single.map((row) => row.map(([offset, end]) => (offset < 0 ? end : offset))),
+      );
+      assert.deepEqual(await log.offsetsForTimes(topic, [T0 + 2000, T0 + 9000]), [
+        [1, 0],
+        [4, 2],
+      ]);
+      assert.deepEqual(await log.offsetsForTimes(topic, []), []);
+      const empty = await newTopic(3);
+      assert.deepEqual(await log.offsetsForTimes(empty, [T0]), [[0, 0, 0]]);
     });
 
     test('committed offsets are per group, start as null, and survive a restart of the client', async () => {

@@ -13,6 +13,7 @@ import {
   restoreGroupOffsets,
   saveOffsetSnapshot,
   timeline,
+  TIMELINE_SCAN_LIMIT,
   topicOffsets,
 } from '../../src/replay/index.ts';
 import { uniqueName } from '../support/env.ts';
@@ -137,6 +138,46 @@ describe('offsets, timeline and offset snapshots', () => {
     await assert.rejects(timeline({ log: world.log, codec }, { topic, cursor: 'garbage' }), {
       code: 'INVALID_REPLAY_REQUEST',
     });
+  });
+
+  test('timeline: a page reads at most its scan limit, and the cursor goes on where it stopped', async () => {
+    const ask = (cursor?: string, scanLimit?: number) =>
+      timeline(
+        { log: world.log, codec },
+        {
+          topic,
+          filter: { types: ['payment.captured'] },
+          maxEvents: 3,
+          ...(cursor ? { cursor } : {}),
+          ...(scanLimit ? { scanLimit } : {}),
+        },
+      );
+    const ids = async (scanLimit?: number) => {
+      const found: string[] = [];
+      const scans: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await ask(cursor, scanLimit);
+        found.push(...page.events.map((e) => e.id ?? ''));
+        scans.push(page.scanned);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return { found, scans };
+    };
+    const unbounded = await ids();
+    assert.ok(unbounded.found.length > 3, 'the workload has a few captured payments');
+    assert.ok(unbounded.scans.every((n) => n <= TIMELINE_SCAN_LIMIT));
+    const bounded = await ids(5);
+    assert.deepEqual(bounded.found, unbounded.found, 'the same events, in the same order, over more requests');
+    assert.ok(
+      bounded.scans.every((n) => n >= 1 && n <= 5),
+      bounded.scans.join(),
+    );
+    assert.ok(bounded.scans.length > unbounded.scans.length);
+    const first = await ask(undefined, 1);
+    assert.equal(first.scanned, 1);
+    assert.ok(first.events.length <= 1 && first.nextCursor !== null, 'fewer events than asked, and a cursor');
+    assert.equal(TIMELINE_SCAN_LIMIT, 10_000);
   });
 
   test('offset snapshot, then restore: a dry run plans, a restore to a time re-delivers exactly the events from then', async () => {

@@ -1,6 +1,7 @@
 // Timeline (admin): a histogram of the log over a window (drag to zoom, or type the window) above the
 // events of that window, filtered by type, customer and source on the server and by free text in the
-// loaded page, cursor-paginated (GET /event-replay/timeline): never the whole log at once.
+// loaded page, cursor-paginated (GET /event-replay/timeline): never the whole log at once; a page asks
+// again with the cursor (up to 20 times) while a rare filter has matched fewer than 50.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Link, useSearch } from 'wouter-preact';
 import { api, query } from '../api.ts';
@@ -31,6 +32,8 @@ interface Filters {
 }
 
 const PAGE = 50;
+/** Requests one "page" may take when the filter matches little (each reads ≤ 10,000 records). */
+const ASKS = 20;
 
 function useTimeline(range: Window, filters: Filters) {
   const [events, setEvents] = useState<TimelineEvent[]>([]);
@@ -51,12 +54,20 @@ function useTimeline(range: Window, filters: Filters) {
   const load = (next?: string) =>
     attempt(async () => {
       const asked = ++latest.current;
-      const page = await api<{ events: TimelineEvent[]; nextCursor: string | null }>(
-        `/event-replay/timeline?${params(next)}`,
-      );
-      if (asked !== latest.current) return;
-      setEvents((previous) => (next ? [...previous, ...page.events] : page.events));
-      setCursor(page.nextCursor);
+      // The server reads at most 10,000 records a request: a rare filter needs several to fill a page.
+      const found: TimelineEvent[] = [];
+      let cursor = next;
+      for (let request = 0; request < ASKS; request++) {
+        const page = await api<{ events: TimelineEvent[]; nextCursor: string | null }>(
+          `/event-replay/timeline?${params(cursor)}`,
+        );
+        if (asked !== latest.current) return;
+        found.push(...page.events);
+        cursor = page.nextCursor ?? undefined;
+        if (found.length >= PAGE || !cursor) break;
+      }
+      setEvents((previous) => (next ? [...previous, ...found] : found));
+      setCursor(cursor ?? null);
     });
   useEffect(() => void load(), [range, filters]);
   return { events, cursor, error, more: () => cursor && load(cursor) };

@@ -230,12 +230,18 @@ export const TimelineQuery = Type.Object(
     customerId: Type.Optional(Name),
     cursor: Type.Optional(Type.String({ maxLength: 100_000 })),
     maxEvents: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    scanLimit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 10_000, description: 'records read at most for this page (10,000)' }),
+    ),
   },
   Strict,
 );
 export const Timeline = Type.Object({
   events: RArray(Type.Unknown()),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
+  scanned: Type.Integer({
+    description: 'records read for this page (at most 10,000): fewer events with a nextCursor = ask again',
+  }),
 });
 
 export const SnapshotBody = Type.Object({ group: Name, topic: Type.Optional(Name), name: Type.Optional(Name) }, Strict);

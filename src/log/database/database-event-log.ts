@@ -5,6 +5,7 @@ import type { EventLog } from '../event-log.ts';
 import { appendWithin } from './append.ts';
 import { commitOffsets, committedOffsets, listGroups } from './committed-offsets.ts';
 import { offsetForTime, partitionOffsets, readRecords } from './records.ts';
+import { offsetsForTimes } from './time-positions.ts';
 import { startSubscription, type RunningSubscription, type SubscriptionTiming } from './subscription.ts';
 import { ensureTopic, listTopics, partitionCount } from './topics.ts';
 import { listenForAppends, type Wakeups } from './wakeups.ts';
@@ -44,6 +45,7 @@ export function createDatabaseEventLog(db: Db, options: DatabaseEventLogOptions 
     append: (topic, records) => db.transaction((tx) => appendWithin(tx, topic, records, { notify })),
     read: (topic, partition, fromOffset, readOptions) => readRecords(db, topic, partition, fromOffset, readOptions),
     offsetForTime: (topic, partition, timestamp) => offsetForTime(db, topic, partition, timestamp),
+    offsetsForTimes: (topic, timestamps) => offsetsForTimes(db, topic, timestamps),
     offsets: (topic) => partitionOffsets(db, topic),
     commit: (group, topic, positions) => commitOffsets(db, group, topic, positions),
     committed: (group, topic) => committedOffsets(db, group, topic),

@@ -46,6 +46,7 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
     append: appender.append,
     read,
     offsetForTime: offsets.offsetForTime,
+    offsetsForTimes: offsets.offsetsForTimes,
     offsets: offsets.offsets,
     commit: offsets.commit,
     committed: offsets.committed,

@@ -7,6 +7,7 @@ import { AppError } from '../../errors.ts';
 
 export interface Offsets {
   offsetForTime(topic: string, partition: number, timestamp: number): Promise<number>;
+  offsetsForTimes(topic: string, timestamps: readonly number[]): Promise<number[][]>;
   offsets(topic: string): Promise<PartitionOffsets[]>;
   startOffset(topic: string, partition: number): Promise<number>;
   commit(group: string, topic: string, positions: readonly RecordPosition[]): Promise<void>;
@@ -29,12 +30,27 @@ export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
   const allPartitions = async (topic: string) =>
     Array.from({ length: await catalog.partitionCount(topic) }, (_, partition) => partition);
 
+  // The broker answers the earliest offset whose timestamp is ≥ T, and -1 when there is none.
+  // Negative timestamps mean LATEST/EARLIEST to Kafka; a time before 1970 is before every record.
+  const byTime = (timestamp: number) => BigInt(Math.max(0, Math.trunc(timestamp)));
+
   return {
     async offsetForTime(topic, partition, timestamp) {
-      // The broker answers the earliest offset whose timestamp is ≥ T, and -1 when there is none.
-      // Negative timestamps mean LATEST/EARLIEST to Kafka; a time before 1970 is before every record.
-      const at = BigInt(Math.max(0, Math.trunc(timestamp)));
-      return (await listAt(topic, [partition], at)).get(partition) ?? -1;
+      return (await listAt(topic, [partition], byTime(timestamp))).get(partition) ?? -1;
+    },
+
+    async offsetsForTimes(topic, timestamps) {
+      const partitions = await allPartitions(topic);
+      // One ListOffsets per time (a request names each partition once), all partitions in each; the
+      // ends are asked last, so a record appended meanwhile cannot put an end before a found offset.
+      const found = await Promise.all(timestamps.map((t) => listAt(topic, partitions, byTime(t))));
+      const ends = await listAt(topic, partitions, ListOffsetTimestamps.LATEST);
+      return found.map((atTime) =>
+        partitions.map((p) => {
+          const offset = atTime.get(p) ?? -1;
+          return offset < 0 ? (ends.get(p) ?? 0) : offset;
+        }),
+      );
     },
 
     async offsets(topic) {

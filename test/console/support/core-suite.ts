@@ -182,6 +182,44 @@ export function coreSuite(h: () => Harness): void {
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
   });
 
+  test('admin: Timeline — a rare type: the console asks again with the cursor until it has the page', async () => {
+    const { admin, newPage, signIn } = h();
+    const { count } = await admin<{ count: number }>('GET', '/event-replay/count');
+    // The server reads ≤ 10,000 records a request; the test makes it read a tenth of this log instead.
+    const scanLimit = Math.ceil(count / 10) + 1;
+    const asked: string[] = [];
+    const page = await newPage();
+    await page.route('**/api/v1/event-replay/timeline?*', (route) => {
+      const url = new URL(route.request().url());
+      url.searchParams.set('scanLimit', String(scanLimit));
+      asked.push(url.searchParams.get('type') ?? '');
+      return route.continue({ url: url.toString() });
+    });
+    await signIn(page, 'api-key', ADMIN_KEY);
+    await page.getByRole('link', { name: 'Timeline', exact: true }).click();
+    await page.getByTestId('timeline-events').locator('tbody tr').first().waitFor();
+    const rare = await admin<{ events: { id: string }[]; nextCursor: string | null }>(
+      'GET',
+      '/event-replay/timeline?type=customer.suspended&maxEvents=50',
+    );
+    const first = await admin<{ events: unknown[]; nextCursor: string | null; scanned: number }>(
+      'GET',
+      `/event-replay/timeline?type=customer.suspended&maxEvents=50&scanLimit=${scanLimit}`,
+    );
+    assert.ok(first.scanned === scanLimit && first.nextCursor !== null, 'one request does not reach the end');
+    asked.length = 0;
+    await page.getByLabel('Types').fill('customer.suspended');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const n = rare.events.length;
+    await page.getByTestId('loaded-count').getByText(`${n} shown of ${n} loaded`).waitFor();
+    assert.ok(n > 0 && n < 50 && rare.nextCursor === null, 'fewer than a page of them in the whole log');
+    assert.ok(asked.length > 1 && asked.length <= 20, `the console asked ${asked.length} times`);
+    assert.ok(asked.every((type) => type === 'customer.suspended'));
+    const ids = await page.getByTestId('timeline-events').locator('tbody tr').count();
+    assert.equal(ids, n);
+    assert.equal(await page.getByRole('button', { name: 'Load 50 more' }).count(), 0, 'the log was read to its end');
+  });
+
   test('admin: Replay — a MAX job reaches 100 % live; a stepped job steps and cancels', async () => {
     const { admin, newPage, signIn, shot } = h();
     const page = await newPage();

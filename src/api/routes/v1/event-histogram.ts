@@ -1,9 +1,9 @@
 // GET /api/v1/event-replay/histogram: events per time bucket (the console timeline's histogram), from
-// offsets by time, so it reads no record whatever the log holds. Admin, like the rest of event replay.
+// the log positions of the bucket edges, so it reads no record whatever the log holds. Admin, like the
+// rest of event replay.
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { time, type EventReplayServices } from './event-replay-services.ts';
-import { eventHistogram } from '../../../replay/histogram.ts';
 import { optionalMillis } from '../../../replay/time.ts';
 import { ReadErrors } from '../../schemas/common.ts';
 
@@ -44,7 +44,7 @@ export function eventHistogramRoutes({ service, liveTopic }: EventReplayServices
         const { topic = liveTopic, buckets = 60 } = request.query;
         const start = optionalMillis(time(request.query.startTime), 'startTime');
         const end = optionalMillis(time(request.query.endTime), 'endTime');
-        return eventHistogram(service, topic, {
+        return service.histogram(topic, {
           buckets,
           ...(start !== undefined ? { start } : {}),
           ...(end !== undefined ? { end } : {}),

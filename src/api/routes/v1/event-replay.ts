@@ -194,7 +194,7 @@ export function eventReplayRoutes(replay: EventReplayServices) {
         },
       },
       async (request) => {
-        const { topic = liveTopic, customerId, cursor, maxEvents } = request.query;
+        const { topic = liveTopic, customerId, cursor, maxEvents, scanLimit } = request.query;
         const start = time(request.query.startTime);
         const end = time(request.query.endTime);
         const types = list(request.query.type);
@@ -210,6 +210,7 @@ export function eventReplayRoutes(replay: EventReplayServices) {
           },
           ...(cursor !== undefined ? { cursor } : {}),
           ...(maxEvents !== undefined ? { maxEvents } : {}),
+          ...(scanLimit !== undefined ? { scanLimit } : {}),
         });
       },
     );

@@ -1,0 +1,27 @@
+// Offsets of many times at once on the database log: for each time and partition, the first offset
+// whose timestamp is at or after it (the partition's end where none), in one statement over the time
+// index, so a histogram of 60 edges × 12 partitions is one round trip instead of 720.
+import { notFound } from '../../errors.ts';
+import type { Queryable } from '../../store/db.ts';
+
+export async function offsetsForTimes(db: Queryable, topic: string, times: readonly number[]): Promise<number[][]> {
+  if (times.length === 0) return [];
+  const { rows } = await db.query<{ i: number | string; partition: number; offset: number | string }>(
+    `SELECT e.i, p.partition,
+            GREATEST(p.start_offset, COALESCE(
+              (SELECT l."offset" FROM event_log l
+                WHERE l.topic = p.topic AND l.partition = p.partition AND l.ts >= e.t
+                ORDER BY l.ts, l."offset" LIMIT 1),
+              p.next_offset)) AS "offset"
+       FROM unnest($2::bigint[]) WITH ORDINALITY AS e(t, i)
+       CROSS JOIN event_log_partitions p
+      WHERE p.topic = $1
+      ORDER BY e.i, p.partition`,
+    [topic, times.map((t) => Math.trunc(t))],
+  );
+  // Every topic has at least one partition: no rows means no such topic.
+  if (rows.length === 0) throw notFound('topic', topic);
+  const offsets: number[][] = times.map(() => []);
+  for (const row of rows) offsets[Number(row.i) - 1]![row.partition] = Number(row.offset);
+  return offsets;
+}
