@@ -10,11 +10,13 @@ const LAYERS = [
   ['log'],
   ['events', 'store'],
   ['observability'],
-  ['domain', 'config', 'errors'],
+  ['domain', 'config'],
+  ['errors'],
 ];
 
-// A room is a folder of src/ or one of its top-level files (main.ts, compose-cache.ts belongs to compose).
-const room = (name) => (name === 'compose' ? `src/(compose[.]ts|compose-cache[.]ts)` : `src/${name}([.]ts$|/)`);
+// A room is a folder of src/ or top-level files (compose-cache.ts belongs to compose, error-codes.ts to errors).
+const ROOM_FILES = { compose: '(compose|compose-cache)', errors: '(errors|error-codes)' };
+const room = (name) => (name in ROOM_FILES ? `src/${ROOM_FILES[name]}[.]ts$` : `src/${name}([.]ts$|/)`);
 const any = (names) => `^(${names.map(room).join('|')})`;
 
 // Known leaks, to be removed (issue 17, item 3): routes hand `app.db` to read-model queries instead

@@ -1,5 +1,9 @@
-// One error base type for the whole service. The API's error handler turns it into
-// RFC 9457 problem+json; `code` is stable and documented, `status` is the HTTP status.
+// One error base type for the whole service (the domain's DomainRejection extends it). The API's
+// error handler turns it into RFC 9457 problem+json; `code` is one of the closed set in
+// error-codes.ts, `status` is the HTTP status.
+import type { ErrorCode } from './error-codes.ts';
+
+export type { ErrorCode } from './error-codes.ts';
 
 export interface FieldError {
   /** JSON pointer-ish path of the input at fault, e.g. "/body/email" */
@@ -15,12 +19,12 @@ export interface AppErrorOptions {
 }
 
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
   readonly retryable: boolean;
   readonly errors: readonly FieldError[];
 
-  constructor(code: string, message: string, options: AppErrorOptions) {
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;

@@ -1,30 +1,30 @@
 // The one error the domain throws. `decide` functions reject a command by throwing a
-// DomainRejection; the API layer maps `kind` to an HTTP status (RFC 9457):
+// DomainRejection, the service's AppError with a kind that fixes its status:
 //   conflict  -> 409 (the command does not fit the current lifecycle state)
 //   invalid   -> 422 (a value in the command breaks a domain rule)
 //   not_found -> 404 (the aggregate the command addresses does not exist)
-// `code` is stable UPPER_SNAKE: clients and tests match on it, never on `message`.
+import { AppError, type ErrorCode } from '../errors.ts';
 
 export type RejectionKind = 'conflict' | 'invalid' | 'not_found';
 
+const STATUS: Record<RejectionKind, number> = { conflict: 409, invalid: 422, not_found: 404 };
+
 export type RejectionInit = {
-  code: string;
+  code: ErrorCode;
   kind: RejectionKind;
   message: string;
   field?: string;
   details?: Record<string, unknown>;
 };
 
-export class DomainRejection extends Error {
-  readonly code: string;
+export class DomainRejection extends AppError {
   readonly kind: RejectionKind;
   readonly field: string | undefined;
   readonly details: Record<string, unknown> | undefined;
 
   constructor(init: RejectionInit) {
-    super(init.message);
+    super(init.code, init.message, { status: STATUS[init.kind] });
     this.name = 'DomainRejection';
-    this.code = init.code;
     this.kind = init.kind;
     this.field = init.field;
     this.details = init.details;
@@ -36,7 +36,7 @@ export function isDomainRejection(error: unknown): error is DomainRejection {
 }
 
 export function invalid(
-  code: string,
+  code: ErrorCode,
   message: string,
   field?: string,
   details?: Record<string, unknown>,
@@ -44,11 +44,11 @@ export function invalid(
   return new DomainRejection({ code, kind: 'invalid', message, field, details });
 }
 
-export function conflict(code: string, message: string, details?: Record<string, unknown>): DomainRejection {
+export function conflict(code: ErrorCode, message: string, details?: Record<string, unknown>): DomainRejection {
   return new DomainRejection({ code, kind: 'conflict', message, details });
 }
 
-export function notFound(code: string, message: string, field?: string): DomainRejection {
+export function notFound(code: ErrorCode, message: string, field?: string): DomainRejection {
   return new DomainRejection({ code, kind: 'not_found', message, field });
 }
 

@@ -1,6 +1,7 @@
 // Field validators shared by the aggregates' decide functions. Each throws a
 // DomainRejection (kind 'invalid') naming the field at fault.
 
+import type { ErrorCode } from '../errors.ts';
 import { invalid } from './rejection.ts';
 
 /** A non-empty, trimmed-non-empty string (ids, names, reasons). */
@@ -39,7 +40,7 @@ export function requirePhone(value: unknown, field = 'phone'): string {
 }
 
 /** A positive safe integer (usage quantities). */
-export function requirePositiveInteger(value: unknown, field: string, code = 'INVALID_QUANTITY'): number {
+export function requirePositiveInteger(value: unknown, field: string, code: ErrorCode = 'INVALID_QUANTITY'): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
     throw invalid(code, `${field} must be a positive integer, got ${String(value)}`, field);
   }

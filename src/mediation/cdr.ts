@@ -3,6 +3,7 @@
 // record of POST /usage's body. It is validated with the same schema the API uses, so the two entry
 // points accept the same records; what the schema cannot know (unknown subscription, …) is left to
 // the usage command, which refuses it as `invalid`.
+import type { ErrorCode } from '../errors.ts';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { AppendRecord } from '../log/event-log.ts';
@@ -13,7 +14,7 @@ export type { Cdr };
 
 /** Why a CDR was refused: the dead-letter headers carry it. */
 export interface CdrRefusal {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
   readonly field?: string;
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { composedApp, type ComposedApp } from '../support/composed-app.ts';
+import { ERROR_CODES } from '../../src/error-codes.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -135,4 +136,11 @@ test('the schema states the domain rules: E.164 phone, optional line2, enums wit
       message: 'must be equal to one of the allowed values: ACTIVE, SUSPENDED, TERMINATED',
     },
   ]);
+});
+
+test('the Problem schema lists every error code the service can send, each with its meaning', () => {
+  const code = deref((doc['components'].schemas.Problem as Json)['properties'].code as Json);
+  assert.deepEqual(code['enum'], Object.keys(ERROR_CODES));
+  for (const [name, meaning] of Object.entries(ERROR_CODES))
+    assert.ok((code['description'] as string).includes(`\`${name}\`: ${meaning}`), name);
 });

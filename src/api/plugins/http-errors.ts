@@ -5,7 +5,8 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiApp } from '../types.ts';
-import { problemType, sendProblem } from './problem.ts';
+import type { ErrorCode } from '../../errors.ts';
+import { frameworkCode, problemType, sendProblem } from './problem.ts';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -54,16 +55,16 @@ export function registerNotFound(app: ApiApp): void {
 /** Fastify's `frameworkErrors`: router failures (bad percent-encoding, over-long parameter). */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode ?? 400;
-  const codes: Record<string, [string, string]> = {
+  const codes: Record<string, [ErrorCode, string]> = {
     FST_ERR_BAD_URL: ['INVALID_URL', 'The URL has an invalid percent-encoding or character'],
     FST_ERR_MAX_PARAM_LENGTH: ['URI_TOO_LONG', 'A path parameter is longer than this API accepts'],
   };
-  const [code, detail] = codes[error.code] ?? [error.code.replace(/^FST_ERR_/, ''), error.message];
+  const [code, detail] = codes[error.code] ?? [frameworkCode(error.code), error.message];
   if (status >= 500) request.log.error({ err: error }, 'router error');
   void sendProblem(reply, request, { status, code, detail });
 }
 
-const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+const CLIENT_ERRORS: Record<string, [number, ErrorCode, string]> = {
   HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'The request line and headers exceed the size this server accepts'],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request was not received in time'],
 };

@@ -2,7 +2,8 @@
 // input, `errors[]` naming each field at fault. 5xx internals are logged, never sent.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiApp } from '../types.ts';
-import { AppError, type FieldError } from '../../errors.ts';
+import { AppError, type ErrorCode, type FieldError } from '../../errors.ts';
+import { isErrorCode } from '../../error-codes.ts';
 import { DomainRejection } from '../../domain/index.ts';
 
 export interface Problem {
@@ -10,7 +11,7 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  code: string;
+  code: ErrorCode;
   instance?: string;
   errors?: FieldError[];
   retryable?: boolean;
@@ -34,6 +35,12 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
+
+/** Fastify's own 4xx codes (FST_ERR_CTP_BODY_TOO_LARGE…) as codes of ours; any other as BAD_REQUEST. */
+export function frameworkCode(fastifyCode: string | undefined): ErrorCode {
+  const code = (fastifyCode ?? '').replace(/^FST_ERR_/, '');
+  return isErrorCode(code) ? code : 'BAD_REQUEST';
+}
 
 export function problemType(code: string): string {
   return `https://bss.droid.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`;
@@ -69,8 +76,6 @@ function fieldErrors(error: FastifyError): FieldError[] {
   });
 }
 
-const REJECTION_STATUS: Record<DomainRejection['kind'], number> = { conflict: 409, invalid: 422, not_found: 404 };
-
 /**
  * Whether a domain field came from the request body. Ids the route took from the path (a suspend of
  * an unknown customer) are named by the URL, so no misleading /body pointer is given for them.
@@ -94,10 +99,10 @@ function unknownKafkaTopic(error: { code?: string; message: string }): string | 
 }
 
 export function registerProblemHandler(app: ApiApp): void {
-  app.setErrorHandler((error: FastifyError | AppError | DomainRejection, request, reply) => {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof DomainRejection) {
       return sendProblem(reply, request, {
-        status: REJECTION_STATUS[error.kind],
+        status: error.status,
         code: error.code,
         detail: error.message,
         ...(error.field && inBody(request.body, error.field)
@@ -131,7 +136,7 @@ export function registerProblemHandler(app: ApiApp): void {
     if (status >= 400 && status < 500) {
       return sendProblem(reply, request, {
         status,
-        code: (error.code ?? 'BAD_REQUEST').replace(/^FST_ERR_/, ''),
+        code: frameworkCode(error.code),
         detail: error.message,
       });
     }

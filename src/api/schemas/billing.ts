@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { DateTime, Id, Money } from '../../events/schemas.ts';
-import { DateRangeQuery, ListQuery } from './common.ts';
+import { DateRangeQuery, ErrorCodeSchema, ListQuery } from './common.ts';
 import { MAX_CUSTOMERS, MAX_DUE_IN_DAYS } from '../../application/commands/billing.ts';
 
 const Day = Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (UTC)' });
@@ -42,7 +42,7 @@ export const BillRunSummary = Type.Object(
     skipped: Type.Integer({ description: 'customers already billed for the period' }),
     nothingToBill: Type.Integer(),
     totals: Type.Array(Money, { description: 'sum of the invoices issued, per currency' }),
-    failures: Type.Array(Type.Object({ customerId: Id, code: Type.String(), message: Type.String() })),
+    failures: Type.Array(Type.Object({ customerId: Id, code: ErrorCodeSchema, message: Type.String() })),
     resumeAfter: Type.Union([Type.String(), Type.Null()], {
       description: 'null when the run is complete; otherwise send it back to continue',
     }),

@@ -1,5 +1,6 @@
 // Schemas shared by the /api/v1 routes.
 import { Type, type TSchema } from 'typebox';
+import { ERROR_CODES, type ErrorCode } from '../../error-codes.ts';
 
 /**
  * Marks an array property whose items are judged one by one by the route (a usage batch): an item
@@ -26,6 +27,16 @@ export const Page = <T extends TSchema>(item: T) => {
   );
 };
 
+/** A problem's `code`: the closed set of src/error-codes.ts, each listed with its meaning. */
+export const ErrorCodeSchema = Type.Unsafe<ErrorCode>({
+  title: 'ErrorCode',
+  type: 'string',
+  enum: Object.keys(ERROR_CODES),
+  description: `Stable machine-readable code; clients match on it, never on \`detail\`:\n\n${Object.entries(ERROR_CODES)
+    .map(([code, meaning]) => `- \`${code}\`: ${meaning}`)
+    .join('\n')}`,
+});
+
 /** RFC 9457 problem details, as every error response. */
 export const Problem = Type.Object(
   {
@@ -33,7 +44,7 @@ export const Problem = Type.Object(
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.String(),
-    code: Type.String(),
+    code: ErrorCodeSchema,
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
     retryable: Type.Optional(Type.Boolean()),

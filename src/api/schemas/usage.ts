@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { DateTime, Id, Money, TariffUnit, UsageType, UsageUnit } from '../../events/schemas.ts';
 import { MAX_USAGE_BATCH } from '../../application/commands/usage.ts';
 import { UsageRecordInput } from '../../application/commands/usage-record-input.ts';
-import { ITEMS_JUDGED_ONE_BY_ONE } from './common.ts';
+import { ErrorCodeSchema, ITEMS_JUDGED_ONE_BY_ONE } from './common.ts';
 
 export const IngestUsageBody = Type.Object(
   {
@@ -30,7 +30,7 @@ export const UsageResult = Type.Object({
   status: Outcome,
   amount: Type.Optional(Money),
   reason: Type.Optional(
-    Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }),
+    Type.Object({ code: ErrorCodeSchema, message: Type.String(), field: Type.Optional(Type.String()) }),
   ),
 });
 

@@ -4,11 +4,11 @@
 // and skips those customers. Customers are paged by id and billed one at a time, so memory holds
 // one page of ids and one customer's usage, whatever the number of customers or usage records.
 import { randomUUID } from 'node:crypto';
-import { invalid, invoice, MS_PER_DAY, toMillis, DomainRejection } from '../../domain/index.ts';
+import { invalid, invoice, MS_PER_DAY, toMillis } from '../../domain/index.ts';
 import type { CurrencyCode, CustomerBalance, Money, subscription, usage } from '../../domain/index.ts';
 import type { Catalog } from '../../domain/catalog/plan.ts';
 import type { Db, Queryable } from '../../store/db.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, type ErrorCode } from '../../errors.ts';
 import type { CommandBus } from './command-bus.ts';
 import { derivedId } from './derived-id.ts';
 import type { Clock } from '../clock.ts';
@@ -25,7 +25,7 @@ export interface BillRunInput {
 
 export interface BillRunFailure {
   readonly customerId: string;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
 }
 
@@ -149,7 +149,7 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
           } catch (error) {
             // A customer the domain refuses to bill is reported; anything else stops the run
             // (re-running it is safe: billed customers are skipped).
-            if (!(error instanceof DomainRejection || error instanceof AppError) || isServerError(error)) throw error;
+            if (!(error instanceof AppError) || error.status >= 500) throw error;
             failures.push({ customerId, code: error.code, message: error.message });
           }
         }
@@ -174,10 +174,6 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
       return summary;
     },
   };
-}
-
-function isServerError(error: DomainRejection | AppError): boolean {
-  return error instanceof AppError && error.status >= 500;
 }
 
 export function requireAccountCurrency(customerId: string, currency: CurrencyCode | null): CurrencyCode {

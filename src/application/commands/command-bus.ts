@@ -110,7 +110,7 @@ function isRetryable(error: unknown): boolean {
  * come from a failed statement, so they abort the group like any other error.
  */
 function isCommandFailure(error: unknown): boolean {
-  return error instanceof DomainRejection || (error instanceof AppError && !error.retryable);
+  return error instanceof AppError && !error.retryable;
 }
 
 interface Command {

@@ -4,7 +4,7 @@
 // half-way is safe to send again because a recorded recordId comes back as a duplicate.
 import { isDomainRejection, usage } from '../../domain/index.ts';
 import type { Money, catalog as catalogTypes, subscription } from '../../domain/index.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, type ErrorCode } from '../../errors.ts';
 import type { UnitOfWork } from '../read-model/unit-of-work.ts';
 import type { CommandBus, Decision } from './command-bus.ts';
 import type { Clock } from '../clock.ts';
@@ -26,7 +26,7 @@ export interface UsageResult {
   readonly recordId: string;
   readonly status: UsageOutcome;
   readonly amount?: Money;
-  readonly reason?: { readonly code: string; readonly message: string; readonly field?: string };
+  readonly reason?: { readonly code: ErrorCode; readonly message: string; readonly field?: string };
 }
 
 export interface UsageBatchResult {
