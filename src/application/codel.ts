@@ -19,13 +19,17 @@ export function createCodel(options: CodelOptions): Codel {
   const now = options.now ?? (() => performance.now());
   // Since when every delay seen was above the target (undefined: the last one was not).
   let aboveSince: number | undefined;
+  let lastSeen = -Infinity;
   return {
     overloaded(delayMs) {
+      const t = now();
+      // Samples further apart than an interval say nothing about the time between them: start again.
+      if (t - lastSeen > options.intervalMs) aboveSince = undefined;
+      lastSeen = t;
       if (delayMs <= options.targetMs) {
         aboveSince = undefined;
         return false;
       }
-      const t = now();
       aboveSince ??= t;
       return t - aboveSince >= options.intervalMs;
     },

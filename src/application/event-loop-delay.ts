@@ -3,7 +3,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface EventLoopDelay {
-  /** The largest delay in the last completed window (ms). */
+  /** The mean delay in the last completed window (ms): one long task is not a queue (as under-pressure). */
   delayMs(): number;
   stop(): void;
 }
@@ -13,7 +13,7 @@ export function watchEventLoopDelay(windowMs: number): EventLoopDelay {
   histogram.enable();
   let last = 0;
   const timer = setInterval(() => {
-    last = histogram.count > 0 ? histogram.max / 1e6 : 0;
+    last = histogram.count > 0 ? histogram.mean / 1e6 : 0;
     histogram.reset();
   }, windowMs);
   timer.unref();

@@ -50,6 +50,20 @@ test('CoDel: a burst above the target is served; a delay above it for a whole in
   assert.equal(at(3700, 400), 'queue_delay');
 });
 
+test('CoDel: samples further apart than an interval are no standing queue', () => {
+  const clock = { now: 0, wait: 0 };
+  const admission = createAdmission(
+    { ...limits, maxPending: 1000 },
+    { oldestWaitMs: () => clock.wait, outboxBacklog: () => 0, consumerLag: () => 0 },
+    () => clock.now,
+  );
+  const at = (now: number, wait: number) => ((clock.now = now), (clock.wait = wait), admission.enter());
+  assert.equal(at(0, 500), undefined);
+  assert.equal(at(1500, 500), undefined, 'nothing was seen for 1.5 s: the interval starts again');
+  assert.equal(at(2400, 500), undefined);
+  assert.equal(at(2500, 500), 'queue_delay', 'seen above the target all through the interval');
+});
+
 test('CoDel watches every queue a write waits in: the claims and the event loop too', () => {
   const clock = { now: 0, loop: 0, claims: 0 };
   const admission = createAdmission(

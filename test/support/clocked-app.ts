@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
+import { NO_DELAY_SHEDDING } from './env.ts';
 import { compose, type Composed } from '../../src/compose.ts';
 import { buildApp } from '../../src/api/app.ts';
 import type { ApiApp } from '../../src/api/types.ts';
@@ -44,7 +45,12 @@ export interface ClockedApp {
 export async function clockedApp(start: string): Promise<ClockedApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bss-clocked-'));
   try {
-    const config = loadConfig({ BSS_DATA_DIR: dataDir, BSS_ADMIN_API_KEY: ADMIN_KEY, BSS_EVENT_PARTITIONS: '4' });
+    const config = loadConfig({
+      BSS_DATA_DIR: dataDir,
+      BSS_ADMIN_API_KEY: ADMIN_KEY,
+      BSS_EVENT_PARTITIONS: '4',
+      ...NO_DELAY_SHEDDING,
+    });
     const composed = await compose(config, { logger: createLogger('silent') });
     const clock = fixedClock(start);
     const app = createApplication(composed.db, composed.app.bus, clock);

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
+import { NO_DELAY_SHEDDING } from './env.ts';
 import { compose, type Composed } from '../../src/compose.ts';
 import { buildApp } from '../../src/api/app.ts';
 import type { ApiApp } from '../../src/api/types.ts';
@@ -27,7 +28,7 @@ export async function composedApp(
 ): Promise<ComposedApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bss-api-'));
   try {
-    const config = loadConfig({ BSS_DATA_DIR: dataDir, BSS_EVENT_PARTITIONS: '4', ...env });
+    const config = loadConfig({ BSS_DATA_DIR: dataDir, BSS_EVENT_PARTITIONS: '4', ...NO_DELAY_SHEDDING, ...env });
     const services = await compose(config, { logger: options.logger ?? createLogger('silent') });
     const app = await buildApp(services);
     const keys = {

@@ -16,3 +16,9 @@ export function requireEnv(name: string): string {
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 }
+
+/**
+ * Config for apps the suite drives that are not about admission: CoDel never sheds, so a machine
+ * loaded by other tests cannot turn a test's request into a 503 (test/api/admission-* set their own).
+ */
+export const NO_DELAY_SHEDDING = { BSS_SHED_QUEUE_DELAY_MS: '600000' } as const;
