@@ -26,7 +26,8 @@ let dataDir: string;
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'bss-load-kafka-'));
-  [service, embedded] = await Promise.all([
+  // allSettled: when one fails to start, after() still stops the other.
+  const [distributed, local] = await Promise.allSettled([
     startService({
       BSS_DATABASE_URL: requireEnv('BSS_DATABASE_URL'),
       BSS_DATABASE_SCHEMA: schema,
@@ -37,6 +38,9 @@ before(async () => {
     }),
     startService({ BSS_DATA_DIR: dataDir, BSS_ADMIN_API_KEY: ADMIN_KEY }),
   ]);
+  if (distributed.status === 'fulfilled') service = distributed.value;
+  if (local.status === 'fulfilled') embedded = local.value;
+  for (const result of [distributed, local]) if (result.status === 'rejected') throw result.reason;
 });
 
 after(async () => {

@@ -51,10 +51,11 @@ export async function startService(
 ): Promise<ServiceProcess> {
   const { child, out, err } = launch(env, options);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`service did not start in ${timeoutMs} ms:\n${err.join('')}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // A start that failed must not leave a process behind: it would keep the test run alive.
+      child.kill('SIGKILL');
+      reject(new Error(`service did not start in ${timeoutMs} ms:\n${err.join('')}`));
+    }, timeoutMs);
     const poll = setInterval(() => {
       const match = /URL:\s+(http:\/\/\S+)/.exec(out.join(''));
       if (match?.[1]) {
