@@ -46,6 +46,7 @@ import { registerAuditTrail } from './plugins/audit.ts';
 import { auditRoutes } from './routes/v1/audit.ts';
 import { createIdempotencyStore } from '../application/idempotency/idempotency-store.ts';
 import type { Admission } from '../application/admission.ts';
+import type { ConcurrencyLimit } from '../application/concurrency-limit.ts';
 
 export interface AppServices {
   readonly logger: Logger;
@@ -65,6 +66,8 @@ export interface AppServices {
   readonly cache?: Cache;
   /** Refuses writes of /api/v1 with 503 OVERLOADED when the write path is full (plugins/admission.ts). */
   readonly admission?: Admission;
+  /** The adaptive limit on /api/v1 requests in progress (application/concurrency-limit.ts). */
+  readonly concurrency?: ConcurrencyLimit;
   /** Adds the admin routes /api/v1/keys (create, list, revoke). */
   readonly keys?: ApiKeyAdmin;
   /** Records admin actions and adds GET /api/v1/audit (admin). */
@@ -154,7 +157,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
         const idempotency = createIdempotencyStore(application.db);
         if (services.admission) {
           services.admission.watch(() => idempotency.claimLoad().oldestWaitMs);
-          registerAdmission(v1, services.admission, services.registry);
+          registerAdmission(v1, services.admission, services.registry, services.concurrency);
         }
         registerIdempotency(v1, idempotency, services.logger);
         await v1.register(apiV1(application));
