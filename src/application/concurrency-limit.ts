@@ -4,7 +4,9 @@
 // half) when it does not. Requests past the limit are refused at once: when the process is
 // CPU-bound, what it admits stays fast and a refusal never waits behind a queue of admitted work.
 // Latency is measured in the process (request seen → answer sent), so it includes every event-loop
-// turn an admitted request waits for, which the queue signals (codel.ts) do not see. A window of
+// turn an admitted request waits for, which the queue signals (codel.ts) do not see. It never shrinks
+// below the best recent throughput × the target (Little's law): refusals cost CPU too, and a limit
+// that chased latency they caused would trade goodput for refusals. A window of
 // few samples or an unused limit moves nothing down, and an unused limit returns to the initial one:
 // a few slow requests at low load do not leave a small limit behind for the next burst.
 
@@ -29,6 +31,9 @@ export interface ConcurrencyLimit {
   inFlight(): number;
 }
 
+/** How fast the best throughput seen is forgotten: halved in about 350 windows (35 s of 100 ms). */
+const BEST_DECAY = 0.998;
+
 /** The p90 of samples (sorts them in place). */
 function p90(samples: number[]): number {
   samples.sort((a, b) => a - b);
@@ -43,10 +48,18 @@ export function createConcurrencyLimit(options: ConcurrencyLimitOptions): Concur
   let samples: number[] = [];
   // The most requests in progress at once in this window: a limit never reached is not grown.
   let peak = 0;
+  // The most requests answered per ms in a window, fading by BEST_DECAY a window: a lasting loss of
+  // capacity (the database slower) is CoDel's to refuse (codel.ts), not a reason to cut concurrency.
+  let best = 0;
 
-  const update = (p: number) => {
+  const update = (p: number, perMs: number) => {
     const used = peak >= limit / 2;
-    if (p > options.targetMs && used) limit = Math.max(options.min, limit * Math.max(0.5, options.targetMs / p));
+    // Never below what carries the best recent throughput at the target latency (Little's law): when
+    // latency rises because refusals take the CPU, shrinking further would only cut goodput.
+    best = Math.max(best * BEST_DECAY, perMs);
+    const floor = Math.max(options.min, best * options.targetMs);
+    if (p > options.targetMs && used)
+      limit = Math.max(Math.min(limit, floor), limit * Math.max(0.5, options.targetMs / p));
     else if (p <= options.targetMs)
       limit = used ? Math.min(options.max, limit + Math.sqrt(limit)) : Math.max(limit, options.initial);
   };
@@ -63,7 +76,7 @@ export function createConcurrencyLimit(options: ConcurrencyLimitOptions): Concur
       const t = now();
       samples.push(t - startedAt);
       if (t - windowStart < options.windowMs || samples.length < options.windowSamples) return;
-      update(p90(samples));
+      update(p90(samples), samples.length / (t - windowStart));
       samples = [];
       windowStart = t;
       peak = inFlight;

@@ -1,6 +1,7 @@
 // The adaptive concurrency limit with a fake clock: it refuses past the limit, grows while the p90
 // latency stays under the target and the limit is used, shrinks (at most by half a window) when it
-// does not, keeps within min and max, and an unused limit neither shrinks nor stays small.
+// does not, keeps within min and max and above the best recent throughput × the target, and an unused
+// limit neither shrinks nor stays small.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createConcurrencyLimit } from '../../src/application/concurrency-limit.ts';
@@ -19,9 +20,9 @@ function limiter(initial = 10) {
   /** One window: `n` requests tried at once, the admitted ones answered after `latencyMs`; how many were refused. */
   const round = (n: number, latencyMs: number) => {
     const admitted = Array.from({ length: n }, () => limit.tryAcquire()).filter((at) => at !== undefined);
-    clock.now += 50;
+    // All but the last answered within the window (no window closes before it has lasted 100 ms)...
     admitted.slice(1).forEach(() => limit.release(clock.now - latencyMs));
-    clock.now += 50; // the last answer closes the window
+    clock.now += Math.max(latencyMs, 100); // ...the last closes it: n answers in latencyMs
     if (admitted.length > 0) limit.release(clock.now - latencyMs);
     return n - admitted.length;
   };
@@ -51,11 +52,22 @@ test('shrinks by target / p90, at most by half a window, never under min', () =>
   const { limit, round } = limiter(20);
   round(20, 125);
   assert.equal(limit.limit(), 16, '20 × 100/125');
-  round(16, 1_000);
-  assert.equal(limit.limit(), 8, 'halved, not divided by 10');
-  for (let i = 0; i < 5; i++) round(limit.limit(), 1_000);
-  assert.equal(limit.limit(), 2, 'min');
-  assert.equal(round(10, 1_000), 8, 'past the limit: refused at once');
+  const fresh = limiter(20);
+  fresh.round(20, 1_000);
+  assert.equal(fresh.limit.limit(), 10, 'halved, not divided by 10');
+  for (let i = 0; i < 5; i++) fresh.round(fresh.limit.limit(), 1_000);
+  assert.equal(fresh.limit.limit(), 2, 'min');
+  assert.equal(fresh.round(10, 1_000), 8, 'past the limit: refused at once');
+});
+
+test('never shrinks below the best recent throughput × the target (Little): goodput is kept', () => {
+  const { limit, round } = limiter(20);
+  round(20, 100); // 0.2 answers per ms at the target: grows to 24
+  assert.equal(limit.limit(), 24);
+  round(24, 400);
+  assert.equal(limit.limit(), 19, 'not 12: 0.2/ms × 100 ms (faded by 0.998) carries the best throughput');
+  round(19, 400);
+  assert.equal(limit.limit(), 19);
 });
 
 test('an unused limit does not shrink on a few slow requests and returns to the initial one', () => {
