@@ -115,6 +115,9 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   // Before any route, so every route (Swagger UI's included) is marked and documented.
   const { authFailureMax: max, authFailureWindowMs: windowMs } = security;
   const signIns = max === 0 ? undefined : (services.signInFailures ?? createMemorySignInFailures({ max, windowMs }));
+  // Before auth: a refusal costs no key check and no sign-in-limit round trip to Redis, and tells an
+  // unauthenticated caller no more than that the service is busy.
+  if (services.admission) registerAdmission(app, services.admission, services.registry, services.concurrency);
   registerAuth(app, services.auth, signIns);
   registerProblemResponses(app);
   // After auth (its route hooks then run once the caller is known), before any route.
@@ -155,10 +158,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
       async (v1) => {
         // Before idempotency: a refused write claims no key, so its retry runs it.
         const idempotency = createIdempotencyStore(application.db);
-        if (services.admission) {
-          services.admission.watch(() => idempotency.claimLoad().oldestWaitMs);
-          registerAdmission(v1, services.admission, services.registry, services.concurrency);
-        }
+        services.admission?.watch(() => idempotency.claimLoad().oldestWaitMs);
         registerIdempotency(v1, idempotency, services.logger);
         await v1.register(apiV1(application));
         await v1.register(liveRoutes(createLiveMetrics(services.registry)));

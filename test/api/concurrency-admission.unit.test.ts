@@ -1,7 +1,8 @@
 // The adaptive concurrency limit at the API's door (plugins/admission.ts) with a limit of one: while a
 // request holds the slot, a read and a write are refused with 503 OVERLOADED, Retry-After and
 // problem+json, counted by reason, and the refused write leaves no write slot taken; a stream is
-// outside the limit; once the slot is free a request is admitted again.
+// outside the limit, and so is everything outside /api/v1; once the slot is free a request is admitted
+// again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
@@ -26,14 +27,19 @@ test('past the concurrency limit: 503 OVERLOADED with Retry-After for reads and 
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
   const app = Fastify();
-  await app.register(async (api) => {
-    registerAdmission(api as unknown as ApiApp, admission, registry, concurrency);
-    api.get('/slow', async () => (await held, { ok: true }));
-    api.get('/fast', async () => ({ ok: true }));
-    api.post('/fast', async () => ({ ok: true }));
-    api.get('/stream', { config: { stream: true } }, async () => ({ ok: true }));
-  });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  registerAdmission(app as unknown as ApiApp, admission, registry, concurrency);
+  app.get('/health/live', async () => ({ ok: true }));
+  await app.register(
+    async (api) => {
+      api.get('/slow', async () => (await held, { ok: true }));
+      api.get('/fast', async () => ({ ok: true }));
+      api.post('/fast', async () => ({ ok: true }));
+      api.get('/stream', { config: { stream: true } }, async () => ({ ok: true }));
+    },
+    { prefix: '/api/v1' },
+  );
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `${base}/api/v1`;
   try {
     const slow = fetch(`${url}/slow`);
     while (concurrency.inFlight() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -46,6 +52,7 @@ test('past the concurrency limit: 503 OVERLOADED with Retry-After for reads and 
     }
     assert.equal(admission.pending(), 0, 'the refused write holds no write slot');
     assert.equal((await fetch(`${url}/stream`)).status, 200, 'a stream is outside the limit');
+    assert.equal((await fetch(`${base}/health/live`)).status, 200, 'so is all but /api/v1');
     const shed = (await registry.getSingleMetric('bss_requests_shed_total')?.get())?.values;
     assert.deepEqual(
       shed?.map((v) => [v.labels['reason'], v.value]),

@@ -1,6 +1,7 @@
 // Admission control for /api/v1: a request the service cannot take now is refused at once with 503 +
-// Retry-After (problem+json, code OVERLOADED) before it claims an idempotency key or a connection, so
-// a retry with the same Idempotency-Key runs it exactly once. Writes (POST, PATCH, PUT, DELETE) pass
+// Retry-After (problem+json, code OVERLOADED), first of all hooks (before authentication, before it
+// claims an idempotency key or a connection), so a refusal is cheap and a retry with the same
+// Idempotency-Key runs it exactly once. Writes (POST, PATCH, PUT, DELETE) pass
 // the write path's limits (application/admission.ts); every request but a long-lived stream then
 // passes the adaptive concurrency limit (application/concurrency-limit.ts), reads too: when the event
 // loop is what is saturated, a read costs it as much as a write's parsing does.
@@ -18,6 +19,8 @@ declare module 'fastify' {
   }
 }
 
+/** The routes admission control guards: the API, not health, metrics, docs or the console. */
+const API = '/api/v1/';
 const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 /** Seconds a refused client should wait: about the time a full queue takes to drain. */
 export const RETRY_AFTER_SECONDS = 1;
@@ -54,6 +57,7 @@ export function registerAdmission(
       },
     });
   app.addHook('onRequest', async (request, reply) => {
+    if (!request.routeOptions.url?.startsWith(API)) return;
     const write = WRITES.has(request.method);
     let reason = write ? admission.enter() : undefined;
     if (reason === undefined && concurrency && !request.routeOptions.config.stream) {
