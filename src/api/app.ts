@@ -19,6 +19,7 @@ import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerProblemResponses } from './plugins/openapi-responses.ts';
 import { finishDocument } from './openapi-document.ts';
 import { registerAdmission } from './plugins/admission.ts';
+import { createAdmissionGate, gatedServer } from './admission-gate.ts';
 import { registerRateLimit } from './plugins/rate-limit.ts';
 import { createMemorySignInFailures, type SignInFailures } from '../application/auth/sign-in-failures.ts';
 import { registerSecurityHeaders } from './plugins/security-headers.ts';
@@ -85,7 +86,10 @@ export const BODY_LIMIT_BYTES = defaultSecurity().bodyLimitBytes;
 
 export async function buildApp(services: AppServices): Promise<ApiApp> {
   const security = services.security ?? defaultSecurity();
+  const gate = services.admission && createAdmissionGate(services.admission, services.registry, services.concurrency);
   const app = Fastify({
+    // A request admission control refuses is answered before Fastify (admission-gate.ts).
+    ...(gate ? { serverFactory: gatedServer(gate, security.maxHeaderBytes) } : {}),
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: security.bodyLimitBytes,
     // The request line (URL) and headers together: more is a 431 problem (http-errors.ts).
@@ -117,7 +121,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   const signIns = max === 0 ? undefined : (services.signInFailures ?? createMemorySignInFailures({ max, windowMs }));
   // Before auth: a refusal costs no key check and no sign-in-limit round trip to Redis, and tells an
   // unauthenticated caller no more than that the service is busy.
-  if (services.admission) registerAdmission(app, services.admission, services.registry, services.concurrency);
+  if (gate) registerAdmission(app, gate);
   registerAuth(app, services.auth, signIns);
   registerProblemResponses(app);
   // After auth (its route hooks then run once the caller is known), before any route.
