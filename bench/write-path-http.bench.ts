@@ -291,6 +291,9 @@ const file = writeJsonResult(name, {
   capacityOkPerSecond: capacity,
   ...results,
 });
+/** The service's CPU over the step per answer of either kind: refusals cost CPU too. */
+const serviceUsPerAnswer = (r: StepRow) =>
+  (((r.cpu['service'] ?? 0) / 100) * r.durationS * 1e6) / Math.max(1, r.okPerSecond * r.durationS + r.shed);
 const cpuCell = (c: Record<string, number>) =>
   `${c['service'] ?? '–'}/${c['postgres'] ?? '–'}/${c['kafka'] ?? '–'}/${c['bench'] ?? '–'}/${c['machine'] ?? '–'}`;
 const stepTable = (rows: StepRow[]) =>
@@ -303,6 +306,7 @@ const stepTable = (rows: StepRow[]) =>
       'failed',
       '503 shed',
       'timeouts',
+      'client wait p99 ms',
       'CPU µs/request',
       'CPU svc/pg/kafka/bench/machine %',
       'ok',
@@ -315,6 +319,7 @@ const stepTable = (rows: StepRow[]) =>
       failed: r.errors - r.shed,
       '503 shed': r.shed,
       timeouts: r.timeouts,
+      'client wait p99 ms': ms(r.clientWait.p99),
       'CPU µs/request': Math.round(r.cpuUsPerRequest),
       'CPU svc/pg/kafka/bench/machine %': cpuCell(r.cpu),
       ok: r.sustainable ? 'yes' : 'no',
@@ -347,7 +352,8 @@ if (overload) {
   lines.push(
     `Overload: ${rate(overload.rate)} requests/s for ${r.durationS.toFixed(0)} s — goodput ${rate(r.okPerSecond)}/s = **${overload.goodputPercent.toFixed(0)} % of capacity**; ` +
       `${r.shed} refused with 503 (${r.shedWithoutRetryAfter} without Retry-After), refusal p50 ${ms(r.shedLatency.p50)} ms / p99 **${ms(r.shedLatency.p99)} ms**; ` +
-      `answered p99 ${ms(r.latency.p99)} ms; other failures ${r.errors - r.shed}, timeouts ${r.timeouts}. ` +
+      `answered p99 ${ms(r.latency.p99)} ms; other failures ${r.errors - r.shed}, timeouts ${r.timeouts}; ` +
+      `service CPU ${Math.round(serviceUsPerAnswer(r))} µs per answer (OK or 503). ` +
       `Refusals by reason over the whole run: ${JSON.stringify(results['shedByReason'])}.`,
     '',
     stepTable([r]),

@@ -34,6 +34,7 @@ import { createLogMetrics, type LogMetrics } from './observability/log-metrics.t
 import { createCommandBus, EVENTS_TOPIC, type CommandBus } from './application/commands/command-bus.ts';
 import { createAdmission, createPressureGauge, type PressureGauge } from './application/admission.ts';
 import { watchEventLoopDelay } from './application/event-loop-delay.ts';
+import { createConcurrencyLimit } from './application/concurrency-limit.ts';
 import { createApplication, type Application } from './application/services.ts';
 import { systemClock } from './application/clock.ts';
 import { createTestClock, testClockStart, type TestClock } from './application/test-clock.ts';
@@ -124,6 +125,17 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     );
     const loopDelay = watchEventLoopDelay(Math.max(100, writePath.shedIntervalMs / 4));
     closers.push(async () => loopDelay.stop());
+    const concurrency =
+      writePath.shedLatencyMs > 0
+        ? createConcurrencyLimit({
+            targetMs: writePath.shedLatencyMs,
+            initial: Math.min(100, writePath.maxPending),
+            min: Math.min(8, writePath.maxPending),
+            max: writePath.maxPending,
+            windowMs: 100,
+            windowSamples: 20,
+          })
+        : undefined;
     const admission = createAdmission(writePath, {
       oldestWaitMs: () => bus.load().oldestWaitMs,
       eventLoopDelayMs: loopDelay.delayMs,
@@ -178,6 +190,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       consumers,
       replayService,
       admission,
+      ...(concurrency ? { concurrency } : {}),
       keys: createApiKeyAdmin({ db, sink, auditTopic }),
       audit: createAuditTrail({ db, sink, auditTopic }),
       security: config.security,

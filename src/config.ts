@@ -76,6 +76,9 @@ export interface WritePathConfig {
   readonly maxQueueDelayMs: number;
   /** CoDel's interval: writes are shed once the queueing delay stayed above the target this long. */
   readonly shedIntervalMs: number;
+  /** The p90 latency the adaptive concurrency limit of /api/v1 keeps (ms); 0 = no such limit (the default:
+   *  on a CPU-starved process it cut goodput, bench/results/TUNING.md). */
+  readonly shedLatencyMs: number;
   /** 0 = no limit. */
   readonly maxOutboxBacklog: number;
   /** 0 = no limit. */
@@ -425,6 +428,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxPending: integer(env, 'BSS_SHED_PENDING', 1024, 1, 1_000_000),
       maxQueueDelayMs: integer(env, 'BSS_SHED_QUEUE_DELAY_MS', 200, 1, 600_000),
       shedIntervalMs: integer(env, 'BSS_SHED_INTERVAL_MS', 1000, 1, 600_000),
+      shedLatencyMs: integer(env, 'BSS_SHED_LATENCY_MS', 0, 0, 600_000),
       maxOutboxBacklog: integer(env, 'BSS_SHED_OUTBOX_BACKLOG', 100_000, 0, 1_000_000_000),
       maxConsumerLag: integer(env, 'BSS_SHED_CONSUMER_LAG', 0, 0, 1_000_000_000),
     },
@@ -543,6 +547,7 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_SHED_PENDING: String(config.writePath.maxPending),
     BSS_SHED_QUEUE_DELAY_MS: String(config.writePath.maxQueueDelayMs),
     BSS_SHED_INTERVAL_MS: String(config.writePath.shedIntervalMs),
+    BSS_SHED_LATENCY_MS: config.writePath.shedLatencyMs === 0 ? '0 (no limit)' : String(config.writePath.shedLatencyMs),
     BSS_SHED_OUTBOX_BACKLOG:
       config.writePath.maxOutboxBacklog === 0 ? '0 (no limit)' : String(config.writePath.maxOutboxBacklog),
     BSS_SHED_CONSUMER_LAG:

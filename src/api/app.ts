@@ -19,6 +19,7 @@ import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerProblemResponses } from './plugins/openapi-responses.ts';
 import { finishDocument } from './openapi-document.ts';
 import { registerAdmission } from './plugins/admission.ts';
+import { createAdmissionGate, gatedServer } from './admission-gate.ts';
 import { registerRateLimit } from './plugins/rate-limit.ts';
 import { createMemorySignInFailures, type SignInFailures } from '../application/auth/sign-in-failures.ts';
 import { registerSecurityHeaders } from './plugins/security-headers.ts';
@@ -46,6 +47,7 @@ import { registerAuditTrail } from './plugins/audit.ts';
 import { auditRoutes } from './routes/v1/audit.ts';
 import { createIdempotencyStore } from '../application/idempotency/idempotency-store.ts';
 import type { Admission } from '../application/admission.ts';
+import type { ConcurrencyLimit } from '../application/concurrency-limit.ts';
 
 export interface AppServices {
   readonly logger: Logger;
@@ -65,6 +67,8 @@ export interface AppServices {
   readonly cache?: Cache;
   /** Refuses writes of /api/v1 with 503 OVERLOADED when the write path is full (plugins/admission.ts). */
   readonly admission?: Admission;
+  /** The adaptive limit on /api/v1 requests in progress (application/concurrency-limit.ts). */
+  readonly concurrency?: ConcurrencyLimit;
   /** Adds the admin routes /api/v1/keys (create, list, revoke). */
   readonly keys?: ApiKeyAdmin;
   /** Records admin actions and adds GET /api/v1/audit (admin). */
@@ -82,7 +86,10 @@ export const BODY_LIMIT_BYTES = defaultSecurity().bodyLimitBytes;
 
 export async function buildApp(services: AppServices): Promise<ApiApp> {
   const security = services.security ?? defaultSecurity();
+  const gate = services.admission && createAdmissionGate(services.admission, services.registry, services.concurrency);
   const app = Fastify({
+    // A request admission control refuses is answered before Fastify (admission-gate.ts).
+    ...(gate ? { serverFactory: gatedServer(gate, security.maxHeaderBytes) } : {}),
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: security.bodyLimitBytes,
     // The request line (URL) and headers together: more is a 431 problem (http-errors.ts).
@@ -112,6 +119,9 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   // Before any route, so every route (Swagger UI's included) is marked and documented.
   const { authFailureMax: max, authFailureWindowMs: windowMs } = security;
   const signIns = max === 0 ? undefined : (services.signInFailures ?? createMemorySignInFailures({ max, windowMs }));
+  // Before auth: a refusal costs no key check and no sign-in-limit round trip to Redis, and tells an
+  // unauthenticated caller no more than that the service is busy.
+  if (gate) registerAdmission(app, gate);
   registerAuth(app, services.auth, signIns);
   registerProblemResponses(app);
   // After auth (its route hooks then run once the caller is known), before any route.
@@ -152,10 +162,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
       async (v1) => {
         // Before idempotency: a refused write claims no key, so its retry runs it.
         const idempotency = createIdempotencyStore(application.db);
-        if (services.admission) {
-          services.admission.watch(() => idempotency.claimLoad().oldestWaitMs);
-          registerAdmission(v1, services.admission, services.registry);
-        }
+        services.admission?.watch(() => idempotency.claimLoad().oldestWaitMs);
         registerIdempotency(v1, idempotency, services.logger);
         await v1.register(apiV1(application));
         await v1.register(liveRoutes(createLiveMetrics(services.registry)));

@@ -6,7 +6,7 @@
 
 import { createCodel } from './codel.ts';
 
-export type ShedReason = 'queue_full' | 'queue_delay' | 'outbox_backlog' | 'consumer_lag';
+export type ShedReason = 'queue_full' | 'queue_delay' | 'outbox_backlog' | 'consumer_lag' | 'concurrency';
 
 export interface AdmissionLimits {
   /** Write requests in progress at once (admitted, not yet answered). */

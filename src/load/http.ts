@@ -9,6 +9,8 @@ export interface Reply {
   readonly error?: string;
   /** The Retry-After header of the response, when it has one (a 503 from admission control). */
   readonly retryAfter?: string;
+  /** ms the call waited in this client for a free connection (its own queue, not the server's). */
+  readonly waitedMs?: number;
 }
 
 export interface JsonClient {
@@ -21,6 +23,8 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
   return {
     send(method, url, body, headers = {}) {
       const payload = body === undefined ? undefined : JSON.stringify(body);
+      const sentAt = performance.now();
+      let waitedMs: number | undefined;
       return new Promise<Reply>((resolve) => {
         const request = http.request(
           url,
@@ -48,13 +52,19 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
                 // not JSON: keep the text
               }
               const retryAfter = response.headers['retry-after'];
-              resolve({ status: response.statusCode ?? 0, body: parsed, ...(retryAfter ? { retryAfter } : {}) });
+              resolve({
+                status: response.statusCode ?? 0,
+                body: parsed,
+                ...(retryAfter ? { retryAfter } : {}),
+                ...(waitedMs === undefined ? {} : { waitedMs }),
+              });
             });
             response.on('error', (error: NodeJS.ErrnoException) =>
               resolve({ status: 0, body: null, error: error.code ?? error.name }),
             );
           },
         );
+        request.once('socket', () => (waitedMs = performance.now() - sentAt));
         request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
         request.on('error', (error: NodeJS.ErrnoException) =>
           resolve({ status: 0, body: null, error: error.code ?? error.name }),

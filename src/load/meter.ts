@@ -13,6 +13,8 @@ export interface StepBucket {
   shedWithoutRetryAfter: number;
   readonly latencies: number[];
   readonly shedLatencies: number[];
+  /** Per answered call, ms it waited in the client for a connection (part of its latency). */
+  readonly clientWaits: number[];
 }
 
 export class Meter {
@@ -34,6 +36,7 @@ export class Meter {
       shedWithoutRetryAfter: 0,
       latencies: [],
       shedLatencies: [],
+      clientWaits: [],
     }));
   }
 
@@ -69,6 +72,7 @@ export class Meter {
       if (!reply.retryAfter) bucket.shedWithoutRetryAfter++;
     }
     if (bucket && reply.error === 'ETIMEDOUT') bucket.timeouts++;
+    if (bucket && reply.waitedMs !== undefined) bucket.clientWaits.push(reply.waitedMs);
   }
 
   accept(step: number, events: number): void {

@@ -107,6 +107,7 @@ function stepReports(steps: LoadReport['config']['steps'], meter: Meter, stopped
       shedLatency: percentiles(bucket.shedLatencies),
       shedWithoutRetryAfter: bucket.shedWithoutRetryAfter,
       timeouts: bucket.timeouts,
+      clientWait: percentiles(bucket.clientWaits),
     };
   });
 }

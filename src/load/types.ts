@@ -81,6 +81,8 @@ export interface StepReport {
   readonly shedWithoutRetryAfter: number;
   /** Calls with no answer in time (ETIMEDOUT). */
   readonly timeouts: number;
+  /** How long calls waited in the generator for a free connection: latency the server never saw. */
+  readonly clientWait: Percentiles;
 }
 
 export interface LoadReport {

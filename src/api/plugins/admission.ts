@@ -1,44 +1,29 @@
-// Admission control for the writes of /api/v1 (POST, PATCH, PUT, DELETE): a write the service cannot
-// take now is refused at once with 503 + Retry-After (problem+json, code OVERLOADED) before it claims
-// an idempotency key or a connection, so a retry with the same Idempotency-Key runs it exactly once.
-// Refusals count in bss_requests_shed_total{reason}. Reads are not gated: the cache serves most.
-import { Counter, type Registry } from 'prom-client';
+// Admission control for /api/v1 (api/admission-gate.ts) as the first onRequest hook, before
+// authentication and before a request claims an idempotency key or a connection: a refused request
+// gets 503 + Retry-After (problem+json, code OVERLOADED) and a retry with the same Idempotency-Key runs
+// it exactly once. The HTTP server decides before Fastify (AppServices' raw gate); this hook decides
+// for what did not come through it (inject in tests) and knows streams by their route.
 import type { ApiApp } from '../types.ts';
-import type { Admission, ShedReason } from '../../application/admission.ts';
+import { API_PREFIX, overloadedDetail, RETRY_AFTER_SECONDS, type AdmissionGate } from '../admission-gate.ts';
 import { sendProblem } from './problem.ts';
 
-const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
-/** Seconds a refused client should wait: about the time a full queue takes to drain. */
-export const RETRY_AFTER_SECONDS = 1;
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A long-lived answer (server-sent events): outside the concurrency limit and its latency samples. */
+    stream?: boolean;
+  }
+}
 
-const DETAILS: Record<ShedReason, string> = {
-  queue_full: 'too many writes in progress',
-  queue_delay: 'writes are waiting too long for the database',
-  outbox_backlog: 'the outbox backlog is past its limit',
-  consumer_lag: 'a consumer group is too far behind',
-};
-
-export function registerAdmission(app: ApiApp, admission: Admission, registry: Registry): void {
-  const shed = new Counter({
-    name: 'bss_requests_shed_total',
-    help: 'Requests refused with 503 OVERLOADED by admission control, by reason',
-    labelNames: ['reason'] as const,
-    registers: [registry],
-  });
+export function registerAdmission(app: ApiApp, gate: AdmissionGate): void {
   app.addHook('onRequest', async (request, reply) => {
-    if (!WRITES.has(request.method)) return;
-    const reason = admission.enter();
-    if (reason === undefined) {
-      // 'close' comes once the answer is sent or the client went away: the slot is free either way.
-      reply.raw.once('close', admission.leave);
-      return;
-    }
-    shed.inc({ reason });
+    if (!request.routeOptions.url?.startsWith(API_PREFIX) || gate.decided(request.raw)) return;
+    const reason = gate.decide(request.method, request.routeOptions.config.stream === true, reply.raw);
+    if (reason === undefined) return;
     reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return sendProblem(reply, request, {
       status: 503,
       code: 'OVERLOADED',
-      detail: `The service is at capacity (${DETAILS[reason]}); retry after ${RETRY_AFTER_SECONDS} s with the same Idempotency-Key`,
+      detail: overloadedDetail(reason),
       retryable: true,
     });
   });

@@ -119,7 +119,7 @@ export function replayJobRoutes(replay: EventReplayServices, sessionRuns: Sessio
     api.get(
       '/replay/:id/events',
       {
-        config: admin,
+        config: { ...admin, stream: true },
         schema: {
           tags,
           summary: 'Server-sent events: `event: progress` with the job as JSON data, until the job ends',

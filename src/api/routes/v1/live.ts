@@ -26,6 +26,7 @@ export function liveRoutes(live: LiveMetrics) {
     api.get(
       '/live',
       {
+        config: { stream: true },
         schema: {
           tags: ['console'],
           summary: 'Server-sent events: `event: sample` every second with throughput, latency, errors, lag, cache',
