@@ -175,13 +175,15 @@ export function Timeline() {
         <DateTimeField
           id="w-start"
           label="From (UTC)"
-          value={histogram?.start != null ? toLocalInput(histogram.start) : ''}
+          step={0.001}
+          value={histogram?.start != null ? toLocalInput(histogram.start, true) : ''}
           onChange={(value) => setBound('start', value)}
         />
         <DateTimeField
           id="w-end"
           label="To (UTC)"
-          value={histogram?.end != null ? toLocalInput(histogram.end) : ''}
+          step={0.001}
+          value={histogram?.end != null ? toLocalInput(histogram.end, true) : ''}
           onChange={(value) => setBound('end', value)}
         />
         <button
