@@ -1,7 +1,8 @@
 // Timeline (admin): a histogram of the log over a window (drag to zoom, or type the window) above the
-// events of that window, filtered by type, customer and source on the server and by free text in the
-// loaded page, cursor-paginated (GET /event-replay/timeline): never the whole log at once; a page asks
-// again with the cursor (up to 20 times) while a rare filter has matched fewer than 50.
+// events of that window, both filtered by type, customer and source on the server (a filtered
+// histogram reads a bounded number of records and says when it is partial); the list also by free
+// text in the loaded page, cursor-paginated (GET /event-replay/timeline): never the whole log at once;
+// a page asks again with the cursor (up to 20 times) while a rare filter has matched fewer than 50.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Link, useSearch } from 'wouter-preact';
 import { api, query } from '../api.ts';
@@ -20,6 +21,10 @@ interface Histogram {
   bucketMs: number;
   buckets: { start: number; count: number }[];
   total: number;
+  /** A filtered histogram reads the window's records up to a limit: then counts stop at countedUntil. */
+  scanned: number;
+  partial: boolean;
+  countedUntil: number | null;
 }
 interface Window {
   start?: number;
@@ -43,9 +48,7 @@ function useTimeline(range: Window, filters: Filters) {
     query({
       startTime: range.start,
       endTime: range.end,
-      type: filters.type.trim(),
-      customerId: filters.customerId.trim(),
-      source: filters.source.trim(),
+      ...serverFilter(filters),
       maxEvents: PAGE,
       cursor: next,
     });
@@ -72,6 +75,13 @@ function useTimeline(range: Window, filters: Filters) {
   useEffect(() => void load(), [range, filters]);
   return { events, cursor, error, more: () => cursor && load(cursor) };
 }
+
+/** The filter the server applies, to the list and to the histogram alike. */
+const serverFilter = (f: Filters) => ({
+  type: f.type.trim(),
+  customerId: f.customerId.trim(),
+  source: f.source.trim(),
+});
 
 const ms = (value: string | null) => (value && Number.isFinite(Number(value)) ? Number(value) : undefined);
 
@@ -120,14 +130,16 @@ export function Timeline() {
   const { events, cursor, error, more } = useTimeline(range, filters);
 
   useEffect(() => {
-    let current = true; // a slower answer for an older window must not land
-    api<Histogram>(`/event-replay/histogram?${query({ startTime: range.start, endTime: range.end, buckets: 60 })}`)
+    let current = true; // a slower answer for an older window or filter must not land
+    const window = { startTime: range.start, endTime: range.end, buckets: 60 };
+    api<Histogram>(`/event-replay/histogram?${query({ ...window, ...serverFilter(filters) })}`)
       .then((h) => current && setHistogram(h))
       .catch(() => current && setHistogram(null));
     return () => {
       current = false;
     };
-  }, [range]);
+  }, [range, filters]);
+  const filtered = Object.values(serverFilter(filters)).some((v) => v !== '');
 
   const shown = text.trim()
     ? events.filter((e) => JSON.stringify(e).toLowerCase().includes(text.trim().toLowerCase()))
@@ -194,13 +206,20 @@ export function Timeline() {
           Whole log
         </button>
         <span class="muted" data-testid="histogram-total">
-          {histogram ? `${number(histogram.total)} events in the window` : ''}
+          {histogram ? `${number(histogram.total)} ${filtered ? 'matching ' : ''}events in the window` : ''}
         </span>
       </div>
+      {histogram?.partial && histogram.countedUntil !== null && (
+        <p role="status" class="warn" data-testid="histogram-partial">
+          Partial: counted the first {number(histogram.scanned)} records of the window, up to{' '}
+          {dateTime(histogram.countedUntil)}; zoom in to count the rest.
+        </p>
+      )}
       {histogram && histogram.buckets.length > 0 && (
         <HistogramChart
           buckets={histogram.buckets}
           bucketMs={histogram.bucketMs}
+          caption={filtered ? 'the filter above' : 'all types'}
           onBrush={(from, to) => setRange({ start: from, end: to })}
         />
       )}

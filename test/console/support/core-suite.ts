@@ -177,6 +177,13 @@ export function coreSuite(h: () => Harness): void {
       .waitFor();
     for (const text of await rows.locator('td:nth-child(2)').allTextContents())
       assert.match(text, /customer\.suspended/);
+    // The histogram counts the same filter: the API's filtered histogram, as many as the list.
+    const filtered = await admin<{ total: number; partial: boolean }>(
+      'GET',
+      '/event-replay/histogram?type=customer.suspended',
+    );
+    assert.deepEqual(filtered, { ...filtered, total: suspended.events.length, partial: false });
+    await page.getByTestId('histogram-total').getByText(`${filtered.total} matching events in the window`).waitFor();
 
     await rows.first().getByRole('button', { name: 'Show' }).click();
     const cloudEvent = JSON.parse((await page.getByRole('dialog').getByTestId('cloudevent').textContent()) ?? '{}');
@@ -196,6 +203,12 @@ export function coreSuite(h: () => Harness): void {
       const url = new URL(route.request().url());
       url.searchParams.set('scanLimit', String(scanLimit));
       asked.push(url.searchParams.get('type') ?? '');
+      return route.continue({ url: url.toString() });
+    });
+    // The filtered histogram reads ≤ 100,000 records; here a tenth of the log, so it says it is partial.
+    await page.route('**/api/v1/event-replay/histogram?*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.searchParams.has('type')) url.searchParams.set('scanLimit', String(scanLimit));
       return route.continue({ url: url.toString() });
     });
     await signIn(page, 'api-key', ADMIN_KEY);
@@ -221,6 +234,14 @@ export function coreSuite(h: () => Harness): void {
     const ids = await page.getByTestId('timeline-events').locator('tbody tr').count();
     assert.equal(ids, n);
     assert.equal(await page.getByRole('button', { name: 'Load 50 more' }).count(), 0, 'the log was read to its end');
+    const partial = await admin<{ scanned: number; countedUntil: number }>(
+      'GET',
+      `/event-replay/histogram?type=customer.suspended&scanLimit=${scanLimit}`,
+    );
+    await page
+      .getByTestId('histogram-partial')
+      .getByText(`Partial: counted the first ${partial.scanned.toLocaleString('en')} records of the window`)
+      .waitFor();
   });
 
   test('admin: Replay — a MAX job reaches 100 % live; a stepped job steps and cancels', async () => {
