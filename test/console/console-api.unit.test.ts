@@ -182,3 +182,21 @@ test('GET /consumer-groups (any role): committed offsets and lag per partition, 
   });
   assert.equal(denied.statusCode, 403);
 });
+
+test('GET /event-replay/handlers lists the replay-safe handlers a replay may name (admin)', async () => {
+  const listed = await bss.app.inject({ url: '/api/v1/event-replay/handlers', headers: bss.as('admin') });
+  assert.equal(listed.statusCode, 200, listed.body);
+  assert.deepEqual(listed.json(), { handlers: [{ name: 'cache-invalidation' }] });
+  // Each listed name is one a handlers replay accepts.
+  const job = await bss.app.inject({
+    method: 'POST',
+    url: '/api/v1/event-replay/replay',
+    headers: bss.as('admin'),
+    payload: { speed: 'MAX', target: { kind: 'handlers', names: ['cache-invalidation'] } },
+  });
+  assert.equal(job.statusCode, 202, job.body);
+  for (const role of ['viewer', 'operator'] as const) {
+    const denied = await bss.app.inject({ url: '/api/v1/event-replay/handlers', headers: bss.as(role) });
+    assert.equal(denied.statusCode, 403);
+  }
+});

@@ -209,8 +209,13 @@ export function operationsSuite(h: () => Harness): void {
       return admin<{ progress: { processed: number }; delivered: number }>('GET', `/event-replay/replay/${id}`);
     };
 
+    // The handlers to choose from are the API's list of replay-safe ones (no free text to mistype).
+    const { handlers } = await admin<{ handlers: { name: string }[] }>('GET', '/event-replay/handlers');
+    assert.deepEqual(handlers, [{ name: 'cache-invalidation' }]);
     await page.getByLabel('Target').selectOption('handlers');
-    await page.getByLabel('Handler names (comma-separated)').fill('cache-invalidation');
+    const choices = page.getByLabel('Handlers', { exact: true });
+    assert.deepEqual(await choices.locator('option').allTextContents(), ['cache-invalidation']);
+    await choices.selectOption(['cache-invalidation']);
     const toHandlers = await start();
     assert.equal(toHandlers.progress.processed, count);
 
