@@ -144,6 +144,8 @@ export function coreSuite(h: () => Harness): void {
     assert.equal(await rows.count(), Math.min(count, 100));
     await assertAccessible(page, 'timeline');
     await assertKeyboardWalk(page, 'timeline');
+    // The walk left the focus (and the scroll) at the bottom: the shot shows the page from its top.
+    await page.getByRole('heading', { name: 'Timeline', exact: true }).scrollIntoViewIfNeeded();
     await shot(page, 'timeline');
 
     // The brush: drag across the left part of the histogram → a narrower window, fewer events. The

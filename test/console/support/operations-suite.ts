@@ -192,7 +192,7 @@ export function operationsSuite(h: () => Harness): void {
   });
 
   test('admin: Replay — to the replay-safe handlers, then to a topic (a copy of the window)', async () => {
-    const { admin, newPage, signIn } = h();
+    const { admin, newPage, signIn, shot } = h();
     const page = await newPage();
     await signIn(page, 'api-key', ADMIN_KEY);
     await page.getByRole('link', { name: 'Replay', exact: true }).click();
@@ -218,6 +218,7 @@ export function operationsSuite(h: () => Harness): void {
     await choices.selectOption(['cache-invalidation']);
     const toHandlers = await start();
     assert.equal(toHandlers.progress.processed, count);
+    await shot(page, 'replay-handlers');
 
     // A topic of this run's own prefix (the live topic's), so the run's cleanup drops it.
     const { topics } = await admin<{ topics: { topic: string }[] }>('GET', '/event-replay/offsets');
