@@ -4,7 +4,8 @@
 // only before `countedUntil`, instead of reading a million records in one request.
 import type { EventLog } from '../log/event-log.ts';
 import { badReplayRequest } from './errors.ts';
-import { compileFilter, parseRecord, type EventFilter } from './filter.ts';
+import { cloudEventType } from '../events/envelope.ts';
+import { compileFilter, knownEventType, parseRecord, type EventFilter } from './filter.ts';
 import { readWindowByTime, windowRanges } from './records.ts';
 
 /** Records one filtered histogram reads at most (bench/results/CONSOLE.md has its time at 1M events). */
@@ -35,6 +36,9 @@ export async function filteredCounts(log: EventLog, topic: string, window: Filte
   const matcher = compileFilter(filter, '/querystring/type');
   // Only the type and source need the record parsed; a customer filter is the record's key.
   const parse = Boolean(filter.types?.length || filter.sources?.length);
+  // A record can be of a type only if its JSON holds the type's CloudEvents name as a string (the
+  // codec writes it so): the others skip the parse, which was most of a type's cost when profiled.
+  const names = filter.types?.map((t) => JSON.stringify(cloudEventType(knownEventType(t, '/querystring/type'))));
   const counts = edges.slice(0, -1).map(() => 0);
   const ranges = await windowRanges(log, topic, {
     start,
@@ -52,6 +56,7 @@ export async function filteredCounts(log: EventLog, topic: string, window: Filte
     scanned++;
     if (!matcher.keyMatches(record)) continue;
     if (parse) {
+      if (names?.length && !names.some((name) => record.value.includes(name))) continue;
       const parsed = parseRecord(record);
       if (!parsed.ok || !matcher.eventMatches(parsed)) continue;
     }
