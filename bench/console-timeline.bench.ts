@@ -1,8 +1,9 @@
 // The console's timeline over a big log: 1,000,000 valid events (bench/replay/workload.ts, a month of
 // per-customer histories) appended in batches to PostgreSQL, then a real service process on that
 // schema answers the Timeline's calls, measured by the client (fetch, keep-alive): the histogram of the
-// whole log and of a zoomed day, the first page, a page behind a deep cursor (half the log in), a
-// customer's first page; and, in Debian's chromium, the Timeline page until its histogram and rows show.
+// whole log and of a zoomed day (unfiltered, and filtered by a type, a customer, free text), the first
+// page, a page behind a deep cursor (half the log in), a customer's first page, a rare type and free
+// text; and, in Debian's chromium, the Timeline page until its histogram and rows show.
 //
 //   node bench/console-timeline.bench.ts [--events 1000000] [--repeat 15] [--browser true]
 //
@@ -231,13 +232,39 @@ try {
   // the console asks again with the cursor, up to 20 times, until it has a page.
   const rare = '/event-replay/timeline?maxEvents=50&type=customer.suspended';
   await measure('timeline, a type not in the log, one request', () => get(rare), 'reads 10,000 records, then a cursor');
-  await measure('timeline, a type not in the log, the console’s 20 requests', async () => {
+  // What the console does for a page: ask again with the cursor, up to 20 times.
+  const consoleAsks = (path: string) => async () => {
     let cursor: string | null = null;
     for (let i = 0; i < 20; i++) {
-      const page: { nextCursor: string | null } = await get(`${rare}${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { nextCursor: string | null } = await get(`${path}${cursor ? `&cursor=${cursor}` : ''}`);
       if (!(cursor = page.nextCursor)) break;
     }
-  });
+  };
+  await measure('timeline, a type not in the log, the console’s 20 requests', consoleAsks(rare));
+  // The histogram of the list's filter: read from the records, at most 100,000 a request (then partial).
+  interface Counted {
+    total: number;
+    scanned: number;
+    partial: boolean;
+  }
+  const counted = (h: Counted) =>
+    `${rate(h.total)} counted of ${rate(h.scanned)} read${h.partial ? ', partial (scan limit)' : ', complete'}`;
+  const day = `startTime=${mid}&endTime=${mid + 86_400_000}`;
+  for (const [what, path] of [
+    ['histogram, whole log, one type', '/event-replay/histogram?buckets=60&type=customer.created'],
+    ['histogram, one day zoomed, one type', `/event-replay/histogram?buckets=60&type=customer.created&${day}`],
+    ['histogram, whole log, busiest customer', `/event-replay/histogram?buckets=60&customerId=${filled.customer}`],
+    ['histogram, one day zoomed, free text', `/event-replay/histogram?buckets=60&q=no-such-text&${day}`],
+  ] as const) {
+    await measure(what, () => get(path), counted(await get<Counted>(path)));
+  }
+  // Free text on the server: checked on the raw record before decoding, bounded like a type.
+  const text = '/event-replay/timeline?maxEvents=50&q=no-such-text';
+  await measure('timeline, free text not in the log, one request', () => get(text), 'reads 10,000 records');
+  await measure('timeline, free text not in the log, the console’s 20 requests', consoleAsks(text));
+  await measure('timeline, free text = busiest customer’s id, first page', () =>
+    get(`/event-replay/timeline?maxEvents=50&q=${filled.customer}`),
+  );
   if (args.browser === 'true') await browserRender(service.url);
   report(
     filled.ms,

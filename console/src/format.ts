@@ -32,7 +32,12 @@ export const dateTime = (time: string | number | null | undefined) =>
         .replace('T', ' ')
         .replace(/\.\d+Z$/, 'Z');
 
-/** The value of an <input type="datetime-local" step="1"> for an instant, in UTC (the console shows UTC). */
-export const toLocalInput = (t: number) => new Date(t).toISOString().slice(0, 19);
+/**
+ * The value of an <input type="datetime-local"> for an instant, in UTC (the console shows UTC): whole
+ * seconds for a step of 1 s, milliseconds for a step of 0.001 (the Timeline's window, which a zoom
+ * may narrow below a second).
+ */
+export const toLocalInput = (t: number, milliseconds = false) =>
+  new Date(t).toISOString().slice(0, milliseconds ? 23 : 19);
 /** An <input type="datetime-local"> value read as UTC. */
 export const fromLocalInput = (value: string) => Date.parse(`${value.length === 16 ? `${value}:00` : value}Z`);

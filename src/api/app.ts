@@ -30,6 +30,7 @@ import { apiV1 } from './routes/v1/index.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { liveRoutes } from './routes/v1/live.ts';
 import { eventHistogramRoutes } from './routes/v1/event-histogram.ts';
+import { replayHandlerRoutes } from './routes/v1/replay-handlers.ts';
 import { createLiveMetrics } from '../observability/live-metrics.ts';
 import type { Application } from '../application/services.ts';
 import type { TestClock } from '../application/test-clock.ts';
@@ -169,6 +170,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
         if (services.testClock) await v1.register(testClockRoutes(services.testClock));
         if (services.replay) await v1.register(eventReplayRoutes(services.replay), { prefix: '/event-replay' });
         if (services.replay) await v1.register(eventHistogramRoutes(services.replay), { prefix: '/event-replay' });
+        if (services.replay) await v1.register(replayHandlerRoutes(services.replay), { prefix: '/event-replay' });
         if (services.replay) await v1.register(consumerGroupRoutes(services.replay));
         if (services.cache) await v1.register(cacheRoutes(services.cache));
       },

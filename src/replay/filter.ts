@@ -28,6 +28,8 @@ export interface EventFilter {
   readonly customerId?: string;
   /** CloudEvents `source`, exact match. */
   readonly sources?: readonly string[];
+  /** Free text: records whose value (the CloudEvent's JSON) contains it, ignoring case. */
+  readonly text?: string;
 }
 
 export type Decoded =
@@ -39,7 +41,11 @@ export type Decoded =
  * record only has to be a JSON object with a BSS type and data (for speed on trusted history).
  */
 export function decodeRecord(codec: EventCodec, record: LogRecord, validate: boolean): Decoded {
-  if (validate) return codec.decode(record);
+  return validate ? codec.decode(record) : parseRecord(record);
+}
+
+/** A JSON object with a BSS type and data: the envelope and data unchecked. */
+export function parseRecord(record: LogRecord): Decoded {
   try {
     const event = JSON.parse(record.value) as BssCloudEvent<DomainEventLike['data']>;
     const type = typeof event?.type === 'string' ? domainTypeOf(event.type) : undefined;
@@ -61,8 +67,11 @@ export interface CompiledFilter {
 export function compileFilter(filter: EventFilter = {}, typesField = '/body/filter/types'): CompiledFilter {
   const types = filter.types?.length ? new Set(filter.types.map((t) => knownEventType(t, typesField))) : undefined;
   const sources = filter.sources?.length ? new Set(filter.sources) : undefined;
+  const text = filter.text?.toLowerCase();
   return {
-    keyMatches: (record) => filter.customerId === undefined || record.key === filter.customerId,
+    keyMatches: (record) =>
+      (filter.customerId === undefined || record.key === filter.customerId) &&
+      (text === undefined || record.value.toLowerCase().includes(text)),
     eventMatches: ({ event, domainEvent }) =>
       (types === undefined || types.has(domainEvent.type)) && (sources === undefined || sources.has(event.source)),
   };

@@ -1,7 +1,10 @@
 // Events per time bucket over a topic, for the console's timeline: every bucket edge's position in the
 // log (the sum over partitions of the first offset at or after it) in one offsetsForTimes call, and
 // each count is the difference of two positions, so counting reads no record however big the log is.
+// A filter (type, customer, source) needs the records: filtered-histogram.ts.
 import type { EventLog } from '../log/event-log.ts';
+import type { EventFilter } from './filter.ts';
+import { filteredCounts } from './filtered-histogram.ts';
 import { topicOffsets } from './offsets.ts';
 
 export interface Histogram {
@@ -12,12 +15,21 @@ export interface Histogram {
   readonly bucketMs: number;
   readonly buckets: { readonly start: number; readonly count: number }[];
   readonly total: number;
+  /** Records read to count: 0 unfiltered (positions only); a filtered histogram reads the window. */
+  readonly scanned: number;
+  /** A filtered window larger than the scan limit: counts are complete only before countedUntil. */
+  readonly partial: boolean;
+  readonly countedUntil: number | null;
 }
 
 export interface HistogramWindow {
   readonly start?: number;
   readonly end?: number;
   readonly buckets: number;
+  /** Only the events of these types, customer and sources (read from the records, bounded). */
+  readonly filter?: EventFilter;
+  /** Records a filtered histogram reads at most; default HISTOGRAM_SCAN_LIMIT. */
+  readonly scanLimit?: number;
 }
 
 /** The topic's first record time and last record time + 1; nulls when it is empty. */
@@ -43,10 +55,19 @@ export async function eventHistogram(log: EventLog, topic: string, window: Histo
   const end = window.end ?? open?.end ?? null;
   if (start === null || end === null || end <= start) {
     await log.partitionCount(topic); // an unknown topic is a 404, not an empty histogram
-    return { topic, start, end, bucketMs: 0, buckets: [], total: 0 };
+    return { topic, start, end, bucketMs: 0, buckets: [], total: 0, scanned: 0, partial: false, countedUntil: null };
   }
   const { bucketMs, edges } = bucketEdges(start, end, window.buckets);
+  const { filter } = window;
+  if (filter?.types?.length || filter?.sources?.length || filter?.customerId !== undefined || filter?.text) {
+    const counted = await filteredCounts(log, topic, { start, edges, bucketMs, filter, scanLimit: window.scanLimit });
+    const buckets = counted.counts.map((count, i) => ({ start: edges[i]!, count }));
+    const total = counted.counts.reduce((sum, n) => sum + n, 0);
+    const { scanned, countedUntil } = counted;
+    return { topic, start, end, bucketMs, buckets, total, scanned, partial: countedUntil !== null, countedUntil };
+  }
   const positions = (await log.offsetsForTimes(topic, edges)).map((p) => p.reduce((sum, o) => sum + o, 0));
   const buckets = edges.slice(0, -1).map((t, i) => ({ start: t, count: positions[i + 1]! - positions[i]! }));
-  return { topic, start, end, bucketMs, buckets, total: positions.at(-1)! - positions[0]! };
+  const total = positions.at(-1)! - positions[0]!;
+  return { topic, start, end, bucketMs, buckets, total, scanned: 0, partial: false, countedUntil: null };
 }

@@ -83,7 +83,9 @@ export interface ReplayService {
   reconstructSystem(topic: string, at?: TimeInput): Promise<SystemAt>;
   diff(topic: string, from: TimeInput, to: TimeInput, customerId?: string): Promise<StateDiff>;
   timeline(request: TimelineRequest): Promise<TimelinePage>;
-  /** Events per time bucket, counted from offsets by time (no record read). */
+  /** The handlers a replay may name (all replay-safe), by name. */
+  handlerNames(): string[];
+  /** Events per time bucket, counted from offsets by time (no record read), or filtered (bounded). */
   histogram(topic: string, window: HistogramWindow): Promise<Histogram>;
   saveOffsetSnapshot(group: string, topic: string, name?: string): Promise<OffsetSnapshot>;
   listOffsetSnapshots(filter?: { group?: string; topic?: string }): Promise<OffsetSnapshot[]>;
@@ -170,6 +172,7 @@ export function createReplayService(options: ReplayServiceOptions): ReplayServic
     diff: (topic, from, to, customerId) =>
       diffStates(deps, { topic, from, to, ...(customerId !== undefined ? { customerId } : {}) }),
     timeline: (request) => timeline({ log, codec }, request),
+    handlerNames: () => [...handlers.values()].filter((h) => h.replaySafe).map((h) => h.name),
     histogram: (topic, window) => eventHistogram(log, topic, window),
 
     saveOffsetSnapshot: (group, topic, name) =>

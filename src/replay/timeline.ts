@@ -136,7 +136,7 @@ export async function timeline(
   const filter = compileFilter(request.filter, '/querystring/type');
   const events: TimelineEvent[] = [];
   // An unfiltered page rarely needs more than its size; a filtered one reads up to its scan limit.
-  const sparse = Boolean(request.filter?.types?.length || request.filter?.sources?.length);
+  const sparse = Boolean(request.filter?.types?.length || request.filter?.sources?.length || request.filter?.text);
   const pageSize = Math.min(1000, sparse ? Math.ceil(scanLimit / Math.max(1, remaining.length)) + 1 : maxEvents + 1);
   const merged = mergeByTime(remaining.map((r) => readRange(deps.log, request.topic, r, pageSize)));
   const seen = new SeenEvents();

@@ -98,7 +98,7 @@ test('GET /api/v1/live streams samples of the registry every second (viewer)', a
   assert.equal(busy.shedPerSecond, 0, 'bss_requests_shed_total exists (admission control) and nothing was shed');
 });
 
-test('GET /event-replay/histogram: buckets add up to the count of the window; admin only; bad input 400', async () => {
+test('GET /event-replay/histogram: buckets add up to the count of the window, filtered as the timeline; admin only; bad input 400', async () => {
   const histogram = await bss.app.inject({ url: '/api/v1/event-replay/histogram?buckets=7', headers: bss.as('admin') });
   assert.equal(histogram.statusCode, 200, histogram.body);
   const body = histogram.json() as { start: number; end: number; buckets: { count: number }[]; total: number };
@@ -120,7 +120,32 @@ test('GET /event-replay/histogram: buckets add up to the count of the window; ad
     (await bss.app.inject({ url: '/api/v1/event-replay/histogram', headers: bss.as('viewer') })).statusCode,
     403,
   );
-  for (const query of ['buckets=0', 'buckets=501', 'startTime=yesterday', 'extra=1']) {
+  // Filtered like the timeline: the same events as its pages; a small scan limit leaves it partial.
+  const get = async (url: string) => {
+    const response = await bss.app.inject({ url: `/api/v1/event-replay/${url}`, headers: bss.as('admin') });
+    assert.equal(response.statusCode, 200, response.body);
+    return response.json();
+  };
+  const created = await get('histogram?type=customer.created&buckets=5');
+  const listed = await get('timeline?type=customer.created&maxEvents=10000');
+  assert.ok(created.total > 0);
+  assert.equal((await get('histogram?type=order.placed')).total, 0, 'no orders in this log');
+  assert.deepEqual(
+    { total: created.total, partial: created.partial, scanned: created.scanned },
+    { total: listed.events.length, partial: false, scanned: body.total },
+  );
+  const partial = await get('histogram?type=customer.created&scanLimit=2');
+  assert.deepEqual({ partial: partial.partial, scanned: partial.scanned }, { partial: true, scanned: 2 });
+  assert.equal(typeof partial.countedUntil, 'number');
+  for (const query of [
+    'buckets=0',
+    'buckets=501',
+    'startTime=yesterday',
+    'extra=1',
+    'type=no.such',
+    'customerId=c&scanLimit=0',
+    'customerId=c&scanLimit=100001',
+  ]) {
     const bad = await bss.app.inject({ url: `/api/v1/event-replay/histogram?${query}`, headers: bss.as('admin') });
     assert.equal(bad.statusCode, 400, `${query}: ${bad.body}`);
   }
@@ -156,4 +181,22 @@ test('GET /consumer-groups (any role): committed offsets and lag per partition, 
     payload: { group },
   });
   assert.equal(denied.statusCode, 403);
+});
+
+test('GET /event-replay/handlers lists the replay-safe handlers a replay may name (admin)', async () => {
+  const listed = await bss.app.inject({ url: '/api/v1/event-replay/handlers', headers: bss.as('admin') });
+  assert.equal(listed.statusCode, 200, listed.body);
+  assert.deepEqual(listed.json(), { handlers: [{ name: 'cache-invalidation' }] });
+  // Each listed name is one a handlers replay accepts.
+  const job = await bss.app.inject({
+    method: 'POST',
+    url: '/api/v1/event-replay/replay',
+    headers: bss.as('admin'),
+    payload: { speed: 'MAX', target: { kind: 'handlers', names: ['cache-invalidation'] } },
+  });
+  assert.equal(job.statusCode, 202, job.body);
+  for (const role of ['viewer', 'operator'] as const) {
+    const denied = await bss.app.inject({ url: '/api/v1/event-replay/handlers', headers: bss.as(role) });
+    assert.equal(denied.statusCode, 403);
+  }
 });

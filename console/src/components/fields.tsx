@@ -7,6 +7,8 @@ export function DateTimeField(props: {
   value: string;
   onChange: (value: string) => void;
   hideLabel?: boolean;
+  /** Seconds per step: 1 (default) shows whole seconds, 0.001 milliseconds. */
+  step?: number;
 }) {
   return (
     <>
@@ -16,7 +18,7 @@ export function DateTimeField(props: {
       <input
         id={props.id}
         type="datetime-local"
-        step={1}
+        step={props.step ?? 1}
         value={props.value}
         onChange={(e) => props.onChange(e.currentTarget.value)}
       />

@@ -7,10 +7,12 @@ import 'uplot/dist/uPlot.min.css';
 export interface HistogramProps {
   readonly buckets: readonly { readonly start: number; readonly count: number }[];
   readonly bucketMs: number;
+  /** What the bars count: 'all types' or 'the filter above'. */
+  readonly caption: string;
   readonly onBrush: (start: number, end: number) => void;
 }
 
-export function HistogramChart({ buckets, bucketMs, onBrush }: HistogramProps) {
+export function HistogramChart({ buckets, bucketMs, caption, onBrush }: HistogramProps) {
   const host = useRef<HTMLDivElement>(null);
   const brush = useRef(onBrush);
   brush.current = onBrush;
@@ -64,7 +66,7 @@ export function HistogramChart({ buckets, bucketMs, onBrush }: HistogramProps) {
 
   return (
     <figure class="chart">
-      <figcaption>Events over time (all types; drag to zoom into a range)</figcaption>
+      <figcaption>Events over time ({caption}; drag to zoom into a range)</figcaption>
       <div ref={host} role="img" aria-label="Histogram of events over time" data-testid="histogram" />
     </figure>
   );

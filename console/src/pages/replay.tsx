@@ -13,18 +13,8 @@ import { RebuildPanel } from '../components/rebuild.tsx';
 
 const SPEEDS = ['MAX', 'ULTRA_FAST', 'FAST', 'REAL_TIME', 'STEP_BY_STEP'] as const;
 /** The API's replay target; the live topic is refused by the API (400). */
-const targetOf = (kind: 'sandbox' | 'handlers' | 'topic', name: string) =>
-  kind === 'sandbox'
-    ? { kind }
-    : kind === 'topic'
-      ? { kind, topic: name.trim() }
-      : {
-          kind,
-          names: name
-            .split(',')
-            .map((n) => n.trim())
-            .filter(Boolean),
-        };
+const targetOf = (kind: 'sandbox' | 'handlers' | 'topic', topic: string, names: readonly string[]) =>
+  kind === 'sandbox' ? { kind } : kind === 'topic' ? { kind, topic: topic.trim() } : { kind, names };
 
 /** Replay jobs; a range brushed on the Timeline arrives as ?from=&to= (ms). */
 export function Replay() {
@@ -40,12 +30,19 @@ export function Replay() {
   const [customerId, setCustomerId] = useState(params.get('customerId') ?? '');
   const [targetKind, setTargetKind] = useState<'sandbox' | 'handlers' | 'topic'>('sandbox');
   const [targetName, setTargetName] = useState('');
+  // The replay-safe handlers the service has (GET /event-replay/handlers); the select picks among them.
+  const [handlers, setHandlers] = useState<string[]>([]);
+  const [chosen, setChosen] = useState<string[]>([]);
   const { error, attempt } = useProblem();
 
-  useEffect(
-    () => void attempt(async () => setJobs([...(await api<{ items: Job[] }>('/event-replay/replay')).items].reverse())),
-    [],
-  );
+  useEffect(() => {
+    void attempt(async () => setJobs([...(await api<{ items: Job[] }>('/event-replay/replay')).items].reverse()));
+    void attempt(async () => {
+      const names = (await api<{ handlers: { name: string }[] }>('/event-replay/handlers')).handlers.map((h) => h.name);
+      setHandlers(names);
+      setChosen(names.slice(0, 1));
+    });
+  }, []);
 
   const start = (event: Event) => {
     event.preventDefault();
@@ -54,7 +51,7 @@ export function Replay() {
       const endTime = isoOf(to);
       const body = {
         speed,
-        target: targetOf(targetKind, targetName),
+        target: targetOf(targetKind, targetName, chosen),
         ...(startTime ? { startTime } : {}),
         ...(endTime ? { endTime } : {}),
         ...(customerId.trim() ? { customerId: customerId.trim() } : {}),
@@ -94,9 +91,27 @@ export function Replay() {
           <option value="handlers">handlers</option>
           <option value="topic">a topic</option>
         </select>
-        {targetKind !== 'sandbox' && (
+        {targetKind === 'handlers' && (
           <>
-            <label for="r-target-name">{targetKind === 'handlers' ? 'Handler names (comma-separated)' : 'Topic'}</label>
+            <label for="r-handlers">Handlers</label>
+            <select
+              id="r-handlers"
+              multiple
+              required
+              size={Math.min(4, Math.max(2, handlers.length))}
+              onChange={(e) => setChosen([...e.currentTarget.selectedOptions].map((o) => o.value))}
+            >
+              {handlers.map((name) => (
+                <option key={name} value={name} selected={chosen.includes(name)}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+        {targetKind === 'topic' && (
+          <>
+            <label for="r-target-name">Topic</label>
             <input
               id="r-target-name"
               required

@@ -1,7 +1,8 @@
 // Timeline (admin): a histogram of the log over a window (drag to zoom, or type the window) above the
-// events of that window, filtered by type, customer and source on the server and by free text in the
-// loaded page, cursor-paginated (GET /event-replay/timeline): never the whole log at once; a page asks
-// again with the cursor (up to 20 times) while a rare filter has matched fewer than 50.
+// events of that window, both filtered on the server by type, customer, source and free text (a
+// filtered histogram reads a bounded number of records and says when it is partial). The list is
+// cursor-paginated (GET /event-replay/timeline): never the whole log at once; a page asks again with
+// the cursor (up to 20 times) while a rare filter has matched fewer than 50.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Link, useSearch } from 'wouter-preact';
 import { api, query } from '../api.ts';
@@ -20,6 +21,10 @@ interface Histogram {
   bucketMs: number;
   buckets: { start: number; count: number }[];
   total: number;
+  /** A filtered histogram reads the window's records up to a limit: then counts stop at countedUntil. */
+  scanned: number;
+  partial: boolean;
+  countedUntil: number | null;
 }
 interface Window {
   start?: number;
@@ -29,6 +34,7 @@ interface Filters {
   type: string;
   customerId: string;
   source: string;
+  text: string;
 }
 
 const PAGE = 50;
@@ -43,9 +49,7 @@ function useTimeline(range: Window, filters: Filters) {
     query({
       startTime: range.start,
       endTime: range.end,
-      type: filters.type.trim(),
-      customerId: filters.customerId.trim(),
-      source: filters.source.trim(),
+      ...serverFilter(filters),
       maxEvents: PAGE,
       cursor: next,
     });
@@ -73,16 +77,29 @@ function useTimeline(range: Window, filters: Filters) {
   return { events, cursor, error, more: () => cursor && load(cursor) };
 }
 
+/** The filter the server applies, to the list and to the histogram alike. */
+const serverFilter = (f: Filters) => ({
+  type: f.type.trim(),
+  customerId: f.customerId.trim(),
+  source: f.source.trim(),
+  q: f.text.trim(),
+});
+
 const ms = (value: string | null) => (value && Number.isFinite(Number(value)) ? Number(value) : undefined);
 
-/** The window and filters a link may carry: ?start=&end= (ms), ?type=, ?customerId=, ?source=. */
+/** The window and filters a link may carry: ?start=&end= (ms), ?type=, ?customerId=, ?source=, ?q=. */
 function fromSearch(search: string): { window: Window; filters: Filters } {
   const p = new URLSearchParams(search);
   const start = ms(p.get('start'));
   const end = ms(p.get('end'));
   return {
     window: { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) },
-    filters: { type: p.get('type') ?? '', customerId: p.get('customerId') ?? '', source: p.get('source') ?? '' },
+    filters: {
+      type: p.get('type') ?? '',
+      customerId: p.get('customerId') ?? '',
+      source: p.get('source') ?? '',
+      text: p.get('q') ?? '',
+    },
   };
 }
 
@@ -115,23 +132,21 @@ export function Timeline() {
   const [histogram, setHistogram] = useState<Histogram | null>(null);
   const [draft, setDraft] = useState<Filters>(linked.filters);
   const [filters, setFilters] = useState<Filters>(draft);
-  const [text, setText] = useState('');
   const [opened, setOpened] = useState<TimelineEvent | null>(null);
   const { events, cursor, error, more } = useTimeline(range, filters);
 
   useEffect(() => {
-    let current = true; // a slower answer for an older window must not land
-    api<Histogram>(`/event-replay/histogram?${query({ startTime: range.start, endTime: range.end, buckets: 60 })}`)
+    let current = true; // a slower answer for an older window or filter must not land
+    const window = { startTime: range.start, endTime: range.end, buckets: 60 };
+    api<Histogram>(`/event-replay/histogram?${query({ ...window, ...serverFilter(filters) })}`)
       .then((h) => current && setHistogram(h))
       .catch(() => current && setHistogram(null));
     return () => {
       current = false;
     };
-  }, [range]);
+  }, [range, filters]);
+  const filtered = Object.values(serverFilter(filters)).some((v) => v !== '');
 
-  const shown = text.trim()
-    ? events.filter((e) => JSON.stringify(e).toLowerCase().includes(text.trim().toLowerCase()))
-    : events;
   const setBound = (which: 'start' | 'end', value: string) => {
     const t = fromLocalInput(value);
     if (!Number.isNaN(t)) setRange((w) => ({ ...w, [which]: t }));
@@ -169,19 +184,29 @@ export function Timeline() {
           value={draft.source}
           onInput={(e) => setDraft({ ...draft, source: e.currentTarget.value })}
         />
+        <label for="f-text">Text</label>
+        <input
+          id="f-text"
+          type="search"
+          placeholder="in the event's JSON"
+          value={draft.text}
+          onInput={(e) => setDraft({ ...draft, text: e.currentTarget.value })}
+        />
         <button type="submit">Apply filters</button>
       </form>
       <div class="compare">
         <DateTimeField
           id="w-start"
           label="From (UTC)"
-          value={histogram?.start != null ? toLocalInput(histogram.start) : ''}
+          step={0.001}
+          value={histogram?.start != null ? toLocalInput(histogram.start, true) : ''}
           onChange={(value) => setBound('start', value)}
         />
         <DateTimeField
           id="w-end"
           label="To (UTC)"
-          value={histogram?.end != null ? toLocalInput(histogram.end) : ''}
+          step={0.001}
+          value={histogram?.end != null ? toLocalInput(histogram.end, true) : ''}
           onChange={(value) => setBound('end', value)}
         />
         <button
@@ -192,13 +217,20 @@ export function Timeline() {
           Whole log
         </button>
         <span class="muted" data-testid="histogram-total">
-          {histogram ? `${number(histogram.total)} events in the window` : ''}
+          {histogram ? `${number(histogram.total)} ${filtered ? 'matching ' : ''}events in the window` : ''}
         </span>
       </div>
+      {histogram?.partial && histogram.countedUntil !== null && (
+        <p role="status" class="warn" data-testid="histogram-partial">
+          Partial: counted the first {number(histogram.scanned)} records of the window, up to{' '}
+          {dateTime(histogram.countedUntil)}; zoom in to count the rest.
+        </p>
+      )}
       {histogram && histogram.buckets.length > 0 && (
         <HistogramChart
           buckets={histogram.buckets}
           bucketMs={histogram.bucketMs}
+          caption={filtered ? 'the filter above' : 'all types'}
           onBrush={(from, to) => setRange({ start: from, end: to })}
         />
       )}
@@ -213,17 +245,13 @@ export function Timeline() {
         </p>
       )}
       <ErrorNote error={error} />
-      <div class="compare">
-        <label for="f-text">Find in the loaded events</label>
-        <input id="f-text" type="search" value={text} onInput={(e) => setText(e.currentTarget.value)} />
-        <span class="muted" data-testid="loaded-count">
-          {shown.length} shown of {events.length} loaded{cursor ? ' (more in the window)' : ''}
-        </span>
-      </div>
+      <p class="muted" data-testid="loaded-count">
+        {events.length} loaded{cursor ? ' (more in the window)' : ''}
+      </p>
       <DataTable
         testId="timeline-events"
         columns={eventColumns(setOpened)}
-        rows={shown}
+        rows={events}
         rowKey={(e) => `${e.partition}/${e.offset}`}
       />
       {cursor && (

@@ -222,12 +222,19 @@ export const Diff = Type.Object({
   events: RArray(Type.Unknown()),
 });
 
+/** The timeline's and histogram's free-text filter. */
+export const FreeText = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: 'free text: records whose CloudEvent JSON contains it, ignoring case',
+});
 export const TimelineQuery = Type.Object(
   {
     ...WindowQuery,
     type: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'comma-separated types' })),
     source: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'comma-separated sources' })),
     customerId: Type.Optional(Name),
+    q: Type.Optional(FreeText),
     cursor: Type.Optional(Type.String({ maxLength: 100_000 })),
     maxEvents: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
     scanLimit: Type.Optional(

@@ -192,7 +192,7 @@ export function operationsSuite(h: () => Harness): void {
   });
 
   test('admin: Replay — to the replay-safe handlers, then to a topic (a copy of the window)', async () => {
-    const { admin, newPage, signIn } = h();
+    const { admin, newPage, signIn, shot } = h();
     const page = await newPage();
     await signIn(page, 'api-key', ADMIN_KEY);
     await page.getByRole('link', { name: 'Replay', exact: true }).click();
@@ -209,10 +209,16 @@ export function operationsSuite(h: () => Harness): void {
       return admin<{ progress: { processed: number }; delivered: number }>('GET', `/event-replay/replay/${id}`);
     };
 
+    // The handlers to choose from are the API's list of replay-safe ones (no free text to mistype).
+    const { handlers } = await admin<{ handlers: { name: string }[] }>('GET', '/event-replay/handlers');
+    assert.deepEqual(handlers, [{ name: 'cache-invalidation' }]);
     await page.getByLabel('Target').selectOption('handlers');
-    await page.getByLabel('Handler names (comma-separated)').fill('cache-invalidation');
+    const choices = page.getByLabel('Handlers', { exact: true });
+    assert.deepEqual(await choices.locator('option').allTextContents(), ['cache-invalidation']);
+    await choices.selectOption(['cache-invalidation']);
     const toHandlers = await start();
     assert.equal(toHandlers.progress.processed, count);
+    await shot(page, 'replay-handlers');
 
     // A topic of this run's own prefix (the live topic's), so the run's cleanup drops it.
     const { topics } = await admin<{ topics: { topic: string }[] }>('GET', '/event-replay/offsets');

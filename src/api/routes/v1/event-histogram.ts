@@ -1,11 +1,14 @@
 // GET /api/v1/event-replay/histogram: events per time bucket (the console timeline's histogram), from
-// the log positions of the bucket edges, so it reads no record whatever the log holds. Admin, like the
-// rest of event replay.
+// the log positions of the bucket edges, so it reads no record whatever the log holds; filtered by the
+// timeline's filter (type, customer, source), it reads the window's records up to a scan limit and says
+// when that left it partial. Admin, like the rest of event replay.
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
-import { time, type EventReplayServices } from './event-replay-services.ts';
+import { list, time, type EventReplayServices } from './event-replay-services.ts';
 import { optionalMillis } from '../../../replay/time.ts';
+import { HISTOGRAM_SCAN_LIMIT } from '../../../replay/filtered-histogram.ts';
 import { ReadErrors } from '../../schemas/common.ts';
+import { FreeText } from '../../schemas/event-replay.ts';
 
 const QueryTime = Type.String({ minLength: 1, maxLength: 40, description: 'ISO-8601 time or ms since the epoch' });
 const HistogramQuery = Type.Object(
@@ -14,6 +17,17 @@ const HistogramQuery = Type.Object(
     startTime: Type.Optional(QueryTime),
     endTime: Type.Optional(QueryTime),
     buckets: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 60 })),
+    type: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'comma-separated types' })),
+    source: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'comma-separated sources' })),
+    customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    q: Type.Optional(FreeText),
+    scanLimit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: HISTOGRAM_SCAN_LIMIT,
+        description: `records a filtered histogram reads at most (${HISTOGRAM_SCAN_LIMIT})`,
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -25,6 +39,9 @@ const Histogram = Type.Object({
   bucketMs: Type.Integer(),
   buckets: Type.Array(Type.Object({ start: Type.Integer(), count: Type.Integer() })),
   total: Type.Integer(),
+  scanned: Type.Integer({ description: 'records read: 0 unfiltered (counted by log positions)' }),
+  partial: Type.Boolean({ description: 'a filtered window beyond the scan limit: counts stop at countedUntil' }),
+  countedUntil: Nullable(Type.Integer({ description: 'ms; every record before it was counted' })),
 });
 
 export function eventHistogramRoutes({ service, liveTopic }: EventReplayServices) {
@@ -35,7 +52,7 @@ export function eventHistogramRoutes({ service, liveTopic }: EventReplayServices
         config: { role: 'admin' },
         schema: {
           tags: ['event replay'],
-          summary: 'Events per time bucket in [startTime, endTime) (default: first to last event), all types',
+          summary: 'Events per time bucket in [startTime, endTime) (default: first to last event), filtered',
           querystring: HistogramQuery,
           response: { 200: Histogram, ...ReadErrors },
         },
@@ -44,8 +61,18 @@ export function eventHistogramRoutes({ service, liveTopic }: EventReplayServices
         const { topic = liveTopic, buckets = 60 } = request.query;
         const start = optionalMillis(time(request.query.startTime), 'startTime');
         const end = optionalMillis(time(request.query.endTime), 'endTime');
+        const { customerId, q, scanLimit } = request.query;
+        const types = list(request.query.type);
+        const sources = list(request.query.source);
         return service.histogram(topic, {
           buckets,
+          filter: {
+            ...(types ? { types } : {}),
+            ...(sources ? { sources } : {}),
+            ...(customerId !== undefined ? { customerId } : {}),
+            ...(q !== undefined ? { text: q } : {}),
+          },
+          ...(scanLimit !== undefined ? { scanLimit } : {}),
           ...(start !== undefined ? { start } : {}),
           ...(end !== undefined ? { end } : {}),
         });

@@ -194,7 +194,7 @@ export function eventReplayRoutes(replay: EventReplayServices) {
         },
       },
       async (request) => {
-        const { topic = liveTopic, customerId, cursor, maxEvents, scanLimit } = request.query;
+        const { topic = liveTopic, customerId, q, cursor, maxEvents, scanLimit } = request.query;
         const start = time(request.query.startTime);
         const end = time(request.query.endTime);
         const types = list(request.query.type);
@@ -207,6 +207,7 @@ export function eventReplayRoutes(replay: EventReplayServices) {
             ...(types ? { types } : {}),
             ...(sources ? { sources } : {}),
             ...(customerId !== undefined ? { customerId } : {}),
+            ...(q !== undefined ? { text: q } : {}),
           },
           ...(cursor !== undefined ? { cursor } : {}),
           ...(maxEvents !== undefined ? { maxEvents } : {}),
