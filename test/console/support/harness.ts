@@ -63,6 +63,17 @@ async function distributedEnv(): Promise<{ env: Record<string, string>; cleanup:
   return { env, cleanup };
 }
 
+/** The service and the browser; when one fails to start, the other is stopped (an orphan keeps the run alive). */
+async function startBoth(env: Record<string, string>): Promise<[ServiceProcess, Browser]> {
+  const [service, browser] = await Promise.allSettled([startService(env), launchBrowser()]);
+  if (service.status === 'fulfilled' && browser.status === 'fulfilled') return [service.value, browser.value];
+  await Promise.allSettled([
+    service.status === 'fulfilled' ? service.value.stop() : undefined,
+    browser.status === 'fulfilled' ? browser.value.close() : undefined,
+  ]);
+  throw service.status === 'rejected' ? service.reason : (browser as PromiseRejectedResult).reason;
+}
+
 export async function startHarness(mode: Mode): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bss-console-'));
   const { publicKey, privateKey } = await generateKeyPair('RS256');
@@ -71,16 +82,16 @@ export async function startHarness(mode: Mode): Promise<Harness> {
     token(privateKey, 'console-operator', 'operator'),
   ]);
   const distributed = mode === 'distributed' ? await distributedEnv() : undefined;
-  const [service, browser]: [ServiceProcess, Browser] = await Promise.all([
-    startService({
-      ...(distributed?.env ?? { BSS_DATA_DIR: dataDir }),
-      BSS_ADMIN_API_KEY: ADMIN_KEY,
-      BSS_JWT_PUBLIC_KEY: await exportSPKI(publicKey),
-    }),
-    launchBrowser(),
-  ]);
+  const [service, browser] = await startBoth({
+    ...(distributed?.env ?? { BSS_DATA_DIR: dataDir }),
+    BSS_ADMIN_API_KEY: ADMIN_KEY,
+    BSS_JWT_PUBLIC_KEY: await exportSPKI(publicKey),
+  });
   const admin = http(service.url, { 'x-api-key': ADMIN_KEY });
-  const seeded = await seedHistory(admin, 'cus_console_maria');
+  const seeded = await seedHistory(admin, 'cus_console_maria').catch(async (error: unknown) => {
+    await Promise.allSettled([browser.close(), service.stop()]);
+    throw error;
+  });
   const cspViolations: string[] = [];
   return {
     mode,
