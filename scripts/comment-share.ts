@@ -1,0 +1,58 @@
+// Prints the share of comment-only lines among the non-blank lines of src/ (.ts), over all files
+// and per top-level folder: RULES.md asks for comments that say why in a line or two.
+// Usage: node scripts/comment-share.ts [dir]
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import ts from 'typescript';
+
+const root = process.argv[2] ?? 'src';
+
+function* sourceFiles(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* sourceFiles(path);
+    else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) yield path;
+  }
+}
+
+function count(text: string): { comment: number; code: number } {
+  const source = ts.createSourceFile('file.ts', text, ts.ScriptTarget.Latest);
+  const lineOf = (pos: number) => source.getLineAndCharacterOfPosition(pos).line;
+  const commentLines = new Set<number>();
+  const codeLines = new Set<number>();
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
+  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+    const from = lineOf(scanner.getTokenStart());
+    const to = lineOf(scanner.getTokenEnd());
+    if (kind === ts.SyntaxKind.SingleLineCommentTrivia || kind === ts.SyntaxKind.MultiLineCommentTrivia) {
+      for (let line = from; line <= to; line++) commentLines.add(line);
+    } else if (kind !== ts.SyntaxKind.WhitespaceTrivia && kind !== ts.SyntaxKind.NewLineTrivia) {
+      for (let line = from; line <= to; line++) codeLines.add(line);
+    }
+  }
+  const comment = [...commentLines].filter((line) => !codeLines.has(line)).length;
+  return { comment, code: codeLines.size };
+}
+
+const byFolder = new Map<string, { comment: number; code: number }>();
+let comment = 0;
+let code = 0;
+for (const file of sourceFiles(root)) {
+  const counted = count(readFileSync(file, 'utf8'));
+  const folder = relative(root, file).split('/').slice(0, -1)[0] ?? '.';
+  const sum = byFolder.get(folder) ?? { comment: 0, code: 0 };
+  sum.comment += counted.comment;
+  sum.code += counted.code;
+  byFolder.set(folder, sum);
+  comment += counted.comment;
+  code += counted.code;
+}
+const share = (c: { comment: number; code: number }) => ((100 * c.comment) / (c.comment + c.code)).toFixed(1);
+for (const [folder, sum] of [...byFolder].sort()) {
+  console.log(
+    `${folder.padEnd(14)} ${String(sum.comment).padStart(5)} comment / ${String(sum.code).padStart(6)} code lines  ${share(sum)} %`,
+  );
+}
+console.log(
+  `${root}/: ${comment} comment-only lines of ${comment + code} non-blank lines: ${share({ comment, code })} %`,
+);
