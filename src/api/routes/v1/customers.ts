@@ -16,18 +16,27 @@ const tags = ['customers'];
 
 export function customerRoutes(app: Application) {
   return async function routes(api: ApiApp): Promise<void> {
-    const load = async (id: string) => {
-      const row = await getRow<CustomerState>(app.db, 'customer', id);
-      if (!row) throw notFound('customer', id);
-      return row;
-    };
-    // GETs read through the cache; write responses read the row their command just committed.
-    const read = async (id: string) => {
-      const row = await app.reads.get<CustomerState>('customer', id);
-      if (!row) throw notFound('customer', id);
-      return row;
-    };
+    await api.register(customerReadRoutes(app));
+    await api.register(customerChangeRoutes(app));
+  };
+}
 
+/** The customer row a command just committed (write answers do not read through the cache). */
+async function load(app: Application, id: string) {
+  const row = await getRow<CustomerState>(app.db, 'customer', id);
+  if (!row) throw notFound('customer', id);
+  return row;
+}
+
+/** Create, list and get customers, and a balance; a GET reads through the cache. */
+function customerReadRoutes(app: Application) {
+  const read = async (id: string) => {
+    const row = await app.reads.get<CustomerState>('customer', id);
+    if (!row) throw notFound('customer', id);
+    return row;
+  };
+
+  return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/customers',
       {
@@ -43,7 +52,7 @@ export function customerRoutes(app: Application) {
           ...request.body,
           customerId: request.body.customerId ?? `cus_${randomUUID()}`,
         });
-        const row = await load(id);
+        const row = await load(app, id);
         setEtag(reply, row.version);
         return reply.status(201).header('location', `/api/v1/customers/${id}`).send(row.state);
       },
@@ -104,7 +113,12 @@ export function customerRoutes(app: Application) {
         return balanceView(row?.state ?? initialBalance(request.params.id), app.catalog);
       },
     );
+  };
+}
 
+/** Contact details, suspend, resume, terminate: each answers with the customer and its new ETag. */
+function customerChangeRoutes(app: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
     api.patch(
       '/customers/:id',
       {
@@ -118,7 +132,7 @@ export function customerRoutes(app: Application) {
       },
       async (request, reply) => {
         await app.customers.updateContact(request.params.id, request.body, ifMatch(request));
-        const row = await load(request.params.id);
+        const row = await load(app, request.params.id);
         setEtag(reply, row.version);
         return row.state;
       },
@@ -141,7 +155,7 @@ export function customerRoutes(app: Application) {
         },
         async (request, reply) => {
           await run(request.params.id, request.body?.reason, ifMatch(request));
-          const row = await load(request.params.id);
+          const row = await load(app, request.params.id);
           setEtag(reply, row.version);
           return row.state;
         },

@@ -19,8 +19,6 @@ export function replayJobRoutes(replay: EventReplayServices, sessionRuns: Sessio
   };
 
   return async function routes(api: ApiApp): Promise<void> {
-    const streams = eventStreams(api);
-
     api.post(
       '/replay',
       {
@@ -46,6 +44,15 @@ export function replayJobRoutes(replay: EventReplayServices, sessionRuns: Sessio
       },
       async () => ({ items: [...service.jobs(), ...sessionRuns.list()] }),
     );
+
+    await api.register(jobControlRoutes(job));
+  };
+}
+
+/** One job (a debug session's controlled replays included): look at it, cancel, step, follow it. */
+function jobControlRoutes(job: (id: string) => ReplayJob) {
+  return async function routes(api: ApiApp): Promise<void> {
+    const streams = eventStreams(api);
 
     api.get(
       '/replay/:id',

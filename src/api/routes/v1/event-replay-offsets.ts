@@ -16,37 +16,8 @@ import {
 import { toMillis } from '../../../replay/time.ts';
 import { admin, tags, time, type EventReplayServices } from './event-replay-services.ts';
 
-export function replayOffsetRoutes({ service, liveTopic }: EventReplayServices) {
-  async function offsetsAtTime(topic: string, query: Static<typeof AtQuery>) {
-    const at = toMillis(time(query.time) as string | number, 'time');
-    return { topic, time: at, partitions: await service.offsetsForTime(topic, at) };
-  }
-
-  async function count(query: Static<typeof CountQuery>) {
-    const { topic = liveTopic, customerId } = query;
-    const start = time(query.startTime);
-    const end = time(query.endTime);
-    return {
-      topic,
-      startTime: start === undefined ? null : toMillis(start, 'startTime'),
-      endTime: end === undefined ? null : toMillis(end, 'endTime'),
-      customerId: customerId ?? null,
-      count: await service.countEvents(topic, start, end, customerId),
-    };
-  }
-
-  async function estimate(query: Static<typeof EstimateQuery>) {
-    const { topic = liveTopic, speed = 'MAX' } = query;
-    const start = time(query.startTime);
-    const end = time(query.endTime);
-    const estimated = await service.estimate(topic, {
-      speed,
-      ...(start !== undefined ? { startTime: start } : {}),
-      ...(end !== undefined ? { endTime: end } : {}),
-    });
-    return { topic, ...estimated };
-  }
-
+export function replayOffsetRoutes(replay: EventReplayServices) {
+  const { service } = replay;
   return async function routes(api: ApiApp): Promise<void> {
     api.get(
       '/offsets',
@@ -87,7 +58,7 @@ export function replayOffsetRoutes({ service, liveTopic }: EventReplayServices) 
           response: { 200: OffsetsAtTime, ...ReadErrors },
         },
       },
-      async (request) => offsetsAtTime(request.params.topic, request.query),
+      async (request) => offsetsAtTime(replay, request.params.topic, request.query),
     );
 
     api.get(
@@ -101,7 +72,7 @@ export function replayOffsetRoutes({ service, liveTopic }: EventReplayServices) 
           response: { 200: Count, ...ReadErrors },
         },
       },
-      async (request) => count(request.query),
+      async (request) => count(replay, request.query),
     );
 
     api.get(
@@ -115,7 +86,37 @@ export function replayOffsetRoutes({ service, liveTopic }: EventReplayServices) 
           response: { 200: Estimate, ...ReadErrors },
         },
       },
-      async (request) => estimate(request.query),
+      async (request) => estimate(replay, request.query),
     );
   };
+}
+
+async function offsetsAtTime({ service }: EventReplayServices, topic: string, query: Static<typeof AtQuery>) {
+  const at = toMillis(time(query.time) as string | number, 'time');
+  return { topic, time: at, partitions: await service.offsetsForTime(topic, at) };
+}
+
+async function count({ service, liveTopic }: EventReplayServices, query: Static<typeof CountQuery>) {
+  const { topic = liveTopic, customerId } = query;
+  const start = time(query.startTime);
+  const end = time(query.endTime);
+  return {
+    topic,
+    startTime: start === undefined ? null : toMillis(start, 'startTime'),
+    endTime: end === undefined ? null : toMillis(end, 'endTime'),
+    customerId: customerId ?? null,
+    count: await service.countEvents(topic, start, end, customerId),
+  };
+}
+
+async function estimate({ service, liveTopic }: EventReplayServices, query: Static<typeof EstimateQuery>) {
+  const { topic = liveTopic, speed = 'MAX' } = query;
+  const start = time(query.startTime);
+  const end = time(query.endTime);
+  const estimated = await service.estimate(topic, {
+    speed,
+    ...(start !== undefined ? { startTime: start } : {}),
+    ...(end !== undefined ? { endTime: end } : {}),
+  });
+  return { topic, ...estimated };
 }

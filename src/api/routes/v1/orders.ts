@@ -16,18 +16,27 @@ const tags = ['orders'];
 
 export function orderRoutes(app: Application) {
   return async function routes(api: ApiApp): Promise<void> {
-    const load = async (id: string) => {
-      const row = await getRow<order.Order>(app.db, 'order', id);
-      if (!row) throw notFound('order', id);
-      return row;
-    };
-    // GETs read through the cache; write responses read the row their command just committed.
-    const read = async (id: string) => {
-      const row = await app.reads.get<order.Order>('order', id);
-      if (!row) throw notFound('order', id);
-      return row;
-    };
+    await api.register(orderReadRoutes(app));
+    await api.register(orderChangeRoutes(app));
+  };
+}
 
+/** The order row a command just committed (write answers do not read through the cache). */
+async function load(app: Application, id: string) {
+  const row = await getRow<order.Order>(app.db, 'order', id);
+  if (!row) throw notFound('order', id);
+  return row;
+}
+
+/** Place, list and get orders; a GET reads through the cache. */
+function orderReadRoutes(app: Application) {
+  const read = async (id: string) => {
+    const row = await app.reads.get<order.Order>('order', id);
+    if (!row) throw notFound('order', id);
+    return row;
+  };
+
+  return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/orders',
       {
@@ -43,7 +52,7 @@ export function orderRoutes(app: Application) {
           ...request.body,
           orderId: request.body.orderId ?? `ord_${randomUUID()}`,
         });
-        const row = await load(id);
+        const row = await load(app, id);
         setEtag(reply, row.version);
         return reply.status(201).header('location', `/api/v1/orders/${id}`).send(row.state);
       },
@@ -84,7 +93,12 @@ export function orderRoutes(app: Application) {
         return row.state;
       },
     );
+  };
+}
 
+/** Approve, reject, complete, cancel: each answers with the order and its new ETag. */
+function orderChangeRoutes(app: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
     const action = <B extends TSchema>(
       name: 'approve' | 'reject' | 'complete' | 'cancel',
       summary: string,
@@ -99,7 +113,7 @@ export function orderRoutes(app: Application) {
         async (request, reply) => {
           // The body was validated against B by the route schema.
           await run(request.params.id, request.body as Static<B>, ifMatch(request));
-          const row = await load(request.params.id);
+          const row = await load(app, request.params.id);
           setEtag(reply, row.version);
           return row.state;
         },

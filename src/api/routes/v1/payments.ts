@@ -31,18 +31,29 @@ const view = (state: payment.Payment) => ({
 
 export function paymentRoutes(app: Application) {
   return async function routes(api: ApiApp): Promise<void> {
-    const load = async (id: string) => {
-      const row = await getRow<payment.Payment>(app.db, 'payment', id);
-      if (!row) throw notFound('payment', id);
-      return row;
-    };
-    // GETs read through the cache; write responses read the row their command just committed.
-    const read = async (id: string) => {
-      const row = await app.reads.get<payment.Payment>('payment', id);
-      if (!row) throw notFound('payment', id);
-      return row;
-    };
+    await api.register(paymentCreationRoutes(app));
+    await api.register(paymentReadRoutes(app));
+    await api.register(paymentActionRoutes(app));
+  };
+}
 
+/** The payment row a command just committed (write responses do not read through the cache). */
+async function load(app: Application, id: string) {
+  const row = await getRow<payment.Payment>(app.db, 'payment', id);
+  if (!row) throw notFound('payment', id);
+  return row;
+}
+
+/** Answers with the payment as committed and its ETag. */
+async function respond(app: Application, reply: FastifyReply, id: string) {
+  const row = await load(app, id);
+  setEtag(reply, row.version);
+  return view(row.state);
+}
+
+/** Authorize a payment, or pay one invoice. */
+function paymentCreationRoutes(app: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/payments',
       {
@@ -58,7 +69,7 @@ export function paymentRoutes(app: Application) {
           ...request.body,
           paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
         });
-        const row = await load(id);
+        const row = await load(app, id);
         setEtag(reply, row.version);
         return reply.status(201).header('location', `/api/v1/payments/${id}`).send(view(row.state));
       },
@@ -85,12 +96,23 @@ export function paymentRoutes(app: Application) {
           invoiceId: request.params.id,
           paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
         });
-        const row = await load(id);
+        const row = await load(app, id);
         setEtag(reply, row.version);
         return reply.status(201).header('location', `/api/v1/payments/${id}`).send(view(row.state));
       },
     );
+  };
+}
 
+/** List and get; a GET reads through the cache. */
+function paymentReadRoutes(app: Application) {
+  const read = async (id: string) => {
+    const row = await app.reads.get<payment.Payment>('payment', id);
+    if (!row) throw notFound('payment', id);
+    return row;
+  };
+
+  return async function routes(api: ApiApp): Promise<void> {
     api.get(
       '/payments',
       {
@@ -123,26 +145,26 @@ export function paymentRoutes(app: Application) {
         return view(row.state);
       },
     );
+  };
+}
 
-    const respond = async (reply: FastifyReply, id: string) => {
-      const row = await load(id);
-      setEtag(reply, row.version);
-      return view(row.state);
-    };
-    const actionSchema = <B extends TSchema>(summary: string, body: B) => ({
-      tags,
-      summary: `${summary} (If-Match honoured)`,
-      params: IdParam,
-      body,
-      response: { 200: Payment, ...WriteErrors },
-    });
+const actionSchema = <B extends TSchema>(summary: string, body: B) => ({
+  tags,
+  summary: `${summary} (If-Match honoured)`,
+  params: IdParam,
+  body,
+  response: { 200: Payment, ...WriteErrors },
+});
 
+/** Capture, fail, refund, apply credit: each answers with the payment and its new ETag. */
+function paymentActionRoutes(app: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/payments/:id/capture',
       { schema: actionSchema('Capture; the money pays open invoices oldest first, the rest stays as credit', NoBody) },
       async (request, reply) => {
         await app.payments.capture(request.params.id, ifMatch(request));
-        return respond(reply, request.params.id);
+        return respond(app, reply, request.params.id);
       },
     );
 
@@ -151,7 +173,7 @@ export function paymentRoutes(app: Application) {
       { schema: actionSchema('Mark an authorized payment failed', FailPaymentBody) },
       async (request, reply) => {
         await app.payments.fail(request.params.id, request.body.reason, ifMatch(request));
-        return respond(reply, request.params.id);
+        return respond(app, reply, request.params.id);
       },
     );
 
@@ -166,7 +188,7 @@ export function paymentRoutes(app: Application) {
       async (request, reply) => {
         const refundId = request.body.refundId ?? `ref_${randomUUID()}`;
         await app.payments.refund(request.params.id, { ...request.body, refundId }, ifMatch(request));
-        return respond(reply, request.params.id);
+        return respond(app, reply, request.params.id);
       },
     );
 
@@ -175,7 +197,7 @@ export function paymentRoutes(app: Application) {
       { schema: actionSchema('Apply credit left on a captured payment to open invoices, oldest first', NoBody) },
       async (request, reply) => {
         await app.payments.applyCredit(request.params.id, ifMatch(request));
-        return respond(reply, request.params.id);
+        return respond(app, reply, request.params.id);
       },
     );
   };
