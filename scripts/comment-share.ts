@@ -1,11 +1,15 @@
 // Prints the share of comment-only lines among the non-blank lines of src/ (.ts), over all files
 // and per top-level folder: RULES.md asks for comments that say why in a line or two.
-// Usage: node scripts/comment-share.ts [dir]
+// Usage: node scripts/comment-share.ts [dir] [--files N] (the N files with the most comment lines)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 
-const root = process.argv[2] ?? 'src';
+const args = process.argv.slice(2);
+const filesFlag = args.indexOf('--files');
+const topFiles = filesFlag >= 0 ? Number(args.splice(filesFlag, 2)[1] ?? 20) : 0;
+const root = args[0] ?? 'src';
+const perFile: { file: string; comment: number; code: number }[] = [];
 
 function* sourceFiles(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -39,6 +43,7 @@ let comment = 0;
 let code = 0;
 for (const file of sourceFiles(root)) {
   const counted = count(readFileSync(file, 'utf8'));
+  perFile.push({ file, ...counted });
   const folder = relative(root, file).split('/').slice(0, -1)[0] ?? '.';
   const sum = byFolder.get(folder) ?? { comment: 0, code: 0 };
   sum.comment += counted.comment;
@@ -56,3 +61,6 @@ for (const [folder, sum] of [...byFolder].sort()) {
 console.log(
   `${root}/: ${comment} comment-only lines of ${comment + code} non-blank lines: ${share({ comment, code })} %`,
 );
+for (const f of perFile.sort((a, b) => b.comment - a.comment).slice(0, topFiles)) {
+  console.log(`${String(f.comment).padStart(4)} comment / ${String(f.code).padStart(4)} code  ${f.file}`);
+}

@@ -1,10 +1,6 @@
-// Runs a handler as a member of a consumer group: decodes and validates each record (an invalid one
-// goes straight to the dead-letter topic and never reaches the handler), delivers the rest in batches,
-// retries failures with exponential backoff, isolates a poison record after maxAttempts and
-// dead-letters it with the error, then lets the batch's offsets be committed. Delivery is
-// at-least-once; handlers that must apply each event once dedupe by event id.
-// startConsumer runs EventHandlers over CloudEvents; startRecordConsumer is the same loop for any
-// record format (the mediation feed's CDRs), with the decoder and handler given by the caller.
+// Runs a handler as a member of a consumer group (at-least-once: handlers that must apply an event
+// once dedupe by its id). Invalid records and poison records go to the dead-letter topic (consumer-batch.ts);
+// startRecordConsumer is the same loop for any record format (the mediation feed's CDRs).
 import type { BssCloudEvent } from '../events/envelope.ts';
 import type { DomainEventLike, EventCodec } from '../events/codec.ts';
 import type { Logger } from '../observability/logger.ts';
