@@ -65,7 +65,7 @@ export interface Composed extends AppServices {
   readonly db: Db;
   readonly log: EventLog;
   readonly codec: EventCodec;
-  readonly app: Application;
+  readonly application: Application;
   /** The topic every BSS event goes to: BSS_TOPIC_PREFIX + bss.events. */
   readonly eventsTopic: string;
   readonly operationMetrics: OperationMetrics;
@@ -78,7 +78,6 @@ export interface Composed extends AppServices {
   readonly generatedAdminKey: IssuedKey | undefined;
   /** Every consumer this process runs, by group (restore pauses a group's members through it). */
   readonly consumers: ConsumerRegistry;
-  readonly replayService: ReplayService;
   /** API key administration, audited on BSS_TOPIC_PREFIX + bss.audit. */
   readonly keys: ApiKeyAdmin;
   close(): Promise<void>;
@@ -147,7 +146,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     });
     closers.push(cached.close);
     const testClock = config.testClock ? createTestClock(testClockStart(config.testClock)) : undefined;
-    const app = monitored(createApplication(db, bus, testClock?.now ?? systemClock, cached.reads), operationMetrics);
+    const application = monitored(
+      createApplication(db, bus, testClock?.now ?? systemClock, cached.reads),
+      operationMetrics,
+    );
     const auth = createAuthenticator(createCachedApiKeys(db), config.jwt ? createJwtVerifier(config.jwt) : undefined);
 
     // Rate-limit counters shared by every instance on this Redis (the cache's namespace keeps
@@ -156,7 +158,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     if (rateLimit) closers.push(rateLimit.close);
     const readiness = readinessChecks({ config, db, operationMetrics, consumers }, closers);
     if (config.mediation.enabled && log.kind === 'kafka')
-      await startMediation({ config, log, consumers, usage: app.usage, registry, logger, logMetrics });
+      await startMediation({ config, log, consumers, usage: application.usage, registry, logger, logMetrics });
     const replayService = startReplay({ config, log, codec, db, relay, cached, logger, eventsTopic }, closers);
 
     return {
@@ -168,7 +170,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       db,
       log,
       codec,
-      app,
+      application,
       eventsTopic,
       operationMetrics,
       cache: cached.cache,
@@ -176,7 +178,6 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       dataLocation,
       generatedAdminKey,
       consumers,
-      replayService,
       admission,
       keys: createApiKeyAdmin({ db, sink, auditTopic }),
       audit: createAuditTrail({ db, sink, auditTopic }),
@@ -273,7 +274,7 @@ function readinessChecks(
   if (config.redisUrl) {
     const redis = createRedisProbe(config.redisUrl);
     closers.push(redis.close);
-    // @MonitorRedisProcessing: each readiness ping is a timed Redis round trip under component redis
+    // Each readiness ping is timed and counted as an operation of component redis.
     readiness.push({
       name: 'redis',
       required: false, // the cache falls back to L1 and the database
@@ -399,12 +400,12 @@ function runOnce(config: Config, job: string, logger: Logger, roles: Pick<Leader
   });
 }
 
-/** @MonitorOrderProcessing and @MonitorPaymentProcessing: the order and payment use cases, instrumented. */
-function monitored(app: Application, metrics: OperationMetrics): Application {
+/** The order and payment use cases, each call timed and counted (bss_operation_duration_seconds). */
+function monitored(application: Application, metrics: OperationMetrics): Application {
   return {
-    ...app,
-    orders: instrumentMethods(app.orders, metrics, 'order'),
-    payments: instrumentMethods(app.payments, metrics, 'payment'),
+    ...application,
+    orders: instrumentMethods(application.orders, metrics, 'order'),
+    payments: instrumentMethods(application.payments, metrics, 'payment'),
   };
 }
 

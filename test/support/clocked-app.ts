@@ -47,8 +47,8 @@ export async function clockedApp(start: string): Promise<ClockedApp> {
     const config = loadConfig({ BSS_DATA_DIR: dataDir, BSS_ADMIN_API_KEY: ADMIN_KEY, BSS_EVENT_PARTITIONS: '4' });
     const composed = await compose(config, { logger: createLogger('silent') });
     const clock = fixedClock(start);
-    const app = createApplication(composed.db, composed.app.bus, clock);
-    const api = await buildApp({ ...composed, app });
+    const app = createApplication(composed.db, composed.application.bus, clock);
+    const api = await buildApp({ ...composed, application: app });
     return {
       api,
       app,

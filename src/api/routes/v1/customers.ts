@@ -14,24 +14,24 @@ import { balanceView } from '../../balance-view.ts';
 
 const tags = ['customers'];
 
-export function customerRoutes(app: Application) {
+export function customerRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
-    await api.register(customerReadRoutes(app));
-    await api.register(customerChangeRoutes(app));
+    await api.register(customerReadRoutes(application));
+    await api.register(customerChangeRoutes(application));
   };
 }
 
 /** The customer row a command just committed (write answers do not read through the cache). */
-async function load(app: Application, id: string) {
-  const row = await getRow<CustomerState>(app.db, 'customer', id);
+async function load(application: Application, id: string) {
+  const row = await getRow<CustomerState>(application.db, 'customer', id);
   if (!row) throw notFound('customer', id);
   return row;
 }
 
 /** Create, list and get customers, and a balance; a GET reads through the cache. */
-function customerReadRoutes(app: Application) {
+function customerReadRoutes(application: Application) {
   const read = async (id: string) => {
-    const row = await app.reads.get<CustomerState>('customer', id);
+    const row = await application.reads.get<CustomerState>('customer', id);
     if (!row) throw notFound('customer', id);
     return row;
   };
@@ -48,11 +48,11 @@ function customerReadRoutes(app: Application) {
         },
       },
       async (request, reply) => {
-        const id = await app.customers.create({
+        const id = await application.customers.create({
           ...request.body,
           customerId: request.body.customerId ?? `cus_${randomUUID()}`,
         });
-        const row = await load(app, id);
+        const row = await load(application, id);
         setEtag(reply, row.version);
         return reply.status(201).header('location', `/api/v1/customers/${id}`).send(row.state);
       },
@@ -72,7 +72,7 @@ function customerReadRoutes(app: Application) {
         },
       },
       async (request) => {
-        const page = await listRows<CustomerState>(app.db, 'customer', request.query);
+        const page = await listRows<CustomerState>(application.db, 'customer', request.query);
         return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
       },
     );
@@ -109,15 +109,15 @@ function customerReadRoutes(app: Application) {
       },
       async (request) => {
         await read(request.params.id);
-        const row = await app.reads.get<CustomerBalance>('balance', request.params.id);
-        return balanceView(row?.state ?? initialBalance(request.params.id), app.catalog);
+        const row = await application.reads.get<CustomerBalance>('balance', request.params.id);
+        return balanceView(row?.state ?? initialBalance(request.params.id), application.catalog);
       },
     );
   };
 }
 
 /** Contact details, suspend, resume, terminate: each answers with the customer and its new ETag. */
-function customerChangeRoutes(app: Application) {
+function customerChangeRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     api.patch(
       '/customers/:id',
@@ -131,8 +131,8 @@ function customerChangeRoutes(app: Application) {
         },
       },
       async (request, reply) => {
-        await app.customers.updateContact(request.params.id, request.body, ifMatch(request));
-        const row = await load(app, request.params.id);
+        await application.customers.updateContact(request.params.id, request.body, ifMatch(request));
+        const row = await load(application, request.params.id);
         setEtag(reply, row.version);
         return row.state;
       },
@@ -155,13 +155,13 @@ function customerChangeRoutes(app: Application) {
         },
         async (request, reply) => {
           await run(request.params.id, request.body?.reason, ifMatch(request));
-          const row = await load(app, request.params.id);
+          const row = await load(application, request.params.id);
           setEtag(reply, row.version);
           return row.state;
         },
       );
-    action('suspend', (id, reason, expected) => app.customers.suspend(id, reason, expected));
-    action('resume', (id, _reason, expected) => app.customers.resume(id, expected));
-    action('terminate', (id, reason, expected) => app.customers.terminate(id, reason, expected));
+    action('suspend', (id, reason, expected) => application.customers.suspend(id, reason, expected));
+    action('resume', (id, _reason, expected) => application.customers.resume(id, expected));
+    action('terminate', (id, reason, expected) => application.customers.terminate(id, reason, expected));
   };
 }
