@@ -19,23 +19,22 @@ function* sourceFiles(dir: string): Generator<string> {
   }
 }
 
+/** Comment-only lines = non-blank lines that hold no token of the parsed file (JSDoc is comment). */
 function count(text: string): { comment: number; code: number } {
-  const source = ts.createSourceFile('file.ts', text, ts.ScriptTarget.Latest);
+  const source = ts.createSourceFile('file.ts', text, ts.ScriptTarget.Latest, true);
   const lineOf = (pos: number) => source.getLineAndCharacterOfPosition(pos).line;
-  const commentLines = new Set<number>();
   const codeLines = new Set<number>();
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
-  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
-    const from = lineOf(scanner.getTokenStart());
-    const to = lineOf(scanner.getTokenEnd());
-    if (kind === ts.SyntaxKind.SingleLineCommentTrivia || kind === ts.SyntaxKind.MultiLineCommentTrivia) {
-      for (let line = from; line <= to; line++) commentLines.add(line);
-    } else if (kind !== ts.SyntaxKind.WhitespaceTrivia && kind !== ts.SyntaxKind.NewLineTrivia) {
-      for (let line = from; line <= to; line++) codeLines.add(line);
+  const visit = (node: ts.Node): void => {
+    if (node.kind >= ts.SyntaxKind.FirstJSDocNode && node.kind <= ts.SyntaxKind.LastJSDocNode) return;
+    const children = node.getChildren(source);
+    if (children.length === 0 && node.kind !== ts.SyntaxKind.EndOfFileToken) {
+      for (let line = lineOf(node.getStart(source)); line <= lineOf(node.getEnd()); line++) codeLines.add(line);
     }
-  }
-  const comment = [...commentLines].filter((line) => !codeLines.has(line)).length;
-  return { comment, code: codeLines.size };
+    for (const child of children) visit(child);
+  };
+  visit(source);
+  const nonBlank = text.split('\n').filter((line) => line.trim() !== '').length;
+  return { comment: nonBlank - codeLines.size, code: codeLines.size };
 }
 
 const byFolder = new Map<string, { comment: number; code: number }>();

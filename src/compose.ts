@@ -370,14 +370,8 @@ function startReplay(
 }
 
 /**
- * Background work that must run once per deployment (every worker and instance composes it): on
- * PostgreSQL the holder of an advisory lock runs it, on PGlite the one process does.
- *
- * The others, and why each is safe per worker: the outbox relay takes the outbox_relay_lock row per
- * round (one publishes at a time, failover with the round's transaction); the mediation consumer is
- * one group per deployment (partitions spread over workers); the cache consumer is one group per
- * process by design (each L1 hears every event), its stale groups swept at start; the idempotency
- * purge and the hot-key snapshot are idempotent writes.
+ * Background work that must run once per deployment: on PostgreSQL the holder of an advisory lock runs
+ * it, on PGlite the one process does (why the rest is safe per worker: ARCHITECTURE.md, process model).
  */
 function runOnce(config: Config, job: string, logger: Logger, roles: Pick<LeadershipOptions, 'lead' | 'follow'>) {
   if (!config.databaseUrl) {

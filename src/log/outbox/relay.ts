@@ -1,8 +1,6 @@
-// The outbox relay (Kafka mode): publishes committed outbox rows to Kafka in id order and deletes them
-// in the same transaction, which commits once Kafka acknowledged them. One relay publishes at a time
-// (it holds the outbox_relay_lock row for the round), so the order per partition is the commit order
-// whatever the number of instances. A crash between publish and commit re-publishes that round after
-// restart: delivery is at-least-once, and consumers dedupe by event id, so effects stay exactly-once.
+// The outbox relay (Kafka mode): rounds (relay-round.ts) publish committed outbox rows in id order, one
+// relay at a time, so per-partition order is the commit order whatever the number of instances; a
+// crash re-publishes a round (at-least-once; consumers dedupe by event id).
 import type { Db } from '../../store/db.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { noLogMetrics, type LogMetrics } from '../../observability/log-metrics.ts';
