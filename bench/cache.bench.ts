@@ -76,7 +76,7 @@ const ids = Array.from({ length: CUSTOMERS }, (_, i) => `cus_bench_${String(i).p
 try {
   const seeded = await runCalls(CUSTOMERS, 16, async (i) => {
     const id = ids[i] as string;
-    await composed.app.customers.create({
+    await composed.application.customers.create({
       customerId: id,
       firstName: 'Bench',
       lastName: `Customer ${i}`,

@@ -52,7 +52,7 @@ async function measure(tree: string): Promise<Round> {
   );
   const config = loadConfig({ ...knobs, BSS_DATABASE_URL: url, BSS_DATABASE_SCHEMA: schema, BSS_LOG_LEVEL: 'silent' });
   const services = await compose(config, { logger: createLogger('silent') });
-  const app = services.app;
+  const app = services.application ?? services.app; // trees before the rename call it app
   try {
     const subscriptions: string[] = [];
     const customers = Number(values.customers);

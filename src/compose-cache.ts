@@ -56,7 +56,7 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
   const cache = createLayeredCache({
     prefix: config.cachePrefix,
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
-    // @MonitorRedisProcessing: the cache's failed Redis commands also count under component redis
+    // The cache's failed Redis commands also count as errors of component redis (bss_errors_total).
     metrics: countRedisErrors(createCacheMetrics(deps.registry), deps.logMetrics?.operations ?? noOperationMetrics),
   });
   const stops: Array<() => Promise<void>> = [];
@@ -108,8 +108,7 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
         // into misses.
         handler: createCacheInvalidationHandler(cache, { localOnly: config.redisUrl !== undefined }),
         // This process's own events: its write path invalidated L1 (twice, around Redis) before the
-        // command answered, and a load that overlapped it cannot store its value (L1 generations). Not
-        // decoding them again: the consumer went from 6.6 to 0.9 % of the service's samples (TUNING.md).
+        // command answered, and a load that overlapped it cannot store its value (L1 generations).
         ...(deps.origin
           ? { handledElsewhere: (record: LogRecord) => record.headers[ORIGIN_HEADER] === deps.origin }
           : {}),

@@ -66,7 +66,7 @@ export interface Composed extends AppServices {
   readonly db: Db;
   readonly log: EventLog;
   readonly codec: EventCodec;
-  readonly app: Application;
+  readonly application: Application;
   /** The topic every BSS event goes to: BSS_TOPIC_PREFIX + bss.events. */
   readonly eventsTopic: string;
   readonly operationMetrics: OperationMetrics;
@@ -79,7 +79,6 @@ export interface Composed extends AppServices {
   readonly generatedAdminKey: IssuedKey | undefined;
   /** Every consumer this process runs, by group (restore pauses a group's members through it). */
   readonly consumers: ConsumerRegistry;
-  readonly replayService: ReplayService;
   /** API key administration, audited on BSS_TOPIC_PREFIX + bss.audit. */
   readonly keys: ApiKeyAdmin;
   close(): Promise<void>;
@@ -159,7 +158,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     });
     closers.push(cached.close);
     const testClock = config.testClock ? createTestClock(testClockStart(config.testClock)) : undefined;
-    const app = monitored(createApplication(db, bus, testClock?.now ?? systemClock, cached.reads), operationMetrics);
+    const application = monitored(
+      createApplication(db, bus, testClock?.now ?? systemClock, cached.reads),
+      operationMetrics,
+    );
     const auth = createAuthenticator(createCachedApiKeys(db), config.jwt ? createJwtVerifier(config.jwt) : undefined);
 
     // Rate-limit counters shared by every instance on this Redis (the cache's namespace keeps
@@ -168,7 +170,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     if (rateLimit) closers.push(rateLimit.close);
     const readiness = readinessChecks({ config, db, operationMetrics, consumers }, closers);
     if (config.mediation.enabled && log.kind === 'kafka')
-      await startMediation({ config, log, consumers, usage: app.usage, registry, logger, logMetrics });
+      await startMediation({ config, log, consumers, usage: application.usage, registry, logger, logMetrics });
     const replayService = startReplay({ config, log, codec, db, relay, cached, logger, eventsTopic }, closers);
 
     return {
@@ -180,7 +182,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       db,
       log,
       codec,
-      app,
+      application,
       eventsTopic,
       operationMetrics,
       cache: cached.cache,
@@ -188,7 +190,6 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       dataLocation,
       generatedAdminKey,
       consumers,
-      replayService,
       admission,
       ...(concurrency ? { concurrency } : {}),
       keys: createApiKeyAdmin({ db, sink, auditTopic }),
@@ -286,7 +287,7 @@ function readinessChecks(
   if (config.redisUrl) {
     const redis = createRedisProbe(config.redisUrl);
     closers.push(redis.close);
-    // @MonitorRedisProcessing: each readiness ping is a timed Redis round trip under component redis
+    // Each readiness ping is timed and counted as an operation of component redis.
     readiness.push({
       name: 'redis',
       required: false, // the cache falls back to L1 and the database
@@ -382,14 +383,8 @@ function startReplay(
 }
 
 /**
- * Background work that must run once per deployment (every worker and instance composes it): on
- * PostgreSQL the holder of an advisory lock runs it, on PGlite the one process does.
- *
- * The others, and why each is safe per worker: the outbox relay takes the outbox_relay_lock row per
- * round (one publishes at a time, failover with the round's transaction); the mediation consumer is
- * one group per deployment (partitions spread over workers); the cache consumer is one group per
- * process by design (each L1 hears every event), its stale groups swept at start; the idempotency
- * purge and the hot-key snapshot are idempotent writes.
+ * Background work that must run once per deployment: on PostgreSQL the holder of an advisory lock runs
+ * it, on PGlite the one process does (why the rest is safe per worker: ARCHITECTURE.md, process model).
  */
 function runOnce(config: Config, job: string, logger: Logger, roles: Pick<LeadershipOptions, 'lead' | 'follow'>) {
   if (!config.databaseUrl) {
@@ -412,12 +407,12 @@ function runOnce(config: Config, job: string, logger: Logger, roles: Pick<Leader
   });
 }
 
-/** @MonitorOrderProcessing and @MonitorPaymentProcessing: the order and payment use cases, instrumented. */
-function monitored(app: Application, metrics: OperationMetrics): Application {
+/** The order and payment use cases, each call timed and counted (bss_operation_duration_seconds). */
+function monitored(application: Application, metrics: OperationMetrics): Application {
   return {
-    ...app,
-    orders: instrumentMethods(app.orders, metrics, 'order'),
-    payments: instrumentMethods(app.payments, metrics, 'payment'),
+    ...application,
+    orders: instrumentMethods(application.orders, metrics, 'order'),
+    payments: instrumentMethods(application.payments, metrics, 'payment'),
   };
 }
 

@@ -59,7 +59,7 @@ export interface AppServices {
   /** Who is calling; every route not marked public needs credentials (see plugins/auth.ts). */
   readonly auth: Authenticator;
   /** The use cases behind /api/v1; without them only health, metrics and docs are served. */
-  readonly app?: Application;
+  readonly application?: Application;
   /** Present only when BSS_TEST_CLOCK is set: adds /api/v1/test-clock. */
   readonly testClock?: TestClock | undefined;
   /** Event replay and time travel: adds /api/v1/event-replay (admin). */
@@ -157,7 +157,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   await app.register(metricsRoute(services.registry, services.metricsText));
   await app.register(consoleRoutes());
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
-  const application = services.app;
+  const application = services.application;
   if (application) {
     await app.register(
       async (v1) => {

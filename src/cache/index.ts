@@ -1,24 +1,6 @@
-// The cache module's facade. Wiring (compose.ts), in this order:
-//
-//   const cache = createCache({ prefix: `bss:${env}:`, redisUrl: config.redisUrl, registry });
-//   for (const family of CACHE_FAMILIES)                       // warming needs a loader per family
-//     cache.loaders.register(family, (key) => {
-//       const id = idOfEntityKey(key);
-//       return id === undefined ? undefined
-//         : { ttlMs: 30_000, tags: entityEntry(family, id).tags, loader: () => getRow(db, family, id) };
-//     });
-//   attachWritePathInvalidation(bus, cache);                   // this instance's commits, at once
-//   const notify = await startNotifyListener({ db, cache });   // every write, also manual SQL (both Db kinds)
-//   await startConsumer({ log, codec, topic: EVENTS_TOPIC, logger, from: 'latest',
-//     group: `cache-${instanceId}`,                            // one group per instance: each sees every event
-//     handler: createCacheInvalidationHandler(cache) });
-//   void cache.warm();                                         // the hottest keys saved by earlier instances
-//   ...on shutdown: await notify.stop(); await cache.close();
-//
-// Readers: `const { key, tags } = entityEntry('customer', id)` (or listEntry for pages), then
-// `cache.get(key, () => getRow(...), { ttlMs, tags })`: every invalidation source names the same keys
-// and tags only if readers build them with keys.ts. Admin routes: `cache.stats()`, `cache.warm(keys?)`,
-// `cache.invalidate({ keys, tags }, 'write')`, `cache.flushLocal()`.
+// The cache module's public entry: createCache (L1, plus Redis with redisUrl), the key builders and the
+// invalidation sources; compose-cache.ts wires them. Readers build keys and tags with keys.ts only, so
+// every invalidation source names the same ones.
 import type { Registry } from 'prom-client';
 import { createCacheMetrics } from './cache-metrics.ts';
 import { createLayeredCache, type CacheOptions, type LayeredCache } from './layered-cache.ts';

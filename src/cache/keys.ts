@@ -66,10 +66,7 @@ export function familyOfKey(key: string): string {
   return colon < 0 ? key : key.slice(0, colon);
 }
 
-/**
- * Families never cached by id: usage records are read only in lists, and one key per rated record cost
- * an L1 generation and a Redis key per CDR on the write path (bench/results/TUNING.md).
- */
+/** Families never cached by id: usage records are read only in lists, and a key per CDR costs the write path. */
 const LISTED_ONLY: ReadonlySet<CacheFamily> = new Set<CacheFamily>(['usage']);
 
 /** Whether entries of a family are cached by id (entityEntry); reads of the others go to the database. */

@@ -80,32 +80,7 @@ export function createRedisL2(options: RedisL2Options): RedisL2 {
   const commandTimeoutMs = options.commandTimeoutMs ?? 500;
   const genTtlMs = options.genTtlMs ?? 24 * 3600_000;
   const token = randomUUID();
-  const client = createClient({
-    url: options.url,
-    socket: { connectTimeout: 1500, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) },
-    // Fail fast while disconnected: the cache falls back to L1 and the loader instead of queueing.
-    disableOfflineQueue: true,
-  });
-  // The subscriber may queue SUBSCRIBE until it connects (it is not on the request path).
-  const subscriber = client.duplicate({ disableOfflineQueue: false });
-  const reconnectListeners: Array<() => void> = [];
-  let lost = false;
-  client.on('error', () => {
-    lost = true;
-  });
-  client.on('end', () => {
-    lost = true;
-  });
-  client.on('ready', () => {
-    if (!lost) return;
-    lost = false;
-    for (const listener of reconnectListeners) listener();
-  });
-  subscriber.on('error', () => {});
-  // Not awaited (it stays pending while Redis is down): start-up must not wait for Redis.
-  client.connect().catch(() => {
-    lost = true;
-  });
+  const { client, subscriber, reconnectListeners } = connect(options.url);
 
   const ready = () => {
     if (!client.isReady) throw new Error('redis not connected');
@@ -147,9 +122,8 @@ export function createRedisL2(options: RedisL2Options): RedisL2 {
       await run(() => client.eval(RELEASE_SCRIPT, { keys: [`${p}lease:${key}`], arguments: [token] }));
     },
     async invalidate(keys, tags) {
-      // One script, atomic like the MULTI it replaces: the entries go (memory) and the generations move
-      // (correctness, also for loads in flight). A usage batch invalidates ~1,000 keys: one command
-      // instead of 3,000 queued commands and 3,000 replies for the client to encode and parse.
+      // One atomic script: the entries go (memory) and the generations move (correctness, also for
+      // loads in flight). A usage batch invalidates ~1,000 keys in one command, not 3,000.
       const names: string[] = [];
       for (const key of keys) names.push(`${p}e:${key}`, `${p}kg:${key}`);
       for (const tag of tags) names.push(`${p}tag:${tag}`);
@@ -190,4 +164,38 @@ export function createRedisL2(options: RedisL2Options): RedisL2 {
       }
     },
   };
+}
+
+/**
+ * The command client (connecting in the background: start-up must not wait for Redis) and a
+ * subscriber; listeners run when the client is ready again after losing its connection.
+ */
+function connect(url: string) {
+  const client = createClient({
+    url,
+    socket: { connectTimeout: 1500, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) },
+    // Fail fast while disconnected: the cache falls back to L1 and the loader instead of queueing.
+    disableOfflineQueue: true,
+  });
+  // The subscriber may queue SUBSCRIBE until it connects (it is not on the request path).
+  const subscriber = client.duplicate({ disableOfflineQueue: false });
+  const reconnectListeners: Array<() => void> = [];
+  let lost = false;
+  client.on('error', () => {
+    lost = true;
+  });
+  client.on('end', () => {
+    lost = true;
+  });
+  client.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    for (const listener of reconnectListeners) listener();
+  });
+  subscriber.on('error', () => {});
+  // Not awaited (it stays pending while Redis is down): start-up must not wait for Redis.
+  client.connect().catch(() => {
+    lost = true;
+  });
+  return { client, subscriber, reconnectListeners };
 }

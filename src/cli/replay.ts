@@ -405,7 +405,10 @@ function groupCommands(replay: Command): void {
         return plan;
       }),
     );
+}
 
+/** Rebuild the read models; the service reports no progress, so a ticker shows what it folds. */
+function rebuildCommand(replay: Command): void {
   leaf(
     replay,
     'rebuild',
@@ -461,5 +464,6 @@ export function replayCommand(): Command {
   jobCommands(replay);
   stateCommands(replay);
   groupCommands(replay);
+  rebuildCommand(replay);
   return replay;
 }

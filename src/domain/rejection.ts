@@ -48,7 +48,8 @@ export function conflict(code: ErrorCode, message: string, details?: Record<stri
   return new DomainRejection({ code, kind: 'conflict', message, details });
 }
 
-export function notFound(code: ErrorCode, message: string, field?: string): DomainRejection {
+/** The entity a command names does not exist (404); the error code says which. */
+export function missing(code: ErrorCode, message: string, field?: string): DomainRejection {
   return new DomainRejection({ code, kind: 'not_found', message, field });
 }
 

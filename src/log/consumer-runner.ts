@@ -1,17 +1,15 @@
-// Runs a handler as a member of a consumer group: decodes and validates each record (an invalid one
-// goes straight to the dead-letter topic and never reaches the handler), delivers the rest in batches,
-// retries failures with exponential backoff, isolates a poison record after maxAttempts and
-// dead-letters it with the error, then lets the batch's offsets be committed. Delivery is
-// at-least-once; handlers that must apply each event once dedupe by event id.
-// startConsumer runs EventHandlers over CloudEvents; startRecordConsumer is the same loop for any
-// record format (the mediation feed's CDRs), with the decoder and handler given by the caller.
+// Runs a handler as a member of a consumer group (at-least-once: handlers that must apply an event
+// once dedupe by its id). Invalid records and poison records go to the dead-letter topic (consumer-batch.ts);
+// startRecordConsumer is the same loop for any record format (the mediation feed's CDRs).
 import type { BssCloudEvent } from '../events/envelope.ts';
 import type { DomainEventLike, EventCodec } from '../events/codec.ts';
 import type { Logger } from '../observability/logger.ts';
 import { noLogMetrics, type LogMetrics } from '../observability/log-metrics.ts';
 import type { Component } from '../observability/instrument.ts';
 import { monitorHandler } from '../observability/monitor-events.ts';
-import { groupOffsets, type AppendRecord, type EventLog, type LogRecord, type Subscription } from './event-log.ts';
+import { groupOffsets, type EventLog, type LogRecord, type Subscription } from './event-log.ts';
+import { createBackoff, Stopped, type Backoff } from './consumer-backoff.ts';
+import { createBatchHandler, type RecordHandling } from './consumer-batch.ts';
 
 export const DLQ_TOPIC = 'bss.events.dlq';
 
@@ -65,25 +63,7 @@ export interface ConsumerOptions extends RunnerOptions {
   readonly component?: Component;
 }
 
-/** A record decoded for the handler, or the reason it cannot be (it is dead-lettered as invalid). */
-export type Decoded<T> =
-  | { readonly ok: true; readonly item: T }
-  | { readonly ok: false; readonly reason: string; readonly headers?: Readonly<Record<string, string>> };
-
-/** A record the handler refused for good: dead-lettered as invalid, and the partition moves on. */
-export interface Refused {
-  readonly record: LogRecord;
-  readonly reason: string;
-  /** Extra dlq-* headers, e.g. the refusal's code and field. */
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-export interface RecordHandling<T> {
-  decode(record: LogRecord): Decoded<T>;
-  recordOf(item: T): LogRecord;
-  /** Resolves once the items are applied, with those it refused; rejects to be retried. */
-  handle(items: readonly T[]): Promise<readonly Refused[]>;
-}
+export type { Decoded, Refused, RecordHandling } from './consumer-batch.ts';
 
 export interface RunningConsumer {
   readonly group: string;
@@ -97,8 +77,6 @@ export interface ConsumerStatus {
   readonly consuming: boolean;
   readonly error?: string;
 }
-
-class Stopped extends Error {}
 
 export async function startConsumer(options: ConsumerOptions): Promise<RunningConsumer> {
   const { codec } = options;
@@ -123,112 +101,44 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
 export async function startRecordConsumer<T>(options: RunnerOptions & RecordHandling<T>): Promise<RunningConsumer> {
   const { log, topic, group, logger } = options;
   const metrics = options.metrics ?? noLogMetrics;
-  const maxAttempts = options.maxAttempts ?? 5;
-  const backoffMs = options.backoffMs ?? 100;
-  const maxBackoffMs = options.maxBackoffMs ?? 5000;
   const dlqTopic = options.dlqTopic ?? DLQ_TOPIC;
-  let stopping = false;
-  const wakeups = new Set<() => void>();
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve, reject) => {
-      if (stopping) return reject(new Stopped());
-      const wake = () => {
-        clearTimeout(timer);
-        wakeups.delete(wake);
-        reject(new Stopped());
-      };
-      const timer = setTimeout(() => {
-        wakeups.delete(wake);
-        resolve();
-      }, ms);
-      wakeups.add(wake);
-    });
-
-  /** Runs fn until it succeeds or maxAttempts is reached, backing off in between; throws the last error. */
-  async function withRetries<R>(what: string, records: number, fn: () => Promise<R>): Promise<R> {
-    for (let n = 1; ; n++) {
-      try {
-        return await fn();
-      } catch (error) {
-        if (n >= maxAttempts) throw error;
-        metrics.retried(group);
-        logger.warn({ err: error, group, attempt: n, events: records }, `${what} failed, retrying`);
-        await sleep(Math.min(backoffMs * 2 ** Math.min(n - 1, 30), maxBackoffMs));
-      }
-    }
-  }
-
-  /** Runs the handler until it succeeds (its refusals) or maxAttempts is reached (the last error). */
-  async function attempt(items: readonly T[]): Promise<{ refused: readonly Refused[] } | { error: unknown }> {
-    try {
-      return { refused: await withRetries('handler', items.length, () => options.handle(items)) };
-    } catch (error) {
-      if (error instanceof Stopped) throw error; // stopping: nothing of the batch is committed
-      return { error };
-    }
-  }
-
-  function deadLetter(
-    record: LogRecord,
-    reason: 'invalid' | 'poison',
-    error: string,
-    attempts: number,
-    extra: Readonly<Record<string, string>> = {},
-  ) {
-    metrics.deadLettered(group, reason);
-    logger.error(
-      { group, topic, partition: record.partition, offset: record.offset, reason, error },
-      'record dead-lettered',
-    );
-    return {
-      key: record.key,
-      value: record.value,
-      timestamp: record.timestamp,
-      headers: {
-        ...record.headers,
-        'dlq-reason': reason,
-        'dlq-error': error.slice(0, 1000),
-        'dlq-group': group,
-        'dlq-source': `${record.topic}/${record.partition}/${record.offset}`,
-        'dlq-attempts': String(attempts),
-        ...extra,
-      },
-    };
-  }
-
-  async function onBatch(batch: { records: readonly LogRecord[] }): Promise<void> {
-    const valid: T[] = [];
-    const dead: AppendRecord[] = [];
-    for (const record of batch.records) {
-      if (options.handledElsewhere?.(record)) continue;
-      const decoded = options.decode(record);
-      if (decoded.ok) valid.push(decoded.item);
-      else dead.push(deadLetter(record, 'invalid', decoded.reason, 0, decoded.headers));
-    }
-    const refuse = (refused: readonly Refused[], attempts: number) => {
-      for (const r of refused) dead.push(deadLetter(r.record, 'invalid', r.reason, attempts, r.headers));
-    };
-    const outcome = valid.length > 0 ? await attempt(valid) : { refused: [] };
-    if ('refused' in outcome) refuse(outcome.refused, 1);
-    else {
-      // The batch keeps failing: find the record(s) at fault, one by one, so the rest still apply.
-      for (const item of valid) {
-        const single = await attempt([item]);
-        if ('refused' in single) refuse(single.refused, 1);
-        else {
-          const error = single.error as Error | undefined;
-          dead.push(deadLetter(options.recordOf(item), 'poison', String(error?.message ?? error), maxAttempts));
-        }
-      }
-    }
-    // A dead-letter topic briefly unreachable must not stop the consumer: the batch is applied already.
-    if (dead.length > 0) await withRetries('dead-letter append', dead.length, () => log.append(dlqTopic, dead));
-  }
-
+  const backoff = createBackoff(options.backoffMs ?? 100, options.maxBackoffMs ?? 5000);
+  const onBatch = createBatchHandler({
+    ...options,
+    metrics,
+    maxAttempts: options.maxAttempts ?? 5,
+    dlqTopic,
+    backoff,
+  });
   await log.ensureTopic(dlqTopic, { partitions: 1, retentionMs: -1 });
-  // A subscription that fails (a broker gone longer than the client's retries) is not the end: the
-  // member is started again with backoff, forever, and status() reports it as not consuming meanwhile.
+  const member = await superviseSubscription(options, onBatch, backoff);
+  const lagTimer = measureLag(log, group, topic, metrics, logger, options.lagIntervalMs ?? 5000);
+
+  return {
+    group,
+    assignment: () => member.current()?.assignment() ?? [],
+    status: () =>
+      member.current() && !backoff.stopping
+        ? { consuming: true }
+        : { consuming: false, error: member.failure() ?? 'stopped' },
+    async stop() {
+      backoff.stop();
+      clearInterval(lagTimer);
+      await member.close();
+    },
+  };
+}
+
+/**
+ * Joins the group. A subscription that fails (a broker gone longer than the client's retries) is not
+ * the end: the member is started again with backoff, forever, and reports why it is not consuming.
+ */
+async function superviseSubscription(
+  options: RunnerOptions,
+  onBatch: (batch: { records: readonly LogRecord[] }) => Promise<void>,
+  backoff: Backoff,
+) {
+  const { log, group, topic, logger } = options;
   let subscription: Subscription | undefined;
   let failure: string | undefined;
   let restarting: Promise<void> = Promise.resolve();
@@ -240,7 +150,7 @@ export async function startRecordConsumer<T>(options: RunnerOptions & RecordHand
       ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}),
       onBatch,
       onError: (error) => {
-        if (error instanceof Stopped || stopping) return;
+        if (error instanceof Stopped || backoff.stopping) return;
         logger.error({ err: error, group }, 'consumer stopped by an error; restarting it');
         subscription = undefined;
         failure = String((error as Error)?.message ?? error);
@@ -248,11 +158,11 @@ export async function startRecordConsumer<T>(options: RunnerOptions & RecordHand
       },
     });
   const restart = async (): Promise<void> => {
-    for (let n = 0; !stopping; n++) {
+    for (let n = 0; !backoff.stopping; n++) {
       try {
-        await sleep(Math.min(backoffMs * 2 ** Math.min(n, 30), maxBackoffMs));
+        await backoff.sleep(backoff.delay(n));
         const next = await subscribe();
-        if (stopping) return void (await next.close());
+        if (backoff.stopping) return void (await next.close());
         subscription = next;
         failure = undefined;
         logger.warn({ group, attempts: n + 1 }, 'consumer restarted');
@@ -265,24 +175,31 @@ export async function startRecordConsumer<T>(options: RunnerOptions & RecordHand
     }
   };
   subscription = await subscribe();
-
-  const lagTimer = setInterval(() => {
-    groupOffsets(log, group, topic)
-      .then((offsets) => offsets.partitions.forEach((p) => metrics.consumerLag(group, topic, p.partition, p.lag)))
-      .catch((error: unknown) => logger.debug({ err: error, group }, 'lag measurement failed'));
-  }, options.lagIntervalMs ?? 5000);
-  lagTimer.unref();
-
   return {
-    group,
-    assignment: () => subscription?.assignment() ?? [],
-    status: () => (subscription && !stopping ? { consuming: true } : { consuming: false, error: failure ?? 'stopped' }),
-    async stop() {
-      stopping = true;
-      clearInterval(lagTimer);
-      for (const wake of [...wakeups]) wake();
+    current: () => subscription,
+    failure: () => failure,
+    /** After backoff.stop(): waits for a restart in flight, then leaves the group. */
+    async close() {
       await restarting;
       await subscription?.close();
     },
   };
+}
+
+/** The group's lag per partition, for the metric, every intervalMs. */
+function measureLag(
+  log: EventLog,
+  group: string,
+  topic: string,
+  metrics: LogMetrics,
+  logger: Logger,
+  intervalMs: number,
+): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    groupOffsets(log, group, topic)
+      .then((offsets) => offsets.partitions.forEach((p) => metrics.consumerLag(group, topic, p.partition, p.lag)))
+      .catch((error: unknown) => logger.debug({ err: error, group }, 'lag measurement failed'));
+  }, intervalMs);
+  timer.unref();
+  return timer;
 }

@@ -1,12 +1,6 @@
-// The mediation feed's consumer: a member of the feed's consumer group (every instance joins it, so
-// each partition is rated by one of them) that hands the CDRs of a partition to the usage command in
-// batches of up to USAGE_CHUNK, one ingest call and so one transaction each. The consumer runner
-// commits a batch's offsets only once the ingest committed; a redelivered CDR comes back as a
-// duplicate (recordId), so at-least-once delivery has an exactly-once effect. A CDR that cannot be
-// parsed, or that the usage command refuses as invalid, is dead-lettered to <topic>.dlq with its
-// reason (dlq-code, dlq-error, dlq-field headers) and the partition moves on. Any failure of the
-// ingest itself (database down, deadlock) is retried with backoff for as long as it takes: nothing is
-// committed and nothing dropped meanwhile.
+// The mediation feed's consumer group: CDRs of a partition go to the usage command in chunks (one
+// transaction each), offsets are committed after it; a redelivered CDR is a duplicate by recordId, an
+// unparsable or refused one is dead-lettered to <topic>.dlq, and an ingest failure is retried forever.
 import type { EventLog, LogRecord } from '../log/event-log.ts';
 import { startRecordConsumer, type Refused, type RunningConsumer } from '../log/consumer-runner.ts';
 import { USAGE_CHUNK, type UsageCommands, type UsageResult } from '../application/commands/usage.ts';

@@ -43,36 +43,62 @@ export function createBusinessMetrics(
   customersByStatus: () => Promise<Record<string, number>>,
   windowSeconds = 10,
 ): BusinessMetrics {
-  const events = new Counter({
-    name: 'bss_events_total',
-    help: 'Events appended to the log, by CloudEvents type and component',
-    labelNames: ['type', 'component'] as const,
-    registers: [registry],
-  });
-  const orders = new Counter({
-    name: 'bss_orders_total',
-    help: 'Order state changes by new status',
-    labelNames: ['status'] as const,
-    registers: [registry],
-  });
-  const payments = new Counter({
-    name: 'bss_payments_total',
-    help: 'Payment state changes by new status and method',
-    labelNames: ['status', 'method'] as const,
-    registers: [registry],
-  });
-  const invoices = new Counter({
-    name: 'bss_invoices_total',
-    help: 'Invoice state changes by new status',
-    labelNames: ['status'] as const,
-    registers: [registry],
-  });
-  const customerChanges = new Counter({
-    name: 'bss_customers_total',
-    help: 'Customer state changes by new status',
-    labelNames: ['status'] as const,
-    registers: [registry],
-  });
+  const counters = registerCounters(registry);
+  const rate = new SlidingRate(windowSeconds);
+  const offered = new SlidingRate(windowSeconds);
+  registerGauges(registry, customersByStatus, { rate, offered, windowSeconds });
+  return {
+    committed(facts, component) {
+      countCommitted(counters, facts, component);
+      rate.add(facts.envelopes.length);
+      offered.add(facts.envelopes.length);
+    },
+    rejected(count) {
+      offered.add(count);
+    },
+  };
+}
+
+function registerCounters(registry: Registry) {
+  const byStatus = (name: string, help: string) =>
+    new Counter({ name, help, labelNames: ['status'] as const, registers: [registry] });
+  return {
+    events: new Counter({
+      name: 'bss_events_total',
+      help: 'Events appended to the log, by CloudEvents type and component',
+      labelNames: ['type', 'component'] as const,
+      registers: [registry],
+    }),
+    orders: byStatus('bss_orders_total', 'Order state changes by new status'),
+    payments: new Counter({
+      name: 'bss_payments_total',
+      help: 'Payment state changes by new status and method',
+      labelNames: ['status', 'method'] as const,
+      registers: [registry],
+    }),
+    invoices: byStatus('bss_invoices_total', 'Invoice state changes by new status'),
+    customers: byStatus('bss_customers_total', 'Customer state changes by new status'),
+    orderDuration: new Histogram({
+      name: 'bss_order_processing_duration_seconds',
+      help: 'From order placed to completed or rejected',
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
+      registers: [registry],
+    }),
+    eventSize: new Histogram({
+      name: 'bss_event_size_bytes',
+      help: 'Size of encoded CloudEvents',
+      buckets: [128, 256, 512, 1024, 2048, 4096, 8192, 16384, 65536],
+      registers: [registry],
+    }),
+  };
+}
+
+/** Gauges read when Prometheus scrapes: customers by status, and the event rates. */
+function registerGauges(
+  registry: Registry,
+  customersByStatus: () => Promise<Record<string, number>>,
+  { rate, offered, windowSeconds }: { rate: SlidingRate; offered: SlidingRate; windowSeconds: number },
+): void {
   new Gauge({
     name: 'bss_customers',
     help: 'Customers by current status (customer growth)',
@@ -83,20 +109,6 @@ export function createBusinessMetrics(
       for (const [status, count] of Object.entries(await customersByStatus())) this.set({ status }, count);
     },
   });
-  const orderDuration = new Histogram({
-    name: 'bss_order_processing_duration_seconds',
-    help: 'From order placed to completed or rejected',
-    buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
-    registers: [registry],
-  });
-  const eventSize = new Histogram({
-    name: 'bss_event_size_bytes',
-    help: 'Size of encoded CloudEvents',
-    buckets: [128, 256, 512, 1024, 2048, 4096, 8192, 16384, 65536],
-    registers: [registry],
-  });
-  const rate = new SlidingRate(windowSeconds);
-  const offered = new SlidingRate(windowSeconds);
   new Gauge({
     name: 'bss_current_event_rate',
     help: `Events per second appended, over the last ${windowSeconds} s`,
@@ -113,42 +125,36 @@ export function createBusinessMetrics(
       this.set(offered.perSecond());
     },
   });
+}
 
-  return {
-    committed(facts, component) {
-      const rows = new Map(facts.changed.map((row) => [`${row.kind}:${row.id}`, row.state as Record<string, unknown>]));
-      // The counter is bumped once per run of one type (one label lookup, not one per event).
-      let runType: string | undefined;
-      let runLength = 0;
-      facts.envelopes.forEach((envelope, i) => {
-        if (envelope.type !== runType) {
-          if (runType !== undefined) events.inc({ type: runType, component }, runLength);
-          runType = envelope.type;
-          runLength = 0;
-        }
-        runLength += 1;
-        // The appended record's text when the bus gives it: no second JSON.stringify of the event.
-        const value = facts.records?.[i]?.value ?? JSON.stringify(envelope);
-        eventSize.observe(Buffer.byteLength(value));
-        const [entity, status] = entityAndStatusOf(envelope.type);
-        if (entity === 'order') {
-          orders.inc({ status });
-          const order = rows.get(`order:${envelope.subject}`);
-          if ((status === 'COMPLETED' || status === 'REJECTED') && typeof order?.['placedAt'] === 'string') {
-            orderDuration.observe(Math.max(0, (Date.parse(envelope.time) - Date.parse(order['placedAt'])) / 1000));
-          }
-        } else if (entity === 'payment') {
-          const payment = rows.get(`payment:${envelope.subject}`);
-          payments.inc({ status, method: String(payment?.['method'] ?? 'unknown') });
-        } else if (entity === 'invoice') invoices.inc({ status });
-        else if (entity === 'customer') customerChanges.inc({ status });
-      });
+function countCommitted(counters: ReturnType<typeof registerCounters>, facts: CommittedFacts, component: string): void {
+  const { events, orders, payments, invoices, customers, orderDuration, eventSize } = counters;
+  const rows = new Map(facts.changed.map((row) => [`${row.kind}:${row.id}`, row.state as Record<string, unknown>]));
+  // The counter is bumped once per run of one type (one label lookup, not one per event).
+  let runType: string | undefined;
+  let runLength = 0;
+  facts.envelopes.forEach((envelope, i) => {
+    if (envelope.type !== runType) {
       if (runType !== undefined) events.inc({ type: runType, component }, runLength);
-      rate.add(facts.envelopes.length);
-      offered.add(facts.envelopes.length);
-    },
-    rejected(count) {
-      offered.add(count);
-    },
-  };
+      runType = envelope.type;
+      runLength = 0;
+    }
+    runLength += 1;
+    // The appended record's text when the bus gives it: no second JSON.stringify of the event.
+    const value = facts.records?.[i]?.value ?? JSON.stringify(envelope);
+    eventSize.observe(Buffer.byteLength(value));
+    const [entity, status] = entityAndStatusOf(envelope.type);
+    if (entity === 'order') {
+      orders.inc({ status });
+      const order = rows.get(`order:${envelope.subject}`);
+      if ((status === 'COMPLETED' || status === 'REJECTED') && typeof order?.['placedAt'] === 'string') {
+        orderDuration.observe(Math.max(0, (Date.parse(envelope.time) - Date.parse(order['placedAt'])) / 1000));
+      }
+    } else if (entity === 'payment') {
+      const payment = rows.get(`payment:${envelope.subject}`);
+      payments.inc({ status, method: String(payment?.['method'] ?? 'unknown') });
+    } else if (entity === 'invoice') invoices.inc({ status });
+    else if (entity === 'customer') customers.inc({ status });
+  });
+  if (runType !== undefined) events.inc({ type: runType, component }, runLength);
 }

@@ -7,15 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { notFound } from '../errors.ts';
 import { cloudEventType, domainTypeOf } from '../events/envelope.ts';
 import { badReplayRequest, replayConflict } from './errors.ts';
-import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../domain/index.ts';
-import type { LogRecord } from '../log/event-log.ts';
+import { initialCustomerView, type CustomerView } from '../domain/index.ts';
 import { checkBreakpoint, hits, type Breakpoint, type BreakpointSpec } from './breakpoints.ts';
-import { compileFilter, decodeRecord, type EventFilter } from './filter.ts';
-import { mergeByTime, readRange, windowRanges } from './records.ts';
+import { compileFilter, type CompiledFilter, type EventFilter } from './filter.ts';
+import { mergeByTime, readRange } from './records.ts';
 import { estimateReplayDuration } from './offsets.ts';
-import { endOffsetAt, foldPartition, type ReconstructDeps } from './reconstruct.ts';
-import { SEEN_WINDOW, SeenEvents } from './seen-events.ts';
+import type { ReconstructDeps } from './reconstruct.ts';
 import { startReplay, type ReplayRun } from './replay-engine.ts';
+import { SessionFold } from './session-fold.ts';
 import type { ReplaySpeed } from './speed.ts';
 import { optionalMillis, toMillis, type TimeInput } from './time.ts';
 
@@ -93,57 +92,17 @@ export async function openSession(
   const id = randomUUID();
   const { topic } = options;
   const filter = options.filter ?? {};
-  const key = filter.customerId;
   const compiled = compileFilter(filter);
+  const fold = new SessionFold(deps, topic, filter.customerId, compiled);
   const breakpoints = new Map<string, Breakpoint>();
-  const views = new Map<string, CustomerView>();
-  const cursor = new Map<number, number>();
-  let time: number | null = null;
-  let running: ReplayRun | undefined;
-  let closed = false;
-  let seen = new SeenEvents();
-  const partitions = async () =>
-    (await windowRanges(deps.log, topic, key === undefined ? {} : { key })).map((r) => r.partition);
-
   const addBreakpoint = (spec: BreakpointSpec): Breakpoint => {
-    checkBreakpoint(spec);
-    // Shown back with the CloudEvent type, whichever form it was given in.
-    const typed = spec.kind === 'type' ? { ...spec, type: cloudEventType(domainTypeOf(spec.type) ?? spec.type) } : spec;
-    const bp = { ...typed, id: randomUUID() } as Breakpoint;
+    const bp = breakpointOf(spec);
     breakpoints.set(bp.id, bp);
     return bp;
   };
   for (const spec of options.breakpoints ?? []) addBreakpoint(spec);
-
-  async function seek(at: number | undefined): Promise<void> {
-    views.clear();
-    cursor.clear();
-    seen = new SeenEvents();
-    for (const partition of await partitions()) {
-      const end = at === undefined ? await firstOffset(partition) : await endOffsetAt(deps.log, topic, partition, at);
-      const state = await foldPartition(deps, topic, partition, end, key);
-      for (const [customerId, view] of state.views) views.set(customerId, view);
-      for (const eventId of state.seen.newest(SEEN_WINDOW)) seen.firstSighting(eventId);
-      cursor.set(partition, end);
-    }
-    time = at ?? null;
-  }
-  const firstOffset = async (partition: number) =>
-    (await deps.log.offsets(topic)).find((b) => b.partition === partition)?.start ?? 0;
-
-  /** Folds one record into the views; returns the event with the view before and after, if it decodes. */
-  function apply(record: LogRecord) {
-    cursor.set(record.partition, record.offset + 1);
-    time = record.timestamp;
-    if (!compiled.keyMatches(record)) return undefined;
-    const decoded = decodeRecord(deps.codec, record, true);
-    if (!decoded.ok || !seen.firstSighting(decoded.event.id)) return undefined; // republished copy
-    const event = decoded.domainEvent as DomainEvent;
-    const before = views.get(event.data.customerId) ?? initialCustomerView(event.data.customerId);
-    const after = evolveCustomerView(before, event);
-    views.set(event.data.customerId, after);
-    return { decoded, event, before, after };
-  }
+  let running: ReplayRun | undefined;
+  let closed = false;
 
   const live = () => {
     if (closed) throw notFound('debug session', id);
@@ -153,67 +112,33 @@ export async function openSession(
     hooks.touch(id);
   };
 
-  await seek(optionalMillis(options.at, 'at'));
+  await fold.seek(optionalMillis(options.at, 'at'));
 
-  const session: DebugSession = {
+  return {
     id,
     info: () => ({
       id,
       topic,
       filter,
-      time,
-      cursor: Object.fromEntries([...cursor].map(([p, o]) => [String(p), o])),
-      customers: views.size,
+      time: fold.time,
+      cursor: Object.fromEntries([...fold.cursor].map(([p, o]) => [String(p), o])),
+      customers: fold.views.size,
       breakpoints: [...breakpoints.values()],
       expiresAt: hooks.expiresAt(id),
     }),
-
     async step(n = 1) {
       live();
-      if (!Number.isInteger(n) || n < 1) throw badReplayRequest(`step takes n ≥ 1, got ${n}`);
-      const bounds = await deps.log.offsets(topic);
-      const ranges = [...cursor].map(([partition, from]) => ({
-        partition,
-        from,
-        to: bounds.find((b) => b.partition === partition)?.end ?? from,
-      }));
-      const merged = mergeByTime(ranges.map((r) => readRange(deps.log, topic, r, Math.min(n + 1, 500))));
-      const events: SessionEvent[] = [];
-      let hit: Breakpoint[] = [];
-      let atEnd = true;
-      for await (const record of merged) {
-        if (events.length >= n || hit.length > 0) {
-          atEnd = false;
-          break;
-        }
-        const applied = apply(record);
-        if (!applied || !compiled.eventMatches(applied.decoded)) continue;
-        events.push({
-          partition: record.partition,
-          offset: record.offset,
-          timestamp: record.timestamp,
-          customerId: applied.event.data.customerId,
-          id: applied.decoded.event.id,
-          type: applied.decoded.event.type,
-          data: applied.event.data,
-        });
-        hit = hits(breakpoints.values(), applied.event, applied.before, applied.after);
-      }
-      await merged.return(undefined);
-      return { events, hit, atEnd };
+      return stepThrough(deps, fold, compiled, breakpoints, n);
     },
-
     async seek(at) {
       live();
-      await seek(toMillis(at, 'time'));
+      await fold.seek(toMillis(at, 'time'));
     },
-
     state(customerId) {
       hooks.touch(id);
-      if (customerId === undefined) return Object.fromEntries(views);
-      return views.get(customerId) ?? initialCustomerView(customerId);
+      if (customerId === undefined) return Object.fromEntries(fold.views);
+      return fold.views.get(customerId) ?? initialCustomerView(customerId);
     },
-
     addBreakpoint(spec) {
       hooks.touch(id);
       return addBreakpoint(spec);
@@ -222,52 +147,107 @@ export async function openSession(
       hooks.touch(id);
       return breakpoints.delete(breakpointId);
     },
-
-    async controlledReplay({ from, until, speed }) {
+    async controlledReplay(stretch) {
       live();
-      const end = optionalMillis(until, 'until');
-      const start = optionalMillis(from, 'from');
-      if (start !== undefined && end !== undefined && end < start) throw badReplayRequest('until is before from');
-      if (start !== undefined) await seek(start);
-      // The views before each event, for state breakpoints (the sandbox hands over the view after).
-      const previous = new Map(views);
-      const estimate = await estimateReplayDuration(deps.log, topic, {
-        ...(time !== null ? { startTime: time } : {}),
-        ...(end !== undefined ? { endTime: end + 1 } : {}),
-        speed,
-      });
-      running = startReplay(deps, {
-        topic,
-        estimate,
-        ...(time !== null ? { startTime: time } : {}),
-        // "until T" includes the events stamped T, as seek(T) does.
-        ...(end !== undefined ? { endTime: end + 1 } : {}),
-        fromOffsets: new Map(cursor),
-        ...(key !== undefined ? { filter: { customerId: key } } : {}),
-        speed,
-        ignoreErrors: true,
-        target: {
-          kind: 'sandbox',
-          views,
-          onApplied: (event, after, record) => {
-            cursor.set(record.partition, record.offset + 1);
-            time = record.timestamp;
-            const before = previous.get(event.data.customerId) ?? initialCustomerView(event.data.customerId);
-            previous.set(event.data.customerId, after);
-            return hits(breakpoints.values(), event, before, after).length > 0;
-          },
-        },
-      });
+      running = await playStretch(deps, fold, breakpoints, stretch);
       return running;
     },
-
     close() {
       if (closed) return;
       closed = true;
       running?.cancel();
-      views.clear();
+      fold.views.clear();
       hooks.closed(id);
     },
   };
-  return session;
+}
+
+/** A checked breakpoint with its id, shown back with the CloudEvent type whichever form it was given in. */
+function breakpointOf(spec: BreakpointSpec): Breakpoint {
+  checkBreakpoint(spec);
+  const typed = spec.kind === 'type' ? { ...spec, type: cloudEventType(domainTypeOf(spec.type) ?? spec.type) } : spec;
+  return { ...typed, id: randomUUID() } as Breakpoint;
+}
+
+/** Folds the next n events matching the filter (all partitions by time), stopping at a breakpoint. */
+async function stepThrough(
+  deps: ReconstructDeps,
+  fold: SessionFold,
+  filter: CompiledFilter,
+  breakpoints: ReadonlyMap<string, Breakpoint>,
+  n: number,
+): Promise<StepResult> {
+  if (!Number.isInteger(n) || n < 1) throw badReplayRequest(`step takes n ≥ 1, got ${n}`);
+  const bounds = await deps.log.offsets(fold.topic);
+  const ranges = [...fold.cursor].map(([partition, from]) => ({
+    partition,
+    from,
+    to: bounds.find((b) => b.partition === partition)?.end ?? from,
+  }));
+  const merged = mergeByTime(ranges.map((r) => readRange(deps.log, fold.topic, r, Math.min(n + 1, 500))));
+  const events: SessionEvent[] = [];
+  let hit: Breakpoint[] = [];
+  let atEnd = true;
+  for await (const record of merged) {
+    if (events.length >= n || hit.length > 0) {
+      atEnd = false;
+      break;
+    }
+    const applied = fold.apply(record);
+    if (!applied || !filter.eventMatches(applied.decoded)) continue;
+    events.push({
+      partition: record.partition,
+      offset: record.offset,
+      timestamp: record.timestamp,
+      customerId: applied.event.data.customerId,
+      id: applied.decoded.event.id,
+      type: applied.decoded.event.type,
+      data: applied.event.data,
+    });
+    hit = hits(breakpoints.values(), applied.event, applied.before, applied.after);
+  }
+  await merged.return(undefined);
+  return { events, hit, atEnd };
+}
+
+/** A controlled replay: the replay engine's sandbox folds into the session's views and moves its cursor. */
+async function playStretch(
+  deps: ReconstructDeps,
+  fold: SessionFold,
+  breakpoints: ReadonlyMap<string, Breakpoint>,
+  { from, until, speed }: { from?: TimeInput; until?: TimeInput; speed: ReplaySpeed },
+): Promise<ReplayRun> {
+  const end = optionalMillis(until, 'until');
+  const start = optionalMillis(from, 'from');
+  if (start !== undefined && end !== undefined && end < start) throw badReplayRequest('until is before from');
+  if (start !== undefined) await fold.seek(start);
+  // The views before each event, for state breakpoints (the sandbox hands over the view after).
+  const previous = new Map(fold.views);
+  const { topic, time, key } = fold;
+  const estimate = await estimateReplayDuration(deps.log, topic, {
+    ...(time !== null ? { startTime: time } : {}),
+    ...(end !== undefined ? { endTime: end + 1 } : {}),
+    speed,
+  });
+  return startReplay(deps, {
+    topic,
+    estimate,
+    ...(time !== null ? { startTime: time } : {}),
+    // "until T" includes the events stamped T, as seek(T) does.
+    ...(end !== undefined ? { endTime: end + 1 } : {}),
+    fromOffsets: new Map(fold.cursor),
+    ...(key !== undefined ? { filter: { customerId: key } } : {}),
+    speed,
+    ignoreErrors: true,
+    target: {
+      kind: 'sandbox',
+      views: fold.views,
+      onApplied: (event, after, record) => {
+        fold.passed(record);
+        const before = previous.get(event.data.customerId) ?? initialCustomerView(event.data.customerId);
+        previous.set(event.data.customerId, after);
+        return hits(breakpoints.values(), event, before, after).length > 0;
+      },
+    },
+  });
 }

@@ -1,19 +1,5 @@
-// Event replay and time travel: the module's public surface, for the REST API (/api/v1/event-replay)
-// and the `bss replay` CLI. Everything reads the log through the EventLog port, so it works the same
-// on the database log and on Kafka. Times are ms since the epoch, ISO-8601 text or Dates.
-//
-//   offsets        topicOffsets, allOffsets, offsetsForTime, countEvents, estimateReplayDuration
-//   replay         startReplay → ReplayRun (status, progress, step/pause/resume/cancel, updates())
-//   jobs           createJobRegistry (list / look up / prune jobs for the API)
-//   time travel    reconstructCustomer, reconstructSystem, diffStates
-//   snapshots      createSnapshotStore, createSnapshotter (background task: start()/catchUp()/stop())
-//   timeline       timeline (filters, maxEvents, opaque cursor, at most 10,000 records read a page)
-//   groups         saveOffsetSnapshot, listOffsetSnapshots, getOffsetSnapshot, restoreGroupOffsets
-//   debugging      createDebugSessions (open/get/list/close; step, seek, state, breakpoints)
-//   read models    rebuildReadModels (shadow tables, atomic swap)
-//
-// createReplayService binds all of it to the composed log, codec and database, and keeps the state
-// that outlives a request (jobs, debug sessions, snapshotters, named handlers).
+// Event replay and time travel, the module's public surface for the REST API and the `bss replay` CLI.
+// createReplayService binds it to the composed log, codec and database (see README.md).
 export {
   createReplayService,
   type ReplayService,

@@ -112,6 +112,26 @@ export class JobState {
     if (this.errors.length < this.maxErrors) this.errors.push(error);
   }
 
+  /** A record read and left out by the filter. */
+  countFiltered(): void {
+    this.filtered += 1;
+    this.processed += 1;
+  }
+
+  /** A record that failed (invalid, or its target refused it). */
+  countFailed(error: ReplayError): void {
+    this.recordError(error);
+    this.processed += 1;
+  }
+
+  /** Events handed to the target, counted by their CloudEvent type (the form the API shows). */
+  countDelivered(types: readonly string[]): void {
+    for (const type of types) this.countsByType[type] = (this.countsByType[type] ?? 0) + 1;
+    this.delivered += types.length;
+    this.processed += types.length;
+    this.emit();
+  }
+
   /** Progress at most every 100 ms (status changes always), so a fast replay does not flood SSE. */
   emit(force = false): void {
     const now = Date.now();

@@ -1,24 +1,6 @@
-// Read-model rebuild: fold the log with the same evolve as the live read model into shadow tables
-// (`<table>_shadow`), then swap them in within one transaction.
-//
-// The live tables are always the fold of the whole log: commands decide on them (an id is free when
-// its row is absent), so a read model that lags the log would accept a duplicate id. A rebuild "as
-// of" a past moment (`until`) therefore only fills the shadow tables, for inspection and comparison;
-// it is never swapped in (`until` implies swap false; asking for both is refused).
-//
-// The swap is TRUNCATE + INSERT … SELECT under ACCESS EXCLUSIVE locks rather than ALTER TABLE …
-// RENAME: the live tables keep their identity, so their indexes (named in the migrations), identity
-// sequences, triggers (cache invalidation may NOTIFY from them) and grants stay as they are, and a
-// later migration still finds what it expects. The price is copying the rows while readers wait on
-// the lock; TRUNCATE and the insert are one transaction, so readers see the old or the new tables.
-// A row's new version is its event count plus its old version, so no ETag a client holds (a
-// version it saw) can match a rebuilt row by accident.
-//
-// Consistency with writes: a command writes its read-model rows before its events (database log or
-// outbox) in one transaction, so once the swap holds the table locks every command that changed a
-// read model has committed and no other can until the swap commits. Then the tail is folded inside
-// the swap: from the database log through the swap's own transaction (PGlite has one connection), or
-// in Kafka mode from Kafka after `settle` saw the outbox rows committed so far published.
+// Read-model rebuild: fold the log into `<table>_shadow` tables with the live evolve, then swap them in
+// with TRUNCATE + INSERT under ACCESS EXCLUSIVE locks, folding the tail inside the swap (README.md:
+// why a swap, not a rename, why `until` never swaps, and how the tail stays consistent with writes).
 import { SeenEvents } from './seen-events.ts';
 import type { DomainEvent } from '../domain/index.ts';
 import type { EventCodec } from '../events/codec.ts';

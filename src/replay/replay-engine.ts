@@ -7,11 +7,21 @@ import type { DeliveredEvent } from '../log/consumer-runner.ts';
 import type { EventLog, LogRecord } from '../log/event-log.ts';
 import type { CustomerView } from '../domain/index.ts';
 import { badReplayRequest } from './errors.ts';
-import { compileFilter, decodeRecord, type EventFilter } from './filter.ts';
+import { compileFilter, type EventFilter } from './filter.ts';
 import { JobState, jobUpdates, type ReplayJob, type ReplayJobSnapshot } from './jobs.ts';
 import type { DurationEstimate } from './offsets.ts';
-import { rangeCount, readPages, readWindowByTime, windowRanges } from './records.ts';
-import { Cancelled, createPacer, createStepGate, isPaced, REPLAY_SPEEDS, type ReplaySpeed } from './speed.ts';
+import { rangeCount, readPages, readWindowByTime, windowRanges, type PartitionRange } from './records.ts';
+import { createDelivery, Failed, type Delivery } from './replay-delivery.ts';
+import {
+  Cancelled,
+  createPacer,
+  createStepGate,
+  isPaced,
+  REPLAY_SPEEDS,
+  type Pacer,
+  type ReplaySpeed,
+  type StepGate,
+} from './speed.ts';
 import { checkTarget, openTarget, type ReplayTarget, type TargetWriter } from './targets.ts';
 import { optionalMillis, type TimeInput } from './time.ts';
 
@@ -57,122 +67,26 @@ export interface ReplayRun extends ReplayJob {
   views(): ReadonlyMap<string, CustomerView>;
 }
 
-class Failed extends Error {}
-
 /** Checks the request and starts the job; the returned job runs in the background. */
 export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun {
-  const speed = request.speed ?? 'MAX';
-  if (!REPLAY_SPEEDS.includes(speed)) throw badReplayRequest(`unknown speed ${String(speed)}`);
-  checkTarget(request.target, request.topic, request.liveTopic);
-  const start = optionalMillis(request.startTime, 'startTime');
-  const end = optionalMillis(request.endTime, 'endTime');
-  if (start !== undefined && end !== undefined && end < start) throw badReplayRequest('endTime is before startTime');
-
+  const { speed, start, end } = checkRequest(request);
   const state = new JobState(request.maxErrors ?? 100, request.jobId);
   state.estimatedMs = request.estimate?.estimatedMs ?? null;
   state.warning = request.estimate?.warning ?? null;
   const abort = new AbortController();
   const gate = createStepGate(speed === 'STEP_BY_STEP', () => state.setStatus('PAUSED'));
-  const pacer = createPacer(speed, start);
-  const filter = compileFilter(request.filter);
-  const validate = request.validateEvents ?? true;
-  const ignoreErrors = request.ignoreErrors ?? false;
+  const delivery = createDelivery(state, {
+    codec: deps.codec,
+    filter: compileFilter(request.filter),
+    validate: request.validateEvents ?? true,
+    ignoreErrors: request.ignoreErrors ?? false,
+  });
+  const handler = createRecordHandler({ state, abort: abort.signal, gate, pacer: createPacer(speed, start), delivery });
   let writer: TargetWriter | undefined;
-  let reanchor = false;
-
-  function fail(record: LogRecord, type: string | null, message: string): void {
-    state.recordError({ partition: record.partition, offset: record.offset, type, message });
-    state.processed += 1;
-    if (!ignoreErrors) throw new Failed(`${record.partition}/${record.offset}: ${message}`);
-  }
-
-  /** Filter and decode; the matching records become deliverable events. */
-  function classify(records: readonly LogRecord[]): DeliveredEvent[] {
-    const matched: DeliveredEvent[] = [];
-    for (const record of records) {
-      if (!filter.keyMatches(record)) {
-        state.filtered += 1;
-        state.processed += 1;
-        continue;
-      }
-      const decoded = decodeRecord(deps.codec, record, validate);
-      if (!decoded.ok) {
-        fail(record, null, `invalid event: ${decoded.reason}`);
-        continue;
-      }
-      if (!filter.eventMatches(decoded)) {
-        state.filtered += 1;
-        state.processed += 1;
-        continue;
-      }
-      matched.push({ event: decoded.event, domainEvent: decoded.domainEvent, record });
-    }
-    return matched;
-  }
-
-  function delivered(events: readonly DeliveredEvent[]): void {
-    // Counted by the CloudEvent type, the one form of an event type the API shows.
-    for (const { event } of events) state.countsByType[event.type] = (state.countsByType[event.type] ?? 0) + 1;
-    state.delivered += events.length;
-    state.processed += events.length;
-    state.emit();
-  }
-
-  /** Delivers a batch; when it fails, event by event, so only the failing ones count as errors. */
-  async function deliver(target: TargetWriter, events: readonly DeliveredEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    try {
-      await target.deliver(events);
-      delivered(events);
-      return;
-    } catch (error) {
-      if (events.length === 1) {
-        const [only] = events as [DeliveredEvent];
-        fail(only.record, only.event.type, String((error as Error).message ?? error));
-        return;
-      }
-    }
-    for (const event of events) await deliver(target, [event]);
-  }
-
-  async function handle(target: TargetWriter, records: readonly LogRecord[], pace: boolean): Promise<void> {
-    if (abort.signal.aborted) throw new Cancelled();
-    const events = classify(records);
-    if (!pace && !gate.stepping()) {
-      await deliver(target, events);
-      breakIfAsked(target, events.at(-1));
-      return;
-    }
-    for (const event of events) {
-      const permit = await gate.take(abort.signal);
-      if (state.status === 'PAUSED') state.setStatus('RUNNING');
-      if (reanchor) {
-        pacer.reanchor(event.record.timestamp);
-        reanchor = false;
-      }
-      if (pace && !gate.stepping()) await pacer.until(event.record.timestamp, abort.signal);
-      await deliver(target, [event]);
-      gate.done(permit);
-      breakIfAsked(target, event);
-    }
-  }
-
-  /** A sandbox breakpoint hit by the last event: switch to stepping (the sandbox runs event by event). */
-  function breakIfAsked(target: TargetWriter, last: DeliveredEvent | undefined): void {
-    if (!last || !target.pauseRequested()) return;
-    gate.setStepping(true);
-    state.emitter.emit('breakpoint', { record: last.record, type: last.event.type });
-  }
 
   async function run(): Promise<void> {
     state.setStatus('RUNNING');
-    const ranges = await windowRanges(deps.log, request.topic, {
-      ...(start !== undefined ? { start } : {}),
-      ...(end !== undefined ? { end } : {}),
-      ...(request.filter?.customerId !== undefined ? { key: request.filter.customerId } : {}),
-    });
-    const from = request.fromOffsets;
-    if (from) for (const r of ranges) r.from = Math.min(r.to, from.get(r.partition) ?? r.from);
+    const ranges = await replayRanges(deps.log, request, start, end);
     state.total = rangeCount(ranges);
     writer = await openTarget(request.target, deps.log, request.topic, state.id);
     state.skippedHandlers = writer.skipped;
@@ -183,27 +97,15 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
       isPaced(speed) || speed === 'STEP_BY_STEP' || request.parallel === false || request.target.kind === 'sandbox';
     if (globalTimeline) {
       for await (const record of readWindowByTime(deps.log, request.topic, ranges, pageSize)) {
-        await handle(target, [record], isPaced(speed));
+        await handler.handle(target, [record], isPaced(speed));
       }
     } else {
-      // A failing partition stops the others at their next page; the job ends when all have stopped,
-      // so no handler is still running when `done` resolves.
-      const outcomes = await Promise.allSettled(
-        ranges.map(async (range) => {
-          try {
-            for await (const page of readPages(deps.log, request.topic, range, pageSize)) {
-              await handle(target, page, false);
-            }
-          } catch (error) {
-            abort.abort();
-            throw error;
-          }
-        }),
+      await readPartitionsConcurrently(
+        ranges,
+        abort,
+        (range) => readPages(deps.log, request.topic, range, pageSize),
+        (page) => handler.handle(target, page, false),
       );
-      const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
-      // The first real failure explains the job; the siblings only saw the abort.
-      const cause = failures.find((f) => !(f instanceof Cancelled)) ?? failures[0];
-      if (cause !== undefined) throw cause;
     }
   }
 
@@ -235,7 +137,7 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
     step: (n) => (state.isTerminal() ? Promise.resolve() : gate.step(n)),
     pause: () => gate.setStepping(true),
     resume() {
-      reanchor = true;
+      handler.reanchor();
       gate.setStepping(false);
       if (state.status === 'PAUSED') state.setStatus('RUNNING');
     },
@@ -245,5 +147,107 @@ export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun
       return () => state.emitter.off('progress', listener);
     },
     views: () => writer?.views ?? new Map(),
+  };
+}
+
+function checkRequest(request: ReplayRequest) {
+  const speed = request.speed ?? 'MAX';
+  if (!REPLAY_SPEEDS.includes(speed)) throw badReplayRequest(`unknown speed ${String(speed)}`);
+  checkTarget(request.target, request.topic, request.liveTopic);
+  const start = optionalMillis(request.startTime, 'startTime');
+  const end = optionalMillis(request.endTime, 'endTime');
+  if (start !== undefined && end !== undefined && end < start) throw badReplayRequest('endTime is before startTime');
+  return { speed, start, end };
+}
+
+/** The offsets of the window per partition; a debug session's cursor moves their starts. */
+async function replayRanges(
+  log: EventLog,
+  request: ReplayRequest,
+  start: number | undefined,
+  end: number | undefined,
+): Promise<PartitionRange[]> {
+  const ranges = await windowRanges(log, request.topic, {
+    ...(start !== undefined ? { start } : {}),
+    ...(end !== undefined ? { end } : {}),
+    ...(request.filter?.customerId !== undefined ? { key: request.filter.customerId } : {}),
+  });
+  const from = request.fromOffsets;
+  if (from) for (const r of ranges) r.from = Math.min(r.to, from.get(r.partition) ?? r.from);
+  return ranges;
+}
+
+/**
+ * MAX speed: each partition's pages in offset order, the partitions concurrently. A failing
+ * partition stops the others at their next page; this ends when all have stopped, so no handler is
+ * still running when the job's `done` resolves.
+ */
+async function readPartitionsConcurrently(
+  ranges: readonly PartitionRange[],
+  abort: AbortController,
+  pages: (range: PartitionRange) => AsyncIterable<readonly LogRecord[]>,
+  handle: (page: readonly LogRecord[]) => Promise<void>,
+): Promise<void> {
+  const outcomes = await Promise.allSettled(
+    ranges.map(async (range) => {
+      try {
+        for await (const page of pages(range)) await handle(page);
+      } catch (error) {
+        abort.abort();
+        throw error;
+      }
+    }),
+  );
+  const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+  // The first real failure explains the job; the siblings only saw the abort.
+  const cause = failures.find((f) => !(f instanceof Cancelled)) ?? failures[0];
+  if (cause !== undefined) throw cause;
+}
+
+interface RecordHandlerParts {
+  readonly state: JobState;
+  readonly abort: AbortSignal;
+  readonly gate: StepGate;
+  readonly pacer: Pacer;
+  readonly delivery: Delivery;
+}
+
+/** Delivers records at the job's pace: in batches at MAX, else event by event through the step gate and the clock. */
+function createRecordHandler({ state, abort, gate, pacer, delivery }: RecordHandlerParts) {
+  let reanchor = false;
+
+  /** A sandbox breakpoint hit by the last event: switch to stepping (the sandbox runs event by event). */
+  function breakIfAsked(target: TargetWriter, last: DeliveredEvent | undefined): void {
+    if (!last || !target.pauseRequested()) return;
+    gate.setStepping(true);
+    state.emitter.emit('breakpoint', { record: last.record, type: last.event.type });
+  }
+
+  async function handle(target: TargetWriter, records: readonly LogRecord[], pace: boolean): Promise<void> {
+    if (abort.aborted) throw new Cancelled();
+    const events = delivery.classify(records);
+    if (!pace && !gate.stepping()) {
+      await delivery.deliver(target, events);
+      breakIfAsked(target, events.at(-1));
+      return;
+    }
+    for (const event of events) {
+      const permit = await gate.take(abort);
+      if (state.status === 'PAUSED') state.setStatus('RUNNING');
+      if (reanchor) {
+        pacer.reanchor(event.record.timestamp);
+        reanchor = false;
+      }
+      if (pace && !gate.stepping()) await pacer.until(event.record.timestamp, abort);
+      await delivery.deliver(target, [event]);
+      gate.done(permit);
+      breakIfAsked(target, event);
+    }
+  }
+
+  return {
+    handle,
+    /** After a resume the clock starts again from the next event, not from where it paused. */
+    reanchor: () => void (reanchor = true),
   };
 }

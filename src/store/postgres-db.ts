@@ -24,120 +24,33 @@ function wrap(target: pg.Pool | pg.PoolClient): Queryable {
 }
 
 export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
-  const connection = {
+  const connection: pg.ClientConfig = {
     connectionString: options.url,
     // Fail fast while the server is unreachable: a request answers 503, it does not hang.
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     keepAlive: true,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   };
-  if (options.schema) {
-    // The schema must exist before connections that name it in search_path do anything useful.
-    const setup = new pg.Client({ connectionString: options.url });
-    setup.on('error', () => {}); // a failure reaches the awaited call below
-    await setup.connect().catch((error: unknown) => {
-      throw storeError(error);
-    });
-    try {
-      await setup.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replaceAll('"', '')}"`);
-    } finally {
-      await setup.end();
-    }
-  }
+  if (options.schema) await ensureSchema(options.url, options.schema);
   const pool = new pg.Pool({ ...connection, max: options.maxConnections ?? 20 });
   // An idle client losing its server connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const root = wrap(pool);
   await root.query('SELECT 1');
-  const noop = () => {};
   const listeners = new Set<pg.Client>();
   const stops = new Set<() => void>();
 
   return {
     kind: 'postgres',
     query: root.query,
-    async transaction(fn) {
-      const client = await pool.connect().catch((error: unknown) => {
-        throw storeError(error);
-      });
-      // The pool listens for errors only on idle clients: a connection lost while checked out (server
-      // restart) would otherwise be an unhandled 'error' event that ends the process. The failure
-      // reaches the caller through the query in flight.
-      let lost: Error | undefined;
-      const onError = (error: Error) => void (lost = error);
-      client.on('error', onError);
-      const tx = wrap(client);
-      try {
-        await tx.query('BEGIN');
-        const result = await fn(tx);
-        await tx.query('COMMIT');
-        return result;
-      } catch (error) {
-        if (!lost) await client.query('ROLLBACK').catch(noop);
-        throw storeError(lost ?? error);
-      } finally {
-        client.removeListener('error', onError);
-        client.release(lost); // a lost connection is discarded, not returned to the pool
-      }
-    },
+    transaction: (fn) => inTransaction(pool, fn),
     async exec(sql) {
       await pool.query(sql).catch((error: unknown) => {
         throw storeError(error);
       });
     },
-    async listen(channel, onPayload, options = {}) {
-      // LISTEN needs its own long-lived connection, outside the pool. When it drops (server restart,
-      // pg_terminate_backend, network), a new one is opened with backoff and LISTEN repeated.
-      let stopped = false;
-      let current: pg.Client | undefined;
-      const open = async () => {
-        const client = new pg.Client(connection);
-        client.on('error', () => {});
-        client.on('notification', (message) => {
-          if (message.channel === channel) onPayload(message.payload ?? '');
-        });
-        try {
-          await client.connect();
-          await client.query(`LISTEN "${channel.replaceAll('"', '')}"`);
-        } catch (error) {
-          await client.end().catch(() => {});
-          throw error;
-        }
-        current = client;
-        listeners.add(client);
-        client.once('end', () => {
-          listeners.delete(client);
-          if (!stopped) void reopen();
-        });
-      };
-      const reopen = async () => {
-        for (let attempt = 0; !stopped; attempt++) {
-          await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 5000)));
-          if (stopped) return;
-          try {
-            await open();
-            if (stopped) return void (await current?.end().catch(() => {}));
-            options.onReconnect?.();
-            return;
-          } catch {
-            // still down: try again
-          }
-        }
-      };
-      await open();
-      const stop = () => {
-        stopped = true;
-      };
-      stops.add(stop);
-      return async () => {
-        stop();
-        stops.delete(stop);
-        if (current) {
-          listeners.delete(current);
-          await current.end().catch(() => {});
-        }
-      };
-    },
+    listen: (channel, onPayload, listenOptions = {}) =>
+      listenReconnecting(connection, channel, onPayload, listenOptions.onReconnect, { listeners, stops }),
     async close() {
       // Stop reconnecting listeners first: ending their clients must not open new ones.
       for (const stop of stops) stop();
@@ -145,5 +58,109 @@ export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
       listeners.clear();
       await pool.end();
     },
+  };
+}
+
+/** The schema must exist before connections that name it in search_path do anything useful. */
+async function ensureSchema(url: string, schema: string): Promise<void> {
+  const setup = new pg.Client({ connectionString: url });
+  setup.on('error', () => {}); // a failure reaches the awaited call below
+  await setup.connect().catch((error: unknown) => {
+    throw storeError(error);
+  });
+  try {
+    await setup.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '')}"`);
+  } finally {
+    await setup.end();
+  }
+}
+
+const noop = () => {};
+
+async function inTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  const client = await pool.connect().catch((error: unknown) => {
+    throw storeError(error);
+  });
+  // The pool listens for errors only on idle clients: a connection lost while checked out (server
+  // restart) would otherwise be an unhandled 'error' event that ends the process. The failure
+  // reaches the caller through the query in flight.
+  let lost: Error | undefined;
+  const onError = (error: Error) => void (lost = error);
+  client.on('error', onError);
+  const tx = wrap(client);
+  try {
+    await tx.query('BEGIN');
+    const result = await fn(tx);
+    await tx.query('COMMIT');
+    return result;
+  } catch (error) {
+    if (!lost) await client.query('ROLLBACK').catch(noop);
+    throw storeError(lost ?? error);
+  } finally {
+    client.removeListener('error', onError);
+    client.release(lost); // a lost connection is discarded, not returned to the pool
+  }
+}
+
+/**
+ * LISTEN needs its own long-lived connection, outside the pool. When it drops (server restart,
+ * pg_terminate_backend, network), a new one is opened with backoff and LISTEN repeated.
+ */
+async function listenReconnecting(
+  connection: pg.ClientConfig,
+  channel: string,
+  onPayload: (payload: string) => void,
+  onReconnect: (() => void) | undefined,
+  open: { listeners: Set<pg.Client>; stops: Set<() => void> },
+): Promise<() => Promise<void>> {
+  const { listeners, stops } = open;
+  let stopped = false;
+  let current: pg.Client | undefined;
+  const connect = async () => {
+    const client = new pg.Client(connection);
+    client.on('error', () => {});
+    client.on('notification', (message) => {
+      if (message.channel === channel) onPayload(message.payload ?? '');
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${channel.replaceAll('"', '')}"`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    current = client;
+    listeners.add(client);
+    client.once('end', () => {
+      listeners.delete(client);
+      if (!stopped) void reconnect();
+    });
+  };
+  const reconnect = async () => {
+    for (let attempt = 0; !stopped; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 5000)));
+      if (stopped) return;
+      try {
+        await connect();
+        if (stopped) return void (await current?.end().catch(() => {}));
+        onReconnect?.();
+        return;
+      } catch {
+        // still down: try again
+      }
+    }
+  };
+  await connect();
+  const stop = () => {
+    stopped = true;
+  };
+  stops.add(stop);
+  return async () => {
+    stop();
+    stops.delete(stop);
+    if (current) {
+      listeners.delete(current);
+      await current.end().catch(() => {});
+    }
   };
 }

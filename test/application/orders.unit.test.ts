@@ -16,7 +16,7 @@ let app: Application;
 
 before(async () => {
   bss = await composedApp();
-  app = bss.services.app;
+  app = bss.services.application;
 });
 after(() => bss.close());
 

@@ -17,7 +17,7 @@ let subscriptionId: string;
 
 before(async () => {
   bss = await composedApp();
-  app = bss.services.app;
+  app = bss.services.application;
   ({ subscriptionId } = await customerWithSubscription(app));
 });
 after(() => bss.close());

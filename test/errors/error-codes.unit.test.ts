@@ -6,14 +6,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../src/errors.ts';
 import { ERROR_CODES, isErrorCode } from '../../src/error-codes.ts';
-import { conflict, invalid, notFound } from '../../src/domain/index.ts';
+import { conflict, invalid, missing } from '../../src/domain/index.ts';
 import { frameworkCode } from '../../src/api/plugins/problem.ts';
 
 test('a domain rejection is an AppError whose kind gives its status', () => {
   const cases = [
     [invalid('INVALID_EMAIL', 'bad', 'email'), 422],
     [conflict('INVALID_TRANSITION', 'no'), 409],
-    [notFound('CUSTOMER_NOT_FOUND', 'none'), 404],
+    [missing('CUSTOMER_NOT_FOUND', 'none'), 404],
   ] as const;
   for (const [rejection, status] of cases) {
     assert.ok(rejection instanceof AppError);

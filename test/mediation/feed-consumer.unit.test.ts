@@ -23,7 +23,7 @@ let subscriptionId: string;
 before(async () => {
   bss = await composedApp();
   log = bss.services.log;
-  ({ subscriptionId } = await customerWithSubscription(bss.services.app));
+  ({ subscriptionId } = await customerWithSubscription(bss.services.application));
 });
 after(() => bss.close());
 
@@ -43,7 +43,7 @@ function observed(failures = 0) {
     async ingest(records) {
       if (failing-- > 0) throw new Error('connection refused (test)');
       calls.push(records.length);
-      return bss.services.app.usage.ingest(records);
+      return bss.services.application.usage.ingest(records);
     },
   };
   return { usage, calls };

@@ -53,8 +53,8 @@ export async function clockedApp(start: string): Promise<ClockedApp> {
     });
     const composed = await compose(config, { logger: createLogger('silent') });
     const clock = fixedClock(start);
-    const app = createApplication(composed.db, composed.app.bus, clock);
-    const api = await buildApp({ ...composed, app });
+    const app = createApplication(composed.db, composed.application.bus, clock);
+    const api = await buildApp({ ...composed, application: app });
     return {
       api,
       app,

@@ -12,6 +12,7 @@ import type { ApiApp } from '../types.ts';
 import type { Logger } from '../../observability/logger.ts';
 import {
   RENEW_EVERY_MS,
+  type Claim,
   type IdempotencyStore,
   type StoredResponse,
 } from '../../application/idempotency/idempotency-store.ts';
@@ -78,48 +79,14 @@ export function registerIdempotency(
     if (!METHODS.has(request.method)) return undefined;
     const key = request.headers['idempotency-key'];
     if (key === undefined) return undefined;
-    if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
-      sendProblem(reply, request, {
-        status: 400,
-        code: 'INVALID_IDEMPOTENCY_KEY',
-        detail: 'Idempotency-Key must be 1 to 200 printable ASCII characters',
-        errors: [{ field: '/headers/idempotency-key', message: '1 to 200 printable ASCII characters' }],
-      });
-      return 'answered';
-    }
+    if (typeof key !== 'string' || !KEY_PATTERN.test(key)) return refuseKey(request, reply);
     const caller = request.principal?.id ?? 'anonymous';
     const claim = await store.claim(caller, key, fingerprint(request));
-    switch (claim.kind) {
-      case 'claimed': {
-        const claimed = { caller, key, owner: claim.owner };
-        claims.set(request, claimed);
-        running.add(claim.owner);
-        return claimed;
-      }
-      case 'replay':
-        reply
-          .status(claim.response.status)
-          .headers({ ...claim.response.headers, 'idempotent-replayed': 'true' })
-          .send(claim.response.body);
-        return 'answered';
-      case 'in-progress':
-        reply.header('retry-after', '1');
-        sendProblem(reply, request, {
-          status: 409,
-          code: 'IDEMPOTENCY_KEY_IN_PROGRESS',
-          detail: 'A request with this Idempotency-Key is still running; retry shortly',
-          retryable: true,
-        });
-        return 'answered';
-      case 'mismatch':
-        sendProblem(reply, request, {
-          status: 422,
-          code: 'IDEMPOTENCY_KEY_REUSED',
-          detail: 'This Idempotency-Key was used for a different request; use a new key for a new request',
-          errors: [{ field: '/headers/idempotency-key', message: 'already used for a different request' }],
-        });
-        return 'answered';
-    }
+    if (claim.kind !== 'claimed') return answerUnclaimed(request, reply, claim);
+    const claimed = { caller, key, owner: claim.owner };
+    claims.set(request, claimed);
+    running.add(claim.owner);
+    return claimed;
   }
 
   // preValidation: the body is parsed but not yet touched by validation defaults. Callback style, so
@@ -137,18 +104,10 @@ export function registerIdempotency(
     if (!claimed) return payload;
     claims.delete(request);
     const { caller, key, owner } = claimed;
-    const contentType = String(reply.getHeader('content-type') ?? '');
-    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
-    let record: () => Promise<void> = () => store.release(caller, key, owner);
-    if (body !== null && isFinal(reply.statusCode, body, contentType)) {
-      const headers: Record<string, string> = {};
-      for (const name of REPLAYED_HEADERS) {
-        const value = reply.getHeader(name);
-        if (value !== undefined) headers[name] = String(value);
-      }
-      const response: StoredResponse = { status: reply.statusCode, headers, body };
-      record = () => store.complete(caller, key, owner, response);
-    }
+    const response = finalResponse(reply, payload);
+    const record = response
+      ? () => store.complete(caller, key, owner, response)
+      : () => store.release(caller, key, owner);
     try {
       await record();
       running.delete(owner);
@@ -156,23 +115,10 @@ export function registerIdempotency(
       // The answer still goes out. The claim stays renewed while the outcome is retried in the
       // background (the database is back soon, or this process dies and the lease lapses).
       logger.error({ err: error }, 'could not record the idempotency key outcome; retrying');
-      void retryRecord(record).finally(() => running.delete(owner));
+      void retryRecord(record, () => closed).finally(() => running.delete(owner));
     }
     return payload;
   });
-
-  /** Retries an outcome with backoff (0.2 s doubling to 2 s) until it is written or the app closes. */
-  async function retryRecord(record: () => Promise<void>): Promise<void> {
-    for (let delay = 200; !closed; delay = Math.min(delay * 2, 2000)) {
-      await sleep(delay);
-      if (closed) return;
-      try {
-        return await record();
-      } catch {
-        // still down: try again
-      }
-    }
-  }
 
   // A reply that never went through onSend (a hijacked or aborted one) must not keep its claim alive.
   app.addHook('onResponse', async (request) => {
@@ -183,6 +129,90 @@ export function registerIdempotency(
     await store.release(claimed.caller, claimed.key, claimed.owner).catch(() => {}); // the lease ends it
   });
 
+  const stopTimers = startLeaseTimers(store, running, logger, renewEveryMs);
+  app.addHook('onClose', async () => {
+    closed = true;
+    stopTimers();
+  });
+}
+
+function refuseKey(request: FastifyRequest, reply: FastifyReply): 'answered' {
+  sendProblem(reply, request, {
+    status: 400,
+    code: 'INVALID_IDEMPOTENCY_KEY',
+    detail: 'Idempotency-Key must be 1 to 200 printable ASCII characters',
+    errors: [{ field: '/headers/idempotency-key', message: '1 to 200 printable ASCII characters' }],
+  });
+  return 'answered';
+}
+
+/** A key claimed before: the stored answer again, 409 while its request runs, 422 for another request. */
+function answerUnclaimed(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  claim: Exclude<Claim, { kind: 'claimed' }>,
+): 'answered' {
+  switch (claim.kind) {
+    case 'replay':
+      reply
+        .status(claim.response.status)
+        .headers({ ...claim.response.headers, 'idempotent-replayed': 'true' })
+        .send(claim.response.body);
+      break;
+    case 'in-progress':
+      reply.header('retry-after', '1');
+      sendProblem(reply, request, {
+        status: 409,
+        code: 'IDEMPOTENCY_KEY_IN_PROGRESS',
+        detail: 'A request with this Idempotency-Key is still running; retry shortly',
+        retryable: true,
+      });
+      break;
+    case 'mismatch':
+      sendProblem(reply, request, {
+        status: 422,
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        detail: 'This Idempotency-Key was used for a different request; use a new key for a new request',
+        errors: [{ field: '/headers/idempotency-key', message: 'already used for a different request' }],
+      });
+      break;
+  }
+  return 'answered';
+}
+
+/** The answer to store for retries, when it is final; undefined releases the key. */
+function finalResponse(reply: FastifyReply, payload: unknown): StoredResponse | undefined {
+  const contentType = String(reply.getHeader('content-type') ?? '');
+  const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
+  if (body === null || !isFinal(reply.statusCode, body, contentType)) return undefined;
+  const headers: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = reply.getHeader(name);
+    if (value !== undefined) headers[name] = String(value);
+  }
+  return { status: reply.statusCode, headers, body };
+}
+
+/** Retries an outcome with backoff (0.2 s doubling to 2 s) until it is written or the app closes. */
+async function retryRecord(record: () => Promise<void>, closed: () => boolean): Promise<void> {
+  for (let delay = 200; !closed(); delay = Math.min(delay * 2, 2000)) {
+    await sleep(delay);
+    if (closed()) return;
+    try {
+      return await record();
+    } catch {
+      // still down: try again
+    }
+  }
+}
+
+/** Renews the leases of the running claims and purges expired keys; returns the stop. */
+function startLeaseTimers(
+  store: IdempotencyStore,
+  running: ReadonlySet<string>,
+  logger: Logger,
+  renewEveryMs: number,
+): () => void {
   const renew = setInterval(() => {
     if (running.size === 0) return;
     store
@@ -194,9 +224,8 @@ export function registerIdempotency(
     store.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency key purge failed'));
   }, PURGE_EVERY_MS);
   purge.unref();
-  app.addHook('onClose', async () => {
-    closed = true;
+  return () => {
     clearInterval(purge);
     clearInterval(renew);
-  });
+  };
 }

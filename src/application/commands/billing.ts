@@ -65,58 +65,18 @@ export const invoiceIdFor = (customerId: string, from: string): string => derive
 
 type Outcome = { kind: 'issued'; total: Money } | { kind: 'skipped' } | { kind: 'empty' };
 
-export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: Catalog): BillingCommands {
-  async function billCustomer(
-    customerId: string,
-    subscriptionIds: readonly string[],
-    period: invoice.BillingPeriod,
-    issuedAt: string,
-    dueAt: string,
-  ): Promise<Outcome> {
-    // Rated usage never changes once recorded, so it is read before the transaction, unlocked.
-    const ratedUsage = await ratedUsageOf(db, customerId, period);
-    const invoiceId = invoiceIdFor(customerId, period.from);
-    const { result } = await bus.run<Outcome>(async (uow) => {
-      // A concurrent run inserting the same invoice fails on the primary key and is retried here.
-      if ((await uow.load('invoice', invoiceId)).state !== null) return { events: [], result: { kind: 'skipped' } };
-      const subscriptions = await uow.loadMany<subscription.Subscription>('subscription', subscriptionIds, 'share');
-      const currency = (await uow.load<CustomerBalance>('balance', customerId)).state?.currency ?? null;
-      const events = invoice.billCustomer({
-        customerId,
-        period,
-        subscriptions: [...subscriptions.values()].flatMap((row) => (row.state ? [row.state] : [])),
-        ratedUsage,
-        catalog,
-        invoiceId,
-        issuedAt,
-        dueAt,
-        currency: requireAccountCurrency(customerId, currency),
-      });
-      const issued = events.find((e) => e.type === 'invoice.issued');
-      return { events, result: issued ? { kind: 'issued', total: issued.data.total } : { kind: 'empty' } };
-    });
-    return result;
-  }
+interface BillingDeps {
+  readonly bus: CommandBus;
+  readonly db: Db;
+  readonly catalog: Catalog;
+}
 
+export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: Catalog): BillingCommands {
+  const deps = { bus, db, catalog };
   return {
     async run(input) {
       const { period } = input;
-      const days = invoice.requirePeriod(period);
-      const dueInDays = input.dueInDays ?? DEFAULT_DUE_IN_DAYS;
-      if (!Number.isInteger(dueInDays) || dueInDays < 0 || dueInDays > MAX_DUE_IN_DAYS) {
-        throw invalid('INVALID_DUE_DATE', `dueInDays must be an integer 0..${MAX_DUE_IN_DAYS}`, 'dueInDays');
-      }
-      const maxCustomers = input.maxCustomers ?? DEFAULT_MAX_CUSTOMERS;
-      if (!Number.isInteger(maxCustomers) || maxCustomers < 1 || maxCustomers > MAX_CUSTOMERS) {
-        throw invalid('INVALID_LIMIT', `maxCustomers must be an integer 1..${MAX_CUSTOMERS}`, 'maxCustomers');
-      }
-      const issuedAt = clock();
-      // billCustomer checks this per customer too; checking once answers 409 instead of n failures.
-      if (toMillis(issuedAt) < days.toDay * MS_PER_DAY) {
-        throw invoice.periodNotEnded(period);
-      }
-      const dueAt = new Date(toMillis(issuedAt) + dueInDays * MS_PER_DAY).toISOString();
-
+      const { issuedAt, dueAt, maxCustomers } = runTerms(input, clock);
       const counts = { customers: 0, invoices: 0, skipped: 0, nothingToBill: 0 };
       const totals = new Map<CurrencyCode, number>();
       const failures: BillRunFailure[] = [];
@@ -138,7 +98,7 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
             continue;
           }
           try {
-            const outcome = await billCustomer(customerId, subscriptionIds, period, issuedAt, dueAt);
+            const outcome = await billCustomer(deps, customerId, subscriptionIds, period, issuedAt, dueAt);
             if (outcome.kind === 'skipped') counts.skipped++;
             else if (outcome.kind === 'empty') counts.nothingToBill++;
             else {
@@ -174,6 +134,60 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
       return summary;
     },
   };
+}
+
+/** The run's checked limits and dates: issued now (after the period ended), due dueInDays later. */
+function runTerms(input: BillRunInput, clock: Clock) {
+  const { period } = input;
+  const days = invoice.requirePeriod(period);
+  const dueInDays = input.dueInDays ?? DEFAULT_DUE_IN_DAYS;
+  if (!Number.isInteger(dueInDays) || dueInDays < 0 || dueInDays > MAX_DUE_IN_DAYS) {
+    throw invalid('INVALID_DUE_DATE', `dueInDays must be an integer 0..${MAX_DUE_IN_DAYS}`, 'dueInDays');
+  }
+  const maxCustomers = input.maxCustomers ?? DEFAULT_MAX_CUSTOMERS;
+  if (!Number.isInteger(maxCustomers) || maxCustomers < 1 || maxCustomers > MAX_CUSTOMERS) {
+    throw invalid('INVALID_LIMIT', `maxCustomers must be an integer 1..${MAX_CUSTOMERS}`, 'maxCustomers');
+  }
+  const issuedAt = clock();
+  // billCustomer checks this per customer too; checking once answers 409 instead of n failures.
+  if (toMillis(issuedAt) < days.toDay * MS_PER_DAY) {
+    throw invoice.periodNotEnded(period);
+  }
+  const dueAt = new Date(toMillis(issuedAt) + dueInDays * MS_PER_DAY).toISOString();
+  return { issuedAt, dueAt, maxCustomers };
+}
+
+async function billCustomer(
+  { bus, db, catalog }: BillingDeps,
+  customerId: string,
+  subscriptionIds: readonly string[],
+  period: invoice.BillingPeriod,
+  issuedAt: string,
+  dueAt: string,
+): Promise<Outcome> {
+  // Rated usage never changes once recorded, so it is read before the transaction, unlocked.
+  const ratedUsage = await ratedUsageOf(db, customerId, period);
+  const invoiceId = invoiceIdFor(customerId, period.from);
+  const { result } = await bus.run<Outcome>(async (uow) => {
+    // A concurrent run inserting the same invoice fails on the primary key and is retried here.
+    if ((await uow.load('invoice', invoiceId)).state !== null) return { events: [], result: { kind: 'skipped' } };
+    const subscriptions = await uow.loadMany<subscription.Subscription>('subscription', subscriptionIds, 'share');
+    const currency = (await uow.load<CustomerBalance>('balance', customerId)).state?.currency ?? null;
+    const events = invoice.billCustomer({
+      customerId,
+      period,
+      subscriptions: [...subscriptions.values()].flatMap((row) => (row.state ? [row.state] : [])),
+      ratedUsage,
+      catalog,
+      invoiceId,
+      issuedAt,
+      dueAt,
+      currency: requireAccountCurrency(customerId, currency),
+    });
+    const issued = events.find((e) => e.type === 'invoice.issued');
+    return { events, result: issued ? { kind: 'issued', total: issued.data.total } : { kind: 'empty' } };
+  });
+  return result;
 }
 
 export function requireAccountCurrency(customerId: string, currency: CurrencyCode | null): CurrencyCode {

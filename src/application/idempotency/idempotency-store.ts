@@ -8,8 +8,7 @@
 // handler again, but its commands find the results the dead request committed (fence.ts) and are
 // not applied twice.
 //
-// Concurrent claims and completions are batched (one statement for all of them, as the command bus
-// groups commands): with single-record writes they were two autocommits per request beside its group.
+// Concurrent claims and completions are batched into one statement, as the command bus groups commands.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.ts';
 import { createBatcher, type BatcherLoad, type Outcome } from '../batcher.ts';

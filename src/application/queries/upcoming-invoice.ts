@@ -1,7 +1,7 @@
 // The upcoming invoice (Stripe's name for it): what the customer owes so far in a period that has not
 // ended, priced by the very function the bill run issues invoices with (domain draftInvoice), over the
 // same subscriptions and rated usage. Nothing is stored and no event is written.
-import { invoice, MS_PER_DAY, notFound, toMillis, type CurrencyCode, type Money } from '../../domain/index.ts';
+import { invoice, MS_PER_DAY, missing, toMillis, type CurrencyCode, type Money } from '../../domain/index.ts';
 import type { CustomerBalance } from '../../domain/index.ts';
 import type { Catalog } from '../../domain/catalog/plan.ts';
 import type { Db } from '../../store/db.ts';
@@ -51,7 +51,7 @@ export async function upcomingInvoice(
   const asOf = clock();
   const period = openPeriod(asOf, periodFrom);
   if (!(await getRow(db, 'customer', customerId))) {
-    throw notFound('CUSTOMER_NOT_FOUND', `customer ${customerId} does not exist`, 'id');
+    throw missing('CUSTOMER_NOT_FOUND', `customer ${customerId} does not exist`, 'id');
   }
   const subscriptions = await subscriptionsInPeriod(db, customerId, period);
   const ratedUsage = await ratedUsageOf(db, customerId, period);

@@ -110,26 +110,8 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
 
     async apply(events) {
       // Load every row the events touch in one query per table before folding.
-      const refs = new Map<ReadModelKind, Set<string>>();
-      for (const event of events) {
-        for (const ref of readModelRefsOf(event)) {
-          let ids = refs.get(ref.type);
-          if (!ids) refs.set(ref.type, (ids = new Set()));
-          ids.add(ref.id);
-        }
-      }
-      for (const [kind, ids] of refs) await loadMany(kind, [...ids]);
-      // Folded into copies first: an evolve that throws leaves every row as the earlier commands left it.
-      const next = new Map<Entry, { state: unknown; firstAt: string; lastAt: string; customerId: string }>();
-      for (const event of events) {
-        for (const ref of readModelRefsOf(event)) {
-          const entry = entries.get(key(ref.type, ref.id)) as Entry;
-          const current = next.get(entry);
-          const state = READ_MODELS[ref.type].evolve(current ? current.state : entry.state, event, ref.id);
-          const at = event.data.at;
-          next.set(entry, { state, firstAt: current?.firstAt ?? at, lastAt: at, customerId: event.data.customerId });
-        }
-      }
+      for (const [kind, ids] of rowsTouchedBy(events)) await loadMany(kind, [...ids]);
+      const next = fold(events, (kind, id) => entries.get(key(kind, id)) as Entry);
       const changed: ChangedRow[] = [];
       for (const [entry, folded] of next) {
         entry.state = folded.state;
@@ -165,6 +147,37 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
       }
     },
   };
+}
+
+/** The ids per read model that the events change. */
+function rowsTouchedBy(events: readonly DomainEvent[]): Map<ReadModelKind, Set<string>> {
+  const refs = new Map<ReadModelKind, Set<string>>();
+  for (const event of events) {
+    for (const ref of readModelRefsOf(event)) {
+      let ids = refs.get(ref.type);
+      if (!ids) refs.set(ref.type, (ids = new Set()));
+      ids.add(ref.id);
+    }
+  }
+  return refs;
+}
+
+/**
+ * The loaded rows' states after the events, folded into copies first: an evolve that throws leaves
+ * every row as the earlier commands left it.
+ */
+function fold(events: readonly DomainEvent[], entryOf: (kind: ReadModelKind, id: string) => Entry) {
+  const next = new Map<Entry, { state: unknown; firstAt: string; lastAt: string; customerId: string }>();
+  for (const event of events) {
+    for (const ref of readModelRefsOf(event)) {
+      const entry = entryOf(ref.type, ref.id);
+      const current = next.get(entry);
+      const state = READ_MODELS[ref.type].evolve(current ? current.state : entry.state, event, ref.id);
+      const at = event.data.at;
+      next.set(entry, { state, firstAt: current?.firstAt ?? at, lastAt: at, customerId: event.data.customerId });
+    }
+  }
+  return next;
 }
 
 function rowsOf(model: ReadModelTable, list: readonly Entry[]) {

@@ -1,5 +1,5 @@
 import { assertNever } from '../event.ts';
-import { conflict, invalid, invalidTransition, notFound } from '../rejection.ts';
+import { conflict, invalid, invalidTransition, missing } from '../rejection.ts';
 import { requireDateTime } from '../time.ts';
 import { requireEmail, requirePhone, requireText, optionalText } from '../validate.ts';
 import { requireAddress } from './address.ts';
@@ -60,7 +60,7 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
 }
 
 function existing(state: CustomerState, customerId: string): Customer {
-  if (state === null) throw notFound('CUSTOMER_NOT_FOUND', `customer ${customerId} does not exist`, 'customerId');
+  if (state === null) throw missing('CUSTOMER_NOT_FOUND', `customer ${customerId} does not exist`, 'customerId');
   return state;
 }
 

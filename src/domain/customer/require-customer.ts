@@ -1,11 +1,11 @@
 // Guards used by other aggregates' decisions that depend on the customer
 // (ordering, payments). The customer state is passed in by the caller.
 
-import { conflict, invalid, notFound } from '../rejection.ts';
+import { conflict, invalid, missing } from '../rejection.ts';
 import type { Customer, CustomerState } from './state.ts';
 
 export function requireCustomer(customer: CustomerState, customerId: string): Customer {
-  if (customer === null) throw notFound('CUSTOMER_NOT_FOUND', `customer ${customerId} does not exist`, 'customerId');
+  if (customer === null) throw missing('CUSTOMER_NOT_FOUND', `customer ${customerId} does not exist`, 'customerId');
   if (customer.customerId !== customerId) {
     // The caller loaded the wrong customer: refuse rather than decide on foreign data.
     throw invalid('CUSTOMER_MISMATCH', `expected customer ${customerId}, got ${customer.customerId}`, 'customerId');

@@ -1,5 +1,5 @@
 import { assertNever } from '../event.ts';
-import { conflict, invalidTransition, notFound } from '../rejection.ts';
+import { conflict, invalidTransition, missing } from '../rejection.ts';
 import { requireDateTime, requireNotBefore, toMillis } from '../time.ts';
 import { requireText } from '../validate.ts';
 import type { InvoiceCommand } from './commands.ts';
@@ -9,7 +9,7 @@ import type { InvoiceState } from './state.ts';
 export function decide(command: InvoiceCommand, state: InvoiceState): InvoiceEvent[] {
   const invoiceId = requireText(command.invoiceId, 'invoiceId');
   const atMs = requireDateTime(command.at, 'at');
-  if (state === null) throw notFound('INVOICE_NOT_FOUND', `invoice ${invoiceId} does not exist`, 'invoiceId');
+  if (state === null) throw missing('INVOICE_NOT_FOUND', `invoice ${invoiceId} does not exist`, 'invoiceId');
   requireNotBefore(atMs, state.updatedAt);
   const { customerId } = state;
   const at = command.at;

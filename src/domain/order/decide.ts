@@ -2,7 +2,7 @@ import { requirePlanVersionAt } from '../catalog/plan-version-at.ts';
 import { requireActiveCustomer } from '../customer/require-customer.ts';
 import { assertNever } from '../event.ts';
 import { add, zero, type CurrencyCode, type Money } from '../money.ts';
-import { conflict, invalid, invalidTransition, notFound } from '../rejection.ts';
+import { conflict, invalid, invalidTransition, missing } from '../rejection.ts';
 import { requireDateTime, requireNotBefore } from '../time.ts';
 import { optionalText, requireDistinct, requireText } from '../validate.ts';
 import type { CompleteOrder, OrderCommand, PlaceOrder } from './commands.ts';
@@ -17,7 +17,7 @@ export function decide(command: OrderCommand, state: OrderState, context: OrderC
     if (state !== null) throw conflict('ORDER_ALREADY_EXISTS', `order ${orderId} already exists`);
     return place(command, context);
   }
-  if (state === null) throw notFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`, 'orderId');
+  if (state === null) throw missing('ORDER_NOT_FOUND', `order ${orderId} does not exist`, 'orderId');
   requireNotBefore(atMs, state.updatedAt);
   const { customerId } = state;
   const at = command.at;

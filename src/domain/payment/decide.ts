@@ -1,7 +1,7 @@
 import { requireCustomer } from '../customer/require-customer.ts';
 import { assertNever } from '../event.ts';
 import { requirePositiveMoney } from '../money.ts';
-import { conflict, invalid, invalidTransition, notFound } from '../rejection.ts';
+import { conflict, invalid, invalidTransition, missing } from '../rejection.ts';
 import { requireDateTime, requireNotBefore } from '../time.ts';
 import { optionalText, requireText } from '../validate.ts';
 import { allocate, type Allocation } from './allocate.ts';
@@ -22,7 +22,7 @@ export function decide(command: PaymentCommand, state: PaymentState, context: Pa
     if (state !== null) throw conflict('PAYMENT_ALREADY_EXISTS', `payment ${paymentId} already exists`);
     return create(command, context);
   }
-  if (state === null) throw notFound('PAYMENT_NOT_FOUND', `payment ${paymentId} does not exist`, 'paymentId');
+  if (state === null) throw missing('PAYMENT_NOT_FOUND', `payment ${paymentId} does not exist`, 'paymentId');
   requireNotBefore(atMs, state.updatedAt);
   const { customerId } = state;
   const at = command.at;

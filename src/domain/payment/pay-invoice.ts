@@ -4,7 +4,7 @@
 // who named an invoice never pays something else by accident.
 import type { InvoiceState } from '../invoice/state.ts';
 import { type Money } from '../money.ts';
-import { conflict, invalid, notFound } from '../rejection.ts';
+import { conflict, invalid, missing } from '../rejection.ts';
 import { requireText } from '../validate.ts';
 import { allocate } from './allocate.ts';
 import type { PaymentContext } from './context.ts';
@@ -30,7 +30,7 @@ export function payInvoice(
   context: Omit<PaymentContext, 'invoices'>,
 ): PaymentDecision[] {
   const invoiceId = requireText(command.invoiceId, 'invoiceId');
-  if (invoice === null) throw notFound('INVOICE_NOT_FOUND', `invoice ${invoiceId} does not exist`, 'invoiceId');
+  if (invoice === null) throw missing('INVOICE_NOT_FOUND', `invoice ${invoiceId} does not exist`, 'invoiceId');
   if (invoice.status === 'PAID' || invoice.status === 'CANCELLED' || invoice.outstanding.amount === 0) {
     throw conflict('INVOICE_NOT_OPEN', `invoice ${invoiceId} is ${invoice.status}; nothing is left to pay`, {
       status: invoice.status,

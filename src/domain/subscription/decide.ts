@@ -1,5 +1,5 @@
 import { assertNever } from '../event.ts';
-import { invalidTransition, notFound } from '../rejection.ts';
+import { invalidTransition, missing } from '../rejection.ts';
 import { requireDateTime, requireNotBefore } from '../time.ts';
 import { optionalText, requireText } from '../validate.ts';
 import type { SubscriptionCommand } from './commands.ts';
@@ -10,7 +10,7 @@ export function decide(command: SubscriptionCommand, state: SubscriptionState): 
   const subscriptionId = requireText(command.subscriptionId, 'subscriptionId');
   const atMs = requireDateTime(command.at, 'at');
   if (state === null) {
-    throw notFound('SUBSCRIPTION_NOT_FOUND', `subscription ${subscriptionId} does not exist`, 'subscriptionId');
+    throw missing('SUBSCRIPTION_NOT_FOUND', `subscription ${subscriptionId} does not exist`, 'subscriptionId');
   }
   // Activity periods are built from event times: a change dated before the
   // previous one would end a period before it starts and corrupt pro-rating.

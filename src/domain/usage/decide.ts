@@ -1,5 +1,5 @@
 import { requirePlanVersionAt } from '../catalog/plan-version-at.ts';
-import { invalid, notFound } from '../rejection.ts';
+import { invalid, missing } from '../rejection.ts';
 import { wasActiveAt } from '../subscription/activity.ts';
 import type { Subscription } from '../subscription/state.ts';
 import { requireDateTime, toMillis } from '../time.ts';
@@ -60,7 +60,7 @@ function requireSubscription(context: UsageContext, subscriptionId: string): Sub
   const { subscription } = context;
   if (subscription === null) {
     // Without a subscription there is no customer to record the rejection against.
-    throw notFound('SUBSCRIPTION_NOT_FOUND', `subscription ${subscriptionId} does not exist`, 'subscriptionId');
+    throw missing('SUBSCRIPTION_NOT_FOUND', `subscription ${subscriptionId} does not exist`, 'subscriptionId');
   }
   if (subscription.subscriptionId !== subscriptionId) {
     throw invalid(

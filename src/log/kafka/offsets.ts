@@ -16,17 +16,8 @@ export interface Offsets {
 }
 
 export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
-  /** ListOffsets for some partitions at one timestamp (or EARLIEST / LATEST); offset -1 = none. */
-  const listAt = async (topic: string, partitions: readonly number[], timestamp: bigint) => {
-    const answer = await admin.listOffsets({
-      topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) }],
-      // What read() and subscriptions can see; without transactions it is the high watermark.
-      isolationLevel: FetchIsolationLevels.READ_COMMITTED,
-    });
-    const offsets = new Map<number, number>();
-    for (const t of answer) for (const p of t.partitions) offsets.set(p.partitionIndex, Number(p.offset));
-    return offsets;
-  };
+  const listAt = (topic: string, partitions: readonly number[], timestamp: bigint) =>
+    listOffsetsAt(admin, topic, partitions, timestamp);
   const allPartitions = async (topic: string) =>
     Array.from({ length: await catalog.partitionCount(topic) }, (_, partition) => partition);
 
@@ -71,51 +62,10 @@ export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
       return (await listAt(topic, [partition], ListOffsetTimestamps.EARLIEST)).get(partition) ?? 0;
     },
 
-    async commit(group, topic, positions) {
-      if (positions.length === 0) return;
-      // An OffsetCommit without member and generation: the coordinator accepts it only while the
-      // group has no active members. Members we just stopped take a moment to leave: retry for 15 s.
-      const request = {
-        groupId: group,
-        topics: [
-          {
-            name: topic,
-            partitionOffsets: positions.map((p) => ({ partition: p.partition, offset: BigInt(p.offset) })),
-          },
-        ],
-      };
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        try {
-          await admin.alterConsumerGroupOffsets(request);
-          return;
-        } catch (error) {
-          if (Date.now() > deadline)
-            throw new AppError('GROUP_ACTIVE', `group ${group} still has active members: stop them, then restore`, {
-              status: 409,
-              retryable: true,
-              cause: error,
-            });
-          await new Promise((resolve) => setTimeout(resolve, 500));
-        }
-      }
-    },
+    commit: (group, topic, positions) => commitWithoutMembers(admin, group, topic, positions),
 
     async committed(group, topic) {
-      const partitions = await allPartitions(topic);
-      const answer = await admin.listConsumerGroupOffsets({
-        groups: [{ groupId: group, topics: [{ name: topic, partitionIndexes: partitions }] }],
-      });
-      const committed = new Map<number, number | null>(partitions.map((p) => [p, null]));
-      for (const g of answer) {
-        for (const t of g.topics) {
-          for (const p of t.partitions) {
-            // -1: nothing committed for this partition.
-            if (p.committedOffset >= 0n) committed.set(p.partitionIndex, Number(p.committedOffset));
-          }
-        }
-      }
-      return committed;
+      return committedOffsets(admin, group, await allPartitions(topic), topic);
     },
 
     async groups() {
@@ -129,4 +79,75 @@ export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
         .sort();
     },
   };
+}
+
+/** ListOffsets for some partitions at one timestamp (or EARLIEST / LATEST); offset -1 = none. */
+async function listOffsetsAt(admin: Admin, topic: string, partitions: readonly number[], timestamp: bigint) {
+  const answer = await admin.listOffsets({
+    topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) }],
+    // What read() and subscriptions can see; without transactions it is the high watermark.
+    isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+  });
+  const offsets = new Map<number, number>();
+  for (const t of answer) for (const p of t.partitions) offsets.set(p.partitionIndex, Number(p.offset));
+  return offsets;
+}
+
+/**
+ * An OffsetCommit without member and generation: the coordinator accepts it only while the group has
+ * no active members. Members we just stopped take a moment to leave: retry for 15 s, then 409.
+ */
+async function commitWithoutMembers(
+  admin: Admin,
+  group: string,
+  topic: string,
+  positions: readonly RecordPosition[],
+): Promise<void> {
+  if (positions.length === 0) return;
+  const request = {
+    groupId: group,
+    topics: [
+      {
+        name: topic,
+        partitionOffsets: positions.map((p) => ({ partition: p.partition, offset: BigInt(p.offset) })),
+      },
+    ],
+  };
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      await admin.alterConsumerGroupOffsets(request);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline)
+        throw new AppError('GROUP_ACTIVE', `group ${group} still has active members: stop them, then restore`, {
+          status: 409,
+          retryable: true,
+          cause: error,
+        });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/** The group's committed offset per partition; null where it committed nothing. */
+async function committedOffsets(
+  admin: Admin,
+  group: string,
+  partitions: number[],
+  topic: string,
+): Promise<Map<number, number | null>> {
+  const answer = await admin.listConsumerGroupOffsets({
+    groups: [{ groupId: group, topics: [{ name: topic, partitionIndexes: partitions }] }],
+  });
+  const committed = new Map<number, number | null>(partitions.map((p) => [p, null]));
+  for (const g of answer) {
+    for (const t of g.topics) {
+      for (const p of t.partitions) {
+        // -1: nothing committed for this partition.
+        if (p.committedOffset >= 0n) committed.set(p.partitionIndex, Number(p.committedOffset));
+      }
+    }
+  }
+  return committed;
 }

@@ -65,25 +65,8 @@ export function createAppender(
   const sendQueued = (): void => {
     timer = undefined;
     if (inFlight) return;
-    const taken: Chunk[] = [];
-    let bytes = 0;
-    let minTs = Infinity;
-    let maxTs = -Infinity;
-    while (queue.length > 0) {
-      const next = queue[0] as Chunk;
-      if (taken.length > 0 && bytes + next.bytes > options.maxBatchBytes) break;
-      if (taken.length > 0 && Math.max(maxTs, next.maxTs) - Math.min(minTs, next.minTs) > MAX_TIMESTAMP_SPAN_MS) break;
-      queue.shift();
-      queuedBytes -= next.bytes;
-      // Later parts of an append whose earlier part failed are not written: that would break per-key order.
-      if (next.append.failed) next.reject(new Error('an earlier part of this append was not written'));
-      else {
-        taken.push(next);
-        bytes += next.bytes;
-        minTs = Math.min(minTs, next.minTs);
-        maxTs = Math.max(maxTs, next.maxTs);
-      }
-    }
+    const { taken, removedBytes } = takeBatch(queue, options.maxBatchBytes);
+    queuedBytes -= removedBytes;
     if (taken.length === 0) return;
     inFlight = send(taken).finally(() => {
       inFlight = undefined;
@@ -120,37 +103,10 @@ export function createAppender(
     async append(topic, records) {
       if (records.length === 0) return [];
       const partitions = await partitionCount(topic);
-      const now = Date.now();
       const append = { failed: false };
-      const parts: Promise<RecordPosition[]>[] = [];
-      let messages: Message[] = [];
-      let bytes = 0;
-      let minTs = Infinity;
-      let maxTs = -Infinity;
-      for (const record of records) {
-        const size = sizeOf(record);
-        const timestamp = Math.trunc(record.timestamp ?? now);
-        const tooWide = Math.max(maxTs, timestamp) - Math.min(minTs, timestamp) > MAX_TIMESTAMP_SPAN_MS;
-        if (messages.length > 0 && (bytes + size > options.maxBatchBytes || tooWide)) {
-          parts.push(enqueue(messages, bytes, append));
-          messages = [];
-          bytes = 0;
-          minTs = Infinity;
-          maxTs = -Infinity;
-        }
-        minTs = Math.min(minTs, timestamp);
-        maxTs = Math.max(maxTs, timestamp);
-        messages.push({
-          topic,
-          key: record.key,
-          value: record.value,
-          partition: partitionFor(record.key, partitions),
-          timestamp: BigInt(timestamp),
-          ...(record.headers ? { headers: { ...record.headers } } : {}),
-        });
-        bytes += size;
-      }
-      parts.push(enqueue(messages, bytes, append));
+      const parts = splitRecords(topic, records, partitions, Date.now(), options.maxBatchBytes).map((part) =>
+        enqueue(part.messages, part.bytes, append),
+      );
       return (await Promise.all(parts)).flat();
     },
 
@@ -161,6 +117,73 @@ export function createAppender(
       }
     },
   };
+}
+
+/**
+ * The chunks at the head of the queue that fit one request (bytes, timestamp span), in order. Later
+ * parts of an append whose earlier part failed are rejected, not written: that would break per-key order.
+ */
+function takeBatch(queue: Chunk[], maxBatchBytes: number): { taken: Chunk[]; removedBytes: number } {
+  const taken: Chunk[] = [];
+  let bytes = 0;
+  let removedBytes = 0;
+  let minTs = Infinity;
+  let maxTs = -Infinity;
+  while (queue.length > 0) {
+    const next = queue[0] as Chunk;
+    if (taken.length > 0 && bytes + next.bytes > maxBatchBytes) break;
+    if (taken.length > 0 && Math.max(maxTs, next.maxTs) - Math.min(minTs, next.minTs) > MAX_TIMESTAMP_SPAN_MS) break;
+    queue.shift();
+    removedBytes += next.bytes;
+    if (next.append.failed) next.reject(new Error('an earlier part of this append was not written'));
+    else {
+      taken.push(next);
+      bytes += next.bytes;
+      minTs = Math.min(minTs, next.minTs);
+      maxTs = Math.max(maxTs, next.maxTs);
+    }
+  }
+  return { taken, removedBytes };
+}
+
+/** An append's records as messages, in parts that each fit one request (bytes, timestamp span). */
+function splitRecords(
+  topic: string,
+  records: readonly AppendRecord[],
+  partitions: number,
+  now: number,
+  maxBatchBytes: number,
+): { messages: Message[]; bytes: number }[] {
+  const parts: { messages: Message[]; bytes: number }[] = [];
+  let messages: Message[] = [];
+  let bytes = 0;
+  let minTs = Infinity;
+  let maxTs = -Infinity;
+  for (const record of records) {
+    const size = sizeOf(record);
+    const timestamp = Math.trunc(record.timestamp ?? now);
+    const tooWide = Math.max(maxTs, timestamp) - Math.min(minTs, timestamp) > MAX_TIMESTAMP_SPAN_MS;
+    if (messages.length > 0 && (bytes + size > maxBatchBytes || tooWide)) {
+      parts.push({ messages, bytes });
+      messages = [];
+      bytes = 0;
+      minTs = Infinity;
+      maxTs = -Infinity;
+    }
+    minTs = Math.min(minTs, timestamp);
+    maxTs = Math.max(maxTs, timestamp);
+    messages.push({
+      topic,
+      key: record.key,
+      value: record.value,
+      partition: partitionFor(record.key, partitions),
+      timestamp: BigInt(timestamp),
+      ...(record.headers ? { headers: { ...record.headers } } : {}),
+    });
+    bytes += size;
+  }
+  parts.push({ messages, bytes });
+  return parts;
 }
 
 /**

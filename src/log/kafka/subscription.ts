@@ -64,28 +64,15 @@ export async function subscribe(
     isStopping: () => stopping,
   };
 
-  const run = async (): Promise<void> => {
-    while (!stopping) {
-      const current = generation;
-      if (!current || current.partitions.length === 0) {
-        await nap.idle();
-        continue;
-      }
-      const positions = await current.positions.catch((error: unknown) => {
-        if (current === generation) throw error;
-      });
-      if (!positions || current !== generation) continue;
-      for (const fetched of await fetchAssigned(positions)) {
-        if (fetched.outOfRange) {
-          // The committed offset is gone (retention) or beyond the end: restart where `from` says.
-          const reset = await positionsOf.reset([fetched.partition]);
-          positions.set(fetched.partition, reset.get(fetched.partition) ?? 0);
-          continue;
-        }
-        if (!(await deliverPartition(delivery, current, fetched, positions))) break;
-      }
-    }
-  };
+  const run = () =>
+    consume({
+      current: () => generation,
+      isStopping: () => stopping,
+      idle: () => nap.idle(),
+      fetchAssigned,
+      reset: (partition) => positionsOf.reset([partition]),
+      delivery,
+    });
 
   const shutdown = async (): Promise<void> => {
     stopping = true;
@@ -119,6 +106,39 @@ export async function subscribe(
     assignment: () => (stopping ? [] : (generation?.partitions ?? [])),
     close,
   };
+}
+
+interface ConsumeParts {
+  current(): Generation | undefined;
+  isStopping(): boolean;
+  idle(): Promise<void>;
+  fetchAssigned: ReturnType<typeof assignedFetcher>;
+  reset(partition: number): Promise<Map<number, number>>;
+  delivery: Delivery<Generation>;
+}
+
+/** The member's loop: fetch the current generation's partitions and deliver them, until stopping. */
+async function consume({ current, isStopping, idle, fetchAssigned, reset, delivery }: ConsumeParts): Promise<void> {
+  while (!isStopping()) {
+    const generation = current();
+    if (!generation || generation.partitions.length === 0) {
+      await idle();
+      continue;
+    }
+    const positions = await generation.positions.catch((error: unknown) => {
+      if (generation === current()) throw error;
+    });
+    if (!positions || generation !== current()) continue;
+    for (const fetched of await fetchAssigned(positions)) {
+      if (fetched.outOfRange) {
+        // The committed offset is gone (retention) or beyond the end: restart where `from` says.
+        const restarted = await reset(fetched.partition);
+        positions.set(fetched.partition, restarted.get(fetched.partition) ?? 0);
+        continue;
+      }
+      if (!(await deliverPartition(delivery, generation, fetched, positions))) break;
+    }
+  }
 }
 
 /** Fetches long-poll for up to pollMs: on their own connections they do not hold up the heartbeats

@@ -8,7 +8,7 @@ import { BillRunBody, BillRunListQuery, BillRunParams, BillRunSummary } from '..
 import { getBillRun, listBillRuns } from '../../../application/queries/billing-runs.ts';
 import { notFound } from '../../../errors.ts';
 
-export function billingRoutes(app: Application) {
+export function billingRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/billing/runs',
@@ -23,7 +23,7 @@ export function billingRoutes(app: Application) {
           response: { 201: BillRunSummary, ...WriteErrors },
         },
       },
-      async (request, reply) => reply.status(201).send(await app.billing.run(request.body)),
+      async (request, reply) => reply.status(201).send(await application.billing.run(request.body)),
     );
 
     api.get(
@@ -37,7 +37,7 @@ export function billingRoutes(app: Application) {
           response: { 200: Page(BillRunSummary), ...ReadErrors },
         },
       },
-      async (request) => listBillRuns(app.db, request.query),
+      async (request) => listBillRuns(application.db, request.query),
     );
 
     api.get(
@@ -51,7 +51,7 @@ export function billingRoutes(app: Application) {
         },
       },
       async (request) => {
-        const run = await getBillRun(app.db, request.params.id);
+        const run = await getBillRun(application.db, request.params.id);
         if (!run) throw notFound('bill run', request.params.id);
         return run;
       },

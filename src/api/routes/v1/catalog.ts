@@ -7,7 +7,7 @@ import { Plan, PlanList } from '../../schemas/catalog.ts';
 
 const tags = ['catalog'];
 
-export function catalogRoutes(app: Application) {
+export function catalogRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     api.get(
       '/catalog/plans',
@@ -18,7 +18,7 @@ export function catalogRoutes(app: Application) {
           response: { 200: PlanList, ...ReadErrors },
         },
       },
-      async () => ({ items: [...app.catalog] }),
+      async () => ({ items: [...application.catalog] }),
     );
 
     api.get(
@@ -32,7 +32,7 @@ export function catalogRoutes(app: Application) {
         },
       },
       async (request) => {
-        const plan = catalog.findPlan(app.catalog, request.params.id);
+        const plan = catalog.findPlan(application.catalog, request.params.id);
         if (!plan) throw notFound('plan', request.params.id);
         return plan;
       },

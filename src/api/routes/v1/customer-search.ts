@@ -14,7 +14,7 @@ const SearchQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function customerSearchRoutes(app: Application) {
+export function customerSearchRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     api.get(
       '/customers/search',
@@ -27,7 +27,7 @@ export function customerSearchRoutes(app: Application) {
         },
       },
       async (request) => ({
-        items: await searchCustomers(app.db, request.query.q.trim() || request.query.q, request.query.limit),
+        items: await searchCustomers(application.db, request.query.q.trim() || request.query.q, request.query.limit),
       }),
     );
   };

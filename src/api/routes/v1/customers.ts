@@ -14,20 +14,29 @@ import { balanceView } from '../../balance-view.ts';
 
 const tags = ['customers'];
 
-export function customerRoutes(app: Application) {
+export function customerRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
-    const load = async (id: string) => {
-      const row = await getRow<CustomerState>(app.db, 'customer', id);
-      if (!row) throw notFound('customer', id);
-      return row;
-    };
-    // GETs read through the cache; write responses read the row their command just committed.
-    const read = async (id: string) => {
-      const row = await app.reads.get<CustomerState>('customer', id);
-      if (!row) throw notFound('customer', id);
-      return row;
-    };
+    await api.register(customerReadRoutes(application));
+    await api.register(customerChangeRoutes(application));
+  };
+}
 
+/** The customer row a command just committed (write answers do not read through the cache). */
+async function load(application: Application, id: string) {
+  const row = await getRow<CustomerState>(application.db, 'customer', id);
+  if (!row) throw notFound('customer', id);
+  return row;
+}
+
+/** Create, list and get customers, and a balance; a GET reads through the cache. */
+function customerReadRoutes(application: Application) {
+  const read = async (id: string) => {
+    const row = await application.reads.get<CustomerState>('customer', id);
+    if (!row) throw notFound('customer', id);
+    return row;
+  };
+
+  return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/customers',
       {
@@ -39,11 +48,11 @@ export function customerRoutes(app: Application) {
         },
       },
       async (request, reply) => {
-        const id = await app.customers.create({
+        const id = await application.customers.create({
           ...request.body,
           customerId: request.body.customerId ?? `cus_${randomUUID()}`,
         });
-        const row = await load(id);
+        const row = await load(application, id);
         setEtag(reply, row.version);
         return reply.status(201).header('location', `/api/v1/customers/${id}`).send(row.state);
       },
@@ -63,7 +72,7 @@ export function customerRoutes(app: Application) {
         },
       },
       async (request) => {
-        const page = await listRows<CustomerState>(app.db, 'customer', request.query);
+        const page = await listRows<CustomerState>(application.db, 'customer', request.query);
         return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
       },
     );
@@ -100,11 +109,16 @@ export function customerRoutes(app: Application) {
       },
       async (request) => {
         await read(request.params.id);
-        const row = await app.reads.get<CustomerBalance>('balance', request.params.id);
-        return balanceView(row?.state ?? initialBalance(request.params.id), app.catalog);
+        const row = await application.reads.get<CustomerBalance>('balance', request.params.id);
+        return balanceView(row?.state ?? initialBalance(request.params.id), application.catalog);
       },
     );
+  };
+}
 
+/** Contact details, suspend, resume, terminate: each answers with the customer and its new ETag. */
+function customerChangeRoutes(application: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
     api.patch(
       '/customers/:id',
       {
@@ -117,8 +131,8 @@ export function customerRoutes(app: Application) {
         },
       },
       async (request, reply) => {
-        await app.customers.updateContact(request.params.id, request.body, ifMatch(request));
-        const row = await load(request.params.id);
+        await application.customers.updateContact(request.params.id, request.body, ifMatch(request));
+        const row = await load(application, request.params.id);
         setEtag(reply, row.version);
         return row.state;
       },
@@ -141,13 +155,13 @@ export function customerRoutes(app: Application) {
         },
         async (request, reply) => {
           await run(request.params.id, request.body?.reason, ifMatch(request));
-          const row = await load(request.params.id);
+          const row = await load(application, request.params.id);
           setEtag(reply, row.version);
           return row.state;
         },
       );
-    action('suspend', (id, reason, expected) => app.customers.suspend(id, reason, expected));
-    action('resume', (id, _reason, expected) => app.customers.resume(id, expected));
-    action('terminate', (id, reason, expected) => app.customers.terminate(id, reason, expected));
+    action('suspend', (id, reason, expected) => application.customers.suspend(id, reason, expected));
+    action('resume', (id, _reason, expected) => application.customers.resume(id, expected));
+    action('terminate', (id, reason, expected) => application.customers.terminate(id, reason, expected));
   };
 }

@@ -1,6 +1,7 @@
 // Debug sessions: a cursor in the log with the reconstructed state there. Open at a time, step,
 // seek, look at the state, set and remove breakpoints, and play a stretch at a speed (a controlled
 // replay, which is a job under /replay/{id}). Sessions expire after 15 idle minutes.
+import { Type, type Static } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { IdParam, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { NoBody } from '../../schemas/no-body.ts';
@@ -18,19 +19,52 @@ import {
   StepQuery,
   StepResult,
 } from '../../schemas/event-replay.ts';
-import { Type } from 'typebox';
 import { notFound } from '../../../errors.ts';
-import type { BreakpointSpec } from '../../../replay/index.ts';
-import { time, type EventReplayServices, type SessionRuns } from './event-replay-services.ts';
+import type { BreakpointSpec, DebugSessions } from '../../../replay/index.ts';
+import { admin, time, type EventReplayServices, type SessionRuns } from './event-replay-services.ts';
 
 const tags = ['event replay: debug sessions'];
-const admin = { role: 'admin' as const };
 const NoContent = Type.Null({ description: 'no content' });
 
 export function debugSessionRoutes(replay: EventReplayServices, sessionRuns: SessionRuns) {
-  const { service, liveTopic } = replay;
-  const sessions = service.sessions;
+  const sessions = replay.service.sessions;
+  return async function routes(api: ApiApp): Promise<void> {
+    await api.register(sessionRoutes(sessions, replay.liveTopic));
+    await api.register(breakpointRoutes(sessions));
+    await api.register(controlledReplayRoutes(sessions, sessionRuns));
+  };
+}
 
+async function open(sessions: DebugSessions, liveTopic: string, body: Static<typeof OpenSessionBody>) {
+  const { topic = liveTopic, filter, breakpoints } = body;
+  const at = time(body.at);
+  return sessions.open({
+    topic,
+    ...(at !== undefined ? { at } : {}),
+    ...(filter ? { filter } : {}),
+    ...(breakpoints ? { breakpoints: breakpoints as BreakpointSpec[] } : {}),
+  });
+}
+
+async function step(sessions: DebugSessions, id: string, n: number) {
+  const session = sessions.get(id);
+  const result = await session.step(n);
+  return { ...result, session: session.info() };
+}
+
+async function seek(sessions: DebugSessions, id: string, at: string) {
+  const session = sessions.get(id);
+  await session.seek(time(at) as string | number);
+  return session.info();
+}
+
+function state(sessions: DebugSessions, id: string, customerId: string | undefined) {
+  const session = sessions.get(id);
+  return { session: session.info(), state: session.state(customerId) };
+}
+
+/** Open, look at, step, seek and close a session. */
+function sessionRoutes(sessions: DebugSessions, liveTopic: string) {
   return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/debug-session',
@@ -44,14 +78,7 @@ export function debugSessionRoutes(replay: EventReplayServices, sessionRuns: Ses
         },
       },
       async (request, reply) => {
-        const { topic = liveTopic, filter, breakpoints } = request.body;
-        const at = time(request.body.at);
-        const session = await sessions.open({
-          topic,
-          ...(at !== undefined ? { at } : {}),
-          ...(filter ? { filter } : {}),
-          ...(breakpoints ? { breakpoints: breakpoints as BreakpointSpec[] } : {}),
-        });
+        const session = await open(sessions, liveTopic, request.body);
         return reply
           .status(201)
           .header('location', `/api/v1/event-replay/debug-session/${session.id}`)
@@ -81,11 +108,7 @@ export function debugSessionRoutes(replay: EventReplayServices, sessionRuns: Ses
           response: { 200: StepResult, ...WriteErrors },
         },
       },
-      async (request) => {
-        const session = sessions.get(request.params.id);
-        const result = await session.step(request.query.n ?? 1);
-        return { ...result, session: session.info() };
-      },
+      async (request) => step(sessions, request.params.id, request.query.n ?? 1),
     );
 
     api.post(
@@ -101,11 +124,7 @@ export function debugSessionRoutes(replay: EventReplayServices, sessionRuns: Ses
           response: { 200: Session, ...WriteErrors },
         },
       },
-      async (request) => {
-        const session = sessions.get(request.params.id);
-        await session.seek(time(request.query.time) as string | number);
-        return session.info();
-      },
+      async (request) => seek(sessions, request.params.id, request.query.time),
     );
 
     api.get(
@@ -120,12 +139,31 @@ export function debugSessionRoutes(replay: EventReplayServices, sessionRuns: Ses
           response: { 200: SessionState, ...ReadErrors },
         },
       },
-      async (request) => {
-        const session = sessions.get(request.params.id);
-        return { session: session.info(), state: session.state(request.query.customerId) };
-      },
+      async (request) => state(sessions, request.params.id, request.query.customerId),
     );
 
+    api.delete(
+      '/debug-session/:id',
+      {
+        config: admin,
+        schema: {
+          tags,
+          summary: 'Close a debug session',
+          params: IdParam,
+          response: { 204: NoContent, ...WriteErrors },
+        },
+      },
+      async (request, reply) => {
+        if (!sessions.close(request.params.id)) throw notFound('debug session', request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+  };
+}
+
+/** A session's breakpoints: on an event type, or on a condition over a view. */
+function breakpointRoutes(sessions: DebugSessions) {
+  return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/debug-session/:id/breakpoints',
       {
@@ -159,24 +197,25 @@ export function debugSessionRoutes(replay: EventReplayServices, sessionRuns: Ses
         return reply.status(204).send(null);
       },
     );
+  };
+}
 
-    api.delete(
-      '/debug-session/:id',
-      {
-        config: admin,
-        schema: {
-          tags,
-          summary: 'Close a debug session',
-          params: IdParam,
-          response: { 204: NoContent, ...WriteErrors },
-        },
-      },
-      async (request, reply) => {
-        if (!sessions.close(request.params.id)) throw notFound('debug session', request.params.id);
-        return reply.status(204).send(null);
-      },
-    );
+/** A stretch of a session played at a speed: a job the /replay/{id} routes follow. */
+function controlledReplayRoutes(sessions: DebugSessions, sessionRuns: SessionRuns) {
+  async function play(body: Static<typeof ControlledReplayBody>) {
+    const { sessionId, speed } = body;
+    const from = time(body.from);
+    const until = time(body.until);
+    const run = await sessions.get(sessionId).controlledReplay({
+      speed,
+      ...(from !== undefined ? { from } : {}),
+      ...(until !== undefined ? { until } : {}),
+    });
+    sessionRuns.add(run);
+    return run;
+  }
 
+  return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/controlled-replay',
       {
@@ -190,15 +229,7 @@ export function debugSessionRoutes(replay: EventReplayServices, sessionRuns: Ses
         },
       },
       async (request, reply) => {
-        const { sessionId, speed } = request.body;
-        const from = time(request.body.from);
-        const until = time(request.body.until);
-        const run = await sessions.get(sessionId).controlledReplay({
-          speed,
-          ...(from !== undefined ? { from } : {}),
-          ...(until !== undefined ? { until } : {}),
-        });
-        sessionRuns.add(run);
+        const run = await play(request.body);
         return reply.status(202).header('location', `/api/v1/event-replay/replay/${run.id}`).send(run.snapshot());
       },
     );

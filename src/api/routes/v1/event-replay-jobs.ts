@@ -1,19 +1,17 @@
 // Replay jobs: start (202, the job runs in the background), list, look at, cancel, step, and follow
 // its progress as server-sent events. Controlled replays of debug sessions are jobs here too.
+import type { Static } from 'typebox';
 import type { ApiApp } from '../../types.ts';
-import { eventStreams } from '../../event-stream.ts';
+import { eventStreams, type EventStream } from '../../event-stream.ts';
 import { IdParam, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { NoBody } from '../../schemas/no-body.ts';
 import { Job, Jobs, ProgressEvent, ReplayBody, StepQuery } from '../../schemas/event-replay.ts';
 import { notFound } from '../../../errors.ts';
-import type { ServiceReplayTarget } from '../../../replay/index.ts';
-import { time, type EventReplayServices, type SessionRuns } from './event-replay-services.ts';
-
-const tags = ['event replay'];
-const admin = { role: 'admin' as const };
+import type { ReplayJob, ServiceReplayTarget } from '../../../replay/index.ts';
+import { admin, tags, time, type EventReplayServices, type SessionRuns } from './event-replay-services.ts';
 
 export function replayJobRoutes(replay: EventReplayServices, sessionRuns: SessionRuns) {
-  const { service, liveTopic } = replay;
+  const { service } = replay;
   const job = (id: string) => {
     const found = service.job(id) ?? sessionRuns.get(id);
     if (!found) throw notFound('replay job', id);
@@ -21,8 +19,6 @@ export function replayJobRoutes(replay: EventReplayServices, sessionRuns: Sessio
   };
 
   return async function routes(api: ApiApp): Promise<void> {
-    const streams = eventStreams(api);
-
     api.post(
       '/replay',
       {
@@ -35,26 +31,7 @@ export function replayJobRoutes(replay: EventReplayServices, sessionRuns: Sessio
         },
       },
       async (request, reply) => {
-        const body = request.body;
-        // The seed spec nests the options; a flat body is accepted too, the nested options win.
-        const options = { ...body, ...body.options };
-        const start = time(body.startTime);
-        const end = time(body.endTime);
-        const filter = {
-          ...body.filter,
-          ...(body.customerId !== undefined ? { customerId: body.customerId } : {}),
-        };
-        const run = await service.replay({
-          topic: body.topic ?? liveTopic,
-          target: (body.target ?? { kind: 'sandbox' }) as ServiceReplayTarget,
-          ...(start !== undefined ? { startTime: start } : {}),
-          ...(end !== undefined ? { endTime: end } : {}),
-          ...(Object.keys(filter).length > 0 ? { filter } : {}),
-          ...(options.speed !== undefined ? { speed: options.speed } : {}),
-          ...(options.ignoreErrors !== undefined ? { ignoreErrors: options.ignoreErrors } : {}),
-          ...(options.parallelProcessing !== undefined ? { parallel: options.parallelProcessing } : {}),
-          ...(options.validateEvents !== undefined ? { validateEvents: options.validateEvents } : {}),
-        });
+        const run = await start(replay, request.body);
         return reply.status(202).header('location', `/api/v1/event-replay/replay/${run.id}`).send(run.snapshot());
       },
     );
@@ -67,6 +44,15 @@ export function replayJobRoutes(replay: EventReplayServices, sessionRuns: Sessio
       },
       async () => ({ items: [...service.jobs(), ...sessionRuns.list()] }),
     );
+
+    await api.register(jobControlRoutes(job));
+  };
+}
+
+/** One job (a debug session's controlled replays included): look at it, cancel, step, follow it. */
+function jobControlRoutes(job: (id: string) => ReplayJob) {
+  return async function routes(api: ApiApp): Promise<void> {
+    const streams = eventStreams(api);
 
     api.get(
       '/replay/:id',
@@ -133,19 +119,41 @@ export function replayJobRoutes(replay: EventReplayServices, sessionRuns: Sessio
           },
         },
       },
-      async (request, reply) => {
-        const found = job(request.params.id);
-        const stream = streams.open(request, reply);
-        // A paced or stepped job can go quiet for minutes: a comment line keeps proxies from closing it.
-        const heartbeat = setInterval(() => stream.keepAlive(), 15_000);
-        try {
-          for await (const update of found.updates(stream.signal))
-            stream.send('progress', update.progress.processed, update);
-        } finally {
-          clearInterval(heartbeat);
-          stream.end();
-        }
-      },
+      async (request, reply) => follow(job(request.params.id), streams.open(request, reply)),
     );
   };
+}
+
+async function start({ service, liveTopic }: EventReplayServices, body: Static<typeof ReplayBody>) {
+  // The seed spec nests the options; a flat body is accepted too, the nested options win.
+  const options = { ...body, ...body.options };
+  const startTime = time(body.startTime);
+  const endTime = time(body.endTime);
+  const filter = {
+    ...body.filter,
+    ...(body.customerId !== undefined ? { customerId: body.customerId } : {}),
+  };
+  return service.replay({
+    topic: body.topic ?? liveTopic,
+    target: (body.target ?? { kind: 'sandbox' }) as ServiceReplayTarget,
+    ...(startTime !== undefined ? { startTime } : {}),
+    ...(endTime !== undefined ? { endTime } : {}),
+    ...(Object.keys(filter).length > 0 ? { filter } : {}),
+    ...(options.speed !== undefined ? { speed: options.speed } : {}),
+    ...(options.ignoreErrors !== undefined ? { ignoreErrors: options.ignoreErrors } : {}),
+    ...(options.parallelProcessing !== undefined ? { parallel: options.parallelProcessing } : {}),
+    ...(options.validateEvents !== undefined ? { validateEvents: options.validateEvents } : {}),
+  });
+}
+
+/** Follows a job as server-sent events until it ends. */
+async function follow(found: ReplayJob, stream: EventStream) {
+  // A paced or stepped job can go quiet for minutes: a comment line keeps proxies from closing it.
+  const heartbeat = setInterval(() => stream.keepAlive(), 15_000);
+  try {
+    for await (const update of found.updates(stream.signal)) stream.send('progress', update.progress.processed, update);
+  } finally {
+    clearInterval(heartbeat);
+    stream.end();
+  }
 }

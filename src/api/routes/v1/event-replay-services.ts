@@ -16,6 +16,10 @@ export interface EventReplayServices {
   readonly drainOutbox?: () => Promise<unknown>;
 }
 
+/** Every event-replay route is an admin's. */
+export const admin = { role: 'admin' as const };
+export const tags = ['event replay'];
+
 /** Query times: integer digits are ms since the epoch, anything else ISO-8601 text (the schema checks both). */
 export const time = (value: string | number | undefined): TimeInput | undefined =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;

@@ -12,16 +12,16 @@ import { ifMatch, setEtag } from '../../etag.ts';
 
 const tags = ['invoices'];
 
-export function invoiceRoutes(app: Application) {
+export function invoiceRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     const load = async (id: string) => {
-      const row = await getRow<invoice.Invoice>(app.db, 'invoice', id);
+      const row = await getRow<invoice.Invoice>(application.db, 'invoice', id);
       if (!row) throw notFound('invoice', id);
       return row;
     };
     // GETs read through the cache; write responses read the row their command just committed.
     const read = async (id: string) => {
-      const row = await app.reads.get<invoice.Invoice>('invoice', id);
+      const row = await application.reads.get<invoice.Invoice>('invoice', id);
       if (!row) throw notFound('invoice', id);
       return row;
     };
@@ -37,7 +37,7 @@ export function invoiceRoutes(app: Application) {
         },
       },
       async (request) => {
-        const page = await listRows<invoice.Invoice>(app.db, 'invoice', request.query);
+        const page = await listRows<invoice.Invoice>(application.db, 'invoice', request.query);
         return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
       },
     );
@@ -71,7 +71,7 @@ export function invoiceRoutes(app: Application) {
         },
       },
       async (request, reply) => {
-        await app.invoices.markOverdue(request.params.id, ifMatch(request));
+        await application.invoices.markOverdue(request.params.id, ifMatch(request));
         const row = await load(request.params.id);
         setEtag(reply, row.version);
         return row.state;
@@ -90,7 +90,7 @@ export function invoiceRoutes(app: Application) {
         },
       },
       async (request, reply) => {
-        await app.invoices.cancel(request.params.id, request.body.reason, ifMatch(request));
+        await application.invoices.cancel(request.params.id, request.body.reason, ifMatch(request));
         const row = await load(request.params.id);
         setEtag(reply, row.version);
         return row.state;

@@ -14,20 +14,29 @@ import type { ExpectedVersion } from '../../../application/commands/expect-versi
 
 const tags = ['orders'];
 
-export function orderRoutes(app: Application) {
+export function orderRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
-    const load = async (id: string) => {
-      const row = await getRow<order.Order>(app.db, 'order', id);
-      if (!row) throw notFound('order', id);
-      return row;
-    };
-    // GETs read through the cache; write responses read the row their command just committed.
-    const read = async (id: string) => {
-      const row = await app.reads.get<order.Order>('order', id);
-      if (!row) throw notFound('order', id);
-      return row;
-    };
+    await api.register(orderReadRoutes(application));
+    await api.register(orderChangeRoutes(application));
+  };
+}
 
+/** The order row a command just committed (write answers do not read through the cache). */
+async function load(application: Application, id: string) {
+  const row = await getRow<order.Order>(application.db, 'order', id);
+  if (!row) throw notFound('order', id);
+  return row;
+}
+
+/** Place, list and get orders; a GET reads through the cache. */
+function orderReadRoutes(application: Application) {
+  const read = async (id: string) => {
+    const row = await application.reads.get<order.Order>('order', id);
+    if (!row) throw notFound('order', id);
+    return row;
+  };
+
+  return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/orders',
       {
@@ -39,11 +48,11 @@ export function orderRoutes(app: Application) {
         },
       },
       async (request, reply) => {
-        const id = await app.orders.place({
+        const id = await application.orders.place({
           ...request.body,
           orderId: request.body.orderId ?? `ord_${randomUUID()}`,
         });
-        const row = await load(id);
+        const row = await load(application, id);
         setEtag(reply, row.version);
         return reply.status(201).header('location', `/api/v1/orders/${id}`).send(row.state);
       },
@@ -63,7 +72,7 @@ export function orderRoutes(app: Application) {
         },
       },
       async (request) => {
-        const page = await listRows<order.Order>(app.db, 'order', request.query);
+        const page = await listRows<order.Order>(application.db, 'order', request.query);
         return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
       },
     );
@@ -84,7 +93,12 @@ export function orderRoutes(app: Application) {
         return row.state;
       },
     );
+  };
+}
 
+/** Approve, reject, complete, cancel: each answers with the order and its new ETag. */
+function orderChangeRoutes(application: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
     const action = <B extends TSchema>(
       name: 'approve' | 'reject' | 'complete' | 'cancel',
       summary: string,
@@ -99,25 +113,25 @@ export function orderRoutes(app: Application) {
         async (request, reply) => {
           // The body was validated against B by the route schema.
           await run(request.params.id, request.body as Static<B>, ifMatch(request));
-          const row = await load(request.params.id);
+          const row = await load(application, request.params.id);
           setEtag(reply, row.version);
           return row.state;
         },
       );
     action('approve', 'Approve a PENDING order (If-Match honoured)', NoBody, (id, _body, expected) =>
-      app.orders.approve(id, expected),
+      application.orders.approve(id, expected),
     );
     action('reject', 'Reject a PENDING order (If-Match honoured)', RejectOrderBody, (id, body, expected) =>
-      app.orders.reject(id, body.reason, expected),
+      application.orders.reject(id, body.reason, expected),
     );
     action(
       'complete',
       'Complete an APPROVED order: activates one subscription per item (If-Match honoured)',
       NoBody,
-      (id, _body, expected) => app.orders.complete(id, expected),
+      (id, _body, expected) => application.orders.complete(id, expected),
     );
     action('cancel', 'Cancel an APPROVED order (If-Match honoured)', OptionalReason, (id, body, expected) =>
-      app.orders.cancel(id, body?.reason, expected),
+      application.orders.cancel(id, body?.reason, expected),
     );
   };
 }

@@ -29,20 +29,31 @@ const view = (state: payment.Payment) => ({
   refundable: payment.refundable(state),
 });
 
-export function paymentRoutes(app: Application) {
+export function paymentRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
-    const load = async (id: string) => {
-      const row = await getRow<payment.Payment>(app.db, 'payment', id);
-      if (!row) throw notFound('payment', id);
-      return row;
-    };
-    // GETs read through the cache; write responses read the row their command just committed.
-    const read = async (id: string) => {
-      const row = await app.reads.get<payment.Payment>('payment', id);
-      if (!row) throw notFound('payment', id);
-      return row;
-    };
+    await api.register(paymentCreationRoutes(application));
+    await api.register(paymentReadRoutes(application));
+    await api.register(paymentActionRoutes(application));
+  };
+}
 
+/** The payment row a command just committed (write responses do not read through the cache). */
+async function load(application: Application, id: string) {
+  const row = await getRow<payment.Payment>(application.db, 'payment', id);
+  if (!row) throw notFound('payment', id);
+  return row;
+}
+
+/** Answers with the payment as committed and its ETag. */
+async function respond(application: Application, reply: FastifyReply, id: string) {
+  const row = await load(application, id);
+  setEtag(reply, row.version);
+  return view(row.state);
+}
+
+/** Authorize a payment, or pay one invoice. */
+function paymentCreationRoutes(application: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/payments',
       {
@@ -54,11 +65,11 @@ export function paymentRoutes(app: Application) {
         },
       },
       async (request, reply) => {
-        const id = await app.payments.create({
+        const id = await application.payments.create({
           ...request.body,
           paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
         });
-        const row = await load(id);
+        const row = await load(application, id);
         setEtag(reply, row.version);
         return reply.status(201).header('location', `/api/v1/payments/${id}`).send(view(row.state));
       },
@@ -80,17 +91,28 @@ export function paymentRoutes(app: Application) {
         },
       },
       async (request, reply) => {
-        const id = await app.payments.payInvoice({
+        const id = await application.payments.payInvoice({
           ...request.body,
           invoiceId: request.params.id,
           paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
         });
-        const row = await load(id);
+        const row = await load(application, id);
         setEtag(reply, row.version);
         return reply.status(201).header('location', `/api/v1/payments/${id}`).send(view(row.state));
       },
     );
+  };
+}
 
+/** List and get; a GET reads through the cache. */
+function paymentReadRoutes(application: Application) {
+  const read = async (id: string) => {
+    const row = await application.reads.get<payment.Payment>('payment', id);
+    if (!row) throw notFound('payment', id);
+    return row;
+  };
+
+  return async function routes(api: ApiApp): Promise<void> {
     api.get(
       '/payments',
       {
@@ -102,7 +124,7 @@ export function paymentRoutes(app: Application) {
         },
       },
       async (request) => {
-        const page = await listRows<payment.Payment>(app.db, 'payment', request.query);
+        const page = await listRows<payment.Payment>(application.db, 'payment', request.query);
         return { items: page.items.map((row) => view(row.state)), nextCursor: page.nextCursor };
       },
     );
@@ -123,26 +145,26 @@ export function paymentRoutes(app: Application) {
         return view(row.state);
       },
     );
+  };
+}
 
-    const respond = async (reply: FastifyReply, id: string) => {
-      const row = await load(id);
-      setEtag(reply, row.version);
-      return view(row.state);
-    };
-    const actionSchema = <B extends TSchema>(summary: string, body: B) => ({
-      tags,
-      summary: `${summary} (If-Match honoured)`,
-      params: IdParam,
-      body,
-      response: { 200: Payment, ...WriteErrors },
-    });
+const actionSchema = <B extends TSchema>(summary: string, body: B) => ({
+  tags,
+  summary: `${summary} (If-Match honoured)`,
+  params: IdParam,
+  body,
+  response: { 200: Payment, ...WriteErrors },
+});
 
+/** Capture, fail, refund, apply credit: each answers with the payment and its new ETag. */
+function paymentActionRoutes(application: Application) {
+  return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/payments/:id/capture',
       { schema: actionSchema('Capture; the money pays open invoices oldest first, the rest stays as credit', NoBody) },
       async (request, reply) => {
-        await app.payments.capture(request.params.id, ifMatch(request));
-        return respond(reply, request.params.id);
+        await application.payments.capture(request.params.id, ifMatch(request));
+        return respond(application, reply, request.params.id);
       },
     );
 
@@ -150,8 +172,8 @@ export function paymentRoutes(app: Application) {
       '/payments/:id/fail',
       { schema: actionSchema('Mark an authorized payment failed', FailPaymentBody) },
       async (request, reply) => {
-        await app.payments.fail(request.params.id, request.body.reason, ifMatch(request));
-        return respond(reply, request.params.id);
+        await application.payments.fail(request.params.id, request.body.reason, ifMatch(request));
+        return respond(application, reply, request.params.id);
       },
     );
 
@@ -165,8 +187,8 @@ export function paymentRoutes(app: Application) {
       },
       async (request, reply) => {
         const refundId = request.body.refundId ?? `ref_${randomUUID()}`;
-        await app.payments.refund(request.params.id, { ...request.body, refundId }, ifMatch(request));
-        return respond(reply, request.params.id);
+        await application.payments.refund(request.params.id, { ...request.body, refundId }, ifMatch(request));
+        return respond(application, reply, request.params.id);
       },
     );
 
@@ -174,8 +196,8 @@ export function paymentRoutes(app: Application) {
       '/payments/:id/apply-credit',
       { schema: actionSchema('Apply credit left on a captured payment to open invoices, oldest first', NoBody) },
       async (request, reply) => {
-        await app.payments.applyCredit(request.params.id, ifMatch(request));
-        return respond(reply, request.params.id);
+        await application.payments.applyCredit(request.params.id, ifMatch(request));
+        return respond(application, reply, request.params.id);
       },
     );
   };

@@ -13,16 +13,16 @@ import type { ExpectedVersion } from '../../../application/commands/expect-versi
 
 const tags = ['subscriptions'];
 
-export function subscriptionRoutes(app: Application) {
+export function subscriptionRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     const load = async (id: string) => {
-      const row = await getRow<subscription.Subscription>(app.db, 'subscription', id);
+      const row = await getRow<subscription.Subscription>(application.db, 'subscription', id);
       if (!row) throw notFound('subscription', id);
       return row;
     };
     // GETs read through the cache; write responses read the row their command just committed.
     const read = async (id: string) => {
-      const row = await app.reads.get<subscription.Subscription>('subscription', id);
+      const row = await application.reads.get<subscription.Subscription>('subscription', id);
       if (!row) throw notFound('subscription', id);
       return row;
     };
@@ -46,7 +46,7 @@ export function subscriptionRoutes(app: Application) {
         },
       },
       async (request) => {
-        const page = await listRows<subscription.Subscription>(app.db, 'subscription', request.query);
+        const page = await listRows<subscription.Subscription>(application.db, 'subscription', request.query);
         return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
       },
     );
@@ -92,13 +92,13 @@ export function subscriptionRoutes(app: Application) {
         },
       );
     action('suspend', 'Suspend an ACTIVE subscription (If-Match honoured)', (id, reason, expected) =>
-      app.subscriptions.suspend(id, reason, expected),
+      application.subscriptions.suspend(id, reason, expected),
     );
     action('resume', 'Resume a SUSPENDED subscription (If-Match honoured)', (id, _reason, expected) =>
-      app.subscriptions.resume(id, expected),
+      application.subscriptions.resume(id, expected),
     );
     action('cancel', 'Cancel a subscription for good (If-Match honoured)', (id, reason, expected) =>
-      app.subscriptions.cancel(id, reason, expected),
+      application.subscriptions.cancel(id, reason, expected),
     );
   };
 }

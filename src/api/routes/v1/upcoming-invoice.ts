@@ -6,7 +6,7 @@ import { upcomingInvoice } from '../../../application/queries/upcoming-invoice.t
 import { IdParam, Problem, ReadErrors } from '../../schemas/common.ts';
 import { UpcomingInvoice, UpcomingInvoiceQuery } from '../../schemas/upcoming-invoice.ts';
 
-export function upcomingInvoiceRoutes(app: Application) {
+export function upcomingInvoiceRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     api.get(
       '/customers/:id/invoices/upcoming',
@@ -24,7 +24,14 @@ export function upcomingInvoiceRoutes(app: Application) {
           response: { 200: UpcomingInvoice, ...ReadErrors, 409: Problem, 422: Problem },
         },
       },
-      async (request) => upcomingInvoice(app.db, app.clock, app.catalog, request.params.id, request.query.periodFrom),
+      async (request) =>
+        upcomingInvoice(
+          application.db,
+          application.clock,
+          application.catalog,
+          request.params.id,
+          request.query.periodFrom,
+        ),
     );
   };
 }

@@ -9,7 +9,7 @@ import { IngestUsageBody, IngestUsageResponse, UsageRecord, UsageStatus } from '
 
 const tags = ['usage'];
 
-export function usageRoutes(app: Application) {
+export function usageRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/usage',
@@ -26,7 +26,7 @@ export function usageRoutes(app: Application) {
           response: { 202: IngestUsageResponse, ...WriteErrors, 413: Problem },
         },
       },
-      async (request, reply) => reply.status(202).send(await app.usage.ingest(request.body.records)),
+      async (request, reply) => reply.status(202).send(await application.usage.ingest(request.body.records)),
     );
 
     api.get(
@@ -49,7 +49,7 @@ export function usageRoutes(app: Application) {
         },
       },
       async (request) => {
-        const page = await listRows<usage.UsageRecord>(app.db, 'usage', request.query);
+        const page = await listRows<usage.UsageRecord>(application.db, 'usage', request.query);
         return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
       },
     );

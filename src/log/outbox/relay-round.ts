@@ -1,0 +1,97 @@
+// One round of the outbox relay: take the relay lock (or give up: another relay holds it), then
+// batches until the outbox is empty or the round is long enough. Each batch is taken out of the outbox
+// (DELETE … RETURNING: read and mark in one statement), published, and the next batch is read while this
+// one is in flight. The deletes commit with the round, after Kafka acknowledged every batch; a crash or
+// a failed append rolls them back, so the round is published again (at-least-once).
+import type { Db, Queryable } from '../../store/db.ts';
+import type { LogMetrics } from '../../observability/log-metrics.ts';
+import type { AppendRecord, EventLog } from '../event-log.ts';
+
+export interface RoundOptions {
+  readonly db: Db;
+  readonly log: EventLog;
+  readonly metrics: LogMetrics;
+  readonly batchSize: number;
+  readonly maxBatchesPerRound: number;
+  readonly faults?: { readonly beforePublish?: () => void; readonly afterPublish?: () => void } | undefined;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string;
+  value: string;
+  ts: string;
+  /** jsonb as text: parsed once per distinct value (headersOf), not once per row by pg. */
+  headers: string;
+}
+
+// = ANY(ARRAY(…)) pins the plan to primary-key lookups of the batch (a semi-join may scan the table).
+const TAKE_SQL = `DELETE FROM outbox WHERE id = ANY(ARRAY(
+    SELECT id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1))
+  RETURNING id, topic, key, value, ts, headers::text AS headers`;
+
+/** bigint ids as pg returns them (decimal strings): shorter is smaller. */
+const compareIds = (a: string, b: string): number => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+
+function isSortedById(rows: readonly OutboxRow[]): boolean {
+  for (let i = 1; i < rows.length; i++)
+    if (compareIds((rows[i - 1] as OutboxRow).id, (rows[i] as OutboxRow).id) > 0) return false;
+  return true;
+}
+
+/** A round's runner: resolves with the rows published (0 = idle, or another relay holds the lock). */
+export function createRelayRound(options: RoundOptions): () => Promise<number> {
+  const { db, log, metrics, batchSize, maxBatchesPerRound } = options;
+
+  const take = async (tx: Queryable): Promise<OutboxRow[]> => {
+    const { rows } = await tx.query<OutboxRow>(TAKE_SQL, [batchSize]);
+    // RETURNING gives no order guarantee; the index scan gives id order, so this rarely sorts.
+    if (!isSortedById(rows)) rows.sort((a, b) => compareIds(a.id, b.id));
+    return rows;
+  };
+
+  // Rows of one producer carry the same few header sets: parse each distinct one once.
+  const parsedHeaders = new Map<string, Record<string, string>>();
+  const headersOf = (json: string): Record<string, string> => {
+    let headers = parsedHeaders.get(json);
+    if (!headers) {
+      headers = JSON.parse(json) as Record<string, string>;
+      if (parsedHeaders.size < 1000) parsedHeaders.set(json, headers);
+    }
+    return headers;
+  };
+
+  /** A batch is appended only once the previous one is acknowledged, in id order. */
+  const publish = async (rows: readonly OutboxRow[]): Promise<void> => {
+    const byTopic = new Map<string, AppendRecord[]>();
+    for (const row of rows) {
+      let records = byTopic.get(row.topic);
+      if (!records) byTopic.set(row.topic, (records = []));
+      records.push({ key: row.key, value: row.value, timestamp: Number(row.ts), headers: headersOf(row.headers) });
+    }
+    for (const [topic, records] of byTopic) await log.append(topic, records);
+  };
+
+  return () =>
+    db.transaction(async (tx) => {
+      const leader = await tx.query('SELECT id FROM outbox_relay_lock WHERE id = 1 FOR UPDATE SKIP LOCKED');
+      if (leader.rowCount === 0) return 0;
+      let published = 0;
+      let next = take(tx);
+      for (let batches = 1; ; batches++) {
+        const rows = await next;
+        if (rows.length === 0) break;
+        options.faults?.beforePublish?.();
+        const more = rows.length === batchSize && batches < maxBatchesPerRound;
+        next = more ? take(tx) : Promise.resolve([]);
+        // If the publish fails, the pending read must not become an unhandled rejection.
+        next.catch(() => {});
+        await publish(rows);
+        options.faults?.afterPublish?.();
+        metrics.published(rows.length);
+        published += rows.length;
+      }
+      return published;
+    });
+}
