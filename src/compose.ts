@@ -57,6 +57,7 @@ import { monitorCommands } from './observability/monitor-events.ts';
 import { createMediationMetrics } from './observability/mediation-metrics.ts';
 import { startMediationConsumer } from './mediation/feed-consumer.ts';
 import { holdLeadership, type LeadershipOptions } from './store/leadership.ts';
+import { holdInstanceLiveness, type InstanceLiveness } from './store/instance-liveness.ts';
 import { createAuditTrail } from './application/audit/audit-trail.ts';
 import { connectRateLimitRedis } from './api/rate-limit/redis-store.ts';
 
@@ -102,6 +103,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const { db: rawDb, dataLocation } = await openDatabase(config, closers);
     const db = instrumentDb(rawDb, operationMetrics);
     closers.push(() => db.close());
+    const liveness = holdLiveness(config, logger, closers);
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     const generatedAdminKey = await ensureAdminKey(db, config.adminApiKey);
@@ -158,6 +160,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     if (config.mediation.enabled && log.kind === 'kafka')
       await startMediation({ config, log, consumers, usage: app.usage, registry, logger, logMetrics });
     const replayService = startReplay({ config, log, codec, db, relay, cached, logger, eventsTopic }, closers);
+    if (liveness && !(await liveness.held(5000)))
+      logger.warn("instance liveness lock not held yet: other instances may take over this one's claims");
 
     return {
       config,
@@ -181,6 +185,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       keys: createApiKeyAdmin({ db, sink, auditTopic }),
       audit: createAuditTrail({ db, sink, auditTopic }),
       security: config.security,
+      ...(liveness ? { instanceId: liveness.id } : {}),
       ...(rateLimit ? { rateLimitStore: rateLimit.store } : {}),
       ...(rateLimit
         ? {
@@ -222,6 +227,17 @@ async function openDatabase(config: Config, closers: Closers): Promise<{ db: Db;
   closers.push(lock.release);
   const dataLocation = resolve(config.dataDir, 'pglite');
   return { db: await createPgliteDb(dataLocation), dataLocation };
+}
+
+/** PostgreSQL: this process's liveness lock (store/instance-liveness.ts); PGlite has one process. */
+function holdLiveness(config: Config, logger: Logger, closers: Closers): InstanceLiveness | undefined {
+  if (!config.databaseUrl) return undefined;
+  const liveness = holdInstanceLiveness({
+    url: config.databaseUrl,
+    onError: (error) => logger.warn({ err: error }, 'instance liveness connection failed; retrying'),
+  });
+  closers.push(liveness.stop);
+  return liveness;
 }
 
 /** The event log (instrumented) with its topics, and in Kafka mode the outbox relay that feeds it. */

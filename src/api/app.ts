@@ -75,6 +75,8 @@ export interface AppServices {
   readonly rateLimitStore?: new () => unknown;
   /** Failed sign-ins per client address, shared (rate-limit/redis-sign-in-failures.ts); default: per process. */
   readonly signInFailures?: SignInFailures;
+  /** This process's liveness id (store/instance-liveness.ts): retries take over its claims once it is gone. */
+  readonly instanceId?: string;
 }
 
 /** Usage batches of 10,000 records fit well inside the default. */
@@ -151,7 +153,10 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
     await app.register(
       async (v1) => {
         // Before idempotency: a refused write claims no key, so its retry runs it.
-        const idempotency = createIdempotencyStore(application.db);
+        const idempotency = createIdempotencyStore(
+          application.db,
+          services.instanceId ? { holder: services.instanceId } : {},
+        );
         if (services.admission) {
           services.admission.watch(() => idempotency.claimLoad().oldestWaitMs);
           registerAdmission(v1, services.admission, services.registry);

@@ -3,8 +3,9 @@
 // to later retries) or is released when the outcome may change on retry (5xx, retryable errors).
 //
 // The claim carries a short lease that its instance renews while the request runs (renew, every
-// RENEW_EVERY_MS): a claim whose process died, or whose release failed with the database, is taken
-// over by a retry of the same request within LEASE_MS, not minutes. A retry that takes over runs the
+// RENEW_EVERY_MS), and names the instance that holds it (holder): a claim whose instance's liveness lock
+// is free (its process died: src/store/instance-liveness.ts) is taken over by a retry at once, and one
+// that is merely no longer renewed (PGlite, a lost release) within LEASE_MS, not minutes. A retry that takes over runs the
 // handler again, but its commands find the results the dead request committed (fence.ts) and are
 // not applied twice.
 //
@@ -12,6 +13,7 @@
 // groups commands): with single-record writes they were two autocommits per request beside its group.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.ts';
+import { instanceGoneSql } from '../../store/instance-liveness.ts';
 import { createBatcher, type BatcherLoad, type Outcome } from '../batcher.ts';
 
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -50,6 +52,8 @@ export interface IdempotencyStore {
 export interface IdempotencyStoreOptions {
   readonly retentionMs?: number;
   readonly leaseMs?: number;
+  /** This instance's liveness id (PostgreSQL); without it a dead process's claim waits for its lease. */
+  readonly holder?: string;
 }
 
 interface Row {
@@ -59,18 +63,22 @@ interface Row {
   body: string | null;
 }
 
-// New keys insert; an expired record, or an abandoned claim of the same request, is taken over.
+// New keys insert; an expired record, or an abandoned claim of the same request (its lease lapsed, or
+// its holder's process is gone), is taken over.
 const UPSERT = `
-  INSERT INTO idempotency_keys (caller, key, fingerprint, owner, locked_until, expires_at)
-  SELECT c, k, f, o, now() + $5::float8 * interval '1 millisecond', now() + $6::float8 * interval '1 millisecond'
+  INSERT INTO idempotency_keys (caller, key, fingerprint, owner, holder, locked_until, expires_at)
+  SELECT c, k, f, o, $7::text, now() + $5::float8 * interval '1 millisecond',
+         now() + $6::float8 * interval '1 millisecond'
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, k, f, o)
   ON CONFLICT (caller, key) DO UPDATE
-    SET fingerprint = EXCLUDED.fingerprint, owner = EXCLUDED.owner, locked_until = EXCLUDED.locked_until,
-        expires_at = EXCLUDED.expires_at, status = NULL, headers = NULL, body = NULL, created_at = now(),
+    SET fingerprint = EXCLUDED.fingerprint, owner = EXCLUDED.owner, holder = EXCLUDED.holder,
+        locked_until = EXCLUDED.locked_until, expires_at = EXCLUDED.expires_at, status = NULL, headers = NULL,
+        body = NULL, created_at = now(),
         effects = CASE WHEN idempotency_keys.expires_at <= now() THEN '[]'::jsonb ELSE idempotency_keys.effects END
     WHERE idempotency_keys.expires_at <= now()
-       OR (idempotency_keys.status IS NULL AND idempotency_keys.locked_until <= now()
-           AND idempotency_keys.fingerprint = EXCLUDED.fingerprint)
+       OR (idempotency_keys.status IS NULL AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
+           AND (idempotency_keys.locked_until <= now()
+                OR (idempotency_keys.holder IS NOT NULL AND ${instanceGoneSql('idempotency_keys.holder')})))
   RETURNING caller, key`;
 const EXISTING = `
   SELECT caller, key, fingerprint, status, headers, body FROM idempotency_keys
@@ -79,6 +87,7 @@ const EXISTING = `
 export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreOptions = {}): IdempotencyStore {
   const retentionMs = options.retentionMs ?? RETENTION_MS;
   const leaseMs = options.leaseMs ?? LEASE_MS;
+  const holder = options.holder ?? null;
 
   /** One statement claims every distinct key; the keys already held are read in a second. */
   async function claimMany(requests: readonly ClaimRequest[]): Promise<Array<Outcome<Claim>>> {
@@ -94,6 +103,7 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
       batch.map((b) => b.owner),
       leaseMs,
       retentionMs,
+      holder,
     ]);
     const claimed = new Set(inserted.rows.map(idOf));
     const held = batch.filter((b) => !claimed.has(idOf(b)));
@@ -121,7 +131,7 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
     for (let round = 0; round < 2; round++) {
       const owner = randomUUID();
       const { caller, key, fingerprint } = request;
-      const inserted = await db.query(UPSERT, [[caller], [key], [fingerprint], [owner], leaseMs, retentionMs]);
+      const inserted = await db.query(UPSERT, [[caller], [key], [fingerprint], [owner], leaseMs, retentionMs, holder]);
       if (inserted.rowCount > 0) return { kind: 'claimed', owner };
       const { rows } = await db.query<Row>(EXISTING, [[caller], [key]]);
       if (rows[0]) return verdict(rows[0], fingerprint);
