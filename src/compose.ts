@@ -16,6 +16,7 @@ import { createJwtVerifier } from './application/auth/jwt.ts';
 import { createAuthenticator } from './application/auth/authenticator.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
+import type { StartupSteps } from './observability/startup-steps.ts';
 import type { ReadinessCheck } from './api/readiness.ts';
 import type { AppServices } from './api/app.ts';
 import { createRedisProbe } from './cache/redis-probe.ts';
@@ -87,10 +88,13 @@ export interface Composed extends AppServices {
 
 export interface ComposeOptions {
   readonly logger?: Logger;
+  /** Times each step of the composition (main logs them once listening). */
+  readonly startup?: StartupSteps;
 }
 
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composed> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const step = (name: string) => options.startup?.step(name);
   const registry = createMetricsRegistry();
   const operationMetrics = createOperationMetrics(registry);
   const closers: Array<() => Promise<void>> = [];
@@ -104,9 +108,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const db = instrumentDb(rawDb, operationMetrics);
     closers.push(() => db.close());
     const liveness = holdLiveness(config, logger, closers);
+    step('database');
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     const generatedAdminKey = await ensureAdminKey(db, config.adminApiKey);
+    step('migrations');
 
     const codec = createEventCodec(EVENT_CATALOG);
     // The relay's backlog and the consumers' lag also feed admission control.
@@ -116,6 +122,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       { config, db, logger, logMetrics, operationMetrics },
       closers,
     );
+    step('event log');
     // Names this process in every record it commits (ORIGIN_HEADER): its cache consumer skips them.
     const origin = randomUUID();
     const { writePath } = config;
@@ -148,6 +155,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       consumers,
     });
     closers.push(cached.close);
+    step('cache');
     const testClock = config.testClock ? createTestClock(testClockStart(config.testClock)) : undefined;
     const app = monitored(createApplication(db, bus, testClock?.now ?? systemClock, cached.reads), operationMetrics);
     const auth = createAuthenticator(createCachedApiKeys(db), config.jwt ? createJwtVerifier(config.jwt) : undefined);
@@ -159,9 +167,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const readiness = readinessChecks({ config, db, operationMetrics, consumers }, closers);
     if (config.mediation.enabled && log.kind === 'kafka')
       await startMediation({ config, log, consumers, usage: app.usage, registry, logger, logMetrics });
+    step('mediation');
     const replayService = startReplay({ config, log, codec, db, relay, cached, logger, eventsTopic }, closers);
     if (liveness && !(await liveness.held(5000)))
       logger.warn("instance liveness lock not held yet: other instances may take over this one's claims");
+    step('replay');
 
     return {
       config,

@@ -7,6 +7,7 @@ import { compose } from './compose.ts';
 import { buildApp } from './api/app.ts';
 import { AppError } from './errors.ts';
 import { createLogger } from './observability/logger.ts';
+import { startupSteps } from './observability/startup-steps.ts';
 import { supervise } from './workers/supervisor.ts';
 import { announceListening } from './workers/ipc.ts';
 import { clusterMetricsText, shareMetrics, workerSlot, workersReadiness } from './workers/worker.ts';
@@ -17,6 +18,8 @@ export interface MainOptions {
 }
 
 export async function main(options: MainOptions = {}): Promise<void> {
+  const startup = startupSteps();
+  startup.step('modules');
   let config;
   try {
     const env = options.workers === undefined ? process.env : { ...process.env, BSS_WORKERS: String(options.workers) };
@@ -42,7 +45,7 @@ export async function main(options: MainOptions = {}): Promise<void> {
   try {
     services = await compose(
       config,
-      slot === undefined ? {} : { logger: createLogger(config.logLevel).child({ worker: slot }) },
+      slot === undefined ? { startup } : { startup, logger: createLogger(config.logLevel).child({ worker: slot }) },
     );
   } catch (error) {
     const message = error instanceof AppError ? error.message : (error as Error).stack;
@@ -58,6 +61,7 @@ export async function main(options: MainOptions = {}): Promise<void> {
     };
   }
   const app = await buildApp(services);
+  startup.step('app');
   const { logger } = services;
   // Which worker answered: clients and tests can tell the processes apart.
   if (slot !== undefined)
@@ -89,7 +93,9 @@ export async function main(options: MainOptions = {}): Promise<void> {
   // kernel spreads connections over the workers; measured in ARCHITECTURE.md (process model).
   const shared = slot === undefined ? {} : { exclusive: true, reusePort: true };
   const address = await app.listen({ port: config.port, host: config.host, ...shared });
+  startup.step('listen');
   logger.info({ address, mode: config.mode, data: services.dataLocation }, 'BSS listening');
+  startup.done(logger);
   if (slot !== undefined) announceListening();
   const lines = [
     `BSS is running (${config.mode} mode${slot === undefined ? '' : `, worker ${slot} of ${config.workers}, pid ${process.pid}`})`,

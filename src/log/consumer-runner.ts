@@ -56,6 +56,11 @@ export interface RunnerOptions {
    * batch. For work the producing process already did in process (see CommandBusOptions.origin).
    */
   readonly handledElsewhere?: (record: LogRecord) => boolean;
+  /**
+   * Returns before the member has joined (status: not consuming until it has). For a group shared with
+   * other instances: joining waits for a rebalance, which waits for a killed member's session to end.
+   */
+  readonly joinInBackground?: boolean;
 }
 
 export interface ConsumerOptions extends RunnerOptions {
@@ -247,15 +252,15 @@ export async function startRecordConsumer<T>(options: RunnerOptions & RecordHand
         restarting = restart();
       },
     });
-  const restart = async (): Promise<void> => {
+  const restart = async (first = false): Promise<void> => {
     for (let n = 0; !stopping; n++) {
       try {
-        await sleep(Math.min(backoffMs * 2 ** Math.min(n, 30), maxBackoffMs));
+        if (!first || n > 0) await sleep(Math.min(backoffMs * 2 ** Math.min(n, 30), maxBackoffMs));
         const next = await subscribe();
         if (stopping) return void (await next.close());
         subscription = next;
         failure = undefined;
-        logger.warn({ group, attempts: n + 1 }, 'consumer restarted');
+        if (!first || n > 0) logger.warn({ group, attempts: n + 1 }, 'consumer restarted');
         return;
       } catch (error) {
         if (error instanceof Stopped) return;
@@ -264,7 +269,10 @@ export async function startRecordConsumer<T>(options: RunnerOptions & RecordHand
       }
     }
   };
-  subscription = await subscribe();
+  if (options.joinInBackground) {
+    failure = 'joining the group';
+    restarting = restart(true);
+  } else subscription = await subscribe();
 
   const lagTimer = setInterval(() => {
     groupOffsets(log, group, topic)
