@@ -96,6 +96,9 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
     clientErrorHandler,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // Every line a request logs (the completed line, errors) names the client, not only the first.
+    childLoggerFactory: (logger, bindings, options, raw) =>
+      logger.child({ ...bindings, remoteAddress: raw.socket?.remoteAddress }, options),
     // Let in-flight requests finish on close; idle keep-alive sockets are closed at once.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
