@@ -153,6 +153,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       logMetrics,
       origin,
       consumers,
+      ...(liveness ? { instanceId: liveness.id } : {}),
     });
     closers.push(cached.close);
     step('cache');
