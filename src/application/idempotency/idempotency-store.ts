@@ -64,12 +64,15 @@ interface Row {
 }
 
 // New keys insert; an expired record, or an abandoned claim of the same request (its lease lapsed, or
-// its holder's process is gone), is taken over.
+// its holder's process is gone), is taken over. A conflict locks the existing row even when it is not
+// taken over, so rows are visited in key order, as every statement that locks several claims does
+// (completions, group commits: fence.ts); in batch order a retry batch and a completion batch deadlocked.
 const UPSERT = `
   INSERT INTO idempotency_keys (caller, key, fingerprint, owner, holder, locked_until, expires_at)
   SELECT c, k, f, o, $7::text, now() + $5::float8 * interval '1 millisecond',
          now() + $6::float8 * interval '1 millisecond'
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, k, f, o)
+   ORDER BY c, k
   ON CONFLICT (caller, key) DO UPDATE
     SET fingerprint = EXCLUDED.fingerprint, owner = EXCLUDED.owner, holder = EXCLUDED.holder,
         locked_until = EXCLUDED.locked_until, expires_at = EXCLUDED.expires_at, status = NULL, headers = NULL,
@@ -141,10 +144,16 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
 
   async function completeMany(done: readonly Completion[]): Promise<Array<Outcome<void>>> {
     await db.query(
-      `UPDATE idempotency_keys AS k SET status = v.status, headers = v.headers::jsonb, body = v.body,
+      // The rows are locked in key order first (see UPSERT), then updated.
+      `WITH v AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
+                    AS v(caller, key, owner, status, headers, body)),
+       locked AS (
+         SELECT k.caller, k.key FROM idempotency_keys AS k JOIN v ON k.caller = v.caller AND k.key = v.key
+          ORDER BY k.caller, k.key FOR UPDATE OF k)
+       UPDATE idempotency_keys AS k SET status = v.status, headers = v.headers::jsonb, body = v.body,
               owner = NULL, locked_until = NULL
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
-              AS v(caller, key, owner, status, headers, body)
+         FROM v JOIN locked ON locked.caller = v.caller AND locked.key = v.key
         WHERE k.caller = v.caller AND k.key = v.key AND k.owner = v.owner`,
       [
         done.map((d) => d.caller),
