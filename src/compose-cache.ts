@@ -20,7 +20,13 @@ import {
   type LayeredCache,
 } from './cache/index.ts';
 import { createLayeredCache } from './cache/layered-cache.ts';
-import { CACHE_GROUP_PREFIX, databaseGroupJanitor, instanceGroup, kafkaGroupJanitor } from './cache/instance-groups.ts';
+import {
+  CACHE_GROUP_PREFIX,
+  databaseGroupJanitor,
+  instanceGroup,
+  kafkaGroupJanitor,
+  liveGroupsIn,
+} from './cache/instance-groups.ts';
 import { noOperationMetrics } from './observability/instrument.ts';
 import { countRedisErrors } from './observability/redis-operations.ts';
 import {
@@ -43,6 +49,8 @@ export interface CacheDeps {
   readonly origin?: string;
   /** Runs the invalidation consumer, so a restore of its group can stop and restart it. */
   readonly consumers: ConsumerRegistry;
+  /** This process's liveness id (PostgreSQL): names its group, so other instances' sweeps keep it. */
+  readonly instanceId?: string;
 }
 
 export interface StartedCache {
@@ -84,12 +92,12 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
     // Its own group per instance: a shared group would split the events, and each L1 must hear of all.
     // Deleted again on close (after the consumer left); groups of instances that died are swept here.
     const janitor = config.kafkaBrokers ? kafkaGroupJanitor(config.kafkaBrokers) : databaseGroupJanitor(db);
-    const group = instanceGroup();
+    const group = instanceGroup(deps.instanceId);
     stops.push(async () => {
       await janitor.remove(group).finally(() => janitor.close());
     });
     await janitor
-      .sweep(CACHE_GROUP_PREFIX)
+      .sweep(CACHE_GROUP_PREFIX, deps.instanceId ? liveGroupsIn(db) : undefined)
       .then((gone) => gone.length > 0 && logger.info({ groups: gone }, 'removed cache groups of stopped instances'))
       .catch((err: unknown) => logger.warn({ err }, 'sweeping stale cache groups failed'));
     // Through the registry: a restore of this group must stop the member first (Kafka refuses to move

@@ -16,6 +16,7 @@ import { createJwtVerifier } from './application/auth/jwt.ts';
 import { createAuthenticator } from './application/auth/authenticator.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
+import type { StartupSteps } from './observability/startup-steps.ts';
 import type { ReadinessCheck } from './api/readiness.ts';
 import type { AppServices } from './api/app.ts';
 import { createRedisProbe } from './cache/redis-probe.ts';
@@ -58,6 +59,7 @@ import { monitorCommands } from './observability/monitor-events.ts';
 import { createMediationMetrics } from './observability/mediation-metrics.ts';
 import { startMediationConsumer } from './mediation/feed-consumer.ts';
 import { holdLeadership, type LeadershipOptions } from './store/leadership.ts';
+import { holdInstanceLiveness, type InstanceLiveness } from './store/instance-liveness.ts';
 import { createAuditTrail } from './application/audit/audit-trail.ts';
 import { connectRateLimitRedis } from './api/rate-limit/redis-store.ts';
 
@@ -86,10 +88,13 @@ export interface Composed extends AppServices {
 
 export interface ComposeOptions {
   readonly logger?: Logger;
+  /** Times each step of the composition (main logs them once listening). */
+  readonly startup?: StartupSteps;
 }
 
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composed> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const step = (name: string) => options.startup?.step(name);
   const registry = createMetricsRegistry();
   const operationMetrics = createOperationMetrics(registry);
   const closers: Array<() => Promise<void>> = [];
@@ -102,9 +107,12 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const { db: rawDb, dataLocation } = await openDatabase(config, closers);
     const db = instrumentDb(rawDb, operationMetrics);
     closers.push(() => db.close());
+    const liveness = holdLiveness(config, logger, closers);
+    step('database');
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     const generatedAdminKey = await ensureAdminKey(db, config.adminApiKey);
+    step('migrations');
 
     const codec = createEventCodec(EVENT_CATALOG);
     // The relay's backlog and the consumers' lag also feed admission control.
@@ -114,6 +122,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       { config, db, logger, logMetrics, operationMetrics },
       closers,
     );
+    step('event log');
     // Names this process in every record it commits (ORIGIN_HEADER): its cache consumer skips them.
     const origin = randomUUID();
     const { writePath } = config;
@@ -155,8 +164,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       logMetrics,
       origin,
       consumers,
+      ...(liveness ? { instanceId: liveness.id } : {}),
     });
     closers.push(cached.close);
+    step('cache');
     const testClock = config.testClock ? createTestClock(testClockStart(config.testClock)) : undefined;
     const application = monitored(
       createApplication(db, bus, testClock?.now ?? systemClock, cached.reads),
@@ -171,7 +182,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const readiness = readinessChecks({ config, db, operationMetrics, consumers }, closers);
     if (config.mediation.enabled && log.kind === 'kafka')
       await startMediation({ config, log, consumers, usage: application.usage, registry, logger, logMetrics });
+    step('mediation');
     const replayService = startReplay({ config, log, codec, db, relay, cached, logger, eventsTopic }, closers);
+    if (liveness && !(await liveness.held(5000)))
+      logger.warn("instance liveness lock not held yet: other instances may take over this one's claims");
+    step('replay');
 
     return {
       config,
@@ -195,6 +210,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       keys: createApiKeyAdmin({ db, sink, auditTopic }),
       audit: createAuditTrail({ db, sink, auditTopic }),
       security: config.security,
+      ...(liveness ? { instanceId: liveness.id } : {}),
       ...(rateLimit ? { rateLimitStore: rateLimit.store } : {}),
       ...(rateLimit
         ? {
@@ -236,6 +252,17 @@ async function openDatabase(config: Config, closers: Closers): Promise<{ db: Db;
   closers.push(lock.release);
   const dataLocation = resolve(config.dataDir, 'pglite');
   return { db: await createPgliteDb(dataLocation), dataLocation };
+}
+
+/** PostgreSQL: this process's liveness lock (store/instance-liveness.ts); PGlite has one process. */
+function holdLiveness(config: Config, logger: Logger, closers: Closers): InstanceLiveness | undefined {
+  if (!config.databaseUrl) return undefined;
+  const liveness = holdInstanceLiveness({
+    url: config.databaseUrl,
+    onError: (error) => logger.warn({ err: error }, 'instance liveness connection failed; retrying'),
+  });
+  closers.push(liveness.stop);
+  return liveness;
 }
 
 /** The event log (instrumented) with its topics, and in Kafka mode the outbox relay that feeds it. */

@@ -2,11 +2,11 @@
 // stop accepting, let in-flight requests finish, flush and close connections, exit 0. With workers > 1
 // this process becomes the supervisor (src/workers/) and each worker it forks runs the rest.
 import cluster from 'node:cluster';
+import module from 'node:module';
 import { ConfigError, loadConfig } from './config.ts';
-import { compose } from './compose.ts';
-import { buildApp } from './api/app.ts';
 import { AppError } from './errors.ts';
 import { createLogger } from './observability/logger.ts';
+import { startupSteps } from './observability/startup-steps.ts';
 import { supervise } from './workers/supervisor.ts';
 import { announceListening } from './workers/ipc.ts';
 import { clusterMetricsText, shareMetrics, workerSlot, workersReadiness } from './workers/worker.ts';
@@ -17,6 +17,13 @@ export interface MainOptions {
 }
 
 export async function main(options: MainOptions = {}): Promise<void> {
+  // Node's compile cache (NODE_COMPILE_CACHE, else the temp directory) keeps the type-stripped and
+  // compiled service modules, so a restart loads them faster; hence they are imported only now.
+  module.enableCompileCache();
+  const { compose } = await import('./compose.ts');
+  const { buildApp } = await import('./api/app.ts');
+  const startup = startupSteps();
+  startup.step('modules');
   let config;
   try {
     const env = options.workers === undefined ? process.env : { ...process.env, BSS_WORKERS: String(options.workers) };
@@ -42,7 +49,7 @@ export async function main(options: MainOptions = {}): Promise<void> {
   try {
     services = await compose(
       config,
-      slot === undefined ? {} : { logger: createLogger(config.logLevel).child({ worker: slot }) },
+      slot === undefined ? { startup } : { startup, logger: createLogger(config.logLevel).child({ worker: slot }) },
     );
   } catch (error) {
     const message = error instanceof AppError ? error.message : (error as Error).stack;
@@ -58,6 +65,7 @@ export async function main(options: MainOptions = {}): Promise<void> {
     };
   }
   const app = await buildApp(services);
+  startup.step('app');
   const { logger } = services;
   // Which worker answered: clients and tests can tell the processes apart.
   if (slot !== undefined)
@@ -89,7 +97,10 @@ export async function main(options: MainOptions = {}): Promise<void> {
   // kernel spreads connections over the workers; measured in ARCHITECTURE.md (process model).
   const shared = slot === undefined ? {} : { exclusive: true, reusePort: true };
   const address = await app.listen({ port: config.port, host: config.host, ...shared });
+  startup.step('listen');
   logger.info({ address, mode: config.mode, data: services.dataLocation }, 'BSS listening');
+  startup.done(logger);
+  module.flushCompileCache(); // now: a process killed later never reaches the flush at exit
   if (slot !== undefined) announceListening();
   const lines = [
     `BSS is running (${config.mode} mode${slot === undefined ? '' : `, worker ${slot} of ${config.workers}, pid ${process.pid}`})`,

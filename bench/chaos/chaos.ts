@@ -1,4 +1,4 @@
-// `npm run chaos [-- --profile short|full] [--kafka-cluster] [--faults a,b]`: the fault-injection
+// `npm run chaos [-- --profile short|full] [--kafka-cluster] [--faults a,b] [--rate N]`: the fault-injection
 // suite against its own private PostgreSQL, Redis and Kafka (see bench/chaos/run.ts), with the report
 // printed and written to bench/results/CHAOS.md. Exit code 1 when anything was lost or doubled, a
 // check failed, or an instance took longer than 15 s to write again.
@@ -58,19 +58,24 @@ if (import.meta.main) {
       profile: { type: 'string', default: 'full' },
       'kafka-cluster': { type: 'boolean', default: false },
       faults: { type: 'string' },
+      // Operations per second instead of the profile's (the report's section name then says it).
+      rate: { type: 'string' },
     },
   });
   const profile = PROFILES[values.profile as keyof typeof PROFILES];
   if (!profile) throw new Error(`--profile: short or full, not ${values.profile}`);
   const cluster = values['kafka-cluster'];
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  if (rate !== undefined && !(rate > 0)) throw new Error(`--rate: operations per second, not ${values.rate}`);
   const report = await runChaos({
     ...profile,
+    ...(rate ? { opsPerSecond: rate } : {}),
     brokers: cluster ? 3 : 1,
     ...(values.faults ? { faults: values.faults.split(',') } : {}),
     logger: createLogger('info'),
   });
   console.log(`\n${faultTable(report)}\n\n${checksText(report)}`);
-  const json = writeReport(report, `${values.profile}${cluster ? '-kafka-cluster' : ''}`);
+  const json = writeReport(report, `${values.profile}${cluster ? '-kafka-cluster' : ''}${rate ? `-${rate}ops` : ''}`);
   console.log(`\nwritten: bench/results/CHAOS.md, ${json}`);
   const problems = failures(report);
   if (problems.length > 0) {

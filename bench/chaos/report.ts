@@ -50,6 +50,12 @@ export function checksText(report: ChaosReport): string {
       report.refused.map((r) => `${r.kind} ${r.subject}: ${r.status} ${r.body}`),
     ),
     list('crash or unhandled-error lines on stderr', report.crashes),
+    list(
+      'kinds of error log lines of the instances',
+      Object.entries(report.errorLogs ?? {})
+        .sort(([, a], [, b]) => b - a)
+        .map(([what, n]) => `${n} × ${what}`),
+    ),
   ].join('\n');
 }
 

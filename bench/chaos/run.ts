@@ -54,6 +54,8 @@ export interface ChaosReport {
   readonly checks: Checks;
   /** Lines of the instances' stderr that tell of a crash or an unhandled error. */
   readonly crashes: string[];
+  /** The instances' error log lines (level error or fatal), counted by message and error. */
+  readonly errorLogs: Record<string, number>;
 }
 
 const ADMIN_KEY = `chaos-admin-${randomBytes(12).toString('hex')}`;
@@ -178,6 +180,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         .filter((l) => /unhandled|uncaught|FATAL/i.test(l))
         .map((l) => `${i.name}: ${l.slice(0, 300)}`),
     );
+    const errorLogs = countErrorLogs(stack.instances.map((i) => i.stdout()).join('\n'));
     const { logger: _, ...rest } = options;
     return {
       startedAt: new Date(started).toISOString(),
@@ -189,9 +192,28 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       refused: ledger.refused,
       checks,
       crashes,
+      errorLogs,
     };
   } finally {
     await stack.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Error and fatal lines of pino JSON logs, counted by message and error (what a 500 was, say). */
+export function countErrorLogs(log: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const line of log.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { type?: string; message?: string } };
+      if ((entry.level ?? 0) < 50) continue;
+      const what = `${entry.msg ?? ''}${entry.err ? `: ${entry.err.type ?? ''} ${entry.err.message ?? ''}` : ''}`;
+      const key = what.slice(0, 160);
+      counts[key] = (counts[key] ?? 0) + 1;
+    } catch {
+      // not a log line
+    }
+  }
+  return counts;
 }

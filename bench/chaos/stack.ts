@@ -51,6 +51,8 @@ export interface Instance {
   readonly startups: number[];
   /** Everything both processes so far printed on stderr (crashes, unhandled errors). */
   stderr(): string;
+  /** Everything its processes so far printed on stdout (the JSON log). */
+  stdout(): string;
 }
 
 export interface Stack {
@@ -66,6 +68,7 @@ async function instance(name: string, env: Record<string, string>): Promise<Inst
   const port = await freePort();
   let process: ServiceProcess | undefined;
   const earlier: string[] = [];
+  const earlierOut: string[] = [];
   const startups: number[] = [];
   const self: Instance = {
     name,
@@ -77,6 +80,7 @@ async function instance(name: string, env: Record<string, string>): Promise<Inst
       if (!running) return;
       await running.stop('SIGKILL');
       earlier.push(running.stderr());
+      earlierOut.push(running.stdout());
     },
     async start() {
       const began = Date.now();
@@ -85,6 +89,7 @@ async function instance(name: string, env: Record<string, string>): Promise<Inst
     },
     startups,
     stderr: () => earlier.join('') + (process?.stderr() ?? ''),
+    stdout: () => earlierOut.join('') + (process?.stdout() ?? ''),
   };
   await self.start();
   return self;

@@ -80,6 +80,8 @@ export interface AppServices {
   readonly rateLimitStore?: new () => unknown;
   /** Failed sign-ins per client address, shared (rate-limit/redis-sign-in-failures.ts); default: per process. */
   readonly signInFailures?: SignInFailures;
+  /** This process's liveness id (store/instance-liveness.ts): retries take over its claims once it is gone. */
+  readonly instanceId?: string;
 }
 
 /** Usage batches of 10,000 records fit well inside the default. */
@@ -102,6 +104,9 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
     clientErrorHandler,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // Every line a request logs (the completed line, errors) names the client, not only the first.
+    childLoggerFactory: (logger, bindings, options, raw) =>
+      logger.child({ ...bindings, remoteAddress: raw.socket?.remoteAddress }, options),
     // Let in-flight requests finish on close; idle keep-alive sockets are closed at once.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -162,7 +167,10 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
     await app.register(
       async (v1) => {
         // Before idempotency: a refused write claims no key, so its retry runs it.
-        const idempotency = createIdempotencyStore(application.db);
+        const idempotency = createIdempotencyStore(
+          application.db,
+          services.instanceId ? { holder: services.instanceId } : {},
+        );
         services.admission?.watch(() => idempotency.claimLoad().oldestWaitMs);
         registerIdempotency(v1, idempotency, services.logger);
         await v1.register(apiV1(application));

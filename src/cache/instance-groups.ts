@@ -1,22 +1,35 @@
 // The cache consumer's group is per process (each L1 must hear every event), so a process that is
 // gone must not leave its group behind, its lag growing forever: the group is deleted on a clean
 // stop, and groups with no live member (a crash, a kill -9) are swept when the next instance starts.
+// A group without a member is not always a dead one: a live instance's consumer is memberless while a
+// restore moves its offsets or while it restarts after an error. Its name ends with its instance's
+// liveness id (store/instance-liveness.ts), and the sweep keeps the groups whose instance lives.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Admin } from '@platformatic/kafka';
 import type { Queryable } from '../store/db.ts';
+import { instanceGoneSql } from '../store/instance-liveness.ts';
 import { baseClientOptions, resolveKafkaOptions } from '../log/kafka/options.ts';
 
 export const CACHE_GROUP_PREFIX = 'bss-cache-';
 
-export const instanceGroup = (): string =>
-  `${CACHE_GROUP_PREFIX}${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+/** A new group name; `instanceId`: this process's liveness id, so a sweep can tell it lives. */
+export const instanceGroup = (instanceId: string = randomUUID()): string =>
+  `${CACHE_GROUP_PREFIX}${hostname()}-${process.pid}-${instanceId}`;
+
+const UUID_AT_END = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The instance id a group's name ends with (none in names from before the ids). */
+export const groupInstance = (group: string): string | undefined => UUID_AT_END.exec(group)?.[0];
+
+/** Of these groups, the ones whose instance still runs (kept by a sweep even when memberless). */
+export type LiveGroups = (groups: readonly string[]) => Promise<ReadonlySet<string>>;
 
 export interface GroupJanitor {
   /** Deletes a group whose members have all left. */
   remove(group: string): Promise<void>;
-  /** Deletes the groups under `prefix` that have no live member; returns their names. */
-  sweep(prefix: string): Promise<string[]>;
+  /** Deletes the groups under `prefix` that have no live member (nor a live instance); returns them. */
+  sweep(prefix: string, live?: LiveGroups): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -28,14 +41,17 @@ export function databaseGroupJanitor(db: Queryable): GroupJanitor {
   };
   return {
     remove: (group) => forget([group]),
-    async sweep(prefix) {
+    async sweep(prefix, live) {
       const { rows } = await db.query<{ group_id: string }>(
         `SELECT DISTINCT o.group_id FROM event_log_offsets o
           WHERE starts_with(o.group_id, $1) AND NOT EXISTS (
             SELECT 1 FROM event_log_members m WHERE m.group_id = o.group_id AND m.expires_at > now())`,
         [prefix],
       );
-      const groups = rows.map((r) => r.group_id);
+      const groups = await withoutLive(
+        rows.map((r) => r.group_id),
+        live,
+      );
       if (groups.length > 0) await forget(groups);
       return groups;
     },
@@ -48,12 +64,38 @@ export function kafkaGroupJanitor(brokers: readonly string[]): GroupJanitor {
   const admin = new Admin(baseClientOptions(resolveKafkaOptions({ brokers, clientId: 'bss' }), 'group-janitor'));
   return {
     remove: (group) => admin.deleteGroups({ groups: [group] }),
-    async sweep(prefix) {
+    async sweep(prefix, live) {
       const empty = await admin.listGroups({ states: ['EMPTY'] });
-      const groups = [...empty.keys()].filter((id) => id.startsWith(prefix));
+      const groups = await withoutLive(
+        [...empty.keys()].filter((id) => id.startsWith(prefix)),
+        live,
+      );
       if (groups.length > 0) await admin.deleteGroups({ groups });
       return groups;
     },
     close: () => admin.close(),
+  };
+}
+
+async function withoutLive(groups: string[], live: LiveGroups | undefined): Promise<string[]> {
+  if (!live || groups.length === 0) return groups;
+  const kept = await live(groups);
+  return groups.filter((g) => !kept.has(g));
+}
+
+/** PostgreSQL: the groups whose instance holds its liveness lock. */
+export function liveGroupsIn(db: Queryable): LiveGroups {
+  return async (groups) => {
+    const owned = groups.flatMap((group) => {
+      const id = groupInstance(group);
+      return id ? [{ group, id }] : [];
+    });
+    if (owned.length === 0) return new Set();
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT id FROM unnest($1::text[]) AS id WHERE NOT ${instanceGoneSql('id')}`,
+      [owned.map((o) => o.id)],
+    );
+    const alive = new Set(rows.map((r) => r.id));
+    return new Set(owned.filter((o) => alive.has(o.id)).map((o) => o.group));
   };
 }

@@ -54,6 +54,11 @@ export interface RunnerOptions {
    * batch. For work the producing process already did in process (see CommandBusOptions.origin).
    */
   readonly handledElsewhere?: (record: LogRecord) => boolean;
+  /**
+   * Returns before the member has joined (status: not consuming until it has). For a group shared with
+   * other instances: joining waits for a rebalance, which waits for a killed member's session to end.
+   */
+  readonly joinInBackground?: boolean;
 }
 
 export interface ConsumerOptions extends RunnerOptions {
@@ -157,15 +162,15 @@ async function superviseSubscription(
         restarting = restart();
       },
     });
-  const restart = async (): Promise<void> => {
+  const restart = async (first = false): Promise<void> => {
     for (let n = 0; !backoff.stopping; n++) {
       try {
-        await backoff.sleep(backoff.delay(n));
+        if (!first || n > 0) await backoff.sleep(backoff.delay(n));
         const next = await subscribe();
         if (backoff.stopping) return void (await next.close());
         subscription = next;
         failure = undefined;
-        logger.warn({ group, attempts: n + 1 }, 'consumer restarted');
+        if (!first || n > 0) logger.warn({ group, attempts: n + 1 }, 'consumer restarted');
         return;
       } catch (error) {
         if (error instanceof Stopped) return;
@@ -174,7 +179,10 @@ async function superviseSubscription(
       }
     }
   };
-  subscription = await subscribe();
+  if (options.joinInBackground) {
+    failure = 'joining the group';
+    restarting = restart(true);
+  } else subscription = await subscribe();
   return {
     current: () => subscription,
     failure: () => failure,

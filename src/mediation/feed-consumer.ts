@@ -68,6 +68,8 @@ export function startMediationConsumer(options: MediationConsumerOptions): Promi
     from: 'earliest',
     maxBatch: Math.min(options.maxBatch ?? USAGE_CHUNK, USAGE_CHUNK),
     maxAttempts: Infinity,
+    // The group is every instance's: a restarted one must not wait out its killed self's session to serve.
+    joinInBackground: true,
     ...(options.backoffMs !== undefined ? { backoffMs: options.backoffMs } : {}),
     ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     ...(options.lagIntervalMs !== undefined ? { lagIntervalMs: options.lagIntervalMs } : {}),

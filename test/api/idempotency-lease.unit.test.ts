@@ -111,6 +111,38 @@ test('an outcome the database refused is written once it answers: the retry repl
   }
 });
 
+test('a release the database refused keeps no claim: the retry runs once the lease lapses', async () => {
+  const real = createIdempotencyStore(db, { leaseMs: LEASE_MS });
+  const flaky: IdempotencyStore = {
+    ...real,
+    release: async () => {
+      throw new Error('Connection terminated unexpectedly'); // the database is down for the whole test
+    },
+  };
+  const app = await testApp();
+  let runs = 0;
+  await app.register(async (scope) => {
+    registerIdempotency(scope, flaky, createLogger('silent'), RENEW_MS);
+    scope.post('/work', async (_request, reply) => {
+      if (++runs === 1) return reply.status(503).send({ code: 'DEPENDENCY_UNAVAILABLE' });
+      return reply.status(201).send({ run: runs });
+    });
+  });
+  const other = await instance(real, 'released');
+  try {
+    const post = () =>
+      app.inject({ method: 'POST', url: '/work', headers: { 'idempotency-key': 'released' }, payload: {} });
+    assert.equal((await post()).statusCode, 503);
+    await sleep(LEASE_MS * 3); // renewals, were they still running, would keep the claim through this
+    const retry = await other.post();
+    assert.equal(retry.statusCode, 201, retry.body);
+    assert.equal(other.runs(), 1);
+  } finally {
+    await app.close();
+    await other.app.close();
+  }
+});
+
 test('a failed request releases its claim at once: the retry runs right away', async () => {
   const store = createIdempotencyStore(db, { leaseMs: 60_000 });
   const app = await testApp();

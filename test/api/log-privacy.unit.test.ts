@@ -131,3 +131,13 @@ test('a full journey logs no email, phone, address, key secret or token', async 
     }
   }
 });
+
+test('every line a request logs names its client address', () => {
+  const requestLines = lines.map(
+    (line) => JSON.parse(line) as { reqId?: string; remoteAddress?: string; msg?: string },
+  );
+  const completed = requestLines.filter((l) => l.msg === 'request completed');
+  assert.ok(completed.length > 10, `${completed.length} completed requests`);
+  for (const line of requestLines.filter((l) => l.reqId !== undefined))
+    assert.equal(line.remoteAddress, '127.0.0.1', JSON.stringify(line));
+});

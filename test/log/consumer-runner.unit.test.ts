@@ -235,3 +235,42 @@ test('a subscription that fails for good is started again with backoff; status()
     await db.close();
   }
 });
+
+test('joinInBackground: start returns before the member joined; it consumes once the join succeeds', async () => {
+  const { db, log } = await setup();
+  let join: () => void = () => {};
+  const joined = new Promise<void>((resolve) => (join = resolve));
+  let subscribes = 0;
+  const slowJoin = {
+    ...log,
+    async subscribe(options: Parameters<typeof log.subscribe>[0]) {
+      if (++subscribes === 1) throw new Error('coordinator not available'); // a failed first join is retried
+      await joined; // a rebalance waiting out a killed member's session
+      return log.subscribe(options);
+    },
+  };
+  const handler = collecting();
+  const consumer = await startConsumer({
+    log: slowJoin,
+    codec,
+    topic: 'events',
+    group: 'g-background',
+    handler,
+    logger,
+    backoffMs: 20,
+    joinInBackground: true,
+  });
+  try {
+    assert.equal(consumer.status().consuming, false);
+    await waitFor('the second join attempt', () => subscribes === 2);
+    assert.deepEqual(consumer.status(), { consuming: false, error: 'coordinator not available' });
+    join();
+    await waitFor('consuming', () => consumer.status().consuming);
+    await log.append('events', [customerCreatedRecord('joined')]);
+    await waitFor('a record', () => handler.seen.includes('joined'));
+  } finally {
+    await consumer.stop();
+    await log.close();
+    await db.close();
+  }
+});

@@ -52,8 +52,24 @@ const byId = (items: Array<Record<string, unknown>>, key: string) =>
   Object.fromEntries(items.map((item) => [String(item[key]), item]));
 
 export async function liveView(send: Send, customerId: string): Promise<LiveView> {
-  const list = async (resource: string, key: string) =>
-    byId((await ok(send, 'GET', `/api/v1/${resource}?customerId=${customerId}&limit=200`, undefined, 200)).items, key);
+  // Every page: a busy customer (the chaos suite's full profile) has more than one.
+  const list = async (resource: string, key: string) => {
+    const items: Array<Record<string, unknown>> = [];
+    let cursor: string | undefined;
+    do {
+      const after = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+      const page = await ok(
+        send,
+        'GET',
+        `/api/v1/${resource}?customerId=${customerId}&limit=200${after}`,
+        undefined,
+        200,
+      );
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return byId(items, key);
+  };
   return {
     customer: await ok(send, 'GET', `/api/v1/customers/${customerId}`, undefined, 200),
     balance: await ok(send, 'GET', `/api/v1/customers/${customerId}/balance`, undefined, 200),

@@ -3,8 +3,9 @@
 // Keys are scoped by caller; the same key on a different request (method, path or body) is refused
 // with 422, and a retry while the first request still runs gets 409 (retryable). Only final answers
 // are stored: 2xx and 4xx that a retry would get again. 5xx and retryable errors release the key.
-// While a request runs, its claim's short lease is renewed, so only a claim whose process is gone (or
-// whose release failed with the database) lapses, and a retry takes it over within the lease.
+// While a request runs, its claim's short lease is renewed, so only a claim whose process is gone (at
+// once, by the instance's liveness lock, or within the lease) or whose release failed with the database
+// lapses, and a retry takes it over.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -112,9 +113,11 @@ export function registerIdempotency(
       await record();
       running.delete(owner);
     } catch (error) {
-      // The answer still goes out. The claim stays renewed while the outcome is retried in the
-      // background (the database is back soon, or this process dies and the lease lapses).
+      // The answer still goes out and the outcome is retried in the background. A final answer keeps
+      // its claim renewed meanwhile (a retry gets it replayed, not a rerun); a release does not: its
+      // retry may run again at once (after a database restart the lease has lapsed already).
       logger.error({ err: error }, 'could not record the idempotency key outcome; retrying');
+      if (!response) running.delete(owner);
       void retryRecord(record, () => closed).finally(() => running.delete(owner));
     }
     return payload;

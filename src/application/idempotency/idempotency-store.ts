@@ -3,14 +3,16 @@
 // to later retries) or is released when the outcome may change on retry (5xx, retryable errors).
 //
 // The claim carries a short lease that its instance renews while the request runs (renew, every
-// RENEW_EVERY_MS): a claim whose process died, or whose release failed with the database, is taken
-// over by a retry of the same request within LEASE_MS, not minutes. A retry that takes over runs the
+// RENEW_EVERY_MS), and names the instance that holds it (holder): a claim whose instance's liveness lock
+// is free (its process died: src/store/instance-liveness.ts) is taken over by a retry at once, and one
+// that is merely no longer renewed (PGlite, a lost release) within LEASE_MS, not minutes. A retry that takes over runs the
 // handler again, but its commands find the results the dead request committed (fence.ts) and are
 // not applied twice.
 //
 // Concurrent claims and completions are batched into one statement, as the command bus groups commands.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.ts';
+import { instanceGoneSql } from '../../store/instance-liveness.ts';
 import { createBatcher, type BatcherLoad, type Outcome } from '../batcher.ts';
 
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -49,6 +51,8 @@ export interface IdempotencyStore {
 export interface IdempotencyStoreOptions {
   readonly retentionMs?: number;
   readonly leaseMs?: number;
+  /** This instance's liveness id (PostgreSQL); without it a dead process's claim waits for its lease. */
+  readonly holder?: string;
 }
 
 interface Row {
@@ -58,18 +62,25 @@ interface Row {
   body: string | null;
 }
 
-// New keys insert; an expired record, or an abandoned claim of the same request, is taken over.
+// New keys insert; an expired record, or an abandoned claim of the same request (its lease lapsed, or
+// its holder's process is gone), is taken over. A conflict locks the existing row even when it is not
+// taken over, so rows are visited in key order, as every statement that locks several claims does
+// (completions, group commits: fence.ts); in batch order a retry batch and a completion batch deadlocked.
 const UPSERT = `
-  INSERT INTO idempotency_keys (caller, key, fingerprint, owner, locked_until, expires_at)
-  SELECT c, k, f, o, now() + $5::float8 * interval '1 millisecond', now() + $6::float8 * interval '1 millisecond'
+  INSERT INTO idempotency_keys (caller, key, fingerprint, owner, holder, locked_until, expires_at)
+  SELECT c, k, f, o, $7::text, now() + $5::float8 * interval '1 millisecond',
+         now() + $6::float8 * interval '1 millisecond'
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, k, f, o)
+   ORDER BY c, k
   ON CONFLICT (caller, key) DO UPDATE
-    SET fingerprint = EXCLUDED.fingerprint, owner = EXCLUDED.owner, locked_until = EXCLUDED.locked_until,
-        expires_at = EXCLUDED.expires_at, status = NULL, headers = NULL, body = NULL, created_at = now(),
+    SET fingerprint = EXCLUDED.fingerprint, owner = EXCLUDED.owner, holder = EXCLUDED.holder,
+        locked_until = EXCLUDED.locked_until, expires_at = EXCLUDED.expires_at, status = NULL, headers = NULL,
+        body = NULL, created_at = now(),
         effects = CASE WHEN idempotency_keys.expires_at <= now() THEN '[]'::jsonb ELSE idempotency_keys.effects END
     WHERE idempotency_keys.expires_at <= now()
-       OR (idempotency_keys.status IS NULL AND idempotency_keys.locked_until <= now()
-           AND idempotency_keys.fingerprint = EXCLUDED.fingerprint)
+       OR (idempotency_keys.status IS NULL AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
+           AND (idempotency_keys.locked_until <= now()
+                OR (idempotency_keys.holder IS NOT NULL AND ${instanceGoneSql('idempotency_keys.holder')})))
   RETURNING caller, key`;
 const EXISTING = `
   SELECT caller, key, fingerprint, status, headers, body FROM idempotency_keys
@@ -78,6 +89,7 @@ const EXISTING = `
 export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreOptions = {}): IdempotencyStore {
   const retentionMs = options.retentionMs ?? RETENTION_MS;
   const leaseMs = options.leaseMs ?? LEASE_MS;
+  const holder = options.holder ?? null;
 
   /** One statement claims every distinct key; the keys already held are read in a second. */
   async function claimMany(requests: readonly ClaimRequest[]): Promise<Array<Outcome<Claim>>> {
@@ -93,6 +105,7 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
       batch.map((b) => b.owner),
       leaseMs,
       retentionMs,
+      holder,
     ]);
     const claimed = new Set(inserted.rows.map(idOf));
     const held = batch.filter((b) => !claimed.has(idOf(b)));
@@ -120,7 +133,7 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
     for (let round = 0; round < 2; round++) {
       const owner = randomUUID();
       const { caller, key, fingerprint } = request;
-      const inserted = await db.query(UPSERT, [[caller], [key], [fingerprint], [owner], leaseMs, retentionMs]);
+      const inserted = await db.query(UPSERT, [[caller], [key], [fingerprint], [owner], leaseMs, retentionMs, holder]);
       if (inserted.rowCount > 0) return { kind: 'claimed', owner };
       const { rows } = await db.query<Row>(EXISTING, [[caller], [key]]);
       if (rows[0]) return verdict(rows[0], fingerprint);
@@ -130,10 +143,16 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
 
   async function completeMany(done: readonly Completion[]): Promise<Array<Outcome<void>>> {
     await db.query(
-      `UPDATE idempotency_keys AS k SET status = v.status, headers = v.headers::jsonb, body = v.body,
+      // The rows are locked in key order first (see UPSERT), then updated.
+      `WITH v AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
+                    AS v(caller, key, owner, status, headers, body)),
+       locked AS (
+         SELECT k.caller, k.key FROM idempotency_keys AS k JOIN v ON k.caller = v.caller AND k.key = v.key
+          ORDER BY k.caller, k.key FOR UPDATE OF k)
+       UPDATE idempotency_keys AS k SET status = v.status, headers = v.headers::jsonb, body = v.body,
               owner = NULL, locked_until = NULL
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
-              AS v(caller, key, owner, status, headers, body)
+         FROM v JOIN locked ON locked.caller = v.caller AND locked.key = v.key
         WHERE k.caller = v.caller AND k.key = v.key AND k.owner = v.owner`,
       [
         done.map((d) => d.caller),

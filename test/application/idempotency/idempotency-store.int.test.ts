@@ -80,3 +80,21 @@ test('PostgreSQL: renewing leases never deadlocks with a group commit locking th
       assert.equal(await renewed, 1);
     }
   }));
+
+test('PostgreSQL: retries of running claims and the completions of those claims never deadlock', () =>
+  withSchema('idempotency_order', 6, async (db) => {
+    // Separate stores: their batches reach the database at once, as two instances' would.
+    const [claiming, completing] = [createIdempotencyStore(db), createIdempotencyStore(db)];
+    const answer = { status: 201, headers: {}, body: '{}' };
+    for (let round = 0; round < 5; round++) {
+      const keys = Array.from({ length: 200 }, (_, i) => `r${round}-${String(i).padStart(3, '0')}`);
+      const claimed = await Promise.all(keys.map((k) => claiming.claim('c', k, 'fp')));
+      const owners = claimed.map((c) => (c.kind === 'claimed' ? c.owner : ''));
+      // A retry batch locks the running claims in one order while their completions lock them in another.
+      const retries = [...keys].reverse().map((k) => claiming.claim('c', k, 'fp'));
+      const done = keys.map((k, i) => completing.complete('c', k, owners[i] as string, answer));
+      const outcomes = await Promise.allSettled([...retries, ...done]);
+      const failed = outcomes.filter((o) => o.status === 'rejected');
+      assert.deepEqual(failed, [], `round ${round}`);
+    }
+  }));
