@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   // The service's state.
   OVERLOADED: 'The service sheds load; retry after Retry-After (with the same Idempotency-Key)',
   DEPENDENCY_UNAVAILABLE: 'A dependency (database, log, cache) is unavailable; retry after Retry-After',
+  TRANSACTION_CONFLICT: 'The database aborted the work (deadlock or serialization failure); nothing changed, retry',
   INTERNAL: 'The server could not complete the request (logged, never detailed)',
   CONSOLE_NOT_BUILT: 'The web console was not built (npm run build:console)',
   DATA_DIR_LOCKED: 'Another process holds the embedded data directory',

@@ -1,7 +1,11 @@
 // Which PostgreSQL failures mean "the database cannot be reached right now" (refused, reset, restarted,
 // pool exhausted) as opposed to a fault of the statement. Those become a retryable 503
-// DEPENDENCY_UNAVAILABLE at the store boundary, so an outage never answers 500.
+// DEPENDENCY_UNAVAILABLE at the store boundary, so an outage never answers 500. A transaction the server
+// aborted as a deadlock victim or for serialization changed nothing: a retryable 503 TRANSACTION_CONFLICT.
 import { AppError, unavailable } from '../errors.ts';
+
+/** SQLSTATEs of a transaction the server rolled back so that another could go on: 40P01, 40001. */
+const CONFLICT_STATES = new Set(['40P01', '40001']);
 
 /** Socket errors of a connection that is gone or never came. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
@@ -25,8 +29,19 @@ export function isConnectionError(error: unknown): boolean {
   return CLIENT_MESSAGES.some((message) => error.message.includes(message));
 }
 
-/** The error a caller of the Db port sees: connection failures as a retryable 503, the rest as is. */
+export function isTransactionConflict(error: unknown): boolean {
+  return error instanceof Error && CONFLICT_STATES.has(String((error as { code?: unknown }).code));
+}
+
+/** The error a caller of the Db port sees: outages and aborted transactions as a retryable 503, the rest as is. */
 export function storeError(error: unknown): unknown {
-  if (error instanceof AppError || !isConnectionError(error)) return error;
-  return unavailable('database', error);
+  if (error instanceof AppError) return error;
+  if (isConnectionError(error)) return unavailable('database', error);
+  if (isTransactionConflict(error))
+    return new AppError('TRANSACTION_CONFLICT', 'the database aborted the transaction; retry', {
+      status: 503,
+      retryable: true,
+      cause: error,
+    });
+  return error;
 }

@@ -18,6 +18,7 @@ import { appendWithin } from '../../src/log/database/append.ts';
 import { createDatabaseEventLog } from '../../src/log/database/database-event-log.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import type { Db } from '../../src/store/db.ts';
+import { storeError } from '../../src/store/connection-errors.ts';
 
 export interface GroupWorld {
   readonly db: Db;
@@ -30,15 +31,22 @@ interface Harness {
   /** Transactions begun since the harness was built. */
   readonly idempotency: IdempotencyStore;
   transactions(): number;
+  /** The next n transactions fail as PostgreSQL's deadlock victims do (the store's mapped error). */
+  abortNext(n: number): void;
   eventsOf(customerId: string): Promise<string[]>;
 }
 
 async function harness(world: GroupWorld): Promise<Harness> {
   let begun = 0;
+  let aborts = 0;
   const db: Db = {
     ...world.db,
     transaction: (fn) => {
       begun += 1;
+      if (aborts > 0) {
+        aborts -= 1;
+        return Promise.reject(storeError(Object.assign(new Error('deadlock detected'), { code: '40P01' })));
+      }
       return world.db.transaction(fn);
     },
   };
@@ -57,6 +65,7 @@ async function harness(world: GroupWorld): Promise<Harness> {
     customers: customerCommands(bus, clock),
     idempotency: createIdempotencyStore(db),
     transactions: () => begun,
+    abortNext: (n) => void (aborts = n),
     async eventsOf(customerId) {
       const { rows } = await db.query<{ type: string }>(
         `SELECT value::json->>'type' AS type FROM event_log WHERE key = $1 ORDER BY partition, "offset"`,
@@ -123,6 +132,26 @@ export function groupCommitContract(name: string, open: () => Promise<GroupWorld
       ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
     );
     for (const id of ids) assert.deepEqual(await h.eventsOf(id), ['com.droid.bss.customer.created.v1']);
+  });
+
+  test(`${name}: a group the database aborts (deadlock victim) runs again; past its attempts a retryable 503`, async () => {
+    const id = `cus_${randomUUID()}`;
+    const before = h.transactions();
+    h.abortNext(1);
+    await h.customers.create(newCustomer(id));
+    assert.equal(h.transactions() - before, 2, 'aborted once, then committed');
+    assert.deepEqual(await h.eventsOf(id), ['com.droid.bss.customer.created.v1']);
+
+    const unlucky = `cus_${randomUUID()}`;
+    h.abortNext(100);
+    await assert.rejects(h.customers.create(newCustomer(unlucky)), (error: unknown) => {
+      assert.ok(error instanceof AppError);
+      assert.equal(error.code, 'TRANSACTION_CONFLICT');
+      assert.equal(error.status, 503);
+      return true;
+    });
+    h.abortNext(0);
+    assert.deepEqual(await h.eventsOf(unlucky), [], 'nothing of it was committed');
   });
 
   test(`${name}: commands on one aggregate apply in order, each seeing the state and version before it`, async () => {

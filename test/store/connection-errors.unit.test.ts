@@ -22,10 +22,8 @@ test('connection failures are recognised: sockets, SQLSTATE 08xxx / 57P0x / 5330
 
 test('statement faults are not connection failures and pass through unchanged', () => {
   const unique = withCode('23505', 'duplicate key value');
-  const serialization = withCode('40001');
   assert.equal(isConnectionError(unique), false);
   assert.equal(storeError(unique), unique);
-  assert.equal(storeError(serialization), serialization);
   assert.equal(isConnectionError('ECONNREFUSED'), false);
 });
 
@@ -38,4 +36,15 @@ test('a connection failure becomes a retryable 503 DEPENDENCY_UNAVAILABLE naming
   assert.equal(mapped.retryable, true);
   assert.equal(mapped.cause, cause);
   assert.equal(storeError(mapped), mapped);
+});
+
+test('a deadlock victim or a serialization failure becomes a retryable 503 TRANSACTION_CONFLICT', () => {
+  for (const cause of [withCode('40P01', 'deadlock detected'), withCode('40001', 'could not serialize access')]) {
+    const mapped = storeError(cause);
+    assert.ok(mapped instanceof AppError);
+    assert.equal(mapped.code, 'TRANSACTION_CONFLICT');
+    assert.equal(mapped.status, 503);
+    assert.equal(mapped.retryable, true);
+    assert.equal(mapped.cause, cause);
+  }
 });

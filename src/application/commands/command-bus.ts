@@ -13,6 +13,7 @@ import type { EventCodec } from '../../events/codec.ts';
 import type { EventSink } from '../../log/event-sink.ts';
 import type { AppendRecord } from '../../log/event-log.ts';
 import type { Db } from '../../store/db.ts';
+import { isTransactionConflict } from '../../store/connection-errors.ts';
 import { AppError } from '../../errors.ts';
 import { createUnitOfWork, type ChangedRow, type LockMode, type UnitOfWork } from '../read-model/unit-of-work.ts';
 import type { ReadModelKind } from '../read-model/tables.ts';
@@ -96,12 +97,11 @@ export interface CommandBusOptions {
   readonly group?: GroupCommitOptions;
 }
 
-/** PostgreSQL deadlock and serialisation failures: the transaction can simply run again. */
-const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
-
+/** A conflict with another command, or a transaction the database aborted: the group can simply run again. */
 function isRetryable(error: unknown): boolean {
-  if (error instanceof AppError) return error.retryable && error.code === 'CONCURRENT_MODIFICATION';
-  return RETRYABLE_SQLSTATES.has((error as { code?: string }).code ?? '');
+  if (error instanceof AppError)
+    return error.retryable && (error.code === 'CONCURRENT_MODIFICATION' || error.code === 'TRANSACTION_CONFLICT');
+  return isTransactionConflict(error);
 }
 
 /**
