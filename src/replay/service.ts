@@ -5,12 +5,12 @@ import type { EventCodec } from '../events/codec.ts';
 import type { EventHandler } from '../log/consumer-runner.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { Db } from '../store/db.ts';
-import { diffStates, type StateDiff } from './diff.ts';
-import { createDebugSessions, type DebugSessions } from './debug-sessions.ts';
-import { badReplayRequest } from './errors.ts';
+import { diffStates, type StateDiff } from './time-travel/index.ts';
+import { createDebugSessions, type DebugSessions } from './debug/index.ts';
+import { badReplayRequest } from './shared/errors.ts';
 import { AppError } from '../errors.ts';
-import { eventHistogram, type Histogram, type HistogramWindow } from './histogram.ts';
-import { createJobRegistry, type ReplayJob, type ReplayJobSnapshot } from './jobs.ts';
+import { eventHistogram, type Histogram, type HistogramWindow } from './time-travel/index.ts';
+import { createJobRegistry, type ReplayJob, type ReplayJobSnapshot } from './engine/index.ts';
 import {
   allOffsets,
   countEvents,
@@ -22,7 +22,7 @@ import {
   type EstimateOptions,
   type OffsetAtTime,
   type TopicOffsets,
-} from './offsets.ts';
+} from './offsets/index.ts';
 import {
   listOffsetSnapshots,
   restoreGroupOffsets,
@@ -30,14 +30,14 @@ import {
   type OffsetSnapshot,
   type RestorePlan,
   type RestoreRequest,
-} from './offset-snapshots.ts';
-import { rebuildReadModels, type RebuildModel, type RebuildResult } from './rebuild.ts';
-import { reconstructCustomer, reconstructSystem, type CustomerAt, type SystemAt } from './reconstruct.ts';
-import { startReplay, type ReplayRequest, type ReplayRun } from './replay-engine.ts';
-import { createSnapshotStore, createSnapshotter, type SnapshotStore, type Snapshotter } from './snapshots.ts';
-import type { ReplayTarget } from './targets.ts';
-import { timeline, type TimelinePage, type TimelineRequest } from './timeline.ts';
-import type { TimeInput } from './time.ts';
+} from './offsets/index.ts';
+import { rebuildReadModels, type RebuildModel, type RebuildResult } from './rebuild/index.ts';
+import { reconstructCustomer, reconstructSystem, type CustomerAt, type SystemAt } from './time-travel/index.ts';
+import { startReplay, type ReplayRequest, type ReplayRun } from './engine/index.ts';
+import { createSnapshotStore, createSnapshotter, type SnapshotStore, type Snapshotter } from './time-travel/index.ts';
+import type { ReplayTarget } from './engine/index.ts';
+import { timeline, type TimelinePage, type TimelineRequest } from './time-travel/index.ts';
+import type { TimeInput } from './shared/time.ts';
 
 export interface ReplayServiceOptions {
   readonly log: EventLog;

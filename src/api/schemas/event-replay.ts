@@ -2,8 +2,7 @@
 // are [startTime, endTime), states are "at T" (every event stamped ≤ T). Customer views and event
 // data are passed through as they are (Type.Unknown), because their shape is the domain's.
 import { Type, type TSchema, type TArrayOptions } from 'typebox';
-import { PREDICATE_OPS, REPLAY_SPEEDS } from '../../replay/index.ts';
-import { MAX_TIME_MS } from '../../replay/time.ts';
+import { MAX_TIME_MS, PREDICATE_OPS, REPLAY_SPEEDS } from '../../replay/index.ts';
 
 /** Arrays the engine hands out are readonly. */
 const RArray = <T extends TSchema>(item: T, options?: TArrayOptions) => Type.Immutable(Type.Array(item, options));

@@ -5,8 +5,7 @@
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { list, time, type EventReplayServices } from './event-replay-services.ts';
-import { optionalMillis } from '../../../replay/time.ts';
-import { HISTOGRAM_SCAN_LIMIT } from '../../../replay/filtered-histogram.ts';
+import { HISTOGRAM_SCAN_LIMIT, optionalMillis } from '../../../replay/index.ts';
 import { ReadErrors } from '../../schemas/common.ts';
 import { FreeText } from '../../schemas/event-replay.ts';
 

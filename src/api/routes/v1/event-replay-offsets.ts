@@ -13,7 +13,7 @@ import {
   TopicOffsets,
   TopicParam,
 } from '../../schemas/event-replay.ts';
-import { toMillis } from '../../../replay/time.ts';
+import { toMillis } from '../../../replay/index.ts';
 import { admin, tags, time, type EventReplayServices } from './event-replay-services.ts';
 
 export function replayOffsetRoutes(replay: EventReplayServices) {
