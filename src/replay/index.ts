@@ -8,44 +8,8 @@ export {
   type ServiceReplayRequest,
   type ServiceReplayTarget,
 } from './service.ts';
-export {
-  topicOffsets,
-  allOffsets,
-  offsetsForTime,
-  countEvents,
-  estimateReplayDuration,
-  DEFAULT_MAX_EVENTS_PER_SECOND,
-  type TopicOffsets,
-  type PartitionInfo,
-  type AllOffsets,
-  type OffsetAtTime,
-  type DurationEstimate,
-  type EstimateOptions,
-  saveOffsetSnapshot,
-  listOffsetSnapshots,
-  getOffsetSnapshot,
-  restoreGroupOffsets,
-  type OffsetSnapshot,
-  type RestorePoint,
-  type RestoreRequest,
-  type RestorePlan,
-  type PartitionMove,
-} from './offsets/index.ts';
-export {
-  startReplay,
-  createJobRegistry,
-  LIVE_EVENTS_TOPIC,
-  REPLAY_HEADER,
-  type ReplayDeps,
-  type ReplayRequest,
-  type ReplayRun,
-  type JobRegistry,
-  type ReplayJob,
-  type ReplayJobSnapshot,
-  type ReplayJobStatus,
-  type ReplayError,
-  type ReplayTarget,
-} from './engine/index.ts';
+export * from './offsets/index.ts';
+export * from './engine/index.ts';
 export {
   reconstructCustomer,
   reconstructSystem,
@@ -75,20 +39,8 @@ export {
   type Histogram,
   type HistogramWindow,
 } from './time-travel/index.ts';
-export {
-  createDebugSessions,
-  PREDICATE_OPS,
-  type DebugSessions,
-  type DebugSession,
-  type OpenSessionOptions,
-  type SessionInfo,
-  type StepResult,
-  type SessionEvent,
-  type BreakpointSpec,
-  type Breakpoint,
-  type PredicateOp,
-} from './debug/index.ts';
-export { rebuildReadModels, type RebuildRequest, type RebuildResult, type RebuildModel } from './rebuild/index.ts';
+export * from './debug/index.ts';
+export * from './rebuild/index.ts';
 export { REPLAY_SPEEDS, speedFactor, type ReplaySpeed } from './shared/speed.ts';
 export type { EventFilter } from './shared/filter.ts';
 export { MAX_TIME_MS, isReplayTime, toMillis, optionalMillis, type TimeInput } from './shared/time.ts';
