@@ -52,10 +52,38 @@ const sideways = LAYERS.filter((layer) => layer.length > 1).flatMap((layer) =>
   })),
 );
 
+// src/replay holds one folder per feature; each is entered only through its index.ts, the rest of
+// src only through src/replay/index.ts, and replay/shared (readers, time, errors) imports no feature.
+const REPLAY_FEATURES = ['engine', 'time-travel', 'debug', 'rebuild', 'offsets'];
+const replayRooms = [
+  {
+    name: 'replay-public-entry',
+    comment: 'outside src/replay, replay is imported through src/replay/index.ts only',
+    severity: 'error',
+    from: { path: '^src/', pathNot: '^src/replay/' },
+    to: { path: '^src/replay/', pathNot: '^src/replay/index[.]ts$' },
+  },
+  ...REPLAY_FEATURES.map((feature) => ({
+    name: `replay-${feature}-entry`,
+    comment: `files outside src/replay/${feature}/ import it through its index.ts only`,
+    severity: 'error',
+    from: { pathNot: `^src/replay/${feature}/` },
+    to: { path: `^src/replay/${feature}/`, pathNot: `^src/replay/${feature}/index[.]ts$` },
+  })),
+  {
+    name: 'replay-shared-below-features',
+    comment: 'replay/shared is used by the features and imports none of them',
+    severity: 'error',
+    from: { path: '^src/replay/shared/' },
+    to: { path: `^src/replay/(${REPLAY_FEATURES.join('|')}|index[.]ts|service)` },
+  },
+];
+
 export default {
   forbidden: [
     ...upward,
     ...sideways,
+    ...replayRooms,
     { name: 'no-cycle', severity: 'error', from: {}, to: { circular: true } },
     { name: 'no-folder-cycle', severity: 'error', scope: 'folder', from: {}, to: { circular: true } },
     {

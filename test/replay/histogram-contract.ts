@@ -5,8 +5,8 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventLog } from '../../src/log/event-log.ts';
 import { timeline, type EventFilter } from '../../src/replay/index.ts';
-import { eventHistogram } from '../../src/replay/histogram.ts';
-import { sliceByTimeSpan } from '../../src/replay/records.ts';
+import { eventHistogram } from '../../src/replay/time-travel/histogram.ts';
+import { sliceByTimeSpan } from '../../src/replay/shared/records.ts';
 import { buildWorkload, codec, toRecord } from './workload.ts';
 
 const workload = buildWorkload(4);

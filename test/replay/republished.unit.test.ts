@@ -15,8 +15,8 @@ import {
   reconstructSystem,
   timeline,
 } from '../../src/replay/index.ts';
-import { SeenEvents } from '../../src/replay/seen-events.ts';
-import { sliceByTimeSpan } from '../../src/replay/records.ts';
+import { SeenEvents } from '../../src/replay/shared/seen-events.ts';
+import { sliceByTimeSpan } from '../../src/replay/shared/records.ts';
 import { buildWorkload, codec, DAY, T0, toRecord } from './workload.ts';
 import { memoryWorld, type ReplayWorld } from './fixture.ts';
 

@@ -3,7 +3,7 @@
 // REAL_TIME replay is waited out in full, and a cancel still ends the wait at once.
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Cancelled, createPacer, MAX_TIMER_MS, sleep } from '../../src/replay/speed.ts';
+import { Cancelled, createPacer, MAX_TIMER_MS, sleep } from '../../src/replay/shared/speed.ts';
 
 const DAY = 86_400_000;
 let delays: number[];

@@ -2,7 +2,7 @@
 // what a Date holds. Date.parse's guesses ("-5" as 2001-05-01, "1.5" as 2001-01-05) are refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_TIME_MS, parseReplayTime, toMillis } from '../../src/replay/time.ts';
+import { MAX_TIME_MS, parseReplayTime, toMillis } from '../../src/replay/shared/time.ts';
 
 test('accepted: RFC 3339 date-times with an offset, ISO dates, integer epoch ms within ±8.64e15', () => {
   const cases: [string, number][] = [

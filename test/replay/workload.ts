@@ -11,7 +11,7 @@ import * as usage from '../../src/domain/usage/index.ts';
 import { foldCustomerView, type CustomerView, type DomainEvent } from '../../src/domain/index.ts';
 import type { AppendRecord, EventLog } from '../../src/log/event-log.ts';
 import { codec } from '../support/events.ts';
-import { sliceByTimeSpan } from '../../src/replay/records.ts';
+import { sliceByTimeSpan } from '../../src/replay/shared/records.ts';
 
 export { codec };
 

@@ -170,7 +170,7 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
       );
       const uow = createUnitOfWork(tx);
       // Rows and events (database log, or Kafka's outbox) commit together, so the read model decides ids
-      // authoritatively in both modes; a rebuild's swap keeps that (src/replay/rebuild.ts).
+      // authoritatively in both modes; a rebuild's swap keeps that (src/replay/rebuild/rebuild.ts).
       await prefetch(uow, commands);
       const outcomes: Array<Outcome<Committed<unknown>>> = [];
       const records: AppendRecord[] = [];

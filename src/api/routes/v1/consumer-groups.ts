@@ -4,7 +4,8 @@
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import type { EventReplayServices } from './event-replay-services.ts';
-import { AllOffsets, OffsetSnapshots } from '../../schemas/event-replay.ts';
+import { OffsetSnapshots } from '../../schemas/event-replay-groups.ts';
+import { AllOffsets } from '../../schemas/event-replay-offsets.ts';
 import { ReadErrors } from '../../schemas/common.ts';
 
 const ConsumerGroups = Type.Object({

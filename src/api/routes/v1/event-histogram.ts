@@ -5,10 +5,9 @@
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { list, time, type EventReplayServices } from './event-replay-services.ts';
-import { optionalMillis } from '../../../replay/time.ts';
-import { HISTOGRAM_SCAN_LIMIT } from '../../../replay/filtered-histogram.ts';
+import { HISTOGRAM_SCAN_LIMIT, optionalMillis } from '../../../replay/index.ts';
 import { ReadErrors } from '../../schemas/common.ts';
-import { FreeText } from '../../schemas/event-replay.ts';
+import { FreeText } from '../../schemas/event-replay-time-travel.ts';
 
 const QueryTime = Type.String({ minLength: 1, maxLength: 40, description: 'ISO-8601 time or ms since the epoch' });
 const HistogramQuery = Type.Object(

@@ -5,20 +5,20 @@ import { Type, type Static } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { IdParam, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { NoBody } from '../../schemas/no-body.ts';
+import { StepQuery } from '../../schemas/event-replay-common.ts';
 import {
+  BpParams,
   Breakpoint,
   BreakpointBody,
-  BpParams,
   ControlledReplayBody,
   CustomerQuery,
-  Job,
   OpenSessionBody,
   SeekQuery,
   Session,
   SessionState,
-  StepQuery,
   StepResult,
-} from '../../schemas/event-replay.ts';
+} from '../../schemas/event-replay-debug.ts';
+import { Job } from '../../schemas/event-replay-jobs.ts';
 import { notFound } from '../../../errors.ts';
 import type { BreakpointSpec, DebugSessions } from '../../../replay/index.ts';
 import { admin, time, type EventReplayServices, type SessionRuns } from './event-replay-services.ts';

@@ -10,7 +10,7 @@ import {
   RestorePlan,
   SnapshotBody,
   SnapshotsQuery,
-} from '../../schemas/event-replay.ts';
+} from '../../schemas/event-replay-groups.ts';
 import { admin, tags, time, type EventReplayServices } from './event-replay-services.ts';
 
 export function groupOffsetRoutes({ service, liveTopic, consumers }: EventReplayServices) {

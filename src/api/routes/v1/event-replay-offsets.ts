@@ -2,18 +2,17 @@
 import type { Static } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { ReadErrors } from '../../schemas/common.ts';
+import { AtQuery, TopicParam } from '../../schemas/event-replay-common.ts';
 import {
   AllOffsets,
-  AtQuery,
   Count,
   CountQuery,
   Estimate,
   EstimateQuery,
   OffsetsAtTime,
   TopicOffsets,
-  TopicParam,
-} from '../../schemas/event-replay.ts';
-import { toMillis } from '../../../replay/time.ts';
+} from '../../schemas/event-replay-offsets.ts';
+import { toMillis } from '../../../replay/index.ts';
 import { admin, tags, time, type EventReplayServices } from './event-replay-services.ts';
 
 export function replayOffsetRoutes(replay: EventReplayServices) {

@@ -2,7 +2,7 @@
 import type { Static } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { WriteErrors } from '../../schemas/common.ts';
-import { RebuildBody, RebuildResult } from '../../schemas/event-replay.ts';
+import { RebuildBody, RebuildResult } from '../../schemas/event-replay-rebuild.ts';
 import { admin, tags, time, type EventReplayServices } from './event-replay-services.ts';
 
 export function rebuildRoutes({ service, liveTopic, drainOutbox }: EventReplayServices) {

@@ -6,11 +6,11 @@ import { ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import {
   Diff,
   DiffQuery,
-  Reconstructed,
   ReconstructBody,
+  Reconstructed,
   Timeline,
   TimelineQuery,
-} from '../../schemas/event-replay.ts';
+} from '../../schemas/event-replay-time-travel.ts';
 import { admin, list, tags, time, type EventReplayServices } from './event-replay-services.ts';
 
 export function timeTravelRoutes({ service, liveTopic }: EventReplayServices) {

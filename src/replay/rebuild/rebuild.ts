@@ -1,17 +1,17 @@
 // Read-model rebuild: fold the log into `<table>_shadow` tables with the live evolve, then swap them in
 // with TRUNCATE + INSERT under ACCESS EXCLUSIVE locks, folding the tail inside the swap (README.md:
 // why a swap, not a rename, why `until` never swaps, and how the tail stays consistent with writes).
-import { SeenEvents } from './seen-events.ts';
-import type { DomainEvent } from '../domain/index.ts';
-import type { EventCodec } from '../events/codec.ts';
-import type { EventLog } from '../log/event-log.ts';
-import type { Db, Queryable } from '../store/db.ts';
-import { AppError } from '../errors.ts';
-import { databaseLogReader } from '../log/database/records.ts';
-import { replayConflict } from './errors.ts';
-import { decodeRecord } from './filter.ts';
-import { readPages } from './records.ts';
-import { endOffsetAt } from './reconstruct.ts';
+import { SeenEvents } from '../shared/seen-events.ts';
+import type { DomainEvent } from '../../domain/index.ts';
+import type { EventCodec } from '../../events/codec.ts';
+import type { EventLog } from '../../log/event-log.ts';
+import type { Db, Queryable } from '../../store/db.ts';
+import { AppError } from '../../errors.ts';
+import { databaseLogReader } from '../../log/database/records.ts';
+import { replayConflict } from '../shared/errors.ts';
+import { decodeRecord } from '../shared/filter.ts';
+import { readPages } from '../shared/records.ts';
+import { endOffsetAt } from '../time-travel/index.ts';
 import {
   applyEvents,
   createShadowTables,
@@ -24,7 +24,7 @@ import {
   type ReadModels,
   type Row,
 } from './shadow-tables.ts';
-import { optionalMillis, type TimeInput } from './time.ts';
+import { optionalMillis, type TimeInput } from '../shared/time.ts';
 
 export type { RebuildModel } from './shadow-tables.ts';
 

@@ -3,13 +3,13 @@
 // at or before its target and folds at most ~N records. A snapshotter keeps them coming in the
 // background (a plain loop over read: its progress is the latest snapshot, so it needs no group).
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { EventCodec } from '../events/codec.ts';
-import type { EventLog, LogRecord } from '../log/event-log.ts';
-import type { Queryable } from '../store/db.ts';
-import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../domain/index.ts';
-import { decodeRecord } from './filter.ts';
-import { sleep } from './speed.ts';
-import { SeenEvents } from './seen-events.ts';
+import type { EventCodec } from '../../events/codec.ts';
+import type { EventLog, LogRecord } from '../../log/event-log.ts';
+import type { Queryable } from '../../store/db.ts';
+import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../../domain/index.ts';
+import { decodeRecord } from '../shared/filter.ts';
+import { sleep } from '../shared/speed.ts';
+import { SeenEvents } from '../shared/seen-events.ts';
 
 /**
  * Records a snapshotter reads at a time. A Kafka fetch decodes whole record batches (a relay batch is

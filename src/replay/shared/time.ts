@@ -1,7 +1,7 @@
 // Times at the replay API's edge: ISO-8601 / RFC 3339 text, a Date or integer milliseconds since the
 // epoch, within what a Date can hold. Date.parse is not used: it reads "-5" as the year 2001 and
 // "1.5" as 2001-01-05.
-import { MS_PER_DAY, parseDate, parseDateTime } from '../domain/time.ts';
+import { MS_PER_DAY, parseDate, parseDateTime } from '../../domain/time.ts';
 import { badReplayRequest } from './errors.ts';
 
 export type TimeInput = number | string | Date;

@@ -1,8 +1,8 @@
 // Reading a time window of a topic through the EventLog port, the way every replay feature does:
 // per partition from offsetForTime(start) to offsetForTime(end), then (when order across partitions
 // matters) merged by timestamp. These are the very records consumers see (ARCHITECTURE habit 7).
-import type { EventLog, LogRecord } from '../log/event-log.ts';
-import { partitionFor } from '../log/partitioner.ts';
+import type { EventLog, LogRecord } from '../../log/event-log.ts';
+import { partitionFor } from '../../log/partitioner.ts';
 
 /** Half-open offsets [from, to) of one partition. */
 export interface PartitionRange {

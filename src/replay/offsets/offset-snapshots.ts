@@ -4,11 +4,11 @@
 // is consuming needs its members stopped first: the caller passes pauseGroup, which stops our
 // consumers of the group and returns the function that starts them again.
 import { randomUUID } from 'node:crypto';
-import { AppError, notFound } from '../errors.ts';
-import type { EventLog } from '../log/event-log.ts';
-import type { Queryable } from '../store/db.ts';
-import { badReplayRequest } from './errors.ts';
-import { toMillis, type TimeInput } from './time.ts';
+import { AppError, notFound } from '../../errors.ts';
+import type { EventLog } from '../../log/event-log.ts';
+import type { Queryable } from '../../store/db.ts';
+import { badReplayRequest } from '../shared/errors.ts';
+import { toMillis, type TimeInput } from '../shared/time.ts';
 
 export interface OffsetSnapshot {
   readonly id: string;

@@ -1,15 +1,15 @@
 // State reconstruction: the customer views at a time T, folded from the log with the same
 // evolveCustomerView the live read model is checked against. "At T" includes the events stamped T.
 // With a snapshot store, each partition starts from its latest snapshot at or before T's offset.
-import type { EventCodec } from '../events/codec.ts';
-import type { EventLog } from '../log/event-log.ts';
-import { partitionFor } from '../log/partitioner.ts';
-import { initialCustomerView, type CustomerView } from '../domain/index.ts';
-import { readPages } from './records.ts';
-import { SeenEvents } from './seen-events.ts';
+import type { EventCodec } from '../../events/codec.ts';
+import type { EventLog } from '../../log/event-log.ts';
+import { partitionFor } from '../../log/partitioner.ts';
+import { initialCustomerView, type CustomerView } from '../../domain/index.ts';
+import { readPages } from '../shared/records.ts';
+import { SeenEvents } from '../shared/seen-events.ts';
 import { foldRecordsInto, type PartitionViews, type SnapshotStore } from './snapshots.ts';
-import { optionalMillis, type TimeInput } from './time.ts';
-import { AppError } from '../errors.ts';
+import { optionalMillis, type TimeInput } from '../shared/time.ts';
+import { AppError } from '../../errors.ts';
 
 export interface ReconstructDeps {
   readonly log: EventLog;

@@ -1,8 +1,8 @@
 // The debug sessions of one process: open, look up (restarting the idle clock), list and close
 // them; a sweep closes sessions idle for longer than idleMs.
-import { notFound } from '../errors.ts';
+import { notFound } from '../../errors.ts';
 import { openSession, type DebugSession, type OpenSessionOptions, type SessionInfo } from './debug-session.ts';
-import type { ReconstructDeps } from './reconstruct.ts';
+import type { ReconstructDeps } from '../time-travel/index.ts';
 
 export interface DebugSessions {
   open(options: OpenSessionOptions): Promise<DebugSession>;

@@ -1,13 +1,13 @@
 // The event timeline of a window: events in [start, end) in time order across partitions, filtered,
 // a page of at most maxEvents at a time. The cursor is the next offset of every partition read,
 // base64url-encoded: stable whatever is appended later, and opaque to the client.
-import type { EventCodec } from '../events/codec.ts';
-import type { EventLog, LogRecord } from '../log/event-log.ts';
-import { badReplayRequest } from './errors.ts';
-import { compileFilter, decodeRecord, type Decoded, type EventFilter } from './filter.ts';
-import { SeenEvents } from './seen-events.ts';
-import { mergeByTime, readRange, windowRanges, type PartitionRange } from './records.ts';
-import { optionalMillis, type TimeInput } from './time.ts';
+import type { EventCodec } from '../../events/codec.ts';
+import type { EventLog, LogRecord } from '../../log/event-log.ts';
+import { badReplayRequest } from '../shared/errors.ts';
+import { compileFilter, decodeRecord, type Decoded, type EventFilter } from '../shared/filter.ts';
+import { SeenEvents } from '../shared/seen-events.ts';
+import { mergeByTime, readRange, windowRanges, type PartitionRange } from '../shared/records.ts';
+import { optionalMillis, type TimeInput } from '../shared/time.ts';
 
 export interface TimelineRequest {
   readonly topic: string;

@@ -1,10 +1,10 @@
 // How a replay job turns log records into delivered events: filter and decode them, hand the
 // matching ones to the target, and count every record in the job's state (delivered, filtered or
 // failed). A failing batch is retried event by event, so only the failing events count as errors.
-import type { EventCodec } from '../events/codec.ts';
-import type { DeliveredEvent } from '../log/consumer-runner.ts';
-import type { LogRecord } from '../log/event-log.ts';
-import { decodeRecord, type CompiledFilter } from './filter.ts';
+import type { EventCodec } from '../../events/codec.ts';
+import type { DeliveredEvent } from '../../log/consumer-runner.ts';
+import type { LogRecord } from '../../log/event-log.ts';
+import { decodeRecord, type CompiledFilter } from '../shared/filter.ts';
 import type { JobState } from './jobs.ts';
 import type { TargetWriter } from './targets.ts';
 

@@ -1,13 +1,13 @@
 // What changed between two times: the views at both, a field-level diff, and the events in between
 // that changed them. One reconstruction at `from`, then a forward fold to `to` that notes each event
 // whose fold changed a view (an event can leave a view as it was, e.g. a repeated usage record).
-import { partitionFor } from '../log/partitioner.ts';
-import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../domain/index.ts';
-import { badReplayRequest } from './errors.ts';
-import { decodeRecord } from './filter.ts';
-import { readPages } from './records.ts';
+import { partitionFor } from '../../log/partitioner.ts';
+import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../../domain/index.ts';
+import { badReplayRequest } from '../shared/errors.ts';
+import { decodeRecord } from '../shared/filter.ts';
+import { readPages } from '../shared/records.ts';
 import { endOffsetAt, foldPartition, type ReconstructDeps } from './reconstruct.ts';
-import { toMillis, type TimeInput } from './time.ts';
+import { toMillis, type TimeInput } from '../shared/time.ts';
 
 export interface FieldChange {
   readonly customerId: string;

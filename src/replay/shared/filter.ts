@@ -1,9 +1,9 @@
 // Which records a replay, timeline or debug session looks at, and how a record becomes an event.
-import type { DomainEventLike, EventCodec } from '../events/codec.ts';
-import { domainTypeOf, type BssCloudEvent } from '../events/envelope.ts';
-import type { LogRecord } from '../log/event-log.ts';
-import { EVENT_DATA_SCHEMAS } from '../events/catalog.ts';
-import { AppError } from '../errors.ts';
+import type { DomainEventLike, EventCodec } from '../../events/codec.ts';
+import { domainTypeOf, type BssCloudEvent } from '../../events/envelope.ts';
+import type { LogRecord } from '../../log/event-log.ts';
+import { EVENT_DATA_SCHEMAS } from '../../events/catalog.ts';
+import { AppError } from '../../errors.ts';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_DATA_SCHEMAS));
 

@@ -2,11 +2,11 @@
 // so a filter needs the records themselves: the window is read in time order (one partition for a
 // customer) up to a scan limit. A window with more records answers `partial`, its counts complete
 // only before `countedUntil`, instead of reading a million records in one request.
-import type { EventLog } from '../log/event-log.ts';
-import { badReplayRequest } from './errors.ts';
-import { cloudEventType } from '../events/envelope.ts';
-import { compileFilter, knownEventType, parseRecord, type EventFilter } from './filter.ts';
-import { readWindowByTime, windowRanges } from './records.ts';
+import type { EventLog } from '../../log/event-log.ts';
+import { badReplayRequest } from '../shared/errors.ts';
+import { cloudEventType } from '../../events/envelope.ts';
+import { compileFilter, knownEventType, parseRecord, type EventFilter } from '../shared/filter.ts';
+import { readWindowByTime, windowRanges } from '../shared/records.ts';
 
 /** Records one filtered histogram reads at most (bench/results/CONSOLE.md has its time at 1M events). */
 export const HISTOGRAM_SCAN_LIMIT = 100_000;

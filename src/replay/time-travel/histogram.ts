@@ -2,10 +2,10 @@
 // log (the sum over partitions of the first offset at or after it) in one offsetsForTimes call, and
 // each count is the difference of two positions, so counting reads no record however big the log is.
 // A filter (type, customer, source) needs the records: filtered-histogram.ts.
-import type { EventLog } from '../log/event-log.ts';
-import type { EventFilter } from './filter.ts';
+import type { EventLog } from '../../log/event-log.ts';
+import type { EventFilter } from '../shared/filter.ts';
 import { filteredCounts } from './filtered-histogram.ts';
-import { topicOffsets } from './offsets.ts';
+import { topicOffsets } from '../offsets/index.ts';
 
 export interface Histogram {
   readonly topic: string;

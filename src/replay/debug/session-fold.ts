@@ -1,12 +1,12 @@
 // What a debug session stands on: the customer views folded up to its cursor (the next offset per
 // partition) and the time of the last event folded. Every event of the customers in view is folded,
 // whichever the session steps through, so the views stay exact; a republished copy folds once.
-import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../domain/index.ts';
-import type { LogRecord } from '../log/event-log.ts';
-import { decodeRecord, type CompiledFilter } from './filter.ts';
-import { windowRanges } from './records.ts';
-import { endOffsetAt, foldPartition, type ReconstructDeps } from './reconstruct.ts';
-import { SEEN_WINDOW, SeenEvents } from './seen-events.ts';
+import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../../domain/index.ts';
+import type { LogRecord } from '../../log/event-log.ts';
+import { decodeRecord, type CompiledFilter } from '../shared/filter.ts';
+import { windowRanges } from '../shared/records.ts';
+import { endOffsetAt, foldPartition, type ReconstructDeps } from '../time-travel/index.ts';
+import { SEEN_WINDOW, SeenEvents } from '../shared/seen-events.ts';
 
 export class SessionFold {
   readonly views = new Map<string, CustomerView>();

@@ -1,7 +1,7 @@
 // The shadow side of a read-model rebuild: `<table>_shadow` tables shaped like the live ones, rows
 // folded with the read models' own evolve, bulk writes, and the swap into the live tables.
-import { affectsBalance, aggregatesOf, type DomainEvent } from '../domain/index.ts';
-import type { Queryable } from '../store/db.ts';
+import { affectsBalance, aggregatesOf, type DomainEvent } from '../../domain/index.ts';
+import type { Queryable } from '../../store/db.ts';
 
 /** The shape of src/application/read-model/tables.ts READ_MODELS entries (passed in: replay sits below application). */
 export interface RebuildModel {

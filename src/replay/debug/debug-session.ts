@@ -4,19 +4,19 @@
 // the same state. The filter picks which events are stepped through; the state always folds every
 // event of the customers in view, so it stays exact. Sessions live in a registry (debug-sessions.ts).
 import { randomUUID } from 'node:crypto';
-import { notFound } from '../errors.ts';
-import { cloudEventType, domainTypeOf } from '../events/envelope.ts';
-import { badReplayRequest, replayConflict } from './errors.ts';
-import { initialCustomerView, type CustomerView } from '../domain/index.ts';
+import { notFound } from '../../errors.ts';
+import { cloudEventType, domainTypeOf } from '../../events/envelope.ts';
+import { badReplayRequest, replayConflict } from '../shared/errors.ts';
+import { initialCustomerView, type CustomerView } from '../../domain/index.ts';
 import { checkBreakpoint, hits, type Breakpoint, type BreakpointSpec } from './breakpoints.ts';
-import { compileFilter, type CompiledFilter, type EventFilter } from './filter.ts';
-import { mergeByTime, readRange } from './records.ts';
-import { estimateReplayDuration } from './offsets.ts';
-import type { ReconstructDeps } from './reconstruct.ts';
-import { startReplay, type ReplayRun } from './replay-engine.ts';
+import { compileFilter, type CompiledFilter, type EventFilter } from '../shared/filter.ts';
+import { mergeByTime, readRange } from '../shared/records.ts';
+import { estimateReplayDuration } from '../offsets/index.ts';
+import type { ReconstructDeps } from '../time-travel/index.ts';
+import { startReplay, type ReplayRun } from '../engine/index.ts';
 import { SessionFold } from './session-fold.ts';
-import type { ReplaySpeed } from './speed.ts';
-import { optionalMillis, toMillis, type TimeInput } from './time.ts';
+import type { ReplaySpeed } from '../shared/speed.ts';
+import { optionalMillis, toMillis, type TimeInput } from '../shared/time.ts';
 
 export interface SessionEvent {
   readonly partition: number;

@@ -1,10 +1,10 @@
 // Offsets by time: what a topic holds (per partition), where every consumer group stands, which
 // offset a moment corresponds to, how many events a window has and how long replaying it takes.
-import { groupOffsets, type EventLog, type GroupOffsets } from '../log/event-log.ts';
-import { badReplayRequest } from './errors.ts';
-import { rangeCount, readPages, windowRanges } from './records.ts';
-import { speedFactor, type ReplaySpeed } from './speed.ts';
-import { optionalMillis, toMillis, type TimeInput } from './time.ts';
+import { groupOffsets, type EventLog, type GroupOffsets } from '../../log/event-log.ts';
+import { badReplayRequest } from '../shared/errors.ts';
+import { rangeCount, readPages, windowRanges } from '../shared/records.ts';
+import { speedFactor, type ReplaySpeed } from '../shared/speed.ts';
+import { optionalMillis, toMillis, type TimeInput } from '../shared/time.ts';
 
 export interface PartitionInfo {
   readonly partition: number;

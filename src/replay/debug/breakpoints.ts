@@ -2,10 +2,10 @@
 // as data ({path: 'balance.balance', op: 'lt', value: 0}), never as code to evaluate. A condition
 // breaks when it BECOMES true (false before the event, true after), so a balance that stays
 // negative stops the session once, not at every later event.
-import type { CustomerView, DomainEvent } from '../domain/index.ts';
-import { domainTypeOf } from '../events/envelope.ts';
-import { knownEventType } from './filter.ts';
-import { badReplayRequest } from './errors.ts';
+import type { CustomerView, DomainEvent } from '../../domain/index.ts';
+import { domainTypeOf } from '../../events/envelope.ts';
+import { knownEventType } from '../shared/filter.ts';
+import { badReplayRequest } from '../shared/errors.ts';
 
 export const PREDICATE_OPS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'exists', 'missing'] as const;
 export type PredicateOp = (typeof PREDICATE_OPS)[number];

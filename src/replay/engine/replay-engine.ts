@@ -2,15 +2,15 @@
 // (the records consumers see), filtered, paced and delivered to a target. MAX speed delivers each
 // partition's pages concurrently; every other speed, and stepping, follows the global timeline
 // (partitions merged by timestamp), because pacing only makes sense on one clock.
-import type { EventCodec } from '../events/codec.ts';
-import type { DeliveredEvent } from '../log/consumer-runner.ts';
-import type { EventLog, LogRecord } from '../log/event-log.ts';
-import type { CustomerView } from '../domain/index.ts';
-import { badReplayRequest } from './errors.ts';
-import { compileFilter, type EventFilter } from './filter.ts';
+import type { EventCodec } from '../../events/codec.ts';
+import type { DeliveredEvent } from '../../log/consumer-runner.ts';
+import type { EventLog, LogRecord } from '../../log/event-log.ts';
+import type { CustomerView } from '../../domain/index.ts';
+import { badReplayRequest } from '../shared/errors.ts';
+import { compileFilter, type EventFilter } from '../shared/filter.ts';
 import { JobState, jobUpdates, type ReplayJob, type ReplayJobSnapshot } from './jobs.ts';
-import type { DurationEstimate } from './offsets.ts';
-import { rangeCount, readPages, readWindowByTime, windowRanges, type PartitionRange } from './records.ts';
+import type { DurationEstimate } from '../offsets/index.ts';
+import { rangeCount, readPages, readWindowByTime, windowRanges, type PartitionRange } from '../shared/records.ts';
 import { createDelivery, Failed, type Delivery } from './replay-delivery.ts';
 import {
   Cancelled,
@@ -21,9 +21,9 @@ import {
   type Pacer,
   type ReplaySpeed,
   type StepGate,
-} from './speed.ts';
+} from '../shared/speed.ts';
 import { checkTarget, openTarget, type ReplayTarget, type TargetWriter } from './targets.ts';
-import { optionalMillis, type TimeInput } from './time.ts';
+import { optionalMillis, type TimeInput } from '../shared/time.ts';
 
 export interface ReplayDeps {
   readonly log: EventLog;

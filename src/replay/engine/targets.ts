@@ -1,9 +1,9 @@
 // Where replayed events go: replay-safe handlers, another topic (marked), or an in-memory sandbox.
-import type { DeliveredEvent, EventHandler } from '../log/consumer-runner.ts';
-import type { EventLog, LogRecord } from '../log/event-log.ts';
-import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../domain/index.ts';
-import { badReplayRequest } from './errors.ts';
-import { sliceByTimeSpan } from './records.ts';
+import type { DeliveredEvent, EventHandler } from '../../log/consumer-runner.ts';
+import type { EventLog, LogRecord } from '../../log/event-log.ts';
+import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../../domain/index.ts';
+import { badReplayRequest } from '../shared/errors.ts';
+import { sliceByTimeSpan } from '../shared/records.ts';
 
 /** The live topic commands write to; a replay never appends to it (src/application/commands/command-bus.ts). */
 export const LIVE_EVENTS_TOPIC = 'bss.events';

@@ -1,0 +1,11 @@
+// The replay engine: a job reads a window of the log at a speed and hands each event to a target.
+export { startReplay, type ReplayDeps, type ReplayRequest, type ReplayRun } from './replay-engine.ts';
+export {
+  createJobRegistry,
+  type JobRegistry,
+  type ReplayJob,
+  type ReplayJobSnapshot,
+  type ReplayJobStatus,
+  type ReplayError,
+} from './jobs.ts';
+export { LIVE_EVENTS_TOPIC, REPLAY_HEADER, type ReplayTarget } from './targets.ts';
