@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin } from '@platformatic/kafka';
 import { createKafkaEventLog } from '../../src/log/kafka/kafka-event-log.ts';
-import type { EventLog } from '../../src/log/event-log.ts';
+import { groupOffsets, type EventLog } from '../../src/log/event-log.ts';
 import { startConsumer, type DeliveredEvent, type EventHandler } from '../../src/log/consumer-runner.ts';
 import { createPostgresDb } from '../../src/store/postgres-db.ts';
 import { migrate } from '../../src/store/migrate.ts';
@@ -205,6 +205,12 @@ describe('replay on Kafka', () => {
     const start = () => startConsumer({ log, codec, topic, group, handler, logger: createLogger('silent') });
     let consumer = await start();
     await waitFor('the group consumed everything', () => received.length === workload.events.length, 60_000);
+    // The plan counts from the committed offsets: wait until the last batch's commit landed too.
+    await waitFor(
+      'the group committed everything',
+      async () => (await groupOffsets(log, group, topic)).partitions.every((p) => p.lag === 0),
+      60_000,
+    );
     const at = T0 + 20 * DAY;
     const fromThen = workload.events.filter((e) => Date.parse(e.data.at) >= at).length;
     received.length = 0;
