@@ -66,6 +66,8 @@ import { connectRateLimitRedis } from './api/rate-limit/redis-store.ts';
 export interface Composed extends AppServices {
   readonly config: Config;
   readonly db: Db;
+  /** The write path under the use cases (tests write fixtures through it). */
+  readonly bus: CommandBus;
   readonly log: EventLog;
   readonly codec: EventCodec;
   readonly application: Application;
@@ -169,10 +171,15 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     closers.push(cached.close);
     step('cache');
     const testClock = config.testClock ? createTestClock(testClockStart(config.testClock)) : undefined;
-    const application = monitored(
-      createApplication(db, bus, testClock?.now ?? systemClock, cached.reads),
-      operationMetrics,
-    );
+    const application = createApplication({
+      db,
+      bus,
+      clock: testClock?.now ?? systemClock,
+      reads: cached.reads,
+      ...(liveness ? { instanceId: liveness.id } : {}),
+      // Each order and payment command timed and counted (bss_operation_duration_seconds).
+      observe: (commands, component) => instrumentMethods(commands, operationMetrics, component),
+    });
     const auth = createAuthenticator(createCachedApiKeys(db), config.jwt ? createJwtVerifier(config.jwt) : undefined);
 
     // Rate-limit counters shared by every instance on this Redis (the cache's namespace keeps
@@ -195,6 +202,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       readiness,
       auth,
       db,
+      bus,
       log,
       codec,
       application,
@@ -210,7 +218,6 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       keys: createApiKeyAdmin({ db, sink, auditTopic }),
       audit: createAuditTrail({ db, sink, auditTopic }),
       security: config.security,
-      ...(liveness ? { instanceId: liveness.id } : {}),
       ...(rateLimit ? { rateLimitStore: rateLimit.store } : {}),
       ...(rateLimit
         ? {
@@ -432,15 +439,6 @@ function runOnce(config: Config, job: string, logger: Logger, roles: Pick<Leader
     },
     onError: (error) => log.warn({ err: error }, 'leadership connection failed; retrying'),
   });
-}
-
-/** The order and payment use cases, each call timed and counted (bss_operation_duration_seconds). */
-function monitored(application: Application, metrics: OperationMetrics): Application {
-  return {
-    ...application,
-    orders: instrumentMethods(application.orders, metrics, 'order'),
-    payments: instrumentMethods(application.payments, metrics, 'payment'),
-  };
 }
 
 /**
