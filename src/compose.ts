@@ -37,6 +37,7 @@ import { createAdmission, createPressureGauge, type PressureGauge } from './appl
 import { watchEventLoopDelay } from './application/event-loop-delay.ts';
 import { createConcurrencyLimit } from './application/concurrency-limit.ts';
 import { createApplication, type Application } from './application/services.ts';
+import type { ReadModels } from './application/queries/cached-read-models.ts';
 import { systemClock } from './application/clock.ts';
 import { createTestClock, testClockStart, type TestClock } from './application/test-clock.ts';
 import { instrumentDb } from './store/instrumented-db.ts';
@@ -66,6 +67,8 @@ import { connectRateLimitRedis } from './api/rate-limit/redis-store.ts';
 export interface Composed extends AppServices {
   readonly config: Config;
   readonly db: Db;
+  /** The write path under the use cases (tests write fixtures through it). */
+  readonly bus: CommandBus;
   readonly log: EventLog;
   readonly codec: EventCodec;
   readonly application: Application;
@@ -97,22 +100,13 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const step = (name: string) => options.startup?.step(name);
   const registry = createMetricsRegistry();
   const operationMetrics = createOperationMetrics(registry);
-  const closers: Array<() => Promise<void>> = [];
-  const close = async (): Promise<void> => {
-    for (const closer of closers.reverse())
-      await closer().catch((error) => logger.warn({ err: error }, 'close failed'));
-  };
+  const { closers, close } = closing(logger);
 
   try {
-    const { db: rawDb, dataLocation } = await openDatabase(config, closers);
-    const db = instrumentDb(rawDb, operationMetrics);
-    closers.push(() => db.close());
-    const liveness = holdLiveness(config, logger, closers);
-    step('database');
-    const applied = await migrate(db);
-    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-    const generatedAdminKey = await ensureAdminKey(db, config.adminApiKey);
-    step('migrations');
+    const { db, dataLocation, liveness, generatedAdminKey } = await openStore(
+      { config, logger, operationMetrics, step },
+      closers,
+    );
 
     const codec = createEventCodec(EVENT_CATALOG);
     // The relay's backlog and the consumers' lag also feed admission control.
@@ -123,32 +117,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       closers,
     );
     step('event log');
-    // Names this process in every record it commits (ORIGIN_HEADER): its cache consumer skips them.
-    const origin = randomUUID();
-    const { writePath } = config;
-    const group = { maxCommands: writePath.groupMaxCommands, concurrency: writePath.groupConcurrency };
-    const bus = monitorCommands(
-      createCommandBus({ db, sink, codec, topic: eventsTopic, origin, group }),
-      operationMetrics,
+    const { bus, origin, admission, concurrency } = openWritePath(
+      { config, db, sink, codec, eventsTopic, operationMetrics, pressure },
+      closers,
     );
-    const loopDelay = watchEventLoopDelay(Math.max(100, writePath.shedIntervalMs / 4));
-    closers.push(async () => loopDelay.stop());
-    const concurrency =
-      writePath.shedLatencyMs > 0
-        ? createConcurrencyLimit({
-            targetMs: writePath.shedLatencyMs,
-            initial: Math.min(100, writePath.maxPending),
-            min: Math.min(8, writePath.maxPending),
-            max: writePath.maxPending,
-            windowMs: 100,
-            windowSamples: 20,
-          })
-        : undefined;
-    const admission = createAdmission(writePath, {
-      oldestWaitMs: () => bus.load().oldestWaitMs,
-      eventLoopDelayMs: loopDelay.delayMs,
-      ...pressure.signals,
-    });
     observeBusiness(registry, db, bus, logComponent);
     const consumers = createConsumerRegistry();
     closers.push(() => consumers.stopAll());
@@ -168,17 +140,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     });
     closers.push(cached.close);
     step('cache');
-    const testClock = config.testClock ? createTestClock(testClockStart(config.testClock)) : undefined;
-    const application = monitored(
-      createApplication(db, bus, testClock?.now ?? systemClock, cached.reads),
-      operationMetrics,
-    );
+    const { application, testClock } = useCases({ config, db, bus, reads: cached.reads, liveness, operationMetrics });
     const auth = createAuthenticator(createCachedApiKeys(db), config.jwt ? createJwtVerifier(config.jwt) : undefined);
 
-    // Rate-limit counters shared by every instance on this Redis (the cache's namespace keeps
-    // environments apart); while Redis is away each instance counts alone.
-    const rateLimit = config.redisUrl ? connectRateLimitRedis(config.redisUrl, `${config.cachePrefix}rl:`) : undefined;
-    if (rateLimit) closers.push(rateLimit.close);
+    const rateLimits = sharedRateLimits(config, closers);
     const readiness = readinessChecks({ config, db, operationMetrics, consumers }, closers);
     if (config.mediation.enabled && log.kind === 'kafka')
       await startMediation({ config, log, consumers, usage: application.usage, registry, logger, logMetrics });
@@ -195,6 +160,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       readiness,
       auth,
       db,
+      bus,
       log,
       codec,
       application,
@@ -210,16 +176,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       keys: createApiKeyAdmin({ db, sink, auditTopic }),
       audit: createAuditTrail({ db, sink, auditTopic }),
       security: config.security,
-      ...(liveness ? { instanceId: liveness.id } : {}),
-      ...(rateLimit ? { rateLimitStore: rateLimit.store } : {}),
-      ...(rateLimit
-        ? {
-            signInFailures: rateLimit.signInFailures({
-              max: config.security.authFailureMax,
-              windowMs: config.security.authFailureWindowMs,
-            }),
-          }
-        : {}),
+      ...rateLimits,
       replay: {
         service: replayService,
         liveTopic: eventsTopic,
@@ -238,6 +195,112 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 export type { Registry };
 
 type Closers = Array<() => Promise<void>>;
+
+/** What compose opened, closed in the reverse order; a failing closer does not stop the others. */
+function closing(logger: Logger): { closers: Closers; close: () => Promise<void> } {
+  const closers: Closers = [];
+  const close = async (): Promise<void> => {
+    for (const closer of closers.reverse())
+      await closer().catch((error) => logger.warn({ err: error }, 'close failed'));
+  };
+  return { closers, close };
+}
+
+/** The use cases over the bus and the cached reads, on the system clock or BSS_TEST_CLOCK's. */
+function useCases(parts: {
+  config: Config;
+  db: Db;
+  bus: CommandBus;
+  reads: ReadModels;
+  liveness: InstanceLiveness | undefined;
+  operationMetrics: OperationMetrics;
+}): { application: Application; testClock: TestClock | undefined } {
+  const { config, db, bus, reads, liveness, operationMetrics } = parts;
+  const testClock = config.testClock ? createTestClock(testClockStart(config.testClock)) : undefined;
+  const application = createApplication({
+    db,
+    bus,
+    clock: testClock?.now ?? systemClock,
+    reads,
+    ...(liveness ? { instanceId: liveness.id } : {}),
+    // Each order and payment command timed and counted (bss_operation_duration_seconds).
+    observe: (commands, component) => instrumentMethods(commands, operationMetrics, component),
+  });
+  return { application, testClock };
+}
+
+/** The database (instrumented), migrated, with this process's liveness lock and the admin key. */
+async function openStore(
+  parts: { config: Config; logger: Logger; operationMetrics: OperationMetrics; step: (name: string) => void },
+  closers: Closers,
+) {
+  const { config, logger, operationMetrics, step } = parts;
+  const { db: rawDb, dataLocation } = await openDatabase(config, closers);
+  const db = instrumentDb(rawDb, operationMetrics);
+  closers.push(() => db.close());
+  const liveness = holdLiveness(config, logger, closers);
+  step('database');
+  const applied = await migrate(db);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  const generatedAdminKey = await ensureAdminKey(db, config.adminApiKey);
+  step('migrations');
+  return { db, dataLocation, liveness, generatedAdminKey };
+}
+
+/** The command bus (group commit) and the admission control in front of it. */
+function openWritePath(
+  parts: {
+    config: Config;
+    db: Db;
+    sink: EventSink;
+    codec: EventCodec;
+    eventsTopic: string;
+    operationMetrics: OperationMetrics;
+    pressure: PressureGauge;
+  },
+  closers: Closers,
+) {
+  const { config, db, sink, codec, eventsTopic, operationMetrics, pressure } = parts;
+  // Names this process in every record it commits (ORIGIN_HEADER): its cache consumer skips them.
+  const origin = randomUUID();
+  const { writePath } = config;
+  const group = { maxCommands: writePath.groupMaxCommands, concurrency: writePath.groupConcurrency };
+  const bus = monitorCommands(
+    createCommandBus({ db, sink, codec, topic: eventsTopic, origin, group }),
+    operationMetrics,
+  );
+  const loopDelay = watchEventLoopDelay(Math.max(100, writePath.shedIntervalMs / 4));
+  closers.push(async () => loopDelay.stop());
+  const concurrency =
+    writePath.shedLatencyMs > 0
+      ? createConcurrencyLimit({
+          targetMs: writePath.shedLatencyMs,
+          initial: Math.min(100, writePath.maxPending),
+          min: Math.min(8, writePath.maxPending),
+          max: writePath.maxPending,
+          windowMs: 100,
+          windowSamples: 20,
+        })
+      : undefined;
+  const admission = createAdmission(writePath, {
+    oldestWaitMs: () => bus.load().oldestWaitMs,
+    eventLoopDelayMs: loopDelay.delayMs,
+    ...pressure.signals,
+  });
+  return { bus, origin, admission, concurrency };
+}
+
+/**
+ * Rate-limit counters shared by every instance on this Redis (the cache's namespace keeps
+ * environments apart); while Redis is away each instance counts alone. Without Redis: per process.
+ */
+function sharedRateLimits(config: Config, closers: Closers): Pick<AppServices, 'rateLimitStore' | 'signInFailures'> {
+  if (!config.redisUrl) return {};
+  const rateLimit = connectRateLimitRedis(config.redisUrl, `${config.cachePrefix}rl:`);
+  closers.push(rateLimit.close);
+  const { authFailureMax: max, authFailureWindowMs: windowMs } = config.security;
+  return { rateLimitStore: rateLimit.store, signInFailures: rateLimit.signInFailures({ max, windowMs }) };
+}
 
 /** PostgreSQL when BSS_DATABASE_URL is set, else PGlite in the (locked) data directory. */
 async function openDatabase(config: Config, closers: Closers): Promise<{ db: Db; dataLocation: string }> {
@@ -432,15 +495,6 @@ function runOnce(config: Config, job: string, logger: Logger, roles: Pick<Leader
     },
     onError: (error) => log.warn({ err: error }, 'leadership connection failed; retrying'),
   });
-}
-
-/** The order and payment use cases, each call timed and counted (bss_operation_duration_seconds). */
-function monitored(application: Application, metrics: OperationMetrics): Application {
-  return {
-    ...application,
-    orders: instrumentMethods(application.orders, metrics, 'order'),
-    payments: instrumentMethods(application.payments, metrics, 'payment'),
-  };
 }
 
 /**

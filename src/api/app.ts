@@ -46,7 +46,6 @@ import { keyRoutes } from './routes/v1/keys.ts';
 import type { AuditTrail } from '../application/audit/audit-trail.ts';
 import { registerAuditTrail } from './plugins/audit.ts';
 import { auditRoutes } from './routes/v1/audit.ts';
-import { createIdempotencyStore } from '../application/idempotency/idempotency-store.ts';
 import type { Admission } from '../application/admission.ts';
 import type { ConcurrencyLimit } from '../application/concurrency-limit.ts';
 
@@ -80,8 +79,6 @@ export interface AppServices {
   readonly rateLimitStore?: new () => unknown;
   /** Failed sign-ins per client address, shared (rate-limit/redis-sign-in-failures.ts); default: per process. */
   readonly signInFailures?: SignInFailures;
-  /** This process's liveness id (store/instance-liveness.ts): retries take over its claims once it is gone. */
-  readonly instanceId?: string;
 }
 
 /** Usage batches of 10,000 records fit well inside the default. */
@@ -167,10 +164,7 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
     await app.register(
       async (v1) => {
         // Before idempotency: a refused write claims no key, so its retry runs it.
-        const idempotency = createIdempotencyStore(
-          application.db,
-          services.instanceId ? { holder: services.instanceId } : {},
-        );
+        const { idempotency } = application;
         services.admission?.watch(() => idempotency.claimLoad().oldestWaitMs);
         registerIdempotency(v1, idempotency, services.logger);
         await v1.register(apiV1(application));

@@ -1,4 +1,5 @@
-// The application's use cases, built over a command bus and the database: what the API and CLI call.
+// The application's use cases and queries, built over a command bus and the database: what the API
+// and CLI call. Each feature offers its commands and its reads; the database and bus stay inside.
 import type { Db } from '../store/db.ts';
 import type { CommandBus } from './commands/command-bus.ts';
 import { customerCommands, type CustomerCommands } from './commands/customers.ts';
@@ -8,45 +9,65 @@ import { usageCommands, type UsageCommands } from './commands/usage.ts';
 import { billingCommands, type BillingCommands } from './commands/billing.ts';
 import { invoiceCommands, type InvoiceCommands } from './commands/invoices.ts';
 import { paymentCommands, type PaymentCommands } from './commands/payments.ts';
-import { catalog } from '../domain/index.ts';
+import { catalog, type invoice, type order, type payment, type subscription, type usage } from '../domain/index.ts';
 import type { Clock } from './clock.ts';
 import { uncachedReadModels, type ReadModels } from './queries/cached-read-models.ts';
+import { listQueries, rowQueries, type ListQueries, type RowQueries } from './queries/row-queries.ts';
+import { customerQueries, type CustomerQueries } from './queries/customers.ts';
+import { billRunQueries, type BillRunQueries } from './queries/billing-runs.ts';
+import { upcomingInvoice, type UpcomingInvoiceQuery } from './queries/upcoming-invoice.ts';
+import { createIdempotencyStore, type IdempotencyStore } from './idempotency/idempotency-store.ts';
+
+export { MAX_SEARCH_RESULTS } from './queries/customer-search.ts';
 
 export interface Application {
+  readonly customers: CustomerCommands & CustomerQueries;
+  /** The product catalog orders and rating read (the seed plans until a catalog store exists). */
+  readonly catalog: catalog.Catalog;
+  readonly orders: OrderCommands & RowQueries<order.Order>;
+  readonly subscriptions: SubscriptionCommands & RowQueries<subscription.Subscription>;
+  readonly usage: UsageCommands & ListQueries<usage.UsageRecord>;
+  readonly billing: BillingCommands & BillRunQueries;
+  readonly invoices: InvoiceCommands & RowQueries<invoice.Invoice> & UpcomingInvoiceQuery;
+  readonly payments: PaymentCommands & RowQueries<payment.Payment>;
+  /** Claims and stored answers of requests that carry an Idempotency-Key. */
+  readonly idempotency: IdempotencyStore;
+}
+
+export interface ApplicationParts {
   readonly db: Db;
   readonly bus: CommandBus;
   readonly clock: Clock;
-  /** Rows by id for the API's GETs: through the cache when compose built one. */
-  readonly reads: ReadModels;
-  readonly customers: CustomerCommands;
-  /** The product catalog orders and rating read (the seed plans until a catalog store exists). */
-  readonly catalog: catalog.Catalog;
-  readonly orders: OrderCommands;
-  readonly subscriptions: SubscriptionCommands;
-  readonly usage: UsageCommands;
-  readonly billing: BillingCommands;
-  readonly invoices: InvoiceCommands;
-  readonly payments: PaymentCommands;
+  /** Rows by id for GETs: through the cache when compose built one, else straight from the database. */
+  readonly reads?: ReadModels;
+  /** This instance's liveness id: a retry takes its idempotency claims over once it is gone. */
+  readonly instanceId?: string;
+  /** Wraps the order and payment commands (compose times every call); queries are not wrapped. */
+  readonly observe?: <T extends object>(commands: T, component: 'order' | 'payment') => T;
 }
 
-export function createApplication(
-  db: Db,
-  bus: CommandBus,
-  clock: Clock,
-  reads: ReadModels = uncachedReadModels(db),
-): Application {
+export function createApplication(parts: ApplicationParts): Application {
+  const { db, bus, clock, reads = uncachedReadModels(db), observe = (commands) => commands } = parts;
+  const plans = catalog.seedPlans;
   return {
-    db,
-    bus,
-    clock,
-    reads,
-    customers: customerCommands(bus, clock),
-    catalog: catalog.seedPlans,
-    orders: orderCommands(bus, clock, catalog.seedPlans),
-    subscriptions: subscriptionCommands(bus, clock),
-    usage: usageCommands(bus, clock, catalog.seedPlans),
-    billing: billingCommands(bus, db, clock, catalog.seedPlans),
-    invoices: invoiceCommands(bus, clock),
-    payments: paymentCommands(bus, db, clock),
+    customers: { ...customerCommands(bus, clock), ...customerQueries(db, reads) },
+    catalog: plans,
+    orders: { ...observe(orderCommands(bus, clock, plans), 'order'), ...rowQueries<order.Order>('order', db, reads) },
+    subscriptions: {
+      ...subscriptionCommands(bus, clock),
+      ...rowQueries<subscription.Subscription>('subscription', db, reads),
+    },
+    usage: { ...usageCommands(bus, clock, plans), ...listQueries<usage.UsageRecord>('usage', db) },
+    billing: { ...billingCommands(bus, db, clock, plans), ...billRunQueries(db) },
+    invoices: {
+      ...invoiceCommands(bus, clock),
+      ...rowQueries<invoice.Invoice>('invoice', db, reads),
+      upcoming: (customerId, periodFrom) => upcomingInvoice(db, clock, plans, customerId, periodFrom),
+    },
+    payments: {
+      ...observe(paymentCommands(bus, db, clock), 'payment'),
+      ...rowQueries<payment.Payment>('payment', db, reads),
+    },
+    idempotency: createIdempotencyStore(db, parts.instanceId ? { holder: parts.instanceId } : {}),
   };
 }

@@ -3,13 +3,16 @@
 // started on the last second of a month) without depending on the order and usage use cases.
 import { catalog, customer, order, usage } from '../../src/domain/index.ts';
 import type { CustomerBalance, DomainEvent, subscription } from '../../src/domain/index.ts';
-import type { Application } from '../../src/application/services.ts';
+import type { ClockedApplication } from './clocked-app.ts';
 import type { UnitOfWork } from '../../src/application/read-model/unit-of-work.ts';
 
-const run = (app: Application, work: (uow: UnitOfWork) => Promise<readonly DomainEvent[]>) =>
+/** Fixtures write around the use cases, through the bus, and read the tables. */
+type Backend = Pick<ClockedApplication, 'db' | 'bus'>;
+
+const run = (app: Backend, work: (uow: UnitOfWork) => Promise<readonly DomainEvent[]>) =>
   app.bus.run(async (uow) => ({ events: await work(uow), result: undefined }));
 
-export async function givenCustomer(app: Application, customerId: string, at: string): Promise<void> {
+export async function givenCustomer(app: Backend, customerId: string, at: string): Promise<void> {
   await run(app, async (uow) => {
     const { state } = await uow.load<customer.Customer>('customer', customerId);
     const command: customer.CreateCustomer = {
@@ -27,7 +30,7 @@ export async function givenCustomer(app: Application, customerId: string, at: st
 
 /** Places, approves and completes a one-item order at `at`: the subscription is ACTIVE from then. */
 export async function givenSubscription(
-  app: Application,
+  app: Backend,
   input: { customerId: string; subscriptionId: string; planId: string; at: string },
 ): Promise<void> {
   const orderId = `ord_${input.subscriptionId}`;
@@ -51,7 +54,7 @@ export async function givenSubscription(
 
 /** Ingests one CDR at `at` (after `startedAt`); returns how the domain recorded it. */
 export async function givenUsage(
-  app: Application,
+  app: Backend,
   record: Omit<usage.IngestUsage, 'type'>,
 ): Promise<'usage.rated' | 'usage.rejected'> {
   const { events } = await run(app, async (uow) => {
@@ -67,7 +70,7 @@ export async function givenUsage(
   return event.type;
 }
 
-export async function balanceOf(app: Application, customerId: string): Promise<CustomerBalance | undefined> {
+export async function balanceOf(app: Backend, customerId: string): Promise<CustomerBalance | undefined> {
   const { rows } = await app.db.query<{ state: CustomerBalance }>('SELECT state FROM balances WHERE id = $1', [
     customerId,
   ]);
@@ -75,7 +78,7 @@ export async function balanceOf(app: Application, customerId: string): Promise<C
 }
 
 /** Events in the log so far: a repeated command must not add any. */
-export async function eventCount(app: Application): Promise<number> {
+export async function eventCount(app: Backend): Promise<number> {
   const { rows } = await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM event_log');
   return rows[0]?.n ?? 0;
 }

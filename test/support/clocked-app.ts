@@ -11,6 +11,8 @@ import { compose, type Composed } from '../../src/compose.ts';
 import { buildApp } from '../../src/api/app.ts';
 import type { ApiApp } from '../../src/api/types.ts';
 import { createApplication, type Application } from '../../src/application/services.ts';
+import type { CommandBus } from '../../src/application/commands/command-bus.ts';
+import type { Db } from '../../src/store/db.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 
 /** The bootstrap admin key (BSS_ADMIN_API_KEY): allowed everything, known to the test. */
@@ -32,9 +34,12 @@ export function fixedClock(start: string): FixedClock {
   });
 }
 
+/** The use cases, with the database and bus that fixtures write through (billing-fixtures.ts). */
+export type ClockedApplication = Application & { readonly db: Db; readonly bus: CommandBus };
+
 export interface ClockedApp {
   readonly api: ApiApp;
-  readonly app: Application;
+  readonly app: ClockedApplication;
   readonly composed: Composed;
   readonly clock: FixedClock;
   /** inject() with credentials; headers given by the test win. */
@@ -53,7 +58,8 @@ export async function clockedApp(start: string): Promise<ClockedApp> {
     });
     const composed = await compose(config, { logger: createLogger('silent') });
     const clock = fixedClock(start);
-    const app = createApplication(composed.db, composed.application.bus, clock);
+    const { db, bus } = composed;
+    const app = { ...createApplication({ db, bus, clock }), db, bus };
     const api = await buildApp({ ...composed, application: app });
     return {
       api,

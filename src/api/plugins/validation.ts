@@ -4,7 +4,7 @@
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { ApiApp } from '../types.ts';
-import { badTexts } from '../../store/storable-text.ts';
+import { badTexts } from '../../application/storable-text.ts';
 import { isReplayTime } from '../../replay/index.ts';
 import { ITEMS_JUDGED_ONE_BY_ONE } from '../schemas/common.ts';
 

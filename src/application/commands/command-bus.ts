@@ -121,18 +121,65 @@ interface Command {
 }
 
 export function createCommandBus(options: CommandBusOptions): CommandBus {
-  const { db, sink, codec } = options;
-  const source = options.source ?? '/bss/api';
   const topic = options.topic ?? EVENTS_TOPIC;
   const maxAttempts = options.maxAttempts ?? 4;
-  const headers: Record<string, string> = options.origin ? { [ORIGIN_HEADER]: options.origin } : {};
-  const listeners: CommittedListener[] = [];
-  const groupListeners: GroupCommittedListener[] = [];
-  const rejectedListeners: Array<(rejection: DomainRejection) => void> = [];
+  const hearers: Hearers = { committed: [], group: [], rejected: [] };
+  const attempt = groupTransaction({ ...options, topic, runOne: commandRunner(options) });
 
-  // One command in its group. Committed before by the request whose claim this retry took over: its
-  // result, no rerun. A claim taken over by a retry refuses only this command.
-  async function runOne(uow: UnitOfWork, fences: Fences, command: Command): Promise<Outcome<Committed<unknown>>> {
+  // A group that failed as a whole committed nothing: each command then runs alone, with retries.
+  async function alone(command: Command): Promise<Outcome<Committed<unknown>>> {
+    for (let n = 1; ; n++) {
+      try {
+        return (await attempt([command]))[0] as Outcome<Committed<unknown>>;
+      } catch (error) {
+        if (n >= maxAttempts || !isRetryable(error)) return { ok: false, error };
+      }
+    }
+  }
+
+  async function commitGroup(commands: readonly Command[]): Promise<Array<Outcome<Committed<unknown>>>> {
+    let outcomes: Array<Outcome<Committed<unknown>>> | undefined;
+    if (commands.length > 1) outcomes = await attempt(commands).catch(() => undefined);
+    if (!outcomes) {
+      outcomes = [];
+      for (const command of commands) outcomes.push(await alone(command));
+    }
+    await tell(hearers, outcomes);
+    return outcomes;
+  }
+
+  const batcher = createBatcher<Command, Committed<unknown>>({
+    process: commitGroup,
+    weightOf: (command) => command.options.weight ?? 1,
+    ...(options.group?.maxCommands ? { maxItems: options.group.maxCommands } : {}),
+    ...(options.group?.maxWeight ? { maxWeight: options.group.maxWeight } : {}),
+    ...(options.group?.concurrency ? { concurrency: options.group.concurrency } : {}),
+  });
+
+  return {
+    run<T>(work: (uow: UnitOfWork) => Promise<Decision<T>>, runOptions: RunOptions = {}) {
+      const fence = nextFence();
+      return batcher.submit({ work, options: runOptions, ...(fence ? { fence } : {}) }) as Promise<Committed<T>>;
+    },
+    onCommitted: (listener) => void hearers.committed.push(listener),
+    onGroupCommitted: (listener) => void hearers.group.push(listener),
+    onRejected: (listener) => void hearers.rejected.push(listener),
+    load: () => batcher.load(),
+    topic,
+  };
+}
+
+type RunOne = (uow: UnitOfWork, fences: Fences, command: Command) => Promise<Outcome<Committed<unknown>>>;
+
+/**
+ * One command in its group. Committed before by the request whose claim this retry took over: its
+ * result, no rerun. A claim taken over by a retry refuses only this command.
+ */
+function commandRunner(options: Pick<CommandBusOptions, 'codec' | 'source' | 'origin'>): RunOne {
+  const { codec } = options;
+  const source = options.source ?? '/bss/api';
+  const headers: Record<string, string> = options.origin ? { [ORIGIN_HEADER]: options.origin } : {};
+  return async function runOne(uow, fences, command) {
     const entered = command.fence ? fences.enter(command.fence) : { kind: 'run' as const };
     if (entered.kind === 'refused') return { ok: false, error: entered.error };
     if (entered.kind === 'done') {
@@ -153,13 +200,18 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
     );
     const records = envelopes.map((e) => codec.toRecord(e, headers));
     return { ok: true, value: { ...decision, envelopes, records, changed } };
-  }
+  };
+}
 
-  // One transaction for the group. A command's own failure (its work threw a domain rejection or an
-  // AppError) is its outcome alone: it changed nothing, since the unit of work only changes on apply.
-  // Anything else (SQL errors, conflicts on flush) aborts the whole transaction and is thrown.
-  async function attempt(commands: readonly Command[]): Promise<Array<Outcome<Committed<unknown>>>> {
-    return db.transaction(async (tx) => {
+/**
+ * One transaction for a group. A command's own failure (its work threw a domain rejection or an
+ * AppError) is its outcome alone: it changed nothing, since the unit of work only changes on apply.
+ * Anything else (SQL errors, conflicts on flush) aborts the whole transaction and is thrown.
+ */
+function groupTransaction(parts: { db: Db; sink: EventSink; topic: string; runOne: RunOne }) {
+  const { db, sink, topic, runOne } = parts;
+  return (commands: readonly Command[]): Promise<Array<Outcome<Committed<unknown>>>> =>
+    db.transaction(async (tx) => {
       // The cache NOTIFY triggers (migration 021) stay quiet for the service's own writes: the write
       // path and the event log invalidate them already, and NOTIFY serialises commits (~5,500 → ~3,100
       // tx/s). NOTIFY is left to SQL run outside the service.
@@ -184,63 +236,25 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
       if (records.length > 0) await sink.appendWithin(tx, topic, records);
       return outcomes;
     });
+}
+
+interface Hearers {
+  readonly committed: CommittedListener[];
+  readonly group: GroupCommittedListener[];
+  readonly rejected: Array<(rejection: DomainRejection) => void>;
+}
+
+/** After the group's outcome: refusals, each commit, then the group once; awaits what they return. */
+async function tell(hearers: Hearers, outcomes: ReadonlyArray<Outcome<Committed<unknown>>>): Promise<void> {
+  const committed: Array<Committed<unknown>> = [];
+  for (const outcome of outcomes) {
+    if (outcome.ok) committed.push(outcome.value);
+    else if (outcome.error instanceof DomainRejection) for (const l of hearers.rejected) l(outcome.error);
   }
-
-  // A group that failed as a whole committed nothing: each command then runs alone, with retries.
-  async function alone(command: Command): Promise<Outcome<Committed<unknown>>> {
-    for (let n = 1; ; n++) {
-      try {
-        return (await attempt([command]))[0] as Outcome<Committed<unknown>>;
-      } catch (error) {
-        if (n >= maxAttempts || !isRetryable(error)) return { ok: false, error };
-      }
-    }
-  }
-
-  async function commitGroup(commands: readonly Command[]): Promise<Array<Outcome<Committed<unknown>>>> {
-    let outcomes: Array<Outcome<Committed<unknown>>> | undefined;
-    if (commands.length > 1) outcomes = await attempt(commands).catch(() => undefined);
-    if (!outcomes) {
-      outcomes = [];
-      for (const command of commands) outcomes.push(await alone(command));
-    }
-    const committed: Array<Committed<unknown>> = [];
-    for (const outcome of outcomes) {
-      if (outcome.ok) committed.push(outcome.value);
-      else if (outcome.error instanceof DomainRejection) for (const l of rejectedListeners) l(outcome.error);
-    }
-    const pending: Array<Promise<void>> = [];
-    for (const c of committed) for (const l of listeners) pending.push(l(c) ?? Promise.resolve());
-    if (committed.length > 0) for (const l of groupListeners) pending.push(l(committed) ?? Promise.resolve());
-    await Promise.all(pending);
-    return outcomes;
-  }
-
-  const batcher = createBatcher<Command, Committed<unknown>>({
-    process: commitGroup,
-    weightOf: (command) => command.options.weight ?? 1,
-    ...(options.group?.maxCommands ? { maxItems: options.group.maxCommands } : {}),
-    ...(options.group?.maxWeight ? { maxWeight: options.group.maxWeight } : {}),
-    ...(options.group?.concurrency ? { concurrency: options.group.concurrency } : {}),
-  });
-
-  return {
-    run<T>(work: (uow: UnitOfWork) => Promise<Decision<T>>, runOptions: RunOptions = {}) {
-      const fence = nextFence();
-      return batcher.submit({ work, options: runOptions, ...(fence ? { fence } : {}) }) as Promise<Committed<T>>;
-    },
-    onCommitted(listener) {
-      listeners.push(listener);
-    },
-    onGroupCommitted(listener) {
-      groupListeners.push(listener);
-    },
-    onRejected(listener) {
-      rejectedListeners.push(listener);
-    },
-    load: () => batcher.load(),
-    topic,
-  };
+  const pending: Array<Promise<void>> = [];
+  for (const c of committed) for (const l of hearers.committed) pending.push(l(c) ?? Promise.resolve());
+  if (committed.length > 0) for (const l of hearers.group) pending.push(l(committed) ?? Promise.resolve());
+  await Promise.all(pending);
 }
 
 /** The group's declared rows, one query per table, ids sorted (the same lock order in every group). */

@@ -8,7 +8,7 @@ import { AppError, type ErrorCode } from '../../errors.ts';
 import type { UnitOfWork } from '../read-model/unit-of-work.ts';
 import type { CommandBus, Decision } from './command-bus.ts';
 import type { Clock } from '../clock.ts';
-import { badTexts } from '../../store/storable-text.ts';
+import { badTexts } from '../storable-text.ts';
 
 export const MAX_USAGE_BATCH = 10_000;
 export const USAGE_CHUNK = 1_000;

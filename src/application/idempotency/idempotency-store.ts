@@ -87,12 +87,56 @@ const EXISTING = `
    WHERE (caller, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`;
 
 export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreOptions = {}): IdempotencyStore {
-  const retentionMs = options.retentionMs ?? RETENTION_MS;
   const leaseMs = options.leaseMs ?? LEASE_MS;
-  const holder = options.holder ?? null;
+  const settings: ClaimSettings = {
+    leaseMs,
+    retentionMs: options.retentionMs ?? RETENTION_MS,
+    holder: options.holder ?? null,
+  };
+  const claims = createBatcher<ClaimRequest, Claim>({ process: claimer(db, settings), maxItems: 256, concurrency: 2 });
+  const completions = createBatcher<Completion, void>({
+    process: (done) => completeMany(db, done),
+    maxItems: 256,
+    concurrency: 2,
+  });
 
-  /** One statement claims every distinct key; the keys already held are read in a second. */
-  async function claimMany(requests: readonly ClaimRequest[]): Promise<Array<Outcome<Claim>>> {
+  return {
+    claim: (caller, key, fingerprint) => claims.submit({ caller, key, fingerprint }),
+    complete: (caller, key, owner, response) => completions.submit({ caller, key, owner, response }),
+    claimLoad: () => claims.load(),
+    release: (caller, key, owner) => release(db, [caller, key, owner]),
+    renew: (owners) => renew(db, owners, leaseMs),
+    async purgeExpired() {
+      const { rowCount } = await db.query('DELETE FROM idempotency_keys WHERE expires_at <= now()');
+      return rowCount;
+    },
+  };
+}
+
+interface ClaimSettings {
+  readonly leaseMs: number;
+  readonly retentionMs: number;
+  readonly holder: string | null;
+}
+
+/** Claims a batch: one statement claims every distinct key; the keys already held are read in a second. */
+function claimer(db: Queryable, settings: ClaimSettings) {
+  const { leaseMs, retentionMs, holder } = settings;
+
+  async function claimOne(request: ClaimRequest): Promise<Claim> {
+    // Two rounds: the record seen may expire and be purged before it is read.
+    for (let round = 0; round < 2; round++) {
+      const owner = randomUUID();
+      const { caller, key, fingerprint } = request;
+      const inserted = await db.query(UPSERT, [[caller], [key], [fingerprint], [owner], leaseMs, retentionMs, holder]);
+      if (inserted.rowCount > 0) return { kind: 'claimed', owner };
+      const { rows } = await db.query<Row>(EXISTING, [[caller], [key]]);
+      if (rows[0]) return verdict(rows[0], fingerprint);
+    }
+    return { kind: 'in-progress' };
+  }
+
+  return async function claimMany(requests: readonly ClaimRequest[]): Promise<Array<Outcome<Claim>>> {
     const out = new Array<Outcome<Claim>>(requests.length);
     const firsts = new Map<string, number>();
     const repeated: number[] = [];
@@ -126,91 +170,68 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
     // The same key twice in one batch: the later ones see the first one's claim.
     for (const i of repeated) out[i] = { ok: true, value: await claimOne(requests[i] as ClaimRequest) };
     return out;
-  }
-
-  async function claimOne(request: ClaimRequest): Promise<Claim> {
-    // Two rounds: the record seen may expire and be purged before it is read.
-    for (let round = 0; round < 2; round++) {
-      const owner = randomUUID();
-      const { caller, key, fingerprint } = request;
-      const inserted = await db.query(UPSERT, [[caller], [key], [fingerprint], [owner], leaseMs, retentionMs, holder]);
-      if (inserted.rowCount > 0) return { kind: 'claimed', owner };
-      const { rows } = await db.query<Row>(EXISTING, [[caller], [key]]);
-      if (rows[0]) return verdict(rows[0], fingerprint);
-    }
-    return { kind: 'in-progress' };
-  }
-
-  async function completeMany(done: readonly Completion[]): Promise<Array<Outcome<void>>> {
-    await db.query(
-      // The rows are locked in key order first (see UPSERT), then updated.
-      `WITH v AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
-                    AS v(caller, key, owner, status, headers, body)),
-       locked AS (
-         SELECT k.caller, k.key FROM idempotency_keys AS k JOIN v ON k.caller = v.caller AND k.key = v.key
-          ORDER BY k.caller, k.key FOR UPDATE OF k)
-       UPDATE idempotency_keys AS k SET status = v.status, headers = v.headers::jsonb, body = v.body,
-              owner = NULL, locked_until = NULL
-         FROM v JOIN locked ON locked.caller = v.caller AND locked.key = v.key
-        WHERE k.caller = v.caller AND k.key = v.key AND k.owner = v.owner`,
-      [
-        done.map((d) => d.caller),
-        done.map((d) => d.key),
-        done.map((d) => d.owner),
-        done.map((d) => d.response.status),
-        done.map((d) => JSON.stringify(d.response.headers)),
-        done.map((d) => d.response.body),
-      ],
-    );
-    return done.map(() => ({ ok: true, value: undefined }));
-  }
-
-  const claims = createBatcher<ClaimRequest, Claim>({ process: claimMany, maxItems: 256, concurrency: 2 });
-  const completions = createBatcher<Completion, void>({ process: completeMany, maxItems: 256, concurrency: 2 });
-
-  return {
-    claim: (caller, key, fingerprint) => claims.submit({ caller, key, fingerprint }),
-    complete: (caller, key, owner, response) => completions.submit({ caller, key, owner, response }),
-    claimLoad: () => claims.load(),
-
-    async release(caller, key, owner) {
-      // A request that committed some commands before failing keeps their results for the retry
-      // (src/application/idempotency/fence.ts): its claim is only freed, not forgotten.
-      const params = [caller, key, owner];
-      const deleted = await db.query(
-        `DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2 AND owner = $3 AND status IS NULL
-         AND effects = '[]'::jsonb`,
-        params,
-      );
-      if (deleted.rowCount > 0) return;
-      await db.query(
-        `UPDATE idempotency_keys SET owner = NULL, locked_until = now()
-         WHERE caller = $1 AND key = $2 AND owner = $3 AND status IS NULL`,
-        params,
-      );
-    },
-
-    async renew(owners) {
-      if (owners.length === 0) return 0;
-      // A group commit locks claims in its own order (fence.ts): renewal skips the rows it holds rather
-      // than wait in another order (deadlocks stalled writes ~1 s each). The group's lease is renewed next round.
-      const { rowCount } = await db.query(
-        `WITH mine AS (
-           SELECT caller, key FROM idempotency_keys WHERE owner = ANY($1::text[]) AND status IS NULL
-              FOR UPDATE SKIP LOCKED)
-         UPDATE idempotency_keys AS k SET locked_until = now() + $2::float8 * interval '1 millisecond'
-           FROM mine WHERE k.caller = mine.caller AND k.key = mine.key`,
-        [owners, leaseMs],
-      );
-      return rowCount;
-    },
-
-    async purgeExpired() {
-      const { rowCount } = await db.query('DELETE FROM idempotency_keys WHERE expires_at <= now()');
-      return rowCount;
-    },
   };
+}
+
+/** Stores the answers of a batch of finished requests, in one statement. */
+async function completeMany(db: Queryable, done: readonly Completion[]): Promise<Array<Outcome<void>>> {
+  await db.query(
+    // The rows are locked in key order first (see UPSERT), then updated.
+    `WITH v AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
+                  AS v(caller, key, owner, status, headers, body)),
+     locked AS (
+       SELECT k.caller, k.key FROM idempotency_keys AS k JOIN v ON k.caller = v.caller AND k.key = v.key
+        ORDER BY k.caller, k.key FOR UPDATE OF k)
+     UPDATE idempotency_keys AS k SET status = v.status, headers = v.headers::jsonb, body = v.body,
+            owner = NULL, locked_until = NULL
+       FROM v JOIN locked ON locked.caller = v.caller AND locked.key = v.key
+      WHERE k.caller = v.caller AND k.key = v.key AND k.owner = v.owner`,
+    [
+      done.map((d) => d.caller),
+      done.map((d) => d.key),
+      done.map((d) => d.owner),
+      done.map((d) => d.response.status),
+      done.map((d) => JSON.stringify(d.response.headers)),
+      done.map((d) => d.response.body),
+    ],
+  );
+  return done.map(() => ({ ok: true, value: undefined }));
+}
+
+/**
+ * A request that committed some commands before failing keeps their results for the retry
+ * (src/application/idempotency/fence.ts): its claim is only freed, not forgotten.
+ */
+async function release(db: Queryable, params: [caller: string, key: string, owner: string]): Promise<void> {
+  const deleted = await db.query(
+    `DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2 AND owner = $3 AND status IS NULL
+     AND effects = '[]'::jsonb`,
+    params,
+  );
+  if (deleted.rowCount > 0) return;
+  await db.query(
+    `UPDATE idempotency_keys SET owner = NULL, locked_until = now()
+     WHERE caller = $1 AND key = $2 AND owner = $3 AND status IS NULL`,
+    params,
+  );
+}
+
+/**
+ * A group commit locks claims in its own order (fence.ts): renewal skips the rows it holds rather than
+ * wait in another order (deadlocks stalled writes ~1 s each). The group's lease is renewed next round.
+ */
+async function renew(db: Queryable, owners: readonly string[], leaseMs: number): Promise<number> {
+  if (owners.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `WITH mine AS (
+       SELECT caller, key FROM idempotency_keys WHERE owner = ANY($1::text[]) AND status IS NULL
+          FOR UPDATE SKIP LOCKED)
+     UPDATE idempotency_keys AS k SET locked_until = now() + $2::float8 * interval '1 millisecond'
+       FROM mine WHERE k.caller = mine.caller AND k.key = mine.key`,
+    [owners, leaseMs],
+  );
+  return rowCount;
 }
 
 interface ClaimRequest {

@@ -1,6 +1,7 @@
 // The history of bill runs: each call of the run is recorded with its summary (counts, totals,
 // failures, the invoice ids it issued) once it has finished, and listed newest first.
 import type { Queryable } from '../../store/db.ts';
+import { notFound } from '../../errors.ts';
 import type { BillRunSummary } from '../commands/billing.ts';
 import { dateRangeConditions, type DateRangeFilter } from './date-range.ts';
 import { decodeCursor, encodeCursor, MAX_PAGE } from './read-model-queries.ts';
@@ -12,7 +13,23 @@ export interface BillRunFilter extends Pick<DateRangeFilter, 'createdFrom' | 'cr
   readonly limit?: number;
 }
 
-export async function getBillRun(db: Queryable, runId: string): Promise<BillRunSummary | undefined> {
+export interface BillRunQueries {
+  /** Newest first, a page at a time. */
+  listRuns(filter: BillRunFilter): Promise<{ items: BillRunSummary[]; nextCursor: string | null }>;
+  /** NOT_FOUND when there is no such run. */
+  getRun(runId: string): Promise<BillRunSummary>;
+}
+
+export const billRunQueries = (db: Queryable): BillRunQueries => ({
+  listRuns: (filter) => listBillRuns(db, filter),
+  async getRun(runId) {
+    const run = await getBillRun(db, runId);
+    if (!run) throw notFound('bill run', runId);
+    return run;
+  },
+});
+
+async function getBillRun(db: Queryable, runId: string): Promise<BillRunSummary | undefined> {
   const { rows } = await db.query<{ summary: BillRunSummary }>('SELECT summary FROM billing_runs WHERE id = $1', [
     runId,
   ]);
@@ -20,7 +37,7 @@ export async function getBillRun(db: Queryable, runId: string): Promise<BillRunS
 }
 
 /** Newest first; the cursor is the last row's seq (rows added meanwhile appear on a new first page). */
-export async function listBillRuns(
+async function listBillRuns(
   db: Queryable,
   filter: BillRunFilter,
 ): Promise<{ items: BillRunSummary[]; nextCursor: string | null }> {

@@ -22,6 +22,11 @@ export interface UpcomingInvoice {
   readonly asOf: string;
 }
 
+export interface UpcomingInvoiceQuery {
+  /** The invoice the next bill run would issue for the open period (default: the current month). */
+  upcoming(customerId: string, periodFrom?: string): Promise<UpcomingInvoice>;
+}
+
 /** The one-month period starting on `from`, or the calendar month of `now` when no `from` is given. */
 export function openPeriod(now: string, from?: string): invoice.BillingPeriod {
   const start = from ?? `${now.slice(0, 7)}-01`;

@@ -5,8 +5,6 @@ import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
 import { Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { BillRunBody, BillRunListQuery, BillRunParams, BillRunSummary } from '../../schemas/billing.ts';
-import { getBillRun, listBillRuns } from '../../../application/queries/billing-runs.ts';
-import { notFound } from '../../../errors.ts';
 
 export function billingRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
@@ -37,7 +35,7 @@ export function billingRoutes(application: Application) {
           response: { 200: Page(BillRunSummary), ...ReadErrors },
         },
       },
-      async (request) => listBillRuns(application.db, request.query),
+      async (request) => application.billing.listRuns(request.query),
     );
 
     api.get(
@@ -50,11 +48,7 @@ export function billingRoutes(application: Application) {
           response: { 200: BillRunSummary, ...ReadErrors },
         },
       },
-      async (request) => {
-        const run = await getBillRun(application.db, request.params.id);
-        if (!run) throw notFound('bill run', request.params.id);
-        return run;
-      },
+      async (request) => application.billing.getRun(request.params.id),
     );
   };
 }

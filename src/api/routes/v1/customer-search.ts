@@ -1,8 +1,7 @@
 // GET /api/v1/customers/search?q=: customers by id, email or name (the console's Customer 360 search).
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
-import type { Application } from '../../../application/services.ts';
-import { MAX_SEARCH_RESULTS, searchCustomers } from '../../../application/queries/customer-search.ts';
+import { MAX_SEARCH_RESULTS, type Application } from '../../../application/services.ts';
 import { ReadErrors } from '../../schemas/common.ts';
 import { Customer } from '../../schemas/customer.ts';
 
@@ -27,7 +26,7 @@ export function customerSearchRoutes(application: Application) {
         },
       },
       async (request) => ({
-        items: await searchCustomers(application.db, request.query.q.trim() || request.query.q, request.query.limit),
+        items: await application.customers.search(request.query.q.trim() || request.query.q, request.query.limit),
       }),
     );
   };

@@ -2,10 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
-import { getRow, listRows } from '../../../application/queries/read-model-queries.ts';
-import { initialBalance, type CustomerBalance } from '../../../domain/index.ts';
-import type { Customer as CustomerState } from '../../../domain/customer/state.ts';
-import { notFound } from '../../../errors.ts';
 import { IdParam, DateRangeQuery, ListQuery, Page, ReadErrors, Reason, WriteErrors } from '../../schemas/common.ts';
 import { Balance, CreateCustomerBody, Customer, CustomerStatus, UpdateContactBody } from '../../schemas/customer.ts';
 import { ifMatch, setEtag } from '../../etag.ts';
@@ -21,21 +17,8 @@ export function customerRoutes(application: Application) {
   };
 }
 
-/** The customer row a command just committed (write answers do not read through the cache). */
-async function load(application: Application, id: string) {
-  const row = await getRow<CustomerState>(application.db, 'customer', id);
-  if (!row) throw notFound('customer', id);
-  return row;
-}
-
 /** Create, list and get customers, and a balance; a GET reads through the cache. */
 function customerReadRoutes(application: Application) {
-  const read = async (id: string) => {
-    const row = await application.reads.get<CustomerState>('customer', id);
-    if (!row) throw notFound('customer', id);
-    return row;
-  };
-
   return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/customers',
@@ -52,7 +35,7 @@ function customerReadRoutes(application: Application) {
           ...request.body,
           customerId: request.body.customerId ?? `cus_${randomUUID()}`,
         });
-        const row = await load(application, id);
+        const row = await application.customers.committed(id);
         setEtag(reply, row.version);
         return reply.status(201).header('location', `/api/v1/customers/${id}`).send(row.state);
       },
@@ -72,7 +55,7 @@ function customerReadRoutes(application: Application) {
         },
       },
       async (request) => {
-        const page = await listRows<CustomerState>(application.db, 'customer', request.query);
+        const page = await application.customers.list(request.query);
         return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
       },
     );
@@ -88,7 +71,7 @@ function customerReadRoutes(application: Application) {
         },
       },
       async (request, reply) => {
-        const row = await read(request.params.id);
+        const row = await application.customers.get(request.params.id);
         setEtag(reply, row.version);
         return row.state;
       },
@@ -108,9 +91,7 @@ function customerReadRoutes(application: Application) {
         },
       },
       async (request) => {
-        await read(request.params.id);
-        const row = await application.reads.get<CustomerBalance>('balance', request.params.id);
-        return balanceView(row?.state ?? initialBalance(request.params.id), application.catalog);
+        return balanceView(await application.customers.balance(request.params.id), application.catalog);
       },
     );
   };
@@ -132,7 +113,7 @@ function customerChangeRoutes(application: Application) {
       },
       async (request, reply) => {
         await application.customers.updateContact(request.params.id, request.body, ifMatch(request));
-        const row = await load(application, request.params.id);
+        const row = await application.customers.committed(request.params.id);
         setEtag(reply, row.version);
         return row.state;
       },
@@ -155,7 +136,7 @@ function customerChangeRoutes(application: Application) {
         },
         async (request, reply) => {
           await run(request.params.id, request.body?.reason, ifMatch(request));
-          const row = await load(application, request.params.id);
+          const row = await application.customers.committed(request.params.id);
           setEtag(reply, row.version);
           return row.state;
         },

@@ -2,9 +2,6 @@
 // (billing.ts), never created directly.
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
-import { getRow, listRows } from '../../../application/queries/read-model-queries.ts';
-import type { invoice } from '../../../domain/index.ts';
-import { notFound } from '../../../errors.ts';
 import { IdParam, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { CancelInvoiceBody, Invoice, InvoiceListQuery } from '../../schemas/invoice.ts';
 import { NoBody } from '../../schemas/no-body.ts';
@@ -14,18 +11,7 @@ const tags = ['invoices'];
 
 export function invoiceRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
-    const load = async (id: string) => {
-      const row = await getRow<invoice.Invoice>(application.db, 'invoice', id);
-      if (!row) throw notFound('invoice', id);
-      return row;
-    };
     // GETs read through the cache; write responses read the row their command just committed.
-    const read = async (id: string) => {
-      const row = await application.reads.get<invoice.Invoice>('invoice', id);
-      if (!row) throw notFound('invoice', id);
-      return row;
-    };
-
     api.get(
       '/invoices',
       {
@@ -37,7 +23,7 @@ export function invoiceRoutes(application: Application) {
         },
       },
       async (request) => {
-        const page = await listRows<invoice.Invoice>(application.db, 'invoice', request.query);
+        const page = await application.invoices.list(request.query);
         return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
       },
     );
@@ -53,7 +39,7 @@ export function invoiceRoutes(application: Application) {
         },
       },
       async (request, reply) => {
-        const row = await read(request.params.id);
+        const row = await application.invoices.get(request.params.id);
         setEtag(reply, row.version);
         return row.state;
       },
@@ -72,7 +58,7 @@ export function invoiceRoutes(application: Application) {
       },
       async (request, reply) => {
         await application.invoices.markOverdue(request.params.id, ifMatch(request));
-        const row = await load(request.params.id);
+        const row = await application.invoices.committed(request.params.id);
         setEtag(reply, row.version);
         return row.state;
       },
@@ -91,7 +77,7 @@ export function invoiceRoutes(application: Application) {
       },
       async (request, reply) => {
         await application.invoices.cancel(request.params.id, request.body.reason, ifMatch(request));
-        const row = await load(request.params.id);
+        const row = await application.invoices.committed(request.params.id);
         setEtag(reply, row.version);
         return row.state;
       },

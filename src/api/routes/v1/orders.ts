@@ -2,10 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Type, type Static, type TSchema } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
-import { getRow, listRows } from '../../../application/queries/read-model-queries.ts';
-import type { order } from '../../../domain/index.ts';
 import { Id } from '../../../events/schemas.ts';
-import { notFound } from '../../../errors.ts';
 import { IdParam, DateRangeQuery, ListQuery, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { Order, OptionalReason, OrderStatus, PlaceOrderBody, RejectOrderBody } from '../../schemas/order.ts';
 import { NoBody } from '../../schemas/no-body.ts';
@@ -21,21 +18,8 @@ export function orderRoutes(application: Application) {
   };
 }
 
-/** The order row a command just committed (write answers do not read through the cache). */
-async function load(application: Application, id: string) {
-  const row = await getRow<order.Order>(application.db, 'order', id);
-  if (!row) throw notFound('order', id);
-  return row;
-}
-
 /** Place, list and get orders; a GET reads through the cache. */
 function orderReadRoutes(application: Application) {
-  const read = async (id: string) => {
-    const row = await application.reads.get<order.Order>('order', id);
-    if (!row) throw notFound('order', id);
-    return row;
-  };
-
   return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/orders',
@@ -52,7 +36,7 @@ function orderReadRoutes(application: Application) {
           ...request.body,
           orderId: request.body.orderId ?? `ord_${randomUUID()}`,
         });
-        const row = await load(application, id);
+        const row = await application.orders.committed(id);
         setEtag(reply, row.version);
         return reply.status(201).header('location', `/api/v1/orders/${id}`).send(row.state);
       },
@@ -72,7 +56,7 @@ function orderReadRoutes(application: Application) {
         },
       },
       async (request) => {
-        const page = await listRows<order.Order>(application.db, 'order', request.query);
+        const page = await application.orders.list(request.query);
         return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
       },
     );
@@ -88,7 +72,7 @@ function orderReadRoutes(application: Application) {
         },
       },
       async (request, reply) => {
-        const row = await read(request.params.id);
+        const row = await application.orders.get(request.params.id);
         setEtag(reply, row.version);
         return row.state;
       },
@@ -113,7 +97,7 @@ function orderChangeRoutes(application: Application) {
         async (request, reply) => {
           // The body was validated against B by the route schema.
           await run(request.params.id, request.body as Static<B>, ifMatch(request));
-          const row = await load(application, request.params.id);
+          const row = await application.orders.committed(request.params.id);
           setEtag(reply, row.version);
           return row.state;
         },

@@ -5,9 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
-import { getRow, listRows } from '../../../application/queries/read-model-queries.ts';
 import { payment } from '../../../domain/index.ts';
-import { notFound } from '../../../errors.ts';
 import { IdParam, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { NoBody } from '../../schemas/no-body.ts';
 import {
@@ -37,16 +35,9 @@ export function paymentRoutes(application: Application) {
   };
 }
 
-/** The payment row a command just committed (write responses do not read through the cache). */
-async function load(application: Application, id: string) {
-  const row = await getRow<payment.Payment>(application.db, 'payment', id);
-  if (!row) throw notFound('payment', id);
-  return row;
-}
-
-/** Answers with the payment as committed and its ETag. */
+/** Answers with the payment as committed and its ETag (write responses do not read through the cache). */
 async function respond(application: Application, reply: FastifyReply, id: string) {
-  const row = await load(application, id);
+  const row = await application.payments.committed(id);
   setEtag(reply, row.version);
   return view(row.state);
 }
@@ -69,7 +60,7 @@ function paymentCreationRoutes(application: Application) {
           ...request.body,
           paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
         });
-        const row = await load(application, id);
+        const row = await application.payments.committed(id);
         setEtag(reply, row.version);
         return reply.status(201).header('location', `/api/v1/payments/${id}`).send(view(row.state));
       },
@@ -96,7 +87,7 @@ function paymentCreationRoutes(application: Application) {
           invoiceId: request.params.id,
           paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
         });
-        const row = await load(application, id);
+        const row = await application.payments.committed(id);
         setEtag(reply, row.version);
         return reply.status(201).header('location', `/api/v1/payments/${id}`).send(view(row.state));
       },
@@ -106,12 +97,6 @@ function paymentCreationRoutes(application: Application) {
 
 /** List and get; a GET reads through the cache. */
 function paymentReadRoutes(application: Application) {
-  const read = async (id: string) => {
-    const row = await application.reads.get<payment.Payment>('payment', id);
-    if (!row) throw notFound('payment', id);
-    return row;
-  };
-
   return async function routes(api: ApiApp): Promise<void> {
     api.get(
       '/payments',
@@ -124,7 +109,7 @@ function paymentReadRoutes(application: Application) {
         },
       },
       async (request) => {
-        const page = await listRows<payment.Payment>(application.db, 'payment', request.query);
+        const page = await application.payments.list(request.query);
         return { items: page.items.map((row) => view(row.state)), nextCursor: page.nextCursor };
       },
     );
@@ -140,7 +125,7 @@ function paymentReadRoutes(application: Application) {
         },
       },
       async (request, reply) => {
-        const row = await read(request.params.id);
+        const row = await application.payments.get(request.params.id);
         setEtag(reply, row.version);
         return view(row.state);
       },

@@ -1,10 +1,7 @@
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
-import { getRow, listRows } from '../../../application/queries/read-model-queries.ts';
-import type { subscription } from '../../../domain/index.ts';
 import { Id } from '../../../events/schemas.ts';
-import { notFound } from '../../../errors.ts';
 import { IdParam, DateRangeQuery, ListQuery, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { Subscription, SubscriptionStatus } from '../../schemas/subscription.ts';
 import { OptionalReason } from '../../schemas/order.ts';
@@ -15,18 +12,7 @@ const tags = ['subscriptions'];
 
 export function subscriptionRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
-    const load = async (id: string) => {
-      const row = await getRow<subscription.Subscription>(application.db, 'subscription', id);
-      if (!row) throw notFound('subscription', id);
-      return row;
-    };
     // GETs read through the cache; write responses read the row their command just committed.
-    const read = async (id: string) => {
-      const row = await application.reads.get<subscription.Subscription>('subscription', id);
-      if (!row) throw notFound('subscription', id);
-      return row;
-    };
-
     api.get(
       '/subscriptions',
       {
@@ -46,7 +32,7 @@ export function subscriptionRoutes(application: Application) {
         },
       },
       async (request) => {
-        const page = await listRows<subscription.Subscription>(application.db, 'subscription', request.query);
+        const page = await application.subscriptions.list(request.query);
         return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
       },
     );
@@ -62,7 +48,7 @@ export function subscriptionRoutes(application: Application) {
         },
       },
       async (request, reply) => {
-        const row = await read(request.params.id);
+        const row = await application.subscriptions.get(request.params.id);
         setEtag(reply, row.version);
         return row.state;
       },
@@ -86,7 +72,7 @@ export function subscriptionRoutes(application: Application) {
         },
         async (request, reply) => {
           await run(request.params.id, request.body?.reason, ifMatch(request));
-          const row = await load(request.params.id);
+          const row = await application.subscriptions.committed(request.params.id);
           setEtag(reply, row.version);
           return row.state;
         },

@@ -2,7 +2,6 @@
 // period, as of now (like Stripe's upcoming invoice). Read-only: nothing stored, no event.
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
-import { upcomingInvoice } from '../../../application/queries/upcoming-invoice.ts';
 import { IdParam, Problem, ReadErrors } from '../../schemas/common.ts';
 import { UpcomingInvoice, UpcomingInvoiceQuery } from '../../schemas/upcoming-invoice.ts';
 
@@ -24,14 +23,7 @@ export function upcomingInvoiceRoutes(application: Application) {
           response: { 200: UpcomingInvoice, ...ReadErrors, 409: Problem, 422: Problem },
         },
       },
-      async (request) =>
-        upcomingInvoice(
-          application.db,
-          application.clock,
-          application.catalog,
-          request.params.id,
-          request.query.periodFrom,
-        ),
+      async (request) => application.invoices.upcoming(request.params.id, request.query.periodFrom),
     );
   };
 }

@@ -1,8 +1,6 @@
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
-import { listRows } from '../../../application/queries/read-model-queries.ts';
-import type { usage } from '../../../domain/index.ts';
 import { Id } from '../../../events/schemas.ts';
 import { DateRangeQuery, ListQuery, Page, Problem, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { IngestUsageBody, IngestUsageResponse, UsageRecord, UsageStatus } from '../../schemas/usage.ts';
@@ -49,7 +47,7 @@ export function usageRoutes(application: Application) {
         },
       },
       async (request) => {
-        const page = await listRows<usage.UsageRecord>(application.db, 'usage', request.query);
+        const page = await application.usage.list(request.query);
         return { items: page.items.map((row) => row.state), nextCursor: page.nextCursor };
       },
     );
