@@ -1,11 +1,10 @@
 // Authentication and role policy on the real composed app (PGlite in a temp dir), driven with inject().
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import { composedApp, type ComposedApp } from '../support/composed-app.ts';
 import { revokeApiKey, createApiKey } from '../../src/application/auth/api-keys.ts';
-import { createLogger } from '../../src/observability/logger.ts';
+import { capturedLog } from '../support/captured-log.ts';
 
 const customer = (id: string) => ({
   customerId: id,
@@ -16,15 +15,9 @@ const customer = (id: string) => ({
 });
 
 let bss: ComposedApp;
-let logs = '';
+const log = capturedLog('debug');
 before(async () => {
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logs += String(chunk);
-      done();
-    },
-  });
-  bss = await composedApp({}, { logger: createLogger('debug', sink) });
+  bss = await composedApp({}, { logger: log.logger });
   bss.app.get('/admin-only', { config: { role: 'admin' } }, async () => ({ ok: true }));
   bss.app.get('/docsecret', async () => ({ secret: true }));
 });
@@ -142,9 +135,9 @@ test('the OpenAPI document applies the security schemes to secured routes only',
 test('credentials never reach the logs', async () => {
   await bss.app.inject({ method: 'GET', url: '/api/v1/customers', headers: bss.as('operator') });
   await bss.app.inject({ method: 'GET', url: '/api/v1/customers', headers: { 'x-api-key': 'bss_wrong_secret' } });
-  assert.ok(logs.includes('incoming request'), 'the logger saw the requests');
-  assert.ok(!logs.includes(bss.keys.operator.plaintext));
-  assert.ok(!logs.includes('bss_wrong_secret'));
+  assert.ok(log.text().includes('incoming request'), 'the logger saw the requests');
+  assert.ok(!log.text().includes(bss.keys.operator.plaintext));
+  assert.ok(!log.text().includes('bss_wrong_secret'));
 });
 
 async function sign(

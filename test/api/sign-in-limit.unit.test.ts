@@ -4,9 +4,8 @@
 // never the secret, which appears in no log line either.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { composedApp, type ComposedApp } from '../support/composed-app.ts';
-import { createLogger } from '../../src/observability/logger.ts';
+import { capturedLog } from '../support/captured-log.ts';
 
 const ATTACKER = '203.0.113.7';
 const WRONG_SECRET = 'wrongSecretWrongSecretWrongSecret123';
@@ -15,15 +14,9 @@ const toBase64url = (value: object) => Buffer.from(JSON.stringify(value)).toStri
 const BAD_TOKEN = `${toBase64url({ alg: 'RS256', kid: 'kid-1' })}.${toBase64url({ sub: 'someone' })}.c2lnbmF0dXJl`;
 
 let bss: ComposedApp;
-let logs = '';
+const log = capturedLog('trace');
 before(async () => {
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logs += String(chunk);
-      done();
-    },
-  });
-  bss = await composedApp({ BSS_AUTH_FAILURE_MAX: '3' }, { logger: createLogger('trace', sink) });
+  bss = await composedApp({ BSS_AUTH_FAILURE_MAX: '3' }, { logger: log.logger });
 });
 after(() => bss.close());
 
@@ -87,6 +80,6 @@ test('each failed sign-in is an audit entry: the address and claimed key id, nev
   assert.match(trail, /auth\.failed/);
   for (const secret of [WRONG_SECRET, BAD_TOKEN, 'c2lnbmF0dXJl', bss.keys.viewer.plaintext]) {
     assert.ok(!trail.includes(secret), 'no secret in the audit trail');
-    assert.ok(!logs.includes(secret), 'no secret in the log');
+    assert.ok(!log.text().includes(secret), 'no secret in the log');
   }
 });

@@ -30,14 +30,19 @@ test('refused while the outbox backlog is past its limit; lag only with a limit'
   assert.equal(admission.pending(), 1);
 });
 
-test('CoDel: a burst above the target is served; a delay above it for a whole interval sheds', () => {
+/** Admission with a fake clock: at(now, wait) asks it at that time, with the group's oldest wait. */
+function codelAt(): (now: number, wait: number) => ReturnType<ReturnType<typeof createAdmission>['enter']> {
   const clock = { now: 0, wait: 0 };
   const admission = createAdmission(
     { ...limits, maxPending: 1000 },
     { oldestWaitMs: () => clock.wait, outboxBacklog: () => 0, consumerLag: () => 0 },
     () => clock.now,
   );
-  const at = (now: number, wait: number) => ((clock.now = now), (clock.wait = wait), admission.enter());
+  return (now, wait) => ((clock.now = now), (clock.wait = wait), admission.enter());
+}
+
+test('CoDel: a burst above the target is served; a delay above it for a whole interval sheds', () => {
+  const at = codelAt();
   assert.equal(at(0, 500), undefined, 'a burst: above the target, not yet for an interval');
   assert.equal(at(900, 300), undefined);
   assert.equal(at(950, 80), undefined, 'the queue drained under the target: the interval starts again');
@@ -51,13 +56,7 @@ test('CoDel: a burst above the target is served; a delay above it for a whole in
 });
 
 test('CoDel: samples further apart than an interval are no standing queue', () => {
-  const clock = { now: 0, wait: 0 };
-  const admission = createAdmission(
-    { ...limits, maxPending: 1000 },
-    { oldestWaitMs: () => clock.wait, outboxBacklog: () => 0, consumerLag: () => 0 },
-    () => clock.now,
-  );
-  const at = (now: number, wait: number) => ((clock.now = now), (clock.wait = wait), admission.enter());
+  const at = codelAt();
   assert.equal(at(0, 500), undefined);
   assert.equal(at(1500, 500), undefined, 'nothing was seen for 1.5 s: the interval starts again');
   assert.equal(at(2400, 500), undefined);

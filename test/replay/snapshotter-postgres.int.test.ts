@@ -1,37 +1,22 @@
 // On PostgreSQL: the snapshotter continues from the latest snapshot another one saved, and the
 // leadership that makes one worker or instance of a deployment run it moves when its holder goes.
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDatabaseEventLog } from '../../src/log/database/database-event-log.ts';
-import type { EventLog } from '../../src/log/event-log.ts';
 import { createPostgresDb } from '../../src/store/postgres-db.ts';
-import { migrate } from '../../src/store/migrate.ts';
-import type { Db } from '../../src/store/db.ts';
 import { holdLeadership, type Leadership } from '../../src/store/leadership.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
 import { waitFor } from '../support/wait.ts';
+import { postgresLogSchema } from '../support/postgres-log.ts';
 import { snapshotterHandover } from './snapshotter-handover.ts';
 
 const url = requireEnv('BSS_DATABASE_URL');
 
 describe('snapshotter on PostgreSQL', () => {
-  const schema = uniqueName('snapshotter');
-  let db: Db;
-  let log: EventLog;
-  before(async () => {
-    db = await createPostgresDb({ url, schema });
-    await migrate(db);
-    log = createDatabaseEventLog(db);
-  });
-  after(async () => {
-    await log.close();
-    await db.query(`DROP SCHEMA ${schema} CASCADE`);
-    await db.close();
-  });
+  const pg = postgresLogSchema('snapshotter');
 
   test('a later snapshotter reads only the records after the latest snapshots', async () => {
-    await log.ensureTopic('snapshots', { partitions: 3 });
-    await snapshotterHandover(db, log, 'snapshots');
+    await pg.log.ensureTopic('snapshots', { partitions: 3 });
+    await snapshotterHandover(pg.db, pg.log, 'snapshots');
   });
 });
 

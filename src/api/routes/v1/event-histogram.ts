@@ -4,7 +4,7 @@
 // when that left it partial. Admin, like the rest of event replay.
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
-import { list, time, type EventReplayServices } from './event-replay-services.ts';
+import { eventFilter, time, type EventReplayServices } from './event-replay-services.ts';
 import { HISTOGRAM_SCAN_LIMIT, optionalMillis } from '../../../replay/index.ts';
 import { ReadErrors } from '../../schemas/common.ts';
 import { FreeText } from '../../schemas/event-replay-time-travel.ts';
@@ -60,17 +60,10 @@ export function eventHistogramRoutes({ service, liveTopic }: EventReplayServices
         const { topic = liveTopic, buckets = 60 } = request.query;
         const start = optionalMillis(time(request.query.startTime), 'startTime');
         const end = optionalMillis(time(request.query.endTime), 'endTime');
-        const { customerId, q, scanLimit } = request.query;
-        const types = list(request.query.type);
-        const sources = list(request.query.source);
+        const { scanLimit } = request.query;
         return service.histogram(topic, {
           buckets,
-          filter: {
-            ...(types ? { types } : {}),
-            ...(sources ? { sources } : {}),
-            ...(customerId !== undefined ? { customerId } : {}),
-            ...(q !== undefined ? { text: q } : {}),
-          },
+          filter: eventFilter(request.query),
           ...(scanLimit !== undefined ? { scanLimit } : {}),
           ...(start !== undefined ? { start } : {}),
           ...(end !== undefined ? { end } : {}),

@@ -1,7 +1,7 @@
 // What the /api/v1/event-replay routes need from the composition root, and the small input helpers
 // they share. The engine itself (src/replay) throws AppErrors with codes, so the routes only
 // translate HTTP shapes to its calls.
-import type { ReplayService, ReplayRun, TimeInput } from '../../../replay/index.ts';
+import type { EventFilter, ReplayService, ReplayRun, TimeInput } from '../../../replay/index.ts';
 
 export interface EventReplayServices {
   readonly service: ReplayService;
@@ -29,6 +29,23 @@ export const list = (value: string | undefined): string[] | undefined =>
     ?.split(',')
     .map((v) => v.trim())
     .filter((v) => v !== '');
+
+/** The filter query parameters the timeline and the histogram share, as the engine's filter. */
+export function eventFilter(query: {
+  readonly type?: string;
+  readonly source?: string;
+  readonly customerId?: string;
+  readonly q?: string;
+}): EventFilter {
+  const types = list(query.type);
+  const sources = list(query.source);
+  return {
+    ...(types ? { types } : {}),
+    ...(sources ? { sources } : {}),
+    ...(query.customerId !== undefined ? { customerId: query.customerId } : {}),
+    ...(query.q !== undefined ? { text: query.q } : {}),
+  };
+}
 
 /**
  * Controlled replays of debug sessions run outside the service's job registry; the routes keep them

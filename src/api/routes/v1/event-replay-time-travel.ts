@@ -11,7 +11,7 @@ import {
   Timeline,
   TimelineQuery,
 } from '../../schemas/event-replay-time-travel.ts';
-import { admin, list, tags, time, type EventReplayServices } from './event-replay-services.ts';
+import { admin, eventFilter, tags, time, type EventReplayServices } from './event-replay-services.ts';
 
 export function timeTravelRoutes({ service, liveTopic }: EventReplayServices) {
   async function reconstruct(body: Static<typeof ReconstructBody>) {
@@ -32,21 +32,14 @@ export function timeTravelRoutes({ service, liveTopic }: EventReplayServices) {
   }
 
   async function timeline(query: Static<typeof TimelineQuery>) {
-    const { topic = liveTopic, customerId, q, cursor, maxEvents, scanLimit } = query;
+    const { topic = liveTopic, cursor, maxEvents, scanLimit } = query;
     const start = time(query.startTime);
     const end = time(query.endTime);
-    const types = list(query.type);
-    const sources = list(query.source);
     return service.timeline({
       topic,
       ...(start !== undefined ? { startTime: start } : {}),
       ...(end !== undefined ? { endTime: end } : {}),
-      filter: {
-        ...(types ? { types } : {}),
-        ...(sources ? { sources } : {}),
-        ...(customerId !== undefined ? { customerId } : {}),
-        ...(q !== undefined ? { text: q } : {}),
-      },
+      filter: eventFilter(query),
       ...(cursor !== undefined ? { cursor } : {}),
       ...(maxEvents !== undefined ? { maxEvents } : {}),
       ...(scanLimit !== undefined ? { scanLimit } : {}),
