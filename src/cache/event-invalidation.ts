@@ -8,7 +8,7 @@ import { eventInvalidations, targetBuilder } from './write-path.ts';
 
 export interface CacheInvalidationHandlerOptions {
   readonly name?: string;
-  /** Only L1: the committing instance's write path already did Redis (cost: a crash in between leaves L2 stale until TTL). */
+  /** Only L1: the committer already did Redis (a crash in between leaves L2 stale until TTL). */
   readonly localOnly?: boolean;
 }
 

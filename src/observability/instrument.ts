@@ -5,7 +5,7 @@ export type Component = 'kafka' | 'redis' | 'postgres' | 'pglite' | 'order' | 'p
 export interface OperationMetrics {
   observe(component: Component, operation: string, seconds: number, error?: unknown): void;
   failed(component: Component, error: unknown): void;
-  /** One observation per type and unit of work, not per event, so a 10,000-record batch does not drown single commands. */
+  /** One observation per type and unit of work: a 10,000-record batch must not drown single commands. */
   eventsProcessed(component: Component, types: Iterable<string>, seconds: number): void;
 }
 
