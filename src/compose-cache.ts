@@ -1,6 +1,5 @@
-// The cache part of the composition root (compose.ts calls it once the command bus and the event log
-// exist). Order matters: loaders before warming, write path before the first command, NOTIFY and the
-// event consumer before serving; on close the sources stop before the cache they feed.
+// Order matters: loaders before warming, write path before the first command, NOTIFY and the event consumer
+// before serving; on close the sources stop before the cache they feed.
 import type { Registry } from 'prom-client';
 import type { Config } from './config.ts';
 import type { Db } from './store/db.ts';
@@ -45,11 +44,11 @@ export interface CacheDeps {
   readonly logger: Logger;
   readonly eventsTopic: string;
   readonly logMetrics?: LogMetrics;
-  /** The command bus's origin: records with it were invalidated by this process's write path. */
+  /** Records with this origin were already invalidated by this process's write path. */
   readonly origin?: string;
-  /** Runs the invalidation consumer, so a restore of its group can stop and restart it. */
+  /** So a restore of its group can stop and restart it. */
   readonly consumers: ConsumerRegistry;
-  /** This process's liveness id (PostgreSQL): names its group, so other instances' sweeps keep it. */
+  /** Names its group, so other instances' sweeps keep it. */
   readonly instanceId?: string;
 }
 
@@ -64,7 +63,6 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
   const cache = createLayeredCache({
     prefix: config.cachePrefix,
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
-    // The cache's failed Redis commands also count as errors of component redis (bss_errors_total).
     metrics: countRedisErrors(createCacheMetrics(deps.registry), deps.logMetrics?.operations ?? noOperationMetrics),
   });
   const stops: Array<() => Promise<void>> = [];
@@ -74,10 +72,8 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
   };
   try {
     registerReadModelLoaders(cache.loaders, db);
-    // The write path (as attachWritePathInvalidation, but awaited by the bus): L1 at once, then Redis
-    // and the broadcast before the command returns, so once A answered a write, B's next read can only
-    // be stale for the pub/sub hop. invalidate() never rejects; Redis down fails fast. One call per
-    // committed group: its keys go to Redis in one script call and one broadcast.
+    // Awaited by the bus: L1, Redis and the broadcast before the command returns, so another instance's next
+    // read is stale for the pub/sub hop at most. invalidate() never rejects.
     deps.bus.onGroupCommitted((group) =>
       cache.invalidate(invalidationsForGroup(group), 'write', { committedAt: Date.now() }),
     );
@@ -100,8 +96,7 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
       .sweep(CACHE_GROUP_PREFIX, deps.instanceId ? liveGroupsIn(db) : undefined)
       .then((gone) => gone.length > 0 && logger.info({ groups: gone }, 'removed cache groups of stopped instances'))
       .catch((err: unknown) => logger.warn({ err }, 'sweeping stale cache groups failed'));
-    // Through the registry: a restore of this group must stop the member first (Kafka refuses to move
-    // a group with members, and a running member would commit its old position over the new one).
+    // A restore must stop the member first: Kafka refuses to move a group with members.
     await deps.consumers.start(group, () =>
       startConsumer({
         log: deps.log,
@@ -111,19 +106,15 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
         from: 'latest',
         logger,
         ...(deps.logMetrics ? { metrics: deps.logMetrics } : {}),
-        // The committing instance's write path already moved Redis; this is every other L1's backstop
-        // for a lost pub/sub broadcast. Bumping Redis again per instance would only turn fresh reloads
-        // into misses.
+        // Every other L1's backstop for a lost broadcast; the committer already moved Redis.
         handler: createCacheInvalidationHandler(cache, { localOnly: config.redisUrl !== undefined }),
-        // This process's own events: its write path invalidated L1 (twice, around Redis) before the
-        // command answered, and a load that overlapped it cannot store its value (L1 generations).
+        // Own events: the write path invalidated L1 before answering, and L1 generations fence overlapping loads.
         ...(deps.origin
           ? { handledElsewhere: (record: LogRecord) => record.headers[ORIGIN_HEADER] === deps.origin }
           : {}),
       }),
     );
     stops.push(() => deps.consumers.stop(group));
-    // The hottest keys saved by earlier instances; serving does not wait for it.
     const warming = cache.warm().catch((err: unknown) => logger.warn({ err }, 'cache warming failed'));
     stops.push(async () => void (await warming));
   } catch (error) {

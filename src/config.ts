@@ -1,5 +1,4 @@
-// Typed, validated configuration. The only module that reads process.env: everything else
-// receives a Config. A bad value stops start-up with a message naming the variable.
+// The only module that reads process.env; a bad value stops start-up naming the variable.
 import { readFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
 
@@ -12,72 +11,57 @@ export interface Config {
   readonly dataDir: string;
   /** unset = embedded PGlite under dataDir */
   readonly databaseUrl: string | undefined;
-  /** PostgreSQL schema for all tables (created if missing); default public */
   readonly databaseSchema: string | undefined;
   /** unset = the event log lives in the database */
   readonly kafkaBrokers: readonly string[] | undefined;
-  /** unset = in-process cache only */
   readonly redisUrl: string | undefined;
-  /** Namespace of every Redis name the cache uses: instances sharing one Redis must differ here. */
+  /** Instances sharing one Redis must differ here. */
   readonly cachePrefix: string;
-  /** bootstrap admin key; unset = one is generated on first start and printed once */
+  /** unset = generated on first start and printed once */
   readonly adminApiKey: string | undefined;
   readonly logLevel: LogLevel;
-  /** Partitions of bss.events when it is created (an existing topic keeps its count). */
+  /** An existing topic keeps its count. */
   readonly eventPartitions: number;
-  /** Prepended to every topic name (bss.events, bss.events.dlq): several environments on one cluster. */
   readonly topicPrefix: string;
-  /** retention.ms of the event topics when created; -1 keeps history forever (time travel). */
+  /** -1 keeps history forever (time travel). */
   readonly eventRetentionMs: number;
-  /** The usage (CDR) feed from mediation over Kafka. */
   readonly mediation: MediationConfig;
-  /** unset = the system clock; 'now' or an ISO time = a test clock movable through the API (never in production). */
+  /** 'now' or an ISO time = a test clock movable through the API (never in production). */
   readonly testClock: string | undefined;
   readonly shutdownTimeoutMs: number;
   readonly mode: DeploymentMode;
-  /** unset = bearer tokens are refused; API keys only */
+  /** unset = bearer tokens are refused */
   readonly jwt: JwtConfig | undefined;
-  /** The Kafka producer and the outbox relay (distributed mode). */
   readonly kafkaTuning: KafkaTuning;
-  /** Group commit and admission control of the command path. */
   readonly writePath: WritePathConfig;
-  /** Where one-shot commands push their results (BSS_PUSHGATEWAY_URL); the service itself never pushes. */
+  /** The service itself never pushes. */
   readonly pushgatewayUrl: string | undefined;
-  /** Service processes sharing the HTTP port (`bss start --workers N`); 1 in embedded mode. */
   readonly workers: number;
-  /** Rate limits, CORS and request size limits of the HTTP API. */
   readonly security: SecurityConfig;
 }
 
-/** The HTTP API's protections (src/api/plugins/rate-limit.ts, security-headers.ts, json-body.ts). */
 export interface SecurityConfig {
-  /** Requests one caller (API key, JWT subject, else client IP) may send per window; 0 = no limit. */
+  /** Per caller (API key, JWT subject, else client IP) per window; 0 = no limit. */
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
-  /** Failed sign-ins (bad API key or token) one client address may make per window; 0 = no limit. */
+  /** Per client address per window; 0 = no limit. */
   readonly authFailureMax: number;
   readonly authFailureWindowMs: number;
-  /** Origins allowed to call the API from a browser; empty = none (CORS closed). */
+  /** empty = CORS closed */
   readonly corsOrigins: readonly string[];
   readonly bodyLimitBytes: number;
-  /** Request line plus headers (Node's maxHeaderSize): longer URLs and headers get 431. */
   readonly maxHeaderBytes: number;
-  /** A path parameter longer than this gets 414. */
   readonly maxParamLength: number;
   readonly maxJsonDepth: number;
 }
 
-/** Group commit (commands per transaction) and admission control (when writes are refused with 503). */
 export interface WritePathConfig {
   readonly groupMaxCommands: number;
-  /** Groups committing at once. */
   readonly groupConcurrency: number;
   readonly maxPending: number;
   readonly maxQueueDelayMs: number;
-  /** CoDel's interval: writes are shed once the queueing delay stayed above the target this long. */
   readonly shedIntervalMs: number;
-  /** The p90 latency the adaptive concurrency limit of /api/v1 keeps (ms); 0 = no such limit (the default:
-   *  on a CPU-starved process it cut goodput, bench/results/TUNING.md). */
+  /** Adaptive p90 limit of /api/v1 in ms; 0 (default) = none: it cut goodput on a CPU-starved process. */
   readonly shedLatencyMs: number;
   /** 0 = no limit. */
   readonly maxOutboxBacklog: number;
@@ -88,42 +72,34 @@ export interface WritePathConfig {
 export type KafkaCompression = 'zstd' | 'lz4' | 'snappy' | 'gzip' | 'none';
 export const KAFKA_COMPRESSIONS: readonly KafkaCompression[] = ['zstd', 'lz4', 'snappy', 'gzip', 'none'];
 
-/** Throughput knobs of the path outbox → Kafka; each default is the one measured best (bench/results/TUNING.md). */
+/** Each default is the one measured best (bench/results/TUNING.md). */
 export interface KafkaTuning {
-  /** How long the producer gathers records before a request (linger.ms). */
   readonly lingerMs: number;
-  /** Uncompressed bytes of one produce request, under the broker's 1 MiB batch limit. */
+  /** Under the broker's 1 MiB batch limit. */
   readonly maxBatchBytes: number;
-  /** unset = the adapter's default (zstd when this Node has it, else lz4). */
+  /** unset = zstd when this Node has it, else lz4 */
   readonly compression: KafkaCompression | undefined;
-  /** Outbox rows the relay takes per batch. */
   readonly outboxBatchSize: number;
 }
 
-/** The mediation feed: CDRs on a Kafka topic, rated by a consumer group of the service instances. */
 export interface MediationConfig {
-  /** This instance consumes the feed (needs Kafka; default on in distributed mode). */
   readonly enabled: boolean;
-  /** BSS_TOPIC_PREFIX + BSS_MEDIATION_TOPIC; dead letters go to the same name + .dlq. */
+  /** Dead letters go to the same name + .dlq. */
   readonly topic: string;
-  /** The consumer group every instance joins, so each CDR is rated by one of them. */
   readonly group: string;
 }
 
 export const DEFAULT_MEDIATION_TOPIC = 'bss.usage.mediation';
 export const DEFAULT_MEDIATION_GROUP = 'bss-mediation';
 
-/** Verification of `Authorization: Bearer` JWTs issued by an identity provider. */
 export interface JwtConfig {
-  /** The provider's JWKS endpoint; keys are fetched and cached on demand. */
   readonly jwksUrl: string | undefined;
-  /** PEM SPKI public key text (BSS_JWT_PUBLIC_KEY inline, or read from the file it names). */
+  /** Inline, or read from the file BSS_JWT_PUBLIC_KEY names. */
   readonly publicKeyPem: string | undefined;
-  /** Where the PEM came from, for printing: 'inline' or the file path. */
   readonly publicKeySource: string | undefined;
   readonly issuer: string | undefined;
   readonly audience: readonly string[] | undefined;
-  /** The claim holding the role: an array of role names or one role string. */
+  /** An array of role names or one role string. */
   readonly roleClaim: string;
 }
 
@@ -203,7 +179,7 @@ function topicPrefix(env: Env, name: string): string {
   return raw;
 }
 
-/** Defaults to bss: plus the schema and topic prefix, so test instances sharing one Redis never collide. */
+/** Schema and topic prefix included, so test instances sharing one Redis never collide. */
 function cachePrefix(env: Env, name: string, schema: string | undefined, topics: string): string {
   const raw = read(env, name);
   if (raw === undefined) return `bss:${schema ? `${schema}:` : ''}${topics ? `${topics}:` : ''}`;
@@ -211,18 +187,14 @@ function cachePrefix(env: Env, name: string, schema: string | undefined, topics:
   return raw;
 }
 
-/** A Kafka topic or group name without the prefix: [a-zA-Z0-9._-], short enough for the prefix and .dlq. */
 function kafkaName(env: Env, name: string, fallback: string): string {
   const raw = read(env, name) ?? fallback;
   if (!/^[a-zA-Z0-9._-]{1,100}$/.test(raw)) throw new ConfigError(name, raw, '1 to 100 of a-z A-Z 0-9 . _ -');
   return raw;
 }
 
-/**
- * The feed is on by default in distributed mode (the only mode with a broker to consume from);
- * BSS_MEDIATION_CONSUMER=off lets some instances serve the API only. Names get BSS_TOPIC_PREFIX,
- * so environments sharing a cluster neither share the topic nor the group.
- */
+// On by default only in distributed mode (off lets an instance serve the API only); prefixed names keep
+// environments sharing a cluster apart.
 function mediation(env: Env, kafka: boolean, prefix: string): MediationConfig {
   const consumer = oneOf(env, 'BSS_MEDIATION_CONSUMER', ['on', 'off'] as const, kafka ? 'on' : 'off');
   if (consumer === 'on' && !kafka) {
@@ -235,14 +207,12 @@ function mediation(env: Env, kafka: boolean, prefix: string): MediationConfig {
   };
 }
 
-/** Where `bss load --usage-via kafka` produces CDRs: the service's own settings, read the same way. */
 export interface MediationClientConfig {
   readonly brokers: readonly string[] | undefined;
   readonly topic: string;
   readonly group: string;
 }
 
-/** `brokersFlag` (`--brokers`) wins over BSS_KAFKA_BROKERS. */
 export function loadMediationClientConfig(brokersFlag?: string, env: Env = process.env): MediationClientConfig {
   const prefix = topicPrefix(env, 'BSS_TOPIC_PREFIX');
   return {
@@ -278,7 +248,6 @@ function identifier(env: Env, name: string): string | undefined {
   return raw;
 }
 
-/** Comma-separated origins (scheme://host[:port]), each as browsers send it in Origin. */
 function origins(env: Env, name: string): string[] {
   const raw = read(env, name);
   if (raw === undefined) return [];
@@ -309,7 +278,6 @@ function security(env: Env): SecurityConfig {
   };
 }
 
-/** The protections as configured by default (apps built without a configuration get these). */
 export const defaultSecurity = (): SecurityConfig => security({});
 
 function secret(env: Env, name: string, minLength: number): string | undefined {
@@ -320,10 +288,7 @@ function secret(env: Env, name: string, minLength: number): string | undefined {
   return raw;
 }
 
-/**
- * BSS_JWT_PUBLIC_KEY holds either the PEM text itself (starting with -----BEGIN PUBLIC KEY-----; the two
- * characters \n stand for line breaks, as single-line environment values need them) or the path of a PEM file.
- */
+/** The PEM text (literal \n for line breaks, as single-line env values need) or the path of a PEM file. */
 function publicKey(env: Env, name: string): { pem: string; source: string } | undefined {
   const raw = read(env, name);
   if (raw === undefined) return undefined;
@@ -438,10 +403,7 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
-/**
- * BSS_WORKERS: processes on one machine sharing the port. PGlite is single-writer (one process owns the
- * data directory) and a test clock lives in one process's memory, so both refuse more than one.
- */
+/** PGlite is single-writer and a test clock lives in one process's memory: both refuse more than one. */
 function workers(env: Env, { postgres, testClock }: { postgres: boolean; testClock: boolean }): number {
   const count = integer(env, 'BSS_WORKERS', 1, 1, 256);
   if (count > 1 && !postgres) {
@@ -464,19 +426,13 @@ function workers(env: Env, { postgres, testClock }: { postgres: boolean; testClo
   return count;
 }
 
-/** Where a client command (`bss replay …`) finds a running service, and the key it sends. */
 export interface ClientConfig {
-  /** Base URL of the service; default http://127.0.0.1:8080 */
   readonly url: string;
-  /** Sent as X-API-Key; unset = no credentials (the service answers 401). */
+  /** unset = no credentials (the service answers 401) */
   readonly apiKey: string | undefined;
 }
 
-/**
- * How a `bss` command reaches the service: BSS_URL (validated like the service's settings), else the
- * port this machine's service listens on (BSS_PORT, else 8080); BSS_API_KEY, else BSS_ADMIN_API_KEY.
- * Flags given to a command win (src/cli/common.ts).
- */
+/** BSS_URL, else this machine's BSS_PORT; BSS_API_KEY, else BSS_ADMIN_API_KEY. Command flags win. */
 export function loadClientConfig(env: Env = process.env): ClientConfig & { readonly urlSet: boolean } {
   const port = read(env, 'BSS_PORT');
   const local = `http://127.0.0.1:${port && port !== '0' ? port : '8080'}`;
@@ -488,15 +444,10 @@ export function loadClientConfig(env: Env = process.env): ClientConfig & { reado
   };
 }
 
-/**
- * BSS_PUSHGATEWAY_URL: where one-shot commands (billing run, rebuild, load, chaos) push their result
- * metrics (src/observability/pushgateway.ts); unset = they push nothing. The service itself never pushes.
- */
 export function loadPushgatewayUrl(env: Env = process.env): string | undefined {
   return url(env, 'BSS_PUSHGATEWAY_URL', ['http:', 'https:']);
 }
 
-/** Hides passwords in URLs and whole secret values, for printing. */
 export function mask(variable: string, value: string): string {
   if (variable === 'BSS_ADMIN_API_KEY' || variable === 'BSS_API_KEY') return '********';
   // A public key is no secret, but a whole PEM block makes an unreadable message.
@@ -511,7 +462,6 @@ export function mask(variable: string, value: string): string {
   }
 }
 
-/** The effective configuration as printable rows, secrets masked. */
 export function describeConfig(config: Config): Record<string, string> {
   return {
     mode: config.mode,

@@ -1,11 +1,8 @@
-// GET /customers/{id}/balance: the balance read model (integer minor units of one account currency)
-// as the API shows every amount, {amount, currency}. Before the first order, payment or invoice fixes
-// the account currency every amount is 0; it is then shown in the catalog's currency.
+// Before the first order, payment or invoice fixes the account currency, amounts are 0 in the catalog's currency.
 import type { catalog, CurrencyCode, CustomerBalance, Money } from '../domain/index.ts';
 
 export interface BalanceView {
   readonly customerId: string;
-  /** The account currency; null until the first order, payment or invoice fixes it. */
   readonly currency: CurrencyCode | null;
   readonly invoiced: Money;
   readonly paid: Money;

@@ -1,4 +1,3 @@
-// ETag / If-Match for optimistic concurrency: the ETag is the read-model row's version.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import type { ExpectedVersion } from '../application/commands/expect-version.ts';
@@ -13,7 +12,6 @@ export function setEtag(reply: FastifyReply, version: number): void {
 const ELEMENT = /[ \t]*(?:(W\/)?"([\x21\x23-\x7E\x80-\xFF]*)")?[ \t]*(,|$)/y;
 const VERSION = /^\d{1,9}$/;
 
-/** The entity tags of an If-Match list, or undefined when it is not one (§13.1.1: "*" / #entity-tag). */
 function entityTags(header: string): { weak: boolean; opaque: string }[] | undefined {
   const tags: { weak: boolean; opaque: string }[] = [];
   ELEMENT.lastIndex = 0;
@@ -25,11 +23,7 @@ function entityTags(header: string): { weak: boolean; opaque: string }[] | undef
   }
 }
 
-/**
- * The versions If-Match names: undefined when absent or `*` (any current version). Comparison is
- * strong (§13.1.1), so weak tags and tags this API never issued match nothing: the write then fails
- * its precondition (412). Only a field that is not an entity-tag list is a 400.
- */
+/** Strong comparison (§13.1.1): weak or foreign tags match nothing (412); only a malformed list is a 400. */
 export function ifMatch(request: FastifyRequest): ExpectedVersion | undefined {
   const header = request.headers['if-match'];
   if (header === undefined || header.trim() === '*') return undefined;

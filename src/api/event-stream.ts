@@ -1,5 +1,4 @@
-// Server-sent events for a route: the stream's headers, one `event:` per send, and an abort signal
-// that fires when the client leaves or the app closes (an open stream must never hold up shutdown).
+// The signal also fires when the app closes: an open stream must never hold up shutdown.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiApp } from './types.ts';
 
@@ -7,12 +6,10 @@ export interface EventStream {
   send(event: string, id: string | number, data: unknown): void;
   /** A comment line: keeps proxies from closing a quiet stream. */
   keepAlive(): void;
-  /** Aborted when the client leaves or the app closes. */
   readonly signal: AbortSignal;
   end(): void;
 }
 
-/** Registers the app's close hook; open() then hands over a request's response as an event stream. */
 export function eventStreams(api: ApiApp) {
   const open = new Set<AbortController>();
   api.addHook('preClose', async () => {

@@ -1,6 +1,3 @@
-// Finishes the generated OpenAPI document: every operation gets request and response examples (the
-// schema's own `examples`, else one built from the schema), and every schema with a `title` moves to
-// components.schemas once and is referenced from everywhere it appeared.
 type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json =>
@@ -29,10 +26,7 @@ function exampleNumber(schema: Json): number {
   return 0;
 }
 
-/**
- * A value the schema accepts. Objects get their required properties, and their optional ones when
- * `full` (responses) or when the property has its own example. Patterns need an explicit example.
- */
+/** Optional properties only when `full` (responses) or given an example. Patterns need an explicit example. */
 export function exampleOf(schema: unknown, full: boolean): unknown {
   if (!isObject(schema)) return null;
   if (Array.isArray(schema['examples']) && schema['examples'].length > 0) return schema['examples'][0];
@@ -86,14 +80,12 @@ function addExamples(content: unknown, full: boolean): void {
   }
 }
 
-/** Request body, parameter and 2xx response examples for every operation. */
 export function addOperationExamples(doc: Json): void {
   for (const path of Object.values(isObject(doc['paths']) ? doc['paths'] : {})) {
     for (const operation of Object.values(isObject(path) ? path : {})) {
       if (!isObject(operation)) continue;
       if (isObject(operation['requestBody'])) addExamples(operation['requestBody']['content'], false);
       for (const parameter of Array.isArray(operation['parameters']) ? operation['parameters'] : []) {
-        // Optional parameters are left out of the example request unless their schema gives one.
         if (!isObject(parameter) || 'example' in parameter) continue;
         const schema = parameter['schema'];
         if (parameter['required'] === true || (isObject(schema) && Array.isArray(schema['examples']))) {
@@ -109,10 +101,7 @@ export function addOperationExamples(doc: Json): void {
 
 const isNull = (schema: unknown): boolean => isObject(schema) && schema['type'] === 'null';
 
-/**
- * A body schema that admits null (see schemas/no-body.ts) means the body may be left out, so the
- * request body is not required (the swagger plugin marks every body required).
- */
+/** A body schema admitting null means the body may be left out (the swagger plugin marks every body required). */
 export function markOptionalBodies(doc: Json): void {
   for (const path of Object.values(isObject(doc['paths']) ? doc['paths'] : {})) {
     for (const operation of Object.values(isObject(path) ? path : {})) {
@@ -132,7 +121,6 @@ function shape(schema: Json): Json {
   return rest;
 }
 
-/** Replaces every titled schema under `node` by a $ref to components.schemas[title] (inner ones first). */
 function hoist(node: unknown, components: Json): unknown {
   if (Array.isArray(node)) return node.map((item) => hoist(item, components));
   if (!isObject(node)) return node;
@@ -149,8 +137,7 @@ function hoist(node: unknown, components: Json): unknown {
     components[title] = out;
     return { $ref: ref };
   }
-  // The swagger plugin moves a body's top-level examples to the media type, and `{ ...Money,
-  // description }` is Money described for one field: both are still the same schema.
+  // The swagger plugin moves a body's examples to the media type, and `{ ...Money, description }` is still Money.
   if (JSON.stringify(shape(out)) !== JSON.stringify(shape(known))) {
     throw new Error(`two different schemas are named ${title} in the OpenAPI document`);
   }
@@ -161,7 +148,6 @@ function hoist(node: unknown, components: Json): unknown {
 
 const PROBLEM_REF = '#/components/schemas/Problem';
 
-/** Error responses (problem+json, nothing else) become $refs to components.responses.Problem<status>. */
 function shareProblemResponses(paths: unknown, responses: Json): void {
   for (const path of Object.values(isObject(paths) ? paths : {})) {
     for (const operation of Object.values(isObject(path) ? path : {})) {
@@ -180,7 +166,6 @@ function shareProblemResponses(paths: unknown, responses: Json): void {
   }
 }
 
-/** The swagger plugin's transformObject: examples first (on inline schemas), then named components. */
 export function finishDocument(doc: Json): Json {
   const copy = structuredClone(doc);
   markOptionalBodies(copy);

@@ -1,22 +1,16 @@
-// A readiness check per configured dependency. Readiness means "this instance can serve": only a
-// required dependency (the database) being down makes /health/ready fail. The others (Kafka, Redis,
-// the consumers) degrade the service (writes wait in the outbox, the cache is in-process) and are
-// named in the body and in bss_dependency_up, without taking the instance out of a load balancer.
+// Only a required dependency (the database) fails /health/ready; the others degrade the service and are named,
+// without taking the instance out of a load balancer.
 import { Gauge, type Registry } from 'prom-client';
 
 export interface ReadinessCheck {
   readonly name: string;
-  /** Resolves when the dependency answers; rejects (or times out) when it does not. */
   check(): Promise<void>;
-  /** Whether the instance cannot serve without it. Default true. */
   readonly required?: boolean;
 }
 
 export interface ReadinessReport {
-  /** Every required dependency answers. */
   readonly ready: boolean;
   readonly checks: Record<string, { status: 'up' | 'down'; required: boolean; error?: string }>;
-  /** Every dependency that is down, required or not. */
   readonly down: string[];
 }
 
@@ -44,7 +38,6 @@ export async function runReadiness(checks: readonly ReadinessCheck[], timeoutMs 
   };
 }
 
-/** bss_dependency_up{dependency}: 1 or 0 per check, measured when Prometheus scrapes. */
 export function registerDependencyGauge(registry: Registry, checks: readonly ReadinessCheck[]): void {
   if (registry.getSingleMetric('bss_dependency_up')) return; // a second app over the same services
   new Gauge({

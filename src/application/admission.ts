@@ -1,32 +1,24 @@
-// Admission control in front of the write path: a bounded number of write requests in progress, and
-// refusal (not queueing) when the service is behind: a standing queue where requests wait (CoDel over
-// the command groups, the idempotency claims and the event loop: codel.ts), the outbox backlog or a
-// consumer's lag past its limit. It decides before the request waits anywhere. A refused request costs microseconds and is safe
-// to retry; a queue that grows until clients time out costs the goodput of everyone.
+// Refuse rather than queue when a standing queue forms (CoDel), the outbox backlog or a consumer's lag is past
+// its limit: a refusal costs microseconds and is safe to retry; a growing queue costs everyone's goodput.
 
 import { createCodel } from './codel.ts';
 
 export type ShedReason = 'queue_full' | 'queue_delay' | 'outbox_backlog' | 'consumer_lag' | 'concurrency';
 
 export interface AdmissionLimits {
-  /** Write requests in progress at once (admitted, not yet answered). */
   readonly maxPending: number;
-  /** CoDel's target: the queueing delay a request may see (ms)... */
+  /** CoDel's target (ms), to be met at least once per shedIntervalMs. */
   readonly maxQueueDelayMs: number;
-  /** ...at least once in every interval of this length (ms). */
   readonly shedIntervalMs: number;
-  /** Outbox rows not yet published to Kafka; 0 = no limit. */
+  /** 0 = no limit. */
   readonly maxOutboxBacklog: number;
-  /** Records a consumer group is behind (summed over partitions); 0 = no limit. */
+  /** Summed over partitions; 0 = no limit. */
   readonly maxConsumerLag: number;
 }
 
 export interface AdmissionSignals {
-  /** How long the oldest command has waited for a group (the command bus's batcher). */
   oldestWaitMs(): number;
-  /** How late the event loop runs timers (ms): every request waits that long. */
   eventLoopDelayMs?(): number;
-  /** The latest outbox backlog and the largest consumer lag measured (PressureGauge). */
   outboxBacklog(): number;
   consumerLag(): number;
 }
@@ -36,7 +28,6 @@ export interface Admission {
   enter(): ShedReason | undefined;
   leave(): void;
   pending(): number;
-  /** Another queue a write request waits in (the idempotency claims): its oldest wait counts too. */
   watch(oldestWaitMs: () => number): void;
 }
 
@@ -67,7 +58,6 @@ export function createAdmission(limits: AdmissionLimits, signals: AdmissionSigna
   };
 }
 
-/** The latest backlog and lag measurements, as the relay and the consumers report them. */
 export interface PressureGauge {
   outboxBacklog(rows: number): void;
   consumerLag(group: string, partition: number, lag: number): void;

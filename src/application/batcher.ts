@@ -1,28 +1,21 @@
-// Natural batching, as PostgreSQL's own group commit: an item submitted while the batcher is idle
-// starts a batch at once (after the current event-loop turn, so one turn's burst goes together);
-// items submitted while `concurrency` batches are in flight wait and go together in the next one.
-// The wait adapts to load by itself: it is as long as a batch in flight takes, and zero when idle.
-// Bounded by count and by weight (what an item costs, e.g. its records).
+// Natural batching, as PostgreSQL's group commit: an idle batcher starts at once (after this event-loop turn);
+// items arriving while `concurrency` batches are in flight go together in the next one, so the wait adapts to load.
 
 export type Outcome<O> = { readonly ok: true; readonly value: O } | { readonly ok: false; readonly error: unknown };
 
 export interface BatcherOptions<I, O> {
-  /** One outcome per item, in order. A rejection fails every item of the batch with it. */
+  /** One outcome per item, in order. A rejection fails every item of the batch. */
   readonly process: (items: readonly I[]) => Promise<ReadonlyArray<Outcome<O>>>;
-  /** Items per batch (default 128). */
   readonly maxItems?: number;
-  /** Total weight per batch (default 4,000); an item heavier than this goes alone. */
+  /** Default 4,000; a heavier item goes alone. */
   readonly maxWeight?: number;
   readonly weightOf?: (item: I) => number;
-  /** Batches in flight at once (default 1). */
   readonly concurrency?: number;
   readonly now?: () => number;
 }
 
 export interface BatcherLoad {
-  /** Items waiting for a batch. */
   readonly queued: number;
-  /** How long the oldest waiting item has waited (ms; 0 when none waits). */
   readonly oldestWaitMs: number;
   readonly inFlight: number;
 }

@@ -1,4 +1,4 @@
-/** The application's only source of time (ISO-8601); tests pass a fixed or stepping clock. */
+/** The application's only source of time; tests pass a fixed or stepping clock. */
 export type Clock = () => string;
 
 export const systemClock: Clock = () => new Date().toISOString();

@@ -1,9 +1,8 @@
-// How late the event loop runs: a request parsed, claimed or answered by this process waits at least
-// that long, whatever its queues say (perf_hooks samples it off the loop, at no cost to it).
+// Every request waits at least this long, whatever its queues say; perf_hooks samples it off the loop.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface EventLoopDelay {
-  /** The mean delay in the last completed window (ms): one long task is not a queue (as under-pressure). */
+  /** Mean over the last window: one long task is not a queue. */
   delayMs(): number;
   stop(): void;
 }

@@ -1,5 +1,4 @@
-// The application's use cases and queries, built over a command bus and the database: what the API
-// and CLI call. Each feature offers its commands and its reads; the database and bus stay inside.
+// The use cases and queries the API and CLI call; the database and bus stay inside.
 import type { Db } from '../store/db.ts';
 import type { CommandBus } from './commands/command-bus.ts';
 import { customerCommands, type CustomerCommands } from './commands/customers.ts';
@@ -22,7 +21,7 @@ export { MAX_SEARCH_RESULTS } from './queries/customer-search.ts';
 
 export interface Application {
   readonly customers: CustomerCommands & CustomerQueries;
-  /** The product catalog orders and rating read (the seed plans until a catalog store exists). */
+  /** The seed plans until a catalog store exists. */
   readonly catalog: catalog.Catalog;
   readonly orders: OrderCommands & RowQueries<order.Order>;
   readonly subscriptions: SubscriptionCommands & RowQueries<subscription.Subscription>;
@@ -30,7 +29,6 @@ export interface Application {
   readonly billing: BillingCommands & BillRunQueries;
   readonly invoices: InvoiceCommands & RowQueries<invoice.Invoice> & UpcomingInvoiceQuery;
   readonly payments: PaymentCommands & RowQueries<payment.Payment>;
-  /** Claims and stored answers of requests that carry an Idempotency-Key. */
   readonly idempotency: IdempotencyStore;
 }
 
@@ -38,11 +36,10 @@ export interface ApplicationParts {
   readonly db: Db;
   readonly bus: CommandBus;
   readonly clock: Clock;
-  /** Rows by id for GETs: through the cache when compose built one, else straight from the database. */
+  /** Through the cache when compose built one. */
   readonly reads?: ReadModels;
-  /** This instance's liveness id: a retry takes its idempotency claims over once it is gone. */
+  /** A retry takes this instance's idempotency claims over once it is gone. */
   readonly instanceId?: string;
-  /** Wraps the order and payment commands (compose times every call); queries are not wrapped. */
   readonly observe?: <T extends object>(commands: T, component: 'order' | 'payment') => T;
 }
 

@@ -1,8 +1,6 @@
-// Text PostgreSQL (and PGlite) can hold: text and jsonb refuse U+0000, and jsonb refuses a lone UTF-16
-// surrogate ("\ud800"). Input is checked against this at the edge so such text is a 400, not a 500.
+// text and jsonb refuse U+0000, jsonb a lone surrogate: checked at the edge so such text is a 400, not a 500.
 
 export interface BadText {
-  /** JSON pointer of the string (or of the object whose key is at fault) within the value. */
   readonly pointer: string;
   readonly message: string;
 }
@@ -15,20 +13,13 @@ function textProblem(text: string): string | undefined {
   return undefined;
 }
 
-/**
- * A quick pass over large values: JSON.stringify writes U+0000 and lone surrogates as \u escapes, so
- * without such an escape in its output there is nothing to look for (a false alarm only costs the walk).
- */
+/** JSON.stringify escapes both, so without a \u escape in its output there is nothing to look for. */
 function mayHoldBadText(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return true;
   return /\\u(?:0000|d[89a-f])/i.test(JSON.stringify(value) ?? '');
 }
 
-/**
- * Every string and object key in a JSON-like value that cannot be stored, as JSON pointers. `skip`
- * says which subtrees to leave out (their owner judges them, e.g. usage records one by one). A loop,
- * not recursion: a body nested thousands deep must not overflow the stack.
- */
+/** `skip`: subtrees their owner judges. A loop, not recursion: a body nested thousands deep must not overflow. */
 export function badTexts(value: unknown, skip: (pointer: string) => boolean = () => false): BadText[] {
   if (!mayHoldBadText(value)) return [];
   const found: BadText[] = [];

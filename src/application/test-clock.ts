@@ -1,17 +1,15 @@
-// A test clock (like a payment provider's "test clocks"): the application's time, moved forward on
-// request, so a whole billing cycle — activation, usage, period end, bill run, due date — can be
-// driven through the API in seconds. Only composed when BSS_TEST_CLOCK is enabled; never in production.
+// Drives a whole billing cycle through the API in seconds. Only composed with BSS_TEST_CLOCK; never in production.
 import { AppError } from '../errors.ts';
 import type { Clock } from './clock.ts';
 
 export interface TestClock {
   readonly now: Clock;
-  /** Moves the clock to `iso`; time never goes backwards (events must stay in order). */
+  /** Never backwards: events must stay in order. */
   set(iso: string): string;
 }
 
 export function createTestClock(start: Date = new Date()): TestClock {
-  // The clock keeps running between moves, so two commands never share an instant by accident.
+  // Keeps running between moves, so two commands never share an instant by accident.
   let offsetMs = start.getTime() - Date.now();
   const now = () => new Date(Date.now() + offsetMs).toISOString();
   return {
@@ -40,7 +38,6 @@ export function createTestClock(start: Date = new Date()): TestClock {
   };
 }
 
-/** The start of a test clock, from BSS_TEST_CLOCK ('now' or an ISO time). */
 export function testClockStart(setting: string): Date {
   return setting === 'now' ? new Date() : new Date(setting);
 }

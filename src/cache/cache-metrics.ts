@@ -1,4 +1,3 @@
-// Cache metrics. The cache sees the small CacheMetrics interface; this file binds it to prom-client.
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { InvalidationSource } from './cache.ts';
 
@@ -8,7 +7,6 @@ export interface CacheMetrics {
   request(cache: string, level: CacheLevel, result: 'hit' | 'miss'): void;
   load(cache: string): void;
   invalidation(source: InvalidationSource): void;
-  /** Seconds from the change's commit to the invalidation being applied here. */
   invalidationLag(source: InvalidationSource, seconds: number): void;
   error(operation: string): void;
 }

@@ -1,5 +1,4 @@
-// Counters behind stats(): the same events the metrics see, kept as plain numbers so stats() can
-// answer without scraping prom-client. Wraps a CacheMetrics so both are fed from one call.
+// Plain counters so stats() answers without scraping prom-client.
 import type { CacheStats, InvalidationSource, LevelStats } from './cache.ts';
 import type { CacheLevel, CacheMetrics } from './cache-metrics.ts';
 

@@ -1,6 +1,4 @@
-// What the parts of the layered cache share: its settings, the stats recorder, L1, the optional Redis
-// L2 (every call through `safely`: Redis trouble is counted, never thrown), the single flights and the
-// background work close() waits for.
+// Every Redis call goes through `safely`: Redis trouble is counted, never thrown.
 import type { CacheMetrics } from './cache-metrics.ts';
 import { noCacheMetrics } from './cache-metrics.ts';
 import { createStatsRecorder, type StatsRecorder } from './cache-stats.ts';
@@ -9,9 +7,7 @@ import { createL1, type L1 } from './l1.ts';
 import { createRedisL2, type RedisL2 } from './redis-l2.ts';
 
 export interface CacheOptions {
-  /** Namespace of every Redis name, e.g. `bss:prod:`; tests use a unique one each. */
   readonly prefix: string;
-  /** Absent: L1 only (embedded mode). */
   readonly redisUrl?: string;
   readonly metrics?: CacheMetrics;
   readonly l1?: { readonly maxEntries?: number; readonly maxSizeBytes?: number };
@@ -19,19 +15,17 @@ export interface CacheOptions {
   readonly beta?: number;
   readonly random?: () => number;
   readonly now?: () => number;
-  /** How long the recompute lease lives (default 2 s); loads slower than this may run twice. */
+  /** Default 2 s; loads slower than this may run twice. */
   readonly leaseMs?: number;
-  /** How long a reader with nothing stale waits for another instance's load (default leaseMs). */
   readonly waitMs?: number;
   readonly pollMs?: number;
-  /** Entries outlive their expiry this long, to be served while another reader recomputes (default 30 s). */
+  /** Served past expiry while another reader recomputes (default 30 s). */
   readonly staleMs?: number;
   readonly commandTimeoutMs?: number;
   readonly warming?: {
     readonly concurrency?: number;
     readonly topN?: number;
     readonly trackedKeys?: number;
-    /** How often the hottest keys are saved to Redis for instances that start later (default 60 s). */
     readonly snapshotIntervalMs?: number;
   };
 }
@@ -48,13 +42,9 @@ export interface CacheCore {
   readonly l1: L1;
   readonly l2: RedisL2 | undefined;
   readonly flights: Flights;
-  /** Background work (early refreshes, repairs, snapshots) close() waits for. */
   readonly background: Set<Promise<unknown>>;
-  /** Set by close(): no new background work. */
   closed: boolean;
-  /** Runs a Redis operation; a failure is counted and becomes `fallback`. */
   safely<T>(operation: string, fallback: T, fn: (l2: RedisL2) => Promise<T>): Promise<T>;
-  /** Runs in the background; a failure is counted as a `background` error. */
   track(promise: Promise<unknown>): void;
 }
 

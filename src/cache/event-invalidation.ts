@@ -1,6 +1,5 @@
-// Invalidation from the event log: a consumer-runner handler, one group per instance, so every
-// instance (and Redis) hears of every change, including those committed by other instances or by
-// replays. Idempotent (invalidating twice costs a miss), hence replay-safe.
+// One group per instance so every L1 hears every change, including other instances' and replays'.
+// Idempotent (invalidating twice costs a miss), hence replay-safe.
 import type { DomainEvent } from '../domain/index.ts';
 import { isDomainEventType } from '../domain/index.ts';
 import type { EventHandler } from '../log/consumer-runner.ts';
@@ -9,13 +8,7 @@ import { eventInvalidations, targetBuilder } from './write-path.ts';
 
 export interface CacheInvalidationHandlerOptions {
   readonly name?: string;
-  /**
-   * Only L1 (default false). Every instance consumes every event, so without it each one bumps the
-   * same generations in Redis. With the write path attached everywhere, Redis is already done by the
-   * committing instance and this handler is the backstop for lost pub/sub broadcasts: set true at high
-   * write rates (the cost: a crash between commit and the write path's Redis step leaves L2 stale
-   * until TTL).
-   */
+  /** Only L1: the committer already did Redis (a crash in between leaves L2 stale until TTL). */
   readonly localOnly?: boolean;
 }
 

@@ -1,6 +1,4 @@
-// The cache module's public entry: createCache (L1, plus Redis with redisUrl), the key builders and the
-// invalidation sources; compose-cache.ts wires them. Readers build keys and tags with keys.ts only, so
-// every invalidation source names the same ones.
+// Readers build keys and tags with keys.ts only, so every invalidation source names the same ones.
 import type { Registry } from 'prom-client';
 import { createCacheMetrics } from './cache-metrics.ts';
 import { createLayeredCache, type CacheOptions, type LayeredCache } from './layered-cache.ts';
@@ -26,11 +24,9 @@ export { createCacheInvalidationHandler } from './event-invalidation.ts';
 export type { KeyResolver, LoaderRegistry, WarmSpec } from './warming.ts';
 
 export interface CreateCacheOptions extends Omit<CacheOptions, 'metrics'> {
-  /** prom-client registry for the bss_cache_* metrics; none = not exported. */
   readonly registry?: Registry;
 }
 
-/** L1 only without redisUrl (embedded mode); L1 + Redis with it. */
 export function createCache(options: CreateCacheOptions): LayeredCache {
   const { registry, ...rest } = options;
   return createLayeredCache({ ...rest, ...(registry ? { metrics: createCacheMetrics(registry) } : {}) });

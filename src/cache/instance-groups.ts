@@ -1,9 +1,5 @@
-// The cache consumer's group is per process (each L1 must hear every event), so a process that is
-// gone must not leave its group behind, its lag growing forever: the group is deleted on a clean
-// stop, and groups with no live member (a crash, a kill -9) are swept when the next instance starts.
-// A group without a member is not always a dead one: a live instance's consumer is memberless while a
-// restore moves its offsets or while it restarts after an error. Its name ends with its instance's
-// liveness id (store/instance-liveness.ts), and the sweep keeps the groups whose instance lives.
+// Each process has its own group (each L1 hears every event): deleted on a clean stop, swept at the next
+// start when memberless, unless its name's liveness id shows the instance lives (a restore or restart).
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Admin } from '@platformatic/kafka';
@@ -13,27 +9,22 @@ import { baseClientOptions, resolveKafkaOptions } from '../log/kafka/options.ts'
 
 export const CACHE_GROUP_PREFIX = 'bss-cache-';
 
-/** A new group name; `instanceId`: this process's liveness id, so a sweep can tell it lives. */
 export const instanceGroup = (instanceId: string = randomUUID()): string =>
   `${CACHE_GROUP_PREFIX}${hostname()}-${process.pid}-${instanceId}`;
 
 const UUID_AT_END = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The instance id a group's name ends with (none in names from before the ids). */
+/** Names from before the ids end with none. */
 export const groupInstance = (group: string): string | undefined => UUID_AT_END.exec(group)?.[0];
 
-/** Of these groups, the ones whose instance still runs (kept by a sweep even when memberless). */
 export type LiveGroups = (groups: readonly string[]) => Promise<ReadonlySet<string>>;
 
 export interface GroupJanitor {
-  /** Deletes a group whose members have all left. */
   remove(group: string): Promise<void>;
-  /** Deletes the groups under `prefix` that have no live member (nor a live instance); returns them. */
   sweep(prefix: string, live?: LiveGroups): Promise<string[]>;
   close(): Promise<void>;
 }
 
-/** Database log: a group is its committed offsets plus its member and lease rows. */
 export function databaseGroupJanitor(db: Queryable): GroupJanitor {
   const forget = async (groups: readonly string[]) => {
     for (const table of ['event_log_leases', 'event_log_members', 'event_log_offsets'])
@@ -59,7 +50,6 @@ export function databaseGroupJanitor(db: Queryable): GroupJanitor {
   };
 }
 
-/** Kafka: the coordinator marks a group Empty once its last member left or timed out. */
 export function kafkaGroupJanitor(brokers: readonly string[]): GroupJanitor {
   const admin = new Admin(baseClientOptions(resolveKafkaOptions({ brokers, clientId: 'bss' }), 'group-janitor'));
   return {
@@ -83,7 +73,6 @@ async function withoutLive(groups: string[], live: LiveGroups | undefined): Prom
   return groups.filter((g) => !kept.has(g));
 }
 
-/** PostgreSQL: the groups whose instance holds its liveness lock. */
 export function liveGroupsIn(db: Queryable): LiveGroups {
   return async (groups) => {
     const owned = groups.flatMap((group) => {

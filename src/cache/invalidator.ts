@@ -1,6 +1,4 @@
-// The invalidation path: L1 at once, then Redis (generations), then L1 again; a local write is also
-// broadcast to the other instances over Redis pub/sub, and their broadcasts are applied here. An
-// invalidation that could not reach Redis marks L2 dirty: it is dropped whole once Redis answers.
+// An invalidation that could not reach Redis marks L2 dirty: it is dropped whole once Redis answers.
 import type { InvalidateOptions, InvalidationSource, InvalidationTarget } from './cache.ts';
 import type { CacheCore } from './core.ts';
 
@@ -15,7 +13,6 @@ const BROADCAST_CHANNEL = 'invalidate';
 
 export interface Invalidator {
   invalidate(target: InvalidationTarget, source: InvalidationSource, opts?: InvalidateOptions): Promise<void>;
-  /** Invalidations that could not reach Redis (down, timed out): drop all of L2 once, when it answers. */
   repairL2(): Promise<void>;
 }
 
@@ -38,16 +35,13 @@ export function createInvalidator(core: CacheCore, instance: string): Invalidato
     const keys = target.keys ?? [];
     const tags = target.tags ?? [];
     if (keys.length === 0 && tags.length === 0) return;
-    // L1 at once (synchronously: a read right after a write sees it), then Redis, then L1 again: a
-    // load that started between the first step and Redis's change could have read the old
-    // generations there; the second step makes its result a miss.
+    // L1 at once (a read right after a write sees it), Redis, then L1 again: a load that read Redis's old
+    // generations in between becomes a miss.
     applyLocal(keys, tags);
     let broadcast: Promise<unknown> | undefined;
     if (l2 && source !== 'broadcast' && !opts.localOnly) {
       const invalidated = core.safely('invalidate', false, async (r) => (await r.invalidate(keys, tags), true));
-      // NOTIFY and the event log reach every instance by themselves; only local writes need telling.
-      // Sent in the same round trip as the script: one connection runs them in order, so no instance
-      // hears of the write before Redis changed.
+      // Only local writes need broadcasting; same round trip as the script, so nobody hears before Redis changed.
       if (source === 'write') {
         const message: Broadcast = { from: instance, at: opts.committedAt ?? now(), k: keys, t: tags };
         broadcast = core.safely('broadcast', undefined, (r) => r.publish(BROADCAST_CHANNEL, JSON.stringify(message)));
@@ -64,10 +58,6 @@ export function createInvalidator(core: CacheCore, instance: string): Invalidato
   return { invalidate, repairL2 };
 }
 
-/**
- * Applies the other instances' broadcasts; `flushLocal` runs when the subscription (re)connects with
- * something in L1, since broadcasts sent while it was down are lost.
- */
 export function subscribeToBroadcasts(
   core: CacheCore,
   instance: string,

@@ -1,34 +1,26 @@
-// L1: entries in process memory (lru-cache), validated against local generations so an invalidation
-// that lands while a value is being loaded is never undone by storing that value. A logical clock
-// ticks on every invalidation; a tag's (or key's) generation is the tick of its last invalidation; an
-// entry remembers the tick at which its load started and is valid while every generation it depends on
-// is not newer. Forgotten generations (the bounded map evicted them) fold into `floor`, which is the
-// conservative answer for any tag not in the map.
+// Entries remember the logical tick their load started at and are valid while no generation they depend on
+// is newer, so an invalidation during a load is never undone; evicted generations fold into `floor`.
 import { LRUCache } from 'lru-cache';
 
 export interface L1Entry {
   readonly value: unknown;
-  /** Last recompute duration (XFetch Δ). */
   readonly deltaMs: number;
-  /** Logical expiry, ms since epoch. */
   readonly expiry: number;
   readonly tags: readonly string[];
-  /** Clock tick when the load (or L2 read) that produced the value started. */
   readonly tick: number;
 }
 
 export interface L1Options {
   readonly maxEntries?: number;
-  /** Bound by approximate JSON size as well (bytes); off by default since sizing costs a stringify. */
+  /** Off by default: sizing costs a stringify. */
   readonly maxSizeBytes?: number;
-  /** How long an entry is kept past its expiry to be served stale while another reader recomputes. */
   readonly staleMs?: number;
   readonly maxGenerations?: number;
   readonly now?: () => number;
 }
 
 export interface L1 {
-  /** The current tick: take it before loading, pass it to set. */
+  /** Take it before loading, pass it to set. */
   tick(): number;
   get(key: string, tags: readonly string[]): L1Entry | undefined;
   set(key: string, entry: L1Entry): void;

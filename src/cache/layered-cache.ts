@@ -1,8 +1,5 @@
-// The cache: L1 in process, L2 in Redis (optional), XFetch early refresh, single-flight per key in the
-// instance and a Redis lease across instances, so a hot key expiring under load costs one origin
-// load. Redis trouble never reaches callers: it is counted and the cache serves from L1 and the loader.
-// The parts: core.ts (shared state), read-through.ts (get), invalidator.ts (invalidate, broadcasts);
-// warming lives here.
+// A hot key expiring under load costs one origin load (single flight here, Redis lease across instances);
+// Redis trouble is counted, never reaches callers.
 import { randomUUID } from 'node:crypto';
 import type { Cache, CacheStats } from './cache.ts';
 import { createCacheCore, type CacheOptions } from './core.ts';
@@ -13,7 +10,6 @@ import { createAccessTracker, createLoaderRegistry, createWarmer, type LoaderReg
 export type { CacheOptions } from './core.ts';
 
 export interface LayeredCache extends Cache {
-  /** Loaders per key family, for warming. */
   readonly loaders: LoaderRegistry;
 }
 
@@ -72,7 +68,6 @@ export function createLayeredCache(options: CacheOptions): LayeredCache {
     },
   };
 
-  /** The hottest keys, for instances that start later to warm with. */
   async function saveHotKeys() {
     const hottest = tracker.hottest(topN);
     if (hottest.length > 0)

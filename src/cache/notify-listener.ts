@@ -1,7 +1,5 @@
-// Invalidation from PostgreSQL NOTIFY (migration 021_cache_notify): catches every write to the read
-// models, also SQL run outside the service. Each instance listens and applies the invalidation to
-// Redis and its own L1. After the listening connection was lost, notifications were missed: every
-// read-model entry is dropped (family tags in Redis) and L1 is flushed.
+// NOTIFY (migration 021) also catches SQL run outside the service. After a lost connection, notifications
+// were missed: every read-model entry is dropped.
 import type { Db } from '../store/db.ts';
 import type { Cache, InvalidationTarget } from './cache.ts';
 import {
@@ -17,10 +15,8 @@ import {
 export const CACHE_NOTIFY_CHANNEL = 'bss_cache';
 
 export interface NotifyPayload {
-  /** Schema, table. */
   readonly s: string;
   readonly t: string;
-  /** Statement time, ms since epoch. */
   readonly at: number;
   readonly ids?: readonly string[];
   readonly c?: readonly string[];
@@ -28,12 +24,10 @@ export interface NotifyPayload {
   readonly all?: boolean;
 }
 
-/** Keys and tags of one notification; undefined for tables the cache does not know. */
 export function notifyInvalidations(payload: NotifyPayload): InvalidationTarget | undefined {
   const family = FAMILY_OF_TABLE[payload.t];
   if (!family) return undefined;
   if (payload.all || !payload.ids) return { tags: [familyTag(family), familyListsTag(family)] };
-  // The customers of the changed rows (before and after the statement) have changed lists.
   return {
     keys: cachedById(family) ? payload.ids.map((id) => entityKey(family, id)) : [],
     tags: [familyListsTag(family), ...(payload.c ?? []).map(customerListsTag)],
@@ -43,16 +37,13 @@ export function notifyInvalidations(payload: NotifyPayload): InvalidationTarget 
 export interface NotifyListenerOptions {
   readonly db: Db;
   readonly cache: Cache;
-  /** Only this schema's notifications (NOTIFY channels are database-wide; tests share a database). */
+  /** NOTIFY channels are database-wide; tests share a database. */
   readonly schema?: string;
   readonly onError?: (error: unknown, payload: string) => void;
 }
-// Every instance applies a notification to Redis too: redundant (N instances, N INCRs), but NOTIFY is
-// meant for writes made outside the service (its own transactions can SET LOCAL bss.cache_notify =
-// off, see migration 021), which are rare.
+// Every instance also applies it to Redis (N INCRs): redundant but rare, the service's own writes SET LOCAL it off.
 
 export interface NotifyListener {
-  /** Notifications applied so far. */
   readonly received: number;
   readonly reconnects: number;
   stop(): Promise<void>;
@@ -79,8 +70,6 @@ export async function startNotifyListener(options: NotifyListenerOptions): Promi
     },
     {
       onReconnect: () => {
-        // Whatever changed meanwhile is unknown: drop every read-model entry, in Redis (the family
-        // tags every keys.ts entry carries) and in L1.
         const tags = CACHE_FAMILIES.flatMap((family) => [familyTag(family), familyListsTag(family)]);
         void cache.invalidate({ tags }, 'notify').then(() => {
           cache.flushLocal();

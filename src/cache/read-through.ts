@@ -1,6 +1,3 @@
-// The read path: L1, then L2, then the origin under a Redis lease, so a hot key expiring under load
-// costs one origin load across instances. An L1 hit close to expiry refreshes early (XFetch) in the
-// background; a reader that finds another instance loading serves a stale value or waits briefly.
 import type { GetOptions, Loader } from './cache.ts';
 import type { CacheCore } from './core.ts';
 import { familyOfKey } from './keys.ts';
@@ -13,11 +10,9 @@ type Generations = ReadonlyArray<string | null>;
 const sameList = (a: ReadonlyArray<string | null>, b: ReadonlyArray<string | null>) =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** An L2 entry still valid here: same tags and the generations current in Redis. */
 const current = (read: L2Read, tags: readonly string[]) =>
   read.entry && sameList(read.entry.t, tags) && sameList(read.entry.g, read.gens) ? read.entry : undefined;
 
-/** get(): an L1 hit (maybe refreshed early in the background), or one shared fetch per key. */
 export async function readThrough<T>(core: CacheCore, key: string, loader: Loader<T>, options: GetOptions): Promise<T> {
   const { l1, rec, flights } = core;
   const family = familyOfKey(key);
@@ -39,7 +34,6 @@ export async function readThrough<T>(core: CacheCore, key: string, loader: Loade
   return flights.run(key, tags, () => fetch(core, key, loader, options, hit, false));
 }
 
-/** L1 missed (or wants an early refresh, `early`): L2, then the origin under the lease. */
 async function fetch<T>(
   core: CacheCore,
   key: string,
@@ -52,8 +46,7 @@ async function fetch<T>(
   const family = familyOfKey(key);
   const tags = options.tags ?? [];
   const tick = l1.tick();
-  // What may be served while another instance recomputes: L1's value only for an early refresh (it
-  // has not expired), otherwise an expired L2 entry whose generations are still current.
+  // Servable while another instance recomputes: L1's value (early refresh only) or a still-current L2 entry.
   let staleValue = early && stale ? { value: stale.value } : undefined;
   if (!l2) return load(core, key, loader, options, tick);
   if (!l2.isReady) {
@@ -83,7 +76,6 @@ async function fetch<T>(
   rec.request(family, 'l2', 'miss');
   const leased = await core.safely('lease', true, (r) => r.acquireLease(key, core.leaseMs));
   if (!leased) {
-    // Another instance is recomputing: serve what we have, or wait a little for its result.
     if (staleValue) return staleValue.value as T;
     const other = await waitForOther(core, key, tags, tick);
     if (other) return other.value as T;
@@ -91,7 +83,6 @@ async function fetch<T>(
   return load(core, key, loader, options, tick, gens, leased);
 }
 
-/** The origin: into L1, and with the generations read before (`gens`) into L2, releasing the lease. */
 async function load<T>(
   core: CacheCore,
   key: string,
@@ -115,7 +106,7 @@ async function load<T>(
   const entry: L1Entry = { value, deltaMs: finished - started, expiry: finished + options.ttlMs, tags, tick };
   core.l1.set(key, entry);
   if (gens) {
-    // The generations read before loading: an invalidation during the load makes this entry a miss.
+    // Generations read before loading: an invalidation during the load makes this entry a miss.
     const stored = { v: value, d: entry.deltaMs, e: entry.expiry, t: tags, g: gens };
     // Issued in the same tick, node-redis pipelines the two: one round trip.
     await Promise.all([
@@ -126,7 +117,6 @@ async function load<T>(
   return value;
 }
 
-/** Reads L2 until another instance's load shows up there, or waitMs passes. */
 async function waitForOther(
   core: CacheCore,
   key: string,

@@ -1,5 +1,3 @@
-// Readiness of Redis: PING on a dedicated client. The client reconnects by itself, so a Redis that
-// comes back turns the check green again without a restart.
 import { createClient } from 'redis';
 
 export interface RedisProbe {
@@ -11,11 +9,10 @@ export function createRedisProbe(url: string): RedisProbe {
   const client = createClient({
     url,
     socket: { connectTimeout: 1500, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
-    // Fail fast instead of queueing commands while disconnected.
     disableOfflineQueue: true,
   });
   client.on('error', () => {}); // reported through check(); the client keeps reconnecting
-  // Not awaited: a Redis that is down at start shows as "down" on /health/ready, it does not block start-up.
+  // Not awaited: Redis down at start shows on /health/ready, it does not block start-up.
   client.connect().catch(() => {});
   return {
     async check() {

@@ -1,7 +1,5 @@
-// Cache warming. The cache counts accesses per key (bounded: an LRU of counters, halved now and then
-// so yesterday's hot keys fade, as in TinyLFU); on start and after an L1 flush it loads the hottest
-// keys again through loaders registered per key family, a few at a time so warming never floods the
-// database. The registry exists because warming has no caller to hand it a loader.
+// Access counts live in an LRU halved now and then (TinyLFU-like) so old hot keys fade; warming loads a
+// few at a time so it never floods the database. Loaders are registered: warming has no caller.
 import { LRUCache } from 'lru-cache';
 import { familyOfKey } from './keys.ts';
 import type { GetOptions, Loader, WarmResult, WarmingStatus } from './cache.ts';
@@ -10,7 +8,6 @@ export interface WarmSpec extends GetOptions {
   readonly loader: Loader<unknown>;
 }
 
-/** Given a key of its family, how to load it; undefined when the key is not one it can load. */
 export type KeyResolver = (key: string) => WarmSpec | undefined;
 
 export interface LoaderRegistry {

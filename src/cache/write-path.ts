@@ -1,10 +1,8 @@
-// Write-path invalidation: after a command commits, the keys and tags its events and changed rows
-// touch are invalidated at once on this instance (read-your-writes) and, through Redis, everywhere.
 import { aggregatesOf, type DomainEvent } from '../domain/index.ts';
 import type { Cache, InvalidationTarget } from './cache.ts';
 import { rowInvalidation, type CacheFamily } from './keys.ts';
 
-/** What the command bus hands its onCommitted listeners (structural: the cache sits below application). */
+/** Structural: the cache sits below application. */
 export interface CommittedChange {
   readonly events: readonly DomainEvent[];
   readonly changed: ReadonlyArray<{ readonly kind: string; readonly id: string; readonly state: unknown }>;
@@ -14,7 +12,6 @@ export interface CommitSource {
   onCommitted(listener: (committed: CommittedChange) => void): void;
 }
 
-/** Collects keys and tags without duplicates. */
 export function targetBuilder() {
   const keys = new Set<string>();
   const tags = new Set<string>();
@@ -27,7 +24,6 @@ export function targetBuilder() {
   };
 }
 
-/** An event's rows: its aggregates and its customer's balance, all owned by data.customerId. */
 export function eventInvalidations(event: DomainEvent): InvalidationTarget {
   const target = targetBuilder();
   const customerId = event.data.customerId;
@@ -40,7 +36,7 @@ export function invalidationsFor(committed: CommittedChange): InvalidationTarget
   return invalidationsForGroup([committed]);
 }
 
-/** A committed group's keys and tags, once each: the group's one invalidation (one Redis round trip). */
+/** One invalidation, one Redis round trip per group. */
 export function invalidationsForGroup(group: readonly CommittedChange[]): InvalidationTarget {
   const target = targetBuilder();
   for (const committed of group) {
@@ -58,7 +54,6 @@ export function invalidationsForGroup(group: readonly CommittedChange[]): Invali
 export function attachWritePathInvalidation(bus: CommitSource, cache: Cache): void {
   bus.onCommitted((committed) => {
     const target = invalidationsFor(committed);
-    // invalidate() never rejects; its local part runs before this listener returns.
     void cache.invalidate(target, 'write', { committedAt: Date.now() });
   });
 }

@@ -1,6 +1,3 @@
-// The HTTP side of `bss`: calls to a running service (any deployment mode) with problem+json turned
-// into one-line errors, a refused connection into UnreachableError (exit 3), and a replay job
-// followed through its server-sent events.
 import type { ClientConfig } from '../config.ts';
 import { UnreachableError } from './common.ts';
 
@@ -17,7 +14,6 @@ export interface JobSnapshot {
   [field: string]: unknown;
 }
 
-/** An answer that is not 2xx: `status` and the problem's `code` as the service gave them. */
 export class HttpError extends Error {
   readonly status: number;
   readonly code: string | undefined;
@@ -31,17 +27,15 @@ export class HttpError extends Error {
 export interface ApiClient {
   readonly url: string;
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
-  /** Follows a replay job's progress until it ends; `onUpdate` sees every update, the last one is returned. */
   follow(jobId: string, onUpdate: (job: JobSnapshot) => void, signal?: AbortSignal): Promise<JobSnapshot>;
 }
 
-/** `base` is the path prefix of every call, e.g. /api/v1/event-replay. */
 export function createApiClient(config: ClientConfig, base = '/api/v1'): ApiClient {
   const headers = (json: boolean): Record<string, string> => ({
     ...(config.apiKey ? { 'x-api-key': config.apiKey } : {}),
     ...(json ? { 'content-type': 'application/json' } : {}),
   });
-  /** fetch, with "fetch failed" replaced by where and why (refused, unknown host, …). */
+  /** "fetch failed" replaced by where and why (refused, unknown host, …). */
   const request = async (path: string, init: RequestInit): Promise<Response> => {
     try {
       return await fetch(new URL(`${base}${path}`, config.url), init);
@@ -62,9 +56,7 @@ export function createApiClient(config: ClientConfig, base = '/api/v1'): ApiClie
       const problem = JSON.parse(text) as { code?: string; detail?: string };
       code = problem.code;
       detail = `${problem.code ?? ''}: ${problem.detail ?? text}`;
-    } catch {
-      // not problem+json (a proxy, a crash): the text says what it says
-    }
+    } catch {}
     throw new HttpError(response.status, code, `${response.status} ${detail}`.trim());
   }
 

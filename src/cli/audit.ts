@@ -1,5 +1,3 @@
-// `bss audit`: the audit trail of admin actions from a running service (GET /api/v1/audit, admin key),
-// every page followed up to --limit entries.
 import { Command, Option } from 'commander';
 import { action, examples, jsonOption, serviceOptions, clientConfig, UsageError, type ServiceFlags } from './common.ts';
 import { createApiClient } from './api-client.ts';

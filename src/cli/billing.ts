@@ -1,7 +1,5 @@
-// `bss billing run`: bills a period through the running service (POST /api/v1/billing/runs), calling
-// again with resumeAfter until the run is complete, so a scheduler (cron, a Kubernetes CronJob) needs
-// one command. With BSS_PUSHGATEWAY_URL it pushes the result as job bss_billing_run: the alert
-// BSSBillingRunOverdue fires when no run has succeeded for a day.
+// Calls again with resumeAfter until the run is complete, so a scheduler needs one command; pushes job
+// bss_billing_run for the BSSBillingRunOverdue alert.
 import { Command, Option } from 'commander';
 import { loadPushgatewayUrl } from '../config.ts';
 import { withJobResult } from '../observability/pushgateway.ts';
@@ -35,7 +33,7 @@ export interface BillingRunResult {
   failures: RunCall['failures'];
 }
 
-/** YYYY-MM → [first of that month, first of the next); default the last month that has ended. */
+/** Default: the last month that has ended. */
 export function billingPeriod(month: string | undefined, now = new Date()): { from: string; to: string } {
   let year: number;
   let index: number; // 0-based month

@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// The `bss` command: commander parses, each command lives in its own module, and every failure ends in
-// one of the documented exit codes (EXIT in common.ts; `bss --help` lists them).
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { EXIT, EXIT_CODES_HELP, UnreachableError, UsageError, examples } from './common.ts';
@@ -37,7 +35,7 @@ export function buildProgram(): Command {
     'bss replay offsets --json',
     'source <(bss completion bash)',
   );
-  // Every command, at any depth: exit codes instead of process.exit, output through our streams.
+  // Exit codes instead of process.exit, output through our streams.
   const configure = (command: Command) => {
     command.exitOverride().showHelpAfterError('(add --help for usage)');
     command.commands.forEach(configure);
@@ -52,7 +50,7 @@ function report(error: unknown): number {
     return code;
   };
   if (error instanceof CommanderError) {
-    // Help and version exit 0; commander has already printed its message for the others.
+    // Commander has already printed its message for the others.
     return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) &&
       error.exitCode === 0
       ? EXIT.ok

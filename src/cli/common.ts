@@ -1,10 +1,8 @@
-// What every `bss` command shares: exit codes, the errors that map to them, --json output, examples
-// in each help, and how a command finds the service (--url / BSS_URL, --api-key / BSS_API_KEY).
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { loadClientConfig, type ClientConfig } from '../config.ts';
 
-/** Exit codes, as `bss --help` and the README list them. */
+/** As `bss --help` and the README list them. */
 export const EXIT = {
   ok: 0,
   failed: 1,
@@ -23,22 +21,18 @@ Exit codes:
   64   usage error (unknown command or option, missing argument)
   130  interrupted (Ctrl-C)`;
 
-/** A wrong command line: exit 64 with a pointer to the command's help. */
 export class UsageError extends Error {}
-/** The service did not answer (refused, unknown host, timeout): exit 3. */
 export class UnreachableError extends Error {}
 
 export type Out = (line: string) => void;
 const print: Out = (line) => void process.stdout.write(`${line}\n`);
 
-/** Adds "Examples:" to a command's help. */
 export function examples(command: Command, ...lines: string[]): Command {
   return command.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
 }
 
 export const jsonOption = () => new Option('--json', 'print the result as JSON on stdout (progress stays on stderr)');
 
-/** --url and --api-key, for commands that talk to a running service. */
 export function serviceOptions(command: Command, role = 'an admin'): Command {
   return command
     .addOption(new Option('--url <url>', 'the service (default BSS_URL, else http://127.0.0.1:BSS_PORT)'))
@@ -50,7 +44,7 @@ export interface ServiceFlags {
   readonly apiKey?: string;
 }
 
-/** Flags win over BSS_URL / BSS_API_KEY; `explicit`: the URL was asked for (flag or BSS_URL). */
+/** Flags win over BSS_URL / BSS_API_KEY; `explicit`: the URL was asked for. */
 export function clientConfig(
   flags: ServiceFlags,
   fromEnv = loadClientConfig(),
@@ -59,10 +53,7 @@ export function clientConfig(
   return { url, apiKey: flags.apiKey ?? fromEnv.apiKey, explicit: flags.url !== undefined || fromEnv.urlSet };
 }
 
-/**
- * The action of a leaf command: `run` returns the result (printed as JSON with --json) and prints its
- * human form through `out` (silenced with --json).
- */
+/** `run`'s result is printed as JSON with --json, which silences `out`. */
 export function action<A extends unknown[], O extends { json?: boolean }>(
   run: (options: O, out: Out, ...args: A) => Promise<unknown>,
 ) {

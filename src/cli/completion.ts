@@ -1,9 +1,7 @@
-// `bss completion bash|zsh`: a completion script made from the command tree itself, so every command,
-// subcommand and option the CLI has completes (zsh runs the bash function through bashcompinit).
+// Made from the command tree itself, so every command and option completes (zsh via bashcompinit).
 import { Argument, Command } from 'commander';
 import { examples } from './common.ts';
 
-/** "path of subcommands" → words that may follow it (subcommands and options). */
 export function completionTable(root: Command): Map<string, string[]> {
   const table = new Map<string, string[]>();
   const walk = (command: Command, path: string) => {

@@ -1,7 +1,4 @@
-// One-shot commands that need the database but no service (migrate, keys when none answers): open
-// it, migrate, run, close. No event log consumers, no cache, no relay, so nothing is left behind
-// (no consumer group, no outbox relay); the audit events of key changes go through the same sink
-// a service uses (the database log, or the outbox a service's relay publishes from in Kafka mode).
+// No consumers, cache or relay, so nothing is left behind; key audit events go through a service's sink.
 import { resolve } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
@@ -16,19 +13,16 @@ import { appendWithin } from '../log/database/append.ts';
 import { ensureTopic } from '../log/database/topics.ts';
 import { AUDIT_TOPIC } from '../events/catalog.ts';
 
-/** The database is held by a running embedded service. */
 export class DataDirBusyError extends Error {}
 
 export interface Direct {
   readonly db: Db;
   readonly sink: EventSink;
   readonly auditTopic: string;
-  /** Versions applied by this run. */
   readonly applied: readonly string[];
 }
 
 export interface DirectOptions {
-  /** Hears of each migration as it is applied (a progress bar). */
   readonly onMigration?: (done: number, total: number, version: string) => void;
 }
 

@@ -1,6 +1,3 @@
-// Human units for the CLI: durations in the two largest units ("6 d 4 h"), money with its currency's
-// minor-unit exponent ("10.13 EUR" for 1013 minor units, "1013 JPY" for yen).
-
 const UNITS = [
   ['d', 86_400_000],
   ['h', 3_600_000],
@@ -8,7 +5,6 @@ const UNITS = [
   ['s', 1_000],
 ] as const;
 
-/** 535_680_000 → "6 d 4 h"; under a second → "250 ms". */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return 'unknown';
   if (ms < 1_000) return `${Math.max(0, Math.round(ms))} ms`;
@@ -23,7 +19,6 @@ export function formatDuration(ms: number): string {
   return parts.filter((p) => !p.startsWith('0 ')).join(' ');
 }
 
-/** The number of minor-unit digits of an ISO 4217 currency (2 for EUR, 0 for JPY, 3 for KWD). */
 export function currencyExponent(currency: string): number {
   try {
     return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
@@ -32,7 +27,7 @@ export function currencyExponent(currency: string): number {
   }
 }
 
-/** 1013 EUR minor units → "10.13 EUR"; exact (integer arithmetic, no float rounding). */
+/** Exact: integer arithmetic, no float rounding. */
 export function formatMoney(amount: number, currency: string | null | undefined): string {
   if (!currency) return String(amount);
   const exponent = currencyExponent(currency);

@@ -1,6 +1,5 @@
-// `bss keys create|list|revoke`: through the admin routes of the running service when one answers
-// (--url / BSS_URL; admin key from --api-key, BSS_API_KEY or BSS_ADMIN_API_KEY), else directly in
-// the database. An explicit --url that does not answer is an error, never a silent switch.
+// Through the running service when one answers, else directly in the database; an explicit --url that does
+// not answer is an error, never a silent switch.
 import { hostname, userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
@@ -34,7 +33,6 @@ function overApi(api: ApiClient): Admin {
   };
 }
 
-/** A service answers at the URL (any HTTP answer counts); false when nothing listens there. */
 async function answers(url: string): Promise<boolean> {
   try {
     await fetch(new URL('/health/live', url), { signal: AbortSignal.timeout(2_000) });
@@ -44,7 +42,6 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** Runs `work` against the service when one answers, else against the database. */
 async function withAdmin<T>(flags: KeyFlags, work: (admin: Admin) => Promise<T>): Promise<T> {
   const config = clientConfig(flags);
   if (!flags.direct && (await answers(config.url))) {

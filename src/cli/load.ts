@@ -1,5 +1,3 @@
-// `bss load`: drives a realistic, open-loop traffic mix against one or several running instances and
-// reports throughput, latency percentiles per operation and errors by status. See src/load/.
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { DEFAULT_MIX, parseMix } from '../load/mix.ts';
@@ -10,7 +8,6 @@ import { withJobResult, type JobResult } from '../observability/pushgateway.ts';
 import { clientConfig, examples, jsonOption, UsageError } from './common.ts';
 import { startProgress, type Progress as Bar } from './progress.ts';
 
-/** A bad load option: exit 64 like every usage error. */
 export class LoadUsageError extends UsageError {}
 
 /** "90" / "90s" / "10m" / "1h" / "1500ms" → ms. */
@@ -33,7 +30,6 @@ function positive(name: string, text: string | undefined, fallback: number, inte
 const fmt = (n: number, digits = 0) =>
   Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-/** The tail of the progress bar: rates, latency, errors. */
 const progressFields = (p: Progress) =>
   `target ${fmt(p.targetEventsPerSecond)} ev/s offered ${fmt(p.offeredPerSecond)} accepted ${fmt(p.acceptedPerSecond)} ` +
   `p99 ${fmt(p.p99Ms, 1)} ms errors ${p.errors}`;
@@ -187,7 +183,6 @@ export async function loadCommand(values: LoadFlags): Promise<number> {
   return report.errors > 0 ? 1 : 0;
 }
 
-/** What a load run pushes to the Pushgateway: it succeeded when no call failed. */
 function loadResult(report: LoadReport): Pick<JobResult, 'success' | 'values'> {
   return {
     success: report.errors === 0,
@@ -199,7 +194,6 @@ function loadResult(report: LoadReport): Pick<JobResult, 'success' | 'values'> {
   };
 }
 
-/** The feed named by the flags, else by the same variables the service reads. */
 async function openFeed(values: LoadFlags): Promise<MediationFeed> {
   let defaults;
   try {

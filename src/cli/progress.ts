@@ -1,19 +1,15 @@
-// Progress of long operations (replay, rebuild, load, migrate) on stderr through cli-progress: a
-// redrawn bar with ETA on a terminal, a plain line every few seconds otherwise (logs, CI, pipes).
+// A redrawn bar on a terminal, a plain line every few seconds otherwise (logs, CI, pipes).
 import { SingleBar, type Options, type Params } from 'cli-progress';
 import { formatDuration } from './format.ts';
 
 export interface Progress {
-  /** `fields` fill the line's tail, e.g. { rate: '500 ev/s', status: 'RUNNING' }. */
   update(value: number, total?: number, fields?: Record<string, string>): void;
   stop(): void;
 }
 
 export interface ProgressOptions {
   readonly stream?: NodeJS.WriteStream;
-  /** What is counted: "events", "migrations", "customers". */
   readonly unit?: string;
-  /** Plain lines at most this often when not a terminal (default 2 s). */
   readonly plainEveryMs?: number;
 }
 
@@ -55,7 +51,7 @@ export function startProgress(label: string, total: number, options: ProgressOpt
   };
 }
 
-/** For work that reports no progress (a rebuild): what runs and for how long, until stopped. */
+/** For work that reports no progress (a rebuild). */
 export function startTicker(label: string, options: ProgressOptions = {}): Progress {
   const started = Date.now();
   const stream = options.stream ?? process.stderr;

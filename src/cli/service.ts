@@ -1,4 +1,3 @@
-// `bss start`, `bss config`, `bss migrate`: the service itself, its configuration, its schema.
 import { Command, InvalidArgumentError } from 'commander';
 import { describeConfig, loadConfig } from '../config.ts';
 import { action, examples, jsonOption } from './common.ts';
@@ -67,7 +66,7 @@ export function serviceCommands(): Command[] {
   return [startCommand, config, migrate];
 }
 
-/** --workers: checked here for the shape; loadConfig checks the range and the mode. */
+/** Only the shape here; loadConfig checks the range and the mode. */
 function workerCount(raw: string): number {
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
   return Number(raw);

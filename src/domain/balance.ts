@@ -1,16 +1,5 @@
-// A customer's account balance, folded from the customer's events. All amounts
-// are integer minor units of `currency` (the account currency, fixed by the
-// first order, payment or invoice).
-//
-//   invoiced  = invoices issued − invoices cancelled by credit note
-//   paid      = money captured
-//   refunded  = money given back
-//   balance   = invoiced − paid + refunded   (what the customer owes; negative = credit)
-//   credit    = max(0, −balance)             (prepaid / overpaid money)
-//
-// A refund therefore raises the balance by its amount: money given back is
-// money the customer no longer paid. Invoices it had paid stay PAID; the debt
-// shows in the balance (and in the next dunning), not by reopening invoices.
+// Minor units of the account currency. balance = invoiced − paid + refunded (negative = credit). A refund raises
+// the balance: invoices it had paid stay PAID and the debt shows in the balance, not by reopening invoices.
 
 import type { DomainEvent } from './events.ts';
 import { assertNever } from './event.ts';
@@ -70,9 +59,7 @@ export function evolveBalance(state: CustomerBalance, event: DomainEvent): Custo
   }
 }
 
-// One account, one currency. decide functions check it before events exist;
-// this is the last line of defence: when the read model is updated in the
-// command's transaction, throwing here aborts a command that raced past them.
+// decide checks the currency first; throwing here aborts a command that raced past it (same transaction).
 function withCurrency(state: CustomerBalance, currency: CurrencyCode): CustomerBalance {
   if (state.currency === null) return { ...state, currency };
   if (state.currency !== currency) {
@@ -101,11 +88,7 @@ function change(
   return { ...changed, balance, credit: Math.max(0, -balance) };
 }
 
-/**
- * Whether the event can change a customer's balance (the cases evolveBalance does not pass through).
- * Read models keep a balance row only for these, so the millions of usage events neither lock nor
- * rewrite it: usage is owed once invoiced, not before.
- */
+/** Read models keep a balance row only for these, so usage events neither lock nor rewrite it. */
 export function affectsBalance(event: DomainEvent): boolean {
   switch (event.type) {
     case 'order.placed':

@@ -1,8 +1,4 @@
-// Everything about one customer, folded from that customer's events with the
-// aggregates' own evolve functions. Time travel ("the customer at time T") is
-// this fold over the log up to T; the live read model must equal the fold up to
-// now. Events of other customers are skipped, so a whole log partition can be
-// fed in.
+// Time travel is this fold over the log up to T; the live read model must equal the fold up to now.
 
 import { evolveBalance, initialBalance, type CustomerBalance } from './balance.ts';
 import { evolve as evolveCustomer } from './customer/evolve.ts';
@@ -23,10 +19,7 @@ import { evolve as evolveSubscription } from './subscription/evolve.ts';
 import type { Subscription } from './subscription/state.ts';
 import type { UsageEvent } from './usage/events.ts';
 
-/**
- * Usage per subscription, summarised: single records live in their own read
- * model (there can be millions); the view keeps what a customer screen shows.
- */
+/** Single records live in their own read model (there can be millions). */
 export type UsageSummary = { ratedRecords: number; rejectedRecords: number; ratedAmount: Money | null };
 
 export type CustomerView = {
@@ -38,7 +31,6 @@ export type CustomerView = {
   payments: Record<string, Payment>;
   usage: Record<string, UsageSummary>;
   balance: CustomerBalance;
-  /** Time (`at`) of the last folded event, null before the first. */
   asOf: string | null;
 };
 
@@ -61,7 +53,6 @@ export function evolveCustomerView(view: CustomerView, event: DomainEvent): Cust
   return { ...applyEvent(view, event), balance: evolveBalance(view.balance, event), asOf: event.data.at };
 }
 
-/** The view after folding `events` in order (e.g. the log up to time T). */
 export function foldCustomerView(customerId: string, events: Iterable<DomainEvent>): CustomerView {
   let view = initialCustomerView(customerId);
   for (const event of events) view = evolveCustomerView(view, event);
@@ -96,7 +87,6 @@ function applyEvent(view: CustomerView, event: DomainEvent): CustomerView {
     case 'invoice.cancelled':
       return { ...view, invoices: applyInvoice(view.invoices, event) };
     case 'payment.applied':
-      // Both sides of the allocation: the payment's applied money and the invoice's outstanding.
       return { ...view, payments: applyPayment(view.payments, event), invoices: applyInvoice(view.invoices, event) };
     case 'payment.authorized':
     case 'payment.captured':
@@ -108,7 +98,6 @@ function applyEvent(view: CustomerView, event: DomainEvent): CustomerView {
   }
 }
 
-/** Replaces one entry of a record with the aggregate's evolved state (null = unknown, left out). */
 function put<T>(entries: Record<string, T>, id: string, next: T | null): Record<string, T> {
   return next === null ? entries : { ...entries, [id]: next };
 }

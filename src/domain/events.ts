@@ -1,7 +1,3 @@
-// The closed set of domain events, for the layers that store, publish and fold
-// them. The event backbone maps `type` to the CloudEvents type
-// `com.droid.bss.<type>.v1` and partitions by `data.customerId`.
-
 import type { CustomerEvent } from './customer/events.ts';
 import { assertNever } from './event.ts';
 import type { InvoiceEvent } from './invoice/events.ts';
@@ -42,7 +38,7 @@ export const DOMAIN_EVENT_TYPES = [
   'payment.applied',
 ] as const satisfies readonly DomainEventType[];
 
-// Compile-time: the list above names every event type (the `satisfies` checks the other direction).
+// The list above names every event type (the `satisfies` checks the other direction).
 type Unlisted = Exclude<DomainEventType, (typeof DOMAIN_EVENT_TYPES)[number]>;
 const everyTypeListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyTypeListed;
@@ -55,11 +51,7 @@ export type AggregateType = 'customer' | 'order' | 'subscription' | 'usage' | 'i
 
 export type AggregateRef = { type: AggregateType; id: string };
 
-/**
- * Every aggregate whose state the event changes, owner first. Usually one;
- * payment.applied changes the payment and the invoice it pays. Read models and
- * cache invalidation use this to know which rows/keys an event touches.
- */
+/** Owner first; payment.applied also changes the invoice. Read models and cache invalidation rely on it. */
 export function aggregatesOf(event: DomainEvent): AggregateRef[] {
   switch (event.type) {
     case 'customer.created':

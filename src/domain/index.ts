@@ -1,6 +1,3 @@
-// The pure domain: one namespace per aggregate (each has decide, evolve,
-// initialState and its commands/events/state types), plus the shared kernel.
-
 export * as catalog from './catalog/index.ts';
 export * as customer from './customer/index.ts';
 export * as order from './order/index.ts';

@@ -1,13 +1,7 @@
-// Money is an integer count of MINOR units (cents, grosze, yen, fils) plus an
-// ISO 4217 currency. Floats never touch money: amounts are safe integers, and
-// conversion from/to decimal text is done on strings.
+// Integer minor units plus ISO 4217 currency: floats never touch money, decimal text is parsed as strings.
 
 import { invalid } from './rejection.ts';
 
-/**
- * ISO 4217 code -> minor-unit exponent (number of decimals). The currencies a
- * European telecom is likely to bill in, plus the most traded world currencies.
- */
 // prettier-ignore
 export const CURRENCIES = {
   EUR: 2, USD: 2, GBP: 2, CHF: 2, PLN: 2, CZK: 2, HUF: 2, RON: 2, BGN: 2, SEK: 2, NOK: 2, DKK: 2,
@@ -25,7 +19,6 @@ export function isCurrency(code: unknown): code is CurrencyCode {
   return typeof code === 'string' && Object.hasOwn(CURRENCIES, code);
 }
 
-/** Number of decimals of the currency's minor unit (EUR 2, JPY 0, KWD 3). */
 export function minorUnitExponent(currency: CurrencyCode): number {
   return CURRENCIES[currency];
 }
@@ -35,7 +28,6 @@ export function requireCurrency(code: unknown, field = 'currency'): CurrencyCode
   return code;
 }
 
-/** Builds Money after checking the amount is a safe integer and the currency is known. */
 export function money(amount: number, currency: CurrencyCode | string, field = 'amount'): Money {
   const code = requireCurrency(currency, `${field}.currency`);
   if (!Number.isSafeInteger(amount)) {
@@ -44,7 +36,6 @@ export function money(amount: number, currency: CurrencyCode | string, field = '
   return { amount, currency: code };
 }
 
-/** Validates an untrusted value (e.g. from a command) as Money. */
 export function requireMoney(value: unknown, field = 'amount'): Money {
   if (typeof value !== 'object' || value === null) throw invalid('INVALID_AMOUNT', 'money expected', field);
   const { amount, currency } = value as { amount?: unknown; currency?: unknown };
@@ -60,7 +51,6 @@ export function requireMoney(value: unknown, field = 'amount'): Money {
   return { amount, currency: code };
 }
 
-/** Validates a strictly positive Money value (payments, refunds). */
 export function requirePositiveMoney(value: unknown, field = 'amount'): Money {
   const m = requireMoney(value, field);
   if (m.amount <= 0) throw invalid('INVALID_AMOUNT', 'amount must be greater than zero', `${field}.amount`);
@@ -97,13 +87,11 @@ export function subtract(a: Money, b: Money): Money {
   return checked(a.amount - b.amount, a.currency);
 }
 
-/** Integer multiple (e.g. price per SMS × number of messages). */
 export function multiply(a: Money, factor: number): Money {
   if (!Number.isSafeInteger(factor)) throw new RangeError(`factor must be a safe integer, got ${factor}`);
   return checked(a.amount * factor, a.currency);
 }
 
-/** -1, 0 or 1; rejects comparing different currencies. */
 export function compare(a: Money, b: Money): -1 | 0 | 1 {
   assertSameCurrency(a, b);
   return a.amount < b.amount ? -1 : a.amount > b.amount ? 1 : 0;
@@ -121,10 +109,7 @@ export function isZero(a: Money): boolean {
   return a.amount === 0;
 }
 
-/**
- * Parses a decimal string in MAJOR units ("9.99", "-0.5", "1000") into Money,
- * exactly, from the text. More decimals than the currency has are rejected, not rounded.
- */
+/** Exact, from the text: more decimals than the currency has are rejected, not rounded. */
 export function parseMoney(text: string, currency: CurrencyCode | string, field = 'amount'): Money {
   const code = requireCurrency(currency, `${field}.currency`);
   const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
@@ -141,7 +126,6 @@ export function parseMoney(text: string, currency: CurrencyCode | string, field 
   return { amount: Number(minor), currency: code };
 }
 
-/** Decimal text in major units with exactly the currency's decimals ("9.99", "1000", "1.250"). */
 export function formatAmount(m: Money): string {
   const exponent = CURRENCIES[m.currency];
   const digits = Math.abs(m.amount)

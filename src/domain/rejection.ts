@@ -1,8 +1,4 @@
-// The one error the domain throws. `decide` functions reject a command by throwing a
-// DomainRejection, the service's AppError with a kind that fixes its status:
-//   conflict  -> 409 (the command does not fit the current lifecycle state)
-//   invalid   -> 422 (a value in the command breaks a domain rule)
-//   not_found -> 404 (the aggregate the command addresses does not exist)
+// The one error the domain throws; its kind fixes the status: conflict 409, invalid 422, not_found 404.
 import { AppError, type ErrorCode } from '../errors.ts';
 
 export type RejectionKind = 'conflict' | 'invalid' | 'not_found';
@@ -48,15 +44,12 @@ export function conflict(code: ErrorCode, message: string, details?: Record<stri
   return new DomainRejection({ code, kind: 'conflict', message, details });
 }
 
-/** The entity a command names does not exist (404); the error code says which. */
 export function missing(code: ErrorCode, message: string, field?: string): DomainRejection {
   return new DomainRejection({ code, kind: 'not_found', message, field });
 }
 
-/** "an order", "an invoice", "a payment": the article by the entity's first letter (no entity starts with a sounded vowel letter). */
 export const withArticle = (noun: string): string => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 
-/** A lifecycle transition that the state machine does not allow (409). */
 export function invalidTransition(entity: string, from: string, action: string): DomainRejection {
   return conflict('INVALID_TRANSITION', `cannot ${action} ${withArticle(entity)} that is ${from}`, {
     entity,

@@ -1,6 +1,4 @@
-// Time enters the domain as ISO-8601 strings inside commands (never from a clock).
-// We parse them strictly ourselves: Date.parse accepts impossible dates such as
-// 2025-02-30, and billing must not silently move a day.
+// Times come inside commands, never from a clock, and are parsed strictly: Date.parse accepts 2025-02-30.
 
 import { invalid } from './rejection.ts';
 
@@ -12,7 +10,6 @@ export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
-/** Days in a month; month is 1..12. */
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return isLeapYear(year) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
@@ -22,7 +19,6 @@ function validDate(year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-/** The number in text[from, from + length) if it is all ASCII digits, else -1. */
 function digits(text: string, from: number, length: number): number {
   let value = 0;
   for (let i = from; i < from + length; i++) {
@@ -33,11 +29,7 @@ function digits(text: string, from: number, length: number): number {
   return value;
 }
 
-/**
- * Epoch milliseconds of a strict ISO-8601 date-time with an explicit offset, or undefined. The
- * grammar of DATE_TIME, read character by character (no regex): every rated CDR goes through here
- * several times.
- */
+/** Read character by character, no regex: every rated CDR goes through here several times. */
 export function parseDateTime(text: unknown): number | undefined {
   if (typeof text !== 'string' || text.length < 17) return undefined;
   const year = digits(text, 0, 4);
@@ -58,7 +50,7 @@ export function parseDateTime(text: unknown): number | undefined {
       const start = ++i;
       while (i < text.length && i - start < 9 && digits(text, i, 1) >= 0) i++;
       if (i === start) return undefined;
-      // Milliseconds: the first three fraction digits, padded (".5" = 500 ms); the rest is truncated.
+      // First three fraction digits, padded (".5" = 500 ms); the rest is truncated.
       for (let k = 0; k < 3; k++) millis = millis * 10 + (start + k < i ? digits(text, start + k, 1) : 0);
     }
   }
@@ -81,7 +73,6 @@ export function isDateTime(text: unknown): text is string {
   return parseDateTime(text) !== undefined;
 }
 
-/** Validates an ISO date-time field and returns its epoch milliseconds. */
 export function requireDateTime(text: unknown, field = 'at'): number {
   const ms = parseDateTime(text);
   if (ms === undefined) {
@@ -94,14 +85,12 @@ export function requireDateTime(text: unknown, field = 'at'): number {
   return ms;
 }
 
-/** Epoch ms of a date-time already validated (stored in state or events). */
 export function toMillis(text: string): number {
   const ms = parseDateTime(text);
   if (ms === undefined) throw new RangeError(`not an ISO-8601 date-time: ${text}`);
   return ms;
 }
 
-/** A calendar date (YYYY-MM-DD, UTC) as a day number since 1970-01-01, or undefined. */
 export function parseDate(text: unknown): number | undefined {
   if (typeof text !== 'string') return undefined;
   const m = DATE.exec(text);
@@ -111,25 +100,19 @@ export function parseDate(text: unknown): number | undefined {
   return Date.UTC(year, month - 1, day) / MS_PER_DAY;
 }
 
-/** The UTC day number (days since 1970-01-01) that contains the instant. */
 export function dayOf(ms: number): number {
   return Math.floor(ms / MS_PER_DAY);
 }
 
-/** YYYY-MM-DD of a UTC day number. */
 export function formatDay(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
-/** The UTC date-time at 00:00 of a day number, in canonical form. */
 export function startOfDayIso(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString();
 }
 
-/**
- * Facts of one aggregate must not go back in time: state built from event times
- * (activity periods, due dates) would otherwise contradict itself.
- */
+/** State built from event times (activity periods, due dates) would otherwise contradict itself. */
 export function requireNotBefore(atMs: number, lastChangeAt: string, field = 'at'): void {
   if (atMs < toMillis(lastChangeAt)) {
     throw invalid('TIME_BEFORE_LAST_CHANGE', `${field} is before the last change (${lastChangeAt})`, field, {

@@ -1,6 +1,4 @@
-// The event catalog: every BSS event type with the TypeBox schema of its data. Encode and decode
-// validate against it. A compile-time check below keeps each schema equal to the domain's own type,
-// so the catalog cannot drift from src/domain.
+// Every event type with the TypeBox schema of its data; a compile-time check keeps each equal to src/domain.
 import { Type, type Static, type TSchema } from 'typebox';
 import type { DomainEvent, DomainEventType } from '../domain/events.ts';
 import type { CatalogEntry } from './codec.ts';
@@ -151,7 +149,6 @@ const payment = {
 
 export const EVENT_DATA_SCHEMAS = { ...customer, ...order, ...subscription, ...usage, ...invoice, ...payment };
 
-/** The field holding the entity id of each event: the CloudEvent `subject`. */
 const SUBJECT_FIELD: Record<string, string> = {
   customer: 'customerId',
   order: 'orderId',
@@ -167,7 +164,7 @@ export const EVENT_CATALOG: readonly CatalogEntry[] = Object.entries(EVENT_DATA_
   data: schema as TSchema,
 }));
 
-// ---- compile-time agreement between the catalog and the domain --------------------------------
+// Compile-time agreement between the catalog and the domain.
 type Schemas = typeof EVENT_DATA_SCHEMAS;
 type DataOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>['data'];
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -178,43 +175,36 @@ type Missing = Exclude<DomainEventType, keyof Schemas>;
 const catalogMatchesDomain: [Mismatched | Missing] extends [never] ? true : Mismatched | Missing = true;
 void catalogMatchesDomain;
 
-// ---- audit events: not domain events, on their own topic (AUDIT_TOPIC), never folded into state ----
+// Audit events: on their own topic, never folded into state.
 const ApiKeyAudit = {
   keyId: Type.String({ minLength: 1 }),
   name: Type.String(),
   role: Type.Union([Type.Literal('viewer'), Type.Literal('operator'), Type.Literal('admin')]),
-  /** Who did it: `key:<keyId>`, `jwt:<subject>` or `cli:<user>@<host>` (direct database access). */
+  /** `key:<keyId>`, `jwt:<subject>` or `cli:<user>@<host>`. */
   actor: Type.String({ minLength: 1 }),
   at: DateTime,
 };
-/** Key creation and revocation; the data never holds the key or its hash. */
+/** The data never holds the key or its hash. */
 export const AUDIT_EVENT_SCHEMAS = {
   'apikey.created': Type.Object(ApiKeyAudit, { additionalProperties: false }),
   'apikey.revoked': Type.Object(ApiKeyAudit, { additionalProperties: false }),
 };
 export type AuditEventType = keyof typeof AUDIT_EVENT_SCHEMAS;
 export type AuditEventData = Static<(typeof AUDIT_EVENT_SCHEMAS)['apikey.created']>;
-/**
- * Every other admin action (replay start/cancel, restore, rebuild, cache warm, debug sessions, test
- * clock): com.droid.bss.admin.action.v1. Like the key events, not a domain event: the replay tools
- * fold bss.events and never read the audit topic (its events have no customer to fold into).
- */
+/** Every other admin action; the replay tools fold bss.events and never read the audit topic. */
 export const AdminActionAudit = Type.Object(
   {
-    /** `key:<keyId>`, `jwt:<subject>`, `cli:<user>@<host>`, `anonymous` for a refused caller, `ip:<address>` for a failed sign-in. */
+    /** As above, plus `anonymous` for a refused caller and `ip:<address>` for a failed sign-in. */
     actor: Type.String({ minLength: 1 }),
     role: Type.Union([Type.Literal('viewer'), Type.Literal('operator'), Type.Literal('admin'), Type.Null()]),
-    /** e.g. replay.start, offsets.restore, read-models.rebuild, cache.warm, apikey.create, auth.failed. */
     action: Type.String({ minLength: 1 }),
     target: Type.Union([Type.String(), Type.Null()]),
     parameters: Type.Record(Type.String(), Type.Unknown()),
     outcome: Type.Union([Type.Literal('SUCCEEDED'), Type.Literal('FAILED'), Type.Literal('REFUSED')]),
-    /** The HTTP status answered. */
     status: Type.Union([Type.Integer(), Type.Null()]),
     at: DateTime,
   },
   { additionalProperties: false },
 );
 export type AdminActionData = Static<typeof AdminActionAudit>;
-/** The audit log's topic (with BSS_TOPIC_PREFIX). */
 export const AUDIT_TOPIC = 'bss.audit';

@@ -1,15 +1,11 @@
-// Encode and decode with validation against the catalog: an event that does not match its schema is
-// never written, and a record that does not decode is never handed to a handler (the consumer runner
-// dead-letters it with the reason this module gives).
+// An event that does not match its schema is never written; a record that does not decode is dead-lettered.
 import { Compile, type Validator } from 'typebox/compile';
 import type { TSchema } from 'typebox';
 import { AppError } from '../errors.ts';
 import { SPEC_VERSION, STRUCTURED_CONTENT_TYPE, cloudEventType, domainTypeOf, type BssCloudEvent } from './envelope.ts';
 
 export interface CatalogEntry {
-  /** Domain type, e.g. 'order.placed'. */
   readonly type: string;
-  /** The data field that holds the entity id: the CloudEvent subject. */
   readonly subject: string;
   readonly data: TSchema;
 }
@@ -29,7 +25,7 @@ export type DecodeResult =
   | { readonly ok: true; readonly event: BssCloudEvent; readonly domainEvent: DomainEventLike }
   | { readonly ok: false; readonly reason: string };
 
-/** An encoded event as the log takes it: structurally the EventLog's AppendRecord (log/ imports events/). */
+/** Structurally the EventLog's AppendRecord (log/ imports events/, not the reverse). */
 export interface EncodedRecord {
   readonly key: string;
   readonly value: string;
@@ -44,7 +40,6 @@ export interface EventCodec {
   encode(event: DomainEventLike, meta: EncodeMeta): BssCloudEvent;
   toRecord(event: BssCloudEvent, headers?: Readonly<Record<string, string>>): EncodedRecord;
   decode(record: { readonly value: string }): DecodeResult;
-  /** Every CloudEvents type the catalog knows. */
   readonly types: readonly string[];
 }
 

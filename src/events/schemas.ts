@@ -1,11 +1,9 @@
-// TypeBox schemas of the value types events carry, shared by the event catalog and the API.
 import { Type } from 'typebox';
 import { CURRENCIES } from '../domain/money.ts';
 import { USAGE_UNITS } from '../domain/usage/usage-type.ts';
 
 export const Id = Type.String({ minLength: 1, maxLength: 100 });
 export const DateTime = Type.String({ format: 'date-time' });
-/** An id the client may choose (order, payment, refund, usage record). */
 export const ClientId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' });
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);

@@ -1,5 +1,3 @@
-// The open loop of a run: every few ms, send each operation that fell due (whatever happened to the
-// ones before), report progress once per window, and stop at the end of the plan or on the signal.
 import { eventsPerOperation, type Operation } from './mix.ts';
 import type { schedule } from './pacing.ts';
 import type { Meter } from './meter.ts';
@@ -13,14 +11,12 @@ export interface DriveOptions {
   readonly usageBatch: number;
   readonly meter: Meter;
   readonly operations: Operations;
-  /** performance.now() at the start of the run. */
   readonly t0: number;
   readonly progressMs: number;
   readonly onProgress?: ((progress: Progress) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
-/** The operations sent and not yet finished. */
 export class InFlight {
   count = 0;
   completed = 0;
@@ -36,7 +32,6 @@ export class InFlight {
     this.#pending.add(running);
   }
 
-  /** Waits for what is in flight, at most `timeoutMs`. */
   async drain(timeoutMs: number): Promise<void> {
     const drained = Promise.all(this.#pending).then(() => true);
     const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
@@ -44,7 +39,6 @@ export class InFlight {
   }
 }
 
-/** Runs the plan; resolves with the time it stopped at (ms from t0, at most the plan's length). */
 export function drive(options: DriveOptions, flight: InFlight): Promise<number> {
   const { plan, meter, operations, t0, signal } = options;
   const progress = progressReporter(options, flight);
@@ -65,7 +59,6 @@ export function drive(options: DriveOptions, flight: InFlight): Promise<number> 
   });
 }
 
-/** Calls onProgress with the rates of the window since the last call, once `progressMs` has passed. */
 function progressReporter(options: DriveOptions, flight: InFlight): (nowMs: number) => void {
   const { meter, steps, progressMs, onProgress } = options;
   let lastProgress = 0;

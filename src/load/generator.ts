@@ -1,7 +1,3 @@
-// The load generator behind `bss load`: a setup phase (customers with an active subscription, through
-// the API), then open-loop traffic in the configured mix against one or several instances, live
-// progress, and a report. The parts: setup.ts, operations.ts (the calls of each operation), drive.ts
-// (the open loop), meter.ts and report.ts; pure scheduling and mix logic live in pacing.ts and mix.ts.
 import { randomBytes } from 'node:crypto';
 import { InFlight, drive } from './drive.ts';
 import { jsonClient } from './http.ts';
@@ -31,7 +27,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const setupConcurrency = options.setupConcurrency ?? 16;
     const targets = await setupCustomers(client, urls, runId, options.customers, setupConcurrency, options.onSetup);
     const setupS = (performance.now() - setupStarted) / 1000;
-    // Usage must start after the subscriptions did: never before the setup ended.
     const notBefore = Date.now() + 1;
 
     const pickCustomer = zipfSampler(targets.length, options.zipf, random);

@@ -1,15 +1,13 @@
-// A small JSON-over-HTTP client for the generator: node:http with keep-alive sockets (cheaper per call
-// than fetch, which matters when the generator shares the machine with the service it measures).
+// node:http with keep-alive: cheaper per call than fetch, which matters beside the service it measures.
 import http from 'node:http';
 
 export interface Reply {
-  /** HTTP status, or 0 when no response came (then `error` holds the Node code). */
+  /** 0 when no response came (then `error` holds the Node code). */
   readonly status: number;
   readonly body: unknown;
   readonly error?: string;
-  /** The Retry-After header of the response, when it has one (a 503 from admission control). */
   readonly retryAfter?: string;
-  /** ms the call waited in this client for a free connection (its own queue, not the server's). */
+  /** Waited in this client for a free connection, not in the server. */
   readonly waitedMs?: number;
 }
 
@@ -48,9 +46,7 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
               let parsed: unknown = text;
               try {
                 parsed = text === '' ? null : JSON.parse(text);
-              } catch {
-                // not JSON: keep the text
-              }
+              } catch {}
               const retryAfter = response.headers['retry-after'];
               resolve({
                 status: response.statusCode ?? 0,
@@ -79,9 +75,7 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
 }
 
 export const ok = (reply: Reply): boolean => reply.status >= 200 && reply.status < 300;
-/** "201", "503", or the Node code of a call that got no response ("ECONNREFUSED", "ETIMEDOUT"). */
 export const statusOf = (reply: Reply): string =>
   reply.status === 0 ? (reply.error ?? 'ERROR') : String(reply.status);
-/** A field of a JSON object body, or undefined. */
 export const field = (body: unknown, name: string): unknown =>
   body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;

@@ -1,8 +1,4 @@
-// `bss load --usage-via kafka`: the usage part of the mix goes straight into the mediation feed topic
-// (as a mediation platform would send it) instead of POST /usage. The feed is only worth driving
-// when a service consumes it, so opening it checks that the topic exists and that the feed's consumer
-// group has members: a service in embedded or single-server mode (no Kafka) runs no feed, and the
-// run stops there with the reason instead of producing CDRs nobody rates.
+// Opening checks that the feed's group has members: without Kafka no service rates the CDRs, so the run stops.
 import { Admin } from '@platformatic/kafka';
 import { createKafkaEventLog } from '../log/kafka/kafka-event-log.ts';
 import { groupOffsets } from '../log/event-log.ts';
@@ -12,23 +8,19 @@ export interface MediationFeedOptions {
   readonly brokers: readonly string[];
   readonly topic: string;
   readonly group: string;
-  /** How long to wait for a member of the group (a service just started may still be joining). */
+  /** A service just started may still be joining. */
   readonly consumerWaitMs?: number;
 }
 
 export interface Drained {
-  /** From the call until the group's lag was 0 (or the timeout). */
   readonly seconds: number;
-  /** Records produced but not yet committed by the group at the end; 0 = drained. */
   readonly lag: number;
 }
 
 export interface MediationFeed {
   readonly topic: string;
   readonly group: string;
-  /** Resolves once the broker acknowledged every CDR (acks = all). */
   produce(cdrs: readonly Cdr[]): Promise<void>;
-  /** Waits until the group has committed everything produced, at most `timeoutMs`. */
   drain(timeoutMs: number): Promise<Drained>;
   close(): Promise<void>;
 }

@@ -1,5 +1,3 @@
-// What a run measures, per step of the plan and in total: offered and accepted events, call latencies
-// by outcome, refusals (503) and timeouts, and how late the generator itself sent.
 import { ok, statusOf, type Reply } from './http.ts';
 import { Recorder } from './stats.ts';
 import type { LoadStep } from './types.ts';
@@ -13,16 +11,13 @@ export interface StepBucket {
   shedWithoutRetryAfter: number;
   readonly latencies: number[];
   readonly shedLatencies: number[];
-  /** Per answered call, ms it waited in the client for a connection (part of its latency). */
   readonly clientWaits: number[];
 }
 
 export class Meter {
   readonly recorder = new Recorder();
-  /** Per operation, ms between its scheduled time and its sending. */
   readonly sendLags: number[] = [];
   readonly buckets: StepBucket[];
-  /** Per step, ms from the start of the run to its end. */
   readonly stepEnds: number[] = [];
 
   constructor(steps: readonly LoadStep[]) {
@@ -40,7 +35,6 @@ export class Meter {
     }));
   }
 
-  /** The step a time (ms from the start) falls in; the last one past the end. */
   stepOf(atMs: number): number {
     const i = this.stepEnds.findIndex((end) => atMs < end);
     return i < 0 ? this.stepEnds.length - 1 : i;
@@ -63,7 +57,6 @@ export class Meter {
     }
   }
 
-  /** An HTTP answer: measured, plus whether it was a refusal (and said when to retry) or a timeout. */
   replied(step: number, name: string, reply: Reply, latency: number): void {
     this.measured(step, name, statusOf(reply), latency, ok(reply));
     const bucket = this.buckets[step];

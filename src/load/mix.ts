@@ -1,20 +1,13 @@
-// The traffic mix: which operations the generator sends, in what proportion, and how many events each
-// one appends when it succeeds. "Events" are CloudEvents appended to the log (one per rated usage
-// record), so the target rate in events/s becomes an operation rate through the mix's mean.
+// The target events/s becomes an operation rate through the mix's mean events per operation.
 
 export const OPERATIONS = ['usage', 'order', 'payment', 'customer', 'read'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-/** Weights: the share of operations (not of events) of each kind; need not sum to 1. */
+/** Shares of operations (not of events); need not sum to 1. */
 export type Mix = Readonly<Record<Operation, number>>;
 
 export const DEFAULT_MIX: Mix = { usage: 70, order: 5, payment: 5, customer: 5, read: 15 };
 
-/**
- * Events each operation appends when every call succeeds:
- * usage = one per record (usage.rated); order = placed + approved + completed + subscription.activated
- * (one plan per order); payment = authorized + captured; customer = contactUpdated; read = none.
- */
 export function eventsPerOperation(operation: Operation, usageBatch: number): number {
   switch (operation) {
     case 'usage':
@@ -30,7 +23,6 @@ export function eventsPerOperation(operation: Operation, usageBatch: number): nu
   }
 }
 
-/** "usage=70,order=5,read=25" → a Mix (kinds left out weigh 0). */
 export function parseMix(text: string): Mix {
   const mix: Record<Operation, number> = { usage: 0, order: 0, payment: 0, customer: 0, read: 0 };
   for (const part of text
@@ -50,25 +42,18 @@ export function parseMix(text: string): Mix {
   return mix;
 }
 
-/** Mean events per operation of a mix. */
 export function meanEvents(mix: Mix, usageBatch: number): number {
   const total = OPERATIONS.reduce((sum, op) => sum + mix[op], 0);
   return OPERATIONS.reduce((sum, op) => sum + (mix[op] / total) * eventsPerOperation(op, usageBatch), 0);
 }
 
-/**
- * Operations per second that offer `eventsPerSecond` with this mix. A mix of reads only has no
- * events: then the rate is taken as operations/s.
- */
+/** A mix of reads only has no events: then the rate is taken as operations/s. */
 export function operationRate(eventsPerSecond: number, mix: Mix, usageBatch: number): number {
   const mean = meanEvents(mix, usageBatch);
   return mean > 0 ? eventsPerSecond / mean : eventsPerSecond;
 }
 
-/**
- * Picks operations in the mix's proportions without drift: a deterministic weighted round robin
- * (smooth weighted round-robin, as nginx does), so even a short run holds the exact mix.
- */
+/** Smooth weighted round-robin (as nginx), so even a short run holds the exact mix. */
 export function mixPicker(mix: Mix): () => Operation {
   const kinds = OPERATIONS.filter((op) => mix[op] > 0);
   const total = kinds.reduce((sum, op) => sum + mix[op], 0);

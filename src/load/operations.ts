@@ -1,6 +1,3 @@
-// The operations of the mix, as the calls each one sends: usage (a batch of CDRs, by POST /usage or
-// into the mediation feed), an order placed → approved → completed, a payment authorized → captured,
-// a customer update and a read. Each counts the events the service accepted.
 import { field, ok, type JsonClient, type Reply } from './http.ts';
 import type { Meter } from './meter.ts';
 import type { MediationFeed } from './mediation-feed.ts';
@@ -8,11 +5,10 @@ import type { Operation } from './mix.ts';
 import type { Target } from './types.ts';
 import type { Cdr } from '../mediation/cdr.ts';
 
-/** The status of a batch the broker acknowledged: not an HTTP status, but a success. */
+/** Not an HTTP status: the broker acknowledged the batch. */
 export const PRODUCED = 'produced';
 const USAGE_TYPES = ['voice', 'sms', 'data'] as const;
 
-/** What every operation of a run shares. */
 export interface RunContext {
   readonly runId: string;
   readonly urls: readonly string[];
@@ -20,18 +16,15 @@ export interface RunContext {
   readonly pickCustomer: () => number;
   readonly random: () => number;
   readonly usageBatch: number;
-  /** Usage must start after the subscriptions did: never before this (ms since the epoch). */
+  /** Usage must start after the subscriptions did. */
   readonly notBefore: number;
   readonly idempotencyKeys: boolean;
   readonly client: JsonClient;
   readonly meter: Meter;
-  /** performance.now() at the start of the run. */
   readonly t0: number;
-  /** Set: usage goes into the mediation feed instead of POST /usage. */
   readonly feed: MediationFeed | undefined;
 }
 
-/** One operation: its step, its scheduled time (ms from t0), its id and whom it acts for, where. */
 interface Turn {
   readonly step: number;
   readonly scheduledMs: number;
@@ -41,7 +34,6 @@ interface Turn {
 }
 
 export class Operations {
-  /** CDRs the broker acknowledged, and batches it did not. */
   produced = 0;
   produceFailures = 0;
   #sequence = 0;
@@ -78,10 +70,9 @@ export class Operations {
     return performance.now() - this.#run.t0;
   }
 
-  /** One call; its latency counts from `fromMs` (the scheduled time for the first call of an operation). */
+  /** Latency counts from `fromMs` (the scheduled time for an operation's first call). */
   async #call(turn: Turn, name: string, method: string, path: string, body: unknown, fromMs: number): Promise<Reply> {
     const { client, idempotencyKeys, runId, meter } = this.#run;
-    // Unique per call: the run, the call, its path and its own start time.
     const key: Record<string, string> =
       idempotencyKeys && method !== 'GET' ? { 'idempotency-key': `${runId}-${name}-${path}-${fromMs}` } : {};
     const reply = await client.send(method, `${turn.base}${path}`, body, key);
@@ -116,7 +107,6 @@ export class Operations {
     if (refused > 0) this.#run.meter.recorder.call('usage.records', 'invalid-or-duplicate', 0, false);
   }
 
-  /** A usage batch into the mediation feed: counted as accepted once the broker acknowledged it. */
   async #produce(turn: Turn, records: Cdr[]): Promise<void> {
     let status = PRODUCED;
     try {

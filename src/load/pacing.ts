@@ -1,23 +1,13 @@
-// Open-loop pacing: operation i is due at start + i / rate whatever happened to the ones before, and
-// its latency counts from that scheduled time, so a slow server shows as latency instead of quietly
-// lowering the offered rate (coordinated omission). A rate may change during the run (ramps).
+// Open loop: operation i is due at start + i / rate and its latency counts from then, so a slow server shows
+// as latency instead of lowering the offered rate (coordinated omission).
 
 export interface Phase {
-  /** Length of the phase in ms. */
   readonly durationMs: number;
-  /** Target operations per second in the phase. */
   readonly opsPerSecond: number;
 }
 
-/**
- * The scheduled times (ms from the start) of every operation in a sequence of phases: evenly spaced
- * at each phase's rate. `due(now)` returns the times that fell due since
- * the last call; the driver calls it every tick.
- */
 export function schedule(phases: readonly Phase[]): {
-  /** Scheduled times due at or before `nowMs` that were not returned yet. */
   due(nowMs: number): number[];
-  /** Total length in ms. */
   readonly totalMs: number;
 } {
   const totalMs = phases.reduce((sum, p) => sum + p.durationMs, 0);
@@ -31,7 +21,7 @@ export function schedule(phases: readonly Phase[]): {
       while (phaseIndex < phases.length) {
         const phase = phases[phaseIndex] as Phase;
         const phaseEnd = phaseStart + phase.durationMs;
-        // A phase at rate 0 is a pause: nothing is due in it.
+        // A phase at rate 0 is a pause.
         const at = phase.opsPerSecond > 0 ? phaseStart + (inPhase * 1000) / phase.opsPerSecond : phaseEnd;
         if (at >= phaseEnd) {
           phaseIndex++;

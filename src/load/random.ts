@@ -1,6 +1,5 @@
-// Seeded randomness for the load generator: the same seed gives the same traffic, so two runs compare.
+// The same seed gives the same traffic, so two runs compare.
 
-/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -12,10 +11,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/**
- * Zipf-distributed ranks 0..n-1: rank k is drawn with probability ∝ 1/(k+1)^s. s = 0 is uniform;
- * s ≈ 1 is the classic "a few customers make most of the traffic". Inverse CDF by binary search.
- */
+/** P(k) ∝ 1/(k+1)^s: s = 0 is uniform, s ≈ 1 "a few customers make most of the traffic". */
 export function zipfSampler(n: number, s: number, random: () => number): () => number {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`zipf: n must be a positive integer, got ${n}`);
   if (!(s >= 0)) throw new RangeError(`zipf: s must be >= 0, got ${s}`);

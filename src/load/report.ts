@@ -1,5 +1,4 @@
-// The report of a run, from what its meter measured: totals, latency per call kind, per-step rates,
-// and every error by status (calls still unfinished and mediation lag at the end count as errors).
+// Calls still unfinished and mediation lag at the end count as errors.
 import { percentiles, type Percentiles, type Recorder } from './stats.ts';
 import type { Meter } from './meter.ts';
 import type { MediationFeed } from './mediation-feed.ts';
@@ -12,9 +11,7 @@ export interface RunOutcome {
   readonly startedAt: Date;
   readonly setupS: number;
   readonly durationS: number;
-  /** When sending stopped, ms from the start (the plan's end, or earlier on the signal). */
   readonly stoppedAtMs: number;
-  /** Operations finished, and those still in flight at the end. */
   readonly completed: number;
   readonly unfinished: number;
   readonly mediation: MediationReport | undefined;
@@ -58,7 +55,6 @@ export function loadReport(config: LoadReport['config'], meter: Meter, outcome: 
   };
 }
 
-/** The usage part of a run through the mediation feed, once its consumer group caught up (or `drainMs` passed). */
 export async function mediationReport(
   feed: MediationFeed,
   operations: Operations,
@@ -77,7 +73,6 @@ export async function mediationReport(
   };
 }
 
-/** Percentiles per call kind (by name) and over all calls; the per-record usage outcome is no call. */
 function latencyByCall(recorder: Recorder): { latency: Record<string, Percentiles>; overall: Percentiles } {
   const latency: Record<string, Percentiles> = {};
   const all: number[] = [];
@@ -89,7 +84,7 @@ function latencyByCall(recorder: Recorder): { latency: Record<string, Percentile
   return { latency, overall: percentiles(all) };
 }
 
-/** The steps begun before sending stopped; a step cut short by the signal counts only the time it ran. */
+/** A step cut short by the signal counts only the time it ran. */
 function stepReports(steps: LoadReport['config']['steps'], meter: Meter, stoppedAtMs: number): StepReport[] {
   const { stepEnds, buckets } = meter;
   return steps.slice(0, meter.stepOf(Math.max(0, stoppedAtMs - 1)) + 1).map((s, i) => {

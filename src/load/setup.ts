@@ -1,8 +1,6 @@
-// The setup phase of `bss load`: customers with one active subscription each, through the API.
 import { ok, statusOf, type JsonClient, type Reply } from './http.ts';
 import type { Target } from './types.ts';
 
-/** Creates `count` customers, each with one completed order (one active subscription), `concurrency` at a time. */
 export async function setupCustomers(
   client: JsonClient,
   urls: readonly string[],

@@ -1,6 +1,3 @@
-// What the generator measured: latencies per call kind (ms, from the scheduled time for the first call
-// of an operation), outcomes by status, events offered and accepted, per progress window and in total.
-
 export interface Percentiles {
   readonly count: number;
   readonly p50: number;
@@ -10,7 +7,7 @@ export interface Percentiles {
   readonly mean: number;
 }
 
-/** Nearest-rank percentiles of unsorted samples (sorted in place). */
+/** Nearest-rank; sorts in place. */
 export function percentiles(samples: number[]): Percentiles {
   const n = samples.length;
   if (n === 0) return { count: 0, p50: NaN, p95: NaN, p99: NaN, max: NaN, mean: NaN };
@@ -22,9 +19,8 @@ export function percentiles(samples: number[]): Percentiles {
 }
 
 export class Recorder {
-  /** Every call's latency by call name ("usage", "order.place", …). */
   readonly latencies = new Map<string, number[]>();
-  /** Responses by "name status" (e.g. "usage 202", "order.place 409", "read ECONNREFUSED"). */
+  /** By "name status", e.g. "order.place 409", "read ECONNREFUSED". */
   readonly statuses = new Map<string, number>();
   operationsSent = 0;
   operationsDone = 0;
@@ -60,7 +56,6 @@ export class Recorder {
     }
   }
 
-  /** The window since the last call, then a new one. */
   takeWindow(): { offered: number; accepted: number; errors: number; latency: Percentiles } {
     const out = {
       offered: this.windowOffered,

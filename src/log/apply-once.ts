@@ -1,6 +1,4 @@
-// Exactly-once effects over at-least-once delivery: the ids of applied events are recorded in the
-// same transaction as the effect, and an id seen before (a redelivery, or a duplicate published by a
-// relay that crashed before marking) is skipped.
+// Exactly-once effects over at-least-once delivery: applied ids are recorded in the effect's transaction.
 import type { Db, Queryable } from '../store/db.ts';
 import type { DeliveredEvent } from './consumer-runner.ts';
 

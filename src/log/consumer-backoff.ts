@@ -1,10 +1,8 @@
-// The waits of a consumer between retries: exponential backoff up to a ceiling, and sleeps that
-// stop() ends at once (they reject with Stopped), so stopping never waits out a backoff.
+// Sleeps that stop() ends at once (Stopped), so stopping never waits out a backoff.
 export class Stopped extends Error {}
 
 export interface Backoff {
   readonly stopping: boolean;
-  /** The wait before retry n (0 first): backoffMs doubled n times, at most maxBackoffMs. */
   delay(n: number): number;
   sleep(ms: number): Promise<void>;
   stop(): void;

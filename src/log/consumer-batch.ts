@@ -1,28 +1,23 @@
-// One batch of a consumer group: decode each record (an invalid one goes straight to the dead-letter
-// topic), run the handler with retries, and when the batch keeps failing, find the record(s) at
-// fault one by one so the rest still apply; poison records are dead-lettered with the error.
+// A batch that keeps failing is split to find the records at fault, so the rest still apply.
 import type { Logger } from '../observability/logger.ts';
 import type { LogMetrics } from '../observability/log-metrics.ts';
 import { Stopped, type Backoff } from './consumer-backoff.ts';
 import type { AppendRecord, EventLog, LogRecord } from './event-log.ts';
 
-/** A record decoded for the handler, or the reason it cannot be (it is dead-lettered as invalid). */
 export type Decoded<T> =
   | { readonly ok: true; readonly item: T }
   | { readonly ok: false; readonly reason: string; readonly headers?: Readonly<Record<string, string>> };
 
-/** A record the handler refused for good: dead-lettered as invalid, and the partition moves on. */
 export interface Refused {
   readonly record: LogRecord;
   readonly reason: string;
-  /** Extra dlq-* headers, e.g. the refusal's code and field. */
   readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface RecordHandling<T> {
   decode(record: LogRecord): Decoded<T>;
   recordOf(item: T): LogRecord;
-  /** Resolves once the items are applied, with those it refused; rejects to be retried. */
+  /** Resolves with the refused items; rejects to be retried. */
   handle(items: readonly T[]): Promise<readonly Refused[]>;
 }
 
@@ -41,7 +36,6 @@ export interface BatchParts<T> extends RecordHandling<T> {
 export function createBatchHandler<T>(parts: BatchParts<T>) {
   const { log, topic, group, logger, metrics, maxAttempts, dlqTopic, backoff } = parts;
 
-  /** Runs fn until it succeeds or maxAttempts is reached, backing off in between; throws the last error. */
   async function withRetries<R>(what: string, records: number, fn: () => Promise<R>): Promise<R> {
     for (let n = 1; ; n++) {
       try {
@@ -55,7 +49,6 @@ export function createBatchHandler<T>(parts: BatchParts<T>) {
     }
   }
 
-  /** Runs the handler until it succeeds (its refusals) or maxAttempts is reached (the last error). */
   async function attempt(items: readonly T[]): Promise<{ refused: readonly Refused[] } | { error: unknown }> {
     try {
       return { refused: await withRetries('handler', items.length, () => parts.handle(items)) };

@@ -1,18 +1,12 @@
-// The consumers this process runs, by group, so an operation that must move a group's committed
-// offsets (replay's restore) can stop our members of the group first and start them again after:
-// Kafka refuses to move a group that has members. Compose starts every consumer through here.
+// Kafka refuses to move a group that has members: a restore stops ours first and starts them again after.
 import type { ConsumerStatus, RunningConsumer } from './consumer-runner.ts';
 
 export interface ConsumerRegistry {
-  /** Starts a consumer and remembers how to start it again. */
   start(group: string, starter: () => Promise<RunningConsumer>): Promise<RunningConsumer>;
-  /** True when this process runs a consumer of the group. */
   runs(group: string): boolean;
-  /** Each running consumer's status (readiness reports one that is not consuming). */
   statuses(): Array<ConsumerStatus & { readonly group: string }>;
-  /** Stops our consumers of the group; resolves to the function that starts them again. */
+  /** Resolves to the function that starts them again. */
   pause(group: string): Promise<() => Promise<void>>;
-  /** Stops our consumers of the group for good. */
   stop(group: string): Promise<void>;
   stopAll(): Promise<void>;
 }

@@ -1,6 +1,4 @@
-// Runs a handler as a member of a consumer group (at-least-once: handlers that must apply an event
-// once dedupe by its id). Invalid records and poison records go to the dead-letter topic (consumer-batch.ts);
-// startRecordConsumer is the same loop for any record format (the mediation feed's CDRs).
+// At-least-once: handlers that must apply an event once dedupe by its id.
 import type { BssCloudEvent } from '../events/envelope.ts';
 import type { DomainEventLike, EventCodec } from '../events/codec.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -21,15 +19,11 @@ export interface DeliveredEvent {
 
 export interface EventHandler {
   readonly name: string;
-  /**
-   * True when running it again on old events has no effect outside this system (read models, caches,
-   * metrics). False for notifications and calls to payment gateways: replays skip such handlers.
-   */
+  /** False for effects outside this system (notifications, payment gateways): replays skip such handlers. */
   readonly replaySafe: boolean;
   handle(events: readonly DeliveredEvent[]): Promise<void>;
 }
 
-/** What every consumer of a group is given, whatever its records hold. */
 export interface RunnerOptions {
   readonly log: EventLog;
   readonly topic: string;
@@ -38,33 +32,21 @@ export interface RunnerOptions {
   readonly metrics?: LogMetrics;
   readonly from?: 'earliest' | 'latest';
   readonly maxBatch?: number;
-  /**
-   * Attempts per batch, then per record, before a record is dead-lettered. Default 5. Infinity retries
-   * a failing batch until it succeeds or the consumer stops, committing nothing meanwhile.
-   */
+  /** Default 5; Infinity retries a failing batch until it succeeds, committing nothing meanwhile. */
   readonly maxAttempts?: number;
-  /** First retry delay; doubles each attempt up to maxBackoffMs. */
   readonly backoffMs?: number;
   readonly maxBackoffMs?: number;
   readonly dlqTopic?: string;
-  /** How often lag is measured for the metric. Default 5 s. */
   readonly lagIntervalMs?: number;
-  /**
-   * Records this returns true for are neither decoded nor handled; they count as done with their
-   * batch. For work the producing process already did in process (see CommandBusOptions.origin).
-   */
+  /** Skipped records the producing process already handled in process (CommandBusOptions.origin). */
   readonly handledElsewhere?: (record: LogRecord) => boolean;
-  /**
-   * Returns before the member has joined (status: not consuming until it has). For a group shared with
-   * other instances: joining waits for a rebalance, which waits for a killed member's session to end.
-   */
+  /** Joining waits for a rebalance, which waits for a killed member's session to end. */
   readonly joinInBackground?: boolean;
 }
 
 export interface ConsumerOptions extends RunnerOptions {
   readonly codec: EventCodec;
   readonly handler: EventHandler;
-  /** The component the handler's work is counted under (metrics.operations). Default 'event'. */
   readonly component?: Component;
 }
 
@@ -73,7 +55,6 @@ export type { Decoded, Refused, RecordHandling } from './consumer-batch.ts';
 export interface RunningConsumer {
   readonly group: string;
   assignment(): readonly number[];
-  /** Whether it consumes; when not, why (its subscription failed and is being restarted). */
   status(): ConsumerStatus;
   stop(): Promise<void>;
 }
@@ -134,10 +115,7 @@ export async function startRecordConsumer<T>(options: RunnerOptions & RecordHand
   };
 }
 
-/**
- * Joins the group. A subscription that fails (a broker gone longer than the client's retries) is not
- * the end: the member is started again with backoff, forever, and reports why it is not consuming.
- */
+/** A failed subscription is restarted with backoff, forever, reporting why it is not consuming. */
 async function superviseSubscription(
   options: RunnerOptions,
   onBatch: (batch: { records: readonly LogRecord[] }) => Promise<void>,
@@ -186,7 +164,6 @@ async function superviseSubscription(
   return {
     current: () => subscription,
     failure: () => failure,
-    /** After backoff.stop(): waits for a restart in flight, then leaves the group. */
     async close() {
       await restarting;
       await subscription?.close();
@@ -194,7 +171,6 @@ async function superviseSubscription(
   };
 }
 
-/** The group's lag per partition, for the metric, every intervalMs. */
 function measureLag(
   log: EventLog,
   group: string,

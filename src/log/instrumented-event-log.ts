@@ -1,4 +1,3 @@
-// Appends and reads of the EventLog port (Kafka or the database log), counted and timed by component.
 import { instrument, type Component, type OperationMetrics } from '../observability/instrument.ts';
 import type { EventLog } from './event-log.ts';
 

@@ -1,4 +1,3 @@
-// Readiness of the Kafka cluster: a fresh metadata request must list at least one broker.
 import { Admin } from '@platformatic/kafka';
 
 export interface KafkaProbe {

@@ -1,5 +1,4 @@
-// Kafka's default partitioner for keyed records (Java: Utils.toPositive(Utils.murmur2(key)) % n),
-// so a customer lands on the same partition whichever adapter holds the log.
+// Kafka's default partitioner, so a customer lands on the same partition whichever adapter holds the log.
 import { murmur2 } from '@platformatic/kafka';
 
 export function partitionFor(key: string, partitions: number): number {

@@ -1,8 +1,5 @@
-// One CDR on the mediation feed: a Kafka record whose key is the subscription id (so a subscription's
-// CDRs stay in one partition, in order) and whose value is the JSON of one usage record, exactly as a
-// record of POST /usage's body. It is validated with the same schema the API uses, so the two entry
-// points accept the same records; what the schema cannot know (unknown subscription, …) is left to
-// the usage command, which refuses it as `invalid`.
+// A CDR is a Kafka record keyed by subscription id (one partition, in order) holding one POST /usage record,
+// validated with the API's schema so both entry points accept the same records.
 import type { ErrorCode } from '../errors.ts';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -12,7 +9,6 @@ import { UsageRecordInput } from '../application/commands/usage-record-input.ts'
 
 export type { Cdr };
 
-/** Why a CDR was refused: the dead-letter headers carry it. */
 export interface CdrRefusal {
   readonly code: ErrorCode;
   readonly message: string;
@@ -28,7 +24,6 @@ const validate = addFormats(new Ajv({ allErrors: false, strict: false, coerceTyp
   UsageRecordInput,
 );
 
-/** The value of a feed record → a usage record, or the first thing wrong with it. */
 export function parseCdr(value: string): ParsedCdr {
   let json: unknown;
   try {
@@ -51,7 +46,6 @@ export function parseCdr(value: string): ParsedCdr {
   };
 }
 
-/** A usage record as a feed record, keyed by its subscription. */
 export function cdrRecord(cdr: Cdr): AppendRecord {
   return { key: cdr.subscriptionId, value: JSON.stringify(cdr) };
 }

@@ -1,6 +1,5 @@
-// The mediation feed's consumer group: CDRs of a partition go to the usage command in chunks (one
-// transaction each), offsets are committed after it; a redelivered CDR is a duplicate by recordId, an
-// unparsable or refused one is dead-lettered to <topic>.dlq, and an ingest failure is retried forever.
+// Mediation feed: chunks of CDRs go to the usage command (one transaction each) before the offset commit;
+// redeliveries are duplicates by recordId, refusals go to <topic>.dlq, ingest failures are retried forever.
 import type { EventLog, LogRecord } from '../log/event-log.ts';
 import { startRecordConsumer, type Refused, type RunningConsumer } from '../log/consumer-runner.ts';
 import { USAGE_CHUNK, type UsageCommands, type UsageResult } from '../application/commands/usage.ts';
@@ -18,9 +17,8 @@ export interface MediationConsumerOptions {
   readonly logger: Logger;
   readonly logMetrics?: LogMetrics;
   readonly metrics?: MediationMetrics;
-  /** CDRs per ingest call; at most (and by default) USAGE_CHUNK, so one call is one transaction. */
+  /** At most USAGE_CHUNK, so one ingest call is one transaction. */
   readonly maxBatch?: number;
-  /** First retry delay of a failed ingest; doubles up to maxBackoffMs. */
   readonly backoffMs?: number;
   readonly maxBackoffMs?: number;
   readonly lagIntervalMs?: number;
@@ -33,12 +31,10 @@ export interface FeedItem {
 
 export const dlqTopicOf = (topic: string): string => `${topic}.dlq`;
 
-/** The dead-letter headers of a refusal, beside the runner's dlq-reason and dlq-error (the message). */
 export function refusalHeaders(refusal: CdrRefusal): Record<string, string> {
   return { 'dlq-code': refusal.code, ...(refusal.field ? { 'dlq-field': refusal.field } : {}) };
 }
 
-/** The items the usage command refused as invalid (results come one per item, in order). */
 export function refusalsOf(items: readonly FeedItem[], results: readonly UsageResult[]): Refused[] {
   if (results.length !== items.length) {
     throw new Error(`the usage command answered ${results.length} results for ${items.length} CDRs`);
@@ -55,7 +51,6 @@ export function refusalsOf(items: readonly FeedItem[], results: readonly UsageRe
 export function startMediationConsumer(options: MediationConsumerOptions): Promise<RunningConsumer> {
   const logMetrics = options.logMetrics ?? noLogMetrics;
   const metrics = options.metrics ?? noMediationMetrics;
-  // Its calls, durations and failures show in bss_operation_duration_seconds / bss_errors_total.
   const ingest = instrument(logMetrics.operations, 'event', 'mediation.ingest', (cdrs: readonly Cdr[]) =>
     options.usage.ingest(cdrs),
   );

@@ -1,10 +1,7 @@
-// The BSS business metrics of the specification, fed by every committed command (its CloudEvents and
-// the read-model rows it changed): events by type and component, orders, payments, invoices and
-// customers by status, order processing time, event sizes, and the current event rate.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { SlidingRate } from './sliding-rate.ts';
 
-/** What a committed command tells the metrics (structurally the command bus's Committed). */
+/** Structurally the command bus's Committed. */
 export interface CommittedFacts {
   readonly envelopes: ReadonlyArray<{
     readonly type: string;
@@ -13,18 +10,17 @@ export interface CommittedFacts {
     readonly data: unknown;
   }>;
   readonly changed: ReadonlyArray<{ readonly kind: string; readonly id: string; readonly state: unknown }>;
-  /** The records appended, one per envelope in the same order: their size is the event size. */
+  /** One per envelope, in order: their size is the event size. */
   readonly records?: ReadonlyArray<{ readonly value: string }>;
 }
 
 export interface BusinessMetrics {
-  /** component = where the events were appended: kafka (via the outbox), postgres or pglite. */
+  /** kafka (via the outbox), postgres or pglite. */
   committed(facts: CommittedFacts, component: string): void;
-  /** A command or record the domain refused: still offered load. */
+  /** Still offered load. */
   rejected(count: number): void;
 }
 
-/** com.droid.bss.<entity>.<action>.v1 → [entity, ACTION] */
 function entityAndStatus(type: string): [string, string] {
   const parts = type.split('.');
   return [parts[3] ?? 'unknown', (parts[4] ?? 'unknown').toUpperCase()];
@@ -93,7 +89,6 @@ function registerCounters(registry: Registry) {
   };
 }
 
-/** Gauges read when Prometheus scrapes: customers by status, and the event rates. */
 function registerGauges(
   registry: Registry,
   customersByStatus: () => Promise<Record<string, number>>,
@@ -130,7 +125,6 @@ function registerGauges(
 function countCommitted(counters: ReturnType<typeof registerCounters>, facts: CommittedFacts, component: string): void {
   const { events, orders, payments, invoices, customers, orderDuration, eventSize } = counters;
   const rows = new Map(facts.changed.map((row) => [`${row.kind}:${row.id}`, row.state as Record<string, unknown>]));
-  // The counter is bumped once per run of one type (one label lookup, not one per event).
   let runType: string | undefined;
   let runLength = 0;
   facts.envelopes.forEach((envelope, i) => {
@@ -140,7 +134,6 @@ function countCommitted(counters: ReturnType<typeof registerCounters>, facts: Co
       runLength = 0;
     }
     runLength += 1;
-    // The appended record's text when the bus gives it: no second JSON.stringify of the event.
     const value = facts.records?.[i]?.value ?? JSON.stringify(envelope);
     eventSize.observe(Buffer.byteLength(value));
     const [entity, status] = entityAndStatusOf(envelope.type);

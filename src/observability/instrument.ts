@@ -1,25 +1,16 @@
-// instrument(): one wrapper that records the count and duration of an operation by component
-// (kafka, redis, postgres, order, payment, event, …), and its errors by component and code.
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-/** Where the work happens: the `component` label. */
 export type Component = 'kafka' | 'redis' | 'postgres' | 'pglite' | 'order' | 'payment' | 'event' | 'api';
 
 export interface OperationMetrics {
   observe(component: Component, operation: string, seconds: number, error?: unknown): void;
-  /** An error where no duration is measured (e.g. the cache reports a failed Redis command). */
   failed(component: Component, error: unknown): void;
-  /**
-   * One unit of work (a committed command, a handler batch) processed events of
-   * these types in `seconds`. One observation per distinct type and unit, not per event: a 10,000-record
-   * usage batch is one unit of latency, and observing it 10,000 times would drown the single commands.
-   */
+  /** One observation per type and unit of work: a 10,000-record batch must not drown single commands. */
   eventsProcessed(component: Component, types: Iterable<string>, seconds: number): void;
 }
 
 export const noOperationMetrics: OperationMetrics = { observe: () => {}, failed: () => {}, eventsProcessed: () => {} };
 
-/** Stable error code for the label: an AppError code, a SQLSTATE, a Node code, or the class name. */
 export function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(code)) return code;
@@ -61,10 +52,7 @@ export function createOperationMetrics(registry: Registry): OperationMetrics {
   };
 }
 
-/**
- * Wraps an async function so every call is counted, timed, and its failures recorded. `isFailure`
- * tells a failure of the component from an error it only passes on (default: every error is one).
- */
+/** `isFailure` tells a failure of the component from an error it only passes on (default: every error). */
 export function instrument<A extends unknown[], R>(
   metrics: OperationMetrics,
   component: Component,
@@ -86,7 +74,6 @@ export function instrument<A extends unknown[], R>(
   };
 }
 
-/** Instruments every async method of a use-case object (e.g. all order commands) under one component. */
 export function instrumentMethods<T extends object>(target: T, metrics: OperationMetrics, component: Component): T {
   const wrapped: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(target)) {

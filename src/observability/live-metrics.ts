@@ -1,10 +1,9 @@
-// Live numbers for the console, read from this instance's own prom-client registry once a second (no
-// Prometheus needed). Counters and histograms are cumulative, so rates and quantiles come from the
-// difference between the newest reading and the one WINDOW_S seconds before it, like PromQL's rate().
+// Rates and quantiles from the difference between the newest registry reading and one WINDOW_S older,
+// like PromQL's rate(), so the console needs no Prometheus.
 import type { MetricValueWithName, Registry } from 'prom-client';
 import type { LiveSample } from './live-sample.ts';
 
-/** The throughput the service is sized for: 400,000 events/minute. */
+/** 400,000 events/minute. */
 export const TARGET_EVENTS_PER_SECOND = 6667;
 const WINDOW_S = 10;
 const HISTORY = 300;
@@ -29,7 +28,7 @@ const READ = [
   'bss_requests_shed_total',
 ];
 
-/** A copy of the metrics' values now: prom-client hands out its live objects, which later increments mutate. */
+/** A copy: prom-client hands out its live objects, which later increments mutate. */
 export async function readRegistry(registry: Registry, t: number): Promise<Reading> {
   const metrics = new Map<string, Values>();
   for (const name of READ) {
@@ -63,7 +62,7 @@ const named =
   (v) =>
     v.metricName?.endsWith(suffix) ?? false;
 
-/** Prometheus's histogram_quantile over bucket counts (le → cumulative count), linear in a bucket. */
+/** Prometheus's histogram_quantile: linear within a bucket. */
 export function histogramQuantile(q: number, buckets: ReadonlyMap<number, number>): number | null {
   const sorted = [...buckets].sort(([a], [b]) => a - b);
   const total = sorted.at(-1)?.[1] ?? 0;
@@ -103,7 +102,6 @@ function deltaBy(now: Reading, then: Reading, name: string, label: string, match
   return after;
 }
 
-/** What the console shows, from a reading and the one about WINDOW_S seconds older. */
 export function sampleOf(now: Reading, then: Reading): LiveSample {
   const seconds = Math.max((now.t - then.t) / 1000, 1e-3);
   const delta = (name: string, match?: Match) => sum(now.metrics.get(name), match) - sum(then.metrics.get(name), match);
@@ -137,15 +135,12 @@ export function sampleOf(now: Reading, then: Reading): LiveSample {
 }
 
 export interface LiveMetrics {
-  /** Calls `listener` with the recent history at once, then with each new sample; returns the unsubscribe. */
   subscribe(listener: (samples: readonly LiveSample[]) => void): () => void;
-  /** Starts sampling (idempotent): from then on the last five minutes are kept, so a console opened
-   * during an incident shows what led up to it. */
+  /** Idempotent; keeps the last five minutes so a console opened during an incident shows what led up to it. */
   start(): void;
   stop(): void;
 }
 
-/** Samples every `intervalMs` between start() and stop(); a reading is a few metrics' get(), cheap. */
 export function createLiveMetrics(registry: Registry, intervalMs = 1000): LiveMetrics {
   const listeners = new Set<(samples: readonly LiveSample[]) => void>();
   const readings: Reading[] = [];

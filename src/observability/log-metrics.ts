@@ -1,10 +1,7 @@
-// Metrics of the event backbone: consumer lag, dead letters, retries, outbox backlog.
-// Library code sees the small LogMetrics interface; this file binds it to prom-client.
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { noOperationMetrics, type OperationMetrics } from './instrument.ts';
 
 export interface LogMetrics {
-  /** What consumer handlers are instrumented with (component event). */
   readonly operations: OperationMetrics;
   consumerLag(group: string, topic: string, partition: number, lag: number): void;
   deadLettered(group: string, reason: 'invalid' | 'poison'): void;

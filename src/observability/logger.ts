@@ -1,6 +1,4 @@
-// pino JSON logs. Secrets and personal data never reach a log line: credential headers and fields
-// such as email, phone and address are redacted, and request URLs are logged without query values
-// (log-privacy.ts). Proven by test/api/log-privacy.unit.test.ts.
+// Credential headers and personal fields are redacted and URLs logged without query values (log-privacy.ts).
 import { pino, type Logger } from 'pino';
 import type { LogLevel } from '../config.ts';
 import { REDACTED, REDACTED_PATHS, serializeRequest } from './log-privacy.ts';
@@ -14,7 +12,6 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       level,
       redact: { paths: REDACTED_PATHS, censor: REDACTED },
       base: { service: 'bss' },
-      // Fastify takes the logger's serializers over its own: request lines carry redacted URLs.
       serializers: { req: serializeRequest as never },
     },
     destination,

@@ -1,6 +1,4 @@
-// Metrics of the mediation feed (CDRs rated from Kafka). The feed's lag, retries and dead letters are
-// the consumer runner's (bss_consumer_lag, bss_consumer_retries_total, bss_dead_letters_total under
-// the feed's group); this adds what became of each record.
+// Lag, retries and dead letters are the consumer runner's; this adds what became of each record.
 import { Counter, type Registry } from 'prom-client';
 
 export type MediationOutcome = 'rated' | 'rejected' | 'duplicate' | 'invalid';

@@ -1,4 +1,3 @@
-// One prom-client registry per service instance, passed to whatever records metrics.
 import { Registry, collectDefaultMetrics } from 'prom-client';
 
 export function createMetricsRegistry(): Registry {

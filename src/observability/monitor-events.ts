@@ -1,7 +1,3 @@
-// Event-processing time for the two places events are processed: the command path that commits them
-// (component api) and the consumer handlers that react to them (component event, or the handler's own).
-// Both feed bss_event_processing_duration_seconds{type,component}; handlers are also instrument()ed, so
-// their calls and failures show in bss_operation_duration_seconds and bss_errors_total.
 // Structural types keep this layer free of imports from the application and log layers.
 import { instrument, type Component, type OperationMetrics } from './instrument.ts';
 
@@ -14,7 +10,6 @@ interface HandlerLike {
   handle(events: ReadonlyArray<{ readonly event: Typed }>): Promise<void>;
 }
 
-/** The handler with every call counted, timed and its failures recorded; successful batches observed per type. */
 export function monitorHandler<H extends HandlerLike>(handler: H, metrics: OperationMetrics, component: Component): H {
   const handle = instrument(metrics, component, handler.name, (events: Parameters<H['handle']>[0]) =>
     handler.handle(events),
@@ -38,11 +33,7 @@ interface BusLike {
   run(...args: never[]): Promise<{ readonly envelopes: readonly Typed[] }>;
 }
 
-/**
- * The command bus with each committed command's duration (transaction, retries included) observed for
- * the event types it committed. Refused and failed commands commit no event: they are left to
- * bss_errors_total and the offered-load gauge.
- */
+/** Refused and failed commands commit no event: they are left to bss_errors_total. */
 export function monitorCommands<B extends BusLike>(bus: B, metrics: OperationMetrics): B {
   const run = (async (...args: Parameters<B['run']>) => {
     const started = process.hrtime.bigint();

@@ -1,4 +1,3 @@
-/** Events per second over a sliding window of whole seconds (a ring of per-second buckets). */
 export class SlidingRate {
   readonly #buckets: number[];
   readonly #seconds: number[];

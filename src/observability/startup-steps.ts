@@ -1,12 +1,8 @@
-// Where start-up goes: each step's wall and CPU milliseconds since the one before, logged in one line
-// once the service listens, so a slow start names its slow step (bench/startup.bench.ts reads it). The
-// first step, modules, runs from the process's start to compose(): loading the code.
+// Each start-up step's wall and CPU ms, logged in one line once listening (bench/startup.bench.ts reads it).
 import type { Logger } from './logger.ts';
 
 export interface StartupSteps {
-  /** Ends the step running now under this name. */
   step(name: string): void;
-  /** Logs every step (info, 'started') with the total since the process started. */
   done(logger: Logger): void;
 }
 

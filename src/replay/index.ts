@@ -1,6 +1,4 @@
-// Event replay and time travel, the module's public surface for the REST API and the `bss replay` CLI.
-// createReplayService binds it to the composed log, codec and database (see README.md); each feature
-// folder's index.ts is its only entry.
+// The module's public surface for the REST API and the `bss replay` CLI; each feature folder's index.ts is its entry.
 export {
   createReplayService,
   type ReplayService,

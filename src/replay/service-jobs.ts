@@ -1,5 +1,3 @@
-// The service's replay jobs: named handlers resolved to a target, the duration estimate (MAX learns
-// its rate from the last long MAX run), and the registry that keeps finished jobs for a while.
 import type { EventHandler } from '../log/consumer-runner.ts';
 import { AppError } from '../errors.ts';
 import { createJobRegistry, startReplay, type ReplayTarget } from './engine/index.ts';
@@ -7,7 +5,6 @@ import { estimateReplayDuration } from './offsets/index.ts';
 import type { ReplayService, ReplayServiceOptions, ServiceReplayTarget } from './service-types.ts';
 
 export type JobsPart = Pick<ReplayService, 'estimate' | 'replay' | 'job' | 'jobs' | 'handlerNames'> & {
-  /** Cancels the jobs still running. */
   cancelAll(): void;
 };
 
@@ -20,7 +17,7 @@ export function createJobsPart(options: ReplayServiceOptions): JobsPart {
   function resolveTarget(target: ServiceReplayTarget): ReplayTarget {
     if (target.kind !== 'handlers' || !('names' in target)) return target;
     const unknown = target.names.filter((n) => !handlers.has(n));
-    // Well-formed, but not a handler this service has (they are configured, not in the schema): 422.
+    // Handlers are configured, not in the schema: well-formed but unknown is a 422.
     if (unknown.length > 0) {
       const known = [...handlers.keys()].join(', ') || 'none';
       throw new AppError('UNKNOWN_HANDLERS', `unknown handlers: ${unknown.join(', ')}; known: ${known}`, {

@@ -1,4 +1,3 @@
-// The service's background state snapshotters, at most one per topic.
 import { createSnapshotter, type SnapshotStore, type Snapshotter } from './time-travel/index.ts';
 import type { ReplayService, ReplayServiceOptions } from './service-types.ts';
 

@@ -1,6 +1,3 @@
-// One object for the API and the CLI: the replay features bound to the composed log, codec and
-// database, plus the state that outlives a request (jobs, debug sessions, snapshotters) and a
-// registry of named handlers a replay may target ("rebuild the read model", "warm the cache").
 import { createDebugSessions } from './debug/index.ts';
 import {
   allOffsets,

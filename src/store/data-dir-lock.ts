@@ -1,6 +1,5 @@
-// One process per embedded data directory: PGlite has no server to arbitrate, so two processes
-// writing the same files would corrupt them. The lock file holds the owner's pid; a lock left by
-// a process that no longer exists is taken over.
+// PGlite has no server to arbitrate, so two processes on one data directory would corrupt it. A lock left
+// by a dead pid is taken over.
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError } from '../errors.ts';

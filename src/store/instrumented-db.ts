@@ -1,12 +1,8 @@
-// Every query and transaction of the Db port, counted and timed (component postgres or pglite).
 import { instrument, type OperationMetrics } from '../observability/instrument.ts';
 import type { Db } from './db.ts';
 import { AppError } from '../errors.ts';
 
-/**
- * A command's transaction rolls back on the command's own refusals too (a 404, a 409, a 422): those
- * are answers, not database failures, and must not count in bss_errors_total{component="pglite"}.
- */
+/** A command's own refusals (404, 409, 422) roll back too but are answers, not database failures. */
 export const isDatabaseFailure = (error: unknown): boolean => !(error instanceof AppError && error.status < 500);
 
 export function instrumentDb(db: Db, metrics: OperationMetrics): Db {

@@ -1,26 +1,21 @@
-// Leader election for background work that must run once per deployment, whatever the number of
-// workers and instances: a session-level pg_try_advisory_lock held on a dedicated connection. The lock
-// lives as long as that connection, so a leader that dies or loses its connection frees it, and a
-// follower takes over within retryMs. PGlite has no such need: one process owns its data directory.
+// Once-per-deployment background work: a session pg_try_advisory_lock on a dedicated connection, freed when
+// the leader dies or loses it; a follower takes over within retryMs. PGlite needs none (one process).
 import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface LeadershipOptions {
   readonly url: string;
-  /** The job's lock name: include the schema and topic, so deployments sharing a server never compete. */
+  /** Include the schema and topic, so deployments sharing a server never compete. */
   readonly name: string;
-  /** Called on becoming leader. */
   readonly lead: () => void | Promise<void>;
-  /** Called on losing leadership (connection lost) and on stop() while leading. */
+  /** Also called on stop() while leading. */
   readonly follow: () => void | Promise<void>;
-  /** How often a follower tries the lock and a leader checks its connection. Default 5 s. */
   readonly retryMs?: number;
   readonly onError?: (error: unknown) => void;
 }
 
 export interface Leadership {
   isLeader(): boolean;
-  /** Gives up leadership (follow() runs first) and closes the connection. */
   stop(): Promise<void>;
 }
 
@@ -30,7 +25,6 @@ export function holdLeadership(options: LeadershipOptions): Leadership {
   const pause = () => sleep(retryMs, undefined, { signal: abort.signal }).catch(() => undefined);
   let leader = false;
 
-  /** One connection's life: try the lock (or check the connection) every retryMs until it fails. */
   const session = async (): Promise<void> => {
     const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 10_000, keepAlive: true });
     const lost = new Promise<Error>((resolve) => {

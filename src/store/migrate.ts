@@ -1,4 +1,3 @@
-// Applies src/store/migrations/NNN_name.sql in order, once each, recorded in schema_migrations.
 // An advisory lock makes concurrent starts of several instances take turns instead of racing.
 import { readdir, readFile } from 'node:fs/promises';
 import type { Db } from './db.ts';
@@ -20,7 +19,6 @@ export async function loadMigrations(): Promise<Migration[]> {
   );
 }
 
-/** Returns the versions applied by this call; `onApplied` hears of each (the CLI's progress bar). */
 export async function migrate(
   db: Db,
   onApplied?: (done: number, total: number, version: string) => void,
@@ -45,10 +43,7 @@ export async function migrate(
   return applied;
 }
 
-/**
- * Splits a migration on top-level semicolons so each statement runs inside the transaction with the
- * extended protocol (the same on PGlite and pg). Dollar-quoted bodies ($$ … $$) are kept whole.
- */
+/** Top-level statements, so each runs in the transaction with the extended protocol; $$ bodies stay whole. */
 export function splitStatements(sql: string): string[] {
   const statements: string[] = [];
   let current = '';

@@ -1,4 +1,3 @@
-// Embedded adapter: PGlite (Postgres compiled to WASM) persisted in a directory.
 import { PGlite } from '@electric-sql/pglite';
 import type { Db, QueryResult, Queryable } from './db.ts';
 
@@ -11,7 +10,6 @@ function wrap(target: Pick<PGlite, 'query'>): Queryable {
   };
 }
 
-/** dataDir undefined = in memory (unit tests). */
 export async function createPgliteDb(dataDir: string | undefined): Promise<Db> {
   const pg = await PGlite.create(dataDir);
   const root = wrap(pg);

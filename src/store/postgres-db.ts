@@ -1,14 +1,11 @@
-// PostgreSQL server adapter over a pg connection pool.
 import pg from 'pg';
 import type { Db, QueryResult, Queryable } from './db.ts';
 import { storeError } from './connection-errors.ts';
 
 export interface PostgresOptions {
   readonly url: string;
-  /** Every connection's search_path; tests use a fresh schema each so runs never collide. */
   readonly schema?: string;
   readonly maxConnections?: number;
-  /** How long a query waits for a pooled connection before it fails (503). Default 10 s. */
   readonly connectTimeoutMs?: number;
 }
 
@@ -26,7 +23,6 @@ function wrap(target: pg.Pool | pg.PoolClient): Queryable {
 export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
   const connection: pg.ClientConfig = {
     connectionString: options.url,
-    // Fail fast while the server is unreachable: a request answers 503, it does not hang.
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     keepAlive: true,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
@@ -61,7 +57,6 @@ export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
   };
 }
 
-/** The schema must exist before connections that name it in search_path do anything useful. */
 async function ensureSchema(url: string, schema: string): Promise<void> {
   const setup = new pg.Client({ connectionString: url });
   setup.on('error', () => {}); // a failure reaches the awaited call below
@@ -81,9 +76,8 @@ async function inTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>
   const client = await pool.connect().catch((error: unknown) => {
     throw storeError(error);
   });
-  // The pool listens for errors only on idle clients: a connection lost while checked out (server
-  // restart) would otherwise be an unhandled 'error' event that ends the process. The failure
-  // reaches the caller through the query in flight.
+  // The pool only watches idle clients: a checked-out connection lost in a restart would be an unhandled
+  // 'error' that ends the process. The query in flight reports it.
   let lost: Error | undefined;
   const onError = (error: Error) => void (lost = error);
   client.on('error', onError);
@@ -102,10 +96,6 @@ async function inTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>
   }
 }
 
-/**
- * LISTEN needs its own long-lived connection, outside the pool. When it drops (server restart,
- * pg_terminate_backend, network), a new one is opened with backoff and LISTEN repeated.
- */
 async function listenReconnecting(
   connection: pg.ClientConfig,
   channel: string,
@@ -145,9 +135,7 @@ async function listenReconnecting(
         if (stopped) return void (await current?.end().catch(() => {}));
         onReconnect?.();
         return;
-      } catch {
-        // still down: try again
-      }
+      } catch {}
     }
   };
   await connect();

@@ -1,12 +1,9 @@
-// Questions a worker asks the supervisor over the cluster IPC channel (the aggregated metrics, how many
-// workers are up), answered by id. Messages carry `bss` so prom-client's own cluster messages pass by.
+// Worker ↔ supervisor questions over cluster IPC, answered by id; `bss` marks ours apart from prom-client's.
 import cluster from 'node:cluster';
 
 export type Question = 'metrics' | 'workers';
 
-/**
- * A worker binds its own socket (exclusive), so cluster never emits 'listening' for it: it says so.
- */
+/** A worker binds its own socket (exclusive), so cluster never emits 'listening' for it: it says so. */
 export const LISTENING = { bss: 'listening', id: 0 } as const;
 
 export function announceListening(): void {
@@ -32,7 +29,6 @@ const pending = new Map<number, { resolve: (value: unknown) => void; reject: (er
 let nextId = 1;
 let listening = false;
 
-/** Worker side: the supervisor's answer, or a rejection after timeoutMs. */
 export function ask<T>(question: Question, timeoutMs = 5_000): Promise<T> {
   if (!cluster.isWorker || !process.send) return Promise.reject(new Error('not running under a supervisor'));
   if (!listening) {

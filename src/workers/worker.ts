@@ -1,5 +1,3 @@
-// The worker side of `bss start --workers N`: who this process is (its slot, 1..N, kept across
-// restarts), its metrics labelled with it, and the deployment-wide answers it gets from the supervisor.
 import cluster from 'node:cluster';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 import type { ReadinessCheck } from '../api/readiness.ts';
@@ -7,17 +5,14 @@ import { ask } from './ipc.ts';
 
 export const WORKER_ENV = 'BSS_WORKER_SLOT';
 
-/** This process's slot under a supervisor, or undefined when it runs alone. */
+/** This process's slot (1..N, kept across restarts), or undefined when it runs alone. */
 export function workerSlot(): number | undefined {
   if (!cluster.isWorker) return undefined;
   const slot = Number(process.env[WORKER_ENV]);
   return Number.isInteger(slot) && slot > 0 ? slot : undefined;
 }
 
-/**
- * Labels every series with the worker and lets the supervisor collect them (AggregatorRegistry):
- * series of different workers stay apart, so gauges such as the outbox backlog are not summed.
- */
+/** Series are labelled per worker so gauges such as the outbox backlog are not summed across workers. */
 export function shareMetrics(registry: Registry, slot: number): void {
   registry.setDefaultLabels({ worker: String(slot) });
   AggregatorRegistry.setRegistries([registry]);

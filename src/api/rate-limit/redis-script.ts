@@ -1,13 +1,9 @@
-// What both Redis counters (requests per caller, failed sign-ins per address) share: one fixed
-// window per key, counted by a Lua INCR + PEXPIRE, and a bound on how long a request waits for Redis.
-
 export const INCR = `local current = redis.call('INCR', KEYS[1])
 if current == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end
 return {current, ttl}`;
 
-/** Bounds how long a request waits for Redis before it is counted locally. */
 export const COMMAND_TIMEOUT_MS = 200;
 
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

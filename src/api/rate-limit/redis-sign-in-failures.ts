@@ -1,6 +1,4 @@
-// Failed sign-ins counted in Redis (node-redis), one fixed window per client address, so a limit
-// reached on one instance holds on all of them. While Redis is unreachable or slow each instance
-// counts alone (the in-process counter): per instance rather than not at all.
+// Shared across instances; while Redis is unreachable each counts alone: per instance rather than not at all.
 import type { RedisClientType } from 'redis';
 import {
   createMemorySignInFailures,
@@ -9,7 +7,6 @@ import {
 } from '../../application/auth/sign-in-failures.ts';
 import { COMMAND_TIMEOUT_MS, INCR, withTimeout } from './redis-script.ts';
 
-/** The window's remaining milliseconds when the address has reached the limit, else 0. */
 const BLOCKED_FOR = `local count = tonumber(redis.call('GET', KEYS[1]) or '0')
 if count < tonumber(ARGV[1]) then return 0 end
 local ttl = redis.call('PTTL', KEYS[1])
@@ -17,12 +14,9 @@ if ttl < 0 then return 0 end
 return ttl`;
 
 export interface RedisSignInFailuresOptions {
-  /** Created with disableOfflineQueue, so a disconnected client fails at once. */
   readonly client: Pick<RedisClientType, 'eval' | 'isReady'>;
-  /** Namespace of the counters, e.g. the cache prefix + 'rl:'. */
   readonly prefix: string;
   readonly limit: SignInLimit;
-  /** Called when Redis fails and the local count is used. */
   readonly onFallback?: (error: Error) => void;
 }
 

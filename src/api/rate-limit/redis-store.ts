@@ -1,7 +1,4 @@
-// A @fastify/rate-limit store on node-redis (the plugin's own Redis store needs ioredis'
-// defineCommand): one fixed window per caller, counted by a Lua INCR + PEXPIRE, so every instance
-// sharing the Redis shares the count. While Redis is unreachable the count falls back to this
-// process (the plugin's LocalStore): limits then hold per instance instead of not at all.
+// The plugin's own Redis store needs ioredis; while Redis is unreachable limits hold per instance (LocalStore).
 import { createRequire } from 'node:module';
 import { createClient, type RedisClientType } from 'redis';
 import type { SignInFailures, SignInLimit } from '../../application/auth/sign-in-failures.ts';
@@ -21,15 +18,11 @@ const LocalStore = require('@fastify/rate-limit/store/LocalStore') as new (
 ) => Store;
 
 export interface RedisRateLimitOptions {
-  /** Created with disableOfflineQueue, so a disconnected client fails at once. */
   readonly client: Pick<RedisClientType, 'eval' | 'isReady'>;
-  /** Namespace of the counters, e.g. the cache prefix + 'rl:'. */
   readonly prefix: string;
-  /** Called when Redis fails and the local count is used (for a metric or log). */
   readonly onFallback?: (error: Error) => void;
 }
 
-/** The class the plugin instantiates (`store` option); each route limit gets the same shared counter. */
 export function redisRateLimitStore(options: RedisRateLimitOptions): new () => Store {
   const { client, prefix, onFallback } = options;
   const local = new LocalStore(false, false, 10_000);
@@ -56,7 +49,7 @@ export function redisRateLimitStore(options: RedisRateLimitOptions): new () => S
   return RedisRateLimitStore;
 }
 
-/** A client of its own, failing fast while disconnected; start-up does not wait for Redis. */
+/** Start-up does not wait for Redis. */
 export function connectRateLimitRedis(
   url: string,
   prefix: string,

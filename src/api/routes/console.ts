@@ -1,6 +1,4 @@
-// The BSS console (console/, built into console/dist by `npm run build:console`, which `npm install`
-// runs): static files at /console/, and `/` redirects there. The files are public; everything they show
-// comes from /api/v1 with the credentials the user signs in with.
+// The files are public; everything they show comes from /api/v1 with the user's credentials.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -11,7 +9,6 @@ export const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist/', impo
 
 export function consoleRoutes(root = CONSOLE_DIST) {
   return async function routes(app: ApiApp): Promise<void> {
-    // Every route of this plugin (the static plugin's included) is public and kept out of the OpenAPI.
     app.addHook('onRoute', (route) => {
       route.config = { ...route.config, public: true };
       route.schema = { ...route.schema, hide: true };

@@ -8,7 +8,7 @@ const Check = Type.Object({
   error: Type.Optional(Type.String()),
 });
 const Readiness = Type.Object({
-  /** degraded: ready, but a dependency it can serve without is down (named in `down`). */
+  /** degraded: a dependency it can serve without is down (named in `down`). */
   status: Type.Union([Type.Literal('ready'), Type.Literal('degraded'), Type.Literal('unavailable')]),
   checks: Type.Record(Type.String(), Check),
   down: Type.Array(Type.String()),

@@ -1,4 +1,3 @@
-// Schemas of the audit trail query (GET /api/v1/audit, admin role).
 import { Type } from 'typebox';
 import { ListQuery, Page } from './common.ts';
 

@@ -5,8 +5,7 @@ import { MAX_CUSTOMERS, MAX_DUE_IN_DAYS } from '../../application/commands/billi
 
 const Day = Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (UTC)' });
 
-// The domain's rules (src/domain/invoice/period.ts) as far as a schema can state them: `from` is on
-// day 1..28; that `to` is the same day of the next month is checked by the domain (422 INVALID_PERIOD).
+// `to` being the same day next month is the domain's check (422 INVALID_PERIOD).
 const Period = Type.Object(
   {
     from: { ...Day, pattern: '^\\d{4}-\\d{2}-(0[1-9]|1\\d|2[0-8])$', description: 'day 1..28 of a month (UTC)' },

@@ -1,4 +1,3 @@
-// Schemas of the cache admin routes (/api/v1/cache): what cache.stats() and cache.warm() return.
 import { Type } from 'typebox';
 
 export const WarmBody = Type.Union(

@@ -1,11 +1,7 @@
-// Schemas shared by the /api/v1 routes.
 import { Type, type TSchema } from 'typebox';
 import { ERROR_CODES, type ErrorCode } from '../../error-codes.ts';
 
-/**
- * Marks an array property whose items are judged one by one by the route (a usage batch): an item
- * with unstorable text is that item's outcome, not a 400 for the whole request (plugins/validation.ts).
- */
+/** Items judged one by one: an item with unstorable text is its own outcome, not a 400 for the request. */
 export const ITEMS_JUDGED_ONE_BY_ONE = 'x-items-judged-one-by-one';
 
 export const IdParam = Type.Object(
@@ -18,7 +14,6 @@ export const ListQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
 };
 
-/** One page of a list; named after its item (CustomerPage…) when the item has a title. */
 export const Page = <T extends TSchema>(item: T) => {
   const title = (item as { title?: unknown }).title;
   return Type.Object(
@@ -27,7 +22,6 @@ export const Page = <T extends TSchema>(item: T) => {
   );
 };
 
-/** A problem's `code`: the closed set of src/error-codes.ts, each listed with its meaning. */
 export const ErrorCodeSchema = Type.Unsafe<ErrorCode>({
   title: 'ErrorCode',
   type: 'string',
@@ -37,7 +31,6 @@ export const ErrorCodeSchema = Type.Unsafe<ErrorCode>({
     .join('\n')}`,
 });
 
-/** RFC 9457 problem details, as every error response. */
 export const Problem = Type.Object(
   {
     type: Type.String(),
@@ -66,7 +59,6 @@ export const Problem = Type.Object(
   },
 );
 
-/** The error responses every write route can give. */
 export const WriteErrors = {
   400: Problem,
   401: Problem,
@@ -93,7 +85,7 @@ const Instant = (description: string) =>
     }),
   );
 
-/** created/updated ranges on every list: From inclusive, To exclusive; 400 INVALID_DATE_RANGE naming the field. */
+/** From inclusive, To exclusive. */
 export const DateRangeQuery = {
   createdFrom: Instant('created at or after'),
   createdTo: Instant('created before'),

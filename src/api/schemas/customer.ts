@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 import { Address, CurrencyCode, DateTime, Id, Money } from '../../events/schemas.ts';
 
-/** Text the domain requires: at least one character that is not white space. */
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
 
 // The domain's rules (src/domain/validate.ts), stated so a client learns them from the document.

@@ -1,17 +1,12 @@
-// Schemas shared by the /api/v1/event-replay route groups (one schema file per group beside this one).
-// Times are ISO-8601 text or milliseconds since the epoch; windows are [startTime, endTime), states are
-// "at T" (every event stamped ≤ T). Customer views and event data are passed through as they are
-// (Type.Unknown), because their shape is the domain's.
+// Customer views and event data are Type.Unknown: their shape is the domain's.
 import { Type, type TSchema, type TArrayOptions } from 'typebox';
 import { MAX_TIME_MS, REPLAY_SPEEDS } from '../../replay/index.ts';
 
-/** Arrays the engine hands out are readonly. */
 export const RArray = <T extends TSchema>(item: T, options?: TArrayOptions) =>
   Type.Immutable(Type.Array(item, options));
 
 export const Name = Type.String({ minLength: 1, maxLength: 200 });
-// format replay-time (plugins/validation.ts): RFC 3339 date-time, ISO-8601 date, or integer epoch ms
-// with |ms| ≤ 8.64e15 (what a Date can hold), so an impossible time is a 400 naming the field.
+// format replay-time (plugins/validation.ts): an impossible time is a 400 naming the field.
 const TimeText = Type.String({
   format: 'replay-time',
   minLength: 1,

@@ -1,4 +1,3 @@
-// Schemas of the consumer-group route group: offset snapshots and restores.
 import { Type } from 'typebox';
 import { Name, RArray, Strict, Time } from './event-replay-common.ts';
 

@@ -1,4 +1,3 @@
-// Schemas of the replay jobs route group: the request, the job and its progress events.
 import { Type } from 'typebox';
 import { Filter, Name, RArray, Speed, Strict, Time } from './event-replay-common.ts';
 
@@ -66,7 +65,6 @@ export const Job = Type.Object(
 );
 export const Jobs = Type.Object({ items: RArray(Job) });
 
-/** One server-sent event of GET /replay/{id}/events, as an SSE client parses it. */
 export const ProgressEvent = Type.Object(
   {
     event: Type.Literal('progress'),

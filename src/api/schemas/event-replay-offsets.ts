@@ -1,4 +1,3 @@
-// Schemas of the offsets route group: what topics hold, offsets by time, counts and estimates.
 import { Type } from 'typebox';
 import { Name, RArray, Speed, Strict, WindowQuery } from './event-replay-common.ts';
 

@@ -1,4 +1,3 @@
-// Schemas of the read-model rebuild route.
 import { Type } from 'typebox';
 import { Strict, Time } from './event-replay-common.ts';
 

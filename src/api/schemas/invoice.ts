@@ -5,7 +5,6 @@ import { EVENT_DATA_SCHEMAS } from '../../events/catalog.ts';
 
 export const InvoiceStatus = Type.Enum(['ISSUED', 'PAID', 'OVERDUE', 'CANCELLED'], { title: 'InvoiceStatus' });
 
-/** The lines exactly as invoice.issued carries them (recurring fees and usage). */
 const InvoiceLines = EVENT_DATA_SCHEMAS['invoice.issued'].properties.lines;
 
 export const Invoice = Type.Object(

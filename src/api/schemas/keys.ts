@@ -1,4 +1,3 @@
-// Schemas of the API key administration routes (/api/v1/keys, admin role).
 import { Type } from 'typebox';
 
 const Role = Type.Union([Type.Literal('viewer'), Type.Literal('operator'), Type.Literal('admin')]);

@@ -1,9 +1,6 @@
 import { Type } from 'typebox';
 
-/**
- * For actions that take no input. Fastify validates a missing body as null (and Type.Optional does
- * not make a root schema optional), so null is what admits a POST without a body; `{}` is accepted too.
- */
+/** Fastify validates a missing body as null (Type.Optional cannot make a root optional); `{}` is accepted too. */
 export const NoBody = Type.Union([Type.Null(), Type.Object({}, { additionalProperties: false })], {
   description: 'no body, or {}',
 });

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { ClientId, CurrencyCode, DateTime, Id, Money, Nullable } from '../../events/schemas.ts';
 import { Reason } from './common.ts';
 
-/** Ids a client may choose; `~` is left out because derived (hashed) ids use it. */
+/** `~` is reserved for derived ids. */
 const OrderClientId = { ...ClientId, examples: ['ord-2026-0001'] };
 
 export const OrderStatus = Type.Enum(['PENDING', 'APPROVED', 'REJECTED', 'COMPLETED', 'CANCELLED'], {
@@ -27,7 +27,6 @@ export const RejectOrderBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** An optional reason: no body (null, see no-body.ts), or `{}`, or `{reason}`. */
 export const OptionalReason = Type.Union([Type.Null(), Reason]);
 
 export const OrderItem = Type.Object(

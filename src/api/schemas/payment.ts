@@ -2,10 +2,10 @@ import { Type } from 'typebox';
 import { DateRangeQuery, ListQuery } from './common.ts';
 import { ClientId, CurrencyCode, DateTime, Id, Money, Nullable, PaymentMethod } from '../../events/schemas.ts';
 
-/** Ids a client may choose (`~` is reserved for derived ids). */
+/** `~` is reserved for derived ids. */
 const PaymentClientId = { ...ClientId, examples: ['pay-2026-0001'] };
 
-/** Money a client sends: a positive integer of minor units, never a float or a decimal string. */
+/** Never a float or a decimal string. */
 export const PositiveMoney = Type.Object(
   {
     amount: Type.Integer({

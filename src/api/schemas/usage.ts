@@ -10,14 +10,12 @@ export const IngestUsageBody = Type.Object(
       minItems: 1,
       maxItems: MAX_USAGE_BATCH,
       description: `at most ${MAX_USAGE_BATCH} records per request`,
-      // A record with text the store cannot hold (U+0000) is that record's `invalid`, not a 400.
       [ITEMS_JUDGED_ONE_BY_ONE]: true,
     }),
   },
   { additionalProperties: false },
 );
 
-// Upper case like every status of the API; RATED and REJECTED are the statuses GET /usage shows.
 const Outcome = Type.Union([
   Type.Literal('RATED'),
   Type.Literal('REJECTED'),

@@ -1,6 +1,4 @@
-// The audit trail of admin actions: who (actor, role), what (action, target, parameters), when and
-// with what outcome. Each entry is a CloudEvent on the audit topic and a row of audit_log (for
-// GET /api/v1/audit), written in one transaction: the log and the query never disagree.
+// Each entry is a CloudEvent on the audit topic and an audit_log row, in one transaction: they never disagree.
 import { randomUUID } from 'node:crypto';
 import { Compile } from 'typebox/compile';
 import { AdminActionAudit, type AdminActionData } from '../../events/catalog.ts';
@@ -31,7 +29,6 @@ export interface AuditTrail {
   query(filter: AuditFilter): Promise<{ items: AuditEntry[]; nextCursor: string | null }>;
 }
 
-/** Writes one entry's row inside the caller's transaction (the key administration uses this). */
 export async function insertAuditRow(tx: Queryable, eventId: string, data: AdminActionData): Promise<void> {
   await tx.query(
     `INSERT INTO audit_log (event_id, at, actor, role, action, target, parameters, outcome, status)

@@ -1,5 +1,3 @@
-// Audit records of API key administration: CloudEvents (com.droid.bss.apikey.created.v1 / revoked.v1)
-// on the audit topic, validated against the catalog's schema before they are written.
 import { randomUUID } from 'node:crypto';
 import { Compile } from 'typebox/compile';
 import { AUDIT_EVENT_SCHEMAS, type AuditEventData, type AuditEventType } from '../../events/catalog.ts';

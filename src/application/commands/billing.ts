@@ -1,8 +1,5 @@
-// The bill run: for one period, every customer with a subscription active in it gets an invoice
-// (domain billCustomer), each customer in its own transaction so one failure never undoes the rest.
-// Invoice ids are derived from (customer, period), so a repeated run finds the invoices it issued
-// and skips those customers. Customers are paged by id and billed one at a time, so memory holds
-// one page of ids and one customer's usage, whatever the number of customers or usage records.
+// One transaction per customer, so a failure never undoes the rest; invoice ids derive from (customer, period),
+// so a re-run skips them. Paged by id: memory holds one page and one customer's usage.
 import { randomUUID } from 'node:crypto';
 import { invalid, invoice, MS_PER_DAY, toMillis } from '../../domain/index.ts';
 import type { CurrencyCode, CustomerBalance, Money, subscription, usage } from '../../domain/index.ts';
@@ -15,11 +12,9 @@ import type { Clock } from '../clock.ts';
 
 export interface BillRunInput {
   readonly period: invoice.BillingPeriod;
-  /** Days from issue to due date; default 14. */
   readonly dueInDays?: number;
-  /** At most this many customers in this call (default 1000); continue with `resumeAfter`. */
+  /** Default 1000; continue with `resumeAfter`. */
   readonly maxCustomers?: number;
-  /** The `resumeAfter` of the previous call of the same run. */
   readonly resumeAfter?: string;
 }
 
@@ -34,19 +29,16 @@ export interface BillRunSummary {
   readonly period: invoice.BillingPeriod;
   readonly issuedAt: string;
   readonly dueAt: string;
-  /** Customers looked at in this call. */
   readonly customers: number;
   readonly invoices: number;
-  /** Already billed for this period (by an earlier run). */
+  /** By an earlier run. */
   readonly skipped: number;
-  /** Nothing to bill (e.g. suspended the whole period). */
   readonly nothingToBill: number;
-  /** Sum of the invoices issued by this call, one entry per currency. */
+  /** One entry per currency. */
   readonly totals: Money[];
   readonly failures: BillRunFailure[];
-  /** null when every customer has been looked at; otherwise pass it back to continue. */
+  /** null when every customer has been looked at. */
   readonly resumeAfter: string | null;
-  /** The invoices this call issued, by customer id. */
   readonly invoiceIds: string[];
 }
 
@@ -60,7 +52,6 @@ export const DEFAULT_MAX_CUSTOMERS = 1000;
 export const MAX_CUSTOMERS = 10_000;
 const PAGE_SIZE = 100;
 
-/** The invoice a bill run issues to this customer for the period starting `from`. */
 export const invoiceIdFor = (customerId: string, from: string): string => derivedId('inv', customerId, from);
 
 type Outcome = { kind: 'issued'; total: Money } | { kind: 'skipped' } | { kind: 'empty' };
@@ -107,8 +98,7 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
               totals.set(outcome.total.currency, (totals.get(outcome.total.currency) ?? 0) + outcome.total.amount);
             }
           } catch (error) {
-            // A customer the domain refuses to bill is reported; anything else stops the run
-            // (re-running it is safe: billed customers are skipped).
+            // A refused customer is reported; anything else stops the run (re-running is safe).
             if (!(error instanceof AppError) || error.status >= 500) throw error;
             failures.push({ customerId, code: error.code, message: error.message });
           }
@@ -136,7 +126,6 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
   };
 }
 
-/** The run's checked limits and dates: issued now (after the period ended), due dueInDays later. */
 function runTerms(input: BillRunInput, clock: Clock) {
   const { period } = input;
   const days = invoice.requirePeriod(period);
@@ -149,7 +138,7 @@ function runTerms(input: BillRunInput, clock: Clock) {
     throw invalid('INVALID_LIMIT', `maxCustomers must be an integer 1..${MAX_CUSTOMERS}`, 'maxCustomers');
   }
   const issuedAt = clock();
-  // billCustomer checks this per customer too; checking once answers 409 instead of n failures.
+  // Checked once: 409 instead of n failures.
   if (toMillis(issuedAt) < days.toDay * MS_PER_DAY) {
     throw invoice.periodNotEnded(period);
   }
@@ -165,7 +154,7 @@ async function billCustomer(
   issuedAt: string,
   dueAt: string,
 ): Promise<Outcome> {
-  // Rated usage never changes once recorded, so it is read before the transaction, unlocked.
+  // Rated usage never changes once recorded: read before the transaction, unlocked.
   const ratedUsage = await ratedUsageOf(db, customerId, period);
   const invoiceId = invoiceIdFor(customerId, period.from);
   const { result } = await bus.run<Outcome>(async (uow) => {
@@ -192,18 +181,14 @@ async function billCustomer(
 
 export function requireAccountCurrency(customerId: string, currency: CurrencyCode | null): CurrencyCode {
   if (currency !== null) return currency;
-  // Orders fix the account currency before any subscription exists; without it there is nothing to price.
   throw new AppError('NO_ACCOUNT_CURRENCY', `customer ${customerId} has no account currency`, { status: 409 });
 }
 
 const dayStart = (date: string) => `${date}T00:00:00Z`;
 
-/** A subscription that was activated before the period ($3) ended and not cancelled before it ($2)
- * began; billCustomer decides the exact active days. */
 const ACTIVE_IN_PERIOD = `(state->>'activatedAt')::timestamptz < $3::timestamptz
   AND (state->>'cancelledAt' IS NULL OR (state->>'cancelledAt')::timestamptz >= $2::timestamptz)`;
 
-/** Customers (after `after`, by id) with a subscription active in the period. */
 async function activeCustomers(db: Db, period: invoice.BillingPeriod, after: string, limit: number) {
   const { rows } = await db.query<{ customer_id: string; ids: string[] }>(
     `SELECT customer_id, array_agg(id ORDER BY id) AS ids FROM subscriptions
@@ -220,7 +205,6 @@ async function alreadyBilled(db: Db, invoiceIds: readonly string[]): Promise<Set
   return new Set(rows.map((row) => row.id));
 }
 
-/** One customer's subscriptions active in the period (the upcoming invoice reads them unlocked). */
 export async function subscriptionsInPeriod(db: Db, customerId: string, period: invoice.BillingPeriod) {
   const { rows } = await db.query<{ state: subscription.Subscription }>(
     `SELECT state FROM subscriptions WHERE customer_id = $1 AND ${ACTIVE_IN_PERIOD} ORDER BY id`,
@@ -229,7 +213,6 @@ export async function subscriptionsInPeriod(db: Db, customerId: string, period: 
   return rows.map((row) => row.state);
 }
 
-/** The customer's rated usage that started in the period (index usage_records_customer_started). */
 export async function ratedUsageOf(db: Db, customerId: string, period: invoice.BillingPeriod) {
   const { rows } = await db.query<{ state: usage.UsageRecord }>(
     `SELECT state FROM usage_records
@@ -240,7 +223,6 @@ export async function ratedUsageOf(db: Db, customerId: string, period: invoice.B
   return rows.flatMap((row) => (row.state.status === 'RATED' ? [row.state] : []));
 }
 
-/** Each finished call of the bill run is recorded with its summary, for GET /billing/runs. */
 export async function recordBillRun(db: Queryable, summary: BillRunSummary): Promise<void> {
   await db.query('INSERT INTO billing_runs (id, period_from, summary, created_at) VALUES ($1, $2, $3, $4)', [
     summary.runId,

@@ -1,10 +1,5 @@
-// Runs a command the one way every write happens: in one database transaction, load the states it
-// needs (locked), decide, fold the events into the read models with the domain's evolve, and append
-// the events' CloudEvents to the log through the sink (the outbox). After commit, listeners hear of
-// the events (cache invalidation, metrics). Group commit: concurrent commands are gathered by a
-// batcher and share one transaction, each still deciding on its own (a later one sees the earlier
-// ones' states) with its own answer or refusal. A group that fails as a whole (a conflict, a deadlock)
-// committed nothing and its commands run again alone, where conflicts are retried as before.
+// The one write path: in one transaction load (locked), decide, fold into the read models and append to the log
+// (outbox). Group commit: each command still decides alone; a group that fails whole reruns each alone.
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../../domain/index.ts';
 import { DomainRejection } from '../../domain/index.ts';
@@ -21,7 +16,6 @@ import { createBatcher, type BatcherLoad, type Outcome } from '../batcher.ts';
 import { lockFences, nextFence, type Fence, type Fences } from '../idempotency/fence.ts';
 
 export const EVENTS_TOPIC = 'bss.events';
-/** Record header naming the process that committed the event (CommandBusOptions.origin). */
 export const ORIGIN_HEADER = 'bss-origin';
 
 export interface Decision<T> {
@@ -31,54 +25,38 @@ export interface Decision<T> {
 
 export interface Committed<T> extends Decision<T> {
   readonly envelopes: readonly BssCloudEvent[];
-  /** The records appended to the log, one per envelope (their value is the encoded event). */
   readonly records: readonly AppendRecord[];
   readonly changed: readonly ChangedRow[];
 }
 
-/**
- * Hears of each commit. A returned promise is awaited before the command returns (the cache's Redis
- * invalidation, so the write's response is not sent before other instances can know); it must not reject.
- */
+/** Awaited before the command returns (so other instances can know before the answer); must not reject. */
 export type CommittedListener = (committed: Committed<unknown>) => void | Promise<void>;
 export type GroupCommittedListener = (group: ReadonlyArray<Committed<unknown>>) => void | Promise<void>;
 
 export interface RunOptions {
   readonly traceparent?: string;
-  /**
-   * Rows the command will load, fetched for its whole group in one query per table before any command
-   * of the group runs (its own load calls then find them). Locks: 'update' wins over 'share'.
-   */
+  /** Fetched for the whole group in one query per table; 'update' wins over 'share'. */
   readonly prefetch?: ReadonlyArray<{
     readonly kind: ReadModelKind;
     readonly ids: readonly string[];
     readonly lock?: LockMode;
   }>;
-  /** What the command weighs in its group (default 1; a usage chunk: its records). */
+  /** Default 1; a usage chunk: its records. */
   readonly weight?: number;
 }
 
 export interface CommandBus {
-  /** `work` loads what it needs through the unit of work and returns the decided events. */
   run<T>(work: (uow: UnitOfWork) => Promise<Decision<T>>, options?: RunOptions): Promise<Committed<T>>;
-  /** Hears of each committed command (after its group committed). */
   onCommitted(listener: CommittedListener): void;
-  /** Hears of each group once, with its committed commands: one Redis round trip per group. */
   onGroupCommitted(listener: GroupCommittedListener): void;
-  /** Hears of every command the domain refused (offered load that produced no event). */
   onRejected(listener: (rejection: DomainRejection) => void): void;
-  /** Commands waiting for a group (admission control reads it). */
   load(): BatcherLoad;
-  /** The topic the bus appends to. */
   readonly topic: string;
 }
 
 export interface GroupCommitOptions {
-  /** Commands per group (default 128). */
   readonly maxCommands?: number;
-  /** Total weight per group (default 4,000). */
   readonly maxWeight?: number;
-  /** Groups in flight at once (default 1). */
   readonly concurrency?: number;
 }
 
@@ -89,26 +67,18 @@ export interface CommandBusOptions {
   readonly source?: string;
   readonly topic?: string;
   readonly maxAttempts?: number;
-  /**
-   * This process's id, sent with every record as the ORIGIN_HEADER: its own in-process consumers can
-   * skip what its commit listeners already did (the cache's write path).
-   */
+  /** Sent as ORIGIN_HEADER, so this process's consumers skip what its commit listeners did. */
   readonly origin?: string;
   readonly group?: GroupCommitOptions;
 }
 
-/** A conflict with another command, or a transaction the database aborted: the group can simply run again. */
 function isRetryable(error: unknown): boolean {
   if (error instanceof AppError)
     return error.retryable && (error.code === 'CONCURRENT_MODIFICATION' || error.code === 'TRANSACTION_CONFLICT');
   return isTransactionConflict(error);
 }
 
-/**
- * A command's own failure, which leaves the transaction usable: the domain's refusal or a final AppError
- * of its work (not found, stale If-Match). Retryable ones (a conflict, a database that went away) may
- * come from a failed statement, so they abort the group like any other error.
- */
+/** Leaves the transaction usable. Retryable errors may come from a failed statement, so they abort the group. */
 function isCommandFailure(error: unknown): boolean {
   return error instanceof AppError && !error.retryable;
 }
@@ -116,7 +86,6 @@ function isCommandFailure(error: unknown): boolean {
 interface Command {
   readonly work: (uow: UnitOfWork) => Promise<Decision<unknown>>;
   readonly options: RunOptions;
-  /** Set when a request with an Idempotency-Key submits it (src/application/idempotency/fence.ts). */
   readonly fence?: Fence;
 }
 
@@ -126,7 +95,6 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
   const hearers: Hearers = { committed: [], group: [], rejected: [] };
   const attempt = groupTransaction({ ...options, topic, runOne: commandRunner(options) });
 
-  // A group that failed as a whole committed nothing: each command then runs alone, with retries.
   async function alone(command: Command): Promise<Outcome<Committed<unknown>>> {
     for (let n = 1; ; n++) {
       try {
@@ -171,10 +139,7 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
 
 type RunOne = (uow: UnitOfWork, fences: Fences, command: Command) => Promise<Outcome<Committed<unknown>>>;
 
-/**
- * One command in its group. Committed before by the request whose claim this retry took over: its
- * result, no rerun. A claim taken over by a retry refuses only this command.
- */
+/** Committed before by the request whose claim this retry took over: its result, no rerun. */
 function commandRunner(options: Pick<CommandBusOptions, 'codec' | 'source' | 'origin'>): RunOne {
   const { codec } = options;
   const source = options.source ?? '/bss/api';
@@ -203,26 +168,19 @@ function commandRunner(options: Pick<CommandBusOptions, 'codec' | 'source' | 'or
   };
 }
 
-/**
- * One transaction for a group. A command's own failure (its work threw a domain rejection or an
- * AppError) is its outcome alone: it changed nothing, since the unit of work only changes on apply.
- * Anything else (SQL errors, conflicts on flush) aborts the whole transaction and is thrown.
- */
+/** A command's own failure is its outcome alone; anything else aborts the whole transaction. */
 function groupTransaction(parts: { db: Db; sink: EventSink; topic: string; runOne: RunOne }) {
   const { db, sink, topic, runOne } = parts;
   return (commands: readonly Command[]): Promise<Array<Outcome<Committed<unknown>>>> =>
     db.transaction(async (tx) => {
-      // The cache NOTIFY triggers (migration 021) stay quiet for the service's own writes: the write
-      // path and the event log invalidate them already, and NOTIFY serialises commits (~5,500 → ~3,100
-      // tx/s). NOTIFY is left to SQL run outside the service.
+      // NOTIFY triggers stay quiet for our own writes: the write path invalidates, and NOTIFY serialises commits.
       await tx.query(`SELECT set_config('bss.cache_notify', 'off', true)`);
       const fences = await lockFences(
         tx,
         commands.flatMap((c) => (c.fence ? [c.fence] : [])),
       );
       const uow = createUnitOfWork(tx);
-      // Rows and events (database log, or Kafka's outbox) commit together, so the read model decides ids
-      // authoritatively in both modes; a rebuild's swap keeps that (src/replay/rebuild/rebuild.ts).
+      // Rows and events commit together, so the read model decides ids authoritatively in both modes.
       await prefetch(uow, commands);
       const outcomes: Array<Outcome<Committed<unknown>>> = [];
       const records: AppendRecord[] = [];
@@ -244,7 +202,6 @@ interface Hearers {
   readonly rejected: Array<(rejection: DomainRejection) => void>;
 }
 
-/** After the group's outcome: refusals, each commit, then the group once; awaits what they return. */
 async function tell(hearers: Hearers, outcomes: ReadonlyArray<Outcome<Committed<unknown>>>): Promise<void> {
   const committed: Array<Committed<unknown>> = [];
   for (const outcome of outcomes) {
@@ -257,7 +214,7 @@ async function tell(hearers: Hearers, outcomes: ReadonlyArray<Outcome<Committed<
   await Promise.all(pending);
 }
 
-/** The group's declared rows, one query per table, ids sorted (the same lock order in every group). */
+/** Ids sorted: the same lock order in every group. */
 async function prefetch(uow: UnitOfWork, commands: readonly Command[]): Promise<void> {
   const wanted = new Map<ReadModelKind, { ids: Set<string>; lock: LockMode }>();
   for (const command of commands) {

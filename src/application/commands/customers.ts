@@ -1,4 +1,3 @@
-// Customer use cases: create, update contact, suspend, resume, terminate.
 import { customer } from '../../domain/index.ts';
 import type { CommandBus } from './command-bus.ts';
 import { expectVersion, type ExpectedVersion } from './expect-version.ts';
@@ -7,7 +6,7 @@ import { claimEmail, emailKey, releaseOtherEmails } from './email-claims.ts';
 import type { UnitOfWork } from '../read-model/unit-of-work.ts';
 
 type CreateInput = Omit<customer.CreateCustomer, 'type' | 'at'> & {
-  /** Let this customer use an email another customer has (a family's shared address). */
+  /** A family's shared address. */
   readonly allowDuplicateEmail?: boolean;
 };
 type ContactInput = Omit<customer.UpdateCustomerContact, 'type' | 'at' | 'customerId'>;
@@ -25,7 +24,7 @@ export function customerCommands(bus: CommandBus, clock: Clock): CustomerCommand
     customerId: string,
     expectedVersion: ExpectedVersion | undefined,
     command: (at: string) => customer.CustomerCommand,
-    /** Runs after the domain decided (and did not refuse), in the same transaction. */
+    /** Runs after the domain decided, in the same transaction. */
     after?: (uow: UnitOfWork, before: customer.CustomerState) => Promise<void>,
   ) => {
     await bus.run(
@@ -55,7 +54,6 @@ export function customerCommands(bus: CommandBus, clock: Clock): CustomerCommand
         customerId,
         expected,
         (at) => ({ type: 'UpdateCustomerContact', customerId, ...input, at }),
-        // A new address is claimed like on create; the old one is given up.
         async (uow, before) => {
           const email = input.email;
           if (email === undefined || (before && emailKey(before.email) === emailKey(email))) return;

@@ -1,7 +1,5 @@
-// Ids derived from other ids, so that repeating a command finds what the first run made (a bill run
-// re-run finds the invoice it issued). Event ids are limited to 100 characters (events/schemas.ts):
-// a readable id is used when it fits, otherwise the key is hashed. `~` marks the hashed form; API
-// ids never contain it, so the two forms cannot collide.
+// Derived ids let a repeated command find what the first run made. Too long for 100 characters: hashed,
+// marked `~`, which API ids never contain.
 import { createHash } from 'node:crypto';
 
 export const MAX_ID_LENGTH = 100;

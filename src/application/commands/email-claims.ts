@@ -1,7 +1,5 @@
-// One customer per email address (case-insensitive) unless the caller allows a shared one: a family
-// member with their own account may use the household's address. The claim lives in its own table,
-// written in the command's transaction after the domain decided, so the database settles a race of
-// two creates: the second waits for the first to commit and is refused.
+// One customer per email (case-insensitive) unless allowed; a claims table written in the command's
+// transaction lets the database settle a race of two creates.
 import type { Queryable } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
 
@@ -16,7 +14,6 @@ function emailTaken(email: string, owner: string): AppError {
   );
 }
 
-/** Claims `email` for `customerId` (a no-op when it already holds it); EMAIL_TAKEN names the holder. */
 export async function claimEmail(tx: Queryable, email: string, customerId: string): Promise<void> {
   const key = emailKey(email);
   const { rows } = await tx.query<{ customer_id: string }>(
@@ -29,7 +26,6 @@ export async function claimEmail(tx: Queryable, email: string, customerId: strin
   if (owner !== undefined && owner !== customerId) throw emailTaken(email, owner);
 }
 
-/** Gives up the customer's claims on addresses other than `keep` (after an email change). */
 export async function releaseOtherEmails(tx: Queryable, customerId: string, keep: string): Promise<void> {
   await tx.query('DELETE FROM customer_email_claims WHERE customer_id = $1 AND email_key <> $2', [
     customerId,

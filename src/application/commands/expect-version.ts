@@ -1,9 +1,8 @@
 import { AppError } from '../../errors.ts';
 
-/** The version(s) an If-Match names: the write applies when the current version is one of them. */
 export type ExpectedVersion = number | readonly number[];
 
-/** Optimistic concurrency for If-Match: the current version must be one the caller named. */
+/** If-Match: the current version must be one the caller named. */
 export function expectVersion(kind: string, current: number, expected: ExpectedVersion | undefined): void {
   if (expected === undefined) return;
   const versions = typeof expected === 'number' ? [expected] : expected;

@@ -1,5 +1,3 @@
-// Invoice use cases after issue (issue itself is the bill run, billing.ts): mark overdue once the
-// due date has passed, and cancel by a credit note.
 import { invoice } from '../../domain/index.ts';
 import type { CommandBus } from './command-bus.ts';
 import { derivedId } from './derived-id.ts';
@@ -8,11 +6,10 @@ import type { Clock } from '../clock.ts';
 
 export interface InvoiceCommands {
   markOverdue(invoiceId: string, expectedVersion?: ExpectedVersion): Promise<void>;
-  /** Returns the credit note id. */
   cancel(invoiceId: string, reason: string, expectedVersion?: ExpectedVersion): Promise<string>;
 }
 
-/** An invoice is cancelled at most once, so its credit note can be named after it. */
+/** Cancelled at most once, so the credit note can be named after it. */
 export const creditNoteIdFor = (invoiceId: string): string => derivedId('cn', invoiceId);
 
 export function invoiceCommands(bus: CommandBus, clock: Clock): InvoiceCommands {

@@ -1,4 +1,3 @@
-// Order use cases: place, approve, reject, complete (activates one subscription per item), cancel.
 import { randomUUID } from 'node:crypto';
 import { order } from '../../domain/index.ts';
 import type { CustomerBalance, catalog as catalogTypes, customer } from '../../domain/index.ts';
@@ -13,17 +12,13 @@ export interface OrderCommands {
   place(input: PlaceOrderInput): Promise<string>;
   approve(orderId: string, expectedVersion?: ExpectedVersion): Promise<void>;
   reject(orderId: string, reason: string, expectedVersion?: ExpectedVersion): Promise<void>;
-  /** Returns the ids of the subscriptions it activated, in item order. */
   complete(orderId: string, expectedVersion?: ExpectedVersion): Promise<string[]>;
   cancel(orderId: string, reason?: string, expectedVersion?: ExpectedVersion): Promise<void>;
 }
 
 export const newSubscriptionId = (): string => `sub_${randomUUID()}`;
 
-/**
- * The order's context. The customer is share-locked so a concurrent suspension cannot slip between
- * the "customer is ACTIVE" check and the commit; the balance row carries the account currency.
- */
+/** The customer is share-locked so a concurrent suspension cannot slip between the check and the commit. */
 async function loadContext(
   uow: UnitOfWork,
   customerId: string,
@@ -42,7 +37,6 @@ export function orderCommands(bus: CommandBus, clock: Clock, plans: catalogTypes
       const { state, version } = await uow.load<order.Order>('order', orderId);
       if (state !== null) expectVersion('order', version, expectedVersion);
       const command = build(clock(), state);
-      // An unknown order has no customer to load; decide rejects it (ORDER_NOT_FOUND) before using one.
       const customerId = state?.customerId ?? (command.type === 'PlaceOrder' ? command.customerId : undefined);
       const context =
         customerId === undefined

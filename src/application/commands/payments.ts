@@ -1,7 +1,3 @@
-// Payment use cases: authorize (create), capture, fail, refund, apply credit, pay one invoice. Capture and apply
-// credit move money onto the customer's open invoices (payment.applied, invoice.paid), so those
-// invoices are loaded and locked in the command's transaction; the balance read model follows from
-// the events (the unit of work folds every event into it).
 import { payment } from '../../domain/index.ts';
 import type { CustomerBalance, Money, customer, invoice } from '../../domain/index.ts';
 import type { Db } from '../../store/db.ts';
@@ -38,24 +34,20 @@ export interface PaymentCommands {
   fail(paymentId: string, reason: string, expectedVersion?: ExpectedVersion): Promise<void>;
   refund(paymentId: string, input: RefundInput, expectedVersion?: ExpectedVersion): Promise<void>;
   applyCredit(paymentId: string, expectedVersion?: ExpectedVersion): Promise<void>;
-  /** Authorizes, captures and applies a payment to this one invoice; returns the payment id. */
   payInvoice(input: PayInvoiceInput): Promise<string>;
 }
 
-/** Only CreatePayment reads the customer and the account currency; the others need neither. */
 const NO_CONTEXT: payment.PaymentContext = { customer: null, accountCurrency: null, invoices: [] };
 
 export function paymentCommands(bus: CommandBus, db: Db, clock: Clock): PaymentCommands {
-  /** Runs a command on an existing payment; `withInvoices` loads its customer's open invoices. */
   const decide = async (
     paymentId: string,
     expectedVersion: ExpectedVersion | undefined,
     command: (at: string) => payment.PaymentCommand,
     withInvoices = false,
   ) => {
-    // The ids are found before the transaction (PGlite runs one at a time); the rows are then
-    // loaded and locked inside it. An invoice issued in between is simply not paid by this command:
-    // the money stays as credit, which apply-credit moves later.
+    // Ids found before the transaction (PGlite runs one at a time), rows locked inside; an invoice issued in
+    // between stays unpaid, the money stays as credit.
     const invoiceIds = withInvoices ? await openInvoiceIds(db, paymentId) : [];
     await bus.run(async (uow) => {
       const { state, version } = await uow.load<payment.Payment>('payment', paymentId);
@@ -103,7 +95,6 @@ export function paymentCommands(bus: CommandBus, db: Db, clock: Clock): PaymentC
   };
 }
 
-/** Open invoices of the payment's customer (none when the payment does not exist). */
 async function openInvoiceIds(db: Db, paymentId: string): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT i.id FROM invoices i JOIN payments p ON p.customer_id = i.customer_id

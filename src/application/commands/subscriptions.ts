@@ -1,4 +1,3 @@
-// Subscription use cases: suspend, resume, cancel. Activation happens by completing an order.
 import { subscription } from '../../domain/index.ts';
 import type { CommandBus } from './command-bus.ts';
 import { expectVersion, type ExpectedVersion } from './expect-version.ts';

@@ -1,5 +1,4 @@
-// One usage record as both entry points take it: an item of POST /usage's body and one CDR of the
-// mediation feed. One schema, so the two accept the same records.
+// One schema for POST /usage and the mediation feed, so the two accept the same records.
 import { Type } from 'typebox';
 import { ClientId, DateTime, Id, UsageType } from '../../events/schemas.ts';
 

@@ -1,7 +1,4 @@
-// Usage ingestion: a batch of CDRs from mediation, each decided on its own. The rows a chunk needs
-// (its subscriptions and any records already seen) are loaded in bulk, then the whole chunk commits
-// in one transaction. Chunks keep each transaction (and the locks it holds) short; a batch that fails
-// half-way is safe to send again because a recorded recordId comes back as a duplicate.
+// Chunks keep transactions and their locks short; a batch that fails half-way is safe to resend (duplicates).
 import { isDomainRejection, usage } from '../../domain/index.ts';
 import type { Money, catalog as catalogTypes, subscription } from '../../domain/index.ts';
 import { AppError, type ErrorCode } from '../../errors.ts';
@@ -15,11 +12,7 @@ export const USAGE_CHUNK = 1_000;
 
 export type UsageRecordInput = Omit<usage.IngestUsage, 'type' | 'at'>;
 
-/**
- * RATED: priced and recorded; REJECTED: recorded as usage.rejected (subscription not active);
- * DUPLICATE: recordId already recorded, nothing new; INVALID: refused, nothing recorded. Upper case
- * like every status of the API (GET /usage answers and filters RATED / REJECTED too).
- */
+/** Upper case like every status of the API. */
 export type UsageOutcome = 'RATED' | 'REJECTED' | 'DUPLICATE' | 'INVALID';
 
 export interface UsageResult {
@@ -30,13 +23,11 @@ export interface UsageResult {
 }
 
 export interface UsageBatchResult {
-  /** Rated records. */
   readonly accepted: number;
-  /** Recorded as usage.rejected. */
   readonly rejected: number;
   readonly invalid: number;
   readonly duplicates: number;
-  /** One per input record, in input order. */
+  /** In input order. */
   readonly results: UsageResult[];
 }
 
@@ -47,7 +38,6 @@ export interface UsageCommands {
 const texts = (values: readonly unknown[]): string[] =>
   values.filter((v): v is string => typeof v === 'string' && v !== '');
 
-/** A record with text the store cannot hold (U+0000, a lone surrogate) is invalid on its own. */
 function unstorable(record: UsageRecordInput): UsageResult | undefined {
   const bad = badTexts(record)[0];
   if (!bad) return undefined;
@@ -73,7 +63,7 @@ async function decideChunk(
     texts(storable.map((r) => r.subscriptionId)),
     'share',
   );
-  // Records decided in this chunk count as seen, so a recordId repeated in the batch is a duplicate.
+  // A recordId repeated in the batch is a duplicate.
   const decided = new Map<string, usage.UsageRecord>();
   const events: usage.UsageEvent[] = [];
   const results = records.map((record, i): UsageResult => {
@@ -112,8 +102,7 @@ export function usageCommands(bus: CommandBus, clock: Clock, plans: catalogTypes
       const results: UsageResult[] = [];
       for (let start = 0; start < records.length; start += USAGE_CHUNK) {
         const chunk = records.slice(start, start + USAGE_CHUNK);
-        // The rows every chunk loads are declared: a group of chunks (single CDRs from many requests)
-        // fetches them in one query per table instead of two per chunk. Unstorable ids never reach SQL.
+        // Declared rows: a group of chunks fetches them in one query per table. Unstorable ids never reach SQL.
         const storable = chunk.filter((r) => unstorable(r) === undefined);
         const prefetch = [
           { kind: 'usage', ids: texts(storable.map((r) => r.recordId)), lock: 'share' },

@@ -1,13 +1,9 @@
-// Ties a request's Idempotency-Key claim to the transactions of the commands it runs. A group commit
-// locks the claim rows of its commands in its transaction, checks each claim is still its request's (a
-// retry may have taken it over: only that command is refused), and records their results there. A retry that takes over
-// the claim of a request that committed and then died gets the recorded results, not a second run:
-// the commit and the record of it cannot be separated by a crash.
+// A group commit locks its commands' claims, refuses a command whose claim a retry took over, and records results
+// in the same transaction: a retry after a crash gets the recorded results, not a second run.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Queryable } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
 
-/** The claim of the request running in this async context; `next` counts its commands. */
 interface ClaimScope {
   readonly caller: string;
   readonly key: string;
@@ -15,7 +11,6 @@ interface ClaimScope {
   next: number;
 }
 
-/** One command of a claimed request: its place among the request's commands. */
 export interface Fence {
   readonly caller: string;
   readonly key: string;
@@ -25,38 +20,30 @@ export interface Fence {
 
 const scope = new AsyncLocalStorage<ClaimScope>();
 
-/** Runs `next` (the rest of the request) with the claim in scope. */
 export function withClaim(claim: { caller: string; key: string; owner: string }, next: () => void): void {
   scope.run({ ...claim, next: 0 }, next);
 }
 
-/** The fence for the command being submitted now, if a claimed request submits it. */
 export function nextFence(): Fence | undefined {
   const claim = scope.getStore();
   if (!claim) return undefined;
   return { caller: claim.caller, key: claim.key, owner: claim.owner, step: claim.next++ };
 }
 
-/** What a fenced command does in its group: run, answer its prior result, or be refused alone. */
 export type Entered =
   | { readonly kind: 'run' }
   | { readonly kind: 'done'; readonly result: unknown }
   | { readonly kind: 'refused'; readonly error: AppError };
 
-/** The claims of a group's commands, locked for its transaction; their new results recorded at once. */
 export interface Fences {
   enter(fence: Fence): Entered;
-  /** Remembers a command's result; record() writes them all. */
   done(fence: Fence, result: unknown): void;
   record(): Promise<void>;
 }
 
 const RUN: Entered = { kind: 'run' };
 
-/**
- * Inside the group's transaction, before any work: locks every claim of the group in one statement, in
- * key order (every group and renewal agree on it, so none deadlocks), and reads their owners and results.
- */
+/** One statement, key order: every group and renewal agree on it, so none deadlocks. */
 export async function lockFences(tx: Queryable, fences: readonly Fence[]): Promise<Fences> {
   const claims = new Map<string, { owner: string | null; effects: unknown[] }>();
   if (fences.length > 0) {

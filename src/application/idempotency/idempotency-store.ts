@@ -1,15 +1,5 @@
-// Idempotency keys in the database, so retries are recognised by whichever instance they reach.
-// A request claims (caller, key) before it runs; the claim ends with its stored response (replayed
-// to later retries) or is released when the outcome may change on retry (5xx, retryable errors).
-//
-// The claim carries a short lease that its instance renews while the request runs (renew, every
-// RENEW_EVERY_MS), and names the instance that holds it (holder): a claim whose instance's liveness lock
-// is free (its process died: src/store/instance-liveness.ts) is taken over by a retry at once, and one
-// that is merely no longer renewed (PGlite, a lost release) within LEASE_MS, not minutes. A retry that takes over runs the
-// handler again, but its commands find the results the dead request committed (fence.ts) and are
-// not applied twice.
-//
-// Concurrent claims and completions are batched into one statement, as the command bus groups commands.
+// Claims live in the database so any instance recognises a retry. A claim whose holder's liveness lock is free
+// is taken over at once, an unrenewed one after LEASE_MS; the retry's commands find the dead request's results.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.ts';
 import { instanceGoneSql } from '../../store/instance-liveness.ts';
@@ -17,7 +7,7 @@ import { createBatcher, type BatcherLoad, type Outcome } from '../batcher.ts';
 
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
 export const LEASE_MS = 3000;
-/** How often a running request's lease is renewed: three renewals fit in a lease. */
+/** Three renewals fit in a lease. */
 export const RENEW_EVERY_MS = 1000;
 
 export interface StoredResponse {
@@ -33,25 +23,20 @@ export type Claim =
   | { readonly kind: 'mismatch' };
 
 export interface IdempotencyStore {
-  /** fingerprint: a hash of what the request asks (method, path, body). */
+  /** fingerprint: a hash of method, path and body. */
   claim(caller: string, key: string, fingerprint: string): Promise<Claim>;
   complete(caller: string, key: string, owner: string, response: StoredResponse): Promise<void>;
   release(caller: string, key: string, owner: string): Promise<void>;
-  /**
-   * Extends the leases of these running claims; returns how many it extended (a claim a commit holds
-   * locked now is skipped until the next round).
-   */
+  /** A claim a commit holds locked now is skipped until the next round. */
   renew(owners: readonly string[]): Promise<number>;
-  /** Deletes expired records; returns how many. */
   purgeExpired(): Promise<number>;
-  /** Claims waiting for their batch (admission control watches it). */
   claimLoad(): BatcherLoad;
 }
 
 export interface IdempotencyStoreOptions {
   readonly retentionMs?: number;
   readonly leaseMs?: number;
-  /** This instance's liveness id (PostgreSQL); without it a dead process's claim waits for its lease. */
+  /** Without it a dead process's claim waits for its lease. */
   readonly holder?: string;
 }
 
@@ -62,10 +47,7 @@ interface Row {
   body: string | null;
 }
 
-// New keys insert; an expired record, or an abandoned claim of the same request (its lease lapsed, or
-// its holder's process is gone), is taken over. A conflict locks the existing row even when it is not
-// taken over, so rows are visited in key order, as every statement that locks several claims does
-// (completions, group commits: fence.ts); in batch order a retry batch and a completion batch deadlocked.
+// Rows are locked in key order, as in every statement that locks several claims (fence.ts): batch order deadlocked.
 const UPSERT = `
   INSERT INTO idempotency_keys (caller, key, fingerprint, owner, holder, locked_until, expires_at)
   SELECT c, k, f, o, $7::text, now() + $5::float8 * interval '1 millisecond',
@@ -119,7 +101,6 @@ interface ClaimSettings {
   readonly holder: string | null;
 }
 
-/** Claims a batch: one statement claims every distinct key; the keys already held are read in a second. */
 function claimer(db: Queryable, settings: ClaimSettings) {
   const { leaseMs, retentionMs, holder } = settings;
 
@@ -163,7 +144,6 @@ function claimer(db: Queryable, settings: ClaimSettings) {
       const byId = new Map(rows.map((row) => [idOf(row), row]));
       for (const b of held) {
         const row = byId.get(idOf(b));
-        // Purged between the two statements: claim it again on its own.
         out[b.i] = { ok: true, value: row ? verdict(row, b.fingerprint) : await claimOne(b) };
       }
     }
@@ -173,10 +153,8 @@ function claimer(db: Queryable, settings: ClaimSettings) {
   };
 }
 
-/** Stores the answers of a batch of finished requests, in one statement. */
 async function completeMany(db: Queryable, done: readonly Completion[]): Promise<Array<Outcome<void>>> {
   await db.query(
-    // The rows are locked in key order first (see UPSERT), then updated.
     `WITH v AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
                   AS v(caller, key, owner, status, headers, body)),
@@ -199,10 +177,7 @@ async function completeMany(db: Queryable, done: readonly Completion[]): Promise
   return done.map(() => ({ ok: true, value: undefined }));
 }
 
-/**
- * A request that committed some commands before failing keeps their results for the retry
- * (src/application/idempotency/fence.ts): its claim is only freed, not forgotten.
- */
+/** Freed, not forgotten: the retry keeps the results of commands it committed (fence.ts). */
 async function release(db: Queryable, params: [caller: string, key: string, owner: string]): Promise<void> {
   const deleted = await db.query(
     `DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2 AND owner = $3 AND status IS NULL
@@ -217,10 +192,7 @@ async function release(db: Queryable, params: [caller: string, key: string, owne
   );
 }
 
-/**
- * A group commit locks claims in its own order (fence.ts): renewal skips the rows it holds rather than
- * wait in another order (deadlocks stalled writes ~1 s each). The group's lease is renewed next round.
- */
+/** Skips rows a group commit holds rather than wait in another lock order (deadlocks). */
 async function renew(db: Queryable, owners: readonly string[], leaseMs: number): Promise<number> {
   if (owners.length === 0) return 0;
   const { rowCount } = await db.query(
@@ -249,7 +221,6 @@ interface Completion {
 
 const idOf = (r: { readonly caller: string; readonly key: string }) => `${r.caller}\u0000${r.key}`;
 
-/** What a retry gets when the key is held already. */
 function verdict(row: Row, fingerprint: string): Claim {
   if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
   if (row.status === null) return { kind: 'in-progress' };

@@ -1,5 +1,3 @@
-// The history of bill runs: each call of the run is recorded with its summary (counts, totals,
-// failures, the invoice ids it issued) once it has finished, and listed newest first.
 import type { Queryable } from '../../store/db.ts';
 import { notFound } from '../../errors.ts';
 import type { BillRunSummary } from '../commands/billing.ts';
@@ -7,16 +5,13 @@ import { dateRangeConditions, type DateRangeFilter } from './date-range.ts';
 import { decodeCursor, encodeCursor, MAX_PAGE } from './read-model-queries.ts';
 
 export interface BillRunFilter extends Pick<DateRangeFilter, 'createdFrom' | 'createdTo'> {
-  /** Only runs of the period starting on this day. */
   readonly periodFrom?: string;
   readonly cursor?: string;
   readonly limit?: number;
 }
 
 export interface BillRunQueries {
-  /** Newest first, a page at a time. */
   listRuns(filter: BillRunFilter): Promise<{ items: BillRunSummary[]; nextCursor: string | null }>;
-  /** NOT_FOUND when there is no such run. */
   getRun(runId: string): Promise<BillRunSummary>;
 }
 
@@ -36,7 +31,6 @@ async function getBillRun(db: Queryable, runId: string): Promise<BillRunSummary 
   return rows[0]?.summary;
 }
 
-/** Newest first; the cursor is the last row's seq (rows added meanwhile appear on a new first page). */
 async function listBillRuns(
   db: Queryable,
   filter: BillRunFilter,

@@ -1,7 +1,4 @@
-// Reads of one read-model row by id through the cache (L1, then Redis, then the database). The cached
-// value is the {state, version} pair, so an ETag built from a cached read is still the row's version.
-// Misses (no such row) are cached too: creating the row invalidates its key like any other write.
-// Without a cache (tests, tools) every read goes to the database.
+// Cached as {state, version}, so an ETag from a cached read is the row's version; misses are cached too.
 import type { Cache } from '../../cache/index.ts';
 import { CACHE_FAMILIES, cachedById, entityEntry, idOfEntityKey, type CacheFamily } from '../../cache/index.ts';
 import type { LoaderRegistry } from '../../cache/index.ts';
@@ -9,11 +6,7 @@ import type { Queryable } from '../../store/db.ts';
 import type { ReadModelKind } from '../read-model/tables.ts';
 import { getRow, type Row } from './read-model-queries.ts';
 
-/**
- * How long an entry is fresh. Invalidation (write path, events, NOTIFY) keeps entries correct; the TTL
- * only bounds how long a missed invalidation (a lost broadcast during a Redis outage) can show. Money
- * (balances) gets the shortest bound; issued invoices change rarely.
- */
+/** Invalidation keeps entries correct; the TTL only bounds a missed one. Money gets the shortest. */
 export const READ_TTL_MS: Readonly<Record<CacheFamily, number>> = {
   customer: 60_000,
   order: 60_000,
@@ -25,7 +18,6 @@ export const READ_TTL_MS: Readonly<Record<CacheFamily, number>> = {
 };
 
 export interface ReadModels {
-  /** One row by id; undefined when there is none. */
   get<S>(kind: ReadModelKind, id: string): Promise<Row<S> | undefined>;
 }
 
@@ -48,7 +40,6 @@ export function cachedReadModels(db: Queryable, cache: Cache): ReadModels {
   };
 }
 
-/** Warming has no caller to hand it a loader: one resolver per family, building the readers' entries. */
 export function registerReadModelLoaders(loaders: LoaderRegistry, db: Queryable): void {
   for (const family of CACHE_FAMILIES.filter(cachedById)) {
     loaders.register(family, (key) => {

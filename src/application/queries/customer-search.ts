@@ -1,11 +1,8 @@
-// Customer search for the console: an exact id, or a case-insensitive substring of the email or of
-// "first last" name, newest first. ILIKE over the read model; the id and exact email use their indexes.
 import type { Queryable } from '../../store/db.ts';
 import type { Customer } from '../../domain/customer/state.ts';
 
 export const MAX_SEARCH_RESULTS = 50;
 
-/** Escapes LIKE's wildcards, so a `%` or `_` typed by the user matches itself. */
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export async function searchCustomers(db: Queryable, q: string, limit = 20): Promise<Customer[]> {

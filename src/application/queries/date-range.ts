@@ -1,6 +1,4 @@
-// Created/updated date ranges on lists: `createdFrom` inclusive, `createdTo` exclusive (likewise
-// updated*). A value is a date (YYYY-MM-DD = 00:00 UTC) or a date-time with offset, checked strictly
-// (2025-02-30 is refused) and turned into an instant before it reaches SQL, so no input can fail there.
+// `*From` inclusive, `*To` exclusive; parsed strictly into instants before SQL, so no input can fail there.
 import { MS_PER_DAY, parseDate, parseDateTime } from '../../domain/time.ts';
 import { AppError } from '../../errors.ts';
 
@@ -11,7 +9,7 @@ export interface DateRangeFilter {
   readonly updatedTo?: string;
 }
 
-/** PostgreSQL's timestamptz holds years 1..294276; lists only need 1970..9999. */
+/** timestamptz holds years 1..294276; lists only need 1970..9999. */
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 const badDate = (field: string, message: string) =>
@@ -28,10 +26,6 @@ function instant(field: string, text: string): number {
   return ms;
 }
 
-/**
- * SQL conditions for the ranges present in `filter`, pushing their values onto `params`; `columns`
- * names the table's created and updated columns (timestamptz).
- */
 export function dateRangeConditions(
   filter: DateRangeFilter,
   params: unknown[],

@@ -1,5 +1,4 @@
-// Reads of the read models: one row by id, or a filtered page with an opaque cursor (the row's seq,
-// so pages stay stable while rows are added).
+// Cursor = the row's seq, so pages stay stable while rows are added.
 import type { Queryable } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
 import { READ_MODELS, type ReadModelKind } from '../read-model/tables.ts';
@@ -12,13 +11,11 @@ export interface Row<S> {
 
 export interface Page<S> {
   readonly items: ReadonlyArray<Row<S>>;
-  /** Pass back as `cursor` for the next page; null on the last page. */
   readonly nextCursor: string | null;
 }
 
 export interface ListFilter extends DateRangeFilter {
   readonly customerId?: string;
-  /** Only for read models with a subscription column (SUBSCRIPTION_COLUMN). */
   readonly subscriptionId?: string;
   readonly status?: string;
   readonly cursor?: string;
@@ -27,14 +24,13 @@ export interface ListFilter extends DateRangeFilter {
 
 export const MAX_PAGE = 200;
 
-/** The column that holds the subscription id, for the read models that have one. */
 const SUBSCRIPTION_COLUMN: Partial<Record<ReadModelKind, string>> = { usage: 'subscription_id', subscription: 'id' };
 
 export const encodeCursor = (seq: string) => Buffer.from(`seq:${seq}`).toString('base64url');
 
 export function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  // Up to 18 digits: always within PostgreSQL's bigint (a 19-digit seq could exceed it and fail the query).
+  // Up to 18 digits: always within PostgreSQL's bigint.
   if (!/^seq:\d{1,18}$/.test(text)) {
     throw new AppError('INVALID_CURSOR', 'cursor is not one this API returned', {
       status: 400,

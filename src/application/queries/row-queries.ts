@@ -1,5 +1,3 @@
-// The reads behind a resource's routes: a page of rows, one row through the cache (GETs), and the row a
-// command just committed (a write answers with what it wrote, so it reads the database, not the cache).
 import type { Queryable } from '../../store/db.ts';
 import { notFound } from '../../errors.ts';
 import type { ReadModelKind } from '../read-model/tables.ts';
@@ -11,9 +9,8 @@ export interface ListQueries<S> {
 }
 
 export interface RowQueries<S> extends ListQueries<S> {
-  /** Through the cache; NOT_FOUND when there is no such row. */
   get(id: string): Promise<Row<S>>;
-  /** From the database, after a command; NOT_FOUND when there is no such row. */
+  /** From the database: a write answers with what it wrote, not the cache. */
   committed(id: string): Promise<Row<S>>;
 }
 

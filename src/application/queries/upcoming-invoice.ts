@@ -1,6 +1,4 @@
-// The upcoming invoice (Stripe's name for it): what the customer owes so far in a period that has not
-// ended, priced by the very function the bill run issues invoices with (domain draftInvoice), over the
-// same subscriptions and rated usage. Nothing is stored and no event is written.
+// Priced by the bill run's own draftInvoice over the same inputs; nothing stored, no event written.
 import { invoice, MS_PER_DAY, missing, toMillis, type CurrencyCode, type Money } from '../../domain/index.ts';
 import type { CustomerBalance } from '../../domain/index.ts';
 import type { Catalog } from '../../domain/catalog/plan.ts';
@@ -11,23 +9,20 @@ import { getRow } from './read-model-queries.ts';
 import { invoiceIdFor, ratedUsageOf, requireAccountCurrency, subscriptionsInPeriod } from '../commands/billing.ts';
 
 export interface UpcomingInvoice {
-  /** The id the bill run will give the invoice of this period. */
   readonly invoiceId: string;
   readonly customerId: string;
   readonly period: invoice.BillingPeriod;
   readonly currency: CurrencyCode;
   readonly lines: invoice.InvoiceLine[];
   readonly total: Money;
-  /** The time the preview was computed at (the application clock, so the test clock too). */
+  /** The application clock, so the test clock too. */
   readonly asOf: string;
 }
 
 export interface UpcomingInvoiceQuery {
-  /** The invoice the next bill run would issue for the open period (default: the current month). */
   upcoming(customerId: string, periodFrom?: string): Promise<UpcomingInvoice>;
 }
 
-/** The one-month period starting on `from`, or the calendar month of `now` when no `from` is given. */
 export function openPeriod(now: string, from?: string): invoice.BillingPeriod {
   const start = from ?? `${now.slice(0, 7)}-01`;
   const day = new Date(`${start}T00:00:00Z`);

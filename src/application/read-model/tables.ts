@@ -1,5 +1,4 @@
-// How each aggregate's state maps to its read-model table: which evolve folds it and which state
-// fields are copied into indexed columns. The projector and the queries both use this one map.
+// The one map the projector and the queries share: which evolve folds each table and its indexed columns.
 import {
   customer,
   invoice,
@@ -17,9 +16,7 @@ export type ReadModelKind = AggregateType | 'balance';
 export interface ReadModelTable<S = unknown> {
   readonly kind: ReadModelKind;
   readonly table: string;
-  /** The domain's evolve for this aggregate (events are routed here by aggregatesOf). */
   evolve(state: S | null, event: DomainEvent, id: string): S | null;
-  /** Extra indexed columns, copied from the state. */
   columns(state: S): Record<string, string>;
   status(state: S): string;
 }
@@ -78,7 +75,6 @@ const payments: ReadModelTable<payment.Payment> = {
   status: (s) => s.status,
 };
 
-/** The balance row exists from the customer's first event; every event passes through its fold. */
 const balances: ReadModelTable<CustomerBalance> = {
   kind: 'balance',
   table: 'balances',

@@ -1,10 +1,5 @@
-// The commands' view of the read models inside their transaction: rows are loaded once and locked,
-// events are folded into them with the domain's evolve, and flush() writes every changed row —
-// new rows with INSERT (a concurrent create of the same id fails on the primary key), changed rows
-// with UPDATE … WHERE version = the version read (so nothing is lost even without the lock).
-// One unit of work may serve a group of commands (group commit): each apply() is one command, which
-// moves each row it changes one version on, so a later command sees the earlier one's state and
-// version; flush() then writes every row once, set-based, whatever the number of commands.
+// New rows INSERT (a concurrent create fails on the primary key), changed rows UPDATE … WHERE version = the
+// version read. In a group commit each apply() moves its rows one version on; flush() writes each row once.
 import { affectsBalance, aggregatesOf, type DomainEvent } from '../../domain/index.ts';
 import type { Queryable } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
@@ -22,9 +17,8 @@ interface Entry {
   readonly kind: ReadModelKind;
   readonly id: string;
   customerId: string | undefined;
-  /** The version in the database (0 = no row): the UPDATE's expected version. */
+  /** The UPDATE's expected version. */
   stored: number;
-  /** The version after the commands applied so far. */
   version: number;
   state: unknown;
   changed: boolean;
@@ -42,23 +36,15 @@ export interface ChangedRow {
 export interface UnitOfWork {
   load<S>(kind: ReadModelKind, id: string, lock?: LockMode): Promise<Loaded<S>>;
   loadMany<S>(kind: ReadModelKind, ids: readonly string[], lock?: LockMode): Promise<Map<string, Loaded<S>>>;
-  /**
-   * Folds one command's events into the loaded (or, for the rows they create, new) states: all or
-   * nothing. Returns the rows it changed, each one version on.
-   */
+  /** All or nothing; returns the rows it changed, each one version on. */
   apply(events: readonly DomainEvent[]): Promise<ChangedRow[]>;
-  /** Writes every row changed since the last flush. */
   flush(): Promise<void>;
-  /**
-   * The transaction itself, for rules no read model can hold (a customer's email claim). A command
-   * writes through it only after deciding, so a refusal leaves nothing behind in its group.
-   */
+  /** For rules no read model holds (email claims); written only after deciding, so a refusal leaves nothing. */
   readonly tx: Queryable;
 }
 
 const key = (kind: ReadModelKind, id: string) => `${kind}:${id}`;
 
-/** The rows an event changes: its aggregates, and the customer's balance when it can move it. */
 export function readModelRefsOf(event: DomainEvent): Array<{ type: ReadModelKind; id: string }> {
   const refs: Array<{ type: ReadModelKind; id: string }> = aggregatesOf(event);
   if (affectsBalance(event)) refs.push({ type: 'balance', id: event.data.customerId });
@@ -109,7 +95,6 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
     loadMany,
 
     async apply(events) {
-      // Load every row the events touch in one query per table before folding.
       for (const [kind, ids] of rowsTouchedBy(events)) await loadMany(kind, [...ids]);
       const next = fold(events, (kind, id) => entries.get(key(kind, id)) as Entry);
       const changed: ChangedRow[] = [];
@@ -149,7 +134,6 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
   };
 }
 
-/** The ids per read model that the events change. */
 function rowsTouchedBy(events: readonly DomainEvent[]): Map<ReadModelKind, Set<string>> {
   const refs = new Map<ReadModelKind, Set<string>>();
   for (const event of events) {
@@ -162,10 +146,7 @@ function rowsTouchedBy(events: readonly DomainEvent[]): Map<ReadModelKind, Set<s
   return refs;
 }
 
-/**
- * The loaded rows' states after the events, folded into copies first: an evolve that throws leaves
- * every row as the earlier commands left it.
- */
+/** Folded into copies first: an evolve that throws leaves every row as earlier commands left it. */
 function fold(events: readonly DomainEvent[], entryOf: (kind: ReadModelKind, id: string) => Entry) {
   const next = new Map<Entry, { state: unknown; firstAt: string; lastAt: string; customerId: string }>();
   for (const event of events) {

@@ -6,13 +6,12 @@ export function findPlan(catalog: Catalog, planId: string): Plan | undefined {
   return catalog.find((plan) => plan.planId === planId);
 }
 
-/** The version in force at `at`: validFrom <= at < validTo. */
+/** validFrom <= at < validTo. */
 export function planVersionAt(plan: Plan, at: string): PlanVersion | undefined {
   const t = toMillis(at);
   return plan.versions.find((v) => toMillis(v.validFrom) <= t && (v.validTo === null || t < toMillis(v.validTo)));
 }
 
-/** The plan and its version in force at `at`, or a rejection naming `field`. */
 export function requirePlanVersionAt(
   catalog: Catalog,
   planId: string,

@@ -1,13 +1,5 @@
-// The product catalog: plans with a monthly recurring price and usage tariffs,
-// versioned with validity dates so that a price change on a date keeps rating
-// and billing of the past exact.
-//
-// Tariffs are integer minor units per a STATED unit; usage is billed in a finer
-// unit and the line is rounded once (half up, see rounding.ts):
-//   voicePerMinute  price of one minute, billed per second  -> price × seconds / 60
-//   smsPerMessage   price of one message                    -> price × messages
-//   dataPerMb       price of one megabyte (1 MB = 1024 KB), billed per kilobyte
-//                                                           -> price × kilobytes / 1024
+// Plans are versioned with validity dates, so a price change keeps past rating and billing exact. Tariffs are
+// minor units per stated unit (minute, message, MB = 1024 KB); usage is billed per second/message/KB, rounded once.
 
 import type { CurrencyCode, Money } from '../money.ts';
 
@@ -19,9 +11,8 @@ export type Tariffs = {
 
 export type PlanVersion = {
   version: number;
-  /** Inclusive ISO date-time. */
   validFrom: string;
-  /** Exclusive ISO date-time; null = open-ended. */
+  /** Exclusive; null = open-ended. */
   validTo: string | null;
   currency: CurrencyCode;
   monthlyPrice: Money;
@@ -32,9 +23,8 @@ export type Plan = {
   planId: string;
   name: string;
   description: string;
-  /** Ordered by validFrom, non-overlapping (see validatePlan). */
+  /** Ordered by validFrom, non-overlapping (validatePlan). */
   versions: PlanVersion[];
 };
 
-/** The catalog as decide functions receive it: plain data, no lookups. */
 export type Catalog = readonly Plan[];

@@ -1,5 +1,4 @@
-// A small realistic catalog to start with. "Basic" changes price on 2025-07-01,
-// so rating and billing across a tariff change are exercised by the tests.
+// "Basic" changes price on 2025-07-01, so tests exercise rating and billing across a tariff change.
 
 import type { CurrencyCode, Money } from '../money.ts';
 import type { Plan, Tariffs } from './plan.ts';

@@ -1,5 +1,4 @@
-// Structural rules of a plan, checked when a catalog is loaded (and on the seed
-// in tests): wrong catalog data would otherwise surface as wrong bills.
+// Checked when a catalog is loaded: wrong catalog data would otherwise surface as wrong bills.
 
 import { requireMoney, type Money } from '../money.ts';
 import { invalid } from '../rejection.ts';

@@ -6,7 +6,7 @@ export type Address = {
   line2: string | null;
   city: string;
   postalCode: string;
-  /** ISO 3166-1 alpha-2, e.g. "PL". */
+  /** ISO 3166-1 alpha-2. */
   country: string;
 };
 
@@ -21,7 +21,6 @@ export function requireAddress(value: unknown, field = 'address'): Address {
   }
   return {
     line1: requireText(input.line1, `${field}.line1`).trim(),
-    // An empty or blank second line is no second line.
     line2: optionalText(blankToNull(input.line2), `${field}.line2`)?.trim() ?? null,
     city: requireText(input.city, `${field}.city`, 100).trim(),
     postalCode: requireText(input.postalCode, `${field}.postalCode`, 20).trim(),

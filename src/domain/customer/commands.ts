@@ -11,7 +11,7 @@ export type CreateCustomer = {
   at: string;
 };
 
-/** Partial update: only the fields present change; `phone: null` removes the phone. */
+/** Only the fields present change; `phone: null` removes the phone. */
 export type UpdateCustomerContact = {
   type: 'UpdateCustomerContact';
   customerId: string;

@@ -14,7 +14,7 @@ export type CustomerCreated = DomainEventOf<
   }
 >;
 
-/** Carries the complete contact after the update, so evolve needs no merge rules. */
+/** The complete contact after the update, so evolve needs no merge rules. */
 export type CustomerContactUpdated = DomainEventOf<
   'customer.contactUpdated',
   { customerId: string; email: string; phone: string | null; address: Address; at: string }

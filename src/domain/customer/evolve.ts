@@ -2,8 +2,7 @@ import { assertNever } from '../event.ts';
 import type { CustomerEvent } from './events.ts';
 import type { CustomerState } from './state.ts';
 
-// Events for a customer that does not exist yet are ignored (state stays null):
-// a fold never throws, so a replay of a damaged log still makes progress.
+// A fold never throws (events for an unknown customer are ignored), so a replay of a damaged log goes on.
 export function evolve(state: CustomerState, event: CustomerEvent): CustomerState {
   switch (event.type) {
     case 'customer.created': {

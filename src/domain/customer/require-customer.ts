@@ -1,6 +1,3 @@
-// Guards used by other aggregates' decisions that depend on the customer
-// (ordering, payments). The customer state is passed in by the caller.
-
 import { conflict, invalid, missing } from '../rejection.ts';
 import type { Customer, CustomerState } from './state.ts';
 

@@ -1,10 +1,4 @@
-// The bill run for one customer and one period: a pure function of what the
-// caller loaded (subscriptions, rated usage, catalog). Charges are in arrears:
-// the monthly fee pro-rated by active days (pro-rating.ts) and the usage whose
-// startedAt lies in the period, summed per subscription and usage type.
-//
-// Result: [] when there is nothing to bill; otherwise invoice.issued, followed by
-// invoice.paid when the total is zero (nothing will ever be paid on it).
+// Pure: charges in arrears (pro-rated fee, usage started in the period); a zero total is issued and paid at once.
 
 import type { Catalog } from '../catalog/plan.ts';
 import { findPlan } from '../catalog/plan-version-at.ts';
@@ -23,9 +17,7 @@ import { recurringLines } from './pro-rating.ts';
 export type BillCustomerInput = {
   customerId: string;
   period: BillingPeriod;
-  /** The customer's subscriptions, any status; those not active in the period add nothing. */
   subscriptions: readonly Subscription[];
-  /** The customer's rated usage; records outside the period are left for their own period. */
   ratedUsage: readonly UsageRatedData[];
   catalog: Catalog;
   invoiceId: string;
@@ -34,11 +26,9 @@ export type BillCustomerInput = {
   currency: CurrencyCode;
 };
 
-/** What billCustomer prices, without issuing: the lines and total (the upcoming invoice uses it too). */
 export type InvoiceDraftInput = Omit<BillCustomerInput, 'invoiceId' | 'issuedAt' | 'dueAt'>;
 export type InvoiceDraft = { lines: InvoiceLine[]; total: Money };
 
-/** The lines and total of the period, exactly as the bill run would price them; no time checks. */
 export function draftInvoice(input: InvoiceDraftInput): InvoiceDraft {
   const customerId = requireText(input.customerId, 'customerId');
   const currency = requireCurrency(input.currency);
@@ -78,7 +68,6 @@ export function billCustomer(input: BillCustomerInput): (InvoiceIssued | Invoice
   return [issued, { type: 'invoice.paid', data: { invoiceId, customerId, paymentId: null, total, at } }];
 }
 
-/** The refusal to bill an open period, pointing a newcomer to the preview and the test clock. */
 export function periodNotEnded(period: BillingPeriod) {
   return conflict(
     'PERIOD_NOT_ENDED',
@@ -151,7 +140,7 @@ function usageLines(
     );
 }
 
-/** Sorted copy, so line order does not depend on the order the caller loaded rows in. */
+/** Line order must not depend on the order the caller loaded rows in. */
 function bySubscriptionId(subscriptions: readonly Subscription[]): Subscription[] {
   const sorted = [...subscriptions].sort((a, b) => compareText(a.subscriptionId, b.subscriptionId));
   sorted.forEach((s, i) => {

@@ -1,9 +1,7 @@
-// Issuing is not a command of this aggregate: invoices are created by the bill
-// run (billCustomer), which needs subscriptions, usage and the catalog.
+// Issuing is not a command: the bill run creates invoices from subscriptions, usage and the catalog.
 
 export type MarkInvoiceOverdue = { type: 'MarkInvoiceOverdue'; invoiceId: string; at: string };
 
-/** Cancels the invoice with a credit note for its whole total. */
 export type CancelInvoice = {
   type: 'CancelInvoice';
   invoiceId: string;

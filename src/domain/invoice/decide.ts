@@ -30,8 +30,7 @@ export function decide(command: InvoiceCommand, state: InvoiceState): InvoiceEve
       if (state.status !== 'ISSUED' && state.status !== 'OVERDUE') {
         throw invalidTransition('invoice', state.status, 'cancel');
       }
-      // Money already applied would have to be moved back to the payment; we
-      // keep the flows simple and ask for a refund or full payment instead.
+      // Applied money would have to move back to the payment: a refund or full payment keeps the flows simple.
       if (state.paid.amount > 0) {
         throw conflict('INVOICE_HAS_PAYMENTS', `invoice ${invoiceId} is partly paid; it cannot be cancelled`, {
           paid: state.paid,

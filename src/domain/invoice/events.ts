@@ -3,7 +3,6 @@ import type { CurrencyCode, Money } from '../money.ts';
 import type { InvoiceLine } from './lines.ts';
 import type { BillingPeriod } from './period.ts';
 
-/** `at` is the issue time. */
 export type InvoiceIssued = DomainEventOf<
   'invoice.issued',
   {
@@ -18,7 +17,7 @@ export type InvoiceIssued = DomainEventOf<
   }
 >;
 
-/** The invoice reached zero outstanding; `paymentId` is the payment that settled it (null for a zero invoice). */
+/** `paymentId` is the payment that settled it (null for a zero invoice). */
 export type InvoicePaid = DomainEventOf<
   'invoice.paid',
   { invoiceId: string; customerId: string; paymentId: string | null; total: Money; at: string }
@@ -29,7 +28,6 @@ export type InvoiceOverdue = DomainEventOf<
   { invoiceId: string; customerId: string; dueAt: string; outstanding: Money; at: string }
 >;
 
-/** Cancelled by a credit note over the whole invoice total. */
 export type InvoiceCancelled = DomainEventOf<
   'invoice.cancelled',
   { invoiceId: string; customerId: string; creditNoteId: string; amount: Money; reason: string; at: string }

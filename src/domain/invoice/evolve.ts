@@ -4,7 +4,6 @@ import type { InvoiceEvent } from './events.ts';
 import type { PaymentApplied } from './payment-applied.ts';
 import type { InvoiceState } from './state.ts';
 
-/** The invoice also folds payment.applied: that is how its outstanding amount goes down. */
 export type InvoiceFoldEvent = InvoiceEvent | PaymentApplied;
 
 export function evolve(state: InvoiceState, event: InvoiceFoldEvent): InvoiceState {

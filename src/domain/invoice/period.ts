@@ -1,14 +1,10 @@
-// A billing period is one month of UTC calendar days, half-open like plan
-// validity: { from: '2025-03-01', to: '2025-04-01' } is March. Anniversary
-// cycles work too ({ from: '2025-03-15', to: '2025-04-15' }); `from` is on day
-// 1..28 so that "the same day next month" always exists.
+// One month of UTC days, half-open like plan validity; `from` is on day 1..28 so "the same day next month" exists.
 
 import { invalid } from '../rejection.ts';
 import { MS_PER_DAY, parseDate } from '../time.ts';
 
 export type BillingPeriod = { from: string; to: string };
 
-/** The period as UTC day numbers [fromDay, toDay) and its length in days (28..31). */
 export type PeriodDays = { fromDay: number; toDay: number; days: number };
 
 export function requirePeriod(period: unknown, field = 'period'): PeriodDays {

@@ -1,14 +1,6 @@
-// Pro-rating of the monthly fee. Rule, applied per subscription and plan version:
-//
-//   amount = monthlyPrice × activeDays / periodDays, computed exactly and rounded
-//   ONCE, half up, to the minor unit (rounding.ts).
-//
-// A day (UTC calendar day) counts as active if the subscription was ACTIVE at any
-// moment of it, so the day of activation and the day of cancellation are billed,
-// and a suspension lasting whole days is not. Each active day is priced with the
-// plan version in force at 00:00 UTC of that day; a month with a price change
-// gives two lines. A subscription active the whole period pays exactly the
-// monthly price, whatever the month length (28, 29, 30 or 31 days).
+// amount = monthlyPrice × activeDays / periodDays, exact, rounded once half up. A UTC day is active if the
+// subscription was ACTIVE at any moment of it (activation and cancellation days are billed) and is priced
+// with the version in force at 00:00 UTC, so a price change gives two lines; a full period pays the monthly price.
 
 import { planVersionAt } from '../catalog/plan-version-at.ts';
 import type { Plan, PlanVersion } from '../catalog/plan.ts';

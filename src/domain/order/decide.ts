@@ -49,7 +49,6 @@ export function decide(command: OrderCommand, state: OrderState, context: OrderC
   }
 }
 
-// The state machine in one table: which status each action starts from.
 const ALLOWED_FROM = {
   approve: 'PENDING',
   reject: 'PENDING',
@@ -83,7 +82,6 @@ function place(command: PlaceOrder, context: OrderContext): OrderDecision[] {
   ];
 }
 
-/** All items and the customer's account share one currency. */
 function orderCurrency(items: OrderItem[], accountCurrency: CurrencyCode | null): CurrencyCode {
   const expected = accountCurrency ?? items[0]!.monthlyPrice.currency;
   items.forEach((item, i) => {

@@ -2,7 +2,7 @@ import type { DomainEventOf } from '../event.ts';
 import type { CurrencyCode, Money } from '../money.ts';
 import type { SubscriptionActivated } from '../subscription/events.ts';
 
-/** An ordered plan with the price quoted when the order was placed (for display; bills use the catalog). */
+/** The price quoted at order time is for display; bills use the catalog. */
 export type OrderItem = { planId: string; planName: string; planVersion: number; monthlyPrice: Money };
 
 export type OrderPlaced = DomainEventOf<
@@ -29,5 +29,4 @@ export type OrderCancelled = DomainEventOf<
 
 export type OrderEvent = OrderPlaced | OrderApproved | OrderRejected | OrderCompleted | OrderCancelled;
 
-/** What order decide may emit: completing an order also activates its subscriptions. */
 export type OrderDecision = OrderEvent | SubscriptionActivated;

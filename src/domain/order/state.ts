@@ -11,9 +11,7 @@ export type Order = {
   currency: CurrencyCode;
   monthlyTotal: Money;
   status: OrderStatus;
-  /** Filled on completion, in item order. */
   subscriptionIds: string[];
-  /** Why it was rejected or cancelled. */
   reason: string | null;
   placedAt: string;
   updatedAt: string;

@@ -1,7 +1,4 @@
-// Applying money to open invoices, oldest first (by issue time, then invoice id
-// for a stable order). Each application is a payment.applied event; an invoice
-// whose outstanding amount reaches zero also gets invoice.paid. What is left
-// stays on the payment as customer credit.
+// Oldest invoice first (issue time, then id, for a stable order); what is left stays on the payment as credit.
 
 import type { InvoicePaid } from '../invoice/events.ts';
 import { isOpen, type Invoice } from '../invoice/state.ts';

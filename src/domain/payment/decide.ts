@@ -10,7 +10,6 @@ import type { PaymentContext } from './context.ts';
 import type { PaymentEvent, PaymentMethod } from './events.ts';
 import { refundable, unapplied, type Payment, type PaymentState } from './state.ts';
 
-/** Payment decide may also settle invoices (invoice.paid). */
 export type PaymentDecision = PaymentEvent | Allocation;
 
 const METHODS: readonly PaymentMethod[] = ['card', 'bank_transfer', 'direct_debit'];
@@ -47,7 +46,6 @@ export function decide(command: PaymentCommand, state: PaymentState, context: Pa
       return refund(command, state);
     case 'ApplyPaymentCredit':
       if (state.status !== 'CAPTURED') throw invalidTransition('payment', state.status, 'apply credit of');
-      // Nothing left or nothing open: not an error, just nothing happens.
       return allocate(state, unapplied(state), context.invoices, at);
     default:
       return assertNever(command);

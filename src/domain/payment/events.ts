@@ -21,7 +21,7 @@ export type PaymentFailed = DomainEventOf<
   { paymentId: string; customerId: string; reason: string; at: string }
 >;
 
-/** `amount` of this refund; `totalRefunded` after it (so the fold needs no arithmetic history). */
+/** `totalRefunded` after it, so the fold needs no arithmetic history. */
 export type PaymentRefunded = DomainEventOf<
   'payment.refunded',
   {

@@ -1,7 +1,4 @@
-// Paying one named invoice (like a payment provider's "pay this invoice"): the payment is authorized,
-// captured and applied to that invoice alone, in one decision. The amount defaults to what is open;
-// more than that is refused (422 AMOUNT_EXCEEDS_OUTSTANDING) rather than left as credit, so the caller
-// who named an invoice never pays something else by accident.
+// More than the invoice's outstanding amount is refused, not left as credit: naming an invoice pays only it.
 import type { InvoiceState } from '../invoice/state.ts';
 import { type Money } from '../money.ts';
 import { conflict, invalid, missing } from '../rejection.ts';
@@ -16,7 +13,6 @@ export type PayInvoice = {
   type: 'PayInvoice';
   paymentId: string;
   invoiceId: string;
-  /** Default: the invoice's outstanding amount. */
   amount?: Money;
   method: PaymentMethod;
   reference?: string;

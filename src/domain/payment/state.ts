@@ -1,7 +1,7 @@
 import type { Money } from '../money.ts';
 import type { PaymentMethod } from './events.ts';
 
-/** AUTHORIZED -> CAPTURED | FAILED. Refunds keep a payment CAPTURED and raise `refunded`. */
+/** AUTHORIZED -> CAPTURED | FAILED. Refunds keep a payment CAPTURED. */
 export type PaymentStatus = 'AUTHORIZED' | 'CAPTURED' | 'FAILED';
 
 export type Payment = {
@@ -12,7 +12,7 @@ export type Payment = {
   reference: string | null;
   status: PaymentStatus;
   captured: Money;
-  /** Applied to invoices so far; the rest of the captured money is customer credit. */
+  /** The rest of the captured money is customer credit. */
   applied: Money;
   refunded: Money;
   allocations: { invoiceId: string; amount: Money; at: string }[];
@@ -26,18 +26,12 @@ export type PaymentState = Payment | null;
 
 export const initialState: PaymentState = null;
 
-/**
- * Captured money still available to pay invoices: captured − applied − refunded,
- * never below zero. A refund takes from this credit first; a refund larger than
- * the credit takes back money already applied, and the customer owes it again
- * (see balance.ts): the invoices stay PAID, the balance rises.
- */
+/** captured − applied − refunded, never below zero: a refund beyond the credit is owed again (balance.ts). */
 export function unapplied(payment: Payment): Money {
   const amount = payment.captured.amount - payment.applied.amount - payment.refunded.amount;
   return { amount: Math.max(0, amount), currency: payment.amount.currency };
 }
 
-/** What may still be refunded: captured − refunded. */
 export function refundable(payment: Payment): Money {
   return { amount: payment.captured.amount - payment.refunded.amount, currency: payment.amount.currency };
 }

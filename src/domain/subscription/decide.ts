@@ -12,8 +12,7 @@ export function decide(command: SubscriptionCommand, state: SubscriptionState): 
   if (state === null) {
     throw missing('SUBSCRIPTION_NOT_FOUND', `subscription ${subscriptionId} does not exist`, 'subscriptionId');
   }
-  // Activity periods are built from event times: a change dated before the
-  // previous one would end a period before it starts and corrupt pro-rating.
+  // A change dated before the previous one would end an activity period before it starts.
   requireNotBefore(atMs, state.updatedAt);
   const { customerId } = state;
   const at = command.at;

@@ -1,9 +1,6 @@
 import type { UsageType } from './usage-type.ts';
 
-/**
- * One usage record (CDR) from mediation. `quantity` counts the unit of its type:
- * voice seconds, SMS messages, data kilobytes. `at` is when it is ingested.
- */
+/** `quantity`: voice seconds, SMS messages or data kilobytes. */
 export type IngestUsage = {
   type: 'IngestUsage';
   recordId: string;

@@ -11,13 +11,8 @@ import { rate } from './rating.ts';
 import type { UsageState } from './state.ts';
 import { USAGE_UNITS, isUsageType } from './usage-type.ts';
 
-// Outcomes of one CDR:
-//   malformed values, unknown subscription -> DomainRejection (nothing recorded)
-//   already seen recordId                   -> [] (mediation retries are harmless)
-//   subscription not ACTIVE at startedAt    -> usage.rejected (recorded, with reason)
-//   otherwise                               -> usage.rated with the tariff in force at startedAt
-// "Active" is judged at startedAt from the subscription's history, so a call made
-// before a suspension but delivered after it is still rated.
+// A repeated recordId yields nothing (mediation retries); a subscription not ACTIVE at startedAt, judged from
+// its history, yields usage.rejected, so a call made before a suspension but delivered after it is still rated.
 export function decide(command: UsageCommand, state: UsageState, context: UsageContext): UsageEvent[] {
   const recordId = requireText(command.recordId, 'recordId');
   if (state !== null) return [];

@@ -14,7 +14,6 @@ type UsageRecordData = {
   at: string;
 };
 
-/** A priced record: the tariff in force at startedAt and the amount, rounded once. */
 export type UsageRatedData = UsageRecordData & {
   planId: string;
   planVersion: number;

@@ -1,11 +1,4 @@
-// Rating: quantity in the usage unit × tariff in the tariff unit, exact.
-//
-//   voice  seconds  × price per minute   / 60
-//   sms    messages × price per message
-//   data   KB       × price per MB       / 1024
-//
-// The product is computed exactly (BigInt) and rounded ONCE per record, half up
-// (rounding.ts). Invoices then add these integer amounts without re-rounding.
+// Exact (BigInt) and rounded once per record, half up; invoices add these amounts without re-rounding.
 
 import type { Tariffs } from '../catalog/plan.ts';
 import { assertNever } from '../event.ts';

@@ -1,4 +1,3 @@
-/** The kinds of usage a CDR can carry, and the unit its `quantity` counts. */
 export const USAGE_UNITS = {
   voice: 'second',
   sms: 'message',

@@ -1,19 +1,13 @@
-// Appending to the database log. appendWithin runs inside the caller's transaction, so in
-// database-log mode the log is the outbox: a command's read-model change and its events commit or
-// roll back together.
+// In database-log mode the log is the outbox: read-model change and events commit or roll back together.
 import type { Queryable } from '../../store/db.ts';
 import type { AppendRecord, RecordPosition } from '../event-log.ts';
 import { partitionFor } from '../partitioner.ts';
 import { partitionCount } from './topics.ts';
 
-/** NOTIFY channel whose payload is the topic that received records; subscribers wake on it. */
 export const EVENT_LOG_CHANNEL = 'bss_event_log';
 
 export interface AppendWithinOptions {
-  /**
-   * Wake subscribers with NOTIFY on commit (default true). PostgreSQL serialises the commits of
-   * notifying transactions, so a write-heavy deployment may turn this off and rely on polling.
-   */
+  /** PostgreSQL serialises notifying commits, so write-heavy deployments may turn this off and poll. */
   readonly notify?: boolean;
 }
 
@@ -22,11 +16,7 @@ interface PartitionHead {
   last_ts: number | string;
 }
 
-/**
- * Appends records in the caller's transaction; they become visible when it commits. Each touched
- * partition's sequencer row stays locked until then, so call this once per transaction, late: two
- * calls that lock partitions in different orders can deadlock with another transaction.
- */
+/** Partition rows stay locked until commit: call once per transaction, late, or lock orders may deadlock. */
 export async function appendWithin(
   tx: Queryable,
   topic: string,
@@ -45,15 +35,13 @@ export async function appendWithin(
     byPartition.set(partition, [...(byPartition.get(partition) ?? []), index]);
   });
 
-  // Queued by PostgreSQL and delivered only on commit; sent before the partition locks are taken so it
-  // adds nothing to the time they are held.
+  // Delivered only on commit; sent before the partition locks so it adds nothing to their hold time.
   if (options.notify ?? true) await tx.query('SELECT pg_notify($1, $2)', [EVENT_LOG_CHANNEL, topic]);
 
   const positions: RecordPosition[] = new Array<RecordPosition>(records.length);
-  // Ascending partition order: two appenders touching the same partitions lock them in the same order.
+  // Ascending partition order: appenders lock shared partitions in the same order.
   for (const partition of [...byPartition.keys()].sort((a, b) => a - b)) {
     const indexes = byPartition.get(partition) ?? [];
-    // FOR UPDATE returns the latest committed head even after waiting for another appender.
     const { rows } = await tx.query<PartitionHead>(
       'SELECT next_offset, last_ts FROM event_log_partitions WHERE topic = $1 AND partition = $2 FOR UPDATE',
       [topic, partition],

@@ -1,4 +1,3 @@
-// Committed offsets of consumer groups: per partition, the next offset the group will consume.
 import { notFound } from '../../errors.ts';
 import type { Queryable } from '../../store/db.ts';
 import type { RecordPosition } from '../event-log.ts';
@@ -12,7 +11,7 @@ export async function commitOffsets(
   topic: string,
   positions: readonly RecordPosition[],
 ): Promise<void> {
-  // One row per partition (the last position given wins): an upsert may not touch a row twice.
+  // An upsert may not touch a row twice: the last position given wins.
   const latest = new Map<number, number>();
   for (const { partition, offset } of positions) {
     if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`a committed offset is ≥ 0, got ${offset}`);
@@ -26,11 +25,7 @@ export async function commitOffsets(
   );
 }
 
-/**
- * A subscription's commit: only while `member` holds the partition's lease, so a member that lost
- * its partition (it stalled past the session timeout) cannot move the new owner's offset. False when
- * the lease is gone.
- */
+/** Only while `member` holds the lease, so a member that stalled cannot move the new owner's offset. */
 export async function commitAsOwner(
   db: Queryable,
   group: string,
@@ -63,7 +58,6 @@ export async function committedOffsets(
   return new Map(rows.map((r) => [r.partition, r.committed === null ? null : Number(r.committed)]));
 }
 
-/** Groups that have committed offsets or live members. */
 export async function listGroups(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ group_id: string }>(
     `SELECT group_id FROM event_log_offsets UNION SELECT group_id FROM event_log_members ORDER BY group_id`,

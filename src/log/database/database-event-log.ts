@@ -1,5 +1,3 @@
-// The EventLog over the Db port: one implementation, every SQL statement shared by embedded PGlite
-// and a PostgreSQL server. Tables: src/store/migrations/002_event_log.sql.
 import type { Db } from '../../store/db.ts';
 import type { EventLog } from '../event-log.ts';
 import { appendWithin } from './append.ts';
@@ -11,24 +9,20 @@ import { ensureTopic, listTopics, partitionCount } from './topics.ts';
 import { listenForAppends, type Wakeups } from './wakeups.ts';
 
 export interface DatabaseEventLogOptions {
-  /** How often a subscription renews its membership and leases and rebalances. Default 500 ms. */
   readonly heartbeatMs?: number;
-  /** A member silent this long loses its partitions to the others. Default 3000 ms. */
   readonly sessionTimeoutMs?: number;
-  /** An idle subscription looks for records at least this often, notification or not. Default 200 ms. */
   readonly pollMs?: number;
-  /** NOTIFY subscribers on append (see AppendWithinOptions.notify). Default true. */
   readonly notify?: boolean;
 }
 
-/** The caller keeps ownership of `db`: close() stops this client's subscriptions, not the database. */
+/** The caller keeps ownership of `db`. */
 export function createDatabaseEventLog(db: Db, options: DatabaseEventLogOptions = {}): EventLog {
   const timing: SubscriptionTiming = {
     heartbeatMs: options.heartbeatMs ?? 500,
     sessionTimeoutMs: options.sessionTimeoutMs ?? 3000,
     pollMs: options.pollMs ?? 200,
   };
-  // Renewals may be up to 1.5 heartbeats apart (see subscription.ts); leave room for a slow one.
+  // Renewals may be up to 1.5 heartbeats apart; leave room for a slow one.
   if (timing.sessionTimeoutMs < 2 * timing.heartbeatMs) {
     throw new RangeError('sessionTimeoutMs must be at least twice heartbeatMs, or members expire between heartbeats');
   }
@@ -53,7 +47,6 @@ export function createDatabaseEventLog(db: Db, options: DatabaseEventLogOptions 
 
     async subscribe(subscribeOptions) {
       if (closed) throw new Error('the event log client is closed');
-      // One LISTEN per client, opened by its first subscription (and tried again if that failed).
       wakeups ??= listenForAppends(db).catch((error: unknown) => {
         wakeups = undefined;
         throw error;

@@ -1,19 +1,14 @@
-// Consumer-group membership over the database: a member row kept alive by heartbeats, and one lease
-// per partition naming the member that consumes it. There is no coordinator: every member computes
-// its own share from the same rows and claims or releases leases to reach it, so the group settles
-// after a heartbeat or two whenever a member joins or leaves. Expiry uses the database clock.
+// No coordinator: every member computes its share from the same rows (database clock) and claims or releases
+// leases to reach it.
 import type { Queryable } from '../../store/db.ts';
 
 export interface Membership {
   readonly member: string;
-  /** Keeps the member and its leases alive; returns the partitions whose leases it still holds. */
   heartbeat(): Promise<Set<number>>;
-  /** How many of the topic's partitions this member should own now. */
   share(partitions: number): Promise<number>;
-  /** Takes up to `count` partitions that nobody holds (or whose holder's lease expired). */
   claim(count: number): Promise<number[]>;
   release(partitions: readonly number[]): Promise<void>;
-  /** Deletes the member and its leases so the others take its partitions over at once. */
+  /** So the others take its partitions over at once. */
   leave(): Promise<void>;
 }
 
@@ -35,7 +30,6 @@ export function createMembership(
          ON CONFLICT (group_id, topic, member_id) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
         [...key, sessionTimeoutMs],
       );
-      // Members that stopped without leaving; their leases expire on their own.
       await db.query(
         'DELETE FROM event_log_members WHERE group_id = $1 AND topic = $2 AND member_id <> $3 AND expires_at < now()',
         key,
@@ -49,9 +43,7 @@ export function createMembership(
     },
 
     async share(partitions) {
-      // Like Kafka's range assignor, every live member gets floor(P/M) and P mod M of them one more.
-      // The extra ones go to the members that already hold the most, so a stable group keeps its
-      // assignment instead of shuffling partitions whenever the ranking by id would differ.
+      // floor(P/M) each, the extras to members already holding the most, so a stable group does not shuffle.
       const { rows } = await db.query<{ member_id: string }>(
         `SELECT m.member_id FROM event_log_members m
            LEFT JOIN event_log_leases l ON l.group_id = m.group_id AND l.topic = m.topic
@@ -68,8 +60,7 @@ export function createMembership(
 
     async claim(count) {
       if (count <= 0) return [];
-      // Two members may pick the same free partition; ON CONFLICT lets only one of them have it, the
-      // other tries again at its next heartbeat.
+      // ON CONFLICT gives a free partition to one of two claimers; the other retries next heartbeat.
       const { rows } = await db.query<{ partition: number }>(
         `INSERT INTO event_log_leases (group_id, topic, partition, owner, expires_at)
          SELECT $1, $2, p.partition, $3, ${expiry}

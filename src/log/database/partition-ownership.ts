@@ -1,17 +1,12 @@
-// Which partitions of a topic this member of a group owns on the database log, and where each
-// resumes. Rebalancing renews the member's leases, drops partitions whose lease was lost, releases
-// the surplus over the member's fair share and claims what it lacks.
 import type { Db } from '../../store/db.ts';
 import { commitAsOwner, committedOffsets } from './committed-offsets.ts';
 import type { Membership } from './group-membership.ts';
 import { partitionOffsets } from './records.ts';
 
 export interface PartitionOwnership {
-  /** Owned partition → the next offset to deliver. Only the subscription's loop changes it. */
+  /** Only the subscription's loop changes it. */
   readonly owned: Map<number, number>;
-  /** Renews the member's leases; the partitions it still holds. */
   renew(): Promise<Set<number>>;
-  /** When the leases were last renewed (ms). */
   renewedAt(): number;
   rebalance(): Promise<void>;
 }
@@ -32,7 +27,6 @@ export function createPartitionOwnership(
     return held;
   }
 
-  /** Where newly claimed partitions resume: the group's committed offset, else `from`. */
   async function startAt(claimed: readonly number[]): Promise<void> {
     const [committed, bounds] = await Promise.all([committedOffsets(db, group, topic), partitionOffsets(db, topic)]);
     for (const partition of claimed) {

@@ -1,6 +1,4 @@
-// Reading the database log: records by offset, offsets by time, partition bounds.
-// bigint columns arrive as strings from pg and as numbers from PGlite; Number() takes both
-// (offsets and millisecond timestamps stay far below 2^53).
+// bigint columns arrive as strings from pg, numbers from PGlite; Number() takes both (all far below 2^53).
 import { notFound } from '../../errors.ts';
 import type { Queryable } from '../../store/db.ts';
 import {
@@ -51,7 +49,6 @@ export async function offsetForTime(
   partition: number,
   timestamp: number,
 ): Promise<number> {
-  // Timestamps never decrease within a partition, so the first by (ts, offset) is the earliest offset.
   const { rows } = await db.query<{ offset: number | string }>(
     `SELECT "offset" FROM event_log WHERE topic = $1 AND partition = $2 AND ts >= $3
       ORDER BY ts, "offset" LIMIT 1`,
@@ -65,12 +62,10 @@ export async function partitionOffsets(db: Queryable, topic: string): Promise<Pa
     'SELECT partition, start_offset, next_offset FROM event_log_partitions WHERE topic = $1 ORDER BY partition',
     [topic],
   );
-  // Every topic has at least one partition: no rows means no such topic.
   if (rows.length === 0) throw notFound('topic', topic);
   return rows.map((r) => ({ partition: r.partition, start: Number(r.start_offset), end: Number(r.next_offset) }));
 }
 
-/** The read side of the database log through one connection or transaction (a rebuild's locked swap). */
 export const databaseLogReader = (db: Queryable): Pick<EventLog, 'read' | 'offsets'> => ({
   read: (topic, partition, fromOffset, options) => readRecords(db, topic, partition, fromOffset, options),
   offsets: (topic) => partitionOffsets(db, topic),

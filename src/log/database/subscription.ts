@@ -1,9 +1,5 @@
-// One member of a consumer group on the database log. A single loop per subscription rebalances
-// (between batches, so a partition is never handed over mid-batch), then delivers one batch per owned
-// partition that has records, commits, and sleeps until an append is notified or the poll interval
-// passes. A timer renews the member's leases while a batch runs, so a slow handler keeps its partitions.
-// No database transaction is held while the handler runs: with PGlite's single connection a handler
-// that queries the database would otherwise wait for itself.
+// Rebalances between batches, so a partition is never handed over mid-batch. No transaction is held while the
+// handler runs: with PGlite's single connection a handler that queries would wait for itself.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../store/db.ts';
 import type { SubscribeOptions, Subscription } from '../event-log.ts';
@@ -21,13 +17,12 @@ export interface SubscriptionTiming {
 }
 
 export interface RunningSubscription extends Subscription {
-  /** Settles when the subscription has stopped and left the group, whether closed or failed. */
   readonly stopped: Promise<void>;
 }
 
 const DEFAULT_MAX_BATCH = 500;
 
-/** Wraps the handler's rejection so the loop tells it apart from a database error. */
+/** Tells the handler's rejection apart from a database error. */
 class HandlerFailed {
   readonly error: unknown;
   constructor(error: unknown) {
@@ -57,7 +52,7 @@ export async function startSubscription(
     throw error;
   }
 
-  // The loop renews at every rebalance; this timer renews only when the loop is busy in a long batch.
+  // Renews only while the loop is busy in a long batch; the loop renews at every rebalance.
   let beat: Promise<unknown> | undefined;
   const heartbeat = setInterval(() => {
     if (Date.now() - ownership.renewedAt() < timing.heartbeatMs) return;
@@ -78,7 +73,7 @@ export async function startSubscription(
       try {
         options.onError?.(failure.error);
       } catch {
-        // A throwing onError must not become an unhandled rejection; the subscription is stopped anyway.
+        // A throwing onError must not become an unhandled rejection.
       }
     }
   });
@@ -94,7 +89,6 @@ export async function startSubscription(
   };
 }
 
-/** One batch for each owned partition that has records; false when there was nothing to deliver. */
 async function deliverOwned(
   db: Db,
   membership: Membership,
@@ -126,7 +120,6 @@ async function deliverOwned(
   return delivered;
 }
 
-/** Runs until closed (resolves undefined) or failed (resolves { error }). */
 async function loop(
   wakeups: Wakeups,
   timing: SubscriptionTiming,
@@ -152,7 +145,7 @@ async function loop(
       await wakeups.wait(topic, version, Math.min(timing.pollMs, untilRebalance), signal);
     } catch (error) {
       if (error instanceof HandlerFailed) return { error: error.error };
-      // The database is unreachable: keep trying for as long as the leases would last anyway.
+      // Keep trying for as long as the leases would last anyway.
       failingSince ??= Date.now();
       if (Date.now() - failingSince >= timing.sessionTimeoutMs) return { error };
       await wakeups.wait(topic, wakeups.version(topic), timing.pollMs, signal);

@@ -1,6 +1,4 @@
-// Offsets of many times at once on the database log: for each time and partition, the first offset
-// whose timestamp is at or after it (the partition's end where none), in one statement over the time
-// index, so a histogram of 60 edges × 12 partitions is one round trip instead of 720.
+// One statement over the time index: a 60 × 12 histogram is one round trip, not 720.
 import { notFound } from '../../errors.ts';
 import type { Queryable } from '../../store/db.ts';
 

@@ -1,9 +1,8 @@
-// Topics of the database log: a topic row plus one sequencer row per partition.
 import { notFound } from '../../errors.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import type { TopicSpec } from '../event-log.ts';
 
-// Kafka's rule for topic names, so a topic that works here also works when the log moves to Kafka.
+// Kafka's rule, so a topic that works here also works on Kafka.
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
 export async function ensureTopic(db: Db, topic: string, spec: TopicSpec): Promise<void> {
@@ -12,8 +11,7 @@ export async function ensureTopic(db: Db, topic: string, spec: TopicSpec): Promi
     throw new RangeError(`a topic needs a whole number of partitions ≥ 1, got ${spec.partitions}`);
   }
   await db.transaction(async (tx) => {
-    // A concurrent ensureTopic of the same name waits on the primary key, then finds it taken and
-    // skips the partitions, which the winner inserts in the same transaction.
+    // A concurrent create waits on the primary key and skips the partitions, which the winner inserts.
     const created = await tx.query(
       `INSERT INTO event_log_topics (name, partitions, retention_ms) VALUES ($1, $2, $3)
        ON CONFLICT (name) DO NOTHING RETURNING name`,

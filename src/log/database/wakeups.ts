@@ -1,16 +1,10 @@
-// Wakes idle subscriptions when records are appended: one LISTEN per log client, fanned out by topic.
-// Notifications only shorten the wait; subscribers also poll, so a lost notification (or a dropped
-// LISTEN connection) costs a poll interval, never a record.
+// Notifications only shorten the wait: subscribers also poll, so a lost one costs a poll interval, never a record.
 import type { Db } from '../../store/db.ts';
 import { EVENT_LOG_CHANNEL } from './append.ts';
 
 export interface Wakeups {
-  /** Changes whenever an append to `topic` is notified; read it before looking for records. */
+  /** Read it before looking for records. */
   version(topic: string): number;
-  /**
-   * Resolves after `ms`, on an append to `topic` notified since `version` was read (at once if one
-   * already was), or when `signal` aborts.
-   */
   wait(topic: string, version: number, ms: number, signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,5 +1,4 @@
-// The fetch step of a group member: one long-polling fetch per leader broker for the assigned
-// partitions; when a leader is unknown or moved, [] after a pause and fresh metadata next time.
+// A leader unknown or moved: [] after a pause and fresh metadata next time.
 import type { ConnectionPool, Consumer } from '@platformatic/kafka';
 import { isStaleMetadata } from './errors.ts';
 import { fetchPartitions, type FetchedPartition } from './fetch.ts';

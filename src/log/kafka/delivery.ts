@@ -1,6 +1,3 @@
-// Handing fetched records of one partition to the subscriber, one batch at a time, committing the
-// offset after each batch once its handler resolved. Stops when the member no longer owns the
-// assignment it fetched under (a rebalance) or the subscription is stopping.
 import type { Consumer } from '@platformatic/kafka';
 import type { LogRecord, SubscribeOptions } from '../event-log.ts';
 import { hasKafkaError } from './errors.ts';
@@ -11,12 +8,11 @@ export interface Delivery<Assignment> {
   readonly topic: string;
   readonly maxBatch: number;
   readonly onBatch: SubscribeOptions['onBatch'];
-  /** The assignment is still this member's current one. */
   isCurrent(assignment: Assignment): boolean;
   isStopping(): boolean;
 }
 
-/** Delivers and commits the fetched records; false when it had to stop early. */
+/** False when it had to stop early (rebalance, stopping). */
 export async function deliverPartition<Assignment>(
   delivery: Delivery<Assignment>,
   current: Assignment,
@@ -32,7 +28,6 @@ export async function deliverPartition<Assignment>(
     positions.set(fetched.partition, next);
     await commit(delivery, current, fetched.partition, next, fetched.leaderEpoch);
   }
-  // Past trailing transaction markers too.
   positions.set(fetched.partition, Math.max(positions.get(fetched.partition) ?? 0, fetched.next));
   return true;
 }
@@ -49,8 +44,7 @@ async function commit<Assignment>(
       offsets: [{ topic: delivery.topic, partition, offset: BigInt(offset), leaderEpoch }],
     });
   } catch (error) {
-    // The group rebalanced under the batch: whoever owns the partition now resumes from the last
-    // commit that went through, so these records are delivered again (at least once).
+    // Rebalanced under the batch: the new owner resumes from the last commit (at least once).
     if (!delivery.isCurrent(current) || hasKafkaError(error, 'REBALANCE_IN_PROGRESS')) return;
     throw error;
   }

@@ -1,36 +1,31 @@
-// One Fetch request to one broker for some partitions of one topic, decoded into LogRecords.
-// read() and subscriptions both use it, so records look the same whichever way they are consumed.
+// Shared by read() and subscriptions, so records look the same whichever way they are consumed.
 import { IS_CONTROL, type ConnectionPool, type Consumer, type RecordsBatch } from '@platformatic/kafka';
 import type { LogRecord } from '../event-log.ts';
 import { hasKafkaError, responseOf } from './errors.ts';
 
-/** The package exports it only inside a versioned namespace (fetchV17). */
+/** The package exports it only inside a versioned namespace. */
 type FetchResponse = Awaited<ReturnType<Consumer['fetch']>>;
 
 export interface FetchRequest {
   readonly topic: string;
   readonly topicId: string;
-  /** The leader of every requested partition. */
   readonly node: number;
   readonly partitions: ReadonlyArray<{ readonly partition: number; readonly offset: number }>;
-  /** How long the broker may wait for data when there is none (0: answer at once). */
   readonly maxWaitMs: number;
   readonly maxBytesPerPartition: number;
-  /** A separate pool keeps long polls off the connection heartbeats and commits use. */
+  /** Keeps long polls off the connection heartbeats and commits use. */
   readonly pool?: ConnectionPool;
 }
 
 export interface FetchedPartition {
   readonly partition: number;
-  /** Records at or after the requested offset, in offset order. */
   readonly records: LogRecord[];
-  /** The offset after the last batch returned (control batches included), else the requested one. */
+  /** Past control batches too. */
   readonly next: number;
   readonly highWatermark: number;
   readonly logStartOffset: number;
-  /** The requested offset is below the log start or beyond the end. */
   readonly outOfRange: boolean;
-  /** Of the last batch returned; OffsetCommit carries it (KIP-320). -1 when unknown. */
+  /** OffsetCommit carries it (KIP-320); -1 when unknown. */
   readonly leaderEpoch: number;
 }
 
@@ -61,7 +56,7 @@ export async function fetchPartitions(
       ...(request.pool ? { connectionPool: request.pool } : {}),
     });
   } catch (error) {
-    // An offset out of range fails the request, but the answer still says where the log starts and ends.
+    // The failed answer still says where the log starts and ends.
     const answer = hasKafkaError(error, 'OFFSET_OUT_OF_RANGE') ? responseOf<FetchResponse>(error) : undefined;
     if (!answer) throw error;
     response = answer;
@@ -71,7 +66,7 @@ export async function fetchPartitions(
   for (const topic of response.responses) {
     for (const answer of topic.partitions) {
       const from = requested.get(answer.partitionIndex);
-      // A fetch session (KIP-227) may echo partitions of an earlier request: not ours to decode.
+      // A fetch session (KIP-227) may echo partitions of an earlier request.
       if (from === undefined) continue;
       const batches = answer.records ?? [];
       const last = batches.at(-1);
@@ -89,16 +84,15 @@ export async function fetchPartitions(
   return fetched;
 }
 
-/** Kafka's protocol error code. */
 const OFFSET_OUT_OF_RANGE = 1;
 
 function decodeBatch(topic: string, partition: number, batch: RecordsBatch, from: number): LogRecord[] {
-  // Transaction markers occupy offsets but carry no application record.
+  // Transaction markers occupy offsets but carry no record.
   if (batch.attributes & IS_CONTROL) return [];
   const records: LogRecord[] = [];
   for (const record of batch.records) {
     const offset = Number(batch.firstOffset) + record.offsetDelta;
-    // The broker answers with whole batches: the first may start before the requested offset.
+    // Whole batches: the first may start before the requested offset.
     if (offset < from) continue;
     const headers: Record<string, string> = {};
     for (const [name, value] of record.headers) {

@@ -1,6 +1,3 @@
-// The EventLog on Apache Kafka through @platformatic/kafka. One adapter holds an Admin (topics,
-// offsets, group offsets), an idempotent Producer (append) and a group-less Consumer (read);
-// each subscription is a consumer group member with its own Consumer.
 import { Admin, Consumer, ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
 import type { EventLog, Subscription } from '../event-log.ts';
 import { createOffsets } from './offsets.ts';
@@ -17,8 +14,7 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
   const admin = new Admin(baseClientOptions(settings, 'admin'));
   const producer = new Producer({
     ...baseClientOptions(settings, 'producer'),
-    // Retries cannot duplicate or reorder records. acks = all (idempotence requires it; said here so a
-    // change cannot weaken it): with three brokers, min.insync.replicas 2 then holds every record twice.
+    // acks = all, stated so no change can weaken it: with min.insync.replicas 2 every record is held twice.
     idempotent: true,
     acks: ProduceAcks.ALL,
     compression: settings.compression,

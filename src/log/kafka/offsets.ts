@@ -1,5 +1,3 @@
-// Offsets through the Admin client: ListOffsets (earliest, latest, by time) and the group
-// coordinator's OffsetCommit / OffsetFetch for groups without active members.
 import { FetchIsolationLevels, ListOffsetTimestamps, type Admin } from '@platformatic/kafka';
 import type { PartitionOffsets, RecordPosition } from '../event-log.ts';
 import type { TopicCatalog } from './topics.ts';
@@ -21,7 +19,6 @@ export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
   const allPartitions = async (topic: string) =>
     Array.from({ length: await catalog.partitionCount(topic) }, (_, partition) => partition);
 
-  // The broker answers the earliest offset whose timestamp is ≥ T, and -1 when there is none.
   // Negative timestamps mean LATEST/EARLIEST to Kafka; a time before 1970 is before every record.
   const byTime = (timestamp: number) => BigInt(Math.max(0, Math.trunc(timestamp)));
 
@@ -32,8 +29,7 @@ export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
 
     async offsetsForTimes(topic, timestamps) {
       const partitions = await allPartitions(topic);
-      // One ListOffsets per time (a request names each partition once), all partitions in each; the
-      // ends are asked last, so a record appended meanwhile cannot put an end before a found offset.
+      // Ends asked last, so a record appended meanwhile cannot put an end before a found offset.
       const found = await Promise.all(timestamps.map((t) => listAt(topic, partitions, byTime(t))));
       const ends = await listAt(topic, partitions, ListOffsetTimestamps.LATEST);
       return found.map((atTime) =>
@@ -46,7 +42,7 @@ export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
 
     async offsets(topic) {
       const partitions = await allPartitions(topic);
-      // Two requests: one ListOffsets may not name a partition twice.
+      // One ListOffsets may not name a partition twice.
       const [starts, ends] = await Promise.all([
         listAt(topic, partitions, ListOffsetTimestamps.EARLIEST),
         listAt(topic, partitions, ListOffsetTimestamps.LATEST),
@@ -70,7 +66,7 @@ export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
 
     async groups() {
       const groups = await admin.listGroups();
-      // Share groups (Kafka 4) and non-consumer protocols (e.g. Connect workers) are not consumer groups.
+      // Share groups and non-consumer protocols (Connect) are not consumer groups.
       return [...groups.values()]
         .filter(
           (g) => (g.groupType ?? 'classic') !== 'share' && (g.protocolType === '' || g.protocolType === 'consumer'),
@@ -81,11 +77,9 @@ export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
   };
 }
 
-/** ListOffsets for some partitions at one timestamp (or EARLIEST / LATEST); offset -1 = none. */
 async function listOffsetsAt(admin: Admin, topic: string, partitions: readonly number[], timestamp: bigint) {
   const answer = await admin.listOffsets({
     topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) }],
-    // What read() and subscriptions can see; without transactions it is the high watermark.
     isolationLevel: FetchIsolationLevels.READ_COMMITTED,
   });
   const offsets = new Map<number, number>();
@@ -93,10 +87,7 @@ async function listOffsetsAt(admin: Admin, topic: string, partitions: readonly n
   return offsets;
 }
 
-/**
- * An OffsetCommit without member and generation: the coordinator accepts it only while the group has
- * no active members. Members we just stopped take a moment to leave: retry for 15 s, then 409.
- */
+/** Accepted only while the group has no active members; stopped members take a moment to leave. */
 async function commitWithoutMembers(
   admin: Admin,
   group: string,
@@ -130,7 +121,6 @@ async function commitWithoutMembers(
   }
 }
 
-/** The group's committed offset per partition; null where it committed nothing. */
 async function committedOffsets(
   admin: Admin,
   group: string,
@@ -144,7 +134,6 @@ async function committedOffsets(
   for (const g of answer) {
     for (const t of g.topics) {
       for (const p of t.partitions) {
-        // -1: nothing committed for this partition.
         if (p.committedOffset >= 0n) committed.set(p.partitionIndex, Number(p.committedOffset));
       }
     }

@@ -1,33 +1,25 @@
-// Configuration of the Kafka EventLog adapter: what a caller may set, and the defaults it gets.
 import { compressionsAlgorithms, type BaseOptions, type CompressionAlgorithmValue } from '@platformatic/kafka';
 
 export interface KafkaGroupTimings {
-  /** The broker drops a member it has not heard from for this long (broker minimum: 6000). */
+  /** Broker minimum: 6000. */
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
-  /** How long the broker waits for every member to rejoin during a rebalance. */
   readonly rebalanceTimeoutMs?: number;
-  /** Longest a subscription's fetch waits at the end of the log; bounds how long close() waits. */
+  /** Also bounds how long close() waits. */
   readonly pollMs?: number;
 }
 
 export interface KafkaEventLogOptions {
   readonly brokers: readonly string[];
   readonly clientId: string;
-  /** How long append() waits for more records before sending a batch (Kafka's linger.ms). Default 5. */
   readonly lingerMs?: number;
-  /** Upper bound of one produce request's uncompressed payload; stays under the broker's 1 MiB batch limit. */
+  /** Uncompressed; under the broker's 1 MiB batch limit. */
   readonly maxBatchBytes?: number;
-  /** Default: zstd when this Node has it (Node 24 does), else lz4. */
   readonly compression?: CompressionAlgorithmValue;
-  /** retention.ms of topics ensureTopic creates when the spec sets none; -1 keeps records forever. */
   readonly retentionMs?: number;
-  /** -1 = the broker's default.replication.factor. */
   readonly replicationFactor?: number;
-  /** Bytes one fetch may return per partition. */
   readonly fetchMaxBytes?: number;
   readonly group?: KafkaGroupTimings;
-  /** Per request. */
   readonly requestTimeoutMs?: number;
   readonly retries?: number;
   readonly retryDelayMs?: number;
@@ -69,13 +61,11 @@ export function resolveKafkaOptions(options: KafkaEventLogOptions): KafkaSetting
     pollMs: options.group?.pollMs ?? 500,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     retries: options.retries ?? 10,
-    // The library's default (1 s) doubles the latency of every transient hiccup, such as a leader
-    // not yet elected right after a topic is created.
+    // The library's 1 s default doubles the latency of every transient hiccup (a new topic's leader election).
     retryDelayMs: options.retryDelayMs ?? 200,
   };
 }
 
-/** Options every client of the adapter shares. */
 export function baseClientOptions(settings: KafkaSettings, role: string): BaseOptions {
   return {
     clientId: `${settings.clientId}-${role}`,

@@ -1,27 +1,16 @@
-// append() over an idempotent producer: records of concurrent appends are gathered for lingerMs and
-// sent as one request (one compressed batch per partition), one request at a time so that appends
-// reach the log in call order. Each record's offset is its partition's base offset in the produce
-// response plus its index among that partition's records in the request.
+// Appends are gathered for lingerMs and sent one request at a time, so they reach the log in call order.
 import type { MessageToProduce, Producer } from '@platformatic/kafka';
 import type { AppendRecord, RecordPosition } from '../event-log.ts';
 import { partitionFor } from '../partitioner.ts';
 
 type Message = MessageToProduce<string, string, string, string>;
 
-/**
- * The widest timestamp span one produce request may carry. Record timestamps travel as varint deltas
- * from the batch's first timestamp, and @platformatic/dynamic-buffer 0.3.x zig-zag-encodes 64-bit
- * varints with `>> 31n` instead of `>> 63n`: a delta of 2^31 ms (~24.8 days) or more comes back
- * wrong. Until that is fixed upstream, requests never span that much (an outbox backlog or an import
- * of old history simply goes out in more requests).
- */
+/** @platformatic/dynamic-buffer 0.3.x encodes 64-bit varints with `>> 31n`: deltas ≥ 2^31 ms come back wrong. */
 export const MAX_TIMESTAMP_SPAN_MS = 2 ** 31 - 1;
 
-/** Part of one append() that fits into one request. */
 interface Chunk {
   readonly messages: Message[];
   readonly bytes: number;
-  /** Smallest and largest record timestamp of the chunk. */
   readonly minTs: number;
   readonly maxTs: number;
   readonly queuedAt: number;
@@ -37,11 +26,10 @@ export interface AppenderOptions {
 
 export interface Appender {
   append(topic: string, records: readonly AppendRecord[]): Promise<RecordPosition[]>;
-  /** Sends what is queued and waits until every request has been answered. */
   flush(): Promise<void>;
 }
 
-// Record framing (lengths, deltas, attributes) on top of key, value and headers, roughly.
+// Record framing on top of key, value and headers, roughly.
 const RECORD_OVERHEAD_BYTES = 24;
 
 export function createAppender(
@@ -119,10 +107,7 @@ export function createAppender(
   };
 }
 
-/**
- * The chunks at the head of the queue that fit one request (bytes, timestamp span), in order. Later
- * parts of an append whose earlier part failed are rejected, not written: that would break per-key order.
- */
+/** Parts after a failed part of the same append are rejected, not written: that would break per-key order. */
 function takeBatch(queue: Chunk[], maxBatchBytes: number): { taken: Chunk[]; removedBytes: number } {
   const taken: Chunk[] = [];
   let bytes = 0;
@@ -146,7 +131,6 @@ function takeBatch(queue: Chunk[], maxBatchBytes: number): { taken: Chunk[]; rem
   return { taken, removedBytes };
 }
 
-/** An append's records as messages, in parts that each fit one request (bytes, timestamp span). */
 function splitRecords(
   topic: string,
   records: readonly AppendRecord[],
@@ -186,10 +170,7 @@ function splitRecords(
   return parts;
 }
 
-/**
- * A request holds one batch per partition with the messages in request order, and the response gives
- * each batch's base offset; so the n-th message of a partition in the request got base + n.
- */
+/** Each partition's batch keeps request order, so its n-th message got base offset + n. */
 function positionsOf(
   chunks: readonly Chunk[],
   bases: ReadonlyArray<{ topic: string; partition: number; offset: bigint }>,

@@ -1,6 +1,4 @@
-// read(): a direct fetch of one partition from an offset, without a consumer group. It is the
-// primitive replay and time travel build on, so it keeps one client (and its connections) for all
-// reads and never long-polls: at the end of the log the broker answers at once and read returns [].
+// Replay and time travel build on read(): one client for all reads, never long-polling (the end returns []).
 import type { Consumer } from '@platformatic/kafka';
 import { DEFAULT_READ_MAX, type LogRecord, type ReadOptions } from '../event-log.ts';
 import { isStaleMetadata } from './errors.ts';
@@ -15,25 +13,18 @@ export type Read = (
 ) => Promise<LogRecord[]>;
 
 export interface ReaderDeps {
-  /** Group-less: only its fetch is used. */
   readonly consumer: Consumer;
   readonly catalog: TopicCatalog;
-  /** The first offset still in the log, for a read that starts before it. */
   readonly startOffset: (topic: string, partition: number) => Promise<number>;
   readonly maxBytesPerPartition: number;
 }
 
-/**
- * Bytes to ask for per record still wanted: a fetch decodes everything it gets, so it is sized to the
- * page. The broker still returns at least one whole batch, so a small guess never stalls a read.
- */
+/** A fetch decodes all it gets, so it is sized to the page; the broker still returns one whole batch at least. */
 const BYTES_PER_WANTED_RECORD = 1024;
 const MIN_FETCH_BYTES = 64 * 1024;
 
 export function createReader(deps: ReaderDeps): Read {
-  // Reads run one after another: the client keeps one incremental fetch session per broker
-  // (KIP-227); two requests in flight on it make the broker reject one, which the client retries
-  // only after retryDelay.
+  // One at a time: two requests on one fetch session (KIP-227) make the broker reject one.
   let tail: Promise<unknown> = Promise.resolve();
   return (topic, partition, fromOffset, options) => {
     const result = tail.then(() => readNow(deps, topic, partition, fromOffset, options));
@@ -55,8 +46,6 @@ async function readNow(
   let refresh = false;
   let rewound = false;
   const records: LogRecord[] = [];
-  // One fetch returns at most maxBytesPerPartition (but always at least one batch): repeat until
-  // `max` records, `endOffset` or the end of the partition.
   while (records.length < max && next < stop) {
     const layout = await deps.catalog.layout(topic, refresh);
     const node = layout.leaders[partition];
@@ -82,7 +71,6 @@ async function readNow(
     }
     if (!fetched) break; // an incremental fetch session leaves out a partition with nothing new
     if (fetched.outOfRange) {
-      // Before the first retained record: start at it. Beyond the end: nothing to read.
       const start = rewound ? next : await deps.startOffset(topic, partition);
       if (next >= start) break;
       next = start;

@@ -1,11 +1,7 @@
-// Where a group member starts on the partitions it was assigned: each partition's committed offset,
-// else where the subscription's `from` says (earliest or latest), as a ListOffsets.
 import { ListOffsetTimestamps, type Consumer } from '@platformatic/kafka';
 
 export interface StartPositions {
-  /** Committed offset per partition, else the reset position. */
   start(partitions: readonly number[]): Promise<Map<number, number>>;
-  /** Where partitions without a committed offset start: `from`, as a ListOffsets. */
   reset(partitions: readonly number[]): Promise<Map<number, number>>;
 }
 

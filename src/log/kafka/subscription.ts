@@ -1,8 +1,5 @@
-// subscribe(): a member of a real Kafka consumer group (classic protocol, eager round-robin
-// assignment done by the group leader, rebalances driven by the broker). The library keeps the
-// membership (join, sync, heartbeats, rejoin); this loop owns consumption: it fetches the assigned
-// partitions from their start positions, hands over one batch per partition at a time and commits
-// the offset after a batch once its handler resolved.
+// The library keeps the group membership; this loop fetches, delivers one batch per partition at a time and
+// commits after each handler resolved.
 import { ConnectionPool, Consumer } from '@platformatic/kafka';
 import type { SubscribeOptions, Subscription } from '../event-log.ts';
 import { assignedFetcher } from './assigned-fetch.ts';
@@ -13,10 +10,8 @@ import type { TopicCatalog } from './topics.ts';
 
 const DEFAULT_MAX_BATCH = 500;
 
-/** One assignment the group handed this member; replaced on every rebalance. */
 interface Generation {
   readonly partitions: readonly number[];
-  /** Where each partition continues: its committed offset, else where `from` says. */
   readonly positions: Promise<Map<number, number>>;
 }
 
@@ -50,7 +45,6 @@ export async function subscribe(
   consumer.on('consumer:group:rebalance', () => {
     generation = undefined;
   });
-  // A rejoin that failed for good: the library reports it as an 'error' event.
   consumer.on('error', (error: unknown) => fail(error));
 
   const fetchAssigned = assignedFetcher(consumer, catalog, topic, settings, fetchPool);
@@ -80,7 +74,7 @@ export async function subscribe(
     await loop; // the batch in flight finishes and is committed
     generation = undefined;
     try {
-      // Leaves the group (LeaveGroup): the partitions are reassigned now, not after the session timeout.
+      // LeaveGroup: the partitions are reassigned now, not after the session timeout.
       await consumer.close();
     } finally {
       await fetchPool.close();
@@ -117,7 +111,6 @@ interface ConsumeParts {
   delivery: Delivery<Generation>;
 }
 
-/** The member's loop: fetch the current generation's partitions and deliver them, until stopping. */
 async function consume({ current, isStopping, idle, fetchAssigned, reset, delivery }: ConsumeParts): Promise<void> {
   while (!isStopping()) {
     const generation = current();
@@ -131,7 +124,7 @@ async function consume({ current, isStopping, idle, fetchAssigned, reset, delive
     if (!positions || generation !== current()) continue;
     for (const fetched of await fetchAssigned(positions)) {
       if (fetched.outOfRange) {
-        // The committed offset is gone (retention) or beyond the end: restart where `from` says.
+        // The committed offset is gone (retention) or beyond the end.
         const restarted = await reset(fetched.partition);
         positions.set(fetched.partition, restarted.get(fetched.partition) ?? 0);
         continue;
@@ -141,13 +134,11 @@ async function consume({ current, isStopping, idle, fetchAssigned, reset, delive
   }
 }
 
-/** Fetches long-poll for up to pollMs: on their own connections they do not hold up the heartbeats
- * and commits that go to the group coordinator. */
+/** Own connections: long polls must not hold up heartbeats and commits. */
 function fetchConnections(settings: KafkaSettings): ConnectionPool {
   return new ConnectionPool(`${settings.clientId}-fetch`, { requestTimeout: settings.requestTimeoutMs });
 }
 
-/** Joins the group for `topic`; on failure closes what was opened and throws. */
 async function joinOrClose(consumer: Consumer, fetchPool: ConnectionPool, topic: string): Promise<void> {
   consumer.topics.track(topic);
   try {
@@ -159,7 +150,6 @@ async function joinOrClose(consumer: Consumer, fetchPool: ConnectionPool, topic:
   }
 }
 
-/** This member's partitions of `topic` in a join's assignments, in order. */
 function assignedPartitions(
   assignments: ReadonlyArray<{ topic: string; partitions: readonly number[] }> | undefined,
   topic: string,
@@ -167,7 +157,6 @@ function assignedPartitions(
   return [...(assignments?.find((a) => a.topic === topic)?.partitions ?? [])].sort((a, b) => a - b);
 }
 
-/** A member of `group` that commits by itself (autocommit off), with the group timings of the settings. */
 function groupConsumer(settings: KafkaSettings, group: string): Consumer {
   return new Consumer({
     ...baseClientOptions(settings, 'consumer'),
@@ -179,7 +168,6 @@ function groupConsumer(settings: KafkaSettings, group: string): Consumer {
   });
 }
 
-/** The loop's pause while it has nothing assigned: pollMs, or until woken (a new assignment, close). */
 function napper(pollMs: number): { idle(): Promise<void>; wake(): void } {
   let wake = (): void => {};
   return {

@@ -1,5 +1,3 @@
-// Topics through the Admin client: creation (idempotent), listing, partition counts and the metadata
-// fetches need (topic id, partition leaders).
 import type { Admin } from '@platformatic/kafka';
 import type { TopicSpec } from '../event-log.ts';
 import { hasKafkaError } from './errors.ts';
@@ -7,16 +5,14 @@ import { hasKafkaError } from './errors.ts';
 export interface TopicLayout {
   /** Fetch v13+ addresses topics by id. */
   readonly id: string;
-  /** Leader broker of each partition, by partition index. */
   readonly leaders: readonly number[];
 }
 
 export interface TopicCatalog {
   ensureTopic(topic: string, spec: TopicSpec): Promise<void>;
   topics(): Promise<string[]>;
-  /** Cached for the life of the adapter: records are placed by murmur2(key) % count. */
+  /** Cached: records are placed by murmur2(key) % count. */
   partitionCount(topic: string): Promise<number>;
-  /** `refresh` after a fetch found a leader moved. */
   layout(topic: string, refresh?: boolean): Promise<TopicLayout>;
 }
 
@@ -29,7 +25,7 @@ const READY_TIMEOUT_MS = 15_000;
 const READY_POLL_MS = 50;
 
 export function createTopicCatalog(admin: Admin, defaults: TopicDefaults): TopicCatalog {
-  // Promises, so that concurrent appends to a new topic share one lookup and stay in call order.
+  // Promises, so concurrent appends to a new topic share one lookup and stay in call order.
   const partitionCounts = new Map<string, Promise<number>>();
 
   const layout = async (topic: string, refresh = false): Promise<TopicLayout> => {
@@ -39,8 +35,7 @@ export function createTopicCatalog(admin: Admin, defaults: TopicDefaults): Topic
     return { id: found.id, leaders: found.partitions.map((p) => p.leader) };
   };
 
-  // A created topic is usable once every partition has a leader; until then producers and fetches
-  // would fail and retry with a delay, so ensureTopic waits here instead.
+  // Until every partition has a leader, producers and fetches would fail and retry with a delay.
   const waitUntilReady = async (topic: string): Promise<void> => {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
@@ -65,15 +60,13 @@ export function createTopicCatalog(admin: Admin, defaults: TopicDefaults): Topic
           configs: [{ name: 'retention.ms', value: String(spec.retentionMs ?? defaults.retentionMs) }],
         });
       } catch (error) {
-        // Another instance created it first (or it existed): an existing topic is left as it is.
         if (!hasKafkaError(error, 'TOPIC_ALREADY_EXISTS')) throw error;
       }
       await waitUntilReady(topic);
     },
 
     async topics() {
-      // listTopics leaves out the topics the broker flags internal; "__" also marks Kafka's own
-      // topics that are not flagged so.
+      // "__" also marks Kafka's own topics that are not flagged internal.
       return (await admin.listTopics({ includeInternals: false })).filter((name) => !name.startsWith('__'));
     },
 

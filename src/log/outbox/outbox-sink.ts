@@ -2,12 +2,11 @@ import type { EventSink } from '../event-sink.ts';
 
 export const OUTBOX_CHANNEL = 'bss_outbox';
 
-/** Kafka mode: events wait in the outbox table (same transaction as the command) for the relay. */
 export function createOutboxSink(): EventSink {
   return {
     async appendWithin(tx, topic, records) {
       if (records.length === 0) return;
-      // One JSON parameter, not four text[]: pg escapes array elements in JavaScript, JSON.stringify is native.
+      // One JSON parameter, not four text[]: pg escapes arrays in JavaScript, JSON.stringify is native.
       await tx.query(
         `INSERT INTO outbox (topic, key, value, ts, headers)
          SELECT $1, k, v, t, h FROM json_to_recordset($2::json) AS r(k text, v text, t bigint, h jsonb)`,
@@ -18,7 +17,7 @@ export function createOutboxSink(): EventSink {
           ),
         ],
       );
-      // Delivered on commit only; wakes the relay at once instead of at its next poll.
+      // Wakes the relay at once instead of at its next poll.
       await tx.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
     },
   };

@@ -1,8 +1,5 @@
-// One round of the outbox relay: take the relay lock (or give up: another relay holds it), then
-// batches until the outbox is empty or the round is long enough. Each batch is taken out of the outbox
-// (DELETE … RETURNING: read and mark in one statement), published, and the next batch is read while this
-// one is in flight. The deletes commit with the round, after Kafka acknowledged every batch; a crash or
-// a failed append rolls them back, so the round is published again (at-least-once).
+// DELETE … RETURNING takes a batch; the deletes commit after Kafka acknowledged every batch, so a crash or a
+// failed append publishes the round again (at-least-once).
 import type { Db, Queryable } from '../../store/db.ts';
 import type { LogMetrics } from '../../observability/log-metrics.ts';
 import type { AppendRecord, EventLog } from '../event-log.ts';
@@ -22,16 +19,16 @@ interface OutboxRow {
   key: string;
   value: string;
   ts: string;
-  /** jsonb as text: parsed once per distinct value (headersOf), not once per row by pg. */
+  /** Parsed once per distinct value, not once per row by pg. */
   headers: string;
 }
 
-// = ANY(ARRAY(…)) pins the plan to primary-key lookups of the batch (a semi-join may scan the table).
+// = ANY(ARRAY(…)) pins the plan to primary-key lookups (a semi-join may scan the table).
 const TAKE_SQL = `DELETE FROM outbox WHERE id = ANY(ARRAY(
     SELECT id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1))
   RETURNING id, topic, key, value, ts, headers::text AS headers`;
 
-/** bigint ids as pg returns them (decimal strings): shorter is smaller. */
+/** Decimal strings: shorter is smaller. */
 const compareIds = (a: string, b: string): number => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 function isSortedById(rows: readonly OutboxRow[]): boolean {
@@ -40,7 +37,6 @@ function isSortedById(rows: readonly OutboxRow[]): boolean {
   return true;
 }
 
-/** A round's runner: resolves with the rows published (0 = idle, or another relay holds the lock). */
 export function createRelayRound(options: RoundOptions): () => Promise<number> {
   const { db, log, metrics, batchSize, maxBatchesPerRound } = options;
 
@@ -51,7 +47,6 @@ export function createRelayRound(options: RoundOptions): () => Promise<number> {
     return rows;
   };
 
-  // Rows of one producer carry the same few header sets: parse each distinct one once.
   const parsedHeaders = new Map<string, Record<string, string>>();
   const headersOf = (json: string): Record<string, string> => {
     let headers = parsedHeaders.get(json);
@@ -62,7 +57,6 @@ export function createRelayRound(options: RoundOptions): () => Promise<number> {
     return headers;
   };
 
-  /** A batch is appended only once the previous one is acknowledged, in id order. */
   const publish = async (rows: readonly OutboxRow[]): Promise<void> => {
     const byTopic = new Map<string, AppendRecord[]>();
     for (const row of rows) {
@@ -85,7 +79,7 @@ export function createRelayRound(options: RoundOptions): () => Promise<number> {
         options.faults?.beforePublish?.();
         const more = rows.length === batchSize && batches < maxBatchesPerRound;
         next = more ? take(tx) : Promise.resolve([]);
-        // If the publish fails, the pending read must not become an unhandled rejection.
+        // A failed publish must not leave the pending read an unhandled rejection.
         next.catch(() => {});
         await publish(rows);
         options.faults?.afterPublish?.();

@@ -1,6 +1,4 @@
-// The outbox relay (Kafka mode): rounds (relay-round.ts) publish committed outbox rows in id order, one
-// relay at a time, so per-partition order is the commit order whatever the number of instances; a
-// crash re-publishes a round (at-least-once; consumers dedupe by event id).
+// One relay at a time, in id order, so per-partition order is commit order; a crash republishes a round.
 import type { Db } from '../../store/db.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { noLogMetrics, type LogMetrics } from '../../observability/log-metrics.ts';
@@ -14,20 +12,17 @@ export interface RelayOptions {
   readonly logger: Logger;
   readonly metrics?: LogMetrics;
   readonly batchSize?: number;
-  /** Batches one round (one transaction, one hold of the lock) may publish before it commits. Default 8. */
+  /** One transaction, one hold of the lock. */
   readonly maxBatchesPerRound?: number;
-  /** Poll interval when no notification arrives. */
   readonly pollMs?: number;
-  /** How often the backlog gauge is measured. Default 5 s. */
   readonly backlogIntervalMs?: number;
-  /** Rows an earlier relay version marked published (published_at) are deleted once this old. */
+  /** Rows an earlier relay version marked published are deleted once this old. */
   readonly keepPublishedMs?: number;
-  /** Fault injection for crash tests: around the publish of a round that has rows to publish. */
+  /** Fault injection for crash tests. */
   readonly faults?: { readonly beforePublish?: () => void; readonly afterPublish?: () => void };
 }
 
 export interface Relay {
-  /** Publishes everything committed so far; resolves with the number of rows published. */
   drain(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -50,7 +45,6 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
   let wake: (() => void) | undefined;
   let rounds = Promise.resolve(0);
 
-  /** Rounds until the outbox is empty (or another relay holds the lock). Serialised. */
   const drain = (): Promise<number> => {
     rounds = rounds.then(
       async () => {
@@ -101,10 +95,7 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
   };
 }
 
-/**
- * The backlog gauge, measured now and then every intervalMs on its own timer: under sustained load
- * drain() never returns, and the backlog is exactly what must stay visible then.
- */
+/** On its own timer: under sustained load drain() never returns, and the backlog must stay visible then. */
 async function watchBacklog(db: Db, metrics: LogMetrics, logger: Logger, intervalMs: number): Promise<NodeJS.Timeout> {
   const measure = async () => {
     const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
@@ -118,7 +109,6 @@ async function watchBacklog(db: Db, metrics: LogMetrics, logger: Logger, interva
   return timer;
 }
 
-/** Rows an earlier relay version marked published instead of deleting them. */
 async function purgePublished(db: Db, keepPublishedMs: number): Promise<void> {
   await db.query(`DELETE FROM outbox WHERE published_at < now() - ($1::bigint * interval '1 millisecond')`, [
     keepPublishedMs,

@@ -1,19 +1,16 @@
-// Kafka mode: "every event committed so far is in Kafka". A read-model rebuild folds the log, while
-// commands' events wait in the outbox until a relay (this instance's or another's) publishes them;
-// the rebuild's swap calls this while it holds the read-model locks, so no command commits meanwhile.
+// A rebuild's swap calls this holding the read-model locks, so the log it folded has every committed event.
 import { unavailable } from '../../errors.ts';
 import type { Queryable } from '../../store/db.ts';
 
 export interface SettleOptions {
   readonly db: Queryable;
-  /** This instance's relay: publishes what it can (another instance's relay may hold the lock). */
+  /** Another instance's relay may hold the lock. */
   readonly drain: () => Promise<unknown>;
-  /** Give up (503, retryable) when the rows are still there after this long. Default 10 s. */
+  /** Then 503 (retryable). */
   readonly timeoutMs?: number;
   readonly pollMs?: number;
 }
 
-/** Resolves once no outbox row committed before the call is left unpublished. */
 export function outboxSettler(options: SettleOptions): () => Promise<void> {
   const { db, drain, timeoutMs = 10_000, pollMs = 20 } = options;
   return async () => {

@@ -1,7 +1,4 @@
-// Breakpoints of debug sessions: on an event type, or on a condition over a customer's view written
-// as data ({path: 'balance.balance', op: 'lt', value: 0}), never as code to evaluate. A condition
-// breaks when it BECOMES true (false before the event, true after), so a balance that stays
-// negative stops the session once, not at every later event.
+// Conditions are data, never code to evaluate, and break when they BECOME true, so a lasting state stops once.
 import type { CustomerView, DomainEvent } from '../../domain/index.ts';
 import { domainTypeOf } from '../../events/envelope.ts';
 import { knownEventType } from '../shared/filter.ts';
@@ -14,12 +11,10 @@ export type BreakpointSpec =
   | { readonly kind: 'type'; readonly type: string }
   | {
       readonly kind: 'state';
-      /** Dotted path into the CustomerView: 'balance.balance', 'customer.status', 'subscriptions.sub-1.status'. */
+      /** Dotted path into the CustomerView, e.g. 'balance.balance'. */
       readonly path: string;
       readonly op: PredicateOp;
-      /** Compared value (not used by exists / missing). */
       readonly value?: unknown;
-      /** Only this customer's view; default any customer an event touches. */
       readonly customerId?: string;
     };
 
@@ -37,7 +32,7 @@ export function checkBreakpoint(spec: BreakpointSpec): void {
   if (!PREDICATE_OPS.includes(spec.op)) throw badReplayRequest(`op is one of ${PREDICATE_OPS.join(', ')}`);
 }
 
-/** The value at a dotted path, through own properties only; undefined when any step is missing. */
+/** Own properties only. */
 export function valueAt(root: unknown, path: string): unknown {
   let current: unknown = root;
   for (const part of path.split('.')) {
@@ -72,7 +67,6 @@ export function holds(view: CustomerView, spec: Extract<BreakpointSpec, { kind: 
   }
 }
 
-/** The breakpoints an event hits, given the customer's view before and after it. */
 export function hits(
   breakpoints: Iterable<Breakpoint>,
   event: DomainEvent,

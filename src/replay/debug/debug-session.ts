@@ -1,8 +1,4 @@
-// Debug sessions: a cursor in the log with the sandbox state there. Open at a time (the state is
-// reconstructed, snapshots included), step through events, seek, look at the state, and stop at
-// breakpoints; controlledReplay plays a stretch at a chosen speed through the replay engine into
-// the same state. The filter picks which events are stepped through; the state always folds every
-// event of the customers in view, so it stays exact. Sessions live in a registry (debug-sessions.ts).
+// The filter picks which events are stepped through; the state folds every event of the customers in view.
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../../errors.ts';
 import { cloudEventType, domainTypeOf } from '../../events/envelope.ts';
@@ -29,11 +25,9 @@ export interface SessionEvent {
 }
 
 export interface StepResult {
-  /** The events stepped through (those matching the session's filter). */
   readonly events: readonly SessionEvent[];
-  /** Breakpoints hit by the last event; stepping stops there. */
   readonly hit: readonly Breakpoint[];
-  /** No more events in the log (for now). */
+  /** For now. */
   readonly atEnd: boolean;
 }
 
@@ -41,9 +35,7 @@ export interface SessionInfo {
   readonly id: string;
   readonly topic: string;
   readonly filter: EventFilter;
-  /** The time of the last event folded (or the opening time), ms. */
   readonly time: number | null;
-  /** Next offset per partition. */
   readonly cursor: Readonly<Record<string, number>>;
   readonly customers: number;
   readonly breakpoints: readonly Breakpoint[];
@@ -54,30 +46,22 @@ export interface DebugSession {
   readonly id: string;
   info(): SessionInfo;
   step(n?: number): Promise<StepResult>;
-  /** Reconstructs the state at `time` (inclusive) and puts the cursor right after it. */
   seek(time: TimeInput): Promise<void>;
-  /** One customer's view, or every customer in view. */
   state(customerId?: string): CustomerView | Readonly<Record<string, CustomerView>>;
   addBreakpoint(spec: BreakpointSpec): Breakpoint;
   removeBreakpoint(id: string): boolean;
-  /**
-   * Plays the window (from, until] at `speed` into the session: it seeks to `from` first when given
-   * (else it goes on from the cursor) and stops after the events stamped `until` (default: the
-   * log's end). A breakpoint pauses the job (step or resume it). The cursor follows the job.
-   */
+  /** Plays (from, until] into the session (from the cursor without `from`); a breakpoint pauses the job. */
   controlledReplay(options: { from?: TimeInput; until?: TimeInput; speed: ReplaySpeed }): Promise<ReplayRun>;
   close(): void;
 }
 
 export interface OpenSessionOptions {
   readonly topic: string;
-  /** Where the cursor starts: the state includes every event up to this time. Default: the log's start. */
   readonly at?: TimeInput;
   readonly filter?: EventFilter;
   readonly breakpoints?: readonly BreakpointSpec[];
 }
 
-/** How a session reports to its registry (idle clock, expiry, closing). */
 export interface SessionHooks {
   touch(id: string): void;
   expiresAt(id: string): string;
@@ -162,14 +146,12 @@ export async function openSession(
   };
 }
 
-/** A checked breakpoint with its id, shown back with the CloudEvent type whichever form it was given in. */
 function breakpointOf(spec: BreakpointSpec): Breakpoint {
   checkBreakpoint(spec);
   const typed = spec.kind === 'type' ? { ...spec, type: cloudEventType(domainTypeOf(spec.type) ?? spec.type) } : spec;
   return { ...typed, id: randomUUID() } as Breakpoint;
 }
 
-/** Folds the next n events matching the filter (all partitions by time), stopping at a breakpoint. */
 async function stepThrough(
   deps: ReconstructDeps,
   fold: SessionFold,
@@ -210,7 +192,6 @@ async function stepThrough(
   return { events, hit, atEnd };
 }
 
-/** A controlled replay: the replay engine's sandbox folds into the session's views and moves its cursor. */
 async function playStretch(
   deps: ReconstructDeps,
   fold: SessionFold,
@@ -221,7 +202,7 @@ async function playStretch(
   const start = optionalMillis(from, 'from');
   if (start !== undefined && end !== undefined && end < start) throw badReplayRequest('until is before from');
   if (start !== undefined) await fold.seek(start);
-  // The views before each event, for state breakpoints (the sandbox hands over the view after).
+  // For state breakpoints: the sandbox hands over only the view after.
   const previous = new Map(fold.views);
   const { topic, time, key } = fold;
   const estimate = await estimateReplayDuration(deps.log, topic, {

@@ -1,12 +1,10 @@
-// The debug sessions of one process: open, look up (restarting the idle clock), list and close
-// them; a sweep closes sessions idle for longer than idleMs.
 import { notFound } from '../../errors.ts';
 import { openSession, type DebugSession, type OpenSessionOptions, type SessionInfo } from './debug-session.ts';
 import type { ReconstructDeps } from '../time-travel/index.ts';
 
 export interface DebugSessions {
   open(options: OpenSessionOptions): Promise<DebugSession>;
-  /** The session, its idle clock restarted. NOT_FOUND when unknown or expired. */
+  /** Restarts its idle clock. */
   get(id: string): DebugSession;
   list(): SessionInfo[];
   close(id: string): boolean;

@@ -1,4 +1,3 @@
-// Debug sessions: a customer's history stepped event by event, with breakpoints on events and state.
 export { createDebugSessions, type DebugSessions } from './debug-sessions.ts';
 export {
   type DebugSession,

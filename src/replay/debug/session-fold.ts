@@ -1,6 +1,4 @@
-// What a debug session stands on: the customer views folded up to its cursor (the next offset per
-// partition) and the time of the last event folded. Every event of the customers in view is folded,
-// whichever the session steps through, so the views stay exact; a republished copy folds once.
+// Every event of the customers in view is folded, whichever the session steps through, so views stay exact.
 import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../../domain/index.ts';
 import type { LogRecord } from '../../log/event-log.ts';
 import { decodeRecord, type CompiledFilter } from '../shared/filter.ts';
@@ -13,7 +11,6 @@ export class SessionFold {
   readonly cursor = new Map<number, number>();
   time: number | null = null;
   readonly topic: string;
-  /** The one customer the session follows, if its filter names one. */
   readonly key: string | undefined;
   private readonly deps: ReconstructDeps;
   private readonly filter: CompiledFilter;
@@ -26,7 +23,7 @@ export class SessionFold {
     this.filter = filter;
   }
 
-  /** Folds every event up to `at` (inclusive; default: none) and puts the cursor right after them. */
+  /** Inclusive; default none. */
   async seek(at: number | undefined): Promise<void> {
     const { deps, topic, key } = this;
     this.views.clear();
@@ -44,7 +41,6 @@ export class SessionFold {
     this.time = at ?? null;
   }
 
-  /** Folds one record into the views; returns the event with the view before and after, if it decodes. */
   apply(record: LogRecord) {
     this.passed(record);
     if (!this.filter.keyMatches(record)) return undefined;
@@ -57,7 +53,6 @@ export class SessionFold {
     return { decoded, event, before, after };
   }
 
-  /** Moves the cursor past a record (folded here or by a controlled replay's sandbox). */
   passed(record: LogRecord): void {
     this.cursor.set(record.partition, record.offset + 1);
     this.time = record.timestamp;

@@ -1,4 +1,3 @@
-// The replay engine: a job reads a window of the log at a speed and hands each event to a target.
 export { startReplay, type ReplayDeps, type ReplayRequest, type ReplayRun } from './replay-engine.ts';
 export {
   createJobRegistry,

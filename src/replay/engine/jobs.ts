@@ -1,6 +1,3 @@
-// Replay jobs: the observable state of one replay (status, progress, counts, errors, throughput)
-// and a registry the API can list, look up and cancel jobs in. Progress is pushed to listeners and
-// also offered as an async iterator, which the API turns into server-sent events.
 import { EventEmitter, on } from 'node:events';
 import { randomUUID } from 'node:crypto';
 
@@ -14,34 +11,26 @@ export interface ReplayError {
   readonly message: string;
 }
 
-/** A point-in-time copy of a job, plain JSON. */
 export interface ReplayJobSnapshot {
   readonly id: string;
   readonly status: ReplayJobStatus;
   readonly progress: { readonly processed: number; readonly total: number; readonly percent: number };
-  /** Records that matched the filter and were handed to the target. */
   readonly delivered: number;
-  /** Records read but left out by the filter. */
   readonly filtered: number;
   readonly countsByType: Readonly<Record<string, number>>;
   readonly errorCount: number;
-  /** The first `maxErrors` errors. */
   readonly errors: readonly ReplayError[];
-  /** Records per second since the job started. */
   readonly throughput: number;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
-  /** Why the job failed, when it did. */
   readonly failure: string | null;
-  /** Handlers left out because they are not replay-safe. */
   readonly skippedHandlers: readonly string[];
-  /** How long the replay was estimated to take when it started (null: unknown, or STEP_BY_STEP). */
+  /** null: unknown, or STEP_BY_STEP. */
   readonly estimatedMs: number | null;
-  /** Set when that estimate is long (over a day): the job waits out the window's quiet gaps. */
+  /** Over a day: the job waits out the window's quiet gaps. */
   readonly warning: string | null;
 }
 
-/** The mutable side, used by the engine. */
 export class JobState {
   readonly id: string;
   readonly emitter = new EventEmitter();
@@ -112,19 +101,16 @@ export class JobState {
     if (this.errors.length < this.maxErrors) this.errors.push(error);
   }
 
-  /** A record read and left out by the filter. */
   countFiltered(): void {
     this.filtered += 1;
     this.processed += 1;
   }
 
-  /** A record that failed (invalid, or its target refused it). */
   countFailed(error: ReplayError): void {
     this.recordError(error);
     this.processed += 1;
   }
 
-  /** Events handed to the target, counted by their CloudEvent type (the form the API shows). */
   countDelivered(types: readonly string[]): void {
     for (const type of types) this.countsByType[type] = (this.countsByType[type] ?? 0) + 1;
     this.delivered += types.length;
@@ -132,7 +118,7 @@ export class JobState {
     this.emit();
   }
 
-  /** Progress at most every 100 ms (status changes always), so a fast replay does not flood SSE. */
+  /** At most every 100 ms (status changes always), so a fast replay does not flood SSE. */
   emit(force = false): void {
     const now = Date.now();
     if (!force && now - this.lastEmit < 100) return;
@@ -141,20 +127,15 @@ export class JobState {
   }
 }
 
-/** What the API holds on to for a running or finished replay. */
 export interface ReplayJob {
   readonly id: string;
   snapshot(): ReplayJobSnapshot;
-  /** Resolves with the final snapshot when the job completes, fails or is cancelled. */
   readonly done: Promise<ReplayJobSnapshot>;
   cancel(): void;
-  /** Stepping: processes exactly n more events; resolves when they are processed (or the job ended). */
   step(n: number): Promise<void>;
-  /** Switches to stepping (status PAUSED while waiting for step()). */
   pause(): void;
-  /** Leaves stepping and goes on at the job's speed (a STEP_BY_STEP job runs at MAX). */
+  /** A STEP_BY_STEP job then runs at MAX. */
   resume(): void;
-  /** Snapshots as they change; ends after the terminal one. */
   updates(signal?: AbortSignal): AsyncIterable<ReplayJobSnapshot>;
   onProgress(listener: (snapshot: ReplayJobSnapshot) => void): () => void;
 }
@@ -185,7 +166,6 @@ export interface JobRegistry {
   add(job: ReplayJob): void;
   get(id: string): ReplayJob | undefined;
   list(): ReplayJobSnapshot[];
-  /** Forgets finished jobs older than `maxAgeMs`. */
   prune(maxAgeMs: number): void;
 }
 

@@ -1,6 +1,4 @@
-// How a replay job turns log records into delivered events: filter and decode them, hand the
-// matching ones to the target, and count every record in the job's state (delivered, filtered or
-// failed). A failing batch is retried event by event, so only the failing events count as errors.
+// A failing batch is retried event by event, so only the failing events count as errors.
 import type { EventCodec } from '../../events/codec.ts';
 import type { DeliveredEvent } from '../../log/consumer-runner.ts';
 import type { LogRecord } from '../../log/event-log.ts';
@@ -8,7 +6,6 @@ import { decodeRecord, type CompiledFilter } from '../shared/filter.ts';
 import type { JobState } from './jobs.ts';
 import type { TargetWriter } from './targets.ts';
 
-/** Ends a job that does not ignore errors; its message explains the job's failure. */
 export class Failed extends Error {}
 
 export interface DeliveryOptions {
@@ -19,7 +16,6 @@ export interface DeliveryOptions {
 }
 
 export interface Delivery {
-  /** Filter and decode; the matching records become deliverable events. */
   classify(records: readonly LogRecord[]): DeliveredEvent[];
   deliver(target: TargetWriter, events: readonly DeliveredEvent[]): Promise<void>;
 }

@@ -1,7 +1,4 @@
-// The replay engine: a time window of a topic, read through the EventLog port partition by partition
-// (the records consumers see), filtered, paced and delivered to a target. MAX speed delivers each
-// partition's pages concurrently; every other speed, and stepping, follows the global timeline
-// (partitions merged by timestamp), because pacing only makes sense on one clock.
+// MAX delivers partitions concurrently; every other speed follows the global timeline, since pacing needs one clock.
 import type { EventCodec } from '../../events/codec.ts';
 import type { DeliveredEvent } from '../../log/consumer-runner.ts';
 import type { EventLog, LogRecord } from '../../log/event-log.ts';
@@ -32,42 +29,30 @@ export interface ReplayDeps {
 
 export interface ReplayRequest {
   readonly topic: string;
-  /** Inclusive; default the beginning of the log. */
   readonly startTime?: TimeInput;
-  /** Exclusive; default the end of the log when the job starts (later appends are not replayed). */
+  /** Exclusive; default the log's end when the job starts. */
   readonly endTime?: TimeInput;
   readonly filter?: EventFilter;
   readonly target: ReplayTarget;
-  /** Default MAX. */
   readonly speed?: ReplaySpeed;
-  /** Go on past a failing event, counting it (default false: the job FAILS at the first error). */
+  /** Default false: the job FAILS at the first error. */
   readonly ignoreErrors?: boolean;
-  /** Decode with the codec's full validation (default true); invalid records count as errors. */
   readonly validateEvents?: boolean;
-  /** MAX speed only: partitions concurrently (default true); each partition stays in offset order. */
   readonly parallel?: boolean;
-  /** How many errors the job keeps (all are counted). Default 100. */
+  /** All are counted. */
   readonly maxErrors?: number;
-  /** Records per log.read. Default 500. */
   readonly pageSize?: number;
   readonly jobId?: string;
-  /**
-   * Per-partition start offsets that replace startTime for those partitions (a debug session goes
-   * on from its cursor). startTime still anchors the pacing clock.
-   */
+  /** Per partition, replacing startTime (a debug session's cursor); startTime still anchors pacing. */
   readonly fromOffsets?: ReadonlyMap<number, number>;
-  /** The configured live topic (with its BSS_TOPIC_PREFIX); a topic target never appends to it. */
   readonly liveTopic?: string;
-  /** The caller's duration estimate (estimateReplayDuration), shown in the job. */
   readonly estimate?: Pick<DurationEstimate, 'estimatedMs' | 'warning'>;
 }
 
 export interface ReplayRun extends ReplayJob {
-  /** Sandbox target: the folded customer views (live while the job runs). Empty for other targets. */
   views(): ReadonlyMap<string, CustomerView>;
 }
 
-/** Checks the request and starts the job; the returned job runs in the background. */
 export function startReplay(deps: ReplayDeps, request: ReplayRequest): ReplayRun {
   const { speed, start, end } = checkRequest(request);
   const state = new JobState(request.maxErrors ?? 100, request.jobId);
@@ -160,7 +145,6 @@ function checkRequest(request: ReplayRequest) {
   return { speed, start, end };
 }
 
-/** The offsets of the window per partition; a debug session's cursor moves their starts. */
 async function replayRanges(
   log: EventLog,
   request: ReplayRequest,
@@ -177,11 +161,7 @@ async function replayRanges(
   return ranges;
 }
 
-/**
- * MAX speed: each partition's pages in offset order, the partitions concurrently. A failing
- * partition stops the others at their next page; this ends when all have stopped, so no handler is
- * still running when the job's `done` resolves.
- */
+/** Ends only when all partitions have stopped, so no handler still runs when `done` resolves. */
 async function readPartitionsConcurrently(
   ranges: readonly PartitionRange[],
   abort: AbortController,
@@ -212,11 +192,9 @@ interface RecordHandlerParts {
   readonly delivery: Delivery;
 }
 
-/** Delivers records at the job's pace: in batches at MAX, else event by event through the step gate and the clock. */
 function createRecordHandler({ state, abort, gate, pacer, delivery }: RecordHandlerParts) {
   let reanchor = false;
 
-  /** A sandbox breakpoint hit by the last event: switch to stepping (the sandbox runs event by event). */
   function breakIfAsked(target: TargetWriter, last: DeliveredEvent | undefined): void {
     if (!last || !target.pauseRequested()) return;
     gate.setStepping(true);

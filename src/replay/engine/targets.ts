@@ -1,27 +1,18 @@
-// Where replayed events go: replay-safe handlers, another topic (marked), or an in-memory sandbox.
 import type { DeliveredEvent, EventHandler } from '../../log/consumer-runner.ts';
 import type { EventLog, LogRecord } from '../../log/event-log.ts';
 import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../../domain/index.ts';
 import { badReplayRequest } from '../shared/errors.ts';
 import { sliceByTimeSpan } from '../shared/records.ts';
 
-/** The live topic commands write to; a replay never appends to it (src/application/commands/command-bus.ts). */
 export const LIVE_EVENTS_TOPIC = 'bss.events';
-/** The header that marks a record as a replay copy; its value is the job id. */
+/** Its value is the job id. */
 export const REPLAY_HEADER = 'bss-replay';
 
 export type ReplayTarget =
-  /**
-   * Replay-safe handlers (read models, caches, metrics), given records marked with the replay header.
-   * Handlers with replaySafe false are never called.
-   */
+  /** Handlers with replaySafe false are never called. */
   | { readonly kind: 'handlers'; readonly handlers: readonly EventHandler[] }
-  /** Re-append to another topic with the `bss-replay: <jobId>` header. */
   | { readonly kind: 'topic'; readonly topic: string }
-  /**
-   * Fold into in-memory customer views; nothing is written anywhere. `views` seeds the state (e.g. a
-   * reconstruction at the window's start); `onApplied` returning true pauses the job (a breakpoint).
-   */
+  /** Nothing is written; `onApplied` returning true pauses the job (a breakpoint). */
   | {
       readonly kind: 'sandbox';
       readonly views?: Map<string, CustomerView>;
@@ -29,19 +20,13 @@ export type ReplayTarget =
     };
 
 export interface TargetWriter {
-  /** Handlers left out as unsafe. */
   readonly skipped: readonly string[];
-  /** Delivers events; rejects with the first failure (the engine isolates the failing event). */
   deliver(events: readonly DeliveredEvent[]): Promise<void>;
-  /** True when the last delivered event asked to pause (sandbox breakpoint). */
   pauseRequested(): boolean;
   readonly views: Map<string, CustomerView>;
 }
 
-/**
- * A live topic is the configured one (BSS_TOPIC_PREFIX + bss.events) or any name ending in bss.events:
- * on a shared cluster every environment's live topic has that suffix, and none may get replay copies.
- */
+/** Any name ending in bss.events: on a shared cluster every environment's live topic has that suffix. */
 export function isLiveTopic(topic: string, liveTopic: string = LIVE_EVENTS_TOPIC): boolean {
   return topic === liveTopic || topic.endsWith(LIVE_EVENTS_TOPIC);
 }
@@ -69,7 +54,7 @@ export async function openTarget(
         views,
         pauseRequested: () => false,
         async deliver(events) {
-          // The marker tells a handler it sees a replay (e.g. a metrics handler need not count it again).
+          // The marker tells a handler it sees a replay.
           const marked = events.map((e) => ({
             ...e,
             record: { ...e.record, headers: { ...e.record.headers, [REPLAY_HEADER]: jobId } },

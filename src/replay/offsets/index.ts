@@ -1,4 +1,3 @@
-// Consumer-group offsets: what topics hold, where groups stand, offsets by time, saved and restored positions.
 export {
   topicOffsets,
   allOffsets,

@@ -1,8 +1,4 @@
-// Offset snapshots of consumer groups: save where a group stands, and move it back (or forward) to a
-// snapshot, a time, the earliest or the latest offsets. A dry run says per partition where the group
-// is, where it would be, and how many events it would receive again (or skip). Moving a group that
-// is consuming needs its members stopped first: the caller passes pauseGroup, which stops our
-// consumers of the group and returns the function that starts them again.
+// Kafka refuses to move a consuming group: the caller's pauseGroup stops our members first.
 import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '../../errors.ts';
 import type { EventLog } from '../../log/event-log.ts';
@@ -84,12 +80,10 @@ export type RestorePoint =
 
 export interface PartitionMove {
   readonly partition: number;
-  /** The committed offset now (null = nothing committed: the group would start at `from`). */
+  /** null = nothing committed: the group would start at `from`. */
   readonly before: number | null;
   readonly after: number;
-  /** Events the group will receive again (after < before). */
   readonly redelivered: number;
-  /** Events the group will never receive (after > before). */
   readonly skipped: number;
 }
 
@@ -107,7 +101,6 @@ export interface RestoreRequest {
   readonly topic: string;
   readonly to: RestorePoint;
   readonly dryRun?: boolean;
-  /** Stops the group's consumers in this process; resolves to the function that resumes them. */
   readonly pauseGroup?: (group: string) => Promise<() => Promise<void>>;
 }
 
@@ -138,15 +131,14 @@ async function targetOffsets(
   }
   const snapshot = await getOffsetSnapshot(deps.db, to.snapshotId);
   if (snapshot.group !== request.group || snapshot.topic !== request.topic)
-    // The request is well-formed; the stored snapshot belongs elsewhere: 422, like a domain refusal.
+    // Well-formed, but the snapshot belongs elsewhere: 422, like a domain refusal.
     throw new AppError('SNAPSHOT_MISMATCH', `snapshot ${snapshot.id} is of ${snapshot.group} on ${snapshot.topic}`, {
       status: 422,
     });
-  // A partition with nothing committed at snapshot time restarts at the earliest kept offset.
+  // Nothing committed at snapshot time: restart at the earliest kept offset.
   return new Map(snapshot.offsets.map((o) => [o.partition, clamp(o.partition, o.committed ?? 0)]));
 }
 
-/** Plans, and unless dryRun, commits the group's new offsets (its consumers paused meanwhile). */
 export async function restoreGroupOffsets(
   deps: { db: Queryable; log: EventLog },
   request: RestoreRequest,

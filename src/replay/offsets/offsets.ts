@@ -1,5 +1,3 @@
-// Offsets by time: what a topic holds (per partition), where every consumer group stands, which
-// offset a moment corresponds to, how many events a window has and how long replaying it takes.
 import { groupOffsets, type EventLog, type GroupOffsets } from '../../log/event-log.ts';
 import { badReplayRequest } from '../shared/errors.ts';
 import { rangeCount, readPages, windowRanges } from '../shared/records.ts';
@@ -9,10 +7,8 @@ import { optionalMillis, toMillis, type TimeInput } from '../shared/time.ts';
 export interface PartitionInfo {
   readonly partition: number;
   readonly earliest: number;
-  /** The offset the next record gets. */
   readonly latest: number;
   readonly count: number;
-  /** Timestamps (ms) of the first and last record kept; null for an empty partition. */
   readonly firstTimestamp: number | null;
   readonly lastTimestamp: number | null;
 }
@@ -45,7 +41,6 @@ export async function topicOffsets(log: EventLog, topic: string): Promise<TopicO
 
 export interface AllOffsets {
   readonly topics: readonly TopicOffsets[];
-  /** Every group with a committed offset on a topic, with its lag per partition. */
   readonly groups: readonly GroupOffsets[];
 }
 
@@ -53,7 +48,7 @@ export async function allOffsets(log: EventLog): Promise<AllOffsets> {
   const [topics, groups] = await Promise.all([log.topics(), log.groups()]);
   const infos = await Promise.all(topics.map((topic) => topicOffsets(log, topic)));
   const positions: GroupOffsets[] = [];
-  // The port lists groups without their topics: ask each group about each topic, keep what it consumes.
+  // The port lists groups without their topics: ask each group about each topic.
   for (const group of groups) {
     for (const topic of topics) {
       const offsets = await groupOffsets(log, group, topic);
@@ -65,7 +60,6 @@ export async function allOffsets(log: EventLog): Promise<AllOffsets> {
 
 export interface OffsetAtTime {
   readonly partition: number;
-  /** The first offset at or after the time; the partition's end when no record is that late. */
   readonly offset: number;
   readonly atEnd: boolean;
 }
@@ -81,10 +75,7 @@ export async function offsetsForTime(log: EventLog, topic: string, time: TimeInp
   );
 }
 
-/**
- * Events with a timestamp in [start, end): offsetForTime at both ends, per partition, without reading
- * a record. For one customer only its partition is involved, but it is read to count that key alone.
- */
+/** Counted from offsets without reading records, except one customer's partition, read to count that key. */
 export async function countEvents(
   log: EventLog,
   topic: string,
@@ -109,16 +100,12 @@ export async function countEvents(
 
 export interface DurationEstimate {
   readonly events: number;
-  /** The window's span in ms: [start, end), or first to last record where a bound is open. */
   readonly spanMs: number;
   readonly speed: ReplaySpeed;
-  /** null for STEP_BY_STEP (it takes as long as someone steps). */
   readonly estimatedMs: number | null;
-  /** Set when the replay would take longer than LONG_REPLAY_MS: paced replays wait out quiet gaps. */
   readonly warning: string | null;
 }
 
-/** A replay estimated to take longer than this (1 day) says so when it starts. */
 export const LONG_REPLAY_MS = 86_400_000;
 
 export function longReplayWarning(estimatedMs: number | null, speed: ReplaySpeed): string | null {
@@ -132,17 +119,13 @@ export interface EstimateOptions {
   readonly startTime?: TimeInput;
   readonly endTime?: TimeInput;
   readonly speed: ReplaySpeed;
-  /** For MAX: events per second, measured (e.g. the throughput of the last replay) or configured. */
   readonly maxEventsPerSecond?: number;
 }
 
-/** Default MAX rate when nothing was measured: a conservative figure for the database log. */
+/** Conservative, for the database log. */
 export const DEFAULT_MAX_EVENTS_PER_SECOND = 10_000;
 
-/**
- * REAL_TIME takes the span, FAST a tenth, ULTRA_FAST a hundredth; MAX takes count / rate. Pacing
- * starts at the window's start, so the span is measured from it to the end (or to the last record).
- */
+/** Pacing starts at the window's start, so the span runs from it. */
 export async function estimateReplayDuration(
   log: EventLog,
   topic: string,

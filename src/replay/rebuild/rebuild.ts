@@ -1,6 +1,4 @@
-// Read-model rebuild: fold the log into `<table>_shadow` tables with the live evolve, then swap them in
-// with TRUNCATE + INSERT under ACCESS EXCLUSIVE locks, folding the tail inside the swap (README.md:
-// why a swap, not a rename, why `until` never swaps, and how the tail stays consistent with writes).
+// Why a swap, not a rename, why `until` never swaps, and how the tail stays consistent: src/replay/README.md.
 import { SeenEvents } from '../shared/seen-events.ts';
 import type { DomainEvent } from '../../domain/index.ts';
 import type { EventCodec } from '../../events/codec.ts';
@@ -35,16 +33,10 @@ export interface RebuildRequest {
   readonly log: EventLog;
   readonly codec: EventCodec;
   readonly topic: string;
-  /** READ_MODELS from src/application/read-model/tables.ts, keyed by kind ('customer', …, 'balance'). */
   readonly models: ReadModels;
-  /** Fold only events up to this time (inclusive); default the whole log, tail included. */
   readonly until?: TimeInput;
-  /**
-   * Swap the shadow tables in; false leaves `<table>_shadow` for inspection. Default: true for the
-   * whole log, false with `until` (a past state never becomes the live one; `until` + true is refused).
-   */
+  /** Default: true for the whole log, false with `until` (a past state never becomes the live one). */
   readonly swap?: boolean;
-  /** Kafka mode: resolves once every outbox row committed so far is in the log (the relay published it). */
   readonly settle?: () => Promise<void>;
 }
 
@@ -52,7 +44,6 @@ export interface RebuildResult {
   readonly events: number;
   readonly rows: Readonly<Record<string, number>>;
   readonly swapped: boolean;
-  /** Next offset folded per partition. */
   readonly offsets: Readonly<Record<string, number>>;
 }
 
@@ -68,7 +59,6 @@ export async function rebuildReadModels(request: RebuildRequest): Promise<Rebuil
   }
 }
 
-/** A rebuild as of a past moment must not replace the live read models (see the header). */
 const pastSwapRefused = (): AppError =>
   new AppError('INVALID_REPLAY_REQUEST', 'a rebuild until a past time goes to the shadow tables only', {
     status: 400,
@@ -119,7 +109,6 @@ async function rebuild(request: RebuildRequest): Promise<RebuildResult> {
   return { events, rows, swapped: swap, offsets: Object.fromEntries([...folded].map(([p, o]) => [String(p), o])) };
 }
 
-/** Folds [from, to) of a partition into rows (loaded from the shadow first when `shadow` is given). */
 async function foldInto(
   request: RebuildRequest,
   log: LogReader,
@@ -134,7 +123,7 @@ async function foldInto(
   for await (const page of readPages(log, request.topic, { partition, from, to }, 1000)) {
     const events = page.flatMap((r) => {
       const d = decodeRecord(request.codec, r, true);
-      // A republished copy of an event (at-least-once relay) is applied once.
+      // A republished copy (at-least-once relay) is applied once.
       return d.ok && seen.firstSighting(d.event.id) ? [d.domainEvent as DomainEvent] : [];
     });
     if (shadow) await loadShadowRows(shadow, request.models, rows, events);
@@ -144,7 +133,6 @@ async function foldInto(
   return count;
 }
 
-/** Folds what was appended since `folded` into the shadow tables (rewriting the touched rows). */
 async function foldTail(
   request: RebuildRequest,
   log: LogReader,
@@ -166,11 +154,7 @@ async function foldTail(
   return { events, seq };
 }
 
-/**
- * Rows are folded per partition and an aggregate lives in its customer's partition, so one id in two
- * partitions means the log holds two creations of it (written while an older version let a rewound
- * read model accept them). Swapping that in would break the primary key: say which ids instead.
- */
+/** One id in two partitions means two creations in the log; swapping that in breaks the primary key. */
 async function refuseDuplicateIds(db: Queryable, models: ReadModels): Promise<void> {
   for (const m of Object.values(models)) {
     const { rows } = await db.query<{ id: string }>(

@@ -1,9 +1,7 @@
-// The shadow side of a read-model rebuild: `<table>_shadow` tables shaped like the live ones, rows
-// folded with the read models' own evolve, bulk writes, and the swap into the live tables.
 import { affectsBalance, aggregatesOf, type DomainEvent } from '../../domain/index.ts';
 import type { Queryable } from '../../store/db.ts';
 
-/** The shape of src/application/read-model/tables.ts READ_MODELS entries (passed in: replay sits below application). */
+/** Passed in: replay sits below application. */
 export interface RebuildModel {
   readonly kind: string;
   readonly table: string;
@@ -14,7 +12,6 @@ export interface RebuildModel {
 
 export type ReadModels = Readonly<Record<string, RebuildModel>>;
 
-/** One read-model row being rebuilt; `version` counts the events folded into it. */
 export interface Row {
   kind: string;
   id: string;
@@ -27,7 +24,7 @@ export interface Row {
 
 export const shadowOf = (table: string): string => `${table}_shadow`;
 
-/** (Re)creates empty shadow tables: LIKE copies columns and NOT NULLs, not indexes or identity. */
+/** LIKE copies columns and NOT NULLs, not indexes or identity. */
 export async function createShadowTables(db: { exec(sql: string): Promise<void> }, models: ReadModels): Promise<void> {
   for (const m of Object.values(models)) {
     if (!/^[a-z_][a-z0-9_]*$/.test(m.table)) throw new RangeError(`unexpected table name ${m.table}`);
@@ -35,8 +32,7 @@ export async function createShadowTables(db: { exec(sql: string): Promise<void> 
   }
 }
 
-/** The same routing as the unit of work: every aggregate the event changes, plus the balance. */
-// The same rows the live unit of work changes (src/application/read-model/unit-of-work.ts).
+// The same rows the live unit of work changes.
 const refsOf = (event: DomainEvent) => [
   ...aggregatesOf(event),
   ...(affectsBalance(event) ? [{ type: 'balance', id: event.data.customerId }] : []),
@@ -65,7 +61,6 @@ export function applyEvents(models: ReadModels, rows: Map<string, Row>, events: 
   }
 }
 
-/** Loads into `rows` the shadow rows the events touch that are not there yet. */
 export async function loadShadowRows(
   shadow: Queryable,
   models: ReadModels,
@@ -105,7 +100,6 @@ export async function loadShadowRows(
   }
 }
 
-/** Removes rows that are about to be written again. */
 export async function deleteShadowRows(shadow: Queryable, models: ReadModels, rows: Iterable<Row>): Promise<void> {
   const list = [...rows];
   for (const m of Object.values(models)) {
@@ -123,7 +117,6 @@ export async function maxShadowSeq(db: Queryable, models: ReadModels): Promise<n
   return max;
 }
 
-/** Bulk insert into the shadow tables, 1000 rows a statement; returns the last seq used. */
 export async function writeShadow(db: Queryable, models: ReadModels, rows: Iterable<Row>, seq: number) {
   const byKind = new Map<string, Row[]>();
   for (const row of rows) if (row.state !== null) byKind.set(row.kind, [...(byKind.get(row.kind) ?? []), row]);
@@ -163,7 +156,6 @@ export async function writeShadow(db: Queryable, models: ReadModels, rows: Itera
   return seq;
 }
 
-/** Replaces the live rows with the shadow's, in the caller's (locking) transaction. */
 export async function swapTable(tx: Queryable, table: string): Promise<void> {
   const shadow = shadowOf(table);
   const { rows } = await tx.query<{ column_name: string }>(
@@ -174,7 +166,7 @@ export async function swapTable(tx: Queryable, table: string): Promise<void> {
   const columns = rows.map((r) => r.column_name).join(', ');
   await tx.query(`UPDATE ${shadow} s SET version = s.version + l.version FROM ${table} l WHERE l.id = s.id`);
   await tx.query(`TRUNCATE ${table}`);
-  // The live identity numbers the rows again, in the shadow's order: list cursors stay monotonic.
+  // The live identity numbers the rows again in shadow order: list cursors stay monotonic.
   await tx.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM ${shadow} ORDER BY seq`);
   await tx.query(`DROP TABLE ${shadow}`);
 }

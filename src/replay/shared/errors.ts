@@ -1,4 +1,3 @@
-// Replay request problems as AppErrors, so the API maps them to 400/404/409 problem+json as is.
 import { AppError } from '../../errors.ts';
 
 export const badReplayRequest = (message: string): AppError =>

@@ -1,10 +1,7 @@
-// Reading a time window of a topic through the EventLog port, the way every replay feature does:
-// per partition from offsetForTime(start) to offsetForTime(end), then (when order across partitions
-// matters) merged by timestamp. These are the very records consumers see (ARCHITECTURE habit 7).
+// The very records consumers see (ARCHITECTURE habit 7), merged by timestamp where order across partitions matters.
 import type { EventLog, LogRecord } from '../../log/event-log.ts';
 import { partitionFor } from '../../log/partitioner.ts';
 
-/** Half-open offsets [from, to) of one partition. */
 export interface PartitionRange {
   readonly partition: number;
   from: number;
@@ -12,18 +9,13 @@ export interface PartitionRange {
 }
 
 export interface WindowOptions {
-  /** Inclusive lower bound, ms since the epoch; default: the partition's first record. */
   readonly start?: number;
-  /** Exclusive upper bound, ms since the epoch; default: the partition's end at the time of the call. */
+  /** Exclusive; default the partition's end at the time of the call. */
   readonly end?: number;
-  /** Only the partition this partition key (customer id) lives in. */
   readonly key?: string;
 }
 
-/**
- * Offset ranges of a time window. offsetForTime answers -1 when no record is at or after the time:
- * then the bound is the partition's end, so a window beyond the log is empty, never "everything".
- */
+/** offsetForTime's -1 becomes the partition's end, so a window beyond the log is empty, never "everything". */
 export async function windowRanges(
   log: EventLog,
   topic: string,
@@ -49,7 +41,6 @@ export async function windowRanges(
 export const rangeCount = (ranges: readonly PartitionRange[]): number =>
   ranges.reduce((sum, r) => sum + (r.to - r.from), 0);
 
-/** The records of one range in offset order, page by page (one log.read each). */
 export async function* readPages(
   log: Pick<EventLog, 'read'>,
   topic: string,
@@ -75,10 +66,7 @@ export async function* readRange(
   for await (const page of readPages(log, topic, range, pageSize)) yield* page;
 }
 
-/**
- * One stream of several partitions' records, ordered by (timestamp, partition, offset): each
- * partition keeps its offset order, and the global timeline is what pacing and timelines follow.
- */
+/** By (timestamp, partition, offset): each partition keeps its order on the global timeline. */
 export async function* mergeByTime(sources: readonly AsyncIterator<LogRecord>[]): AsyncGenerator<LogRecord> {
   const heads: Array<{ record: LogRecord; source: AsyncIterator<LogRecord> }> = [];
   for (const source of sources) {
@@ -108,14 +96,9 @@ export function readWindowByTime(
   return mergeByTime(ranges.map((range) => readRange(log, topic, range, pageSize)));
 }
 
-/**
- * The widest timestamp span one append may carry. @platformatic/kafka 2.x zig-zag-encodes a record's
- * timestamp delta (to the batch's first record) with a 32-bit shift, so a delta of 2^31 ms (~24.8
- * days) or more comes back corrupted; history copied to Kafka is therefore appended in slices.
- */
+/** Record timestamp deltas ≥ 2^31 ms come back corrupted (see log/kafka/producer.ts): append in slices. */
 export const MAX_APPEND_SPAN_MS = 2 ** 31 - 1;
 
-/** Consecutive slices whose timestamps lie within `maxSpanMs` of the slice's first one. */
 export function sliceByTimeSpan<T extends { timestamp?: number }>(
   items: readonly T[],
   maxSpanMs = MAX_APPEND_SPAN_MS,

@@ -1,11 +1,9 @@
 import { badReplayRequest } from './errors.ts';
 
-// Replay speeds and the clock that applies them. Pacing follows the GLOBAL timeline: the gap between
-// two events of different partitions is kept too, so a replay looks like the original traffic.
+// Pacing follows the global timeline: gaps between partitions are kept too, so a replay looks like the original.
 export const REPLAY_SPEEDS = ['REAL_TIME', 'FAST', 'ULTRA_FAST', 'MAX', 'STEP_BY_STEP'] as const;
 export type ReplaySpeed = (typeof REPLAY_SPEEDS)[number];
 
-/** How many times faster than the original: Infinity = no waiting; 0 = only explicit steps. */
 export function speedFactor(speed: ReplaySpeed): number {
   switch (speed) {
     case 'REAL_TIME':
@@ -31,13 +29,9 @@ export class Cancelled extends Error {
   }
 }
 
-/**
- * Node fires a timer longer than 2^31 − 1 ms (~24.8 days) at once (TimeoutOverflowWarning), which
- * would skip a quiet gap of a paced replay: longer waits are chained timers of at most this.
- */
+/** Node fires longer timers at once (TimeoutOverflowWarning): longer waits are chained. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Resolves after `ms` (any length), rejects with Cancelled when `signal` aborts first. */
 export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) throw new Cancelled();
   const due = Date.now() + ms;
@@ -58,15 +52,9 @@ function sleepAtMost(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/**
- * Maps record time to wall time: an event at record time `t` is due at
- * wallStart + (t − anchor) / factor. Waiting is measured against the wall clock each time, so
- * small delays (a slow handler, timer jitter) do not add up over a long replay.
- */
+/** Due at wallStart + (t − anchor) / factor, measured against the wall clock so small delays do not add up. */
 export interface Pacer {
-  /** Waits until the record time `timestamp` is due. */
   until(timestamp: number, signal: AbortSignal): Promise<void>;
-  /** Starts the clock again so that `timestamp` is due now (after a pause). */
   reanchor(timestamp: number): void;
 }
 
@@ -87,20 +75,13 @@ export function createPacer(speed: ReplaySpeed, anchor: number | undefined): Pac
   };
 }
 
-/**
- * Permits for stepping (STEP_BY_STEP, or a paused job): while stepping, take() waits for a permit;
- * step(n) grants n and resolves once n events have been taken AND finished (done()), so a caller can
- * `await job.step(3)` and then look at the state. Leaving stepping mode or closing releases everyone.
- */
+/** step(n) resolves once n events were taken and done, so a caller can `await job.step(3)` and look. */
 export interface StepGate {
   step(n: number): Promise<void>;
-  /** Waits for a permit while stepping; returns at once otherwise. True when a permit was used. */
   take(signal: AbortSignal): Promise<boolean>;
-  /** The event taken with take() has been processed (pass take's answer). */
   done(tookPermit: boolean): void;
   setStepping(stepping: boolean): void;
   stepping(): boolean;
-  /** Resolves every pending step() (the job ended). */
   close(): void;
 }
 

@@ -1,19 +1,16 @@
-// Times at the replay API's edge: ISO-8601 / RFC 3339 text, a Date or integer milliseconds since the
-// epoch, within what a Date can hold. Date.parse is not used: it reads "-5" as the year 2001 and
-// "1.5" as 2001-01-05.
+// Not Date.parse: it reads "-5" as the year 2001 and "1.5" as 2001-01-05.
 import { MS_PER_DAY, parseDate, parseDateTime } from '../../domain/time.ts';
 import { badReplayRequest } from './errors.ts';
 
 export type TimeInput = number | string | Date;
 
-/** The largest |ms| a Date can represent (ECMA-262 §21.4.1.1). */
+/** ECMA-262 §21.4.1.1. */
 export const MAX_TIME_MS = 8.64e15;
 
 const EPOCH_MS = /^-?\d{1,16}$/;
 
 const inRange = (ms: number): boolean => Number.isSafeInteger(ms) && Math.abs(ms) <= MAX_TIME_MS;
 
-/** Milliseconds of integer epoch-ms digits, a date-time with offset, or a date (UTC midnight). */
 export function parseReplayTime(text: string): number | undefined {
   if (EPOCH_MS.test(text)) {
     const ms = Number(text);

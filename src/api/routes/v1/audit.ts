@@ -1,10 +1,9 @@
-// The audit trail of admin actions (admin role): filter by action, actor and time, page by cursor.
 import type { ApiApp } from '../../types.ts';
 import type { AuditTrail } from '../../../application/audit/audit-trail.ts';
 import { ReadErrors } from '../../schemas/common.ts';
 import { AppError } from '../../../errors.ts';
 
-/** An RFC 3339 time as UTC: offsets the database refuses (e.g. -17:23) are valid RFC 3339. */
+/** Offsets the database refuses (e.g. -17:23) are valid RFC 3339. */
 function utc(value: string | undefined, field: string): string | undefined {
   if (value === undefined) return undefined;
   const ms = Date.parse(value);

@@ -1,6 +1,4 @@
-// Bill runs and their history. A run is synchronous and bounded: one call bills at most maxCustomers customers and
-// answers with resumeAfter when more remain; calling again (even with the same input) is safe,
-// because customers already billed for the period are skipped.
+// Synchronous and bounded (maxCustomers, then resumeAfter); calling again is safe: billed customers are skipped.
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
 import { Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';

@@ -1,5 +1,4 @@
-// Cache administration: read this instance's cache statistics (any role) and warm keys (operator, as
-// any write). Each instance has its own L1, so both act on the instance that serves the request.
+// Each instance has its own L1, so both act on the instance that serves the request.
 import type { ApiApp } from '../../types.ts';
 import type { Cache } from '../../../cache/index.ts';
 import { ReadErrors, WriteErrors } from '../../schemas/common.ts';

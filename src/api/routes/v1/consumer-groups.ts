@@ -1,6 +1,4 @@
-// GET /api/v1/consumer-groups: every consumer group's committed offsets and lag per partition, and the
-// offset snapshots taken of them; what the console's Consumer groups page shows to any role. Taking a
-// snapshot and restoring stay admin actions under /event-replay.
+// Read-only for any role; taking a snapshot and restoring stay admin actions under /event-replay.
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import type { EventReplayServices } from './event-replay-services.ts';

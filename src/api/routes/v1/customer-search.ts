@@ -1,4 +1,3 @@
-// GET /api/v1/customers/search?q=: customers by id, email or name (the console's Customer 360 search).
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { MAX_SEARCH_RESULTS, type Application } from '../../../application/services.ts';

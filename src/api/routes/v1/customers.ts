@@ -17,7 +17,6 @@ export function customerRoutes(application: Application) {
   };
 }
 
-/** Create, list and get customers, and a balance; a GET reads through the cache. */
 function customerReadRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     api.post(
@@ -97,7 +96,6 @@ function customerReadRoutes(application: Application) {
   };
 }
 
-/** Contact details, suspend, resume, terminate: each answers with the customer and its new ETag. */
 function customerChangeRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     api.patch(

@@ -1,5 +1,3 @@
-// /api/v1/event-replay consumer-group offsets (admin only): save where a group stands (an offset
-// snapshot), list the snapshots, and move a group to a snapshot, a time or the earliest/latest offsets.
 import type { Static } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { ReadErrors, WriteErrors } from '../../schemas/common.ts';

@@ -1,5 +1,3 @@
-// Replay jobs: start (202, the job runs in the background), list, look at, cancel, step, and follow
-// its progress as server-sent events. Controlled replays of debug sessions are jobs here too.
 import type { Static } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { eventStreams, type EventStream } from '../../event-stream.ts';
@@ -50,7 +48,6 @@ export function replayJobRoutes(replay: EventReplayServices, sessionRuns: Sessio
   };
 }
 
-/** One job (a debug session's controlled replays included): look at it, cancel, step, follow it. */
 function jobControlRoutes(job: (id: string) => ReplayJob) {
   return async function routes(api: ApiApp): Promise<void> {
     const streams = eventStreams(api);
@@ -147,7 +144,6 @@ async function start({ service, liveTopic }: EventReplayServices, body: Static<t
   });
 }
 
-/** Follows a job as server-sent events until it ends. */
 async function follow(found: ReplayJob, stream: EventStream) {
   // A paced or stepped job can go quiet for minutes: a comment line keeps proxies from closing it.
   const heartbeat = setInterval(() => stream.keepAlive(), 15_000);

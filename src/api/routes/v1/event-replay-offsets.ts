@@ -1,4 +1,3 @@
-// /api/v1/event-replay offsets by time, counts and replay-duration estimates (admin only).
 import type { Static } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { ReadErrors } from '../../schemas/common.ts';

@@ -1,4 +1,3 @@
-// POST /api/v1/event-replay/rebuild (admin only): the read models folded again from the log.
 import type { Static } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { WriteErrors } from '../../schemas/common.ts';

@@ -1,5 +1,3 @@
-// /api/v1/event-replay (admin only), one route group a file: replay jobs, debug sessions, offsets by
-// time, time travel, consumer-group offsets and the read-model rebuild.
 import type { ApiApp } from '../../types.ts';
 import { createSessionRuns, type EventReplayServices } from './event-replay-services.ts';
 import { replayJobRoutes } from './event-replay-jobs.ts';

@@ -1,4 +1,3 @@
-// Every /api/v1 route module, registered under the prefix. Add new resources here.
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
 import { customerRoutes } from './customers.ts';

@@ -1,5 +1,4 @@
-// Invoices: read, list, mark overdue, cancel by credit note. Invoices are issued by bill runs
-// (billing.ts), never created directly.
+// Invoices are issued by bill runs (billing.ts), never created directly.
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
 import { IdParam, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
@@ -11,7 +10,6 @@ const tags = ['invoices'];
 
 export function invoiceRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
-    // GETs read through the cache; write responses read the row their command just committed.
     api.get(
       '/invoices',
       {

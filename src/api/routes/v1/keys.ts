@@ -1,5 +1,3 @@
-// API key administration (admin role): create (the key is in this one response), list, revoke. Works
-// while the service runs, in every mode; each change is an audit event (com.droid.bss.apikey.*.v1).
 import type { ApiApp } from '../../types.ts';
 import type { ApiKeyAdmin } from '../../../application/auth/key-admin.ts';
 import { API_KEY_CACHE_TTL_MS } from '../../../application/auth/cached-api-keys.ts';

@@ -1,13 +1,10 @@
-// GET /api/v1/live: the console's live numbers as server-sent events, one `sample` a second (the
-// recent history first, so charts start full). Viewer role; the console reads it with fetch, so the
-// credentials travel in headers as on every other route.
+// History first, so charts start full. The console reads it with fetch, so credentials travel in headers.
 import type { ApiApp } from '../../types.ts';
 import { eventStreams } from '../../event-stream.ts';
 import type { LiveMetrics, LiveSample } from '../../../observability/live-metrics.ts';
 import { ReadErrors } from '../../schemas/common.ts';
 import { Type } from 'typebox';
 
-/** One server-sent event of GET /live, as an SSE client parses it. */
 const SampleEvent = Type.Object(
   {
     event: Type.Literal('sample'),

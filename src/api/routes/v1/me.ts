@@ -1,5 +1,4 @@
-// GET /api/v1/me: who the credentials belong to and their role, so a client (the console) shows only
-// what the caller may do. Any authenticated caller (viewer or more).
+// So a client (the console) shows only what the caller may do.
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { ReadErrors } from '../../schemas/common.ts';

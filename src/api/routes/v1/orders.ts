@@ -18,7 +18,6 @@ export function orderRoutes(application: Application) {
   };
 }
 
-/** Place, list and get orders; a GET reads through the cache. */
 function orderReadRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     api.post(
@@ -80,7 +79,6 @@ function orderReadRoutes(application: Application) {
   };
 }
 
-/** Approve, reject, complete, cancel: each answers with the order and its new ETag. */
 function orderChangeRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     const action = <B extends TSchema>(
@@ -95,7 +93,6 @@ function orderChangeRoutes(application: Application) {
           schema: { tags, summary, params: IdParam, body, response: { 200: Order, ...WriteErrors } },
         },
         async (request, reply) => {
-          // The body was validated against B by the route schema.
           await run(request.params.id, request.body as Static<B>, ifMatch(request));
           const row = await application.orders.committed(request.params.id);
           setEtag(reply, row.version);

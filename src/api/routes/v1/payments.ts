@@ -1,5 +1,3 @@
-// Payments: authorize (create), pay one invoice, read, list, capture (applies money to open invoices, oldest
-// first), fail, refund, apply credit. Every action answers with the payment and its new ETag.
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { TSchema } from 'typebox';
@@ -20,7 +18,6 @@ import { ifMatch, setEtag } from '../../etag.ts';
 
 const tags = ['payments'];
 
-/** The stored state plus what clients otherwise compute: credit left and what can be refunded. */
 const view = (state: payment.Payment) => ({
   ...state,
   unapplied: payment.unapplied(state),
@@ -35,14 +32,13 @@ export function paymentRoutes(application: Application) {
   };
 }
 
-/** Answers with the payment as committed and its ETag (write responses do not read through the cache). */
+/** Write responses do not read through the cache. */
 async function respond(application: Application, reply: FastifyReply, id: string) {
   const row = await application.payments.committed(id);
   setEtag(reply, row.version);
   return view(row.state);
 }
 
-/** Authorize a payment, or pay one invoice. */
 function paymentCreationRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     api.post(
@@ -95,7 +91,6 @@ function paymentCreationRoutes(application: Application) {
   };
 }
 
-/** List and get; a GET reads through the cache. */
 function paymentReadRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     api.get(
@@ -141,7 +136,6 @@ const actionSchema = <B extends TSchema>(summary: string, body: B) => ({
   response: { 200: Payment, ...WriteErrors },
 });
 
-/** Capture, fail, refund, apply credit: each answers with the payment and its new ETag. */
 function paymentActionRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
     api.post(

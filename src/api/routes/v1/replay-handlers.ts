@@ -1,5 +1,3 @@
-// GET /api/v1/event-replay/handlers: the replay-safe handlers a replay may target by name (the console's
-// Replay form offers them in a select instead of a free text box). Admin, like the rest of event replay.
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import type { EventReplayServices } from './event-replay-services.ts';

@@ -12,7 +12,6 @@ const tags = ['subscriptions'];
 
 export function subscriptionRoutes(application: Application) {
   return async function routes(api: ApiApp): Promise<void> {
-    // GETs read through the cache; write responses read the row their command just committed.
     api.get(
       '/subscriptions',
       {

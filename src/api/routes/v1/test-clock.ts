@@ -1,5 +1,4 @@
-// PUT /api/v1/test-clock (admin): moves the application's test clock forward. Registered only when
-// the service runs with BSS_TEST_CLOCK; otherwise the route does not exist (404).
+// Registered only with BSS_TEST_CLOCK; otherwise the route does not exist (404).
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import type { TestClock } from '../../../application/test-clock.ts';

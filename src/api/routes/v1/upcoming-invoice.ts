@@ -1,5 +1,3 @@
-// GET /api/v1/customers/{id}/invoices/upcoming: the invoice the next bill run would issue for the open
-// period, as of now (like Stripe's upcoming invoice). Read-only: nothing stored, no event.
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
 import { IdParam, Problem, ReadErrors } from '../../schemas/common.ts';
