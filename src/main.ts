@@ -4,7 +4,7 @@
 import cluster from 'node:cluster';
 import module from 'node:module';
 import { ConfigError, loadConfig } from './config.ts';
-import { AppError } from './errors.ts';
+import { BssError } from './errors.ts';
 import { createLogger } from './observability/logger.ts';
 import { startupSteps } from './observability/startup-steps.ts';
 import { supervise } from './workers/supervisor.ts';
@@ -52,7 +52,7 @@ export async function main(options: MainOptions = {}): Promise<void> {
       slot === undefined ? { startup } : { startup, logger: createLogger(config.logLevel).child({ worker: slot }) },
     );
   } catch (error) {
-    const message = error instanceof AppError ? error.message : (error as Error).stack;
+    const message = error instanceof BssError ? error.message : (error as Error).stack;
     process.stderr.write(`bss: cannot start: ${message}\n`);
     process.exit(1);
   }

@@ -1,7 +1,7 @@
 // A test clock (like a payment provider's "test clocks"): the application's time, moved forward on
 // request, so a whole billing cycle — activation, usage, period end, bill run, due date — can be
 // driven through the API in seconds. Only composed when BSS_TEST_CLOCK is enabled; never in production.
-import { AppError } from '../errors.ts';
+import { BssError } from '../errors.ts';
 import type { Clock } from './clock.ts';
 
 export interface TestClock {
@@ -19,14 +19,14 @@ export function createTestClock(start: Date = new Date()): TestClock {
     set(iso) {
       const target = Date.parse(iso);
       if (Number.isNaN(target)) {
-        throw new AppError('INVALID_TIME', `${iso} is not an ISO-8601 time`, {
+        throw new BssError('INVALID_TIME', `${iso} is not an ISO-8601 time`, {
           status: 400,
           errors: [{ field: '/body/now', message: 'not an ISO-8601 time' }],
         });
       }
       const current = Date.now() + offsetMs;
       if (target < current) {
-        throw new AppError(
+        throw new BssError(
           'CLOCK_BACKWARDS',
           `the test clock is at ${new Date(current).toISOString()} and only moves forward`,
           {

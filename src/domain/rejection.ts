@@ -1,9 +1,9 @@
 // The one error the domain throws. `decide` functions reject a command by throwing a
-// DomainRejection, the service's AppError with a kind that fixes its status:
+// DomainRejection, the service's BssError with a kind that fixes its status:
 //   conflict  -> 409 (the command does not fit the current lifecycle state)
 //   invalid   -> 422 (a value in the command breaks a domain rule)
 //   not_found -> 404 (the aggregate the command addresses does not exist)
-import { AppError, type ErrorCode } from '../errors.ts';
+import { BssError, type ErrorCode } from '../errors.ts';
 
 export type RejectionKind = 'conflict' | 'invalid' | 'not_found';
 
@@ -17,7 +17,7 @@ export type RejectionInit = {
   details?: Record<string, unknown>;
 };
 
-export class DomainRejection extends AppError {
+export class DomainRejection extends BssError {
   readonly kind: RejectionKind;
   readonly field: string | undefined;
   readonly details: Record<string, unknown> | undefined;

@@ -3,7 +3,7 @@
 // dead-letters it with the reason this module gives).
 import { Compile, type Validator } from 'typebox/compile';
 import type { TSchema } from 'typebox';
-import { AppError } from '../errors.ts';
+import { BssError } from '../errors.ts';
 import { SPEC_VERSION, STRUCTURED_CONTENT_TYPE, cloudEventType, domainTypeOf, type BssCloudEvent } from './envelope.ts';
 
 export interface CatalogEntry {
@@ -72,7 +72,7 @@ export function createEventCodec(catalog: readonly CatalogEntry[]): EventCodec {
 
     encode(event, meta) {
       const problem = validateData(event.type, event.data);
-      if (problem) throw new AppError('INVALID_EVENT', problem, { status: 500 });
+      if (problem) throw new BssError('INVALID_EVENT', problem, { status: 500 });
       const entry = entries.get(event.type)?.entry as CatalogEntry;
       const subject = (event.data as unknown as Record<string, unknown>)[entry.subject];
       return {

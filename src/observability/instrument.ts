@@ -19,7 +19,7 @@ export interface OperationMetrics {
 
 export const noOperationMetrics: OperationMetrics = { observe: () => {}, failed: () => {}, eventsProcessed: () => {} };
 
-/** Stable error code for the label: an AppError code, a SQLSTATE, a Node code, or the class name. */
+/** Stable error code for the label: a BssError code, a SQLSTATE, a Node code, or the class name. */
 export function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(code)) return code;

@@ -1,7 +1,7 @@
 // The service's replay jobs: named handlers resolved to a target, the duration estimate (MAX learns
 // its rate from the last long MAX run), and the registry that keeps finished jobs for a while.
 import type { EventHandler } from '../log/consumer-runner.ts';
-import { AppError } from '../errors.ts';
+import { BssError } from '../errors.ts';
 import { createJobRegistry, startReplay, type ReplayTarget } from './engine/index.ts';
 import { estimateReplayDuration } from './offsets/index.ts';
 import type { ReplayService, ReplayServiceOptions, ServiceReplayTarget } from './service-types.ts';
@@ -23,7 +23,7 @@ export function createJobsPart(options: ReplayServiceOptions): JobsPart {
     // Well-formed, but not a handler this service has (they are configured, not in the schema): 422.
     if (unknown.length > 0) {
       const known = [...handlers.keys()].join(', ') || 'none';
-      throw new AppError('UNKNOWN_HANDLERS', `unknown handlers: ${unknown.join(', ')}; known: ${known}`, {
+      throw new BssError('UNKNOWN_HANDLERS', `unknown handlers: ${unknown.join(', ')}; known: ${known}`, {
         status: 422,
       });
     }

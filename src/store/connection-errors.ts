@@ -2,7 +2,7 @@
 // pool exhausted) as opposed to a fault of the statement. Those become a retryable 503
 // DEPENDENCY_UNAVAILABLE at the store boundary, so an outage never answers 500. A transaction the server
 // aborted as a deadlock victim or for serialization changed nothing: a retryable 503 TRANSACTION_CONFLICT.
-import { AppError, unavailable } from '../errors.ts';
+import { BssError, unavailable } from '../errors.ts';
 
 /** SQLSTATEs of a transaction the server rolled back so that another could go on: 40P01, 40001. */
 const CONFLICT_STATES = new Set(['40P01', '40001']);
@@ -35,10 +35,10 @@ export function isTransactionConflict(error: unknown): boolean {
 
 /** The error a caller of the Db port sees: outages and aborted transactions as a retryable 503, the rest as is. */
 export function storeError(error: unknown): unknown {
-  if (error instanceof AppError) return error;
+  if (error instanceof BssError) return error;
   if (isConnectionError(error)) return unavailable('database', error);
   if (isTransactionConflict(error))
-    return new AppError('TRANSACTION_CONFLICT', 'the database aborted the transaction; retry', {
+    return new BssError('TRANSACTION_CONFLICT', 'the database aborted the transaction; retry', {
       status: 503,
       retryable: true,
       cause: error,

@@ -3,7 +3,7 @@
 // a process that no longer exists is taken over.
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { AppError } from '../errors.ts';
+import { BssError } from '../errors.ts';
 
 export interface DataDirLock {
   readonly path: string;
@@ -37,7 +37,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-        throw new AppError(
+        throw new BssError(
           'DATA_DIR_LOCKED',
           `The data directory ${resolve(dataDir)} is in use by another BSS process (pid ${owner}). ` +
             'Stop it, or point BSS_DATA_DIR at another directory.',
@@ -47,5 +47,5 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
       await unlink(path).catch(() => {}); // stale: its owner is gone
     }
   }
-  throw new AppError('DATA_DIR_LOCKED', `Could not lock ${path}`, { status: 500 });
+  throw new BssError('DATA_DIR_LOCKED', `Could not lock ${path}`, { status: 500 });
 }

@@ -14,7 +14,7 @@ import type { EventSink } from '../../log/event-sink.ts';
 import type { AppendRecord } from '../../log/event-log.ts';
 import type { Db } from '../../store/db.ts';
 import { isTransactionConflict } from '../../store/connection-errors.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 import { createUnitOfWork, type ChangedRow, type LockMode, type UnitOfWork } from '../read-model/unit-of-work.ts';
 import type { ReadModelKind } from '../read-model/tables.ts';
 import { createBatcher, type BatcherLoad, type Outcome } from '../batcher.ts';
@@ -99,18 +99,18 @@ export interface CommandBusOptions {
 
 /** A conflict with another command, or a transaction the database aborted: the group can simply run again. */
 function isRetryable(error: unknown): boolean {
-  if (error instanceof AppError)
+  if (error instanceof BssError)
     return error.retryable && (error.code === 'CONCURRENT_MODIFICATION' || error.code === 'TRANSACTION_CONFLICT');
   return isTransactionConflict(error);
 }
 
 /**
- * A command's own failure, which leaves the transaction usable: the domain's refusal or a final AppError
+ * A command's own failure, which leaves the transaction usable: the domain's refusal or a final BssError
  * of its work (not found, stale If-Match). Retryable ones (a conflict, a database that went away) may
  * come from a failed statement, so they abort the group like any other error.
  */
 function isCommandFailure(error: unknown): boolean {
-  return error instanceof AppError && !error.retryable;
+  return error instanceof BssError && !error.retryable;
 }
 
 interface Command {
@@ -205,7 +205,7 @@ function commandRunner(options: Pick<CommandBusOptions, 'codec' | 'source' | 'or
 
 /**
  * One transaction for a group. A command's own failure (its work threw a domain rejection or an
- * AppError) is its outcome alone: it changed nothing, since the unit of work only changes on apply.
+ * BssError) is its outcome alone: it changed nothing, since the unit of work only changes on apply.
  * Anything else (SQL errors, conflicts on flush) aborts the whole transaction and is thrown.
  */
 function groupTransaction(parts: { db: Db; sink: EventSink; topic: string; runOne: RunOne }) {

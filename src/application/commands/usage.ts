@@ -4,7 +4,7 @@
 // half-way is safe to send again because a recorded recordId comes back as a duplicate.
 import { isDomainRejection, usage } from '../../domain/index.ts';
 import type { Money, catalog as catalogTypes, subscription } from '../../domain/index.ts';
-import { AppError, type ErrorCode } from '../../errors.ts';
+import { BssError, type ErrorCode } from '../../errors.ts';
 import type { UnitOfWork } from '../read-model/unit-of-work.ts';
 import type { CommandBus, Decision } from './command-bus.ts';
 import type { Clock } from '../clock.ts';
@@ -103,7 +103,7 @@ export function usageCommands(bus: CommandBus, clock: Clock, plans: catalogTypes
   return {
     async ingest(records) {
       if (records.length > MAX_USAGE_BATCH) {
-        throw new AppError(
+        throw new BssError(
           'USAGE_BATCH_TOO_LARGE',
           `a usage batch holds at most ${MAX_USAGE_BATCH} records, got ${records.length}; split it`,
           { status: 413, errors: [{ field: '/body/records', message: `at most ${MAX_USAGE_BATCH} records` }] },

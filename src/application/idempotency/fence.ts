@@ -5,7 +5,7 @@
 // the commit and the record of it cannot be separated by a crash.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Queryable } from '../../store/db.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 
 /** The claim of the request running in this async context; `next` counts its commands. */
 interface ClaimScope {
@@ -41,7 +41,7 @@ export function nextFence(): Fence | undefined {
 export type Entered =
   | { readonly kind: 'run' }
   | { readonly kind: 'done'; readonly result: unknown }
-  | { readonly kind: 'refused'; readonly error: AppError };
+  | { readonly kind: 'refused'; readonly error: BssError };
 
 /** The claims of a group's commands, locked for its transaction; their new results recorded at once. */
 export interface Fences {
@@ -99,8 +99,8 @@ export async function lockFences(tx: Queryable, fences: readonly Fence[]): Promi
 
 const idOf = (c: { readonly caller: string; readonly key: string }) => `${c.caller}\u0000${c.key}`;
 
-function takenOver(): AppError {
-  return new AppError('IDEMPOTENCY_KEY_IN_PROGRESS', 'a retry with this Idempotency-Key took the request over', {
+function takenOver(): BssError {
+  return new BssError('IDEMPOTENCY_KEY_IN_PROGRESS', 'a retry with this Idempotency-Key took the request over', {
     status: 409,
     retryable: true,
   });

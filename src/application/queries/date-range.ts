@@ -2,7 +2,7 @@
 // updated*). A value is a date (YYYY-MM-DD = 00:00 UTC) or a date-time with offset, checked strictly
 // (2025-02-30 is refused) and turned into an instant before it reaches SQL, so no input can fail there.
 import { MS_PER_DAY, parseDate, parseDateTime } from '../../domain/time.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 
 export interface DateRangeFilter {
   readonly createdFrom?: string;
@@ -15,7 +15,7 @@ export interface DateRangeFilter {
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 const badDate = (field: string, message: string) =>
-  new AppError('INVALID_DATE_RANGE', `${field}: ${message}`, {
+  new BssError('INVALID_DATE_RANGE', `${field}: ${message}`, {
     status: 400,
     errors: [{ field: `/querystring/${field}`, message }],
   });

@@ -4,7 +4,7 @@
 // is consuming needs its members stopped first: the caller passes pauseGroup, which stops our
 // consumers of the group and returns the function that starts them again.
 import { randomUUID } from 'node:crypto';
-import { AppError, notFound } from '../../errors.ts';
+import { BssError, notFound } from '../../errors.ts';
 import type { EventLog } from '../../log/event-log.ts';
 import type { Queryable } from '../../store/db.ts';
 import { badReplayRequest } from '../shared/errors.ts';
@@ -139,7 +139,7 @@ async function targetOffsets(
   const snapshot = await getOffsetSnapshot(deps.db, to.snapshotId);
   if (snapshot.group !== request.group || snapshot.topic !== request.topic)
     // The request is well-formed; the stored snapshot belongs elsewhere: 422, like a domain refusal.
-    throw new AppError('SNAPSHOT_MISMATCH', `snapshot ${snapshot.id} is of ${snapshot.group} on ${snapshot.topic}`, {
+    throw new BssError('SNAPSHOT_MISMATCH', `snapshot ${snapshot.id} is of ${snapshot.group} on ${snapshot.topic}`, {
       status: 422,
     });
   // A partition with nothing committed at snapshot time restarts at the earliest kept offset.

@@ -1,5 +1,5 @@
 // What the /api/v1/event-replay routes need from the composition root, and the small input helpers
-// they share. The engine itself (src/replay) throws AppErrors with codes, so the routes only
+// they share. The engine itself (src/replay) throws BssErrors with codes, so the routes only
 // translate HTTP shapes to its calls.
 import type { EventFilter, ReplayService, ReplayRun, TimeInput } from '../../../replay/index.ts';
 
