@@ -31,7 +31,22 @@ export function initialBalance(customerId: string): CustomerBalance {
   return { customerId, currency: null, invoiced: 0, paid: 0, refunded: 0, credit: 0, balance: 0 };
 }
 
+/** The events that can change a balance: the ones affectsBalance lets through. */
+type BalanceEvent = Extract<
+  DomainEvent,
+  {
+    type:
+      | 'order.placed'
+      | 'payment.authorized'
+      | 'invoice.issued'
+      | 'invoice.cancelled'
+      | 'payment.captured'
+      | 'payment.refunded';
+  }
+>;
+
 export function evolveBalance(state: CustomerBalance, event: DomainEvent): CustomerBalance {
+  if (!affectsBalance(event)) return state;
   switch (event.type) {
     case 'order.placed':
       return withCurrency(state, event.data.currency);
@@ -45,26 +60,6 @@ export function evolveBalance(state: CustomerBalance, event: DomainEvent): Custo
       return change(state, 'paid', event.data.amount, +1);
     case 'payment.refunded':
       return change(state, 'refunded', event.data.amount, +1);
-    case 'customer.created':
-    case 'customer.contactUpdated':
-    case 'customer.suspended':
-    case 'customer.resumed':
-    case 'customer.terminated':
-    case 'order.approved':
-    case 'order.rejected':
-    case 'order.completed':
-    case 'order.cancelled':
-    case 'subscription.activated':
-    case 'subscription.suspended':
-    case 'subscription.resumed':
-    case 'subscription.cancelled':
-    case 'usage.rated': // owed once invoiced, not before
-    case 'usage.rejected':
-    case 'invoice.paid': // follows payment.applied; the money was counted at capture
-    case 'invoice.overdue':
-    case 'payment.failed':
-    case 'payment.applied': // moves captured money onto an invoice; the balance is unchanged
-      return state;
     default:
       return assertNever(event);
   }
@@ -102,11 +97,11 @@ function change(
 }
 
 /**
- * Whether the event can change a customer's balance (the cases evolveBalance does not pass through).
+ * Whether the event can change a customer's balance (evolveBalance passes every other one through).
  * Read models keep a balance row only for these, so the millions of usage events neither lock nor
  * rewrite it: usage is owed once invoiced, not before.
  */
-export function affectsBalance(event: DomainEvent): boolean {
+export function affectsBalance(event: DomainEvent): event is BalanceEvent {
   switch (event.type) {
     case 'order.placed':
     case 'payment.authorized':
@@ -130,10 +125,10 @@ export function affectsBalance(event: DomainEvent): boolean {
     case 'subscription.cancelled':
     case 'usage.rated':
     case 'usage.rejected':
-    case 'invoice.paid':
+    case 'invoice.paid': // follows payment.applied; the money was counted at capture
     case 'invoice.overdue':
     case 'payment.failed':
-    case 'payment.applied':
+    case 'payment.applied': // moves captured money onto an invoice; the balance is unchanged
       return false;
     default:
       return assertNever(event);
