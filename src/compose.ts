@@ -103,43 +103,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const { closers, close } = closing(logger);
 
   try {
-    const { db, dataLocation, liveness, generatedAdminKey } = await openStore(
-      { config, logger, operationMetrics, step },
-      closers,
-    );
-
-    const codec = createEventCodec(EVENT_CATALOG);
-    // The relay's backlog and the consumers' lag also feed admission control.
-    const pressure = createPressureGauge();
-    const logMetrics = withPressure(createLogMetrics(registry, operationMetrics), pressure);
-    const { log, sink, relay, logComponent, eventsTopic, auditTopic } = await openEventLog(
-      { config, db, logger, logMetrics, operationMetrics },
-      closers,
-    );
-    step('event log');
-    const { bus, origin, admission, concurrency } = openWritePath(
-      { config, db, sink, codec, eventsTopic, operationMetrics, pressure },
-      closers,
-    );
-    observeBusiness(registry, db, bus, logComponent);
-    const consumers = createConsumerRegistry();
-    closers.push(() => consumers.stopAll());
-    const cached = await startCache({
-      config,
-      db,
-      log,
-      codec,
-      bus,
-      registry,
-      logger,
-      eventsTopic,
-      logMetrics,
-      origin,
-      consumers,
-      ...(liveness ? { instanceId: liveness.id } : {}),
-    });
-    closers.push(cached.close);
-    step('cache');
+    const core = await openCore({ config, logger, registry, operationMetrics, step }, closers);
+    const { db, dataLocation, liveness, generatedAdminKey, codec, logMetrics, log, sink, relay } = core;
+    const { eventsTopic, auditTopic, bus, admission, concurrency, consumers, cached } = core;
     const { application, testClock } = useCases({ config, db, bus, reads: cached.reads, liveness, operationMetrics });
     const auth = createAuthenticator(createCachedApiKeys(db), config.jwt ? createJwtVerifier(config.jwt) : undefined);
 
@@ -206,6 +172,74 @@ function closing(logger: Logger): { closers: Closers; close: () => Promise<void>
   return { closers, close };
 }
 
+/** Store, event log, write path and cache: what the use cases and the edges stand on. */
+async function openCore(
+  parts: {
+    config: Config;
+    logger: Logger;
+    registry: Registry;
+    operationMetrics: OperationMetrics;
+    step: (name: string) => void;
+  },
+  closers: Closers,
+) {
+  const { config, logger, registry, operationMetrics, step } = parts;
+  const { db, dataLocation, liveness, generatedAdminKey } = await openStore(
+    { config, logger, operationMetrics, step },
+    closers,
+  );
+  const codec = createEventCodec(EVENT_CATALOG);
+  // The relay's backlog and the consumers' lag also feed admission control.
+  const pressure = createPressureGauge();
+  const logMetrics = withPressure(createLogMetrics(registry, operationMetrics), pressure);
+  const { log, sink, relay, logComponent, eventsTopic, auditTopic } = await openEventLog(
+    { config, db, logger, logMetrics, operationMetrics },
+    closers,
+  );
+  step('event log');
+  const { bus, origin, admission, concurrency } = openWritePath(
+    { config, db, sink, codec, eventsTopic, operationMetrics, pressure },
+    closers,
+  );
+  observeBusiness(registry, db, bus, logComponent);
+  const consumers = createConsumerRegistry();
+  closers.push(() => consumers.stopAll());
+  const cached = await startCache({
+    config,
+    db,
+    log,
+    codec,
+    bus,
+    registry,
+    logger,
+    eventsTopic,
+    logMetrics,
+    origin,
+    consumers,
+    ...(liveness ? { instanceId: liveness.id } : {}),
+  });
+  closers.push(cached.close);
+  step('cache');
+  return {
+    db,
+    dataLocation,
+    liveness,
+    generatedAdminKey,
+    codec,
+    logMetrics,
+    log,
+    sink,
+    relay,
+    eventsTopic,
+    auditTopic,
+    bus,
+    admission,
+    concurrency,
+    consumers,
+    cached,
+  };
+}
+
 /** The use cases over the bus and the cached reads, on the system clock or BSS_TEST_CLOCK's. */
 function useCases(parts: {
   config: Config;
@@ -223,7 +257,6 @@ function useCases(parts: {
     clock: testClock?.now ?? systemClock,
     reads,
     ...(liveness ? { instanceId: liveness.id } : {}),
-    // Each order and payment command timed and counted (bss_operation_duration_seconds).
     observe: (commands, component) => instrumentMethods(commands, operationMetrics, component),
   });
   return { application, testClock };
@@ -377,7 +410,6 @@ function readinessChecks(
   if (config.redisUrl) {
     const redis = createRedisProbe(config.redisUrl);
     closers.push(redis.close);
-    // Each readiness ping is timed and counted as an operation of component redis.
     readiness.push({
       name: 'redis',
       required: false, // the cache falls back to L1 and the database

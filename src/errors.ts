@@ -11,22 +11,22 @@ export interface FieldError {
   readonly message: string;
 }
 
-export interface AppErrorOptions {
+export interface BssErrorOptions {
   readonly status: number;
   readonly retryable?: boolean;
   readonly errors?: readonly FieldError[];
   readonly cause?: unknown;
 }
 
-export class AppError extends Error {
+export class BssError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly retryable: boolean;
   readonly errors: readonly FieldError[];
 
-  constructor(code: ErrorCode, message: string, options: AppErrorOptions) {
+  constructor(code: ErrorCode, message: string, options: BssErrorOptions) {
     super(message, { cause: options.cause });
-    this.name = 'AppError';
+    this.name = 'BssError';
     this.code = code;
     this.status = options.status;
     this.retryable = options.retryable ?? false;
@@ -34,8 +34,8 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string): AppError =>
-  new AppError('NOT_FOUND', `${what} ${id} does not exist`, { status: 404 });
+export const notFound = (what: string, id: string): BssError =>
+  new BssError('NOT_FOUND', `${what} ${id} does not exist`, { status: 404 });
 
-export const unavailable = (dependency: string, cause?: unknown): AppError =>
-  new AppError('DEPENDENCY_UNAVAILABLE', `${dependency} is unavailable`, { status: 503, retryable: true, cause });
+export const unavailable = (dependency: string, cause?: unknown): BssError =>
+  new BssError('DEPENDENCY_UNAVAILABLE', `${dependency} is unavailable`, { status: 503, retryable: true, cause });

@@ -3,10 +3,12 @@
 // this process becomes the supervisor (src/workers/) and each worker it forks runs the rest.
 import cluster from 'node:cluster';
 import module from 'node:module';
-import { ConfigError, loadConfig } from './config.ts';
-import { AppError } from './errors.ts';
+import type { ApiApp } from './api/types.ts';
+import type { Composed, compose as Compose } from './compose.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { BssError } from './errors.ts';
 import { createLogger } from './observability/logger.ts';
-import { startupSteps } from './observability/startup-steps.ts';
+import { startupSteps, type StartupSteps } from './observability/startup-steps.ts';
 import { supervise } from './workers/supervisor.ts';
 import { announceListening } from './workers/ipc.ts';
 import { clusterMetricsText, shareMetrics, workerSlot, workersReadiness } from './workers/worker.ts';
@@ -24,18 +26,7 @@ export async function main(options: MainOptions = {}): Promise<void> {
   const { buildApp } = await import('./api/app.ts');
   const startup = startupSteps();
   startup.step('modules');
-  let config;
-  try {
-    const env = options.workers === undefined ? process.env : { ...process.env, BSS_WORKERS: String(options.workers) };
-    config = loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`bss: configuration error: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
-
+  const config = readConfig(options);
   if (config.workers > 1 && cluster.isPrimary) {
     const logger = createLogger(config.logLevel).child({ role: 'supervisor' });
     process.stdout.write(
@@ -45,6 +36,47 @@ export async function main(options: MainOptions = {}): Promise<void> {
     return;
   }
   const slot = workerSlot();
+  const services = await composeOrExit(compose, config, startup, slot);
+  const app = await buildApp(services);
+  startup.step('app');
+  // Which worker answered: clients and tests can tell the processes apart.
+  if (slot !== undefined)
+    app.addHook('onRequest', async (_request, reply) => void reply.header('x-bss-worker', String(slot)));
+  stopOnSignals(app, services, config.shutdownTimeoutMs, slot);
+
+  // A worker binds its own socket with SO_REUSEPORT (exclusive: not the cluster's shared handle), so the
+  // kernel spreads connections over the workers; measured in ARCHITECTURE.md (process model).
+  const shared = slot === undefined ? {} : { exclusive: true, reusePort: true };
+  const address = await app.listen({ port: config.port, host: config.host, ...shared });
+  startup.step('listen');
+  services.logger.info({ address, mode: config.mode, data: services.dataLocation }, 'BSS listening');
+  startup.done(services.logger);
+  module.flushCompileCache(); // now: a process killed later never reaches the flush at exit
+  if (slot !== undefined) announceListening();
+  process.stdout.write(banner(config, services, address, slot));
+}
+
+/** The configuration, or exit 2 with the reason. */
+function readConfig(options: MainOptions): Config {
+  try {
+    const env = options.workers === undefined ? process.env : { ...process.env, BSS_WORKERS: String(options.workers) };
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`bss: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+/** The composed services (a worker's with its metrics shared with the supervisor), or exit 1. */
+async function composeOrExit(
+  compose: typeof Compose,
+  config: Config,
+  startup: StartupSteps,
+  slot: number | undefined,
+): Promise<Composed> {
   let services;
   try {
     services = await compose(
@@ -52,25 +84,22 @@ export async function main(options: MainOptions = {}): Promise<void> {
       slot === undefined ? { startup } : { startup, logger: createLogger(config.logLevel).child({ worker: slot }) },
     );
   } catch (error) {
-    const message = error instanceof AppError ? error.message : (error as Error).stack;
+    const message = error instanceof BssError ? error.message : (error as Error).stack;
     process.stderr.write(`bss: cannot start: ${message}\n`);
     process.exit(1);
   }
-  if (slot !== undefined) {
-    shareMetrics(services.registry, slot);
-    services = {
-      ...services,
-      readiness: [...services.readiness, workersReadiness],
-      metricsText: clusterMetricsText(services.registry),
-    };
-  }
-  const app = await buildApp(services);
-  startup.step('app');
-  const { logger } = services;
-  // Which worker answered: clients and tests can tell the processes apart.
-  if (slot !== undefined)
-    app.addHook('onRequest', async (_request, reply) => void reply.header('x-bss-worker', String(slot)));
+  if (slot === undefined) return services;
+  shareMetrics(services.registry, slot);
+  return {
+    ...services,
+    readiness: [...services.readiness, workersReadiness],
+    metricsText: clusterMetricsText(services.registry),
+  };
+}
 
+/** The first SIGTERM/SIGINT drains and closes, then exits 0; past the deadline it exits 1. */
+function stopOnSignals(app: ApiApp, services: Composed, timeoutMs: number, slot: number | undefined): void {
+  const { logger } = services;
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -79,7 +108,7 @@ export async function main(options: MainOptions = {}): Promise<void> {
     const deadline = setTimeout(() => {
       logger.error('shutdown took too long, exiting');
       process.exit(1);
-    }, config.shutdownTimeoutMs);
+    }, timeoutMs);
     deadline.unref();
     await app.close();
     await services.close();
@@ -92,16 +121,9 @@ export async function main(options: MainOptions = {}): Promise<void> {
   const on = slot === undefined ? process.once.bind(process) : process.on.bind(process);
   on('SIGTERM', (signal) => void stop(signal));
   on('SIGINT', (signal) => void stop(signal));
+}
 
-  // A worker binds its own socket with SO_REUSEPORT (exclusive: not the cluster's shared handle), so the
-  // kernel spreads connections over the workers; measured in ARCHITECTURE.md (process model).
-  const shared = slot === undefined ? {} : { exclusive: true, reusePort: true };
-  const address = await app.listen({ port: config.port, host: config.host, ...shared });
-  startup.step('listen');
-  logger.info({ address, mode: config.mode, data: services.dataLocation }, 'BSS listening');
-  startup.done(logger);
-  module.flushCompileCache(); // now: a process killed later never reaches the flush at exit
-  if (slot !== undefined) announceListening();
+function banner(config: Config, services: Composed, address: string, slot: number | undefined): string {
   const lines = [
     `BSS is running (${config.mode} mode${slot === undefined ? '' : `, worker ${slot} of ${config.workers}, pid ${process.pid}`})`,
     `  URL:   ${address}`,
@@ -114,7 +136,7 @@ export async function main(options: MainOptions = {}): Promise<void> {
       '  Send it as the X-API-Key header. Set BSS_ADMIN_API_KEY to choose your own.',
     );
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return `${lines.join('\n')}\n`;
 }
 
 if (import.meta.main) await main();

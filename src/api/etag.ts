@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.ts';
+import { BssError } from '../errors.ts';
 import type { ExpectedVersion } from '../application/commands/expect-version.ts';
 
 export const etagOf = (version: number): string => `"${version}"`;
@@ -29,7 +29,7 @@ export function ifMatch(request: FastifyRequest): ExpectedVersion | undefined {
   if (header === undefined || header.trim() === '*') return undefined;
   const tags = entityTags(header);
   if (!tags) {
-    throw new AppError('INVALID_IF_MATCH', 'If-Match must be "*" or a list of entity tags, e.g. "3"', {
+    throw new BssError('INVALID_IF_MATCH', 'If-Match must be "*" or a list of entity tags, e.g. "3"', {
       status: 400,
       errors: [{ field: '/headers/if-match', message: 'not an entity-tag list (RFC 9110 §13.1.1)' }],
     });

@@ -1,5 +1,5 @@
 // Drives a whole billing cycle through the API in seconds. Only composed with BSS_TEST_CLOCK; never in production.
-import { AppError } from '../errors.ts';
+import { BssError } from '../errors.ts';
 import type { Clock } from './clock.ts';
 
 export interface TestClock {
@@ -17,14 +17,14 @@ export function createTestClock(start: Date = new Date()): TestClock {
     set(iso) {
       const target = Date.parse(iso);
       if (Number.isNaN(target)) {
-        throw new AppError('INVALID_TIME', `${iso} is not an ISO-8601 time`, {
+        throw new BssError('INVALID_TIME', `${iso} is not an ISO-8601 time`, {
           status: 400,
           errors: [{ field: '/body/now', message: 'not an ISO-8601 time' }],
         });
       }
       const current = Date.now() + offsetMs;
       if (target < current) {
-        throw new AppError(
+        throw new BssError(
           'CLOCK_BACKWARDS',
           `the test clock is at ${new Date(current).toISOString()} and only moves forward`,
           {

@@ -76,29 +76,51 @@ function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 export function createRedisL2(options: RedisL2Options): RedisL2 {
-  const p = options.prefix;
   const commandTimeoutMs = options.commandTimeoutMs ?? 500;
-  const genTtlMs = options.genTtlMs ?? 24 * 3600_000;
-  const token = randomUUID();
-  const { client, subscriber, reconnectListeners } = connect(options.url);
-
-  const ready = () => {
+  const at: Place = { prefix: options.prefix, genTtlMs: options.genTtlMs ?? 24 * 3600_000 };
+  const connection = connect(options.url);
+  const { client, subscriber } = connection;
+  const run: Run = (fn) => {
     if (!client.isReady) throw new Error('redis not connected');
-  };
-  const run = <T>(fn: () => Promise<T>): Promise<T> => {
-    ready();
     return timeout(fn(), commandTimeoutMs);
   };
+  return {
+    get isReady() {
+      return client.isReady;
+    },
+    ...entryCommands(client, run, at),
+    ...leaseCommands(client, run, at),
+    ...channelCommands(connection, run, at),
+    async close() {
+      for (const c of [subscriber, client]) {
+        if (c.isReady) await c.close().catch(() => c.destroy());
+        else if (c.isOpen) c.destroy();
+      }
+    },
+  };
+}
+
+type Connection = ReturnType<typeof connect>;
+type Client = Connection['client'];
+/** Runs a command on the ready client, failing after the command timeout. */
+type Run = <T>(fn: () => Promise<T>) => Promise<T>;
+interface Place {
+  readonly prefix: string;
+  readonly genTtlMs: number;
+}
+
+/** Entries and the generations they are checked against. */
+function entryCommands(
+  client: Client,
+  run: Run,
+  { prefix: p, genTtlMs }: Place,
+): Pick<RedisL2, 'read' | 'write' | 'invalidate' | 'bumpEpoch'> {
   const genKeys = (key: string, tags: readonly string[]) => [
     `${p}epoch`,
     `${p}kg:${key}`,
     ...tags.map((t) => `${p}tag:${t}`),
   ];
-
   return {
-    get isReady() {
-      return client.isReady;
-    },
     async read(key, tags) {
       const replies = await run(() => client.mGet([`${p}e:${key}`, ...genKeys(key, tags)]));
       const [raw, ...gens] = replies;
@@ -111,15 +133,6 @@ export function createRedisL2(options: RedisL2Options): RedisL2 {
           expiration: { type: 'PX', value: Math.max(1, Math.min(Math.ceil(ttlMs), genTtlMs)) },
         }),
       );
-    },
-    async acquireLease(key, ms) {
-      const reply = await run(() =>
-        client.set(`${p}lease:${key}`, token, { condition: 'NX', expiration: { type: 'PX', value: ms } }),
-      );
-      return reply === 'OK';
-    },
-    async releaseLease(key) {
-      await run(() => client.eval(RELEASE_SCRIPT, { keys: [`${p}lease:${key}`], arguments: [token] }));
     },
     async invalidate(keys, tags) {
       // One atomic script: the entries go (memory) and the generations move (correctness, also for
@@ -134,6 +147,32 @@ export function createRedisL2(options: RedisL2Options): RedisL2 {
     async bumpEpoch() {
       await run(() => client.multi().incr(`${p}epoch`).pExpire(`${p}epoch`, genTtlMs).exec());
     },
+  };
+}
+
+/** Who recomputes a key now: a lease this instance holds under its own token. */
+function leaseCommands(client: Client, run: Run, { prefix: p }: Place): Pick<RedisL2, 'acquireLease' | 'releaseLease'> {
+  const token = randomUUID();
+  return {
+    async acquireLease(key, ms) {
+      const reply = await run(() =>
+        client.set(`${p}lease:${key}`, token, { condition: 'NX', expiration: { type: 'PX', value: ms } }),
+      );
+      return reply === 'OK';
+    },
+    async releaseLease(key) {
+      await run(() => client.eval(RELEASE_SCRIPT, { keys: [`${p}lease:${key}`], arguments: [token] }));
+    },
+  };
+}
+
+/** Pub/sub, plain strings and reconnect listeners: how instances tell each other about changes. */
+function channelCommands(
+  { client, subscriber, reconnectListeners }: Connection,
+  run: Run,
+  { prefix: p }: Place,
+): Pick<RedisL2, 'publish' | 'getString' | 'setString' | 'subscribe' | 'onReconnect'> {
+  return {
     async publish(channel, message) {
       await run(() => client.publish(`${p}${channel}`, message));
     },
@@ -156,12 +195,6 @@ export function createRedisL2(options: RedisL2Options): RedisL2 {
     },
     onReconnect(listener) {
       reconnectListeners.push(listener);
-    },
-    async close() {
-      for (const c of [subscriber, client]) {
-        if (c.isReady) await c.close().catch(() => c.destroy());
-        else if (c.isOpen) c.destroy();
-      }
     },
   };
 }

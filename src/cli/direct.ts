@@ -6,7 +6,7 @@ import { createPgliteDb } from '../store/pglite-db.ts';
 import { createPostgresDb } from '../store/postgres-db.ts';
 import { lockDataDir } from '../store/data-dir-lock.ts';
 import { migrate } from '../store/migrate.ts';
-import { AppError } from '../errors.ts';
+import { BssError } from '../errors.ts';
 import type { EventSink } from '../log/event-sink.ts';
 import { createOutboxSink } from '../log/outbox/outbox-sink.ts';
 import { appendWithin } from '../log/database/append.ts';
@@ -38,7 +38,7 @@ async function open(config: Config): Promise<{ db: Db; release: () => Promise<vo
   try {
     lock = await lockDataDir(config.dataDir);
   } catch (error) {
-    if (error instanceof AppError && error.code === 'DATA_DIR_LOCKED') throw new DataDirBusyError(error.message);
+    if (error instanceof BssError && error.code === 'DATA_DIR_LOCKED') throw new DataDirBusyError(error.message);
     throw error;
   }
   try {

@@ -249,7 +249,7 @@ function jobCommands(replay: Command): void {
   );
 }
 
-function stateCommands(replay: Command): void {
+function reconstructCommand(replay: Command): void {
   topicOption(
     leaf(
       replay,
@@ -279,7 +279,9 @@ function stateCommands(replay: Command): void {
         return state;
       }),
     );
+}
 
+function diffCommand(replay: Command): void {
   topicOption(
     leaf(
       replay,
@@ -300,7 +302,9 @@ function stateCommands(replay: Command): void {
         return diff;
       }),
     );
+}
 
+function timelineCommand(replay: Command): void {
   topicOption(
     fromTo(
       leaf(
@@ -462,7 +466,9 @@ export function replayCommand(): Command {
   );
   inspectCommands(replay);
   jobCommands(replay);
-  stateCommands(replay);
+  reconstructCommand(replay);
+  diffCommand(replay);
+  timelineCommand(replay);
   groupCommands(replay);
   rebuildCommand(replay);
   return replay;

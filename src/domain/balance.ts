@@ -20,7 +20,22 @@ export function initialBalance(customerId: string): CustomerBalance {
   return { customerId, currency: null, invoiced: 0, paid: 0, refunded: 0, credit: 0, balance: 0 };
 }
 
+/** The events that can change a balance: the ones affectsBalance lets through. */
+type BalanceEvent = Extract<
+  DomainEvent,
+  {
+    type:
+      | 'order.placed'
+      | 'payment.authorized'
+      | 'invoice.issued'
+      | 'invoice.cancelled'
+      | 'payment.captured'
+      | 'payment.refunded';
+  }
+>;
+
 export function evolveBalance(state: CustomerBalance, event: DomainEvent): CustomerBalance {
+  if (!affectsBalance(event)) return state;
   switch (event.type) {
     case 'order.placed':
       return withCurrency(state, event.data.currency);
@@ -34,26 +49,6 @@ export function evolveBalance(state: CustomerBalance, event: DomainEvent): Custo
       return change(state, 'paid', event.data.amount, +1);
     case 'payment.refunded':
       return change(state, 'refunded', event.data.amount, +1);
-    case 'customer.created':
-    case 'customer.contactUpdated':
-    case 'customer.suspended':
-    case 'customer.resumed':
-    case 'customer.terminated':
-    case 'order.approved':
-    case 'order.rejected':
-    case 'order.completed':
-    case 'order.cancelled':
-    case 'subscription.activated':
-    case 'subscription.suspended':
-    case 'subscription.resumed':
-    case 'subscription.cancelled':
-    case 'usage.rated': // owed once invoiced, not before
-    case 'usage.rejected':
-    case 'invoice.paid': // follows payment.applied; the money was counted at capture
-    case 'invoice.overdue':
-    case 'payment.failed':
-    case 'payment.applied': // moves captured money onto an invoice; the balance is unchanged
-      return state;
     default:
       return assertNever(event);
   }
@@ -89,7 +84,7 @@ function change(
 }
 
 /** Read models keep a balance row only for these, so usage events neither lock nor rewrite it. */
-export function affectsBalance(event: DomainEvent): boolean {
+export function affectsBalance(event: DomainEvent): event is BalanceEvent {
   switch (event.type) {
     case 'order.placed':
     case 'payment.authorized':
@@ -113,10 +108,10 @@ export function affectsBalance(event: DomainEvent): boolean {
     case 'subscription.cancelled':
     case 'usage.rated':
     case 'usage.rejected':
-    case 'invoice.paid':
+    case 'invoice.paid': // follows payment.applied; the money was counted at capture
     case 'invoice.overdue':
     case 'payment.failed':
-    case 'payment.applied':
+    case 'payment.applied': // moves captured money onto an invoice; the balance is unchanged
       return false;
     default:
       return assertNever(event);

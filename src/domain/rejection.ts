@@ -1,5 +1,5 @@
 // The one error the domain throws; its kind fixes the status: conflict 409, invalid 422, not_found 404.
-import { AppError, type ErrorCode } from '../errors.ts';
+import { BssError, type ErrorCode } from '../errors.ts';
 
 export type RejectionKind = 'conflict' | 'invalid' | 'not_found';
 
@@ -13,7 +13,7 @@ export type RejectionInit = {
   details?: Record<string, unknown>;
 };
 
-export class DomainRejection extends AppError {
+export class DomainRejection extends BssError {
   readonly kind: RejectionKind;
   readonly field: string | undefined;
   readonly details: Record<string, unknown> | undefined;

@@ -1,7 +1,7 @@
 // An event that does not match its schema is never written; a record that does not decode is dead-lettered.
 import { Compile, type Validator } from 'typebox/compile';
 import type { TSchema } from 'typebox';
-import { AppError } from '../errors.ts';
+import { BssError } from '../errors.ts';
 import { SPEC_VERSION, STRUCTURED_CONTENT_TYPE, cloudEventType, domainTypeOf, type BssCloudEvent } from './envelope.ts';
 
 export interface CatalogEntry {
@@ -67,7 +67,7 @@ export function createEventCodec(catalog: readonly CatalogEntry[]): EventCodec {
 
     encode(event, meta) {
       const problem = validateData(event.type, event.data);
-      if (problem) throw new AppError('INVALID_EVENT', problem, { status: 500 });
+      if (problem) throw new BssError('INVALID_EVENT', problem, { status: 500 });
       const entry = entries.get(event.type)?.entry as CatalogEntry;
       const subject = (event.data as unknown as Record<string, unknown>)[entry.subject];
       return {

@@ -1,5 +1,5 @@
 import type { EventHandler } from '../log/consumer-runner.ts';
-import { AppError } from '../errors.ts';
+import { BssError } from '../errors.ts';
 import { createJobRegistry, startReplay, type ReplayTarget } from './engine/index.ts';
 import { estimateReplayDuration } from './offsets/index.ts';
 import type { ReplayService, ReplayServiceOptions, ServiceReplayTarget } from './service-types.ts';
@@ -20,7 +20,7 @@ export function createJobsPart(options: ReplayServiceOptions): JobsPart {
     // Handlers are configured, not in the schema: well-formed but unknown is a 422.
     if (unknown.length > 0) {
       const known = [...handlers.keys()].join(', ') || 'none';
-      throw new AppError('UNKNOWN_HANDLERS', `unknown handlers: ${unknown.join(', ')}; known: ${known}`, {
+      throw new BssError('UNKNOWN_HANDLERS', `unknown handlers: ${unknown.join(', ')}; known: ${known}`, {
         status: 422,
       });
     }

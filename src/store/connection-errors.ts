@@ -1,6 +1,6 @@
 // Unreachable-database failures and deadlock/serialization aborts become retryable 503s at the store
 // boundary, so an outage never answers 500; statement faults pass through as is.
-import { AppError, unavailable } from '../errors.ts';
+import { BssError, unavailable } from '../errors.ts';
 
 const CONFLICT_STATES = new Set(['40P01', '40001']);
 
@@ -28,10 +28,10 @@ export function isTransactionConflict(error: unknown): boolean {
 }
 
 export function storeError(error: unknown): unknown {
-  if (error instanceof AppError) return error;
+  if (error instanceof BssError) return error;
   if (isConnectionError(error)) return unavailable('database', error);
   if (isTransactionConflict(error))
-    return new AppError('TRANSACTION_CONFLICT', 'the database aborted the transaction; retry', {
+    return new BssError('TRANSACTION_CONFLICT', 'the database aborted the transaction; retry', {
       status: 503,
       retryable: true,
       cause: error,

@@ -2,7 +2,7 @@
 // by a dead pid is taken over.
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { AppError } from '../errors.ts';
+import { BssError } from '../errors.ts';
 
 export interface DataDirLock {
   readonly path: string;
@@ -36,7 +36,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-        throw new AppError(
+        throw new BssError(
           'DATA_DIR_LOCKED',
           `The data directory ${resolve(dataDir)} is in use by another BSS process (pid ${owner}). ` +
             'Stop it, or point BSS_DATA_DIR at another directory.',
@@ -46,5 +46,5 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
       await unlink(path).catch(() => {}); // stale: its owner is gone
     }
   }
-  throw new AppError('DATA_DIR_LOCKED', `Could not lock ${path}`, { status: 500 });
+  throw new BssError('DATA_DIR_LOCKED', `Could not lock ${path}`, { status: 500 });
 }

@@ -1,9 +1,9 @@
 import { instrument, type OperationMetrics } from '../observability/instrument.ts';
 import type { Db } from './db.ts';
-import { AppError } from '../errors.ts';
+import { BssError } from '../errors.ts';
 
 /** A command's own refusals (404, 409, 422) roll back too but are answers, not database failures. */
-export const isDatabaseFailure = (error: unknown): boolean => !(error instanceof AppError && error.status < 500);
+export const isDatabaseFailure = (error: unknown): boolean => !(error instanceof BssError && error.status < 500);
 
 export function instrumentDb(db: Db, metrics: OperationMetrics): Db {
   const component = db.kind === 'pglite' ? 'pglite' : 'postgres';

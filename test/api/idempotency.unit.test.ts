@@ -9,7 +9,7 @@ import { migrate } from '../../src/store/migrate.ts';
 import { createIdempotencyStore } from '../../src/application/idempotency/idempotency-store.ts';
 import { canonicalJson, registerIdempotency } from '../../src/api/plugins/idempotency.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import { AppError } from '../../src/errors.ts';
+import { BssError } from '../../src/errors.ts';
 
 const customer = (id: string, firstName = 'Anna') => ({
   customerId: id,
@@ -158,7 +158,7 @@ async function pluginApp() {
     });
     scope.post('/busy', async () => {
       runs.busy++;
-      throw new AppError('CONCURRENT_MODIFICATION', 'try again', { status: 409, retryable: true });
+      throw new BssError('CONCURRENT_MODIFICATION', 'try again', { status: 409, retryable: true });
     });
     scope.post('/slow', async () => {
       runs.slow++;

@@ -11,7 +11,7 @@ import { customerCommands } from '../../src/application/commands/customers.ts';
 import { createIdempotencyStore, type IdempotencyStore } from '../../src/application/idempotency/idempotency-store.ts';
 import { withClaim } from '../../src/application/idempotency/fence.ts';
 import { DomainRejection } from '../../src/domain/index.ts';
-import { AppError } from '../../src/errors.ts';
+import { BssError } from '../../src/errors.ts';
 import { createEventCodec } from '../../src/events/codec.ts';
 import { EVENT_CATALOG } from '../../src/events/catalog.ts';
 import { appendWithin } from '../../src/log/database/append.ts';
@@ -110,7 +110,7 @@ export function groupCommitContract(name: string, open: () => Promise<GroupWorld
       ids.map(() => 'fulfilled'),
     );
     assert.ok(settled[5]?.status === 'rejected' && settled[5].reason instanceof DomainRejection);
-    assert.ok(settled[6]?.status === 'rejected' && settled[6].reason instanceof AppError);
+    assert.ok(settled[6]?.status === 'rejected' && settled[6].reason instanceof BssError);
     for (const id of ids) assert.deepEqual(await h.eventsOf(id), ['com.droid.bss.customer.created.v1']);
     assert.deepEqual(await h.eventsOf(existing), ['com.droid.bss.customer.created.v1']);
   });
@@ -145,7 +145,7 @@ export function groupCommitContract(name: string, open: () => Promise<GroupWorld
     const unlucky = `cus_${randomUUID()}`;
     h.abortNext(100);
     await assert.rejects(h.customers.create(newCustomer(unlucky)), (error: unknown) => {
-      assert.ok(error instanceof AppError);
+      assert.ok(error instanceof BssError);
       assert.equal(error.code, 'TRANSACTION_CONFLICT');
       assert.equal(error.status, 503);
       return true;
@@ -214,7 +214,7 @@ export function groupCommitContract(name: string, open: () => Promise<GroupWorld
       ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled'],
     );
     const refused = settled[1]?.status === 'rejected' ? settled[1].reason : undefined;
-    assert.ok(refused instanceof AppError && refused.code === 'IDEMPOTENCY_KEY_IN_PROGRESS' && refused.status === 409);
+    assert.ok(refused instanceof BssError && refused.code === 'IDEMPOTENCY_KEY_IN_PROGRESS' && refused.status === 409);
     const replayed = settled[2]?.status === 'fulfilled' ? settled[2].value : undefined;
     assert.equal(replayed?.result, 'prior');
     assert.equal(reran, false, 'a prior effect is replayed, not run again');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { order, subscription } from '../../src/domain/index.ts';
 import { DomainRejection } from '../../src/domain/index.ts';
-import { AppError } from '../../src/errors.ts';
+import { BssError } from '../../src/errors.ts';
 import { getRow } from '../../src/application/queries/read-model-queries.ts';
 import type { Application } from '../../src/application/services.ts';
 import { composedApp, type ComposedApp } from '../support/composed-app.ts';
@@ -65,7 +65,7 @@ test('the expected version guards lifecycle actions (If-Match)', async () => {
   const orderId = await app.orders.place({ orderId: `ord_${randomUUID()}`, customerId, items: [{ planId: 'basic' }] });
   await assert.rejects(
     app.orders.approve(orderId, 2),
-    (error) => error instanceof AppError && error.code === 'PRECONDITION_FAILED' && error.status === 412,
+    (error) => error instanceof BssError && error.code === 'PRECONDITION_FAILED' && error.status === 412,
   );
   await app.orders.approve(orderId, 1);
   await assert.rejects(app.orders.reject(orderId, 'too late', 2), rejection('INVALID_TRANSITION'));
@@ -94,7 +94,7 @@ test('subscriptions suspend, resume and cancel; the lifecycle is enforced', asyn
   await assert.rejects(app.subscriptions.resume(subscriptionId), rejection('INVALID_TRANSITION'));
   await app.subscriptions.suspend(subscriptionId, 'unpaid', 1);
   await app.subscriptions.resume(subscriptionId, 2);
-  await assert.rejects(app.subscriptions.cancel(subscriptionId, undefined, 2), (e) => e instanceof AppError);
+  await assert.rejects(app.subscriptions.cancel(subscriptionId, undefined, 2), (e) => e instanceof BssError);
   await app.subscriptions.cancel(subscriptionId, 'moved abroad');
   await assert.rejects(app.subscriptions.suspend(subscriptionId), rejection('INVALID_TRANSITION'));
   await assert.rejects(app.subscriptions.suspend('sub_missing'), rejection('SUBSCRIPTION_NOT_FOUND'));

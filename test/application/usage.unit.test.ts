@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { catalog } from '../../src/domain/index.ts';
-import { AppError } from '../../src/errors.ts';
+import { BssError } from '../../src/errors.ts';
 import { MAX_USAGE_BATCH, USAGE_CHUNK, type UsageRecordInput } from '../../src/application/commands/usage.ts';
 import type { Application } from '../../src/application/services.ts';
 import { composedApp, type ComposedApp } from '../support/composed-app.ts';
@@ -90,7 +90,7 @@ test(`more than ${MAX_USAGE_BATCH} records is refused as a whole (413) naming th
   await assert.rejects(
     app.usage.ingest(records),
     (error) =>
-      error instanceof AppError &&
+      error instanceof BssError &&
       error.status === 413 &&
       error.code === 'USAGE_BATCH_TOO_LARGE' &&
       error.message.includes(String(MAX_USAGE_BATCH)),

@@ -1,22 +1,22 @@
-// One error family: the domain's rejections are AppErrors whose kind fixes the status, Fastify's own
+// One error family: the domain's rejections are BssErrors whose kind fixes the status, Fastify's own
 // 4xx codes become codes of the closed set, and the set names no code the service never sends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '../../src/errors.ts';
+import { BssError } from '../../src/errors.ts';
 import { ERROR_CODES, isErrorCode } from '../../src/error-codes.ts';
 import { conflict, invalid, missing } from '../../src/domain/index.ts';
 import { frameworkCode } from '../../src/api/plugins/problem.ts';
 
-test('a domain rejection is an AppError whose kind gives its status', () => {
+test('a domain rejection is a BssError whose kind gives its status', () => {
   const cases = [
     [invalid('INVALID_EMAIL', 'bad', 'email'), 422],
     [conflict('INVALID_TRANSITION', 'no'), 409],
     [missing('CUSTOMER_NOT_FOUND', 'none'), 404],
   ] as const;
   for (const [rejection, status] of cases) {
-    assert.ok(rejection instanceof AppError);
+    assert.ok(rejection instanceof BssError);
     assert.equal(rejection.status, status);
     assert.equal(rejection.retryable, false);
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isConnectionError, storeError } from '../../src/store/connection-errors.ts';
-import { AppError } from '../../src/errors.ts';
+import { BssError } from '../../src/errors.ts';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -30,7 +30,7 @@ test('statement faults are not connection failures and pass through unchanged', 
 test('a connection failure becomes a retryable 503 DEPENDENCY_UNAVAILABLE naming the database', () => {
   const cause = withCode('ECONNREFUSED');
   const mapped = storeError(cause);
-  assert.ok(mapped instanceof AppError);
+  assert.ok(mapped instanceof BssError);
   assert.equal(mapped.code, 'DEPENDENCY_UNAVAILABLE');
   assert.equal(mapped.status, 503);
   assert.equal(mapped.retryable, true);
@@ -41,7 +41,7 @@ test('a connection failure becomes a retryable 503 DEPENDENCY_UNAVAILABLE naming
 test('a deadlock victim or a serialization failure becomes a retryable 503 TRANSACTION_CONFLICT', () => {
   for (const cause of [withCode('40P01', 'deadlock detected'), withCode('40001', 'could not serialize access')]) {
     const mapped = storeError(cause);
-    assert.ok(mapped instanceof AppError);
+    assert.ok(mapped instanceof BssError);
     assert.equal(mapped.code, 'TRANSACTION_CONFLICT');
     assert.equal(mapped.status, 503);
     assert.equal(mapped.retryable, true);

@@ -3,7 +3,7 @@
 // (request fingerprints, PostgreSQL's jsonb) would overflow its stack on it: it is a 400 up front.
 import type { FastifyRequest } from 'fastify';
 import type { ApiApp } from '../types.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 
 /** The default (BSS_MAX_JSON_DEPTH): far deeper than any schema of this API (usage batches are 3 levels, replay bodies 5). */
 export const MAX_JSON_DEPTH = 64;
@@ -37,7 +37,7 @@ export function registerJsonBodyParser(app: ApiApp, maxDepth = MAX_JSON_DEPTH): 
       const text = typeof body === 'string' ? body : body.toString('utf8');
       if (nestsDeeperThan(text, maxDepth)) {
         done(
-          new AppError('JSON_TOO_DEEP', `the JSON body nests arrays and objects deeper than ${maxDepth} levels`, {
+          new BssError('JSON_TOO_DEEP', `the JSON body nests arrays and objects deeper than ${maxDepth} levels`, {
             status: 400,
             errors: [{ field: '/body', message: `nested deeper than ${maxDepth} levels` }],
           }),

@@ -2,7 +2,7 @@
 // input, `errors[]` naming each field at fault. 5xx internals are logged, never sent.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiApp } from '../types.ts';
-import { AppError, type ErrorCode, type FieldError } from '../../errors.ts';
+import { BssError, type ErrorCode, type FieldError } from '../../errors.ts';
 import { isErrorCode } from '../../error-codes.ts';
 import { DomainRejection } from '../../domain/index.ts';
 
@@ -99,7 +99,7 @@ function unknownKafkaTopic(error: { code?: string; message: string }): string | 
 }
 
 export function registerProblemHandler(app: ApiApp): void {
-  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+  app.setErrorHandler((error: FastifyError | BssError, request, reply) => {
     if (error instanceof DomainRejection) {
       return sendProblem(reply, request, {
         status: error.status,
@@ -110,7 +110,7 @@ export function registerProblemHandler(app: ApiApp): void {
           : {}),
       });
     }
-    if (error instanceof AppError) {
+    if (error instanceof BssError) {
       // A dependency outage is expected and answered 503: one warning per request, not an error storm.
       if (error.status === 503) request.log.warn({ code: error.code }, error.message);
       else if (error.status >= 500) request.log.error({ err: error }, error.message);

@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
 import type { ApiApp } from '../types.ts';
 import type { SecurityConfig } from '../../config.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 
 const EXEMPT = /^\/(health\/|metrics$)/;
 
@@ -28,7 +28,7 @@ export async function registerRateLimit(
     enableDraftSpec: true,
     ...(store ? { store: store as never } : {}),
     errorResponseBuilder: (_request, context) =>
-      new AppError(
+      new BssError(
         'RATE_LIMITED',
         `more than ${context.max} requests in ${config.rateLimitWindowMs} ms from this caller; retry in ${context.after}`,
         { status: 429, retryable: true },

@@ -5,7 +5,7 @@ import { AdminActionAudit, type AdminActionData } from '../../events/catalog.ts'
 import { SPEC_VERSION, cloudEventType, type BssCloudEvent } from '../../events/envelope.ts';
 import type { EventSink } from '../../log/event-sink.ts';
 import type { Db, Queryable } from '../../store/db.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 import { auditRecord } from './key-audit.ts';
 
 export const ADMIN_ACTION_TYPE = 'admin.action';
@@ -67,7 +67,7 @@ const encodeCursor = (seq: string) => Buffer.from(`audit:${seq}`).toString('base
 function decodeCursor(cursor: string): string {
   const match = /^audit:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!match?.[1]) {
-    throw new AppError('INVALID_CURSOR', 'cursor is not one this API returned', {
+    throw new BssError('INVALID_CURSOR', 'cursor is not one this API returned', {
       status: 400,
       errors: [{ field: '/querystring/cursor', message: 'invalid cursor' }],
     });

@@ -47,7 +47,7 @@ export type JwtVerification =
   { readonly ok: true; readonly identity: JwtIdentity } | { readonly ok: false; readonly reason: string };
 
 export interface JwtVerifier {
-  /** Rejects with a 503 AppError only when the key source cannot be reached. */
+  /** Rejects with a 503 BssError only when the key source cannot be reached. */
   verify(token: string): Promise<JwtVerification>;
 }
 

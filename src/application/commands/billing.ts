@@ -5,7 +5,7 @@ import { invalid, invoice, MS_PER_DAY, toMillis } from '../../domain/index.ts';
 import type { CurrencyCode, CustomerBalance, Money, subscription, usage } from '../../domain/index.ts';
 import type { Catalog } from '../../domain/catalog/plan.ts';
 import type { Db, Queryable } from '../../store/db.ts';
-import { AppError, type ErrorCode } from '../../errors.ts';
+import { BssError, type ErrorCode } from '../../errors.ts';
 import type { CommandBus } from './command-bus.ts';
 import { derivedId } from './derived-id.ts';
 import type { Clock } from '../clock.ts';
@@ -99,7 +99,7 @@ export function billingCommands(bus: CommandBus, db: Db, clock: Clock, catalog: 
             }
           } catch (error) {
             // A refused customer is reported; anything else stops the run (re-running is safe).
-            if (!(error instanceof AppError) || error.status >= 500) throw error;
+            if (!(error instanceof BssError) || error.status >= 500) throw error;
             failures.push({ customerId, code: error.code, message: error.message });
           }
         }
@@ -181,7 +181,7 @@ async function billCustomer(
 
 export function requireAccountCurrency(customerId: string, currency: CurrencyCode | null): CurrencyCode {
   if (currency !== null) return currency;
-  throw new AppError('NO_ACCOUNT_CURRENCY', `customer ${customerId} has no account currency`, { status: 409 });
+  throw new BssError('NO_ACCOUNT_CURRENCY', `customer ${customerId} has no account currency`, { status: 409 });
 }
 
 const dayStart = (date: string) => `${date}T00:00:00Z`;

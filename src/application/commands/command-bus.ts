@@ -9,7 +9,7 @@ import type { EventSink } from '../../log/event-sink.ts';
 import type { AppendRecord } from '../../log/event-log.ts';
 import type { Db } from '../../store/db.ts';
 import { isTransactionConflict } from '../../store/connection-errors.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 import { createUnitOfWork, type ChangedRow, type LockMode, type UnitOfWork } from '../read-model/unit-of-work.ts';
 import type { ReadModelKind } from '../read-model/tables.ts';
 import { createBatcher, type BatcherLoad, type Outcome } from '../batcher.ts';
@@ -73,14 +73,14 @@ export interface CommandBusOptions {
 }
 
 function isRetryable(error: unknown): boolean {
-  if (error instanceof AppError)
+  if (error instanceof BssError)
     return error.retryable && (error.code === 'CONCURRENT_MODIFICATION' || error.code === 'TRANSACTION_CONFLICT');
   return isTransactionConflict(error);
 }
 
 /** Leaves the transaction usable. Retryable errors may come from a failed statement, so they abort the group. */
 function isCommandFailure(error: unknown): boolean {
-  return error instanceof AppError && !error.retryable;
+  return error instanceof BssError && !error.retryable;
 }
 
 interface Command {

@@ -1,13 +1,13 @@
 // One customer per email (case-insensitive) unless allowed; a claims table written in the command's
 // transaction lets the database settle a race of two creates.
 import type { Queryable } from '../../store/db.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 
 export const emailKey = (email: string) => email.trim().toLowerCase();
 
-function emailTaken(email: string, owner: string): AppError {
+function emailTaken(email: string, owner: string): BssError {
   const message = `email ${email} is already used by customer ${owner}`;
-  return new AppError(
+  return new BssError(
     'EMAIL_TAKEN',
     `${message}; to give another customer the same address, send "allowDuplicateEmail": true`,
     { status: 409, errors: [{ field: '/body/email', message }] },

@@ -1,4 +1,4 @@
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 
 export type ExpectedVersion = number | readonly number[];
 
@@ -8,7 +8,7 @@ export function expectVersion(kind: string, current: number, expected: ExpectedV
   const versions = typeof expected === 'number' ? [expected] : expected;
   if (!versions.includes(current)) {
     const named = versions.length === 0 ? 'no version of it' : `version ${versions.join(' or ')}`;
-    throw new AppError(
+    throw new BssError(
       'PRECONDITION_FAILED',
       `the ${kind} is at version ${current}, If-Match named ${named}; fetch it again and retry`,
       { status: 412 },

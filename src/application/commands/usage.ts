@@ -1,7 +1,7 @@
 // Chunks keep transactions and their locks short; a batch that fails half-way is safe to resend (duplicates).
 import { isDomainRejection, usage } from '../../domain/index.ts';
 import type { Money, catalog as catalogTypes, subscription } from '../../domain/index.ts';
-import { AppError, type ErrorCode } from '../../errors.ts';
+import { BssError, type ErrorCode } from '../../errors.ts';
 import type { UnitOfWork } from '../read-model/unit-of-work.ts';
 import type { CommandBus, Decision } from './command-bus.ts';
 import type { Clock } from '../clock.ts';
@@ -93,7 +93,7 @@ export function usageCommands(bus: CommandBus, clock: Clock, plans: catalogTypes
   return {
     async ingest(records) {
       if (records.length > MAX_USAGE_BATCH) {
-        throw new AppError(
+        throw new BssError(
           'USAGE_BATCH_TOO_LARGE',
           `a usage batch holds at most ${MAX_USAGE_BATCH} records, got ${records.length}; split it`,
           { status: 413, errors: [{ field: '/body/records', message: `at most ${MAX_USAGE_BATCH} records` }] },

@@ -2,7 +2,7 @@
 // in the same transaction: a retry after a crash gets the recorded results, not a second run.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Queryable } from '../../store/db.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 
 interface ClaimScope {
   readonly caller: string;
@@ -33,7 +33,7 @@ export function nextFence(): Fence | undefined {
 export type Entered =
   | { readonly kind: 'run' }
   | { readonly kind: 'done'; readonly result: unknown }
-  | { readonly kind: 'refused'; readonly error: AppError };
+  | { readonly kind: 'refused'; readonly error: BssError };
 
 export interface Fences {
   enter(fence: Fence): Entered;
@@ -86,8 +86,8 @@ export async function lockFences(tx: Queryable, fences: readonly Fence[]): Promi
 
 const idOf = (c: { readonly caller: string; readonly key: string }) => `${c.caller}\u0000${c.key}`;
 
-function takenOver(): AppError {
-  return new AppError('IDEMPOTENCY_KEY_IN_PROGRESS', 'a retry with this Idempotency-Key took the request over', {
+function takenOver(): BssError {
+  return new BssError('IDEMPOTENCY_KEY_IN_PROGRESS', 'a retry with this Idempotency-Key took the request over', {
     status: 409,
     retryable: true,
   });

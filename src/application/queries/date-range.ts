@@ -1,6 +1,6 @@
 // `*From` inclusive, `*To` exclusive; parsed strictly into instants before SQL, so no input can fail there.
 import { MS_PER_DAY, parseDate, parseDateTime } from '../../domain/time.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 
 export interface DateRangeFilter {
   readonly createdFrom?: string;
@@ -13,7 +13,7 @@ export interface DateRangeFilter {
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 const badDate = (field: string, message: string) =>
-  new AppError('INVALID_DATE_RANGE', `${field}: ${message}`, {
+  new BssError('INVALID_DATE_RANGE', `${field}: ${message}`, {
     status: 400,
     errors: [{ field: `/querystring/${field}`, message }],
   });

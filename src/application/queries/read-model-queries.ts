@@ -1,6 +1,6 @@
 // Cursor = the row's seq, so pages stay stable while rows are added.
 import type { Queryable } from '../../store/db.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 import { READ_MODELS, type ReadModelKind } from '../read-model/tables.ts';
 import { dateRangeConditions, type DateRangeFilter } from './date-range.ts';
 
@@ -32,7 +32,7 @@ export function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   // Up to 18 digits: always within PostgreSQL's bigint.
   if (!/^seq:\d{1,18}$/.test(text)) {
-    throw new AppError('INVALID_CURSOR', 'cursor is not one this API returned', {
+    throw new BssError('INVALID_CURSOR', 'cursor is not one this API returned', {
       status: 400,
       errors: [{ field: '/querystring/cursor', message: 'invalid cursor' }],
     });

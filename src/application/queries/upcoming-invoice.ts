@@ -3,7 +3,7 @@ import { invoice, MS_PER_DAY, missing, toMillis, type CurrencyCode, type Money }
 import type { CustomerBalance } from '../../domain/index.ts';
 import type { Catalog } from '../../domain/catalog/plan.ts';
 import type { Db } from '../../store/db.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 import type { Clock } from '../clock.ts';
 import { getRow } from './read-model-queries.ts';
 import { invoiceIdFor, ratedUsageOf, requireAccountCurrency, subscriptionsInPeriod } from '../commands/billing.ts';
@@ -31,7 +31,7 @@ export function openPeriod(now: string, from?: string): invoice.BillingPeriod {
   const days = invoice.requirePeriod(period, 'periodFrom');
   const nowMs = toMillis(now);
   if (nowMs < days.fromDay * MS_PER_DAY || nowMs >= days.toDay * MS_PER_DAY) {
-    throw new AppError(
+    throw new BssError(
       'PERIOD_NOT_OPEN',
       `the period ${period.from}..${period.to} does not contain the current time ${now}; the upcoming ` +
         'invoice covers the open period only (an ended one is billed with POST /api/v1/billing/runs)',
@@ -71,8 +71,8 @@ export async function upcomingInvoice(
   return { invoiceId, customerId, period, currency: draft.total.currency, ...draft, asOf };
 }
 
-function nothingUpcoming(customerId: string, period: invoice.BillingPeriod): AppError {
-  return new AppError(
+function nothingUpcoming(customerId: string, period: invoice.BillingPeriod): BssError {
+  return new BssError(
     'NO_UPCOMING_INVOICE',
     `customer ${customerId} has nothing to bill in ${period.from}..${period.to}: no subscription is active ` +
       'in it and no usage was rated, so the bill run will issue no invoice',

@@ -2,7 +2,7 @@
 // version read. In a group commit each apply() moves its rows one version on; flush() writes each row once.
 import { affectsBalance, aggregatesOf, type DomainEvent } from '../../domain/index.ts';
 import type { Queryable } from '../../store/db.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 import { READ_MODELS, type ReadModelKind, type ReadModelTable } from './tables.ts';
 
 export interface Loaded<S> {
@@ -219,8 +219,8 @@ async function updateRows(tx: Queryable, model: ReadModelTable, list: readonly E
   if (rowCount !== list.length) throw concurrentChange(model.kind, 'changed');
 }
 
-function concurrentChange(kind: string, what: string): AppError {
-  return new AppError('CONCURRENT_MODIFICATION', `the ${kind} was ${what} by a concurrent request; retry`, {
+function concurrentChange(kind: string, what: string): BssError {
+  return new BssError('CONCURRENT_MODIFICATION', `the ${kind} was ${what} by a concurrent request; retry`, {
     status: 409,
     retryable: true,
   });

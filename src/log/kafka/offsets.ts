@@ -1,7 +1,7 @@
 import { FetchIsolationLevels, ListOffsetTimestamps, type Admin } from '@platformatic/kafka';
 import type { PartitionOffsets, RecordPosition } from '../event-log.ts';
 import type { TopicCatalog } from './topics.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 
 export interface Offsets {
   offsetForTime(topic: string, partition: number, timestamp: number): Promise<number>;
@@ -111,7 +111,7 @@ async function commitWithoutMembers(
       return;
     } catch (error) {
       if (Date.now() > deadline)
-        throw new AppError('GROUP_ACTIVE', `group ${group} still has active members: stop them, then restore`, {
+        throw new BssError('GROUP_ACTIVE', `group ${group} still has active members: stop them, then restore`, {
           status: 409,
           retryable: true,
           cause: error,

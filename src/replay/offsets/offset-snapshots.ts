@@ -1,6 +1,6 @@
 // Kafka refuses to move a consuming group: the caller's pauseGroup stops our members first.
 import { randomUUID } from 'node:crypto';
-import { AppError, notFound } from '../../errors.ts';
+import { BssError, notFound } from '../../errors.ts';
 import type { EventLog } from '../../log/event-log.ts';
 import type { Queryable } from '../../store/db.ts';
 import { badReplayRequest } from '../shared/errors.ts';
@@ -132,7 +132,7 @@ async function targetOffsets(
   const snapshot = await getOffsetSnapshot(deps.db, to.snapshotId);
   if (snapshot.group !== request.group || snapshot.topic !== request.topic)
     // Well-formed, but the snapshot belongs elsewhere: 422, like a domain refusal.
-    throw new AppError('SNAPSHOT_MISMATCH', `snapshot ${snapshot.id} is of ${snapshot.group} on ${snapshot.topic}`, {
+    throw new BssError('SNAPSHOT_MISMATCH', `snapshot ${snapshot.id} is of ${snapshot.group} on ${snapshot.topic}`, {
       status: 422,
     });
   // Nothing committed at snapshot time: restart at the earliest kept offset.

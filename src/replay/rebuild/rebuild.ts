@@ -4,7 +4,7 @@ import type { DomainEvent } from '../../domain/index.ts';
 import type { EventCodec } from '../../events/codec.ts';
 import type { EventLog } from '../../log/event-log.ts';
 import type { Db, Queryable } from '../../store/db.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 import { databaseLogReader } from '../../log/database/records.ts';
 import { replayConflict } from '../shared/errors.ts';
 import { decodeRecord } from '../shared/filter.ts';
@@ -59,8 +59,8 @@ export async function rebuildReadModels(request: RebuildRequest): Promise<Rebuil
   }
 }
 
-const pastSwapRefused = (): AppError =>
-  new AppError('INVALID_REPLAY_REQUEST', 'a rebuild until a past time goes to the shadow tables only', {
+const pastSwapRefused = (): BssError =>
+  new BssError('INVALID_REPLAY_REQUEST', 'a rebuild until a past time goes to the shadow tables only', {
     status: 400,
     errors: [{ field: '/body/swap', message: 'must be false or absent when until is given' }],
   });

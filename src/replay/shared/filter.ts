@@ -2,7 +2,7 @@ import type { DomainEventLike, EventCodec } from '../../events/codec.ts';
 import { domainTypeOf, type BssCloudEvent } from '../../events/envelope.ts';
 import type { LogRecord } from '../../log/event-log.ts';
 import { EVENT_DATA_SCHEMAS } from '../../events/catalog.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_DATA_SCHEMAS));
 
@@ -11,7 +11,7 @@ export function knownEventType(type: string, field: string): string {
   const domain = domainTypeOf(type) ?? type;
   if (KNOWN_TYPES.has(domain)) return domain;
   const known = [...KNOWN_TYPES].join(', ');
-  throw new AppError('UNKNOWN_EVENT_TYPE', `unknown event type ${JSON.stringify(type)}; known types: ${known}`, {
+  throw new BssError('UNKNOWN_EVENT_TYPE', `unknown event type ${JSON.stringify(type)}; known types: ${known}`, {
     status: 400,
     errors: [{ field, message: `unknown event type; one of ${known}` }],
   });

@@ -9,7 +9,7 @@ import { readPages } from '../shared/records.ts';
 import { SeenEvents } from '../shared/seen-events.ts';
 import { foldRecordsInto, type PartitionViews, type SnapshotStore } from './snapshots.ts';
 import { optionalMillis, type TimeInput } from '../shared/time.ts';
-import { AppError } from '../../errors.ts';
+import { BssError } from '../../errors.ts';
 
 export interface ReconstructDeps {
   readonly log: EventLog;
@@ -96,7 +96,7 @@ export async function reconstructCustomer(
     !views.has(request.customerId) &&
     !(await keyAfter(deps.log, request.topic, partition, end, request.customerId))
   ) {
-    throw new AppError('CUSTOMER_NOT_FOUND', `customer ${request.customerId} has no event on ${request.topic}`, {
+    throw new BssError('CUSTOMER_NOT_FOUND', `customer ${request.customerId} has no event on ${request.topic}`, {
       status: 404,
     });
   }

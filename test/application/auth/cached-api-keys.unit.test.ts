@@ -9,7 +9,7 @@ import {
   LAST_USED_RESOLUTION_MS,
   createCachedApiKeys,
 } from '../../../src/application/auth/cached-api-keys.ts';
-import { AppError } from '../../../src/errors.ts';
+import { BssError } from '../../../src/errors.ts';
 
 async function freshDb() {
   const db = await createPgliteDb(undefined);
@@ -99,6 +99,6 @@ test('a database failure is a retryable 503, not a refused key', async () => {
   const keys = createCachedApiKeys(broken);
   await assert.rejects(
     keys.verify('bss_any'),
-    (error: unknown) => error instanceof AppError && error.status === 503 && error.retryable,
+    (error: unknown) => error instanceof BssError && error.status === 503 && error.retryable,
   );
 });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import { loadConfig, type JwtConfig } from '../../../src/config.ts';
 import { createJwtVerifier, roleFromClaim } from '../../../src/application/auth/jwt.ts';
-import { AppError } from '../../../src/errors.ts';
+import { BssError } from '../../../src/errors.ts';
 
 const ISSUER = 'https://id.example.test/';
 const AUDIENCE = 'bss-api';
@@ -133,6 +133,6 @@ test('JWKS: keys are fetched from the URL; an unreachable key set is a 503, not 
   assert.ok(down.jwt);
   await assert.rejects(
     createJwtVerifier(down.jwt).verify(await sign(privateKey, { roles: ['viewer'] }, { kid: 'k1' })),
-    (error: unknown) => error instanceof AppError && error.status === 503 && error.retryable,
+    (error: unknown) => error instanceof BssError && error.status === 503 && error.retryable,
   );
 });

@@ -1,14 +1,14 @@
 import type { ApiApp } from '../../types.ts';
 import type { AuditTrail } from '../../../application/audit/audit-trail.ts';
 import { ReadErrors } from '../../schemas/common.ts';
-import { AppError } from '../../../errors.ts';
+import { BssError } from '../../../errors.ts';
 
 /** Offsets the database refuses (e.g. -17:23) are valid RFC 3339. */
 function utc(value: string | undefined, field: string): string | undefined {
   if (value === undefined) return undefined;
   const ms = Date.parse(value);
   if (Number.isNaN(ms) || ms < Date.UTC(1, 0, 1) || ms > Date.UTC(9999, 11, 31)) {
-    throw new AppError('VALIDATION_FAILED', `${field} is not a time this API can search`, {
+    throw new BssError('VALIDATION_FAILED', `${field} is not a time this API can search`, {
       status: 400,
       errors: [{ field: `/querystring/${field}`, message: 'a date-time from year 1 to 9999' }],
     });

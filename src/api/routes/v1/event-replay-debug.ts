@@ -30,6 +30,7 @@ export function debugSessionRoutes(replay: EventReplayServices, sessionRuns: Ses
   const sessions = replay.service.sessions;
   return async function routes(api: ApiApp): Promise<void> {
     await api.register(sessionRoutes(sessions, replay.liveTopic));
+    await api.register(cursorRoutes(sessions));
     await api.register(breakpointRoutes(sessions));
     await api.register(controlledReplayRoutes(sessions, sessionRuns));
   };
@@ -63,7 +64,7 @@ function state(sessions: DebugSessions, id: string, customerId: string | undefin
   return { session: session.info(), state: session.state(customerId) };
 }
 
-/** Open, look at, step, seek and close a session. */
+/** Open, look at and close a session. */
 function sessionRoutes(sessions: DebugSessions, liveTopic: string) {
   return async function routes(api: ApiApp): Promise<void> {
     api.post(
@@ -95,6 +96,28 @@ function sessionRoutes(sessions: DebugSessions, liveTopic: string) {
       async (request) => sessions.get(request.params.id).info(),
     );
 
+    api.delete(
+      '/debug-session/:id',
+      {
+        config: admin,
+        schema: {
+          tags,
+          summary: 'Close a debug session',
+          params: IdParam,
+          response: { 204: NoContent, ...WriteErrors },
+        },
+      },
+      async (request, reply) => {
+        if (!sessions.close(request.params.id)) throw notFound('debug session', request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+  };
+}
+
+/** Move a session's cursor (step, seek) and look at the state there. */
+function cursorRoutes(sessions: DebugSessions) {
+  return async function routes(api: ApiApp): Promise<void> {
     api.post(
       '/debug-session/:id/step',
       {
@@ -140,23 +163,6 @@ function sessionRoutes(sessions: DebugSessions, liveTopic: string) {
         },
       },
       async (request) => state(sessions, request.params.id, request.query.customerId),
-    );
-
-    api.delete(
-      '/debug-session/:id',
-      {
-        config: admin,
-        schema: {
-          tags,
-          summary: 'Close a debug session',
-          params: IdParam,
-          response: { 204: NoContent, ...WriteErrors },
-        },
-      },
-      async (request, reply) => {
-        if (!sessions.close(request.params.id)) throw notFound('debug session', request.params.id);
-        return reply.status(204).send(null);
-      },
     );
   };
 }
