@@ -175,24 +175,6 @@ describe('Kafka EventLog: what only Kafka does', async () => {
     assert.ok(Date.now() - started < 1000, 'no long poll at the end');
   });
 
-  test('reads from several callers at once each get their own slice', async () => {
-    const topic = await newTopic(2);
-    await log.append(
-      topic,
-      Array.from({ length: 40 }, (_, i) => record(`c${i}`, i)),
-    );
-    const ends = await log.offsets(topic);
-    const slices = await Promise.all(Array.from({ length: 10 }, (_, i) => log.read(topic, i % 2, i % 3, { max: 5 })));
-    slices.forEach((slice, i) => {
-      const end = ends[i % 2]?.end ?? 0;
-      const from = i % 3;
-      assert.deepEqual(
-        slice.map((r) => r.offset),
-        Array.from({ length: Math.min(5, end - from) }, (_, k) => from + k),
-      );
-    });
-  });
-
   test('records deleted from the head: offsets() starts later, read and a group resume at the first kept record', async () => {
     const topic = await newTopic(1);
     await log.append(
@@ -252,45 +234,11 @@ describe('Kafka EventLog: what only Kafka does', async () => {
     assert.ok(!listed.some((t) => t.startsWith('__')));
   });
 
-  test('a subscription hands over batches of one partition, at most maxBatch, in offset order', async () => {
-    const topic = await newTopic(2);
-    await log.append(
-      topic,
-      Array.from({ length: 50 }, (_, i) => record(`c${i % 7}`, i)),
-    );
-    const batches: Array<{ partition: number; offsets: number[] }> = [];
-    const sub = await log.subscribe({
-      group: uniqueName('group'),
-      topic,
-      maxBatch: 7,
-      onBatch: async (batch) => {
-        assert.ok(batch.records.every((r) => r.partition === batch.partition && r.topic === topic));
-        batches.push({ partition: batch.partition, offsets: batch.records.map((r) => r.offset) });
-      },
-    });
-    try {
-      await waitFor('all 50', () => batches.reduce((sum, b) => sum + b.offsets.length, 0) === 50);
-      for (const p of [0, 1]) {
-        const mine = batches.filter((b) => b.partition === p);
-        assert.ok(mine.every((b) => b.offsets.length >= 1 && b.offsets.length <= 7));
-        const offsets = mine.flatMap((b) => b.offsets);
-        assert.deepEqual(
-          offsets,
-          offsets.map((_, i) => i),
-        );
-      }
-    } finally {
-      await sub.close();
-    }
-  });
-
+  // What every adapter does with a failing handler is in the contract; Kafka's part is leaving the group.
   test('a member whose handler fails leaves at once: the group is empty well before the session timeout', async () => {
     const topic = await newTopic(2);
     const group = uniqueName('group');
-    await log.append(
-      topic,
-      Array.from({ length: 10 }, (_, i) => record(`k${i}`, i)),
-    );
+    await log.append(topic, [record('k', 0)]);
     let reported: unknown;
     const failing = await log.subscribe({
       group,
@@ -300,28 +248,16 @@ describe('Kafka EventLog: what only Kafka does', async () => {
       },
       onError: (error) => (reported = error),
     });
-    const started = Date.now();
-    await waitFor('the error is reported', () => reported !== undefined);
-    assert.deepEqual(failing.assignment(), [], 'a stopped subscription owns nothing');
-    await waitFor(
-      'no members left',
-      async () => (await admin.describeGroups({ groups: [group] })).get(group)?.members.size === 0,
-      GROUP.sessionTimeoutMs - 1_000,
-    );
-    assert.ok(Date.now() - started < GROUP.sessionTimeoutMs);
-    const got = new Set<string>();
-    const healthy = await (
-      await open()
-    ).subscribe({
-      group,
-      topic,
-      onBatch: async (batch) => void batch.records.forEach((r) => got.add(`${r.partition}:${r.offset}`)),
-    });
     try {
-      await waitFor('the next member gets every record: nothing was committed', () => got.size === 10);
-      assert.deepEqual(healthy.assignment(), [0, 1]);
+      const started = Date.now();
+      await waitFor('the error is reported', () => reported !== undefined);
+      await waitFor(
+        'no members left',
+        async () => (await admin.describeGroups({ groups: [group] })).get(group)?.members.size === 0,
+        GROUP.sessionTimeoutMs - 1_000,
+      );
+      assert.ok(Date.now() - started < GROUP.sessionTimeoutMs);
     } finally {
-      await healthy.close();
       await failing.close();
     }
   });
