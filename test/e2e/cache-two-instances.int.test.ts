@@ -2,7 +2,7 @@
 // one Redis, driven over HTTP. (a) a write through A is never read back old through B later than the
 // measured invalidation lag (p99 printed); (b) an UPDATE made directly in SQL is invalidated on both;
 // (d) with Redis gone both keep serving from L1 and the database, count the errors and recover when it
-// returns, without a restart. (c), the 1,000 readers at expiry, is test/cache/redis-cache.int.test.ts.
+// returns, without a restart. (c), the 1,000 readers at expiry, is test/cache/layered-cache.redis.int.test.ts.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';

@@ -1,6 +1,6 @@
 // What the database EventLog (PGlite and PostgreSQL share its SQL) promises beyond the EventLog contract:
 // transactional appends, monotonic timestamps, leases and heartbeats, NOTIFY wake-ups. Run by
-// pglite-event-log.unit.test.ts and postgres-event-log.int.test.ts.
+// database/database-event-log.unit.test.ts (PGlite) and database/database-event-log.int.test.ts (PostgreSQL).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Db } from '../../src/store/db.ts';
@@ -80,6 +80,21 @@ export function databaseLogContract(name: string, makeFixture: () => Promise<Dat
       );
       assert.equal(await log.offsetForTime(topic, 0, 5500), 2);
       await assert.rejects(log.append(topic, [record('k', 4, 1.5)]), RangeError);
+    });
+
+    test('timestamps never decrease within a partition also when appends race (separate connections on PostgreSQL)', async () => {
+      const topic = await newTopic(4);
+      const batches = Array.from({ length: 20 }, (_, b) =>
+        Array.from({ length: 10 }, (_, i) => record(`customer-${(b * 7 + i) % 13}`, b * 10 + i)),
+      );
+      await Promise.all(batches.map((batch) => log.append(topic, batch)));
+      for (const { partition } of await log.offsets(topic)) {
+        const stamps = (await log.read(topic, partition, 0, { max: 1000 })).map((r) => r.timestamp);
+        assert.deepEqual(
+          stamps,
+          [...stamps].sort((a, b) => a - b),
+        );
+      }
     });
 
     test('an unknown topic is NOT_FOUND for append, offsets and subscribe', async () => {

@@ -113,6 +113,10 @@ export function eventLogContract(name: string, makeFixture: () => Promise<EventL
         for (const r of await log.read(topic, p, 0, { max: 1000 })) stored.set(`${p}:${r.offset}`, r);
       }
       assert.equal(stored.size, 48);
+      for (const { partition, end } of await log.offsets(topic)) {
+        const offsets = [...stored.keys()].filter((id) => id.startsWith(`${partition}:`)).length;
+        assert.equal(offsets, end, `partition ${partition} dense from 0 to its end`);
+      }
       appends.forEach((batch, a) =>
         batch.forEach((sent, i) => {
           const position = positions[a]?.[i];
@@ -144,6 +148,25 @@ export function eventLogContract(name: string, makeFixture: () => Promise<EventL
         [3, 4],
       );
       assert.deepEqual(await log.read(topic, 0, 10), []);
+      assert.deepEqual(await log.read(topic, 0, 5000), [], 'beyond the end');
+    });
+
+    test('reads from several callers at once each get their own slice', async () => {
+      const topic = await newTopic(2);
+      await log.append(
+        topic,
+        Array.from({ length: 40 }, (_, i) => record(`c${i}`, i)),
+      );
+      const ends = await log.offsets(topic);
+      const slices = await Promise.all(Array.from({ length: 10 }, (_, i) => log.read(topic, i % 2, i % 3, { max: 5 })));
+      slices.forEach((slice, i) => {
+        const end = ends[i % 2]?.end ?? 0;
+        const from = i % 3;
+        assert.deepEqual(
+          slice.map((r) => r.offset),
+          Array.from({ length: Math.min(5, end - from) }, (_, k) => from + k),
+        );
+      });
     });
 
     test('offsetForTime is the earliest offset with timestamp ≥ T, exact at the edges', async () => {
@@ -321,12 +344,47 @@ export function eventLogContract(name: string, makeFixture: () => Promise<EventL
       }
     });
 
-    test('a failing handler commits nothing and reports the error', async () => {
-      const topic = await newTopic(1);
-      const group = uniqueName('group');
-      await log.append(topic, [record('k', 0)]);
-      let reported: unknown;
+    test('a subscription hands over batches of one partition, at most maxBatch, in offset order', async () => {
+      const topic = await newTopic(2);
+      await log.append(
+        topic,
+        Array.from({ length: 50 }, (_, i) => record(`c${i % 7}`, i)),
+      );
+      const batches: Array<{ partition: number; offsets: number[] }> = [];
       const sub = await log.subscribe({
+        group: uniqueName('group'),
+        topic,
+        maxBatch: 7,
+        onBatch: async (batch) => {
+          assert.ok(batch.records.every((r) => r.partition === batch.partition && r.topic === topic));
+          batches.push({ partition: batch.partition, offsets: batch.records.map((r) => r.offset) });
+        },
+      });
+      try {
+        await waitFor('all 50', () => batches.reduce((sum, b) => sum + b.offsets.length, 0) === 50);
+        for (const p of [0, 1]) {
+          const mine = batches.filter((b) => b.partition === p);
+          assert.ok(mine.every((b) => b.offsets.length >= 1 && b.offsets.length <= 7));
+          const offsets = mine.flatMap((b) => b.offsets);
+          assert.deepEqual(
+            offsets,
+            offsets.map((_, i) => i),
+          );
+        }
+      } finally {
+        await sub.close();
+      }
+    });
+
+    test('a failing handler commits nothing, reports the error and stops; the next member gets every record', async () => {
+      const topic = await newTopic(2);
+      const group = uniqueName('group');
+      await log.append(
+        topic,
+        Array.from({ length: 10 }, (_, i) => record(`k${i}`, i)),
+      );
+      let reported: unknown;
+      const failing = await log.subscribe({
         group,
         topic,
         onBatch: async () => {
@@ -336,12 +394,27 @@ export function eventLogContract(name: string, makeFixture: () => Promise<EventL
           reported = error;
         },
       });
+      const got = new Set<string>();
       try {
         await waitFor('the error is reported', () => reported !== undefined);
         assert.match(String(reported), /handler broke/);
-        assert.equal((await log.committed(group, topic)).get(0), null);
+        assert.deepEqual([...(await log.committed(group, topic)).values()], [null, null]);
+        assert.deepEqual(failing.assignment(), [], 'a stopped subscription owns nothing');
+        const healthy = await (
+          await openAnother()
+        ).subscribe({
+          group,
+          topic,
+          onBatch: async (batch) => void batch.records.forEach((r) => got.add(`${r.partition}:${r.offset}`)),
+        });
+        try {
+          await waitFor('the next member gets every record: nothing was committed', () => got.size === 10);
+          assert.deepEqual([...healthy.assignment()].sort(), [0, 1]);
+        } finally {
+          await healthy.close();
+        }
       } finally {
-        await sub.close();
+        await failing.close();
       }
     });
 

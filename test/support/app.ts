@@ -1,5 +1,5 @@
 // Builds the API app around given services for inject() tests; logs go nowhere. Every caller counts as
-// an admin here: these tests are about the HTTP plumbing, test/api/auth.unit.test.ts about auth.
+// an admin here: these tests are about the HTTP plumbing, test/api/plugins/auth.unit.test.ts about auth.
 import { createMetricsRegistry } from '../../src/observability/metrics.ts';
 import { buildApp } from '../../src/api/app.ts';
 import type { ReadinessCheck } from '../../src/api/readiness.ts';

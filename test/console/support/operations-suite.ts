@@ -27,7 +27,7 @@ export function operationsSuite(h: () => Harness): void {
     await page.getByTestId('live-status').getByText('live').waitFor();
     const { customerId } = await seedHistory(admin, 'cus_console_spike');
     // Without a fault there is no error spike: the link then opens the last 10 seconds, which hold the
-    // history just written (the spike's own window is unit-tested in live-spike.unit.test.ts).
+    // history just written (the spike's own window is unit-tested in test/console/spike.unit.test.ts).
     await sleep(1500);
     const spike = page.getByTestId('error-spike');
     await spike.getByText('No errors lately').waitFor();
