@@ -86,6 +86,23 @@ export interface GroupOffsets {
   readonly partitions: ReadonlyArray<{ partition: number; committed: number | null; end: number; lag: number }>;
 }
 
+/** Which records a log counts by itself (countByTime): all the given conditions hold. */
+export interface RecordMatch {
+  readonly key?: string;
+  /** The records' `ce_type` header (the CloudEvents type the codec writes there). */
+  readonly types?: readonly string[];
+  /** The records' `ce_source` header. */
+  readonly sources?: readonly string[];
+}
+
+/** Buckets [start + i·bucketMs, start + (i+1)·bucketMs), the last one ending at `end`. */
+export interface TimeBuckets {
+  readonly start: number;
+  readonly end: number;
+  readonly bucketMs: number;
+  readonly buckets: number;
+}
+
 export interface EventLog {
   readonly kind: 'database' | 'kafka';
   /** Creates the topic when missing; an existing topic is left as it is. */
@@ -106,6 +123,11 @@ export interface EventLog {
    */
   offsetsForTimes(topic: string, timestamps: readonly number[]): Promise<number[][]>;
   offsets(topic: string): Promise<PartitionOffsets[]>;
+  /**
+   * The matching records per time bucket, counted exactly over the whole window where the log indexes
+   * those attributes (the database log); absent where it cannot (Kafka: a reader has to scan).
+   */
+  countByTime?(topic: string, buckets: TimeBuckets, match: RecordMatch): Promise<number[]>;
   commit(group: string, topic: string, positions: readonly RecordPosition[]): Promise<void>;
   /** Committed offset per partition (the next offset to consume), null where nothing is committed. */
   committed(group: string, topic: string): Promise<Map<number, number | null>>;
