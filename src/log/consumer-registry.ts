@@ -8,6 +8,8 @@ export interface ConsumerRegistry {
   start(group: string, starter: () => Promise<RunningConsumer>): Promise<RunningConsumer>;
   /** True when this process runs a consumer of the group. */
   runs(group: string): boolean;
+  /** How many consumers of the group this process runs (each one member of the group). */
+  members(group: string): number;
   /** Each running consumer's status (readiness reports one that is not consuming). */
   statuses(): Array<ConsumerStatus & { readonly group: string }>;
   /** Stops our consumers of the group; resolves to the function that starts them again. */
@@ -28,6 +30,7 @@ export function createConsumerRegistry(): ConsumerRegistry {
       return consumer;
     },
     runs: (group) => entries(group).length > 0,
+    members: (group) => entries(group).length,
     statuses: () =>
       [...running.values()].flat().map(({ consumer }) => ({ group: consumer.group, ...consumer.status() })),
     async pause(group) {

@@ -83,6 +83,8 @@ export interface Subscription {
 export interface GroupOffsets {
   readonly group: string;
   readonly topic: string;
+  /** Live members of the group, on any instance. */
+  readonly members: number;
   readonly partitions: ReadonlyArray<{ partition: number; committed: number | null; end: number; lag: number }>;
 }
 
@@ -132,6 +134,8 @@ export interface EventLog {
   /** Committed offset per partition (the next offset to consume), null where nothing is committed. */
   committed(group: string, topic: string): Promise<Map<number, number | null>>;
   groups(): Promise<string[]>;
+  /** Live members of the group on the topic, whichever process runs them (restore needs none). */
+  members(group: string, topic: string): Promise<number>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   close(): Promise<void>;
 }
@@ -140,10 +144,15 @@ export const DEFAULT_READ_MAX = 500;
 
 /** Lag of a group per partition: records appended but not yet committed. */
 export async function groupOffsets(log: EventLog, group: string, topic: string): Promise<GroupOffsets> {
-  const [ends, committed] = await Promise.all([log.offsets(topic), log.committed(group, topic)]);
+  const [ends, committed, members] = await Promise.all([
+    log.offsets(topic),
+    log.committed(group, topic),
+    log.members(group, topic),
+  ]);
   return {
     group,
     topic,
+    members,
     partitions: ends.map(({ partition, start, end }) => {
       const offset = committed.get(partition) ?? null;
       return { partition, committed: offset, end, lag: end - (offset ?? start) };

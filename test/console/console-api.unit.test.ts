@@ -155,9 +155,17 @@ test('GET /event-replay/histogram: buckets add up to the count of the window, fi
 test('GET /consumer-groups (any role): committed offsets and lag per partition, and the offset snapshots', async () => {
   const before = await bss.app.inject({ url: '/api/v1/consumer-groups', headers: bss.as('viewer') });
   assert.equal(before.statusCode, 200, before.body);
-  const { groups } = before.json() as { groups: { group: string; partitions: { lag: number; end: number }[] }[] };
+  const { groups } = before.json() as {
+    groups: { group: string; members: number; membersHere: number; partitions: { lag: number; end: number }[] }[];
+  };
   assert.ok(groups.length > 0, 'the service’s own consumers have groups');
   for (const g of groups) for (const p of g.partitions) assert.ok(p.lag >= 0 && p.lag <= p.end, JSON.stringify(g));
+  // One process: every live member of a group is one of this instance's consumers.
+  for (const g of groups) assert.equal(g.members, g.membersHere, g.group);
+  assert.ok(
+    groups.some((g) => g.membersHere > 0),
+    'the service runs consumers of its groups',
+  );
 
   const group = groups[0]!.group;
   const taken = await bss.app.inject({

@@ -3,7 +3,7 @@
 import type { Db } from '../../store/db.ts';
 import type { EventLog } from '../event-log.ts';
 import { appendWithin } from './append.ts';
-import { commitOffsets, committedOffsets, listGroups } from './committed-offsets.ts';
+import { commitOffsets, committedOffsets, listGroups, liveMembers } from './committed-offsets.ts';
 import { offsetForTime, partitionOffsets, readRecords } from './records.ts';
 import { offsetsForTimes } from './time-positions.ts';
 import { countByTime } from './time-counts.ts';
@@ -52,6 +52,7 @@ export function createDatabaseEventLog(db: Db, options: DatabaseEventLogOptions 
     commit: (group, topic, positions) => commitOffsets(db, group, topic, positions),
     committed: (group, topic) => committedOffsets(db, group, topic),
     groups: () => listGroups(db),
+    members: (group, topic) => liveMembers(db, group, topic),
 
     async subscribe(subscribeOptions) {
       if (closed) throw new Error('the event log client is closed');

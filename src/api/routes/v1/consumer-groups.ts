@@ -1,6 +1,7 @@
 // GET /api/v1/consumer-groups: every consumer group's committed offsets and lag per partition, and the
-// offset snapshots taken of them; what the console's Consumer groups page shows to any role. Taking a
-// snapshot and restoring stay admin actions under /event-replay.
+// offset snapshots taken of them, and the group's live members here and on other instances; what the
+// console's Consumer groups page shows to any role. Taking a snapshot and restoring stay admin actions
+// under /event-replay.
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import type { EventReplayServices } from './event-replay-services.ts';
@@ -8,12 +9,21 @@ import { OffsetSnapshots } from '../../schemas/event-replay-groups.ts';
 import { AllOffsets } from '../../schemas/event-replay-offsets.ts';
 import { ReadErrors } from '../../schemas/common.ts';
 
+const Group = AllOffsets.properties.groups.items;
 const ConsumerGroups = Type.Object({
-  groups: AllOffsets.properties.groups,
+  groups: Type.Array(
+    Type.Object({
+      ...Group.properties,
+      membersHere: Type.Integer({
+        description:
+          'members this instance runs; the rest (members − membersHere) run elsewhere, and a restore waits for them to stop',
+      }),
+    }),
+  ),
   snapshots: OffsetSnapshots.properties.items,
 });
 
-export function consumerGroupRoutes({ service }: EventReplayServices) {
+export function consumerGroupRoutes({ service, consumers }: EventReplayServices) {
   return async function routes(api: ApiApp): Promise<void> {
     api.get(
       '/consumer-groups',
@@ -26,7 +36,8 @@ export function consumerGroupRoutes({ service }: EventReplayServices) {
       },
       async () => {
         const [offsets, snapshots] = await Promise.all([service.allOffsets(), service.listOffsetSnapshots()]);
-        return { groups: offsets.groups, snapshots };
+        const groups = offsets.groups.map((g) => ({ ...g, membersHere: consumers?.members(g.group) ?? 0 }));
+        return { groups, snapshots };
       },
     );
   };

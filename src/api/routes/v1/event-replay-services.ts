@@ -10,6 +10,7 @@ export interface EventReplayServices {
   /** This process's consumers by group: restore pauses ours (and only when we run one of the group). */
   readonly consumers?: {
     runs(group: string): boolean;
+    members(group: string): number;
     pause(group: string): Promise<() => Promise<void>>;
   };
   /** Kafka mode: publishes the outbox, so a rebuild folds every committed event. */
