@@ -83,8 +83,6 @@ export interface Subscription {
 export interface GroupOffsets {
   readonly group: string;
   readonly topic: string;
-  /** Live members of the group, on any instance. */
-  readonly members: number;
   readonly partitions: ReadonlyArray<{ partition: number; committed: number | null; end: number; lag: number }>;
 }
 
@@ -144,15 +142,10 @@ export const DEFAULT_READ_MAX = 500;
 
 /** Lag of a group per partition: records appended but not yet committed. */
 export async function groupOffsets(log: EventLog, group: string, topic: string): Promise<GroupOffsets> {
-  const [ends, committed, members] = await Promise.all([
-    log.offsets(topic),
-    log.committed(group, topic),
-    log.members(group, topic),
-  ]);
+  const [ends, committed] = await Promise.all([log.offsets(topic), log.committed(group, topic)]);
   return {
     group,
     topic,
-    members,
     partitions: ends.map(({ partition, start, end }) => {
       const offset = committed.get(partition) ?? null;
       return { partition, committed: offset, end, lag: end - (offset ?? start) };

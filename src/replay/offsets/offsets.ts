@@ -45,19 +45,21 @@ export async function topicOffsets(log: EventLog, topic: string): Promise<TopicO
 
 export interface AllOffsets {
   readonly topics: readonly TopicOffsets[];
-  /** Every group with a committed offset on a topic, with its lag per partition. */
-  readonly groups: readonly GroupOffsets[];
+  /** Every group with a committed offset on a topic, with its lag per partition and live members. */
+  readonly groups: readonly (GroupOffsets & { readonly members: number })[];
 }
 
 export async function allOffsets(log: EventLog): Promise<AllOffsets> {
   const [topics, groups] = await Promise.all([log.topics(), log.groups()]);
   const infos = await Promise.all(topics.map((topic) => topicOffsets(log, topic)));
-  const positions: GroupOffsets[] = [];
+  const positions: (GroupOffsets & { members: number })[] = [];
   // The port lists groups without their topics: ask each group about each topic, keep what it consumes.
   for (const group of groups) {
     for (const topic of topics) {
       const offsets = await groupOffsets(log, group, topic);
-      if (offsets.partitions.some((p) => p.committed !== null)) positions.push(offsets);
+      // Members only here (the console's list), not in groupOffsets: the lag metric polls that.
+      if (offsets.partitions.some((p) => p.committed !== null))
+        positions.push({ ...offsets, members: await log.members(group, topic) });
     }
   }
   return { topics: infos, groups: positions };
