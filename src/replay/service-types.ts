@@ -60,7 +60,8 @@ export interface ReplayService {
   readonly snapshots: SnapshotStore;
   readonly sessions: DebugSessions;
   topicOffsets(topic: string): Promise<TopicOffsets>;
-  allOffsets(): Promise<AllOffsets>;
+  /** Every topic's offsets and every group's standing on them; only the topics named with `topicPrefix`. */
+  allOffsets(topicPrefix?: string): Promise<AllOffsets>;
   offsetsForTime(topic: string, time: TimeInput): Promise<OffsetAtTime[]>;
   countEvents(topic: string, start?: TimeInput, end?: TimeInput, customerId?: string): Promise<number>;
   /** MAX uses the throughput of the last finished MAX replay when there is one. */

@@ -49,8 +49,10 @@ export interface AllOffsets {
   readonly groups: readonly (GroupOffsets & { readonly members: number })[];
 }
 
-export async function allOffsets(log: EventLog): Promise<AllOffsets> {
-  const [topics, groups] = await Promise.all([log.topics(), log.groups()]);
+/** A Kafka cluster may hold other environments' topics: `topicPrefix` keeps this service's (BSS_TOPIC_PREFIX). */
+export async function allOffsets(log: EventLog, topicPrefix = ''): Promise<AllOffsets> {
+  const [all, groups] = await Promise.all([log.topics(), log.groups()]);
+  const topics = all.filter((topic) => topic.startsWith(topicPrefix));
   const infos = await Promise.all(topics.map((topic) => topicOffsets(log, topic)));
   const positions: (GroupOffsets & { members: number })[] = [];
   // The port lists groups without their topics: ask each group about each topic, keep what it consumes.

@@ -8,6 +8,7 @@ import type { EventReplayServices } from './event-replay-services.ts';
 import { OffsetSnapshots } from '../../schemas/event-replay-groups.ts';
 import { AllOffsets } from '../../schemas/event-replay-offsets.ts';
 import { ReadErrors } from '../../schemas/common.ts';
+import { LIVE_EVENTS_TOPIC } from '../../../replay/index.ts';
 
 const Group = AllOffsets.properties.groups.items;
 const ConsumerGroups = Type.Object({
@@ -23,7 +24,9 @@ const ConsumerGroups = Type.Object({
   snapshots: OffsetSnapshots.properties.items,
 });
 
-export function consumerGroupRoutes({ service, consumers }: EventReplayServices) {
+export function consumerGroupRoutes({ service, consumers, liveTopic }: EventReplayServices) {
+  // This service's topics only (BSS_TOPIC_PREFIX): every group × topic of a shared cluster is thousands of calls.
+  const prefix = liveTopic.endsWith(LIVE_EVENTS_TOPIC) ? liveTopic.slice(0, -LIVE_EVENTS_TOPIC.length) : '';
   return async function routes(api: ApiApp): Promise<void> {
     api.get(
       '/consumer-groups',
@@ -35,7 +38,7 @@ export function consumerGroupRoutes({ service, consumers }: EventReplayServices)
         },
       },
       async () => {
-        const [offsets, snapshots] = await Promise.all([service.allOffsets(), service.listOffsetSnapshots()]);
+        const [offsets, snapshots] = await Promise.all([service.allOffsets(prefix), service.listOffsetSnapshots()]);
         const groups = offsets.groups.map((g) => ({ ...g, membersHere: consumers?.members(g.group) ?? 0 }));
         return { groups, snapshots };
       },
