@@ -89,7 +89,9 @@ export function createEventCodec(catalog: readonly CatalogEntry[]): EventCodec {
         key: event.partitionkey,
         value: JSON.stringify(event),
         timestamp: Date.parse(event.time),
-        headers: { 'content-type': STRUCTURED_CONTENT_TYPE, ...headers },
+        // ce_type and ce_source repeat two attributes so a log can index them (the database log's
+        // columns) without parsing the record.
+        headers: { 'content-type': STRUCTURED_CONTENT_TYPE, ce_type: event.type, ce_source: event.source, ...headers },
       };
     },
 

@@ -4,6 +4,7 @@ import type { ConsumerStatus, RunningConsumer } from './consumer-runner.ts';
 export interface ConsumerRegistry {
   start(group: string, starter: () => Promise<RunningConsumer>): Promise<RunningConsumer>;
   runs(group: string): boolean;
+  members(group: string): number;
   statuses(): Array<ConsumerStatus & { readonly group: string }>;
   /** Resolves to the function that starts them again. */
   pause(group: string): Promise<() => Promise<void>>;
@@ -22,6 +23,7 @@ export function createConsumerRegistry(): ConsumerRegistry {
       return consumer;
     },
     runs: (group) => entries(group).length > 0,
+    members: (group) => entries(group).length,
     statuses: () =>
       [...running.values()].flat().map(({ consumer }) => ({ group: consumer.group, ...consumer.status() })),
     async pause(group) {

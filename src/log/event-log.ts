@@ -70,6 +70,23 @@ export interface GroupOffsets {
   readonly partitions: ReadonlyArray<{ partition: number; committed: number | null; end: number; lag: number }>;
 }
 
+/** Which records a log counts by itself (countByTime): all the given conditions hold. */
+export interface RecordMatch {
+  readonly key?: string;
+  /** The records' `ce_type` header (the CloudEvents type the codec writes there). */
+  readonly types?: readonly string[];
+  /** The records' `ce_source` header. */
+  readonly sources?: readonly string[];
+}
+
+/** Buckets [start + i·bucketMs, start + (i+1)·bucketMs), the last one ending at `end`. */
+export interface TimeBuckets {
+  readonly start: number;
+  readonly end: number;
+  readonly bucketMs: number;
+  readonly buckets: number;
+}
+
 export interface EventLog {
   readonly kind: 'database' | 'kafka';
   /** An existing topic is left as it is. */
@@ -84,10 +101,17 @@ export interface EventLog {
   /** offsetForTime for many times (the partition's end where none) in one round trip where the adapter can. */
   offsetsForTimes(topic: string, timestamps: readonly number[]): Promise<number[][]>;
   offsets(topic: string): Promise<PartitionOffsets[]>;
+  /**
+   * The matching records per time bucket, counted exactly over the whole window where the log indexes
+   * those attributes (the database log); absent where it cannot (Kafka: a reader has to scan).
+   */
+  countByTime?(topic: string, buckets: TimeBuckets, match: RecordMatch): Promise<number[]>;
   commit(group: string, topic: string, positions: readonly RecordPosition[]): Promise<void>;
   /** The next offset to consume; null where nothing is committed. */
   committed(group: string, topic: string): Promise<Map<number, number | null>>;
   groups(): Promise<string[]>;
+  /** Live members of the group on the topic, whichever process runs them (restore needs none). */
+  members(group: string, topic: string): Promise<number>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   close(): Promise<void>;
 }

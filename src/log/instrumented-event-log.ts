@@ -21,6 +21,7 @@ export function instrumentEventLog(log: EventLog, metrics: OperationMetrics, com
     commit: (group, topic, positions) => log.commit(group, topic, positions),
     committed: (group, topic) => log.committed(group, topic),
     groups: () => log.groups(),
+    members: (group, topic) => log.members(group, topic),
     close: () => log.close(),
   };
 }

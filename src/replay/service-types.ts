@@ -54,7 +54,8 @@ export interface ReplayService {
   readonly snapshots: SnapshotStore;
   readonly sessions: DebugSessions;
   topicOffsets(topic: string): Promise<TopicOffsets>;
-  allOffsets(): Promise<AllOffsets>;
+  /** Every topic's offsets and every group's standing on them; only the topics named with `topicPrefix`. */
+  allOffsets(topicPrefix?: string): Promise<AllOffsets>;
   offsetsForTime(topic: string, time: TimeInput): Promise<OffsetAtTime[]>;
   countEvents(topic: string, start?: TimeInput, end?: TimeInput, customerId?: string): Promise<number>;
   estimate(topic: string, options: Omit<EstimateOptions, 'maxEventsPerSecond'>): Promise<DurationEstimate>;

@@ -44,7 +44,7 @@ type OffsetsPart = Pick<
 function offsetsPart({ log, db }: ReplayServiceOptions): OffsetsPart {
   return {
     topicOffsets: (topic) => topicOffsets(log, topic),
-    allOffsets: () => allOffsets(log),
+    allOffsets: (topicPrefix) => allOffsets(log, topicPrefix),
     offsetsForTime: (topic, time) => offsetsForTime(log, topic, time),
     countEvents: (topic, start, end, customerId) => countEvents(log, topic, start, end, customerId),
     saveOffsetSnapshot: (group, topic, name) =>

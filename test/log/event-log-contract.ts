@@ -322,6 +322,24 @@ export function eventLogContract(name: string, makeFixture: () => Promise<EventL
       }
     });
 
+    test('members counts the live members of a group, from any client, and none after they leave', async () => {
+      const topic = await newTopic(2);
+      const group = uniqueName('group');
+      assert.equal(await log.members(group, topic), 0);
+      const other = await openAnother();
+      const subs = [
+        await log.subscribe({ group, topic, onBatch: async () => {} }),
+        await other.subscribe({ group, topic, onBatch: async () => {} }),
+      ];
+      try {
+        await waitFor('two members', async () => (await log.members(group, topic)) === 2);
+        assert.equal(await other.members(group, topic), 2);
+      } finally {
+        await Promise.all(subs.map((s) => s.close()));
+      }
+      await waitFor('no member left', async () => (await log.members(group, topic)) === 0);
+    });
+
     test("from: 'latest' skips history for a group without commits", async () => {
       const topic = await newTopic(1);
       const group = uniqueName('group');

@@ -16,12 +16,15 @@ export interface Job {
   finishedAt: string | null;
   failure: string | null;
 }
+export const SPEEDS = ['MAX', 'ULTRA_FAST', 'FAST', 'REAL_TIME', 'STEP_BY_STEP'] as const;
+export type Speed = (typeof SPEEDS)[number];
 const ENDED = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 
 /** The job, kept current by its progress stream while it runs. */
-function useFollowedJob(initial: Job): Job {
+function useFollowedJob(initial: Job, onStatus?: (job: Job) => void): Job {
   const [job, setJob] = useState(initial);
   useEffect(() => setJob(initial), [initial]);
+  useEffect(() => onStatus?.(job), [job.status]);
   useEffect(
     () =>
       ENDED.has(initial.status)
@@ -32,8 +35,9 @@ function useFollowedJob(initial: Job): Job {
   return job;
 }
 
-export function JobRow({ initial }: { initial: Job }) {
-  const job = useFollowedJob(initial);
+/** `onStatus` hears of each status the job reaches (a debug session refreshes its state then). */
+export function JobRow({ initial, onStatus }: { initial: Job; onStatus?: (job: Job) => void }) {
+  const job = useFollowedJob(initial, onStatus);
   const [error, setError] = useState<string | null>(null);
   const act = (path: string) =>
     api(`/event-replay/replay/${job.id}/${path}`, { method: 'POST' }).catch((e: ApiError) => setError(e.message));

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { number } from '../format.ts';
 import type { Group, Snapshot } from '../pages/consumer-groups.tsx';
+import { ElsewhereNote } from './elsewhere-note.tsx';
 import { DataTable, type Column } from './grid.tsx';
 import { DateTimeField, ErrorNote, isoOf } from './fields.tsx';
 import { useProblem } from '../hooks.ts';
@@ -31,7 +32,8 @@ export function RestoreForm(props: { groups: Group[]; snapshots: Snapshot[]; onR
   const [at, setAt] = useState('');
   const [plan, setPlan] = useState<Plan | null>(null);
   const { error, attempt } = useProblem();
-  const topic = props.groups.find((g) => g.group === group)?.topic;
+  const chosen = props.groups.find((g) => g.group === group);
+  const topic = chosen?.topic;
   const snapshots = props.snapshots.filter((s) => s.group === group);
   const to =
     by === 'snapshot'
@@ -98,6 +100,7 @@ export function RestoreForm(props: { groups: Group[]; snapshots: Snapshot[]; onR
             delivered again, {number(plan.skipped)} skipped.
           </p>
           <DataTable testId="restore-partitions" columns={PLAN} rows={plan.partitions} rowKey={(p) => p.partition} />
+          {plan.dryRun && chosen && <ElsewhereNote group={chosen} />}
           {plan.dryRun && (
             <button type="button" onClick={commit}>
               Restore {plan.group}

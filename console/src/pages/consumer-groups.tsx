@@ -1,6 +1,8 @@
 // Consumer groups: each group's committed offset, end and lag per partition, and the offset snapshots
 // (GET /consumer-groups, any role). Admins take snapshots and restore a group to a snapshot or a time:
 // the dry run's plan is shown first, and only its confirmation commits (POST /event-replay/restore).
+// Each group shows its live members and how many run here: members on other instances make the API
+// refuse a restore (409 GROUP_ACTIVE), which the page says before and after.
 import { useEffect, useState } from 'preact/hooks';
 import { api, can } from '../api.ts';
 import { useSession } from '../session.tsx';
@@ -8,6 +10,7 @@ import { dateTime, number } from '../format.ts';
 import { DataTable, type Column } from '../components/grid.tsx';
 import { ErrorNote, RefreshButton } from '../components/fields.tsx';
 import { RestoreForm } from '../components/restore-form.tsx';
+import { ElsewhereNote } from '../components/elsewhere-note.tsx';
 import { useProblem } from '../hooks.ts';
 
 interface Partition {
@@ -19,8 +22,12 @@ interface Partition {
 export interface Group {
   group: string;
   topic: string;
+  /** Live members on any instance, and how many of them this instance runs. */
+  members: number;
+  membersHere: number;
   partitions: Partition[];
 }
+
 export interface Snapshot {
   id: string;
   name: string;
@@ -59,8 +66,12 @@ function GroupCard({ group, admin, onSnapshot }: { group: Group; admin: boolean;
     <section class="panel" aria-label={`group ${group.group}`} data-testid={`group-${group.group}`}>
       <h2>
         <span class="mono">{group.group}</span> <span class="muted">on {group.topic}</span>{' '}
-        <span data-testid="group-lag">lag {number(lag)}</span>
+        <span data-testid="group-lag">lag {number(lag)}</span>{' '}
+        <span class="muted" data-testid="group-members">
+          {group.members} member{group.members === 1 ? '' : 's'}, {group.membersHere} on this instance
+        </span>
       </h2>
+      <ElsewhereNote group={group} />
       <DataTable columns={PARTITIONS} rows={group.partitions} rowKey={(p) => p.partition} />
       {admin && (
         <button type="button" onClick={take}>

@@ -1,6 +1,7 @@
 // Debug sessions (admin): a cursor in the log with the state reconstructed there. Open one at a time
-// (from a range brushed on the Timeline, or typed), step, seek, stop at breakpoints, and watch the
-// stream of stepped events beside the customer's state at the cursor (/event-replay/debug-session).
+// (from a range brushed on the Timeline, or typed), step, seek, stop at breakpoints, play on at a speed
+// (a controlled replay), and watch the stream of stepped events beside the customer's state at the
+// cursor (/event-replay/debug-session).
 import { useState } from 'preact/hooks';
 import { useSearch } from 'wouter-preact';
 import { api, query } from '../api.ts';
@@ -10,6 +11,7 @@ import { DateTimeField, ErrorNote, isoOf } from '../components/fields.tsx';
 import { DataTable, type Column } from '../components/grid.tsx';
 import { StateView } from '../components/state-view.tsx';
 import { Breakpoints, type Breakpoint } from '../components/breakpoints.tsx';
+import { ControlledReplay } from '../components/controlled-replay.tsx';
 import { useProblem } from '../hooks.ts';
 
 interface Session {
@@ -111,7 +113,8 @@ function useDebugSession(initial: Session) {
         setAtEnd(false);
         await showState(s, focus());
       }),
-    refresh: () => problem.attempt(async () => setSession(await api<Session>(base))),
+    /** The session's position and the state there again (after a breakpoint change or a controlled replay). */
+    refresh: () => problem.attempt(async () => showState(await api<Session>(base), focus())),
   };
 }
 
@@ -142,6 +145,7 @@ function SessionPanel({ initial, onClose }: { initial: Session; onClose: () => v
       </div>
       <ErrorNote error={error} />
       <Breakpoints sessionId={session.id} breakpoints={session.breakpoints} onChange={() => void refresh()} />
+      <ControlledReplay sessionId={session.id} onStatus={() => void refresh()} />
       <div class="debug">
         <section aria-labelledby="stream-title" class="panel">
           <h2 id="stream-title">Stream ({stream.length})</h2>

@@ -5,13 +5,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { useSearch } from 'wouter-preact';
 import { toLocalInput } from '../format.ts';
-import { JOB_COLUMNS, JobRow, type Job } from '../components/replay-job.tsx';
+import { JOB_COLUMNS, JobRow, SPEEDS, type Job, type Speed } from '../components/replay-job.tsx';
 import { Grid } from '../components/grid.tsx';
 import { DateTimeField, ErrorNote, isoOf } from '../components/fields.tsx';
 import { useProblem } from '../hooks.ts';
 import { RebuildPanel } from '../components/rebuild.tsx';
 
-const SPEEDS = ['MAX', 'ULTRA_FAST', 'FAST', 'REAL_TIME', 'STEP_BY_STEP'] as const;
 /** The API's replay target; the live topic is refused by the API (400). */
 const targetOf = (kind: 'sandbox' | 'handlers' | 'topic', topic: string, names: readonly string[]) =>
   kind === 'sandbox' ? { kind } : kind === 'topic' ? { kind, topic: topic.trim() } : { kind, names };
@@ -26,7 +25,7 @@ export function Replay() {
   const [jobs, setJobs] = useState<Job[]>([]);
   const [from, setFrom] = useState(() => initial('from'));
   const [to, setTo] = useState(() => initial('to'));
-  const [speed, setSpeed] = useState<(typeof SPEEDS)[number]>('MAX');
+  const [speed, setSpeed] = useState<Speed>('MAX');
   const [customerId, setCustomerId] = useState(params.get('customerId') ?? '');
   const [targetKind, setTargetKind] = useState<'sandbox' | 'handlers' | 'topic'>('sandbox');
   const [targetName, setTargetName] = useState('');
@@ -72,7 +71,7 @@ export function Replay() {
         <DateTimeField id="r-from" label="From (UTC)" value={from} onChange={setFrom} />
         <DateTimeField id="r-to" label="To (UTC)" value={to} onChange={setTo} />
         <label for="r-speed">Speed</label>
-        <select id="r-speed" value={speed} onChange={(e) => setSpeed(e.currentTarget.value as (typeof SPEEDS)[number])}>
+        <select id="r-speed" value={speed} onChange={(e) => setSpeed(e.currentTarget.value as Speed)}>
           {SPEEDS.map((s) => (
             <option key={s} value={s}>
               {s}

@@ -25,6 +25,8 @@ interface Histogram {
   scanned: number;
   partial: boolean;
   countedUntil: number | null;
+  /** 'log': the database log counted the filter exactly over the whole window. */
+  countedBy: 'positions' | 'log' | 'scan';
 }
 interface Window {
   start?: number;
@@ -224,6 +226,11 @@ export function Timeline() {
         <p role="status" class="warn" data-testid="histogram-partial">
           Partial: counted the first {number(histogram.scanned)} records of the window, up to{' '}
           {dateTime(histogram.countedUntil)}; zoom in to count the rest.
+        </p>
+      )}
+      {histogram?.countedBy === 'log' && (
+        <p class="muted" data-testid="histogram-exact">
+          Counted exactly over the whole window by the event log (its type, customer and source columns).
         </p>
       )}
       {histogram && histogram.buckets.length > 0 && (

@@ -20,6 +20,7 @@ export const AllOffsets = Type.Object({
     Type.Object({
       group: Type.String(),
       topic: Type.String(),
+      members: Type.Integer({ description: 'live members of the group, on any instance' }),
       partitions: RArray(
         Type.Object({
           partition: Type.Integer(),

@@ -55,6 +55,8 @@ export async function appendWithin(
     const keys: string[] = [];
     const values: string[] = [];
     const headers: string[] = [];
+    const types: (string | null)[] = [];
+    const sources: (string | null)[] = [];
     for (const index of indexes) {
       const record = records[index] as AppendRecord;
       // Non-decreasing per partition, so offsetForTime can use the time index.
@@ -64,17 +66,20 @@ export async function appendWithin(
       keys.push(record.key);
       values.push(record.value);
       headers.push(JSON.stringify(record.headers ?? {}));
+      types.push(record.headers?.['ce_type'] ?? null);
+      sources.push(record.headers?.['ce_source'] ?? null);
       positions[index] = { partition, offset };
       offset += 1;
     }
     await tx.query(
       `WITH appended AS (
-         INSERT INTO event_log (topic, partition, "offset", ts, key, value, headers)
-         SELECT $1, $2, r.o, r.t, r.k, r.v, r.h
-           FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::jsonb[]) AS r(o, t, k, v, h)
+         INSERT INTO event_log (topic, partition, "offset", ts, key, value, headers, type, source)
+         SELECT $1, $2, r.o, r.t, r.k, r.v, r.h, r.y, r.s
+           FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::jsonb[], $10::text[], $11::text[])
+             AS r(o, t, k, v, h, y, s)
        )
        UPDATE event_log_partitions SET next_offset = $8, last_ts = $9 WHERE topic = $1 AND partition = $2`,
-      [topic, partition, offsets, stamps, keys, values, headers, offset, ts],
+      [topic, partition, offsets, stamps, keys, values, headers, offset, ts, types, sources],
     );
   }
   return positions;

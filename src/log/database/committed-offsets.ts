@@ -43,6 +43,15 @@ export async function commitAsOwner(
   return rowCount > 0;
 }
 
+/** Members whose heartbeat has not expired (a member that leaves deletes its row). */
+export async function liveMembers(db: Queryable, group: string, topic: string): Promise<number> {
+  const { rows } = await db.query<{ n: number | string }>(
+    'SELECT count(*) AS n FROM event_log_members WHERE group_id = $1 AND topic = $2 AND expires_at > now()',
+    [group, topic],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 export async function committedOffsets(
   db: Queryable,
   group: string,

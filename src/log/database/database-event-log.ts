@@ -1,9 +1,10 @@
 import type { Db } from '../../store/db.ts';
 import type { EventLog } from '../event-log.ts';
 import { appendWithin } from './append.ts';
-import { commitOffsets, committedOffsets, listGroups } from './committed-offsets.ts';
+import { commitOffsets, committedOffsets, listGroups, liveMembers } from './committed-offsets.ts';
 import { offsetForTime, partitionOffsets, readRecords } from './records.ts';
 import { offsetsForTimes } from './time-positions.ts';
+import { countByTime } from './time-counts.ts';
 import { startSubscription, type RunningSubscription, type SubscriptionTiming } from './subscription.ts';
 import { ensureTopic, listTopics, partitionCount } from './topics.ts';
 import { listenForAppends, type Wakeups } from './wakeups.ts';
@@ -41,9 +42,11 @@ export function createDatabaseEventLog(db: Db, options: DatabaseEventLogOptions 
     offsetForTime: (topic, partition, timestamp) => offsetForTime(db, topic, partition, timestamp),
     offsetsForTimes: (topic, timestamps) => offsetsForTimes(db, topic, timestamps),
     offsets: (topic) => partitionOffsets(db, topic),
+    countByTime: (topic, buckets, match) => countByTime(db, topic, buckets, match),
     commit: (group, topic, positions) => commitOffsets(db, group, topic, positions),
     committed: (group, topic) => committedOffsets(db, group, topic),
     groups: () => listGroups(db),
+    members: (group, topic) => liveMembers(db, group, topic),
 
     async subscribe(subscribeOptions) {
       if (closed) throw new Error('the event log client is closed');

@@ -47,6 +47,8 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
     commit: offsets.commit,
     committed: offsets.committed,
     groups: offsets.groups,
+    // A Kafka group here consumes one topic: its members are the topic's.
+    members: (group) => offsets.members(group),
 
     async subscribe(subscribeOptions) {
       const subscription = await subscribe(settings, catalog, subscribeOptions);

@@ -11,6 +11,7 @@ export interface Offsets {
   commit(group: string, topic: string, positions: readonly RecordPosition[]): Promise<void>;
   committed(group: string, topic: string): Promise<Map<number, number | null>>;
   groups(): Promise<string[]>;
+  members(group: string): Promise<number>;
 }
 
 export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
@@ -62,6 +63,11 @@ export function createOffsets(admin: Admin, catalog: TopicCatalog): Offsets {
 
     async committed(group, topic) {
       return committedOffsets(admin, group, await allPartitions(topic), topic);
+    },
+
+    async members(group) {
+      const described = await admin.describeGroups({ groups: [group] });
+      return described.get(group)?.members.size ?? 0;
     },
 
     async groups() {

@@ -139,6 +139,22 @@ async function targetOffsets(
   return new Map(snapshot.offsets.map((o) => [o.partition, clamp(o.partition, o.committed ?? 0)]));
 }
 
+/** Members we just stopped take a moment to leave; members still there after that run elsewhere. */
+async function untilNoMembers(log: EventLog, group: string, topic: string, waitMs = 15_000): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (let members = await log.members(group, topic); members > 0; members = await log.members(group, topic)) {
+    if (Date.now() > deadline)
+      throw new BssError(
+        'GROUP_ACTIVE',
+        `group ${group} has ${members} active member(s) on other instances: stop their consumers of the group, ` +
+          'then restore (this instance pauses only its own)',
+        { status: 409, retryable: true },
+      );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Plans, and unless dryRun, commits the group's new offsets (its consumers paused meanwhile). */
 export async function restoreGroupOffsets(
   deps: { db: Queryable; log: EventLog },
   request: RestoreRequest,
@@ -165,6 +181,7 @@ export async function restoreGroupOffsets(
   if (dryRun) return plan;
   const resume = await request.pauseGroup?.(request.group);
   try {
+    await untilNoMembers(deps.log, request.group, request.topic);
     await deps.log.commit(
       request.group,
       request.topic,

@@ -41,18 +41,23 @@ export async function topicOffsets(log: EventLog, topic: string): Promise<TopicO
 
 export interface AllOffsets {
   readonly topics: readonly TopicOffsets[];
-  readonly groups: readonly GroupOffsets[];
+  /** Every group with a committed offset on a topic, with its lag per partition and live members. */
+  readonly groups: readonly (GroupOffsets & { readonly members: number })[];
 }
 
-export async function allOffsets(log: EventLog): Promise<AllOffsets> {
-  const [topics, groups] = await Promise.all([log.topics(), log.groups()]);
+/** A Kafka cluster may hold other environments' topics: `topicPrefix` keeps this service's (BSS_TOPIC_PREFIX). */
+export async function allOffsets(log: EventLog, topicPrefix = ''): Promise<AllOffsets> {
+  const [all, groups] = await Promise.all([log.topics(), log.groups()]);
+  const topics = all.filter((topic) => topic.startsWith(topicPrefix));
   const infos = await Promise.all(topics.map((topic) => topicOffsets(log, topic)));
-  const positions: GroupOffsets[] = [];
-  // The port lists groups without their topics: ask each group about each topic.
+  const positions: (GroupOffsets & { members: number })[] = [];
+  // The port lists groups without their topics: ask each group about each topic, keep what it consumes.
   for (const group of groups) {
     for (const topic of topics) {
       const offsets = await groupOffsets(log, group, topic);
-      if (offsets.partitions.some((p) => p.committed !== null)) positions.push(offsets);
+      // Members only here (the console's list), not in groupOffsets: the lag metric polls that.
+      if (offsets.partitions.some((p) => p.committed !== null))
+        positions.push({ ...offsets, members: await log.members(group, topic) });
     }
   }
   return { topics: infos, groups: positions };

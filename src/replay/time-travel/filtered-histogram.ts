@@ -1,7 +1,8 @@
-// Events per time bucket of a filtered window (types, customer, source). Positions count every record,
-// so a filter needs the records themselves: the window is read in time order (one partition for a
-// customer) up to a scan limit. A window with more records answers `partial`, its counts complete
-// only before `countedUntil`, instead of reading a million records in one request.
+// Events per time bucket of a filtered window (types, customer, source, free text). Positions count
+// every record, so a filter needs more: a log that indexes the type, key and source (the database log)
+// counts them exactly in one statement; otherwise (Kafka, or free text) the window is read in time
+// order (one partition for a customer) up to a scan limit, and a window with more records answers
+// `partial`, its counts complete only before `countedUntil`, instead of reading a million records.
 import type { EventLog } from '../../log/event-log.ts';
 import { badReplayRequest } from '../shared/errors.ts';
 import { cloudEventType } from '../../events/envelope.ts';
@@ -22,6 +23,8 @@ export interface FilteredWindow {
 
 export interface FilteredCounts {
   readonly counts: number[];
+  /** 'log': counted by the log itself (no record read); 'scan': the records read here. */
+  readonly countedBy: 'log' | 'scan';
   readonly scanned: number;
   /** Set when the scan limit stopped the count: every record before this time was counted. */
   readonly countedUntil: number | null;
@@ -38,7 +41,14 @@ export async function filteredCounts(log: EventLog, topic: string, window: Filte
   const parse = Boolean(filter.types?.length || filter.sources?.length);
   // A record can be of a type only if its JSON holds the type's CloudEvents name as a string (the
   // codec writes it so): the others skip the parse, which was most of a type's cost when profiled.
-  const names = filter.types?.map((t) => JSON.stringify(cloudEventType(knownEventType(t, '/querystring/type'))));
+  const types = filter.types?.map((t) => cloudEventType(knownEventType(t, '/querystring/type')));
+  if (log.countByTime && !filter.text) {
+    const match = { key: filter.customerId, types, sources: filter.sources };
+    const buckets = { start, end, bucketMs, buckets: edges.length - 1 };
+    await log.partitionCount(topic); // an unknown topic is a 404, not empty counts
+    return { counts: await log.countByTime(topic, buckets, match), countedBy: 'log', scanned: 0, countedUntil: null };
+  }
+  const names = types?.map((type) => JSON.stringify(type));
   const counts = edges.slice(0, -1).map(() => 0);
   const ranges = await windowRanges(log, topic, {
     start,
@@ -63,5 +73,5 @@ export async function filteredCounts(log: EventLog, topic: string, window: Filte
     counts[Math.min(counts.length - 1, Math.floor((record.timestamp - start) / bucketMs))]!++;
   }
   await records.return(undefined);
-  return { counts, scanned, countedUntil };
+  return { counts, countedBy: 'scan', scanned, countedUntil };
 }

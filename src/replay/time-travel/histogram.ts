@@ -1,7 +1,7 @@
 // Events per time bucket over a topic, for the console's timeline: every bucket edge's position in the
 // log (the sum over partitions of the first offset at or after it) in one offsetsForTimes call, and
 // each count is the difference of two positions, so counting reads no record however big the log is.
-// A filter (type, customer, source) needs the records: filtered-histogram.ts.
+// A filter (type, customer, source, free text): filtered-histogram.ts.
 import type { EventLog } from '../../log/event-log.ts';
 import type { EventFilter } from '../shared/filter.ts';
 import { filteredCounts } from './filtered-histogram.ts';
@@ -15,7 +15,9 @@ export interface Histogram {
   readonly bucketMs: number;
   readonly buckets: { readonly start: number; readonly count: number }[];
   readonly total: number;
-  /** Records read to count: 0 unfiltered (positions only); a filtered histogram reads the window. */
+  /** How: log positions (unfiltered), the log's own count (indexed filters), or reading the records. */
+  readonly countedBy: 'positions' | 'log' | 'scan';
+  /** Records read to count: 0 unless countedBy is 'scan'. */
   readonly scanned: number;
   /** A filtered window larger than the scan limit: counts are complete only before countedUntil. */
   readonly partial: boolean;
@@ -55,7 +57,8 @@ export async function eventHistogram(log: EventLog, topic: string, window: Histo
   const end = window.end ?? open?.end ?? null;
   if (start === null || end === null || end <= start) {
     await log.partitionCount(topic); // an unknown topic is a 404, not an empty histogram
-    return { topic, start, end, bucketMs: 0, buckets: [], total: 0, scanned: 0, partial: false, countedUntil: null };
+    const empty = { bucketMs: 0, buckets: [], total: 0, scanned: 0, partial: false, countedUntil: null };
+    return { topic, start, end, countedBy: 'positions', ...empty };
   }
   const { bucketMs, edges } = bucketEdges(start, end, window.buckets);
   const { filter } = window;
@@ -63,11 +66,23 @@ export async function eventHistogram(log: EventLog, topic: string, window: Histo
     const counted = await filteredCounts(log, topic, { start, edges, bucketMs, filter, scanLimit: window.scanLimit });
     const buckets = counted.counts.map((count, i) => ({ start: edges[i]!, count }));
     const total = counted.counts.reduce((sum, n) => sum + n, 0);
-    const { scanned, countedUntil } = counted;
-    return { topic, start, end, bucketMs, buckets, total, scanned, partial: countedUntil !== null, countedUntil };
+    const { countedBy, scanned, countedUntil } = counted;
+    const partial = countedUntil !== null;
+    return { topic, start, end, countedBy, bucketMs, buckets, total, scanned, partial, countedUntil };
   }
   const positions = (await log.offsetsForTimes(topic, edges)).map((p) => p.reduce((sum, o) => sum + o, 0));
   const buckets = edges.slice(0, -1).map((t, i) => ({ start: t, count: positions[i + 1]! - positions[i]! }));
   const total = positions.at(-1)! - positions[0]!;
-  return { topic, start, end, bucketMs, buckets, total, scanned: 0, partial: false, countedUntil: null };
+  return {
+    topic,
+    start,
+    end,
+    countedBy: 'positions',
+    bucketMs,
+    buckets,
+    total,
+    scanned: 0,
+    partial: false,
+    countedUntil: null,
+  };
 }

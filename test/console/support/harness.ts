@@ -20,6 +20,8 @@ export const ADMIN_KEY = 'bss_console_test_admin_key_0123456789';
 export interface Harness {
   readonly mode: Mode;
   readonly url: string;
+  /** Distributed mode: the cluster and the service's live topic (a test may join its groups from outside). */
+  readonly kafka?: { readonly brokers: string[]; readonly topic: string };
   readonly admin: Http;
   readonly seeded: Seeded;
   readonly viewerToken: string;
@@ -40,7 +42,11 @@ const token = (key: CryptoKey, subject: string, role: string) =>
     .setExpirationTime('30m')
     .sign(key);
 
-async function distributedEnv(): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
+async function distributedEnv(): Promise<{
+  env: Record<string, string>;
+  prefix: string;
+  cleanup: () => Promise<void>;
+}> {
   const url = requireEnv('BSS_DATABASE_URL');
   const brokers = requireEnv('BSS_KAFKA_BROKERS');
   const schema = uniqueName('console');
@@ -60,7 +66,7 @@ async function distributedEnv(): Promise<{ env: Record<string, string>; cleanup:
     if (topics.length > 0) await admin.deleteTopics({ topics });
     await admin.close();
   };
-  return { env, cleanup };
+  return { env, prefix, cleanup };
 }
 
 /** The service and the browser; when one fails to start, the other is stopped (an orphan keeps the run alive). */
@@ -96,6 +102,14 @@ export async function startHarness(mode: Mode): Promise<Harness> {
   return {
     mode,
     url: service.url,
+    ...(distributed
+      ? {
+          kafka: {
+            brokers: requireEnv('BSS_KAFKA_BROKERS').split(','),
+            topic: `${distributed.prefix}bss.events`,
+          },
+        }
+      : {}),
     admin,
     seeded,
     viewerToken,

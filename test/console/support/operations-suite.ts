@@ -1,6 +1,6 @@
 // The console's operations areas in a real browser: the way from a Live error spike through the
-// Timeline to the customer's state before; Debug sessions (step, breakpoints, seek) opened from a
-// Timeline range; Consumer groups (snapshot, restore with the API's dry run shown first); the Cache;
+// Timeline to the customer's state before; Debug sessions (step, breakpoints, seek, a controlled
+// replay) opened from a Timeline range; Consumer groups (snapshot, restore with the API's dry run shown first); the Cache;
 // and what a viewer is not offered. axe-core and a keyboard walk on every page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,7 +50,7 @@ export function operationsSuite(h: () => Harness): void {
     await page.getByTestId('state-at').getByTestId('profile-status').getByText('ACTIVE').waitFor();
   });
 
-  test('admin: Debug — from a Timeline range; step moves the position and the state; breakpoint; seek', async () => {
+  test('admin: Debug — from a Timeline range; step moves the position and the state; breakpoint; seek; controlled replay', async () => {
     const { admin, seeded, newPage, signIn, shot } = h();
     const page = await newPage();
     await signIn(page, 'api-key', ADMIN_KEY);
@@ -104,6 +104,37 @@ export function operationsSuite(h: () => Harness): void {
     await state.getByTestId('profile-status').getByText('ACTIVE').waitFor();
     assert.equal(await stream.count(), 0, 'the stream starts again at the new position');
     assert.equal((await apiState()).customer!.status, 'ACTIVE');
+
+    // A controlled replay from the cursor (T) to the log's end at MAX: the job reaches 100 %, and the
+    // position and the state follow it as the API's session has them. (The customer.suspended breakpoint
+    // is the customer's last event: at MAX a breakpoint pauses after its batch, so nothing is left to pause.)
+    const seeked = await position.textContent();
+    await page.getByLabel('Speed').selectOption('MAX');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    const job = page.getByTestId('controlled-jobs').locator('tbody tr').first();
+    await job.getByTestId('job-status').getByText('COMPLETED').waitFor();
+    await job.getByTestId('job-percent').getByText('100 %').waitFor();
+    const jobId = ((await job.getAttribute('data-testid')) ?? '').replace(/^job-/, '');
+    const played = await admin<{ status: string; progress: { processed: number } }>(
+      'GET',
+      `/event-replay/replay/${jobId}`,
+    );
+    assert.equal(played.status, 'COMPLETED');
+    assert.ok(played.progress.processed >= 3, 'the payment, its capture and the suspension after T');
+    await state.getByTestId('profile-status').getByText('SUSPENDED').waitFor();
+    await waitForChange(() => position.textContent(), seeked);
+    view = await apiState();
+    assert.equal(view.customer!.status, 'SUSPENDED');
+    assert.equal(await state.getByTestId('balance').getAttribute('data-minor'), String(view.balance.balance));
+    const session = await admin<{ time: number }>('GET', `/event-replay/debug-session/${id}`);
+    assert.ok(
+      ((await position.textContent()) ?? '').includes(
+        new Date(session.time).toISOString().slice(0, 19).replace('T', ' '),
+      ),
+      'the API’s position',
+    );
+    await checked(page, 'debug session with a controlled replay');
+    await shot(page, 'debug-controlled-replay', true);
   });
 
   test('admin: Consumer groups — snapshot; restore shows the API’s dry run first, then restores on confirm', async () => {

@@ -1,7 +1,8 @@
 // GET /api/v1/event-replay/histogram: events per time bucket (the console timeline's histogram), from
-// the log positions of the bucket edges, so it reads no record whatever the log holds; filtered by the
-// timeline's filter (type, customer, source), it reads the window's records up to a scan limit and says
-// when that left it partial. Admin, like the rest of event replay.
+// the log positions of the bucket edges, so it reads no record whatever the log holds. Filtered by type,
+// customer or source, the database log counts exactly in SQL; free text (and any filter on Kafka) reads
+// the window's records up to a scan limit and says when that left it partial. Admin, like the rest of
+// event replay.
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { eventFilter, time, type EventReplayServices } from './event-replay-services.ts';
@@ -38,6 +39,9 @@ const Histogram = Type.Object({
   bucketMs: Type.Integer(),
   buckets: Type.Array(Type.Object({ start: Type.Integer(), count: Type.Integer() })),
   total: Type.Integer(),
+  countedBy: Type.Union([Type.Literal('positions'), Type.Literal('log'), Type.Literal('scan')], {
+    description: 'positions: unfiltered; log: the database log counted the filter exactly; scan: records read',
+  }),
   scanned: Type.Integer({ description: 'records read: 0 unfiltered (counted by log positions)' }),
   partial: Type.Boolean({ description: 'a filtered window beyond the scan limit: counts stop at countedUntil' }),
   countedUntil: Nullable(Type.Integer({ description: 'ms; every record before it was counted' })),

@@ -6,6 +6,7 @@ export interface EventReplayServices {
   /** Restore pauses ours (only when we run one of the group). */
   readonly consumers?: {
     runs(group: string): boolean;
+    members(group: string): number;
     pause(group: string): Promise<() => Promise<void>>;
   };
   /** Kafka mode: so a rebuild folds every committed event. */
