@@ -2,11 +2,11 @@
 // assignment done by the group leader, rebalances driven by the broker). The library keeps the
 // membership (join, sync, heartbeats, rejoin); this loop owns consumption: it fetches the assigned
 // partitions from their start positions, hands over one batch per partition at a time and commits
-// the offset after a batch once its handler resolved.
+// the offsets of each fetch round once its handlers resolved (delivery.ts).
 import { ConnectionPool, Consumer } from '@platformatic/kafka';
 import type { SubscribeOptions, Subscription } from '../event-log.ts';
 import { assignedFetcher } from './assigned-fetch.ts';
-import { deliverPartition, type Delivery } from './delivery.ts';
+import { commitDelivered, deliverPartition, type Delivered, type Delivery } from './delivery.ts';
 import { baseClientOptions, type KafkaSettings } from './options.ts';
 import { startPositions } from './start-positions.ts';
 import type { TopicCatalog } from './topics.ts';
@@ -129,15 +129,23 @@ async function consume({ current, isStopping, idle, fetchAssigned, reset, delive
       if (generation === current()) throw error;
     });
     if (!positions || generation !== current()) continue;
-    for (const fetched of await fetchAssigned(positions)) {
-      if (fetched.outOfRange) {
-        // The committed offset is gone (retention) or beyond the end: restart where `from` says.
-        const restarted = await reset(fetched.partition);
-        positions.set(fetched.partition, restarted.get(fetched.partition) ?? 0);
-        continue;
+    const delivered: Delivered = new Map();
+    try {
+      for (const fetched of await fetchAssigned(positions)) {
+        if (fetched.outOfRange) {
+          // The committed offset is gone (retention) or beyond the end: restart where `from` says.
+          const restarted = await reset(fetched.partition);
+          positions.set(fetched.partition, restarted.get(fetched.partition) ?? 0);
+          continue;
+        }
+        if (!(await deliverPartition(delivery, generation, fetched, positions, delivered))) break;
       }
-      if (!(await deliverPartition(delivery, generation, fetched, positions))) break;
+    } catch (error) {
+      // What was handled before the failure is not delivered again; the failure itself stops the loop.
+      await commitDelivered(delivery, generation, delivered).catch(() => undefined);
+      throw error;
     }
+    await commitDelivered(delivery, generation, delivered);
   }
 }
 
