@@ -1,7 +1,8 @@
 // Builds the Fastify app from already-composed services. It never reads configuration or opens
 // connections itself, so tests build it with whatever services they like and drive it with inject().
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyHttpOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -19,7 +20,8 @@ import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerProblemResponses } from './plugins/openapi-responses.ts';
 import { finishDocument } from './openapi-document.ts';
 import { registerAdmission } from './plugins/admission.ts';
-import { createAdmissionGate, gatedServer } from './admission-gate.ts';
+import { type AdmissionGate, createAdmissionGate, gatedServer } from './admission-gate.ts';
+import { lazySerializers } from './lazy-serializers.ts';
 import { registerRateLimit } from './plugins/rate-limit.ts';
 import { createMemorySignInFailures, type SignInFailures } from '../application/auth/sign-in-failures.ts';
 import { registerSecurityHeaders } from './plugins/security-headers.ts';
@@ -87,7 +89,19 @@ export const BODY_LIMIT_BYTES = defaultSecurity().bodyLimitBytes;
 export async function buildApp(services: AppServices): Promise<ApiApp> {
   const security = services.security ?? defaultSecurity();
   const gate = services.admission && createAdmissionGate(services.admission, services.registry, services.concurrency);
-  const app = Fastify({
+  const app = Fastify(fastifyOptions(services, security, gate)).withTypeProvider<TypeBoxTypeProvider>();
+  await registerRequestHandling(app, services, security, gate);
+  await registerDocs(app);
+  await registerRoutes(app, services);
+  return app;
+}
+
+function fastifyOptions(
+  services: AppServices,
+  security: SecurityConfig,
+  gate: AdmissionGate | undefined,
+): FastifyHttpOptions<Server> {
+  return {
     // A request admission control refuses is answered before Fastify (admission-gate.ts).
     ...(gate ? { serverFactory: gatedServer(gate, security.maxHeaderBytes) } : {}),
     loggerInstance: services.logger as FastifyBaseLogger,
@@ -107,12 +121,20 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
     // Let in-flight requests finish on close; idle keep-alive sockets are closed at once.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
+  };
+}
 
+/** What every request goes through before its route: headers, parsing, errors, metrics, admission, auth, limits. */
+async function registerRequestHandling(
+  app: ApiApp,
+  services: AppServices,
+  security: SecurityConfig,
+  gate: AdmissionGate | undefined,
+): Promise<void> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-
   await registerSecurityHeaders(app, security.corsOrigins);
   registerValidators(app);
   registerJsonBodyParser(app, security.maxJsonDepth);
@@ -130,7 +152,9 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
   // After auth (its route hooks then run once the caller is known), before any route.
   await registerRateLimit(app, security, services.rateLimitStore);
   if (services.audit) registerAuditTrail(app, services.audit, services.logger);
+}
 
+async function registerDocs(app: ApiApp): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -153,35 +177,38 @@ export async function buildApp(services: AppServices): Promise<ApiApp> {
         : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+}
 
+async function registerRoutes(app: ApiApp, services: AppServices): Promise<void> {
   await app.register(healthRoutes(services.readiness));
   registerDependencyGauge(services.registry, services.readiness);
   await app.register(metricsRoute(services.registry, services.metricsText));
   await app.register(consoleRoutes());
-  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
   const application = services.application;
-  if (application) {
-    await app.register(
-      async (v1) => {
-        // Before idempotency: a refused write claims no key, so its retry runs it.
-        const { idempotency } = application;
-        services.admission?.watch(() => idempotency.claimLoad().oldestWaitMs);
-        registerIdempotency(v1, idempotency, services.logger);
-        await v1.register(apiV1(application));
-        await v1.register(liveRoutes(createLiveMetrics(services.registry)));
-        if (services.testClock) await v1.register(testClockRoutes(services.testClock));
-        if (services.replay) await v1.register(eventReplayRoutes(services.replay), { prefix: '/event-replay' });
-        if (services.replay) await v1.register(eventHistogramRoutes(services.replay), { prefix: '/event-replay' });
-        if (services.replay) await v1.register(replayHandlerRoutes(services.replay), { prefix: '/event-replay' });
-        if (services.replay) await v1.register(consumerGroupRoutes(services.replay));
-        if (services.cache) await v1.register(cacheRoutes(services.cache));
-      },
-      { prefix: '/api/v1' },
-    );
-  }
+  if (application) await app.register(v1Routes(services, application), { prefix: '/api/v1' });
   // Outside the idempotency scope: a stored response would keep the new key's plaintext.
   if (services.keys) await app.register(keyRoutes(services.keys), { prefix: '/api/v1' });
   if (services.audit) await app.register(auditRoutes(services.audit), { prefix: '/api/v1' });
+}
 
-  return app;
+/** /api/v1: the use cases, behind idempotency. */
+function v1Routes(services: AppServices, application: Application) {
+  return async (v1: ApiApp) => {
+    // Before idempotency: a refused write claims no key, so its retry runs it.
+    const { idempotency } = application;
+    services.admission?.watch(() => idempotency.claimLoad().oldestWaitMs);
+    registerIdempotency(v1, idempotency, services.logger);
+    await v1.register(apiV1(application));
+    await v1.register(liveRoutes(createLiveMetrics(services.registry)));
+    if (services.testClock) await v1.register(testClockRoutes(services.testClock));
+    const { replay, cache } = services;
+    if (replay) {
+      await v1.register(eventReplayRoutes(replay), { prefix: '/event-replay' });
+      await v1.register(eventHistogramRoutes(replay), { prefix: '/event-replay' });
+      await v1.register(replayHandlerRoutes(replay), { prefix: '/event-replay' });
+      await v1.register(consumerGroupRoutes(replay));
+    }
+    if (cache) await v1.register(cacheRoutes(cache));
+  };
 }

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { composedApp, type ComposedApp } from '../support/composed-app.ts';
+import { CONTENT_SECURITY_POLICY, helmetHeaders } from '../../src/api/plugins/security-headers.ts';
 
 const LIMITED = { BSS_RATE_LIMIT_MAX: '3', BSS_RATE_LIMIT_WINDOW_MS: '60000' };
 const SMALL_LIMITS = {
@@ -101,6 +102,9 @@ describe('security headers and CORS', () => {
       assert.match(csp, /frame-ancestors 'none'/, url);
       assert.match(csp, /connect-src 'self'/, url);
       assert.doesNotMatch(csp, /upgrade-insecure-requests/, url);
+      for (const [name, value] of Object.entries(helmetHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }))) {
+        assert.equal(response.headers[name], value, `${url} ${name}`);
+      }
     }
   });
 

@@ -1,9 +1,13 @@
-// The plugin's own Redis store needs ioredis; while Redis is unreachable limits hold per instance (LocalStore).
+// A @fastify/rate-limit store on node-redis (the plugin's own Redis store needs ioredis'
+// defineCommand): one fixed window per caller, counted by a Lua INCRBY + PEXPIRE in leases of a
+// slice of the budget (leased-counter.ts), so every instance sharing the Redis shares the count. While Redis is unreachable the count falls back to this
+// process (the plugin's LocalStore): limits then hold per instance instead of not at all.
 import { createRequire } from 'node:module';
 import { createClient, type RedisClientType } from 'redis';
 import type { SignInFailures, SignInLimit } from '../../application/auth/sign-in-failures.ts';
 import { redisSignInFailures } from './redis-sign-in-failures.ts';
 import { COMMAND_TIMEOUT_MS, INCR, withTimeout } from './redis-script.ts';
+import { leasedCounter } from './leased-counter.ts';
 
 const require = createRequire(import.meta.url);
 type Callback = (error: Error | null, result?: { current: number; ttl: number }) => void;
@@ -18,28 +22,32 @@ const LocalStore = require('@fastify/rate-limit/store/LocalStore') as new (
 ) => Store;
 
 export interface RedisRateLimitOptions {
+  /** Created with disableOfflineQueue, so a disconnected client fails at once. */
   readonly client: Pick<RedisClientType, 'eval' | 'isReady'>;
+  /** Namespace of the counters, e.g. the cache prefix + 'rl:'. */
   readonly prefix: string;
+  /** Called when Redis fails and the local count is used (for a metric or log). */
   readonly onFallback?: (error: Error) => void;
 }
 
+/** The class the plugin instantiates (`store` option); each route limit gets the same shared counter. */
 export function redisRateLimitStore(options: RedisRateLimitOptions): new () => Store {
   const { client, prefix, onFallback } = options;
   const local = new LocalStore(false, false, 10_000);
+  const increment = leasedCounter(async (key, tokens, windowMs) => {
+    if (!client.isReady) throw new Error('redis not connected');
+    const run = client.eval(INCR, { keys: [prefix + key], arguments: [String(windowMs), String(tokens)] });
+    const [count, ttl] = (await withTimeout(run as Promise<unknown>, COMMAND_TIMEOUT_MS)) as [number, number];
+    return { count, ttl };
+  });
   class RedisRateLimitStore implements Store {
     incr(key: string, callback: Callback, timeWindow: number, max: number): void {
-      const fallback = (error: Error) => {
-        onFallback?.(error);
-        local.incr(key, callback, timeWindow, max);
-      };
-      if (!client.isReady) return fallback(new Error('redis not connected'));
-      const run = client.eval(INCR, { keys: [prefix + key], arguments: [String(timeWindow)] });
-      withTimeout(run as Promise<unknown>, COMMAND_TIMEOUT_MS).then(
-        (reply) => {
-          const [current, ttl] = reply as [number, number];
-          callback(null, { current, ttl });
+      increment(key, timeWindow, max).then(
+        (counted) => callback(null, counted),
+        (error: Error) => {
+          onFallback?.(error);
+          local.incr(key, callback, timeWindow, max);
         },
-        (error: Error) => fallback(error),
       );
     }
     child(): Store {
@@ -49,7 +57,7 @@ export function redisRateLimitStore(options: RedisRateLimitOptions): new () => S
   return RedisRateLimitStore;
 }
 
-/** Start-up does not wait for Redis. */
+/** A client of its own, failing fast while disconnected; start-up does not wait for Redis. */
 export function connectRateLimitRedis(
   url: string,
   prefix: string,

@@ -1,3 +1,5 @@
+// Hands fetched records of one partition to the subscriber a batch at a time, and commits what a fetch
+// round delivered in one OffsetCommit once its handlers resolved. Stops on a rebalance or when stopping.
 import type { Consumer } from '@platformatic/kafka';
 import type { LogRecord, SubscribeOptions } from '../event-log.ts';
 import { hasKafkaError } from './errors.ts';
@@ -12,12 +14,16 @@ export interface Delivery<Assignment> {
   isStopping(): boolean;
 }
 
+/** The next offset to commit per partition, with the leader epoch of its last batch (KIP-320). */
+export type Delivered = Map<number, { offset: number; leaderEpoch: number }>;
+
 /** False when it had to stop early (rebalance, stopping). */
 export async function deliverPartition<Assignment>(
   delivery: Delivery<Assignment>,
   current: Assignment,
   fetched: FetchedPartition,
   positions: Map<number, number>,
+  delivered: Delivered,
 ): Promise<boolean> {
   const { topic, maxBatch } = delivery;
   for (let i = 0; i < fetched.records.length; i += maxBatch) {
@@ -26,23 +32,28 @@ export async function deliverPartition<Assignment>(
     await delivery.onBatch({ topic, partition: fetched.partition, records });
     const next = (records.at(-1) as LogRecord).offset + 1;
     positions.set(fetched.partition, next);
-    await commit(delivery, current, fetched.partition, next, fetched.leaderEpoch);
+    delivered.set(fetched.partition, { offset: next, leaderEpoch: fetched.leaderEpoch });
   }
   positions.set(fetched.partition, Math.max(positions.get(fetched.partition) ?? 0, fetched.next));
   return true;
 }
 
-async function commit<Assignment>(
+/** Commits the delivered offsets in one request. */
+export async function commitDelivered<Assignment>(
   delivery: Delivery<Assignment>,
   current: Assignment,
-  partition: number,
-  offset: number,
-  leaderEpoch: number,
+  delivered: Delivered,
 ): Promise<void> {
+  if (delivered.size === 0) return;
+  const { topic } = delivery;
+  const offsets = [...delivered].map(([partition, { offset, leaderEpoch }]) => ({
+    topic,
+    partition,
+    offset: BigInt(offset),
+    leaderEpoch,
+  }));
   try {
-    await delivery.consumer.commit({
-      offsets: [{ topic: delivery.topic, partition, offset: BigInt(offset), leaderEpoch }],
-    });
+    await delivery.consumer.commit({ offsets });
   } catch (error) {
     // Rebalanced under the batch: the new owner resumes from the last commit (at least once).
     if (!delivery.isCurrent(current) || hasKafkaError(error, 'REBALANCE_IN_PROGRESS')) return;

@@ -1,9 +1,9 @@
 // The library keeps the group membership; this loop fetches, delivers one batch per partition at a time and
-// commits after each handler resolved.
+// commits each fetch round once its handlers resolved (delivery.ts).
 import { ConnectionPool, Consumer } from '@platformatic/kafka';
 import type { SubscribeOptions, Subscription } from '../event-log.ts';
 import { assignedFetcher } from './assigned-fetch.ts';
-import { deliverPartition, type Delivery } from './delivery.ts';
+import { commitDelivered, deliverPartition, type Delivered, type Delivery } from './delivery.ts';
 import { baseClientOptions, type KafkaSettings } from './options.ts';
 import { startPositions } from './start-positions.ts';
 import type { TopicCatalog } from './topics.ts';
@@ -122,15 +122,23 @@ async function consume({ current, isStopping, idle, fetchAssigned, reset, delive
       if (generation === current()) throw error;
     });
     if (!positions || generation !== current()) continue;
-    for (const fetched of await fetchAssigned(positions)) {
-      if (fetched.outOfRange) {
-        // The committed offset is gone (retention) or beyond the end.
-        const restarted = await reset(fetched.partition);
-        positions.set(fetched.partition, restarted.get(fetched.partition) ?? 0);
-        continue;
+    const delivered: Delivered = new Map();
+    try {
+      for (const fetched of await fetchAssigned(positions)) {
+        if (fetched.outOfRange) {
+          // The committed offset is gone (retention) or beyond the end: restart where `from` says.
+          const restarted = await reset(fetched.partition);
+          positions.set(fetched.partition, restarted.get(fetched.partition) ?? 0);
+          continue;
+        }
+        if (!(await deliverPartition(delivery, generation, fetched, positions, delivered))) break;
       }
-      if (!(await deliverPartition(delivery, generation, fetched, positions))) break;
+    } catch (error) {
+      // What was handled before the failure is not delivered again; the failure itself stops the loop.
+      await commitDelivered(delivery, generation, delivered).catch(() => undefined);
+      throw error;
     }
+    await commitDelivered(delivery, generation, delivered);
   }
 }
 

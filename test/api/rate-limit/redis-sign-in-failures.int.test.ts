@@ -1,12 +1,15 @@
 // Failed sign-ins on the real Redis: the adapter against the contract (and its in-process fallback
 // while Redis is unreachable), and two instances on one Redis and one PostgreSQL schema sharing each
-// address's limit, with every failed sign-in in the one audit trail.
+// address's limit, with every failed sign-in in the one audit trail; addresses without a recent
+// failure cost no round trip.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectRateLimitRedis } from '../../../src/api/rate-limit/redis-store.ts';
-import { composedApp, type ComposedApp } from '../../support/composed-app.ts';
-import { requireEnv, uniqueName } from '../../support/env.ts';
-import { signInFailuresContract } from '../../application/auth/sign-in-failures-contract.ts';
+import { createClient } from 'redis';
+import { connectRateLimitRedis } from '../../src/api/rate-limit/redis-store.ts';
+import { redisSignInFailures } from '../../src/api/rate-limit/redis-sign-in-failures.ts';
+import { composedApp, type ComposedApp } from '../support/composed-app.ts';
+import { requireEnv, uniqueName } from '../support/env.ts';
+import { signInFailuresContract } from './sign-in-failures-contract.ts';
 
 const closers: Array<() => Promise<void>> = [];
 after(async () => {
@@ -94,4 +97,34 @@ test('two instances on one Redis share an address’s failed sign-ins; both refu
   }
   assert.equal(items.length, 3);
   for (const item of items) assert.equal(item['target'], 'key:00000000abcd');
+});
+
+test('only addresses with a recent failure ask Redis; one blocked on another instance is refused within a refresh', async () => {
+  const client = createClient({ url: requireEnv('BSS_REDIS_URL'), disableOfflineQueue: true });
+  await client.connect();
+  closers.push(async () => client.destroy());
+  let evals = 0;
+  const counted = {
+    get isReady() {
+      return client.isReady;
+    },
+    eval: ((...args: Parameters<typeof client.eval>) => {
+      evals += 1;
+      return client.eval(...args);
+    }) as typeof client.eval,
+  };
+  const options = { client: counted, prefix: `${uniqueName('bss_skip')}:`, limit: { max: 2, windowMs: 60_000 } };
+  const here = redisSignInFailures({ ...options, refreshMs: 200 });
+  const elsewhere = redisSignInFailures({ ...options, refreshMs: 200 });
+
+  assert.equal(await here.blockedFor('192.0.2.10'), 0);
+  evals = 0;
+  for (let i = 0; i < 50; i++) assert.equal(await here.blockedFor(`192.0.2.${i}`), 0);
+  assert.equal(evals, 0, 'no round trip for addresses without failures until the next refresh');
+
+  await elsewhere.record('198.51.100.77');
+  await elsewhere.record('198.51.100.77');
+  assert.ok((await elsewhere.blockedFor('198.51.100.77')) > 0, 'the recording instance knows at once');
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  assert.ok((await here.blockedFor('198.51.100.77')) > 0, 'the other instance refuses it after one refresh');
 });
