@@ -5,11 +5,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from 'redis';
-import { connectRateLimitRedis } from '../../src/api/rate-limit/redis-store.ts';
-import { redisSignInFailures } from '../../src/api/rate-limit/redis-sign-in-failures.ts';
-import { composedApp, type ComposedApp } from '../support/composed-app.ts';
-import { requireEnv, uniqueName } from '../support/env.ts';
-import { signInFailuresContract } from './sign-in-failures-contract.ts';
+import { connectRateLimitRedis } from '../../../src/api/rate-limit/redis-store.ts';
+import { redisSignInFailures } from '../../../src/api/rate-limit/redis-sign-in-failures.ts';
+import { composedApp, type ComposedApp } from '../../support/composed-app.ts';
+import { requireEnv, uniqueName } from '../../support/env.ts';
+import { signInFailuresContract } from '../../application/auth/sign-in-failures-contract.ts';
 
 const closers: Array<() => Promise<void>> = [];
 after(async () => {
