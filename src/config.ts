@@ -1,4 +1,5 @@
-// The only module that reads process.env; a bad value stops start-up naming the variable.
+// The only module that reads process.env; a bad value stops start-up naming the variable. Each variable's
+// meaning and default: the README configuration table.
 import { readFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
 
@@ -9,45 +10,33 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
-  /** unset = embedded PGlite under dataDir */
   readonly databaseUrl: string | undefined;
   readonly databaseSchema: string | undefined;
-  /** unset = the event log lives in the database */
   readonly kafkaBrokers: readonly string[] | undefined;
   readonly redisUrl: string | undefined;
-  /** Instances sharing one Redis must differ here. */
   readonly cachePrefix: string;
-  /** unset = generated on first start and printed once */
   readonly adminApiKey: string | undefined;
   readonly logLevel: LogLevel;
-  /** An existing topic keeps its count. */
   readonly eventPartitions: number;
   readonly topicPrefix: string;
-  /** -1 keeps history forever (time travel). */
   readonly eventRetentionMs: number;
   readonly mediation: MediationConfig;
-  /** 'now' or an ISO time = a test clock movable through the API (never in production). */
   readonly testClock: string | undefined;
   readonly shutdownTimeoutMs: number;
   readonly mode: DeploymentMode;
-  /** unset = bearer tokens are refused */
   readonly jwt: JwtConfig | undefined;
   readonly kafkaTuning: KafkaTuning;
   readonly writePath: WritePathConfig;
-  /** The service itself never pushes. */
   readonly pushgatewayUrl: string | undefined;
   readonly workers: number;
   readonly security: SecurityConfig;
 }
 
 export interface SecurityConfig {
-  /** Per caller (API key, JWT subject, else client IP) per window; 0 = no limit. */
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
-  /** Per client address per window; 0 = no limit. */
   readonly authFailureMax: number;
   readonly authFailureWindowMs: number;
-  /** empty = CORS closed */
   readonly corsOrigins: readonly string[];
   readonly bodyLimitBytes: number;
   readonly maxHeaderBytes: number;
@@ -63,9 +52,7 @@ export interface WritePathConfig {
   readonly shedIntervalMs: number;
   /** Adaptive p90 limit of /api/v1 in ms; 0 (default) = none: it cut goodput on a CPU-starved process. */
   readonly shedLatencyMs: number;
-  /** 0 = no limit. */
   readonly maxOutboxBacklog: number;
-  /** 0 = no limit. */
   readonly maxConsumerLag: number;
 }
 
@@ -75,16 +62,13 @@ export const KAFKA_COMPRESSIONS: readonly KafkaCompression[] = ['zstd', 'lz4', '
 /** Each default is the one measured best (bench/results/TUNING.md). */
 export interface KafkaTuning {
   readonly lingerMs: number;
-  /** Under the broker's 1 MiB batch limit. */
   readonly maxBatchBytes: number;
-  /** unset = zstd when this Node has it, else lz4 */
   readonly compression: KafkaCompression | undefined;
   readonly outboxBatchSize: number;
 }
 
 export interface MediationConfig {
   readonly enabled: boolean;
-  /** Dead letters go to the same name + .dlq. */
   readonly topic: string;
   readonly group: string;
 }
@@ -94,12 +78,10 @@ export const DEFAULT_MEDIATION_GROUP = 'bss-mediation';
 
 export interface JwtConfig {
   readonly jwksUrl: string | undefined;
-  /** Inline, or read from the file BSS_JWT_PUBLIC_KEY names. */
   readonly publicKeyPem: string | undefined;
   readonly publicKeySource: string | undefined;
   readonly issuer: string | undefined;
   readonly audience: readonly string[] | undefined;
-  /** An array of role names or one role string. */
   readonly roleClaim: string;
 }
 
@@ -428,7 +410,6 @@ function workers(env: Env, { postgres, testClock }: { postgres: boolean; testClo
 
 export interface ClientConfig {
   readonly url: string;
-  /** unset = no credentials (the service answers 401) */
   readonly apiKey: string | undefined;
 }
 

@@ -56,7 +56,9 @@ export function createApiClient(config: ClientConfig, base = '/api/v1'): ApiClie
       const problem = JSON.parse(text) as { code?: string; detail?: string };
       code = problem.code;
       detail = `${problem.code ?? ''}: ${problem.detail ?? text}`;
-    } catch {}
+    } catch {
+      // not problem+json (a proxy, a crash): the text says what it says
+    }
     throw new HttpError(response.status, code, `${response.status} ${detail}`.trim());
   }
 

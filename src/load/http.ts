@@ -46,7 +46,9 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
               let parsed: unknown = text;
               try {
                 parsed = text === '' ? null : JSON.parse(text);
-              } catch {}
+              } catch {
+                // not JSON: keep the text
+              }
               const retryAfter = response.headers['retry-after'];
               resolve({
                 status: response.statusCode ?? 0,

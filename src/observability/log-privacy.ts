@@ -32,7 +32,9 @@ function redactSegment(segment: string): string {
   let decoded = segment;
   try {
     decoded = decodeURIComponent(segment);
-  } catch {}
+  } catch {
+    // not valid percent-encoding: judge it as sent
+  }
   return PERSONAL.test(decoded) ? REDACTED : segment;
 }
 

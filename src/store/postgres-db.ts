@@ -135,7 +135,9 @@ async function listenReconnecting(
         if (stopped) return void (await current?.end().catch(() => {}));
         onReconnect?.();
         return;
-      } catch {}
+      } catch {
+        // still down: try again
+      }
     }
   };
   await connect();

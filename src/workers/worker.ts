@@ -5,7 +5,6 @@ import { ask } from './ipc.ts';
 
 export const WORKER_ENV = 'BSS_WORKER_SLOT';
 
-/** This process's slot (1..N, kept across restarts), or undefined when it runs alone. */
 export function workerSlot(): number | undefined {
   if (!cluster.isWorker) return undefined;
   const slot = Number(process.env[WORKER_ENV]);
@@ -19,7 +18,7 @@ export function shareMetrics(registry: Registry, slot: number): void {
   new AggregatorRegistry(); // its constructor installs the worker's answer to the supervisor's request
 }
 
-/** /metrics under a supervisor: every worker's series; this worker's own if the supervisor is busy. */
+/** This worker's own series if the supervisor is busy. */
 export function clusterMetricsText(registry: Registry): () => Promise<string> {
   return async () => {
     try {
@@ -30,7 +29,6 @@ export function clusterMetricsText(registry: Registry): () => Promise<string> {
   };
 }
 
-/** Degraded (not unavailable: this worker serves) while fewer workers listen than were asked for. */
 export const workersReadiness: ReadinessCheck = {
   name: 'workers',
   required: false,

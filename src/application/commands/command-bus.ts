@@ -173,7 +173,7 @@ function groupTransaction(parts: { db: Db; sink: EventSink; topic: string; runOn
   const { db, sink, topic, runOne } = parts;
   return (commands: readonly Command[]): Promise<Array<Outcome<Committed<unknown>>>> =>
     db.transaction(async (tx) => {
-      // NOTIFY triggers stay quiet for our own writes: the write path invalidates, and NOTIFY serialises commits.
+      // NOTIFY triggers stay quiet for our own writes: the write path invalidates, and NOTIFY serialises commits (021).
       await tx.query(`SELECT set_config('bss.cache_notify', 'off', true)`);
       const fences = await lockFences(
         tx,
