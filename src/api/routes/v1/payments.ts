@@ -16,7 +16,7 @@ import {
   PaymentListQuery,
   RefundBody,
 } from '../../schemas/payment.ts';
-import { ifMatch, setEtag } from '../../etag.ts';
+import { ifMatch, withEtag } from '../../etag.ts';
 
 const tags = ['payments'];
 
@@ -37,9 +37,7 @@ export function paymentRoutes(application: Application) {
 
 /** Answers with the payment as committed and its ETag (write responses do not read through the cache). */
 async function respond(application: Application, reply: FastifyReply, id: string) {
-  const row = await application.payments.committed(id);
-  setEtag(reply, row.version);
-  return view(row.state);
+  return view(withEtag(reply, await application.payments.committed(id)));
 }
 
 /** Authorize a payment, or pay one invoice. */
@@ -60,9 +58,8 @@ function paymentCreationRoutes(application: Application) {
           ...request.body,
           paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
         });
-        const row = await application.payments.committed(id);
-        setEtag(reply, row.version);
-        return reply.status(201).header('location', `/api/v1/payments/${id}`).send(view(row.state));
+        const payment = await respond(application, reply, id);
+        return reply.status(201).header('location', `/api/v1/payments/${id}`).send(payment);
       },
     );
 
@@ -87,9 +84,8 @@ function paymentCreationRoutes(application: Application) {
           invoiceId: request.params.id,
           paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
         });
-        const row = await application.payments.committed(id);
-        setEtag(reply, row.version);
-        return reply.status(201).header('location', `/api/v1/payments/${id}`).send(view(row.state));
+        const payment = await respond(application, reply, id);
+        return reply.status(201).header('location', `/api/v1/payments/${id}`).send(payment);
       },
     );
   };
@@ -124,11 +120,7 @@ function paymentReadRoutes(application: Application) {
           response: { 200: Payment, ...ReadErrors },
         },
       },
-      async (request, reply) => {
-        const row = await application.payments.get(request.params.id);
-        setEtag(reply, row.version);
-        return view(row.state);
-      },
+      async (request, reply) => view(withEtag(reply, await application.payments.get(request.params.id))),
     );
   };
 }
