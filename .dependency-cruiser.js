@@ -3,7 +3,7 @@
 const LAYERS = [
   ['cli'],
   ['main'],
-  ['compose', 'load'],
+  ['compose', 'load', 'workers'],
   ['api', 'mediation'],
   ['application'],
   ['replay', 'cache'],

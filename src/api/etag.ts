@@ -4,8 +4,10 @@ import type { ExpectedVersion } from '../application/commands/expect-version.ts'
 
 export const etagOf = (version: number): string => `"${version}"`;
 
-export function setEtag(reply: FastifyReply, version: number): void {
-  reply.header('etag', etagOf(version));
+/** A read-model row's state, its version sent as the ETag. */
+export function withEtag<S>(reply: FastifyReply, row: { readonly state: S; readonly version: number }): S {
+  reply.header('etag', etagOf(row.version));
+  return row.state;
 }
 
 // One list element of RFC 9110 §8.8.3: [W/] DQUOTE *etagc DQUOTE, or an empty element, then "," or the end.

@@ -17,12 +17,14 @@ export function errorCode(error: unknown): string {
   return error instanceof Error ? error.name : 'UNKNOWN';
 }
 
+const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
 export function createOperationMetrics(registry: Registry): OperationMetrics {
   const duration = new Histogram({
     name: 'bss_operation_duration_seconds',
     help: 'Duration of instrumented operations by component and operation (its _count is the operation count)',
     labelNames: ['component', 'operation', 'outcome'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: SECONDS_BUCKETS,
     registers: [registry],
   });
   const errors = new Counter({
@@ -35,7 +37,7 @@ export function createOperationMetrics(registry: Registry): OperationMetrics {
     name: 'bss_event_processing_duration_seconds',
     help: 'Duration of the unit of work that processed events of a type: component api = the committing command, event = a consumer handler batch',
     labelNames: ['type', 'component'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: SECONDS_BUCKETS,
     registers: [registry],
   });
   return {

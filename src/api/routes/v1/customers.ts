@@ -4,7 +4,7 @@ import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
 import { IdParam, DateRangeQuery, ListQuery, Page, ReadErrors, Reason, WriteErrors } from '../../schemas/common.ts';
 import { Balance, CreateCustomerBody, Customer, CustomerStatus, UpdateContactBody } from '../../schemas/customer.ts';
-import { ifMatch, setEtag } from '../../etag.ts';
+import { ifMatch, withEtag } from '../../etag.ts';
 import type { ExpectedVersion } from '../../../application/commands/expect-version.ts';
 import { balanceView } from '../../balance-view.ts';
 
@@ -34,9 +34,8 @@ function customerReadRoutes(application: Application) {
           ...request.body,
           customerId: request.body.customerId ?? `cus_${randomUUID()}`,
         });
-        const row = await application.customers.committed(id);
-        setEtag(reply, row.version);
-        return reply.status(201).header('location', `/api/v1/customers/${id}`).send(row.state);
+        const state = withEtag(reply, await application.customers.committed(id));
+        return reply.status(201).header('location', `/api/v1/customers/${id}`).send(state);
       },
     );
 
@@ -69,11 +68,7 @@ function customerReadRoutes(application: Application) {
           response: { 200: Customer, ...ReadErrors },
         },
       },
-      async (request, reply) => {
-        const row = await application.customers.get(request.params.id);
-        setEtag(reply, row.version);
-        return row.state;
-      },
+      async (request, reply) => withEtag(reply, await application.customers.get(request.params.id)),
     );
 
     api.get(
@@ -111,9 +106,7 @@ function customerChangeRoutes(application: Application) {
       },
       async (request, reply) => {
         await application.customers.updateContact(request.params.id, request.body, ifMatch(request));
-        const row = await application.customers.committed(request.params.id);
-        setEtag(reply, row.version);
-        return row.state;
+        return withEtag(reply, await application.customers.committed(request.params.id));
       },
     );
 
@@ -134,9 +127,7 @@ function customerChangeRoutes(application: Application) {
         },
         async (request, reply) => {
           await run(request.params.id, request.body?.reason, ifMatch(request));
-          const row = await application.customers.committed(request.params.id);
-          setEtag(reply, row.version);
-          return row.state;
+          return withEtag(reply, await application.customers.committed(request.params.id));
         },
       );
     action('suspend', (id, reason, expected) => application.customers.suspend(id, reason, expected));

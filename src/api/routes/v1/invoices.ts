@@ -4,7 +4,7 @@ import type { Application } from '../../../application/services.ts';
 import { IdParam, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { CancelInvoiceBody, Invoice, InvoiceListQuery } from '../../schemas/invoice.ts';
 import { NoBody } from '../../schemas/no-body.ts';
-import { ifMatch, setEtag } from '../../etag.ts';
+import { ifMatch, withEtag } from '../../etag.ts';
 
 const tags = ['invoices'];
 
@@ -36,11 +36,7 @@ export function invoiceRoutes(application: Application) {
           response: { 200: Invoice, ...ReadErrors },
         },
       },
-      async (request, reply) => {
-        const row = await application.invoices.get(request.params.id);
-        setEtag(reply, row.version);
-        return row.state;
-      },
+      async (request, reply) => withEtag(reply, await application.invoices.get(request.params.id)),
     );
 
     api.post(
@@ -56,9 +52,7 @@ export function invoiceRoutes(application: Application) {
       },
       async (request, reply) => {
         await application.invoices.markOverdue(request.params.id, ifMatch(request));
-        const row = await application.invoices.committed(request.params.id);
-        setEtag(reply, row.version);
-        return row.state;
+        return withEtag(reply, await application.invoices.committed(request.params.id));
       },
     );
 
@@ -75,9 +69,7 @@ export function invoiceRoutes(application: Application) {
       },
       async (request, reply) => {
         await application.invoices.cancel(request.params.id, request.body.reason, ifMatch(request));
-        const row = await application.invoices.committed(request.params.id);
-        setEtag(reply, row.version);
-        return row.state;
+        return withEtag(reply, await application.invoices.committed(request.params.id));
       },
     );
   };

@@ -6,7 +6,7 @@ import { Id } from '../../../events/schemas.ts';
 import { IdParam, DateRangeQuery, ListQuery, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { Order, OptionalReason, OrderStatus, PlaceOrderBody, RejectOrderBody } from '../../schemas/order.ts';
 import { NoBody } from '../../schemas/no-body.ts';
-import { ifMatch, setEtag } from '../../etag.ts';
+import { ifMatch, withEtag } from '../../etag.ts';
 import type { ExpectedVersion } from '../../../application/commands/expect-version.ts';
 
 const tags = ['orders'];
@@ -35,9 +35,8 @@ function orderReadRoutes(application: Application) {
           ...request.body,
           orderId: request.body.orderId ?? `ord_${randomUUID()}`,
         });
-        const row = await application.orders.committed(id);
-        setEtag(reply, row.version);
-        return reply.status(201).header('location', `/api/v1/orders/${id}`).send(row.state);
+        const state = withEtag(reply, await application.orders.committed(id));
+        return reply.status(201).header('location', `/api/v1/orders/${id}`).send(state);
       },
     );
 
@@ -70,11 +69,7 @@ function orderReadRoutes(application: Application) {
           response: { 200: Order, ...ReadErrors },
         },
       },
-      async (request, reply) => {
-        const row = await application.orders.get(request.params.id);
-        setEtag(reply, row.version);
-        return row.state;
-      },
+      async (request, reply) => withEtag(reply, await application.orders.get(request.params.id)),
     );
   };
 }
@@ -94,9 +89,7 @@ function orderChangeRoutes(application: Application) {
         },
         async (request, reply) => {
           await run(request.params.id, request.body as Static<B>, ifMatch(request));
-          const row = await application.orders.committed(request.params.id);
-          setEtag(reply, row.version);
-          return row.state;
+          return withEtag(reply, await application.orders.committed(request.params.id));
         },
       );
     action('approve', 'Approve a PENDING order (If-Match honoured)', NoBody, (id, _body, expected) =>

@@ -14,7 +14,7 @@ import {
   PaymentListQuery,
   RefundBody,
 } from '../../schemas/payment.ts';
-import { ifMatch, setEtag } from '../../etag.ts';
+import { ifMatch, withEtag } from '../../etag.ts';
 
 const tags = ['payments'];
 
@@ -34,9 +34,7 @@ export function paymentRoutes(application: Application) {
 
 /** Write responses do not read through the cache. */
 async function respond(application: Application, reply: FastifyReply, id: string) {
-  const row = await application.payments.committed(id);
-  setEtag(reply, row.version);
-  return view(row.state);
+  return view(withEtag(reply, await application.payments.committed(id)));
 }
 
 function paymentCreationRoutes(application: Application) {
@@ -56,9 +54,8 @@ function paymentCreationRoutes(application: Application) {
           ...request.body,
           paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
         });
-        const row = await application.payments.committed(id);
-        setEtag(reply, row.version);
-        return reply.status(201).header('location', `/api/v1/payments/${id}`).send(view(row.state));
+        const payment = await respond(application, reply, id);
+        return reply.status(201).header('location', `/api/v1/payments/${id}`).send(payment);
       },
     );
 
@@ -83,9 +80,8 @@ function paymentCreationRoutes(application: Application) {
           invoiceId: request.params.id,
           paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
         });
-        const row = await application.payments.committed(id);
-        setEtag(reply, row.version);
-        return reply.status(201).header('location', `/api/v1/payments/${id}`).send(view(row.state));
+        const payment = await respond(application, reply, id);
+        return reply.status(201).header('location', `/api/v1/payments/${id}`).send(payment);
       },
     );
   };
@@ -119,11 +115,7 @@ function paymentReadRoutes(application: Application) {
           response: { 200: Payment, ...ReadErrors },
         },
       },
-      async (request, reply) => {
-        const row = await application.payments.get(request.params.id);
-        setEtag(reply, row.version);
-        return view(row.state);
-      },
+      async (request, reply) => view(withEtag(reply, await application.payments.get(request.params.id))),
     );
   };
 }

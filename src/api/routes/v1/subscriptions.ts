@@ -5,7 +5,7 @@ import { Id } from '../../../events/schemas.ts';
 import { IdParam, DateRangeQuery, ListQuery, Page, ReadErrors, WriteErrors } from '../../schemas/common.ts';
 import { Subscription, SubscriptionStatus } from '../../schemas/subscription.ts';
 import { OptionalReason } from '../../schemas/order.ts';
-import { ifMatch, setEtag } from '../../etag.ts';
+import { ifMatch, withEtag } from '../../etag.ts';
 import type { ExpectedVersion } from '../../../application/commands/expect-version.ts';
 
 const tags = ['subscriptions'];
@@ -46,11 +46,7 @@ export function subscriptionRoutes(application: Application) {
           response: { 200: Subscription, ...ReadErrors },
         },
       },
-      async (request, reply) => {
-        const row = await application.subscriptions.get(request.params.id);
-        setEtag(reply, row.version);
-        return row.state;
-      },
+      async (request, reply) => withEtag(reply, await application.subscriptions.get(request.params.id)),
     );
 
     const action = (
@@ -71,9 +67,7 @@ export function subscriptionRoutes(application: Application) {
         },
         async (request, reply) => {
           await run(request.params.id, request.body?.reason, ifMatch(request));
-          const row = await application.subscriptions.committed(request.params.id);
-          setEtag(reply, row.version);
-          return row.state;
+          return withEtag(reply, await application.subscriptions.committed(request.params.id));
         },
       );
     action('suspend', 'Suspend an ACTIVE subscription (If-Match honoured)', (id, reason, expected) =>
