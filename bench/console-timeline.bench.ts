@@ -146,7 +146,7 @@ async function browserRender(base: string): Promise<void> {
 function report(filled: Filled, settleMs: number, remark: string): void {
   const fillMs = filled.ms;
   const upgrade =
-    filled.migrated.length > 0
+    filled.migrated.length > 0 && fillMs === 0
       ? ` Migrated (${filled.migrated.join(', ')}) in ${(filled.migrateMs / 1000).toFixed(1)} s, then VACUUM ANALYZE event_log in ${(filled.vacuumMs / 1000).toFixed(1)} s.`
       : '';
   const info = machineInfo();

@@ -5,13 +5,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export type Http = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
 
+/** A client as the API asks: a 503 refusal (overload: nothing was done) is tried again after Retry-After. */
 export function http(baseUrl: string, headers: Record<string, string>): Http {
   return async <T>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${baseUrl}/api/v1${path}`, {
-      method,
-      headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
+    const send = () =>
+      fetch(`${baseUrl}/api/v1${path}`, {
+        method,
+        headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    let response = await send();
+    for (let retry = 0; response.status === 503 && retry < 10; retry++) {
+      await response.text(); // read, so the connection is free again
+      await sleep(Number(response.headers.get('retry-after') ?? 1) * 1000);
+      response = await send();
+    }
     const text = await response.text();
     assert.ok(response.ok, `${method} ${path} → ${response.status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
