@@ -3,11 +3,12 @@
 // one run, one migrated as shipped and one with event_log_by_type and event_log_by_key dropped,
 // alternating rounds so both see the same machine.
 //
-//   node bench/console/append-index-cost.bench.ts [--events 100000] [--rounds 3]
+//   node bench/console/append-index-cost.bench.ts [--events 100000] [--rounds 3] [--db postgres|pglite]
 //
 // Prints ev/s per schema and round and the ratio; the figures go in bench/results/CONSOLE.md by hand.
 import { parseArgs } from 'node:util';
 import { createPostgresDb } from '../../src/store/postgres-db.ts';
+import { createPgliteDb } from '../../src/store/pglite-db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { createDatabaseEventLog } from '../../src/log/database/database-event-log.ts';
 import { customerHistories } from '../replay/workload.ts';
@@ -15,15 +16,20 @@ import { requireEnv, uniqueName } from '../lib/machine.ts';
 import { waitForQuiet } from '../lib/cpu.ts';
 
 const { values: args } = parseArgs({
-  options: { events: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '3' } },
+  options: {
+    events: { type: 'string', default: '100000' },
+    rounds: { type: 'string', default: '3' },
+    db: { type: 'string', default: 'postgres' },
+  },
 });
 const EVENTS = Number(args.events);
-const url = requireEnv('BSS_DATABASE_URL');
+const pglite = args.db === 'pglite';
+const url = pglite ? '' : requireEnv('BSS_DATABASE_URL');
 const MONTH_MS = 30 * 86_400_000;
 
 async function openLog(indexed: boolean) {
   const schema = uniqueName(indexed ? 'bench_idx' : 'bench_noidx').replaceAll('-', '_');
-  const db = await createPostgresDb({ url, schema, maxConnections: 4 });
+  const db = pglite ? await createPgliteDb(undefined) : await createPostgresDb({ url, schema, maxConnections: 4 });
   await migrate(db);
   if (!indexed) for (const index of ['event_log_by_type', 'event_log_by_key']) await db.query(`DROP INDEX ${index}`);
   const log = createDatabaseEventLog(db, { notify: false });
@@ -59,7 +65,7 @@ try {
 } finally {
   for (const { schema, db, log } of logs) {
     await log.close();
-    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    if (!pglite) await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db.close();
   }
 }
