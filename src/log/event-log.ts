@@ -65,7 +65,8 @@ export interface SubscribeOptions {
   readonly maxBatch?: number;
   /**
    * Handles a batch. When it resolves, the offset after the batch's last record is committed for the
-   * group; when it rejects, nothing is committed and the subscription stops with that error
+   * group (Kafka: with the other batches of its fetch, in one request); when it rejects, nothing of it
+   * is committed and the subscription stops with that error
    * (the consumer runner adds retry, backoff and dead-lettering on top).
    */
   readonly onBatch: (batch: RecordBatch) => Promise<void>;
