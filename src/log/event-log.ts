@@ -53,7 +53,7 @@ export interface SubscribeOptions {
   readonly topic: string;
   readonly from?: 'earliest' | 'latest';
   readonly maxBatch?: number;
-  /** Resolving commits the batch's offsets; rejecting commits nothing and stops the subscription. */
+  /** Resolving commits the batch (Kafka: with its fetch round, in one request); rejecting commits nothing and stops. */
   readonly onBatch: (batch: RecordBatch) => Promise<void>;
   readonly onError?: (error: unknown) => void;
 }
