@@ -101,10 +101,7 @@ export interface EventLog {
   /** offsetForTime for many times (the partition's end where none) in one round trip where the adapter can. */
   offsetsForTimes(topic: string, timestamps: readonly number[]): Promise<number[][]>;
   offsets(topic: string): Promise<PartitionOffsets[]>;
-  /**
-   * The matching records per time bucket, counted exactly over the whole window where the log indexes
-   * those attributes (the database log); absent where it cannot (Kafka: a reader has to scan).
-   */
+  /** Exact counts per bucket where the log indexes these attributes (database log); absent on Kafka. */
   countByTime?(topic: string, buckets: TimeBuckets, match: RecordMatch): Promise<number[]>;
   commit(group: string, topic: string, positions: readonly RecordPosition[]): Promise<void>;
   /** The next offset to consume; null where nothing is committed. */
