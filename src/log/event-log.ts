@@ -29,7 +29,6 @@ export interface TopicSpec {
 }
 
 export interface ReadOptions {
-  /** Default 500. */
   readonly max?: number;
   /** Exclusive. */
   readonly endOffset?: number;
@@ -70,12 +69,10 @@ export interface GroupOffsets {
   readonly partitions: ReadonlyArray<{ partition: number; committed: number | null; end: number; lag: number }>;
 }
 
-/** Which records a log counts by itself (countByTime): all the given conditions hold. */
+/** What countByTime counts: every given condition holds; types and sources match ce_type and ce_source. */
 export interface RecordMatch {
   readonly key?: string;
-  /** The records' `ce_type` header (the CloudEvents type the codec writes there). */
   readonly types?: readonly string[];
-  /** The records' `ce_source` header. */
   readonly sources?: readonly string[];
 }
 
