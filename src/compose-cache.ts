@@ -46,7 +46,6 @@ export interface CacheDeps {
   readonly logMetrics?: LogMetrics;
   /** Records with this origin were already invalidated by this process's write path. */
   readonly origin?: string;
-  /** So a restore of its group can stop and restart it. */
   readonly consumers: ConsumerRegistry;
   /** Names its group, so other instances' sweeps keep it. */
   readonly instanceId?: string;
@@ -72,8 +71,7 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
   };
   try {
     registerReadModelLoaders(cache.loaders, db);
-    // Awaited by the bus: L1, Redis and the broadcast before the command returns, so another instance's next
-    // read is stale for the pub/sub hop at most. invalidate() never rejects.
+    // Awaited before the command returns: another instance is stale for the pub/sub hop at most.
     deps.bus.onGroupCommitted((group) =>
       cache.invalidate(invalidationsForGroup(group), 'write', { committedAt: Date.now() }),
     );
@@ -85,8 +83,8 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
       onError: (err, payload) => logger.warn({ err, payload }, 'bad cache notification'),
     });
     stops.push(notify.stop);
-    // Its own group per instance: a shared group would split the events, and each L1 must hear of all.
-    // Deleted again on close (after the consumer left); groups of instances that died are swept here.
+    // One group per instance (each L1 must hear every event); dead instances' groups are swept here.
+
     const janitor = config.kafkaBrokers ? kafkaGroupJanitor(config.kafkaBrokers) : databaseGroupJanitor(db);
     const group = instanceGroup(deps.instanceId);
     stops.push(async () => {

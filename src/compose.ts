@@ -1,5 +1,4 @@
-// Composition root: turns a Config into running adapters and services, and knows how to close them
-// in the reverse order.
+// Composition root: Config → running adapters and services, closed in the reverse order.
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
@@ -67,31 +66,26 @@ import { connectRateLimitRedis } from './api/rate-limit/redis-store.ts';
 export interface Composed extends AppServices {
   readonly config: Config;
   readonly db: Db;
-  /** The write path under the use cases (tests write fixtures through it). */
   readonly bus: CommandBus;
   readonly log: EventLog;
   readonly codec: EventCodec;
   readonly application: Application;
-  /** The topic every BSS event goes to: BSS_TOPIC_PREFIX + bss.events. */
   readonly eventsTopic: string;
   readonly operationMetrics: OperationMetrics;
   readonly cache: LayeredCache;
-  /** Present only when BSS_TEST_CLOCK is set. */
   readonly testClock: TestClock | undefined;
   /** Where embedded data lives, or the masked server URL. */
   readonly dataLocation: string;
   /** Set only on the first start without BSS_ADMIN_API_KEY: print it once. */
   readonly generatedAdminKey: IssuedKey | undefined;
-  /** Every consumer this process runs, by group (restore pauses a group's members through it). */
+  /** By group: a restore pauses the group's members through it. */
   readonly consumers: ConsumerRegistry;
-  /** API key administration, audited on BSS_TOPIC_PREFIX + bss.audit. */
   readonly keys: ApiKeyAdmin;
   close(): Promise<void>;
 }
 
 export interface ComposeOptions {
   readonly logger?: Logger;
-  /** Times each step of the composition (main logs them once listening). */
   readonly startup?: StartupSteps;
 }
 
@@ -172,7 +166,6 @@ function closing(logger: Logger): { closers: Closers; close: () => Promise<void>
   return { closers, close };
 }
 
-/** Store, event log, write path and cache: what the use cases and the edges stand on. */
 async function openCore(
   parts: {
     config: Config;
@@ -240,7 +233,6 @@ async function openCore(
   };
 }
 
-/** The use cases over the bus and the cached reads, on the system clock or BSS_TEST_CLOCK's. */
 function useCases(parts: {
   config: Config;
   db: Db;
@@ -262,7 +254,6 @@ function useCases(parts: {
   return { application, testClock };
 }
 
-/** The database (instrumented), migrated, with this process's liveness lock and the admin key. */
 async function openStore(
   parts: { config: Config; logger: Logger; operationMetrics: OperationMetrics; step: (name: string) => void },
   closers: Closers,
@@ -280,7 +271,6 @@ async function openStore(
   return { db, dataLocation, liveness, generatedAdminKey };
 }
 
-/** The command bus (group commit) and the admission control in front of it. */
 function openWritePath(
   parts: {
     config: Config;
@@ -323,10 +313,7 @@ function openWritePath(
   return { bus, origin, admission, concurrency };
 }
 
-/**
- * Rate-limit counters shared by every instance on this Redis (the cache's namespace keeps
- * environments apart); while Redis is away each instance counts alone. Without Redis: per process.
- */
+/** Counters shared by every instance on this Redis; while Redis is away each instance counts alone. */
 function sharedRateLimits(config: Config, closers: Closers): Pick<AppServices, 'rateLimitStore' | 'signInFailures'> {
   if (!config.redisUrl) return {};
   const rateLimit = connectRateLimitRedis(config.redisUrl, `${config.cachePrefix}rl:`);
@@ -335,7 +322,6 @@ function sharedRateLimits(config: Config, closers: Closers): Pick<AppServices, '
   return { rateLimitStore: rateLimit.store, signInFailures: rateLimit.signInFailures({ max, windowMs }) };
 }
 
-/** PostgreSQL when BSS_DATABASE_URL is set, else PGlite in the (locked) data directory. */
 async function openDatabase(config: Config, closers: Closers): Promise<{ db: Db; dataLocation: string }> {
   if (config.databaseUrl) {
     const db = await createPostgresDb({
@@ -361,7 +347,6 @@ function holdLiveness(config: Config, logger: Logger, closers: Closers): Instanc
   return liveness;
 }
 
-/** The event log (instrumented) with its topics, and in Kafka mode the outbox relay that feeds it. */
 async function openEventLog(
   parts: {
     config: Config;
@@ -437,7 +422,6 @@ function readinessChecks(
   return readiness;
 }
 
-/** Business metrics: customers by status (read at scrape time), commands committed and rejected. */
 function observeBusiness(registry: Registry, db: Db, bus: CommandBus, logComponent: string): void {
   const businessMetrics = createBusinessMetrics(registry, async () => {
     const { rows } = await db.query<{ status: string; n: string }>(
@@ -466,7 +450,6 @@ async function startMediation(parts: {
   await consumers.start(group, () => startMediationConsumer({ log, usage, topic, group, logger, logMetrics, metrics }));
 }
 
-/** The replay service and, once per deployment, its state snapshotter. */
 function startReplay(
   parts: {
     config: Config;
@@ -481,8 +464,8 @@ function startReplay(
   closers: Closers,
 ): ReplayService {
   const { config, log, codec, db, relay, cached, logger, eventsTopic } = parts;
-  // Handlers a replay may target: only replay-safe ones (read-model caches, metrics), never a
-  // notification or a payment call (the cache's lets a replay drop entries a rebuild changed).
+  // Only replay-safe handlers (caches, metrics), never a notification or a payment call.
+
   const replayHandlers: EventHandler[] = [createCacheInvalidationHandler(cached.cache)];
   const replayService = createReplayService({
     log,
@@ -504,10 +487,7 @@ function startReplay(
   return replayService;
 }
 
-/**
- * Background work that must run once per deployment: on PostgreSQL the holder of an advisory lock runs
- * it, on PGlite the one process does (why the rest is safe per worker: ARCHITECTURE.md, process model).
- */
+/** Once per deployment: on PostgreSQL the advisory-lock holder, on PGlite the one process. */
 function runOnce(config: Config, job: string, logger: Logger, roles: Pick<LeadershipOptions, 'lead' | 'follow'>) {
   if (!config.databaseUrl) {
     void roles.lead();
@@ -529,10 +509,7 @@ function runOnce(config: Config, job: string, logger: Logger, roles: Pick<Leader
   });
 }
 
-/**
- * Kafka mode: commands write to the outbox table and the relay publishes to Kafka.
- * Database-log mode: the log table is the outbox, written in the command's own transaction.
- */
+// Kafka mode: an outbox table the relay publishes; database-log mode: the log table is the outbox.
 function createEventBackbone(config: Config, db: Db): { log: EventLog; sink: EventSink } {
   if (config.kafkaBrokers) {
     return {
@@ -553,7 +530,6 @@ function createEventBackbone(config: Config, db: Db): { log: EventLog; sink: Eve
   };
 }
 
-/** The log metrics, with the backlog and lag measurements also kept for admission control. */
 function withPressure(metrics: LogMetrics, pressure: PressureGauge): LogMetrics {
   return {
     ...metrics,

@@ -50,7 +50,7 @@ export interface WritePathConfig {
   readonly maxPending: number;
   readonly maxQueueDelayMs: number;
   readonly shedIntervalMs: number;
-  /** Adaptive p90 limit of /api/v1 in ms; 0 (default) = none: it cut goodput on a CPU-starved process. */
+  /** Adaptive p90 limit of /api/v1 in ms; 0 = none (default: it cut goodput on a starved CPU). */
   readonly shedLatencyMs: number;
   readonly maxOutboxBacklog: number;
   readonly maxConsumerLag: number;
@@ -156,7 +156,6 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 
 function topicPrefix(env: Env, name: string): string {
   const raw = read(env, name) ?? '';
-  // Kafka topic names: [a-zA-Z0-9._-], at most 249 characters with the suffix.
   if (!/^[a-zA-Z0-9._-]{0,100}$/.test(raw)) throw new ConfigError(name, raw, 'at most 100 of a-z A-Z 0-9 . _ -');
   return raw;
 }
@@ -175,8 +174,7 @@ function kafkaName(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
-// On by default only in distributed mode (off lets an instance serve the API only); prefixed names keep
-// environments sharing a cluster apart.
+// On by default only in distributed mode; prefixed names keep environments sharing a cluster apart.
 function mediation(env: Env, kafka: boolean, prefix: string): MediationConfig {
   const consumer = oneOf(env, 'BSS_MEDIATION_CONSUMER', ['on', 'off'] as const, kafka ? 'on' : 'off');
   if (consumer === 'on' && !kafka) {

@@ -1,6 +1,4 @@
-// Every code the service can put in a problem's `code` (and a usage item's or billing failure's
-// reason): a closed set, so the compiler checks each throw and the OpenAPI document lists them all.
-// Clients match on the code, never on the message.
+// A closed set, so the compiler checks each throw and OpenAPI lists them; clients match on the code.
 
 export const ERROR_CODES = {
   // Requests the HTTP layer refuses before any route runs.

@@ -1,6 +1,5 @@
-// One error base type for the whole service (the domain's DomainRejection extends it). The API's
-// error handler turns it into RFC 9457 problem+json; `code` is one of the closed set in
-// error-codes.ts, `status` is the HTTP status.
+// The one error base (DomainRejection extends it); the API's error handler makes it problem+json.
+
 import type { ErrorCode } from './error-codes.ts';
 
 export type { ErrorCode } from './error-codes.ts';

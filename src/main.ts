@@ -1,6 +1,4 @@
-// Start-up: configuration → composition → HTTP app → listen, and a graceful shutdown on SIGTERM/SIGINT:
-// stop accepting, let in-flight requests finish, flush and close connections, exit 0. With workers > 1
-// this process becomes the supervisor (src/workers/) and each worker it forks runs the rest.
+// Start-up and graceful shutdown; with workers > 1 this process supervises (src/workers/) and forks.
 import cluster from 'node:cluster';
 import module from 'node:module';
 import type { ApiApp } from './api/types.ts';
@@ -14,13 +12,12 @@ import { announceListening } from './workers/ipc.ts';
 import { clusterMetricsText, shareMetrics, workerSlot, workersReadiness } from './workers/worker.ts';
 
 export interface MainOptions {
-  /** `bss start --workers N`: wins over BSS_WORKERS. */
+  /** Wins over BSS_WORKERS. */
   readonly workers?: number;
 }
 
 export async function main(options: MainOptions = {}): Promise<void> {
-  // Node's compile cache (NODE_COMPILE_CACHE, else the temp directory) keeps the type-stripped and
-  // compiled service modules, so a restart loads them faster; hence they are imported only now.
+  // Imported only after enabling the compile cache, so a restart loads them faster.
   module.enableCompileCache();
   const { compose } = await import('./compose.ts');
   const { buildApp } = await import('./api/app.ts');
@@ -39,13 +36,11 @@ export async function main(options: MainOptions = {}): Promise<void> {
   const services = await composeOrExit(compose, config, startup, slot);
   const app = await buildApp(services);
   startup.step('app');
-  // Which worker answered: clients and tests can tell the processes apart.
   if (slot !== undefined)
     app.addHook('onRequest', async (_request, reply) => void reply.header('x-bss-worker', String(slot)));
   stopOnSignals(app, services, config.shutdownTimeoutMs, slot);
 
-  // A worker binds its own socket with SO_REUSEPORT (exclusive: not the cluster's shared handle), so the
-  // kernel spreads connections over the workers; measured in ARCHITECTURE.md (process model).
+  // Own SO_REUSEPORT socket per worker (not the cluster's shared handle): the kernel spreads connections.
   const shared = slot === undefined ? {} : { exclusive: true, reusePort: true };
   const address = await app.listen({ port: config.port, host: config.host, ...shared });
   startup.step('listen');
@@ -56,7 +51,6 @@ export async function main(options: MainOptions = {}): Promise<void> {
   process.stdout.write(banner(config, services, address, slot));
 }
 
-/** The configuration, or exit 2 with the reason. */
 function readConfig(options: MainOptions): Config {
   try {
     const env = options.workers === undefined ? process.env : { ...process.env, BSS_WORKERS: String(options.workers) };
@@ -116,8 +110,8 @@ function stopOnSignals(app: ApiApp, services: Composed, timeoutMs: number, slot:
     logger.flush();
     process.exit(0);
   };
-  // Under a supervisor a worker may get a signal twice (the terminal's process group and the
-  // supervisor): the repeat must not kill it mid-drain. Alone, a second Ctrl-C still ends it at once.
+  // A worker gets a signal twice (process group and supervisor): the repeat must not kill it mid-drain.
+
   const on = slot === undefined ? process.once.bind(process) : process.on.bind(process);
   on('SIGTERM', (signal) => void stop(signal));
   on('SIGINT', (signal) => void stop(signal));

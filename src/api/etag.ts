@@ -4,7 +4,6 @@ import type { ExpectedVersion } from '../application/commands/expect-version.ts'
 
 export const etagOf = (version: number): string => `"${version}"`;
 
-/** A read-model row's state, its version sent as the ETag. */
 export function withEtag<S>(reply: FastifyReply, row: { readonly state: S; readonly version: number }): S {
   reply.header('etag', etagOf(row.version));
   return row.state;

@@ -1,6 +1,4 @@
-// Fastify's response serializers (fast-json-stringify), each compiled when its route first answers
-// with that status instead of all at start-up: compiling every route's schemas up front took about
-// 1 s of CPU per start (bench/results/CHAOS.md), most of it for answers a process never gives.
+// Each response serializer compiles when its route first answers with that status: most never do.
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 
 type SerializerFactory = ReturnType<typeof SerializerSelector>;

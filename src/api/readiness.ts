@@ -1,5 +1,4 @@
-// Only a required dependency (the database) fails /health/ready; the others degrade the service and are named,
-// without taking the instance out of a load balancer.
+// Only a required dependency (the database) fails /health/ready; others show degraded, still load-balanced.
 import { Gauge, type Registry } from 'prom-client';
 
 export interface ReadinessCheck {

@@ -1,6 +1,5 @@
-// Gradient adaptive concurrency (Netflix concurrency-limits, Envoy): grow by √limit while the window's p90 is
-// under target, shrink by target / p90; refuse past the limit at once, so a CPU-bound process stays fast.
-// Never below best throughput × target (Little's law): refusals cost CPU too, and chasing them cuts goodput.
+// Gradient concurrency (Netflix, Envoy): grow by √limit while the window's p90 is under target, else shrink by
+// target / p90; never below best throughput × target (Little's law): chasing refusals cuts goodput too.
 
 export interface ConcurrencyLimitOptions {
   readonly targetMs: number;

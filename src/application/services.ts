@@ -36,7 +36,6 @@ export interface ApplicationParts {
   readonly db: Db;
   readonly bus: CommandBus;
   readonly clock: Clock;
-  /** Through the cache when compose built one. */
   readonly reads?: ReadModels;
   /** A retry takes this instance's idempotency claims over once it is gone. */
   readonly instanceId?: string;

@@ -14,7 +14,6 @@ export const instanceGroup = (instanceId: string = randomUUID()): string =>
 
 const UUID_AT_END = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Names from before the ids end with none. */
 export const groupInstance = (group: string): string | undefined => UUID_AT_END.exec(group)?.[0];
 
 export type LiveGroups = (groups: readonly string[]) => Promise<ReadonlySet<string>>;

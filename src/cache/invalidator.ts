@@ -35,8 +35,7 @@ export function createInvalidator(core: CacheCore, instance: string): Invalidato
     const keys = target.keys ?? [];
     const tags = target.tags ?? [];
     if (keys.length === 0 && tags.length === 0) return;
-    // L1 at once (a read right after a write sees it), Redis, then L1 again: a load that read Redis's old
-    // generations in between becomes a miss.
+    // L1 now (read-your-write), Redis, then L1 again: a load that read Redis's old generations misses.
     applyLocal(keys, tags);
     let broadcast: Promise<unknown> | undefined;
     if (l2 && source !== 'broadcast' && !opts.localOnly) {

@@ -1,5 +1,4 @@
-// A hot key expiring under load costs one origin load (single flight here, Redis lease across instances);
-// Redis trouble is counted, never reaches callers.
+// A hot key expiring costs one origin load: single flight here, a Redis lease across instances.
 import { randomUUID } from 'node:crypto';
 import type { Cache, CacheStats } from './cache.ts';
 import { createCacheCore, type CacheOptions } from './core.ts';

@@ -1,5 +1,4 @@
-// NOTIFY (migration 021) also catches SQL run outside the service. After a lost connection, notifications
-// were missed: every read-model entry is dropped.
+// NOTIFY also catches SQL run outside the service; after a lost connection every read-model entry is dropped.
 import type { Db } from '../store/db.ts';
 import type { Cache, InvalidationTarget } from './cache.ts';
 import {

@@ -1,12 +1,7 @@
-// L2: the entries shared by every instance, in Redis. Layout under the prefix P:
-//   P e:<key>       the entry (JSON: value, Δ, expiry, tags, generations at load time)
-//   P kg:<key>      the key's own generation (INCR on invalidation of the key)
-//   P tag:<name>    a tag's generation (INCR on invalidation of the tag)
-//   P epoch         bumped to drop all of L2 at once (after invalidations were lost while Redis was away)
-//   P lease:<key>   who recomputes the key now (SET NX PX)
-// An entry is valid while the generations read now equal the ones stored with it: one MGET per read.
-// Generations expire (genTtlMs, longer than any entry's life), so a forgotten generation can only
-// turn an old entry into a miss, never revive one.
+// L2 in Redis under prefix P: e:<key> entry (value, Δ, expiry, tags, generations at load); kg:<key> and
+// tag:<name> generations (INCR invalidates); epoch (bumped to drop all after lost invalidations); lease:<key>.
+// An entry is valid while the generations read now equal its stored ones; generations outlive entries
+// (genTtlMs), so a forgotten one turns an entry into a miss, never revives it.
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 
@@ -22,14 +17,14 @@ export interface L2Entry {
 
 export interface L2Read {
   readonly entry: L2Entry | undefined;
-  /** Current generations [epoch, key, ...tags], stored with the entry a load will write. */
+  /** [epoch, key, ...tags], stored with the entry a load will write. */
   readonly gens: ReadonlyArray<string | null>;
 }
 
 export interface RedisL2Options {
   readonly url: string;
   readonly prefix: string;
-  /** A command slower than this counts as failed (the cache then serves from L1 / the loader). */
+  /** Slower counts as failed: the cache serves from L1 / the loader. */
   readonly commandTimeoutMs?: number;
   readonly genTtlMs?: number;
 }
@@ -38,7 +33,6 @@ export interface RedisL2 {
   readonly isReady: boolean;
   read(key: string, tags: readonly string[]): Promise<L2Read>;
   write(key: string, entry: L2Entry, ttlMs: number): Promise<void>;
-  /** SET NX PX; resolves true when this instance now holds the lease. */
   acquireLease(key: string, ms: number): Promise<boolean>;
   releaseLease(key: string): Promise<void>;
   invalidate(keys: readonly string[], tags: readonly string[]): Promise<void>;
@@ -48,7 +42,6 @@ export interface RedisL2 {
   setString(name: string, value: string, ttlMs: number): Promise<void>;
   /** A second connection for pub/sub; onReady fires on every (re)connect of that connection. */
   subscribe(channel: string, onMessage: (message: string) => void, onReady: (first: boolean) => void): Promise<void>;
-  /** Fires when the command connection is ready again after having been lost. */
   onReconnect(listener: () => void): void;
   close(): Promise<void>;
 }
@@ -102,14 +95,12 @@ export function createRedisL2(options: RedisL2Options): RedisL2 {
 
 type Connection = ReturnType<typeof connect>;
 type Client = Connection['client'];
-/** Runs a command on the ready client, failing after the command timeout. */
 type Run = <T>(fn: () => Promise<T>) => Promise<T>;
 interface Place {
   readonly prefix: string;
   readonly genTtlMs: number;
 }
 
-/** Entries and the generations they are checked against. */
 function entryCommands(
   client: Client,
   run: Run,
@@ -135,8 +126,7 @@ function entryCommands(
       );
     },
     async invalidate(keys, tags) {
-      // One atomic script: the entries go (memory) and the generations move (correctness, also for
-      // loads in flight). A usage batch invalidates ~1,000 keys in one command, not 3,000.
+      // One atomic script: entries go (memory), generations move (correctness, also for loads in flight).
       const names: string[] = [];
       for (const key of keys) names.push(`${p}e:${key}`, `${p}kg:${key}`);
       for (const tag of tags) names.push(`${p}tag:${tag}`);
@@ -150,7 +140,6 @@ function entryCommands(
   };
 }
 
-/** Who recomputes a key now: a lease this instance holds under its own token. */
 function leaseCommands(client: Client, run: Run, { prefix: p }: Place): Pick<RedisL2, 'acquireLease' | 'releaseLease'> {
   const token = randomUUID();
   return {
@@ -166,7 +155,6 @@ function leaseCommands(client: Client, run: Run, { prefix: p }: Place): Pick<Red
   };
 }
 
-/** Pub/sub, plain strings and reconnect listeners: how instances tell each other about changes. */
 function channelCommands(
   { client, subscriber, reconnectListeners }: Connection,
   run: Run,
@@ -199,10 +187,6 @@ function channelCommands(
   };
 }
 
-/**
- * The command client (connecting in the background: start-up must not wait for Redis) and a
- * subscriber; listeners run when the client is ready again after losing its connection.
- */
 function connect(url: string) {
   const client = createClient({
     url,

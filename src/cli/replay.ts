@@ -1,6 +1,4 @@
-// `bss replay …`: the /api/v1/event-replay calls from a terminal, against a running service over HTTP
-// (--url / BSS_URL, --api-key / BSS_API_KEY with the admin role), so it works with every deployment
-// mode. Human-readable output by default, the API's JSON with --json.
+// `bss replay …` calls /api/v1/event-replay over HTTP (admin key), so it works in every deployment mode.
 import { Command, Option } from 'commander';
 import { createApiClient, type ApiClient, type JobSnapshot } from './api-client.ts';
 import {
@@ -40,7 +38,6 @@ function target(spec: string | undefined): unknown {
   throw new UsageError('--target is sandbox, handlers:NAME[,NAME] or topic:NAME');
 }
 
-/** A leaf command with the service options, --json and examples. */
 function leaf(parent: Command, spec: string, description: string, ...example: string[]): Command {
   const command = parent.command(spec).description(description).addOption(jsonOption());
   serviceOptions(command);
@@ -411,7 +408,6 @@ function groupCommands(replay: Command): void {
     );
 }
 
-/** Rebuild the read models; the service reports no progress, so a ticker shows what it folds. */
 function rebuildCommand(replay: Command): void {
   leaf(
     replay,

@@ -164,7 +164,6 @@ export const EVENT_CATALOG: readonly CatalogEntry[] = Object.entries(EVENT_DATA_
   data: schema as TSchema,
 }));
 
-// Compile-time agreement between the catalog and the domain.
 type Schemas = typeof EVENT_DATA_SCHEMAS;
 type DataOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>['data'];
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -6,7 +6,6 @@ export interface ConsumerRegistry {
   runs(group: string): boolean;
   members(group: string): number;
   statuses(): Array<ConsumerStatus & { readonly group: string }>;
-  /** Resolves to the function that starts them again. */
   pause(group: string): Promise<() => Promise<void>>;
   stop(group: string): Promise<void>;
   stopAll(): Promise<void>;

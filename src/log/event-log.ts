@@ -29,7 +29,6 @@ export interface TopicSpec {
 }
 
 export interface ReadOptions {
-  /** Default 500. */
   readonly max?: number;
   /** Exclusive. */
   readonly endOffset?: number;
@@ -70,12 +69,10 @@ export interface GroupOffsets {
   readonly partitions: ReadonlyArray<{ partition: number; committed: number | null; end: number; lag: number }>;
 }
 
-/** Which records a log counts by itself (countByTime): all the given conditions hold. */
+/** What countByTime counts: every given condition holds; types and sources match ce_type and ce_source. */
 export interface RecordMatch {
   readonly key?: string;
-  /** The records' `ce_type` header (the CloudEvents type the codec writes there). */
   readonly types?: readonly string[];
-  /** The records' `ce_source` header. */
   readonly sources?: readonly string[];
 }
 
@@ -101,10 +98,7 @@ export interface EventLog {
   /** offsetForTime for many times (the partition's end where none) in one round trip where the adapter can. */
   offsetsForTimes(topic: string, timestamps: readonly number[]): Promise<number[][]>;
   offsets(topic: string): Promise<PartitionOffsets[]>;
-  /**
-   * The matching records per time bucket, counted exactly over the whole window where the log indexes
-   * those attributes (the database log); absent where it cannot (Kafka: a reader has to scan).
-   */
+  /** Exact counts per bucket where the log indexes these attributes (database log); absent on Kafka. */
   countByTime?(topic: string, buckets: TimeBuckets, match: RecordMatch): Promise<number[]>;
   commit(group: string, topic: string, positions: readonly RecordPosition[]): Promise<void>;
   /** The next offset to consume; null where nothing is committed. */

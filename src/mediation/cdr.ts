@@ -1,5 +1,4 @@
-// A CDR is a Kafka record keyed by subscription id (one partition, in order) holding one POST /usage record,
-// validated with the API's schema so both entry points accept the same records.
+// A CDR: one POST /usage record keyed by subscription id (in order), checked with the API's own schema.
 import type { ErrorCode } from '../errors.ts';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';

@@ -17,7 +17,6 @@ export interface MediationConsumerOptions {
   readonly logger: Logger;
   readonly logMetrics?: LogMetrics;
   readonly metrics?: MediationMetrics;
-  /** At most USAGE_CHUNK, so one ingest call is one transaction. */
   readonly maxBatch?: number;
   readonly backoffMs?: number;
   readonly maxBackoffMs?: number;

@@ -1,4 +1,3 @@
-// The module's public surface for the REST API and the `bss replay` CLI; each feature folder's index.ts is its entry.
 export {
   createReplayService,
   type ReplayService,

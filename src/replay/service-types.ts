@@ -34,7 +34,6 @@ export interface ReplayServiceOptions {
   readonly db: Db;
   /** Replays never append to it. */
   readonly liveTopic?: string;
-  /** Only replay-safe ones are ever called. */
   readonly handlers?: readonly EventHandler[];
   readonly readModels?: Readonly<Record<string, RebuildModel>>;
   /** Kafka mode: a rebuild's swap waits until committed outbox rows are in Kafka. */

@@ -1,7 +1,5 @@
-// `bss start --workers N`: the primary process of node:cluster. It serves nothing itself: it forks N
-// workers (each binds the port with SO_REUSEPORT, so the kernel spreads connections and no accept
-// passes through here), restarts a worker that died with a growing delay, drains them all on SIGTERM
-// or SIGINT, and answers the workers' deployment-wide questions (all metrics, workers up).
+// The cluster primary serves nothing (workers bind with SO_REUSEPORT): it forks, restarts with backoff,
+// drains on SIGTERM/SIGINT and answers the workers' deployment-wide questions.
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry, type PrometheusContentType } from 'prom-client';
 import type { Logger } from '../observability/logger.ts';
@@ -11,7 +9,6 @@ import { WORKER_ENV } from './worker.ts';
 export interface SupervisorOptions {
   readonly workers: number;
   readonly logger: Logger;
-  /** How long a worker may take to drain after SIGTERM before it is killed. */
   readonly shutdownTimeoutMs: number;
   /** First restart delay; doubles per crash in a row, up to maxRestartDelayMs. */
   readonly restartDelayMs?: number;
@@ -22,14 +19,13 @@ interface Slot {
   readonly slot: number;
   worker?: Worker;
   listening: boolean;
-  /** Crashes in a row: reset once a worker has run for a minute. */
+  /** In a row: reset once a worker has run STABLE_AFTER_MS. */
   crashes: number;
   startedAt: number;
 }
 
 const STABLE_AFTER_MS = 60_000;
 
-/** One supervisor run: its slots and whether it is stopping or has started every worker once. */
 interface Supervision {
   readonly slots: readonly Slot[];
   readonly aggregator: AggregatorRegistry<PrometheusContentType>;
@@ -113,7 +109,6 @@ function fork(run: Supervision, s: Slot): Promise<boolean> {
   });
 }
 
-/** A worker's deployment-wide question: all metrics, or how many workers are up. */
 async function answer(run: Supervision, worker: Worker, message: Ask): Promise<void> {
   const reply = (fields: Partial<Answer>) => {
     if (worker.isConnected()) worker.send({ bss: message.bss, id: message.id, ...fields });
@@ -126,7 +121,6 @@ async function answer(run: Supervision, worker: Worker, message: Ask): Promise<v
   }
 }
 
-/** SIGTERM to every running worker, SIGKILL to those still draining past the shutdown timeout. */
 async function drain(run: Supervision, signal: string, shutdownTimeoutMs: number): Promise<void> {
   const { logger } = run;
   const running = run.slots.flatMap((s) => (s.worker && s.worker.process.exitCode === null ? [s.worker] : []));

@@ -18,7 +18,6 @@ export function shareMetrics(registry: Registry, slot: number): void {
   new AggregatorRegistry(); // its constructor installs the worker's answer to the supervisor's request
 }
 
-/** This worker's own series if the supervisor is busy. */
 export function clusterMetricsText(registry: Registry): () => Promise<string> {
   return async () => {
     try {

@@ -1,4 +1,3 @@
-// Schemas of the debug-session route group: sessions, breakpoints, steps and controlled replays.
 import { Type } from 'typebox';
 import { PREDICATE_OPS } from '../../replay/index.ts';
 import { AtQuery, Filter, Name, RArray, Speed, Strict, Time } from './event-replay-common.ts';

@@ -31,7 +31,6 @@ export interface BillRunSummary {
   readonly dueAt: string;
   readonly customers: number;
   readonly invoices: number;
-  /** By an earlier run. */
   readonly skipped: number;
   readonly nothingToBill: number;
   /** One entry per currency. */

@@ -1,5 +1,4 @@
-// One customer per email (case-insensitive) unless allowed; a claims table written in the command's
-// transaction lets the database settle a race of two creates.
+// One customer per email (case-insensitive) unless allowed: a claims table lets the database settle a race.
 import type { Queryable } from '../../store/db.ts';
 import { BssError } from '../../errors.ts';
 

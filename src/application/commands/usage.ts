@@ -12,7 +12,6 @@ export const USAGE_CHUNK = 1_000;
 
 export type UsageRecordInput = Omit<usage.IngestUsage, 'type' | 'at'>;
 
-/** Upper case like every status of the API. */
 export type UsageOutcome = 'RATED' | 'REJECTED' | 'DUPLICATE' | 'INVALID';
 
 export interface UsageResult {

@@ -36,7 +36,6 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
     db,
     log: options.log,
     metrics,
-    // Large batches drain faster (bench/results/TUNING.md).
     batchSize: options.batchSize ?? 10_000,
     maxBatchesPerRound: options.maxBatchesPerRound ?? 8,
     faults: options.faults,

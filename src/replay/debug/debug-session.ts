@@ -27,7 +27,6 @@ export interface SessionEvent {
 export interface StepResult {
   readonly events: readonly SessionEvent[];
   readonly hit: readonly Breakpoint[];
-  /** For now. */
   readonly atEnd: boolean;
 }
 

@@ -35,11 +35,9 @@ export interface ReplayRequest {
   readonly filter?: EventFilter;
   readonly target: ReplayTarget;
   readonly speed?: ReplaySpeed;
-  /** Default false: the job FAILS at the first error. */
   readonly ignoreErrors?: boolean;
   readonly validateEvents?: boolean;
   readonly parallel?: boolean;
-  /** All are counted. */
   readonly maxErrors?: number;
   readonly pageSize?: number;
   readonly jobId?: string;

@@ -54,7 +54,6 @@ export async function openTarget(
         views,
         pauseRequested: () => false,
         async deliver(events) {
-          // The marker tells a handler it sees a replay.
           const marked = events.map((e) => ({
             ...e,
             record: { ...e.record, headers: { ...e.record.headers, [REPLAY_HEADER]: jobId } },

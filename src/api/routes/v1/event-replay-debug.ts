@@ -1,6 +1,4 @@
-// Debug sessions: a cursor in the log with the reconstructed state there. Open at a time, step,
-// seek, look at the state, set and remove breakpoints, and play a stretch at a speed (a controlled
-// replay, which is a job under /replay/{id}). Sessions expire after 15 idle minutes.
+// Debug sessions: a cursor in the log with the state reconstructed there; idle sessions expire.
 import { Type, type Static } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { IdParam, ReadErrors, WriteErrors } from '../../schemas/common.ts';
@@ -64,7 +62,6 @@ function state(sessions: DebugSessions, id: string, customerId: string | undefin
   return { session: session.info(), state: session.state(customerId) };
 }
 
-/** Open, look at and close a session. */
 function sessionRoutes(sessions: DebugSessions, liveTopic: string) {
   return async function routes(api: ApiApp): Promise<void> {
     api.post(
@@ -115,7 +112,6 @@ function sessionRoutes(sessions: DebugSessions, liveTopic: string) {
   };
 }
 
-/** Move a session's cursor (step, seek) and look at the state there. */
 function cursorRoutes(sessions: DebugSessions) {
   return async function routes(api: ApiApp): Promise<void> {
     api.post(
@@ -167,7 +163,6 @@ function cursorRoutes(sessions: DebugSessions) {
   };
 }
 
-/** A session's breakpoints: on an event type, or on a condition over a view. */
 function breakpointRoutes(sessions: DebugSessions) {
   return async function routes(api: ApiApp): Promise<void> {
     api.post(
