@@ -17,7 +17,7 @@ bash scripts/browser.sh # chromium for the console's browser tests (test/console
 wait "$deploy_tools" || { echo "scripts/deploy-tools.sh failed (logs under .tools/)" >&2; exit 1; }
 
 echo "== typecheck" && tsc --noEmit -p .
-echo "== lint" && eslint . && prettier --check --log-level warn . && depcruise src
+echo "== lint" && eslint . && prettier --check --log-level warn . && depcruise src && node scripts/test-mirror.ts --check
 
 echo "== tests (node $(node --version))"
 # Integration tests share one broker and database but use unique names, so two may run at once.

@@ -1,28 +1,30 @@
 // The OpenAPI document tells the truth: every error an operation can answer is documented as
 // application/problem+json with the Problem schema, bodies an action does not need are optional,
 // enums list their values, shared schemas are named components, and every example fits its schema.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { composedApp, type ComposedApp } from '../support/composed-app.ts';
+import { composedAppPerFile } from '../support/composed-app.ts';
 import { ERROR_CODES } from '../../src/error-codes.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-let bss: ComposedApp;
 let doc: Json;
 let size: number;
 
-before(async () => {
-  bss = await composedApp();
-  const response = await bss.app.inject({ method: 'GET', url: '/openapi.json' });
-  assert.equal(response.statusCode, 200, response.body);
-  size = response.body.length;
-  doc = response.json();
-});
-after(() => bss.close());
+const bss = composedAppPerFile(
+  {},
+  {
+    setUp: async () => {
+      const response = await bss.app.inject({ method: 'GET', url: '/openapi.json' });
+      assert.equal(response.statusCode, 200, response.body);
+      size = response.body.length;
+      doc = response.json();
+    },
+  },
+);
 
 function* operations(): Generator<[string, Json]> {
   for (const [path, item] of Object.entries(doc['paths'] as Json)) {

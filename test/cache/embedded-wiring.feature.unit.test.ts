@@ -22,6 +22,7 @@ import { createLogger } from '../../src/observability/logger.ts';
 import { createPgliteDb } from '../../src/store/pglite-db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { waitFor } from '../support/wait.ts';
+import { customerBody } from '../support/customers.ts';
 
 test('write path and event log invalidate what a command changed', async () => {
   const db = await createPgliteDb(undefined);
@@ -48,13 +49,7 @@ test('write path and event log invalidate what a command changed', async () => {
   try {
     const customers = customerCommands(bus, () => new Date().toISOString());
     const id = randomUUID();
-    await customers.create({
-      customerId: id,
-      firstName: 'Ada',
-      lastName: 'Lovelace',
-      email: 'ada@example.com',
-      address: { line1: '1 Street', line2: null, city: 'London', postalCode: '00-001', country: 'PL' },
-    });
+    await customers.create(customerBody(id));
     const { key, tags } = entityEntry('customer', id);
     const read = () =>
       cache.get(key, async () => (await getRow<{ status: string }>(db, 'customer', id))?.state.status, {

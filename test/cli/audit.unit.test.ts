@@ -1,31 +1,33 @@
 // `bss audit` against the composed app (PGlite) listening on a port: it lists what the admin did, filters
 // by action and follows the cursor over several pages.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { composedApp, type ComposedApp } from '../support/composed-app.ts';
+import { composedAppPerFile } from '../support/composed-app.ts';
 import { runCli } from './run-cli.ts';
 
-let bss: ComposedApp;
 let env: Record<string, string>;
-before(async () => {
-  bss = await composedApp();
-  await bss.app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = bss.app.server.address() as AddressInfo;
-  env = { BSS_URL: `http://127.0.0.1:${port}`, BSS_API_KEY: bss.keys.admin.plaintext };
-  for (let i = 0; i < 3; i++) {
-    const created = await bss.app.inject({
-      method: 'POST',
-      url: '/api/v1/keys',
-      headers: bss.as('admin'),
-      payload: { role: 'viewer', name: `cli audit ${i}` },
-    });
-    assert.equal(created.statusCode, 201);
-  }
-  const warm = await bss.app.inject({ method: 'POST', url: '/api/v1/cache/warm', headers: bss.as('admin') });
-  assert.equal(warm.statusCode, 200);
-});
-after(() => bss.close());
+const bss = composedAppPerFile(
+  {},
+  {
+    setUp: async () => {
+      await bss.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = bss.app.server.address() as AddressInfo;
+      env = { BSS_URL: `http://127.0.0.1:${port}`, BSS_API_KEY: bss.keys.admin.plaintext };
+      for (let i = 0; i < 3; i++) {
+        const created = await bss.app.inject({
+          method: 'POST',
+          url: '/api/v1/keys',
+          headers: bss.as('admin'),
+          payload: { role: 'viewer', name: `cli audit ${i}` },
+        });
+        assert.equal(created.statusCode, 201);
+      }
+      const warm = await bss.app.inject({ method: 'POST', url: '/api/v1/cache/warm', headers: bss.as('admin') });
+      assert.equal(warm.statusCode, 200);
+    },
+  },
+);
 
 test('bss audit prints every entry, one per line, and --json the entries', async () => {
   const text = await runCli(['audit'], env);

@@ -1,17 +1,19 @@
 // The API the console stands on, on the real composed app (embedded PGlite): GET /me, the customer
 // search, the live metrics stream, and the console's static files being public while the API is not.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { composedApp, type ComposedApp } from '../support/composed-app.ts';
+import { composedAppPerFile } from '../support/composed-app.ts';
 import type { LiveSample } from '../../src/observability/live-metrics.ts';
 import { searchCases, seedSearchCustomers } from './search-fixtures.ts';
 
-let bss: ComposedApp;
-before(async () => {
-  bss = await composedApp();
-  await seedSearchCustomers(bss.app, bss.as('operator'));
-});
-after(() => bss.close());
+const bss = composedAppPerFile(
+  {},
+  {
+    setUp: async () => {
+      await seedSearchCustomers(bss.app, bss.as('operator'));
+    },
+  },
+);
 
 test('GET /api/v1/me names the caller and its role; without credentials 401', async () => {
   for (const role of ['viewer', 'operator', 'admin'] as const) {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 // `yaml` is installed with @fastify/swagger; it should become a direct devDependency
 import { parse as parseYaml } from 'yaml';
 import { requireEnv } from '../support/env.ts';
+import { freePort } from '../support/private-stack.ts';
+import { waitForValue } from '../support/wait.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const RULES_DIR = join(REPO, 'deploy/prometheus/rules');
@@ -325,32 +327,6 @@ test('amtool config routes test: every alert rule reaches the receiver its label
 
 // ------------------------------------------------------------------ Alertmanager: inhibitions and the webhook, on a private instance
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
 interface AmAlert {
   labels: Record<string, string>;
   status: { state: string; inhibitedBy: string[] };
@@ -393,7 +369,7 @@ test('a private Alertmanager on the template: inhibitions, and every alert (team
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   const am = `http://127.0.0.1:${port}`;
   try {
-    await waitFor('the private Alertmanager', async () => ((await fetch(`${am}/-/ready`)).ok ? true : undefined));
+    await waitForValue('the private Alertmanager', async () => ((await fetch(`${am}/-/ready`)).ok ? true : undefined));
     const env = { env: 'inhibition-test' };
     const alert = (labels: Record<string, string>) => ({
       labels: { ...env, ...labels },
@@ -422,7 +398,7 @@ test('a private Alertmanager on the template: inhibitions, and every alert (team
     });
     assert.equal(post.status, 200, await post.text());
 
-    const alerts = await waitFor('10 alerts in the private Alertmanager', async () => {
+    const alerts = await waitForValue('10 alerts in the private Alertmanager', async () => {
       const list = (await (await fetch(`${am}/api/v2/alerts`)).json()) as AmAlert[];
       return list.length === 10 ? list : undefined;
     });
@@ -442,12 +418,12 @@ test('a private Alertmanager on the template: inhibitions, and every alert (team
     assert.equal(state({ alertname: 'KafkaBrokerDown' }), 'active');
     assert.equal(state({ alertname: 'RedisHighMemoryUsage' }), 'active');
 
-    const cache = await waitFor('the team=cache alert at the alert-log webhook', async () =>
+    const cache = await waitForValue('the team=cache alert at the alert-log webhook', async () =>
       received.find((n) => n.receiver === 'alert-log' && n.alerts.some((a) => a.labels['team'] === 'cache')),
     );
     assert.equal(cache.alerts[0]?.labels['alertname'], 'RedisHighMemoryUsage');
     // inhibited alerts are not notified
-    await waitFor('the SRE and database notifications', async () =>
+    await waitForValue('the SRE and database notifications', async () =>
       received.some((n) => n.alerts.some((a) => a.labels['alertname'] === 'ServiceDown')) &&
       received.some((n) => n.alerts.some((a) => a.labels['datname'] === 'billing'))
         ? true

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireEnv, uniqueName } from '../support/env.ts';
+import { waitForValue } from '../support/wait.ts';
 import { startService, type ServiceProcess } from '../support/service-process.ts';
 import { httpClient, periodTwoMonthsAgo, runLoad, type LoadReport, type Send } from '../support/http-load.ts';
 import { dashboardExpressions, ruleExpressions, samples } from '../support/prometheus-queries.ts';
@@ -86,21 +87,6 @@ let redisPort = 0;
 let prom = '';
 let am = '';
 let report: LoadReport;
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 async function ready(url: string): Promise<true | undefined> {
   return (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok ? true : undefined;
@@ -207,12 +193,12 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
     bss2 = await startService(bssEnv);
     // the service discovery step an operator (or scripts/services.sh scrape) does for the project Prometheus
     writeTargets(bssTargets, [new URL(bss.url).host, new URL(bss2.url).host], { service: 'bss' });
-    await waitFor(
+    await waitForValue(
       'the private Prometheus and Alertmanager',
       async () => ((await ready(`${prom}/-/ready`)) && (await ready(`${am}/-/ready`)) ? true : undefined),
       60_000,
     );
-    await waitFor(
+    await waitForValue(
       'Prometheus to scrape both BSS instances (file_sd)',
       async () => {
         const r = await query('up{job="bss"} == 1');
@@ -291,7 +277,7 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
 
     await redis.stop();
     // Readiness stays 200 while Redis is away (degraded, naming it): the instance still serves.
-    await waitFor(
+    await waitForValue(
       'readiness to report Redis down',
       async () => {
         const response = await fetch(`${bss.url}/health/ready`);
@@ -318,7 +304,7 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
         await Promise.all(
           [...dashboardExpressions(), ...ruleExpressions()].map(async ({ name, expr }) => {
             try {
-              await waitFor(
+              await waitForValue(
                 `${name}: data`,
                 async () => {
                   const r = await queryRecent(expr);
@@ -342,7 +328,7 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
     );
 
     await t.test('RedisDown fires, routed to alert-log and to cache-critical (team="cache")', async () => {
-      const firing = await waitFor(
+      const firing = await waitForValue(
         'RedisDown at the alert-log webhook',
         async () => alertsIn('firing').find((a) => a.labels['alertname'] === 'RedisDown'),
         150_000,
@@ -356,7 +342,7 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
         await fetch(`${am}/api/v2/alerts?${new URLSearchParams({ filter: 'alertname="RedisDown"' })}`)
       ).json()) as Array<{ receivers: Array<{ name: string }> }>;
       assert.deepEqual(inAm[0]?.receivers.map((r) => r.name).sort(), ['alert-log', 'cache-critical']);
-      const slack = await waitFor(
+      const slack = await waitForValue(
         'the cache-critical Slack message',
         async () => received.find((n) => n.path.startsWith('/slack') && n.body.channel === '#bss-cache-alerts'),
         30_000,
@@ -366,7 +352,7 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
 
     await t.test('Redis back: the alert resolves at the webhook', async () => {
       redis = startRedis(children, redisPort);
-      const resolved = await waitFor(
+      const resolved = await waitForValue(
         'RedisDown resolved at the alert-log webhook',
         async () => alertsIn('resolved').find((a) => a.labels['alertname'] === 'RedisDown'),
         90_000,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startService, type ServiceProcess } from '../support/service-process.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
 import { createPostgresDb } from '../../src/store/postgres-db.ts';
+import { customerBody } from '../support/customers.ts';
 
 const ADMIN_KEY = 'e2e-admin-key-0123456789abcdefghij';
 const DAY = 86_400_000;
@@ -84,18 +85,7 @@ async function journey(service: ServiceProcess, run: string) {
   ) as { monthlyPrice: { amount: number }; tariffs: Record<string, { amount: number }> };
 
   await step('PUT', '/api/v1/test-clock', { now: iso(activation) }, 200);
-  await step(
-    'POST',
-    '/api/v1/customers',
-    {
-      customerId,
-      firstName: 'Jan',
-      lastName: 'Nowak',
-      email: `${run}@example.com`,
-      address: { line1: 'ul. Prosta 1', city: 'Warszawa', postalCode: '00-001', country: 'PL' },
-    },
-    201,
-  );
+  await step('POST', '/api/v1/customers', customerBody(customerId), 201);
   const order = await step('POST', '/api/v1/orders', { customerId, items: [{ planId: 'basic' }] }, 201);
   await step('POST', `/api/v1/orders/${String(order['orderId'])}/approve`, {}, 200);
   const completed = await step('POST', `/api/v1/orders/${String(order['orderId'])}/complete`, {}, 200);

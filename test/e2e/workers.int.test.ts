@@ -13,6 +13,7 @@ import { createKafkaEventLog } from '../../src/log/kafka/kafka-event-log.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
 import { freePort } from '../support/private-stack.ts';
 import { waitFor } from '../support/wait.ts';
+import { customerBody } from '../support/customers.ts';
 
 const BSS = fileURLToPath(new URL('../../src/cli/bss.ts', import.meta.url));
 const ADMIN_KEY = `workers-e2e-admin-${'k'.repeat(24)}`;
@@ -58,14 +59,6 @@ function sendOnce(port: number, method: string, path: string, body?: unknown): P
     req.end(payload);
   });
 }
-
-const newCustomer = (customerId: string) => ({
-  customerId,
-  firstName: 'Anna',
-  lastName: 'Kowalska',
-  email: `${customerId}@example.com`,
-  address: { line1: 'Hauptstraße 1', city: 'Wien', postalCode: '1010', country: 'AT' },
-});
 
 /** Log lines of the supervisor and its workers (JSON lines; the banners are plain text). */
 function logLines(text: string): Array<Record<string, unknown>> {
@@ -133,7 +126,7 @@ describe('bss start --workers 2 (distributed mode)', () => {
 
     // Writes through both; each event is published to Kafka once (one relay publishes at a time).
     const first = Array.from({ length: 40 }, () => uniqueName('cus'));
-    const created = await Promise.all(first.map((id) => send(port, 'POST', '/api/v1/customers', newCustomer(id))));
+    const created = await Promise.all(first.map((id) => send(port, 'POST', '/api/v1/customers', customerBody(id))));
     assert.deepEqual(new Set(created.map((a) => a.status)), new Set([201]));
     assert.equal(new Set(created.map((a) => a.worker)).size, 2, 'both workers took writes');
     const sql = new pg.Client({ connectionString: requireEnv('BSS_DATABASE_URL') });
@@ -164,7 +157,7 @@ describe('bss start --workers 2 (distributed mode)', () => {
         while (next < ids.length) {
           const id = ids[next++] as string;
           if (next === 30) process.kill(killed, 'SIGKILL');
-          const answer = await send(port, 'POST', '/api/v1/customers', newCustomer(id)).catch(() => undefined);
+          const answer = await send(port, 'POST', '/api/v1/customers', customerBody(id)).catch(() => undefined);
           if (answer?.status === 201) answered.push(id);
           else failed += 1;
         }

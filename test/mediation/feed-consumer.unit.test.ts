@@ -1,7 +1,7 @@
 // The mediation consumer over the embedded database log and the real usage command (PGlite): batches
 // of at most USAGE_CHUNK per ingest, each valid CDR rated once, duplicates and redeliveries harmless,
 // refusals dead-lettered with their reason, failed ingests retried without committing or dropping.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
@@ -12,20 +12,22 @@ import { dlqTopicOf, refusalsOf, startMediationConsumer } from '../../src/mediat
 import { createMediationMetrics } from '../../src/observability/mediation-metrics.ts';
 import { createLogMetrics } from '../../src/observability/log-metrics.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import { composedApp, type ComposedApp } from '../support/composed-app.ts';
+import { composedAppPerFile } from '../support/composed-app.ts';
 import { customerWithSubscription } from '../support/customers.ts';
 import { waitFor } from '../support/wait.ts';
 
-let bss: ComposedApp;
 let log: EventLog;
 let subscriptionId: string;
 
-before(async () => {
-  bss = await composedApp();
-  log = bss.services.log;
-  ({ subscriptionId } = await customerWithSubscription(bss.services.application));
-});
-after(() => bss.close());
+const bss = composedAppPerFile(
+  {},
+  {
+    setUp: async () => {
+      log = bss.services.log;
+      ({ subscriptionId } = await customerWithSubscription(bss.services.application));
+    },
+  },
+);
 
 const cdr = (recordId: string): Cdr => ({
   recordId,

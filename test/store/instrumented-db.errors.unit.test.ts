@@ -1,14 +1,10 @@
 // Issue 12, defect 7: bss_errors_total{component="pglite"} counts database failures only. A command
 // refused with 404 or 422 rolls its transaction back, but that is the API's answer, not a failure.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { composedApp, type ComposedApp } from '../support/composed-app.ts';
+import { composedAppPerFile } from '../support/composed-app.ts';
 
-let bss: ComposedApp;
-before(async () => {
-  bss = await composedApp();
-});
-after(() => bss.close());
+const bss = composedAppPerFile();
 
 const databaseErrors = async () => {
   const metric = await bss.services.registry.getSingleMetric('bss_errors_total')?.get();

@@ -4,6 +4,7 @@
 import { catalog, customer, order, usage } from '../../src/domain/index.ts';
 import type { CustomerBalance, DomainEvent, subscription } from '../../src/domain/index.ts';
 import type { ClockedApplication } from './clocked-app.ts';
+import { customerBody } from './customers.ts';
 import type { UnitOfWork } from '../../src/application/read-model/unit-of-work.ts';
 
 /** Fixtures write around the use cases, through the bus, and read the tables. */
@@ -17,11 +18,8 @@ export async function givenCustomer(app: Backend, customerId: string, at: string
     const { state } = await uow.load<customer.Customer>('customer', customerId);
     const command: customer.CreateCustomer = {
       type: 'CreateCustomer',
-      customerId,
-      firstName: 'Anna',
-      lastName: 'Kowalska',
+      ...customerBody(customerId),
       email: `${customerId.toLowerCase()}@example.com`,
-      address: { line1: 'Hauptstraße 1', city: 'Wien', postalCode: '1010', country: 'AT' },
       at,
     };
     return customer.decide(command, state);

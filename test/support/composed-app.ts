@@ -1,5 +1,6 @@
 // The real app as main.ts builds it — compose() from a Config, then buildApp() — on embedded PGlite in
 // a temporary directory, with one API key per role. Driven with inject(); no network, no services.
+import { after, before } from 'node:test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,4 +60,40 @@ export async function composedApp(
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * One composed app for all the tests of a file, opened before the first and closed after the last. Its
+ * members are read at use, so the app can be named at the top of the file (and passed to `client()`);
+ * `setUp` runs once it is open.
+ */
+export function composedAppPerFile(
+  env: Record<string, string> = {},
+  options: { logger?: Logger; setUp?: () => Promise<void> } = {},
+): ComposedApp {
+  let opened: ComposedApp | undefined;
+  // One hook: node:test starts a file's top-level before() hooks without waiting for the one before.
+  before(async () => {
+    opened = await composedApp(env, options);
+    await options.setUp?.();
+  });
+  after(() => opened?.close());
+  const the = (): ComposedApp => {
+    if (!opened) throw new Error('the composed app is opened in before(): use it inside a hook or a test');
+    return opened;
+  };
+  return {
+    get app() {
+      return the().app;
+    },
+    get services() {
+      return the().services;
+    },
+    get keys() {
+      return the().keys;
+    },
+    as: (role) => the().as(role),
+    countEvents: () => the().countEvents(),
+    close: () => the().close(),
+  };
 }

@@ -4,6 +4,7 @@
 // metric, error and latency series has samples.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { customerBody } from './customers.ts';
 
 export interface Period {
   readonly from: Date;
@@ -48,13 +49,7 @@ async function expect(send: Send, status: number, method: string, path: string, 
 
 async function journey(send: Send, n: number, report: LoadReport): Promise<void> {
   const customerId = `cus_${randomUUID()}`;
-  await expect(send, 201, 'POST', '/api/v1/customers', {
-    customerId,
-    firstName: 'Ola',
-    lastName: 'Nordmann',
-    email: `${customerId}@example.com`,
-    address: { line1: 'Storgata 1', city: 'Oslo', postalCode: '0155', country: 'NO' },
-  });
+  await expect(send, 201, 'POST', '/api/v1/customers', customerBody(customerId));
   const order = await expect(send, 201, 'POST', '/api/v1/orders', { customerId, items: [{ planId: 'basic' }] });
   const orderId = String(order['orderId']);
   await expect(send, 200, 'POST', `/api/v1/orders/${orderId}/approve`, {});

@@ -3,6 +3,7 @@
 // request's result without applying it again (src/application/idempotency/fence.ts).
 import assert from 'node:assert/strict';
 import type { ComposedApp } from './composed-app.ts';
+import { customerBody } from './customers.ts';
 
 /** Turns a recorded answer back into the state a crash between commit and record leaves. */
 async function loseAnswer(bss: ComposedApp, key: string): Promise<void> {
@@ -18,13 +19,7 @@ async function loseAnswer(bss: ComposedApp, key: string): Promise<void> {
 export async function takeoverAfterCommit(bss: ComposedApp, run: string): Promise<void> {
   const headers = (key: string) => ({ ...bss.as('operator'), 'idempotency-key': `${run}-${key}` });
   const customerId = `cus_${run}`;
-  const customer = {
-    customerId,
-    firstName: 'Anna',
-    lastName: 'Kowalska',
-    email: `${customerId}@example.com`,
-    address: { line1: 'Hauptstraße 1', city: 'Wien', postalCode: '1010', country: 'AT' },
-  };
+  const customer = customerBody(customerId);
   const create = () =>
     bss.app.inject({ method: 'POST', url: '/api/v1/customers', headers: headers('create'), payload: customer });
   const first = await create();

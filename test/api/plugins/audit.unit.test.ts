@@ -1,17 +1,19 @@
 // The audit trail of admin actions on the composed app (PGlite, inject): each action (replay start and
 // cancel, restore, rebuild, cache warm, debug session open/close, key creation/revocation, a refused
 // attempt) is one CloudEvent on the audit topic and one entry of GET /api/v1/audit, filterable and paged.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { composedApp, type ComposedApp } from '../../support/composed-app.ts';
+import { composedAppPerFile } from '../../support/composed-app.ts';
 import { createCustomer, client } from '../../support/journeys.ts';
 
-let bss: ComposedApp;
-before(async () => {
-  bss = await composedApp();
-  await createCustomer(client(bss), 'cus_audit');
-});
-after(() => bss.close());
+const bss = composedAppPerFile(
+  {},
+  {
+    setUp: async () => {
+      await createCustomer(client(bss), 'cus_audit');
+    },
+  },
+);
 
 const adminKeyId = () => bss.keys.admin.keyId;
 

@@ -1,27 +1,23 @@
 // Authentication and role policy on the real composed app (PGlite in a temp dir), driven with inject().
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
-import { composedApp, type ComposedApp } from '../../support/composed-app.ts';
+import { composedApp, composedAppPerFile } from '../../support/composed-app.ts';
 import { revokeApiKey, createApiKey } from '../../../src/application/auth/api-keys.ts';
 import { capturedLog } from '../../support/captured-log.ts';
+import { customerBody } from '../../support/customers.ts';
 
-const customer = (id: string) => ({
-  customerId: id,
-  firstName: 'Anna',
-  lastName: 'Kowalska',
-  email: `${id}@example.com`,
-  address: { line1: 'Hauptstraße 1', city: 'Wien', postalCode: '1010', country: 'AT' },
-});
-
-let bss: ComposedApp;
 const log = capturedLog('debug');
-before(async () => {
-  bss = await composedApp({}, { logger: log.logger });
-  bss.app.get('/admin-only', { config: { role: 'admin' } }, async () => ({ ok: true }));
-  bss.app.get('/docsecret', async () => ({ secret: true }));
-});
-after(() => bss.close());
+const bss = composedAppPerFile(
+  {},
+  {
+    logger: log.logger,
+    setUp: async () => {
+      bss.app.get('/admin-only', { config: { role: 'admin' } }, async () => ({ ok: true }));
+      bss.app.get('/docsecret', async () => ({ secret: true }));
+    },
+  },
+);
 
 test('no credentials: 401 problem with WWW-Authenticate', async () => {
   const response = await bss.app.inject({ method: 'GET', url: '/api/v1/customers' });
@@ -78,7 +74,7 @@ test('viewer reads but cannot write: 403 FORBIDDEN', async () => {
     method: 'POST',
     url: '/api/v1/customers',
     headers: bss.as('viewer'),
-    payload: customer('cus_viewer'),
+    payload: customerBody('cus_viewer'),
   });
   assert.equal(write.statusCode, 403);
   assert.equal(write.json().code, 'FORBIDDEN');
@@ -91,7 +87,7 @@ test('operator and admin write', async () => {
       method: 'POST',
       url: '/api/v1/customers',
       headers: bss.as(role),
-      payload: customer(`cus_by_${role}`),
+      payload: customerBody(`cus_by_${role}`),
     });
     assert.equal(response.statusCode, 201, response.body);
   }
@@ -167,7 +163,7 @@ test('JWT bearer tokens: role claim decides; expired or wrong issuer is 401; no 
         method,
         url: '/api/v1/customers',
         headers: { authorization: `Bearer ${token}` },
-        ...(method === 'POST' ? { payload: customer(`cus_jwt_${Math.random().toString(36).slice(2)}`) } : {}),
+        ...(method === 'POST' ? { payload: customerBody(`cus_jwt_${Math.random().toString(36).slice(2)}`) } : {}),
       });
 
     const operator = await call(await sign(privateKey, { role: 'operator' }));

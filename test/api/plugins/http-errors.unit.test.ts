@@ -2,23 +2,25 @@
 // have, problem+json for every error the router or Node's parser answers (bad URL, 414, 431, 400; the
 // last two over a real socket, which inject() cannot reach), 404 for an unknown customer in time
 // travel and 400 listing the known event types for an unknown one in a filter.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
-import { composedApp, type ComposedApp } from '../../support/composed-app.ts';
+import { composedAppPerFile } from '../../support/composed-app.ts';
 import { createCustomer, client, type Client } from '../../support/journeys.ts';
 
-let bss: ComposedApp;
 let admin: Client;
-before(async () => {
-  bss = await composedApp();
-  admin = client(bss);
-  const operator = admin;
-  admin = (options) => operator({ ...options, headers: { ...bss.as('admin'), ...options.headers } });
-});
-after(() => bss.close());
+const bss = composedAppPerFile(
+  {},
+  {
+    setUp: async () => {
+      admin = client(bss);
+      const operator = admin;
+      admin = (options) => operator({ ...options, headers: { ...bss.as('admin'), ...options.headers } });
+    },
+  },
+);
 
 function assertProblem(response: LightMyRequestResponse, status: number, code: string): Record<string, unknown> {
   assert.equal(response.statusCode, status, response.body);

@@ -4,18 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { composedApp } from '../../support/composed-app.ts';
 import { requireEnv, uniqueName } from '../../support/env.ts';
+import { customerBody } from '../../support/customers.ts';
 
 test('PostgreSQL: concurrent retries of one idempotent create run it once', async () => {
   const schema = uniqueName('api_idempotency');
   const bss = await composedApp({ BSS_DATABASE_URL: requireEnv('BSS_DATABASE_URL'), BSS_DATABASE_SCHEMA: schema });
   try {
-    const payload = {
-      customerId: 'cus_pg_idem',
-      firstName: 'Jan',
-      lastName: 'Nowak',
-      email: 'jan@example.com',
-      address: { line1: 'Rynek 1', city: 'Kraków', postalCode: '31-001', country: 'PL' },
-    };
+    const payload = customerBody('cus_pg_idem');
     const headers = { ...bss.as('operator'), 'idempotency-key': 'create-cus-pg' };
     const responses = await Promise.all(
       Array.from({ length: 8 }, () => bss.app.inject({ method: 'POST', url: '/api/v1/customers', headers, payload })),

@@ -1,8 +1,8 @@
 // Idempotency-Key on the real composed app (replay, reuse, scoping), and the plugin's outcome rules
 // (what is stored, what is released, in-flight) on a small app whose handlers the test controls.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { composedApp, type ComposedApp } from '../../support/composed-app.ts';
+import { composedAppPerFile } from '../../support/composed-app.ts';
 import { testApp } from '../../support/app.ts';
 import { createPgliteDb } from '../../../src/store/pglite-db.ts';
 import { migrate } from '../../../src/store/migrate.ts';
@@ -10,47 +10,36 @@ import { createIdempotencyStore } from '../../../src/application/idempotency/ide
 import { canonicalJson, registerIdempotency } from '../../../src/api/plugins/idempotency.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { BssError } from '../../../src/errors.ts';
+import { customerBody } from '../../support/customers.ts';
 
-const customer = (id: string, firstName = 'Anna') => ({
-  customerId: id,
-  firstName,
-  lastName: 'Kowalska',
-  email: `${id}@example.com`,
-  address: { line1: 'Hauptstraße 1', city: 'Wien', postalCode: '1010', country: 'AT' },
-});
-
-let bss: ComposedApp;
-before(async () => {
-  bss = await composedApp();
-});
-after(() => bss.close());
+const bss = composedAppPerFile();
 
 const post = (url: string, payload: object | undefined, headers: Record<string, string>) =>
   bss.app.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) });
 
 test('a retry with the same key and body replays the response and appends no event', async () => {
   const headers = { ...bss.as('operator'), 'idempotency-key': 'create-cus-replay' };
-  const first = await post('/api/v1/customers', customer('cus_replay'), headers);
+  const first = await post('/api/v1/customers', customerBody('cus_replay'), headers);
   assert.equal(first.statusCode, 201, first.body);
   const events = await bss.countEvents();
 
-  const retry = await post('/api/v1/customers', customer('cus_replay'), headers);
+  const retry = await post('/api/v1/customers', customerBody('cus_replay'), headers);
   assert.equal(retry.statusCode, 201);
   assert.equal(retry.body, first.body);
   for (const name of ['etag', 'location', 'content-type']) assert.equal(retry.headers[name], first.headers[name], name);
   assert.equal(retry.headers['idempotent-replayed'], 'true');
   assert.equal(await bss.countEvents(), events, 'the handler did not run again');
 
-  const { address, ...rest } = customer('cus_replay');
+  const { address, ...rest } = customerBody('cus_replay');
   const reordered = { address, ...rest };
   assert.equal((await post('/api/v1/customers', reordered, headers)).statusCode, 201, 'key order does not matter');
 });
 
 test('the same key with another body is 422 IDEMPOTENCY_KEY_REUSED', async () => {
   const headers = { ...bss.as('operator'), 'idempotency-key': 'create-cus-reuse' };
-  assert.equal((await post('/api/v1/customers', customer('cus_reuse'), headers)).statusCode, 201);
+  assert.equal((await post('/api/v1/customers', customerBody('cus_reuse'), headers)).statusCode, 201);
   const events = await bss.countEvents();
-  const reused = await post('/api/v1/customers', customer('cus_reuse', 'Berta'), headers);
+  const reused = await post('/api/v1/customers', customerBody('cus_reuse', 'Berta'), headers);
   assert.equal(reused.statusCode, 422);
   assert.equal(reused.json().code, 'IDEMPOTENCY_KEY_REUSED');
   const otherPath = await post('/api/v1/customers/cus_reuse/suspend', {}, headers);
@@ -60,8 +49,8 @@ test('the same key with another body is 422 IDEMPOTENCY_KEY_REUSED', async () =>
 
 test('keys are scoped by caller: another key holder with the same key runs its own request', async () => {
   const key = { 'idempotency-key': 'shared-key-name' };
-  const a = await post('/api/v1/customers', customer('cus_scope_a'), { ...bss.as('operator'), ...key });
-  const b = await post('/api/v1/customers', customer('cus_scope_b'), { ...bss.as('admin'), ...key });
+  const a = await post('/api/v1/customers', customerBody('cus_scope_a'), { ...bss.as('operator'), ...key });
+  const b = await post('/api/v1/customers', customerBody('cus_scope_b'), { ...bss.as('admin'), ...key });
   assert.equal(a.statusCode, 201);
   assert.equal(b.statusCode, 201);
   assert.equal(b.headers['idempotent-replayed'], undefined);
@@ -69,7 +58,7 @@ test('keys are scoped by caller: another key holder with the same key runs its o
 
 test('final 4xx answers are replayed too: a conflict stays the same conflict', async () => {
   const headers = { ...bss.as('operator'), 'idempotency-key': 'resume-active' };
-  await post('/api/v1/customers', customer('cus_resume_conflict'), bss.as('operator'));
+  await post('/api/v1/customers', customerBody('cus_resume_conflict'), bss.as('operator'));
   const first = await post('/api/v1/customers/cus_resume_conflict/resume', {}, headers);
   assert.equal(first.statusCode, 409, first.body);
   const retry = await post('/api/v1/customers/cus_resume_conflict/resume', {}, headers);
@@ -79,7 +68,7 @@ test('final 4xx answers are replayed too: a conflict stays the same conflict', a
 });
 
 test('PATCH honours the key as well; GET ignores it', async () => {
-  await post('/api/v1/customers', customer('cus_patch_idem'), bss.as('operator'));
+  await post('/api/v1/customers', customerBody('cus_patch_idem'), bss.as('operator'));
   const headers = { ...bss.as('operator'), 'idempotency-key': 'patch-1' };
   const patch = () =>
     bss.app.inject({
@@ -100,7 +89,7 @@ test('PATCH honours the key as well; GET ignores it', async () => {
 
 test('malformed keys are 400 naming the header', async () => {
   for (const key of ['', 'x'.repeat(201), 'tab\there']) {
-    const response = await post('/api/v1/customers', customer('cus_badkey'), {
+    const response = await post('/api/v1/customers', customerBody('cus_badkey'), {
       ...bss.as('operator'),
       'idempotency-key': key,
     });
@@ -108,7 +97,7 @@ test('malformed keys are 400 naming the header', async () => {
     assert.equal(response.json().code, 'INVALID_IDEMPOTENCY_KEY');
     assert.equal(response.json().errors[0].field, '/headers/idempotency-key');
   }
-  const longest = await post('/api/v1/customers', customer('cus_longkey'), {
+  const longest = await post('/api/v1/customers', customerBody('cus_longkey'), {
     ...bss.as('operator'),
     'idempotency-key': 'k'.repeat(200),
   });
@@ -119,7 +108,7 @@ test('two concurrent requests with one key: one runs, the other is told it is in
   const headers = { ...bss.as('operator'), 'idempotency-key': 'concurrent' };
   const events = await bss.countEvents();
   const responses = await Promise.all(
-    Array.from({ length: 4 }, () => post('/api/v1/customers', customer('cus_concurrent'), headers)),
+    Array.from({ length: 4 }, () => post('/api/v1/customers', customerBody('cus_concurrent'), headers)),
   );
   const statuses = responses.map((r) => r.statusCode).sort();
   assert.equal(statuses.filter((s) => s === 201).length >= 1, true, String(statuses));

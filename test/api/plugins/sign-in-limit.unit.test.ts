@@ -2,9 +2,9 @@
 // bad keys or tokens an address gets 429 + Retry-After whatever it sends, other addresses are served,
 // and each failed sign-in is an `auth.failed` audit entry naming the address and the claimed key id,
 // never the secret, which appears in no log line either.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { composedApp, type ComposedApp } from '../../support/composed-app.ts';
+import { composedAppPerFile } from '../../support/composed-app.ts';
 import { capturedLog } from '../../support/captured-log.ts';
 
 const ATTACKER = '203.0.113.7';
@@ -13,12 +13,8 @@ const BAD_KEY = `bss_0123456789ab_${WRONG_SECRET}`;
 const toBase64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const BAD_TOKEN = `${toBase64url({ alg: 'RS256', kid: 'kid-1' })}.${toBase64url({ sub: 'someone' })}.c2lnbmF0dXJl`;
 
-let bss: ComposedApp;
 const log = capturedLog('trace');
-before(async () => {
-  bss = await composedApp({ BSS_AUTH_FAILURE_MAX: '3' }, { logger: log.logger });
-});
-after(() => bss.close());
+const bss = composedAppPerFile({ BSS_AUTH_FAILURE_MAX: '3' }, { logger: log.logger });
 
 const get = (headers: Record<string, string>, remoteAddress = ATTACKER) =>
   bss.app.inject({ method: 'GET', url: '/api/v1/customers', headers, remoteAddress });

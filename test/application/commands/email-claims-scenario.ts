@@ -3,15 +3,13 @@
 // change claims the new address; concurrent creates with one address give one 201 and one 409.
 import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { customerBody } from '../../support/customers.ts';
 
 type Send = (options: InjectOptions) => Promise<LightMyRequestResponse>;
 
 const body = (customerId: string, email: string, extra: object = {}) => ({
-  customerId,
-  firstName: 'Ewa',
-  lastName: 'Nowak',
+  ...customerBody(customerId),
   email,
-  address: { line1: 'Rynek 1', city: 'Kraków', postalCode: '31-001', country: 'PL' },
   ...extra,
 });
 

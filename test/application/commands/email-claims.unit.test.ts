@@ -1,13 +1,9 @@
 // Duplicate emails on embedded PGlite (the PostgreSQL run with two instances is the .int test).
-import { after, before, test } from 'node:test';
-import { composedApp, type ComposedApp } from '../../support/composed-app.ts';
+import { test } from 'node:test';
+import { composedAppPerFile } from '../../support/composed-app.ts';
 import { concurrentCreates, duplicateEmailRules } from './email-claims-scenario.ts';
 
-let bss: ComposedApp;
-before(async () => {
-  bss = await composedApp();
-});
-after(() => bss.close());
+const bss = composedAppPerFile();
 
 const send: Parameters<typeof duplicateEmailRules>[0] = (options) =>
   bss.app.inject({ ...options, headers: bss.as('operator') });

@@ -22,6 +22,7 @@ import { createDatabaseEventLog } from '../../../src/log/database/database-event
 import { migrate } from '../../../src/store/migrate.ts';
 import type { Db } from '../../../src/store/db.ts';
 import { storeError } from '../../../src/store/connection-errors.ts';
+import { customerBody } from '../../support/customers.ts';
 
 export interface GroupWorld {
   readonly db: Db;
@@ -79,15 +80,6 @@ async function harness(world: GroupWorld): Promise<Harness> {
   };
 }
 
-const newCustomer = (customerId: string) => ({
-  customerId,
-  firstName: 'Jan',
-  lastName: 'Nowak',
-  email: `${customerId}@example.com`,
-  phone: null,
-  address: { line1: 'Rynek 1', line2: null, city: 'Kraków', postalCode: '31-001', country: 'PL' },
-});
-
 export function groupCommitContract(name: string, open: () => Promise<GroupWorld>): void {
   let world: GroupWorld;
   let h: Harness;
@@ -99,12 +91,12 @@ export function groupCommitContract(name: string, open: () => Promise<GroupWorld
 
   test(`${name}: commands submitted together commit in one transaction, each with its own answer`, async () => {
     const existing = `cus_${randomUUID()}`;
-    await h.customers.create(newCustomer(existing));
+    await h.customers.create(customerBody(existing));
     const before = h.transactions();
     const ids = Array.from({ length: 5 }, () => `cus_${randomUUID()}`);
     const settled = await Promise.allSettled([
-      ...ids.map((id) => h.customers.create(newCustomer(id))),
-      h.customers.create(newCustomer(existing)), // refused by the domain: exists
+      ...ids.map((id) => h.customers.create(customerBody(id))),
+      h.customers.create(customerBody(existing)), // refused by the domain: exists
       h.customers.updateContact(existing, { email: 'stale@example.com' }, 7), // stale If-Match
     ]);
     assert.equal(h.transactions() - before, 1, 'one transaction for the group');
@@ -126,9 +118,9 @@ export function groupCommitContract(name: string, open: () => Promise<GroupWorld
       return { events: [], result: undefined };
     });
     const settled = await Promise.allSettled([
-      ...ids.slice(0, 2).map((id) => h.customers.create(newCustomer(id))),
+      ...ids.slice(0, 2).map((id) => h.customers.create(customerBody(id))),
       broken,
-      ...ids.slice(2).map((id) => h.customers.create(newCustomer(id))),
+      ...ids.slice(2).map((id) => h.customers.create(customerBody(id))),
     ]);
     assert.deepEqual(
       settled.map((s) => s.status),
@@ -141,13 +133,13 @@ export function groupCommitContract(name: string, open: () => Promise<GroupWorld
     const id = `cus_${randomUUID()}`;
     const before = h.transactions();
     h.abortNext(1);
-    await h.customers.create(newCustomer(id));
+    await h.customers.create(customerBody(id));
     assert.equal(h.transactions() - before, 2, 'aborted once, then committed');
     assert.deepEqual(await h.eventsOf(id), ['com.droid.bss.customer.created.v1']);
 
     const unlucky = `cus_${randomUUID()}`;
     h.abortNext(100);
-    await assert.rejects(h.customers.create(newCustomer(unlucky)), (error: unknown) => {
+    await assert.rejects(h.customers.create(customerBody(unlucky)), (error: unknown) => {
       assert.ok(error instanceof BssError);
       assert.equal(error.code, 'TRANSACTION_CONFLICT');
       assert.equal(error.status, 503);
@@ -161,7 +153,7 @@ export function groupCommitContract(name: string, open: () => Promise<GroupWorld
     const id = `cus_${randomUUID()}`;
     const before = h.transactions();
     const settled = await Promise.allSettled([
-      h.customers.create(newCustomer(id)),
+      h.customers.create(customerBody(id)),
       h.customers.updateContact(id, { email: 'second@example.com' }, 1),
       h.customers.suspend(id, 'unpaid', 2),
       h.customers.suspend(id, 'again', 3), // refused: already suspended
@@ -205,11 +197,11 @@ export function groupCommitContract(name: string, open: () => Promise<GroupWorld
     const first = request(k1);
     const before = h.transactions();
     const settled = await Promise.allSettled([
-      first(() => h.customers.create(newCustomer(c1))),
-      request(k2)(() => h.customers.create(newCustomer(c2))),
+      first(() => h.customers.create(customerBody(c1))),
+      request(k2)(() => h.customers.create(customerBody(c2))),
       request(k3)(() => h.bus.run(async () => ((reran = true), { events: [], result: 'again' }))),
       first(() => h.customers.updateContact(c1, { email: 'second@example.com' }, 1)), // its second step
-      request(k4)(() => h.customers.create(newCustomer(c4))),
+      request(k4)(() => h.customers.create(customerBody(c4))),
     ]);
     assert.equal(h.transactions() - before, 1, 'one transaction for the group');
     assert.deepEqual(

@@ -1,5 +1,5 @@
 // Order and subscription use cases, called directly (no HTTP): what each command commits and appends.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { order, subscription } from '../../../src/domain/index.ts';
@@ -7,18 +7,20 @@ import { DomainRejection } from '../../../src/domain/index.ts';
 import { BssError } from '../../../src/errors.ts';
 import { getRow } from '../../../src/application/queries/read-model-queries.ts';
 import type { Application } from '../../../src/application/services.ts';
-import { composedApp, type ComposedApp } from '../../support/composed-app.ts';
+import { composedAppPerFile } from '../../support/composed-app.ts';
 import { customerBody } from '../../support/customers.ts';
 import { eventCounts } from '../../support/journeys.ts';
 
-let bss: ComposedApp;
 let app: Application;
 
-before(async () => {
-  bss = await composedApp();
-  app = bss.services.application;
-});
-after(() => bss.close());
+const bss = composedAppPerFile(
+  {},
+  {
+    setUp: async () => {
+      app = bss.services.application;
+    },
+  },
+);
 
 const newCustomer = () => app.customers.create(customerBody(`cus_${randomUUID()}`));
 

@@ -1,26 +1,28 @@
 // Usage batches at the application layer: outcomes per record, chunked transactions, duplicates
 // inside a batch and across chunks, the batch limit.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { catalog } from '../../../src/domain/index.ts';
 import { BssError } from '../../../src/errors.ts';
 import { MAX_USAGE_BATCH, USAGE_CHUNK, type UsageRecordInput } from '../../../src/application/commands/usage.ts';
 import type { Application } from '../../../src/application/services.ts';
-import { composedApp, type ComposedApp } from '../../support/composed-app.ts';
+import { composedAppPerFile } from '../../support/composed-app.ts';
 import { customerWithSubscription } from '../../support/customers.ts';
 import { eventCounts } from '../../support/journeys.ts';
 
-let bss: ComposedApp;
 let app: Application;
 let subscriptionId: string;
 
-before(async () => {
-  bss = await composedApp();
-  app = bss.services.application;
-  ({ subscriptionId } = await customerWithSubscription(app));
-});
-after(() => bss.close());
+const bss = composedAppPerFile(
+  {},
+  {
+    setUp: async () => {
+      app = bss.services.application;
+      ({ subscriptionId } = await customerWithSubscription(app));
+    },
+  },
+);
 
 /** Round half up of n / d for non-negative integers: the domain's rule, restated independently. */
 const halfUp = (n: number, d: number) => Math.floor((2 * n + d) / (2 * d));

@@ -1,9 +1,9 @@
 // Issue 12, defect 3: a rebuild "as of" a past moment must never rewind the live read models. On a
 // fresh embedded data directory: two customers and a payment, then POST /rebuild {until: 0}. The
 // payment must stay readable, its id must stay taken, and a full rebuild must still work afterwards.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { composedApp, type ComposedApp } from '../../support/composed-app.ts';
+import { composedAppPerFile } from '../../support/composed-app.ts';
 import { customerBody } from '../../support/customers.ts';
 
 const payment = (customerId: string) => ({
@@ -13,7 +13,6 @@ const payment = (customerId: string) => ({
   method: 'card',
 });
 
-let bss: ComposedApp;
 const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
   const response = await bss.app.inject({
     method,
@@ -24,12 +23,15 @@ const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
   return { status: response.statusCode, body: response.body === '' ? null : response.json() };
 };
 
-before(async () => {
-  bss = await composedApp();
-  for (const id of ['c1', 'c2']) assert.equal((await call('POST', '/customers', customerBody(id))).status, 201);
-  assert.equal((await call('POST', '/payments', payment('c1'))).status, 201);
-});
-after(() => bss.close());
+const bss = composedAppPerFile(
+  {},
+  {
+    setUp: async () => {
+      for (const id of ['c1', 'c2']) assert.equal((await call('POST', '/customers', customerBody(id))).status, 201);
+      assert.equal((await call('POST', '/payments', payment('c1'))).status, 201);
+    },
+  },
+);
 
 test('rebuild until a past time leaves the live read models alone (until implies swap: false)', async () => {
   const partial = await call('POST', '/event-replay/rebuild', { until: 0 });

@@ -1,17 +1,11 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalog } from '../../../../src/domain/index.ts';
-import { composedApp, type ComposedApp } from '../../../support/composed-app.ts';
-import { client, type Client } from '../../../support/journeys.ts';
+import { composedAppPerFile } from '../../../support/composed-app.ts';
+import { client } from '../../../support/journeys.ts';
 
-let bss: ComposedApp;
-let send: Client;
-
-before(async () => {
-  bss = await composedApp();
-  send = client(bss);
-});
-after(() => bss.close());
+const bss = composedAppPerFile();
+const send = client(bss);
 
 test('GET /catalog/plans lists every plan with its versions, prices in minor units', async () => {
   const response = await send({ method: 'GET', url: '/api/v1/catalog/plans' });

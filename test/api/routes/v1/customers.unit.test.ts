@@ -1,20 +1,16 @@
 // The customer API's error contract on the real composed app: ETag / If-Match, validation naming each
 // field, 404, 409 for invalid lifecycle transitions, 422 for domain-invalid values. Nothing is 5xx.
-import { after, afterEach, before, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { composedApp, type ComposedApp } from '../../../support/composed-app.ts';
+import { composedAppPerFile } from '../../../support/composed-app.ts';
 import { customerBody } from '../../../support/customers.ts';
 
-let bss: ComposedApp;
 const seen: LightMyRequestResponse[] = [];
-before(async () => {
-  bss = await composedApp();
-});
+const bss = composedAppPerFile();
 afterEach(() => {
   for (const response of seen.splice(0)) assert.ok(response.statusCode < 500, response.body);
 });
-after(() => bss.close());
 
 async function call(options: InjectOptions): Promise<LightMyRequestResponse> {
   const response = await bss.app.inject({ ...options, headers: { ...bss.as('operator'), ...options.headers } });

@@ -2,9 +2,9 @@
 // driven through the HTTP API: every route at least once, the SSE stream to the job's end, the
 // invariant reconstruct(now) == live read model for every customer (and at every captured moment),
 // a sandbox replay that writes nothing, admin only, and the live topic guarded.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { composedApp, type ComposedApp } from '../../../support/composed-app.ts';
+import { composedAppPerFile } from '../../../support/composed-app.ts';
 import {
   assertSameState,
   billingPeriod,
@@ -16,27 +16,29 @@ import {
 import { eventCounts } from '../../../support/journeys.ts';
 
 const BASE = '/api/v1/event-replay';
-let bss: ComposedApp;
 let send: Send;
 let customerIds: string[];
 let moments: Moment[];
 let topic: string;
 
-before(async () => {
-  bss = await composedApp({ BSS_TEST_CLOCK: new Date(billingPeriod().from).toISOString() });
-  topic = bss.services.eventsTopic;
-  send = async (method, url, body) => {
-    const response = await bss.app.inject({
-      method: method as 'GET',
-      url,
-      headers: bss.as('admin'),
-      ...(body !== undefined ? { payload: body as object } : {}),
-    });
-    return { status: response.statusCode, body: response.body === '' ? null : response.json() };
-  };
-  ({ customerIds, moments } = await runWorkload(send, 'unit', 4));
-});
-after(async () => bss.close());
+const bss = composedAppPerFile(
+  { BSS_TEST_CLOCK: new Date(billingPeriod().from).toISOString() },
+  {
+    setUp: async () => {
+      topic = bss.services.eventsTopic;
+      send = async (method, url, body) => {
+        const response = await bss.app.inject({
+          method: method as 'GET',
+          url,
+          headers: bss.as('admin'),
+          ...(body !== undefined ? { payload: body as object } : {}),
+        });
+        return { status: response.statusCode, body: response.body === '' ? null : response.json() };
+      };
+      ({ customerIds, moments } = await runWorkload(send, 'unit', 4));
+    },
+  },
+);
 
 const get = async (path: string, status = 200) => {
   const sent = await send('GET', `${BASE}${path}`);

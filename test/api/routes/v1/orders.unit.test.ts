@@ -1,24 +1,11 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalog } from '../../../../src/domain/index.ts';
-import { composedApp, type ComposedApp } from '../../../support/composed-app.ts';
-import {
-  client,
-  createCustomer,
-  eventCounts,
-  orderAction,
-  placeOrder,
-  type Client,
-} from '../../../support/journeys.ts';
+import { composedAppPerFile } from '../../../support/composed-app.ts';
+import { client, createCustomer, eventCounts, orderAction, placeOrder } from '../../../support/journeys.ts';
 
-let bss: ComposedApp;
-let send: Client;
-
-before(async () => {
-  bss = await composedApp();
-  send = client(bss);
-});
-after(() => bss.close());
+const bss = composedAppPerFile();
+const send = client(bss);
 
 /** The monthly price quoted today, from the seed catalog. */
 const priceNow = (planId: string) => {

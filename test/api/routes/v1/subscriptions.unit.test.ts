@@ -1,16 +1,10 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { composedApp, type ComposedApp } from '../../../support/composed-app.ts';
-import { activeSubscription, client, eventCounts, type Client } from '../../../support/journeys.ts';
+import { composedAppPerFile } from '../../../support/composed-app.ts';
+import { activeSubscription, client, eventCounts } from '../../../support/journeys.ts';
 
-let bss: ComposedApp;
-let send: Client;
-
-before(async () => {
-  bss = await composedApp();
-  send = client(bss);
-});
-after(() => bss.close());
+const bss = composedAppPerFile();
+const send = client(bss);
 
 const act = (id: string, action: string, options: { payload?: object; ifMatch?: string } = {}) =>
   send({

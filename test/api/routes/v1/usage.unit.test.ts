@@ -1,30 +1,32 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { catalog } from '../../../../src/domain/index.ts';
 import { BODY_LIMIT_BYTES } from '../../../../src/api/app.ts';
 import { MAX_USAGE_BATCH } from '../../../../src/application/commands/usage.ts';
-import { composedApp, type ComposedApp } from '../../../support/composed-app.ts';
+import { composedAppPerFile } from '../../../support/composed-app.ts';
 import { activeSubscription, client, eventCounts, type Client } from '../../../support/journeys.ts';
 
-let bss: ComposedApp;
 let send: Client;
 let active: { customerId: string; subscriptionId: string };
 let suspended: { customerId: string; subscriptionId: string };
 
-before(async () => {
-  bss = await composedApp();
-  send = client(bss);
-  active = await activeSubscription(send, 'basic');
-  suspended = await activeSubscription(send, 'business-data');
-  const suspend = await send({
-    method: 'POST',
-    url: `/api/v1/subscriptions/${suspended.subscriptionId}/suspend`,
-    payload: { reason: 'unpaid' },
-  });
-  assert.equal(suspend.statusCode, 200, suspend.body);
-});
-after(() => bss.close());
+const bss = composedAppPerFile(
+  {},
+  {
+    setUp: async () => {
+      send = client(bss);
+      active = await activeSubscription(send, 'basic');
+      suspended = await activeSubscription(send, 'business-data');
+      const suspend = await send({
+        method: 'POST',
+        url: `/api/v1/subscriptions/${suspended.subscriptionId}/suspend`,
+        payload: { reason: 'unpaid' },
+      });
+      assert.equal(suspend.statusCode, 200, suspend.body);
+    },
+  },
+);
 
 /** Round half up of n / d for non-negative integers: the domain's rule, restated independently. */
 const halfUp = (n: number, d: number) => Math.floor((2 * n + d) / (2 * d));

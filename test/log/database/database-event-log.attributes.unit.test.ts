@@ -3,13 +3,13 @@
 // from the JSON by the migration's backfill, and then count like the others (PGlite).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPgliteDb } from '../../src/store/pglite-db.ts';
-import { loadMigrations, migrate, splitStatements } from '../../src/store/migrate.ts';
-import type { Db } from '../../src/store/db.ts';
-import { createDatabaseEventLog } from '../../src/log/database/database-event-log.ts';
-import type { EventLog } from '../../src/log/event-log.ts';
-import { sliceByTimeSpan } from '../../src/replay/shared/records.ts';
-import { buildWorkload, toRecord } from '../replay/workload.ts';
+import { createPgliteDb } from '../../../src/store/pglite-db.ts';
+import { loadMigrations, migrate, splitStatements } from '../../../src/store/migrate.ts';
+import type { Db } from '../../../src/store/db.ts';
+import { createDatabaseEventLog } from '../../../src/log/database/database-event-log.ts';
+import type { EventLog } from '../../../src/log/event-log.ts';
+import { sliceByTimeSpan } from '../../../src/replay/shared/records.ts';
+import { buildWorkload, toRecord } from '../../replay/workload.ts';
 
 let db: Db;
 let log: EventLog;

@@ -3,7 +3,7 @@
 // retried by the next call instead of waiting a whole interval.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { recentFailures } from '../../src/api/rate-limit/recent-failures.ts';
+import { recentFailures } from '../../../src/api/rate-limit/recent-failures.ts';
 
 function shared(clock: { now: number }) {
   const noted: Array<{ address: string; at: number }> = [];

@@ -2,7 +2,7 @@
 // slice of the budget, never a caller past `max` across instances, a new window after the old one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LEASE_DIVISOR, leasedCounter, type Reserve } from '../../src/api/rate-limit/leased-counter.ts';
+import { LEASE_DIVISOR, leasedCounter, type Reserve } from '../../../src/api/rate-limit/leased-counter.ts';
 
 function sharedCount(clock: { now: number }) {
   const windows = new Map<string, { count: number; endsAt: number }>();
