@@ -20,7 +20,6 @@ export interface FetchRequest {
 export interface FetchedPartition {
   readonly partition: number;
   readonly records: LogRecord[];
-  /** Past control batches too. */
   readonly next: number;
   readonly highWatermark: number;
   readonly logStartOffset: number;
