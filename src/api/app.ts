@@ -1,5 +1,4 @@
-// Builds the Fastify app from already-composed services. It never reads configuration or opens
-// connections itself, so tests build it with whatever services they like and drive it with inject().
+// Never reads configuration or opens connections, so tests build it with any services and inject().
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyHttpOptions } from 'fastify';
@@ -62,12 +61,10 @@ export interface AppServices {
   readonly testClock?: TestClock | undefined;
   readonly replay?: EventReplayServices;
   readonly cache?: Cache;
-  /** Refuses writes of /api/v1 with 503 OVERLOADED when the write path is full (plugins/admission.ts). */
   readonly admission?: Admission;
   readonly concurrency?: ConcurrencyLimit;
   readonly keys?: ApiKeyAdmin;
   readonly audit?: AuditTrail;
-  /** Rate limits, CORS origins and request limits; default: defaultSecurity() (CORS closed). */
   readonly security?: SecurityConfig;
   readonly rateLimitStore?: new () => unknown;
   readonly signInFailures?: SignInFailures;
@@ -91,7 +88,6 @@ function fastifyOptions(
   gate: AdmissionGate | undefined,
 ): FastifyHttpOptions<Server> {
   return {
-    // A request admission control refuses is answered before Fastify (admission-gate.ts).
     ...(gate ? { serverFactory: gatedServer(gate, security.maxHeaderBytes) } : {}),
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: security.bodyLimitBytes,
