@@ -13,7 +13,6 @@ export interface FetchRequest {
   readonly partitions: ReadonlyArray<{ readonly partition: number; readonly offset: number }>;
   readonly maxWaitMs: number;
   readonly maxBytesPerPartition: number;
-  /** Keeps long polls off the connection heartbeats and commits use. */
   readonly pool?: ConnectionPool;
 }
 
