@@ -1,15 +1,11 @@
-// Admission control's decision for one /api/v1 request, taken once: writes (POST, PATCH, PUT, DELETE)
-// pass the write path's limits (application/admission.ts), then every request but a long-lived stream
-// passes the adaptive concurrency limit when one is set (application/concurrency-limit.ts). A refusal
-// is counted in bss_requests_shed_total{reason}. `answerRaw` takes the decision on node:http's request,
-// before Fastify: a refusal then costs the HTTP parse and one write, not a framework request.
+// Admission control's decision for one /api/v1 request, taken once. `answerRaw` takes it on node:http's
+// request, before Fastify: a refusal then costs the HTTP parse and one write, not a framework request.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Admission, ShedReason } from '../application/admission.ts';
 import type { ConcurrencyLimit } from '../application/concurrency-limit.ts';
 import { problemType } from './plugins/problem.ts';
 
-/** The routes admission control guards: the API, not health, metrics, docs or the console. */
 export const API_PREFIX = '/api/v1/';
 const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 /** Seconds a refused client should wait: about the time a full queue takes to drain. */
@@ -33,9 +29,7 @@ export const overloadedDetail = (reason: ShedReason): string =>
 export interface AdmissionGate {
   /** undefined: admitted (its slots free when `response` closes); otherwise why it is refused (counted). */
   decide(method: string, stream: boolean, response: ServerResponse): ShedReason | undefined;
-  /** Whether the raw gate already admitted this request. */
   decided(request: IncomingMessage): boolean;
-  /** Decides on the raw request; true when refused and answered here. */
   answerRaw(request: IncomingMessage, response: ServerResponse): boolean;
 }
 

@@ -1,5 +1,4 @@
-// Builds the Fastify app from already-composed services. It never reads configuration or opens
-// connections itself, so tests build it with whatever services they like and drive it with inject().
+// Never reads configuration or opens connections, so tests build it with any services and inject().
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyHttpOptions } from 'fastify';
@@ -57,33 +56,20 @@ export interface AppServices {
   /** /metrics text when it is not this registry's alone (every worker's, under a supervisor). */
   readonly metricsText?: () => Promise<string>;
   readonly readiness: readonly ReadinessCheck[];
-  /** Who is calling; every route not marked public needs credentials (see plugins/auth.ts). */
   readonly auth: Authenticator;
-  /** The use cases behind /api/v1; without them only health, metrics and docs are served. */
   readonly application?: Application;
-  /** Present only when BSS_TEST_CLOCK is set: adds /api/v1/test-clock. */
   readonly testClock?: TestClock | undefined;
-  /** Event replay and time travel: adds /api/v1/event-replay (admin). */
   readonly replay?: EventReplayServices;
-  /** Adds the admin routes /api/v1/cache/warm and /api/v1/cache/stats. */
   readonly cache?: Cache;
-  /** Refuses writes of /api/v1 with 503 OVERLOADED when the write path is full (plugins/admission.ts). */
   readonly admission?: Admission;
-  /** The adaptive limit on /api/v1 requests in progress (application/concurrency-limit.ts). */
   readonly concurrency?: ConcurrencyLimit;
-  /** Adds the admin routes /api/v1/keys (create, list, revoke). */
   readonly keys?: ApiKeyAdmin;
-  /** Records admin actions and adds GET /api/v1/audit (admin). */
   readonly audit?: AuditTrail;
-  /** Rate limits, CORS origins and request limits; default: defaultSecurity() (CORS closed). */
   readonly security?: SecurityConfig;
-  /** A shared rate-limit counter (rate-limit/redis-store.ts); default: per process. */
   readonly rateLimitStore?: new () => unknown;
-  /** Failed sign-ins per client address, shared (rate-limit/redis-sign-in-failures.ts); default: per process. */
   readonly signInFailures?: SignInFailures;
 }
 
-/** Usage batches of 10,000 records fit well inside the default. */
 export const BODY_LIMIT_BYTES = defaultSecurity().bodyLimitBytes;
 
 export async function buildApp(services: AppServices): Promise<ApiApp> {
@@ -102,15 +88,12 @@ function fastifyOptions(
   gate: AdmissionGate | undefined,
 ): FastifyHttpOptions<Server> {
   return {
-    // A request admission control refuses is answered before Fastify (admission-gate.ts).
     ...(gate ? { serverFactory: gatedServer(gate, security.maxHeaderBytes) } : {}),
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: security.bodyLimitBytes,
-    // The request line (URL) and headers together: more is a 431 problem (http-errors.ts).
     http: { maxHeaderSize: security.maxHeaderBytes },
     // Long ids reach schema validation (400 problem naming the param) instead of the router's bare 414.
     routerOptions: { maxParamLength: security.maxParamLength },
-    // Router and HTTP parser failures answer problem+json too, not Fastify's own JSON.
     frameworkErrors,
     clientErrorHandler,
     requestIdHeader: 'x-request-id',
@@ -118,14 +101,12 @@ function fastifyOptions(
     // Every line a request logs (the completed line, errors) names the client, not only the first.
     childLoggerFactory: (logger, bindings, options, raw) =>
       logger.child({ ...bindings, remoteAddress: raw.socket?.remoteAddress }, options),
-    // Let in-flight requests finish on close; idle keep-alive sockets are closed at once.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
   };
 }
 
-/** What every request goes through before its route: headers, parsing, errors, metrics, admission, auth, limits. */
 async function registerRequestHandling(
   app: ApiApp,
   services: AppServices,
@@ -192,7 +173,6 @@ async function registerRoutes(app: ApiApp, services: AppServices): Promise<void>
   if (services.audit) await app.register(auditRoutes(services.audit), { prefix: '/api/v1' });
 }
 
-/** /api/v1: the use cases, behind idempotency. */
 function v1Routes(services: AppServices, application: Application) {
   return async (v1: ApiApp) => {
     // Before idempotency: a refused write claims no key, so its retry runs it.

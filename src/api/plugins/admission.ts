@@ -1,8 +1,5 @@
-// Admission control for /api/v1 (api/admission-gate.ts) as the first onRequest hook, before
-// authentication and before a request claims an idempotency key or a connection: a refused request
-// gets 503 + Retry-After (problem+json, code OVERLOADED) and a retry with the same Idempotency-Key runs
-// it exactly once. The HTTP server decides before Fastify (AppServices' raw gate); this hook decides
-// for what did not come through it (inject in tests) and knows streams by their route.
+// Admission control as the first onRequest hook, before auth and before an idempotency key is claimed,
+// for requests the raw gate did not see (inject in tests); it knows streams by their route.
 import type { ApiApp } from '../types.ts';
 import { API_PREFIX, overloadedDetail, RETRY_AFTER_SECONDS, type AdmissionGate } from '../admission-gate.ts';
 import { sendProblem } from './problem.ts';

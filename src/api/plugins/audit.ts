@@ -1,8 +1,5 @@
-// Records every admin action answered over HTTP in the audit trail, after its answer: who (the
-// principal), what (action, target, parameters), when, and the outcome from the status. Key creation
-// and revocation record themselves in their transaction; only their refusals and failures come here.
-// A failed sign-in (a bad API key or token, answered 401) is recorded as `auth.failed` by the client
-// address and the key id it claimed; one without credentials is not (it names no one, tries nothing).
+// Records every admin action answered over HTTP in the audit trail, after its answer. Key creation and
+// revocation record their success in their own transaction. A request without credentials is not audited.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiApp } from '../types.ts';
 import type { AuditTrail } from '../../application/audit/audit-trail.ts';
@@ -37,7 +34,6 @@ export const AUDITED_ROUTES: Readonly<Record<string, Audited>> = {
   [`POST ${BASE}/keys/:keyId/revoke`]: { action: 'apikey.revoke', target: param('keyId'), failuresOnly: true },
 };
 
-/** Parameters larger than this are recorded as their size only. */
 const MAX_PARAMETER_BYTES = 4096;
 
 function parameters(request: FastifyRequest): Record<string, unknown> {

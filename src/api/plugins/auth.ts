@@ -1,8 +1,5 @@
-// Authentication and role policy for every route, deny by default: a route is public only when it says
-// `config: { public: true }`. Otherwise GET/HEAD need viewer, other methods operator, and a route can
-// ask for more with `config: { role: 'admin' }`. Runs on onRequest, so an unauthenticated request is
-// refused before its body is read. Credentials are never logged (the logger redacts their headers,
-// and problem details never repeat them).
+// Deny by default: a route is public only with `config: { public: true }`; GET/HEAD need viewer, other
+// methods operator. Runs on onRequest, so an unauthenticated request is refused before its body is read.
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { ApiApp } from '../types.ts';
 import type { Role } from '../../application/auth/api-keys.ts';
@@ -14,13 +11,10 @@ import { failedSignIn, type FailedSignIn, refuseBlocked } from './sign-in-limit.
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Served without credentials (health, metrics, docs). */
     public?: boolean;
-    /** The least role the route needs, when more than the method's default. */
     role?: Role;
   }
   interface FastifyRequest {
-    /** The authenticated caller (also when its role is too small); null on public routes. */
     principal: Principal | null;
     /** Set when the caller sent a bad API key or token (counted per address, audited). */
     signInFailure: FailedSignIn | null;
@@ -59,7 +53,6 @@ function unauthenticated(reply: FastifyReply, request: FastifyRequest, header: s
   return sendProblem(reply, request, { status: 401, code: 'UNAUTHENTICATED', detail });
 }
 
-/** Applies the security schemes and the required role to every secured route's OpenAPI entry. */
 function documentSecurity(route: RouteOptions): void {
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   const config = route.config ?? {};

@@ -1,6 +1,4 @@
-// The errors Fastify and Node answer before any route runs, as problem+json like every other error:
-// a method the path does not have (405 with Allow), a malformed or too long URL (router), and a
-// request Node's HTTP parser refuses (431 headers too large, 408, 400).
+// The errors Fastify and Node answer before any route runs, as problem+json like every other error.
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,7 +8,6 @@ import { frameworkCode, problemType, sendProblem } from './problem.ts';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
-/** The methods routed for a URL; empty when no route has its path. */
 export function allowedMethods(app: ApiApp, url: string): string[] {
   const found = METHODS.flatMap((method) => {
     const route = app.findRoute({ method, url });
@@ -52,7 +49,6 @@ export function registerNotFound(app: ApiApp): void {
   app.setNotFoundHandler((request, reply) => answerUnrouted(app, request, reply));
 }
 
-/** Fastify's `frameworkErrors`: router failures (bad percent-encoding, over-long parameter). */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode ?? 400;
   const codes: Record<string, [ErrorCode, string]> = {
@@ -69,10 +65,7 @@ const CLIENT_ERRORS: Record<string, [number, ErrorCode, string]> = {
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request was not received in time'],
 };
 
-/**
- * Fastify's `clientErrorHandler`: Node could not parse the request, so there is no request object;
- * the answer is written to the socket by hand, then the connection is closed (as Node does).
- */
+/** Node could not parse the request, so there is no request object: the answer goes to the socket. */
 export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, code, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [

@@ -1,11 +1,6 @@
-// Idempotency-Key for writes (POST, PATCH): a retried request with the same key gets the first
-// answer again (status, ETag, Location, content type, body) without the handler running twice.
-// Keys are scoped by caller; the same key on a different request (method, path or body) is refused
-// with 422, and a retry while the first request still runs gets 409 (retryable). Only final answers
-// are stored: 2xx and 4xx that a retry would get again. 5xx and retryable errors release the key.
-// While a request runs, its claim's short lease is renewed, so only a claim whose process is gone (at
-// once, by the instance's liveness lock, or within the lease) or whose release failed with the database
-// lapses, and a retry takes it over.
+// Idempotency-Key for writes: a retry with the same key (scoped by caller) gets the first final answer
+// again; another request under the key gets 422, a retry while the first runs 409. 5xx release the key.
+// A running claim's lease is renewed, so only a claim whose process is gone lapses to a retry.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -63,7 +58,6 @@ interface Claimed {
   readonly owner: string;
 }
 
-/** Register in the scope whose routes honour the header (the /api/v1 scope). */
 export function registerIdempotency(
   app: ApiApp,
   store: IdempotencyStore,
@@ -71,11 +65,9 @@ export function registerIdempotency(
   renewEveryMs = RENEW_EVERY_MS,
 ): void {
   const claims = new WeakMap<FastifyRequest, Claimed>();
-  /** Owners of the claims whose requests run in this process: their leases are renewed. */
   const running = new Set<string>();
   let closed = false;
 
-  /** Claims the key, or answers (replay, in progress, mismatch): 'answered' then, else what to run with. */
   async function admit(request: FastifyRequest, reply: FastifyReply): Promise<Claimed | 'answered' | undefined> {
     if (!METHODS.has(request.method)) return undefined;
     const key = request.headers['idempotency-key'];
@@ -113,9 +105,8 @@ export function registerIdempotency(
       await record();
       running.delete(owner);
     } catch (error) {
-      // The answer still goes out and the outcome is retried in the background. A final answer keeps
-      // its claim renewed meanwhile (a retry gets it replayed, not a rerun); a release does not: its
-      // retry may run again at once (after a database restart the lease has lapsed already).
+      // The outcome is retried in the background; a final answer's claim stays renewed meanwhile, so a
+      // retry gets it replayed, not rerun.
       logger.error({ err: error }, 'could not record the idempotency key outcome; retrying');
       if (!response) running.delete(owner);
       void retryRecord(record, () => closed).finally(() => running.delete(owner));
@@ -149,7 +140,6 @@ function refuseKey(request: FastifyRequest, reply: FastifyReply): 'answered' {
   return 'answered';
 }
 
-/** A key claimed before: the stored answer again, 409 while its request runs, 422 for another request. */
 function answerUnclaimed(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -196,7 +186,6 @@ function finalResponse(reply: FastifyReply, payload: unknown): StoredResponse | 
   return { status: reply.statusCode, headers, body };
 }
 
-/** Retries an outcome with backoff (0.2 s doubling to 2 s) until it is written or the app closes. */
 async function retryRecord(record: () => Promise<void>, closed: () => boolean): Promise<void> {
   for (let delay = 200; !closed(); delay = Math.min(delay * 2, 2000)) {
     await sleep(delay);
@@ -209,7 +198,6 @@ async function retryRecord(record: () => Promise<void>, closed: () => boolean): 
   }
 }
 
-/** Renews the leases of the running claims and purges expired keys; returns the stop. */
 function startLeaseTimers(
   store: IdempotencyStore,
   running: ReadonlySet<string>,

@@ -1,14 +1,12 @@
-// JSON request bodies: Fastify's own parser (prototype-poisoning checks kept) behind one limit, the
-// nesting depth. A body nested thousands deep is valid JSON, but every recursive walk after parsing
-// (request fingerprints, PostgreSQL's jsonb) would overflow its stack on it: it is a 400 up front.
+// A nesting-depth limit in front of Fastify's JSON parser: every recursive walk after parsing (request
+// fingerprints, PostgreSQL's jsonb) would overflow its stack on a body nested thousands deep.
 import type { FastifyRequest } from 'fastify';
 import type { ApiApp } from '../types.ts';
 import { BssError } from '../../errors.ts';
 
-/** The default (BSS_MAX_JSON_DEPTH): far deeper than any schema of this API (usage batches are 3 levels, replay bodies 5). */
+/** Far deeper than any schema of this API. */
 export const MAX_JSON_DEPTH = 64;
 
-/** Whether arrays and objects nest deeper than `max`, by a scan that skips string contents. */
 export function nestsDeeperThan(text: string, max: number): boolean {
   if (text.length <= max) return false;
   let depth = 0;

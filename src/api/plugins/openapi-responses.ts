@@ -1,8 +1,5 @@
-// Every status a secured route can answer goes into its OpenAPI entry, each error as
-// application/problem+json with the Problem schema (what sendProblem really sends). Cross-cutting
-// answers are added here once instead of in every route: 401/403 (auth), 400 (bad input or
-// headers), 431 (headers too large), 404/414 (path ids), 409/422 (Idempotency-Key), 413/415
-// (bodies), 429 (rate limit), 503 (a dependency).
+// The cross-cutting error statuses (auth, limits, Idempotency-Key, dependencies) go into every secured
+// route's OpenAPI entry once here, as problem+json, instead of in every route.
 import { STATUS_CODES } from 'node:http';
 import type { RouteOptions } from 'fastify';
 import type { TSchema } from 'typebox';
@@ -13,10 +10,8 @@ type Schema = Record<string, unknown>;
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The error statuses a secured route can answer, beyond the ones it lists itself. */
 export function crossCuttingStatuses(method: string, url: string, schema: Schema): number[] {
   // 431: a request line or headers over Node's limit (a long query string too) are refused before routing.
-  // 429: the caller's rate limit (plugins/rate-limit.ts).
   const statuses = [400, 401, 403, 429, 431, 503];
   if (url.includes(':')) statuses.push(404, 414);
   // Idempotency-Key: a retry while the first runs (409), the key reused for another request (422).
@@ -32,7 +27,6 @@ function problemResponse(status: number): Schema {
   };
 }
 
-/** The route's response map with every error status as a problem+json response. */
 export function withProblemResponses(method: string, url: string, schema: Schema): Schema {
   const response = { ...((schema['response'] as Record<string, TSchema> | undefined) ?? {}) };
   const listed = Object.keys(response)

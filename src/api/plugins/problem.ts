@@ -60,7 +60,6 @@ export function sendProblem(
   return reply.status(problem.status).type('application/problem+json').send(body);
 }
 
-/** Fastify/ajv validation errors → one FieldError per offending input. */
 function fieldErrors(error: FastifyError): FieldError[] {
   const context = error.validationContext ?? 'body';
   return (error.validation ?? []).map((v) => {
@@ -76,16 +75,12 @@ function fieldErrors(error: FastifyError): FieldError[] {
   });
 }
 
-/**
- * Whether a domain field came from the request body. Ids the route took from the path (a suspend of
- * an unknown customer) are named by the URL, so no misleading /body pointer is given for them.
- */
+/** Ids the route took from the path are named by the URL, so they get no misleading /body pointer. */
 function inBody(body: unknown, field: string): boolean {
   const top = field.split(/[.[]/)[0] ?? '';
   return typeof body === 'object' && body !== null && Object.hasOwn(body, top);
 }
 
-/** Domain fields ('address.country', 'items[0].planId') as JSON pointers into the body. */
 function fieldPointer(field: string): string {
   return `/body/${field
     .replace(/\[(\d+)\]/g, '.$1')

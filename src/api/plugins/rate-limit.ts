@@ -1,7 +1,5 @@
-// Per-caller rate limits (@fastify/rate-limit): each API key or JWT subject, or the client IP for
-// public routes, gets `max` requests per window; more get 429 RATE_LIMITED with Retry-After and the
-// RateLimit headers. Health and metrics are never limited (probes and scrapes must always answer).
-// The count is shared through Redis when a store is given, so limits hold across instances.
+// Per-caller rate limits (API key, JWT subject, or client IP on public routes). Health and metrics are
+// never limited: probes and scrapes must always answer.
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
 import type { ApiApp } from '../types.ts';

@@ -1,7 +1,5 @@
-// Security headers on every response (helmet's, computed once: they depend on no request) and a CORS policy that is closed unless origins
-// are configured (@fastify/cors). The console needs no exception: its scripts and styles are files of
-// its own origin, it styles through the CSSOM (allowed by CSP), and its SSE and fetches go to 'self'.
-// Swagger UI at /docs loads its own files too; its inline styles are covered by style-src.
+// Helmet's security headers (computed once: they depend on no request) and a CORS policy closed unless
+// origins are configured. The console and Swagger UI need no CSP exception: they load only 'self'.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet, { type HelmetOptions } from 'helmet';
 import cors from '@fastify/cors';
@@ -17,8 +15,6 @@ export const CONTENT_SECURITY_POLICY = {
   },
 };
 
-/** The headers helmet sets for these options, by name. @fastify/helmet rebuilt its middleware (and
- * re-parsed the CSP) on every request: 3 % of the service's busy time at 300 req/s. */
 export function helmetHeaders(options: Readonly<HelmetOptions>): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};
   const response = {
@@ -39,8 +35,7 @@ export async function registerSecurityHeaders(app: ApiApp, corsOrigins: readonly
     reply.headers(headers);
     done();
   });
-  // Closed by default: no Access-Control-Allow-Origin for any origin, so browsers on other sites
-  // cannot read answers. Credentials are headers (X-API-Key, Authorization), never cookies.
+  // Credentials are headers (X-API-Key, Authorization), never cookies.
   await app.register(cors, {
     origin: corsOrigins.length > 0 ? [...corsOrigins] : false,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],

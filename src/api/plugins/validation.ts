@@ -1,5 +1,4 @@
-// Two validators: request bodies are validated strictly (no type coercion, unknown fields rejected,
-// all errors reported), while querystring, params and headers coerce "10" to 10 as URLs require.
+// Bodies are validated strictly; querystring, params and headers coerce "10" to 10 as URLs require.
 // Both add one rule no schema states: every string and key must be text the store can hold.
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';

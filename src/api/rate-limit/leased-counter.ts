@@ -1,23 +1,17 @@
-// A shared per-caller request count taken in leases: an instance reserves a slice of the window's
-// budget in one round trip (INCRBY) and hands it out locally, so a caller's requests cost a round
-// trip per slice, not per request. Only reserved counts are handed out, so no caller gets past `max`
-// in a window; an instance's unused slice (at most max / LEASE_DIVISOR) can only refuse a caller
-// early, by at most that much per instance. Once the shared count reached `max`, the rest of the
-// window is refused without asking.
+// A shared per-caller count taken in leases: an instance reserves a slice of the window's budget in one
+// round trip and hands it out locally. Only reserved counts are handed out, so no caller gets past
+// `max`; an unused slice can only refuse a caller early, by at most max / LEASE_DIVISOR per instance.
 
 /** Reserves `tokens` counts in the caller's current window: the count after it and the window's ms left. */
 export type Reserve = (key: string, tokens: number, windowMs: number) => Promise<{ count: number; ttl: number }>;
 
-/** A lease is this share of the budget: 5,000 a second → 250 per round trip. */
 export const LEASE_DIVISOR = 20;
 /** Expired leases are dropped once this many callers hold one. */
 const SWEEP_AT = 10_000;
 
 interface Lease {
-  /** The next reserved count to hand out, and the last one. */
   next: number;
   last: number;
-  /** The shared count has reached the limit: nothing more to reserve this window. */
   exhausted: boolean;
   endsAt: number;
 }

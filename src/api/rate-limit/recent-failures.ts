@@ -1,7 +1,5 @@
-// The addresses with a failed sign-in in the current window, kept in the process: the only ones that
-// can be blocked, so the only ones whose shared count is worth a round trip. Failures recorded here
-// join at once; those of other instances at the next refresh, at most `refreshMs` after the last one.
-// A failed refresh is retried by the next request (each instance then counts alone anyway).
+// The addresses with a failed sign-in in the current window: the only ones that can be blocked, so the
+// only ones whose shared count is worth a round trip. Other instances' failures join within `refreshMs`.
 
 export interface RecentFailuresOptions {
   readonly windowMs: number;
@@ -18,7 +16,6 @@ export interface RecentFailures {
   add(address: string): void;
 }
 
-/** Expired addresses are dropped once the set holds this many. */
 const SWEEP_AT = 10_000;
 
 export function recentFailures(options: RecentFailuresOptions): RecentFailures {

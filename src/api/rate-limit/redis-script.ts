@@ -1,6 +1,3 @@
-// The Redis counters' pieces: one fixed window per key, counted by a Lua INCRBY + PEXPIRE, and a
-// bound on how long a request waits for Redis (requests per caller and failed sign-ins alike).
-
 /** Adds ARGV[2] (default 1) to the window's count; the first addition starts the window of ARGV[1] ms. */
 export const INCR = `local current = redis.call('INCRBY', KEYS[1], tonumber(ARGV[2] or '1'))
 if current == tonumber(ARGV[2] or '1') then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
@@ -8,7 +5,6 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end
 return {current, ttl}`;
 
-/** Bounds how long a request waits for Redis before it is counted locally. */
 export const COMMAND_TIMEOUT_MS = 200;
 
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -1,11 +1,5 @@
-// Failed sign-ins counted in Redis (node-redis), one fixed window per client address, so a limit
-// reached on one instance holds on all of them. While Redis is unreachable or slow each instance
-// counts alone (the in-process counter): per instance rather than not at all.
-//
-// Only an address with a failure in the window can be blocked, so only those ask Redis for their
-// count; the rest are answered from a local set of suspects (recent-failures.ts), fed by this
-// instance's own failures at once and by every instance's within `refreshMs`. So a guesser blocked
-// elsewhere is refused here at most `refreshMs` later, or at once after its first failure here.
+// Failed sign-ins counted in Redis per client address, so a limit holds on every instance; while Redis
+// is unreachable each instance counts alone. Only suspects (recent-failures.ts) ask Redis for a count.
 import type { RedisClientType } from 'redis';
 import {
   createMemorySignInFailures,
@@ -39,18 +33,14 @@ const RECENT = `${REDIS_NOW}
 local since = math.max(tonumber(ARGV[1]), now - tonumber(ARGV[2]))
 return {now, redis.call('ZRANGEBYSCORE', KEYS[1], since, '+inf')}`;
 
-/** How stale this instance's view of other instances' failures may be. */
 export const SIGN_IN_REFRESH_MS = 1000;
 
 export interface RedisSignInFailuresOptions {
   /** Created with disableOfflineQueue, so a disconnected client fails at once. */
   readonly client: Pick<RedisClientType, 'eval' | 'isReady'>;
-  /** Namespace of the counters, e.g. the cache prefix + 'rl:'. */
   readonly prefix: string;
   readonly limit: SignInLimit;
-  /** Called when Redis fails and the local count is used. */
   readonly onFallback?: (error: Error) => void;
-  /** Default SIGN_IN_REFRESH_MS. */
   readonly refreshMs?: number;
 }
 

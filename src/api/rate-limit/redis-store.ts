@@ -1,7 +1,5 @@
-// A @fastify/rate-limit store on node-redis (the plugin's own Redis store needs ioredis'
-// defineCommand): one fixed window per caller, counted by a Lua INCRBY + PEXPIRE in leases of a
-// slice of the budget (leased-counter.ts), so every instance sharing the Redis shares the count. While Redis is unreachable the count falls back to this
-// process (the plugin's LocalStore): limits then hold per instance instead of not at all.
+// A @fastify/rate-limit store on node-redis (the plugin's own needs ioredis). While Redis is unreachable
+// the count falls back to this process: limits then hold per instance instead of not at all.
 import { createRequire } from 'node:module';
 import { createClient, type RedisClientType } from 'redis';
 import type { SignInFailures, SignInLimit } from '../../application/auth/sign-in-failures.ts';
@@ -24,9 +22,7 @@ const LocalStore = require('@fastify/rate-limit/store/LocalStore') as new (
 export interface RedisRateLimitOptions {
   /** Created with disableOfflineQueue, so a disconnected client fails at once. */
   readonly client: Pick<RedisClientType, 'eval' | 'isReady'>;
-  /** Namespace of the counters, e.g. the cache prefix + 'rl:'. */
   readonly prefix: string;
-  /** Called when Redis fails and the local count is used (for a metric or log). */
   readonly onFallback?: (error: Error) => void;
 }
 
@@ -57,7 +53,6 @@ export function redisRateLimitStore(options: RedisRateLimitOptions): new () => S
   return RedisRateLimitStore;
 }
 
-/** A client of its own, failing fast while disconnected; start-up does not wait for Redis. */
 export function connectRateLimitRedis(
   url: string,
   prefix: string,

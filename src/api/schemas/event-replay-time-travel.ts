@@ -1,4 +1,3 @@
-// Schemas of the time-travel route group: reconstruct, diff and the timeline.
 import { Type } from 'typebox';
 import { Name, QueryTime, RArray, Strict, Time, Views, WindowQuery } from './event-replay-common.ts';
 

@@ -33,7 +33,6 @@ export interface ActiveKey {
   readonly role: Role;
 }
 
-/** The id and role of the active key with this hash, or undefined. */
 export async function findApiKey(db: Queryable, hash: string): Promise<ActiveKey | undefined> {
   const { rows } = await db.query<{ key_id: string; role: Role }>(
     'SELECT key_id, role FROM api_keys WHERE hash = $1 AND revoked_at IS NULL',
@@ -43,12 +42,11 @@ export async function findApiKey(db: Queryable, hash: string): Promise<ActiveKey
   return row ? { keyId: row.key_id, role: row.role } : undefined;
 }
 
-/** The role of an active key, or undefined. */
 export async function verifyApiKey(db: Queryable, plaintext: string): Promise<Role | undefined> {
   return (await findApiKey(db, hashKey(plaintext)))?.role;
 }
 
-/** Revokes a key; true when an active key was revoked. Running services notice within their cache TTL. */
+/** Running services notice a revocation within their cache TTL. */
 export async function revokeApiKey(db: Queryable, keyId: string): Promise<boolean> {
   const { rowCount } = await db.query(
     'UPDATE api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL',
@@ -59,11 +57,7 @@ export async function revokeApiKey(db: Queryable, keyId: string): Promise<boolea
 
 const BOOTSTRAP_ID = 'bootstrap-admin';
 
-/**
- * Makes sure automation has an admin key. A configured BSS_ADMIN_API_KEY becomes (or replaces) the
- * bootstrap key. Without one, the first start generates a key and returns it so it can be printed once;
- * later starts return undefined.
- */
+/** Without BSS_ADMIN_API_KEY, only the first start generates an admin key, returned to be printed once. */
 export async function ensureAdminKey(db: Queryable, configured: string | undefined): Promise<IssuedKey | undefined> {
   if (configured !== undefined) {
     await db.query(

@@ -21,7 +21,6 @@ export type Authentication =
   | { readonly ok: false; readonly scheme: 'api-key' | 'bearer' | 'none'; readonly reason: string };
 
 export interface Authenticator {
-  /** Whether bearer tokens are accepted at all (a JWKS URL or public key is configured). */
   readonly bearer: boolean;
   authenticate(credentials: Credentials): Promise<Authentication>;
 }

@@ -1,8 +1,5 @@
-// API key verification with a small in-process cache, so a hot path does not query the database on
-// every request. The cache holds hashes, never plaintext. Both answers are cached, "active with this
-// role" and "unknown or revoked", for API_KEY_CACHE_TTL_MS: a revoked key therefore stops working
-// within that time on every instance, and a new key works at once (its hash was never looked up).
-// Concurrent requests with the same key share one lookup.
+// The cache holds hashes, never plaintext, and both answers: a revoked key stops working within the TTL
+// on every instance, and a new key works at once (its hash was never looked up).
 import { LRUCache } from 'lru-cache';
 import type { Queryable } from '../../store/db.ts';
 import { unavailable } from '../../errors.ts';
@@ -13,7 +10,6 @@ export const API_KEY_CACHE_TTL_MS = 30_000;
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
 export interface CachedApiKeys {
-  /** The active key for this plaintext, or undefined when it is unknown or revoked. */
   verify(plaintext: string): Promise<ActiveKey | undefined>;
 }
 
@@ -21,7 +17,6 @@ export interface CachedApiKeysOptions {
   readonly ttlMs?: number;
   /** Bounds memory when many different (e.g. guessed) keys arrive. */
   readonly maxEntries?: number;
-  /** Milliseconds clock, for tests. */
   readonly now?: () => number;
 }
 

@@ -1,6 +1,5 @@
-// Bearer JWT verification with jose, against the identity provider's JWKS (fetched and cached by
-// jose) or one configured public key. Only asymmetric algorithms are accepted, so a token can never
-// be "signed" with the public key as an HMAC secret. The BSS role comes from a configurable claim.
+// Only asymmetric algorithms are accepted, so a token can never be "signed" with the public key as an
+// HMAC secret.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { JwtConfig } from '../../config.ts';
@@ -21,7 +20,6 @@ const ALGORITHMS = [
   'EdDSA',
   'Ed25519',
 ];
-/** Tolerated clock difference between the identity provider and this host. */
 const CLOCK_TOLERANCE_S = 30;
 
 /** Failures that say the token is bad; anything else (JWKS unreachable, timeouts) is ours, a 503. */

@@ -1,5 +1,4 @@
-// API key administration (create, list, revoke) for the admin routes and the CLI's direct mode. Each
-// change commits together with its audit event (the sink: the database log, or the outbox in Kafka mode).
+// Each key change commits together with its audit event.
 import type { Db } from '../../store/db.ts';
 import type { EventSink } from '../../log/event-sink.ts';
 import { createApiKey, revokeApiKey, type IssuedKey, type Role } from './api-keys.ts';
@@ -19,16 +18,13 @@ export interface ApiKeyAdmin {
   /** `actor` names who asks (a principal id, or cli:user@host). The plaintext is in the result only. */
   create(role: Role, name: string, actor: string): Promise<IssuedKey & { createdAt: string }>;
   list(options?: { includeRevoked?: boolean }): Promise<KeyInfo[]>;
-  /** The revoked key, or undefined when no active key has this id. */
   revoke(keyId: string, actor: string): Promise<KeyInfo | undefined>;
 }
 
 export interface ApiKeyAdminDeps {
   readonly db: Db;
   readonly sink: EventSink;
-  /** Topic of the audit events (BSS_TOPIC_PREFIX + AUDIT_TOPIC). */
   readonly auditTopic: string;
-  /** CloudEvents source: /bss/api or /bss/cli. */
   readonly source?: string;
 }
 

@@ -1,6 +1,5 @@
-// Failed sign-ins per client address (a bad API key or bearer token): past `max` in one window the
-// address must wait for the window's end, whatever it sends, so guessing keys gains nothing. This is
-// the port and its in-process counter; rate-limit/redis-sign-in-failures.ts shares it across instances.
+// Past `max` failed sign-ins in one window an address waits for the window's end whatever it sends, so
+// guessing keys gains nothing.
 
 export interface SignInLimit {
   /** Failed sign-ins an address may make per window; 0 = no limit. */
@@ -11,11 +10,9 @@ export interface SignInLimit {
 export interface SignInFailures {
   /** Milliseconds until this address may sign in again; 0 while it is under the limit. */
   blockedFor(address: string): Promise<number>;
-  /** Counts one failed sign-in from this address in the current window. */
   record(address: string): Promise<void>;
 }
 
-/** Expired windows are dropped once the map holds this many addresses. */
 const SWEEP_AT = 10_000;
 
 export function createMemorySignInFailures(limit: SignInLimit, now: () => number = Date.now): SignInFailures {

@@ -43,7 +43,6 @@ export async function commitAsOwner(
   return rowCount > 0;
 }
 
-/** Members whose heartbeat has not expired (a member that leaves deletes its row). */
 export async function liveMembers(db: Queryable, group: string, topic: string): Promise<number> {
   const { rows } = await db.query<{ n: number | string }>(
     'SELECT count(*) AS n FROM event_log_members WHERE group_id = $1 AND topic = $2 AND expires_at > now()',

@@ -1,6 +1,4 @@
-// Matching records per time bucket on the database log, in one statement: the type, key and source
-// conditions use the columns of migration 041 (indexed with the time for type and key), so a filter
-// over a million records is counted exactly without reading them into the process.
+// One statement over migration 041's indexed columns counts a filter exactly without reading records.
 import type { Queryable } from '../../store/db.ts';
 import type { RecordMatch, TimeBuckets } from '../event-log.ts';
 

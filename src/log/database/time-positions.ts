@@ -1,4 +1,4 @@
-// One statement over the time index: a 60 × 12 histogram is one round trip, not 720.
+// One statement over the time index: a histogram is one round trip, not one per bucket edge.
 import { notFound } from '../../errors.ts';
 import type { Queryable } from '../../store/db.ts';
 

@@ -17,7 +17,6 @@ export interface Delivery<Assignment> {
 /** The next offset to commit per partition, with the leader epoch of its last batch (KIP-320). */
 export type Delivered = Map<number, { offset: number; leaderEpoch: number }>;
 
-/** False when it had to stop early (rebalance, stopping). */
 export async function deliverPartition<Assignment>(
   delivery: Delivery<Assignment>,
   current: Assignment,
@@ -38,7 +37,6 @@ export async function deliverPartition<Assignment>(
   return true;
 }
 
-/** Commits the delivered offsets in one request. */
 export async function commitDelivered<Assignment>(
   delivery: Delivery<Assignment>,
   current: Assignment,

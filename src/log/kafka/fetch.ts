@@ -13,14 +13,12 @@ export interface FetchRequest {
   readonly partitions: ReadonlyArray<{ readonly partition: number; readonly offset: number }>;
   readonly maxWaitMs: number;
   readonly maxBytesPerPartition: number;
-  /** Keeps long polls off the connection heartbeats and commits use. */
   readonly pool?: ConnectionPool;
 }
 
 export interface FetchedPartition {
   readonly partition: number;
   readonly records: LogRecord[];
-  /** Past control batches too. */
   readonly next: number;
   readonly highWatermark: number;
   readonly logStartOffset: number;

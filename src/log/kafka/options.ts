@@ -1,7 +1,6 @@
 import { compressionsAlgorithms, type BaseOptions, type CompressionAlgorithmValue } from '@platformatic/kafka';
 
 export interface KafkaGroupTimings {
-  /** Broker minimum: 6000. */
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
   readonly rebalanceTimeoutMs?: number;

@@ -29,8 +29,7 @@ export interface Appender {
   flush(): Promise<void>;
 }
 
-// Record framing on top of key, value and headers, roughly.
-const RECORD_OVERHEAD_BYTES = 24;
+const RECORD_OVERHEAD_BYTES = 24; // framing on top of key, value and headers, roughly
 
 export function createAppender(
   producer: Producer<string, string, string, string>,

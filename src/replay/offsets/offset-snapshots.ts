@@ -154,7 +154,6 @@ async function untilNoMembers(log: EventLog, group: string, topic: string, waitM
   }
 }
 
-/** Plans, and unless dryRun, commits the group's new offsets (its consumers paused meanwhile). */
 export async function restoreGroupOffsets(
   deps: { db: Queryable; log: EventLog },
   request: RestoreRequest,

@@ -41,7 +41,6 @@ export async function topicOffsets(log: EventLog, topic: string): Promise<TopicO
 
 export interface AllOffsets {
   readonly topics: readonly TopicOffsets[];
-  /** Every group with a committed offset on a topic, with its lag per partition and live members. */
   readonly groups: readonly (GroupOffsets & { readonly members: number })[];
 }
 
@@ -127,10 +126,8 @@ export interface EstimateOptions {
   readonly maxEventsPerSecond?: number;
 }
 
-/** Conservative, for the database log. */
 export const DEFAULT_MAX_EVENTS_PER_SECOND = 10_000;
 
-/** Pacing starts at the window's start, so the span runs from it. */
 export async function estimateReplayDuration(
   log: EventLog,
   topic: string,

@@ -1,6 +1,5 @@
-// What changed between two times: the views at both, a field-level diff, and the events in between
-// that changed them. One reconstruction at `from`, then a forward fold to `to` that notes each event
-// whose fold changed a view (an event can leave a view as it was, e.g. a repeated usage record).
+// One reconstruction at `from`, then a forward fold to `to` that notes each event whose fold changed a
+// view (an event can leave a view as it was, e.g. a repeated usage record).
 import { partitionFor } from '../../log/partitioner.ts';
 import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../../domain/index.ts';
 import { badReplayRequest } from '../shared/errors.ts';
@@ -31,7 +30,6 @@ export interface ChangingEvent {
 export interface StateDiff {
   readonly from: number;
   readonly to: number;
-  /** The views at `from` and at `to`, by customer id. */
   readonly before: Readonly<Record<string, CustomerView>>;
   readonly after: Readonly<Record<string, CustomerView>>;
   readonly changes: readonly FieldChange[];

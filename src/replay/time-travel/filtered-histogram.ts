@@ -1,20 +1,15 @@
-// Events per time bucket of a filtered window (types, customer, source, free text). Positions count
-// every record, so a filter needs more: a log that indexes the type, key and source (the database log)
-// counts them exactly in one statement; otherwise (Kafka, or free text) the window is read in time
-// order (one partition for a customer) up to a scan limit, and a window with more records answers
-// `partial`, its counts complete only before `countedUntil`, instead of reading a million records.
+// A log that indexes type, key and source counts a filtered window itself; otherwise (Kafka, free text)
+// the window is read in time order up to a scan limit, and a larger window answers `partial`.
 import type { EventLog } from '../../log/event-log.ts';
 import { badReplayRequest } from '../shared/errors.ts';
 import { cloudEventType } from '../../events/envelope.ts';
 import { compileFilter, knownEventType, parseRecord, type EventFilter } from '../shared/filter.ts';
 import { readWindowByTime, windowRanges } from '../shared/records.ts';
 
-/** Records one filtered histogram reads at most (bench/results/CONSOLE.md has its time at 1M events). */
 export const HISTOGRAM_SCAN_LIMIT = 100_000;
 
 export interface FilteredWindow {
   readonly start: number;
-  /** The bucket edges start, start + bucketMs, …, end (histogram.ts). */
   readonly edges: readonly number[];
   readonly bucketMs: number;
   readonly filter: EventFilter;
@@ -39,8 +34,8 @@ export async function filteredCounts(log: EventLog, topic: string, window: Filte
   const matcher = compileFilter(filter, '/querystring/type');
   // Only the type and source need the record parsed; a customer filter is the record's key.
   const parse = Boolean(filter.types?.length || filter.sources?.length);
-  // A record can be of a type only if its JSON holds the type's CloudEvents name as a string (the
-  // codec writes it so): the others skip the parse, which was most of a type's cost when profiled.
+  // A record can be of a type only if its JSON holds the type's CloudEvents name as a string: the
+  // others skip the parse.
   const types = filter.types?.map((t) => cloudEventType(knownEventType(t, '/querystring/type')));
   if (log.countByTime && !filter.text) {
     const match = { key: filter.customerId, types, sources: filter.sources };

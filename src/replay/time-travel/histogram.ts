@@ -1,7 +1,5 @@
-// Events per time bucket over a topic, for the console's timeline: every bucket edge's position in the
-// log (the sum over partitions of the first offset at or after it) in one offsetsForTimes call, and
-// each count is the difference of two positions, so counting reads no record however big the log is.
-// A filter (type, customer, source, free text): filtered-histogram.ts.
+// Each bucket's count is the difference of its edges' log positions (one offsetsForTimes call), so an
+// unfiltered histogram reads no record however big the log is.
 import type { EventLog } from '../../log/event-log.ts';
 import type { EventFilter } from '../shared/filter.ts';
 import { filteredCounts } from './filtered-histogram.ts';
@@ -17,7 +15,6 @@ export interface Histogram {
   readonly total: number;
   /** How: log positions (unfiltered), the log's own count (indexed filters), or reading the records. */
   readonly countedBy: 'positions' | 'log' | 'scan';
-  /** Records read to count: 0 unless countedBy is 'scan'. */
   readonly scanned: number;
   /** A filtered window larger than the scan limit: counts are complete only before countedUntil. */
   readonly partial: boolean;
@@ -30,18 +27,15 @@ export interface HistogramWindow {
   readonly buckets: number;
   /** Only the events of these types, customer and sources (read from the records, bounded). */
   readonly filter?: EventFilter;
-  /** Records a filtered histogram reads at most; default HISTOGRAM_SCAN_LIMIT. */
   readonly scanLimit?: number;
 }
 
-/** The topic's first record time and last record time + 1; nulls when it is empty. */
 async function span(log: EventLog, topic: string): Promise<{ start: number | null; end: number | null }> {
   const offsets = await topicOffsets(log, topic);
   const stamps = offsets.partitions.flatMap((p) => [p.firstTimestamp, p.lastTimestamp].filter((t) => t !== null));
   return stamps.length > 0 ? { start: Math.min(...stamps), end: Math.max(...stamps) + 1 } : { start: null, end: null };
 }
 
-/** The edges start, start + bucketMs, … and end: buckets [edge i, edge i+1). */
 function bucketEdges(start: number, end: number, buckets: number): { bucketMs: number; edges: number[] } {
   const bucketMs = Math.max(1, Math.ceil((end - start) / buckets));
   const edges: number[] = [];

@@ -1,6 +1,5 @@
-// State reconstruction: the customer views at a time T, folded from the log with the same
-// evolveCustomerView the live read model is checked against. "At T" includes the events stamped T.
-// With a snapshot store, each partition starts from its latest snapshot at or before T's offset.
+// The customer views at T, folded with the same evolveCustomerView as the live read model. "At T"
+// includes the events stamped T.
 import type { EventCodec } from '../../events/codec.ts';
 import type { EventLog } from '../../log/event-log.ts';
 import { partitionFor } from '../../log/partitioner.ts';
@@ -20,11 +19,9 @@ export interface ReconstructDeps {
 
 export interface PartitionFold {
   readonly partition: number;
-  /** Every record before this offset is folded. */
   readonly offset: number;
   /** The snapshot the fold started from, null when it started at the beginning. */
   readonly snapshotOffset: number | null;
-  /** Records read after the snapshot. */
   readonly foldedRecords: number;
 }
 
@@ -76,7 +73,6 @@ async function keyAfter(log: EventLog, topic: string, partition: number, from: n
 
 export interface CustomerAt {
   readonly customerId: string;
-  /** The requested time (ms); null = the end of the log. */
   readonly at: number | null;
   readonly view: CustomerView;
   readonly fold: PartitionFold;
@@ -115,7 +111,6 @@ export interface SystemAt {
   readonly partitions: readonly PartitionFold[];
 }
 
-/** The whole system (all customers) at `at` (default: now). */
 export async function reconstructSystem(
   deps: ReconstructDeps,
   request: { topic: string; at?: TimeInput },

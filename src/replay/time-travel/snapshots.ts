@@ -1,7 +1,5 @@
-// State snapshots: every N records of a partition, the folded views of that partition's customers,
-// stored with the partition offset they are valid up to. Reconstruction starts from the latest one
-// at or before its target and folds at most ~N records. A snapshotter keeps them coming in the
-// background (a plain loop over read: its progress is the latest snapshot, so it needs no group).
+// Every N records of a partition, the folded views of its customers, so a reconstruction folds at most
+// ~N records. The snapshotter needs no consumer group: its progress is its latest snapshot.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { EventCodec } from '../../events/codec.ts';
 import type { EventLog, LogRecord } from '../../log/event-log.ts';
@@ -11,10 +9,7 @@ import { decodeRecord } from '../shared/filter.ts';
 import { sleep } from '../shared/speed.ts';
 import { SeenEvents } from '../shared/seen-events.ts';
 
-/**
- * Records a snapshotter reads at a time. A Kafka fetch decodes whole record batches (a relay batch is
- * often more than 1,000 records of a partition), so small pages decoded the same batch again per page.
- */
+/** Large: a Kafka fetch decodes whole record batches, so small pages decode the same batch again. */
 const PAGE = 5_000;
 
 /** Event ids a snapshot keeps, so a fold resuming from it still skips republished copies (a relay round). */
@@ -25,9 +20,7 @@ export type PartitionViews = Map<string, CustomerView>;
 export interface StateSnapshot {
   readonly topic: string;
   readonly partition: number;
-  /** The views fold every record of the partition before this offset. */
   readonly offset: number;
-  /** Timestamp of the last folded record (ms). */
   readonly ts: number;
   readonly views: PartitionViews;
   /** The newest event ids folded in: a fold resuming here skips their republished copies. */
@@ -45,10 +38,8 @@ export interface SnapshotInfo {
 
 export interface SnapshotStore {
   save(snapshot: StateSnapshot): Promise<void>;
-  /** The latest snapshot with offset ≤ maxOffset (default: any). */
   latest(topic: string, partition: number, maxOffset?: number): Promise<StateSnapshot | undefined>;
   list(topic: string): Promise<SnapshotInfo[]>;
-  /** Deletes all but the newest `keep` snapshots of each partition. */
   prune(topic: string, keep: number): Promise<number>;
 }
 
@@ -77,7 +68,7 @@ export function createSnapshotStore(db: Queryable): SnapshotStore {
       const row = rows[0];
       if (!row) return undefined;
       const parsed = JSON.parse(gunzipSync(row.state).toString('utf8')) as SavedState | Record<string, CustomerView>;
-      // Format 1 (before de-duplication) was the views object alone.
+      // Format 1 holds the views object alone.
       const saved: Omit<SavedState, 'format'> =
         parsed['format'] === 2 ? (parsed as SavedState) : { views: parsed as Record<string, CustomerView> };
       return {
@@ -123,10 +114,7 @@ export function createSnapshotStore(db: Queryable): SnapshotStore {
   };
 }
 
-/**
- * Folds records into views; undecodable records are skipped (the live consumers dead-letter them),
- * and so is an event id already folded (the relay's at-least-once republishing).
- */
+/** Undecodable records are skipped (the live consumers dead-letter them), and so are republished ids. */
 export function foldRecordsInto(
   views: PartitionViews,
   codec: EventCodec,
@@ -149,25 +137,18 @@ export interface SnapshotterOptions {
   readonly codec: EventCodec;
   readonly store: SnapshotStore;
   readonly topic: string;
-  /** Records of a partition between snapshots. Default 10,000. */
   readonly every?: number;
-  /** How long to wait at the end of the log before looking again. Default 1 s. */
   readonly pollMs?: number;
-  /** Snapshots kept per partition (older ones are pruned). Default: all. */
   readonly keep?: number;
   readonly onError?: (error: unknown) => void;
 }
 
 export interface Snapshotter {
-  /** Folds everything appended so far, saving a snapshot every N records; resolves when caught up. */
   catchUp(): Promise<number>;
   stop(): Promise<void>;
 }
 
-/**
- * Creates the snapshotter; `start()` on the result runs catchUp in a loop until stop(). Each
- * partition resumes from its latest snapshot, so restarting loses nothing and repeats little.
- */
+/** Each partition resumes from its latest snapshot, so restarting loses nothing and repeats little. */
 export function createSnapshotter(options: SnapshotterOptions): Snapshotter & { start(): Snapshotter } {
   const every = options.every ?? 10_000;
   if (!Number.isInteger(every) || every < 1) throw new RangeError(`snapshot interval must be ≥ 1, got ${every}`);

@@ -1,6 +1,5 @@
-// The event timeline of a window: events in [start, end) in time order across partitions, filtered,
-// a page of at most maxEvents at a time. The cursor is the next offset of every partition read,
-// base64url-encoded: stable whatever is appended later, and opaque to the client.
+// The cursor is the next offset of every partition read: stable whatever is appended later, and
+// opaque to the client.
 import type { EventCodec } from '../../events/codec.ts';
 import type { EventLog, LogRecord } from '../../log/event-log.ts';
 import { badReplayRequest } from '../shared/errors.ts';
@@ -14,18 +13,13 @@ export interface TimelineRequest {
   readonly startTime?: TimeInput;
   readonly endTime?: TimeInput;
   readonly filter?: EventFilter;
-  /** Page size, 1..10,000. Default 100. */
   readonly maxEvents?: number;
   /** From a previous page's nextCursor (same topic and window). */
   readonly cursor?: string;
-  /** Records read at most for this page; default TIMELINE_SCAN_LIMIT. */
   readonly scanLimit?: number;
 }
 
-/**
- * Records one page reads at most: a filter that matches little (a rare type) answers with what it
- * found so far and a cursor, instead of reading the whole log in one request.
- */
+/** A rare filter answers with what one page's scan found and a cursor, not by reading the whole log. */
 export const TIMELINE_SCAN_LIMIT = 10_000;
 
 export interface TimelineEvent {
@@ -41,13 +35,11 @@ export interface TimelineEvent {
   readonly time: string | null;
   readonly data: unknown;
   readonly headers: Readonly<Record<string, string>>;
-  /** Why the record is not a valid event, when it is not. */
   readonly invalid?: string;
 }
 
 export interface TimelinePage {
   readonly events: readonly TimelineEvent[];
-  /** null when the window has no more events. */
   readonly nextCursor: string | null;
   /** Records read for this page; fewer events than asked with a nextCursor = the scan limit was reached. */
   readonly scanned: number;

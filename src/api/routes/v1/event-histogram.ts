@@ -1,8 +1,3 @@
-// GET /api/v1/event-replay/histogram: events per time bucket (the console timeline's histogram), from
-// the log positions of the bucket edges, so it reads no record whatever the log holds. Filtered by type,
-// customer or source, the database log counts exactly in SQL; free text (and any filter on Kafka) reads
-// the window's records up to a scan limit and says when that left it partial. Admin, like the rest of
-// event replay.
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { eventFilter, time, type EventReplayServices } from './event-replay-services.ts';

@@ -1,5 +1,3 @@
-// /api/v1/event-replay time travel (admin only): the state at a time, the difference between two
-// times, and the timeline of events in a window.
 import type { Static } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import { ReadErrors, WriteErrors } from '../../schemas/common.ts';
