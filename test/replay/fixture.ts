@@ -4,7 +4,9 @@ import { migrate } from '../../src/store/migrate.ts';
 import type { Db } from '../../src/store/db.ts';
 import { createDatabaseEventLog } from '../../src/log/database/database-event-log.ts';
 import type { EventLog } from '../../src/log/event-log.ts';
+import type { DomainEvent } from '../../src/domain/index.ts';
 import { uniqueName } from '../support/env.ts';
+import { appendWorkload } from './workload.ts';
 
 export interface ReplayWorld {
   readonly db: Db;
@@ -43,4 +45,15 @@ export async function memoryWorld(): Promise<ReplayWorld> {
       await db.close();
     },
   };
+}
+
+/** A world whose new topic already holds `events`: what most replay suites start from. */
+export async function seededWorld(
+  events: readonly DomainEvent[],
+  partitions = 3,
+): Promise<{ world: ReplayWorld; topic: string }> {
+  const world = await memoryWorld();
+  const topic = await world.newTopic(partitions);
+  await appendWorkload(world.log, topic, events);
+  return { world, topic };
 }

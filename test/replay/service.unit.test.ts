@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import type { DeliveredEvent, EventHandler } from '../../src/log/consumer-runner.ts';
 import { READ_MODELS } from '../../src/application/read-model/tables.ts';
 import { createReplayService, type ReplayService } from '../../src/replay/index.ts';
-import { appendWorkload, buildWorkload, codec, DAY, T0 } from './workload.ts';
-import { memoryWorld, type ReplayWorld } from './fixture.ts';
+import { buildWorkload, codec, DAY, T0 } from './workload.ts';
+import { seededWorld, type ReplayWorld } from './fixture.ts';
 
 const workload = buildWorkload(4);
 
@@ -19,9 +19,7 @@ describe('replay service', () => {
   const projector: EventHandler = { name: 'projector', replaySafe: true, handle: async (e) => void seen.push(...e) };
   const mailer: EventHandler = { name: 'mailer', replaySafe: false, handle: async () => void (mailed += 1) };
   before(async () => {
-    world = await memoryWorld();
-    topic = await world.newTopic(2);
-    await appendWorkload(world.log, topic, workload.events);
+    ({ world, topic } = await seededWorld(workload.events, 2));
     service = createReplayService({
       log: world.log,
       codec,

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { cloudEventType } from '../../../src/events/envelope.ts';
 import { createDebugSessions, type DebugSessions } from '../../../src/replay/index.ts';
 import type { CustomerView } from '../../../src/domain/index.ts';
-import { appendWorkload, buildWorkload, codec, DAY, T0 } from '../workload.ts';
-import { memoryWorld, type ReplayWorld } from '../fixture.ts';
+import { buildWorkload, codec, DAY, T0 } from '../workload.ts';
+import { seededWorld, type ReplayWorld } from '../fixture.ts';
 
 const workload = buildWorkload(6);
 const eventsOf = (id: string) => workload.events.filter((e) => e.data.customerId === id);
@@ -16,9 +16,7 @@ describe('debug sessions', () => {
   let topic: string;
   let sessions: DebugSessions;
   before(async () => {
-    world = await memoryWorld();
-    topic = await world.newTopic(3);
-    await appendWorkload(world.log, topic, workload.events);
+    ({ world, topic } = await seededWorld(workload.events, 3));
     sessions = createDebugSessions({ log: world.log, codec });
   });
   after(async () => {

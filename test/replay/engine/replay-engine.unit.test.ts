@@ -6,8 +6,8 @@ import type { DeliveredEvent, EventHandler } from '../../../src/log/consumer-run
 import { LIVE_EVENTS_TOPIC, REPLAY_HEADER, startReplay, type ReplayJobSnapshot } from '../../../src/replay/index.ts';
 import { EVENTS_TOPIC } from '../../../src/application/commands/command-bus.ts';
 import { customerCreated } from '../../support/events.ts';
-import { appendWorkload, buildWorkload, codec, DAY, T0 } from '../workload.ts';
-import { memoryWorld, type ReplayWorld } from '../fixture.ts';
+import { buildWorkload, codec, DAY, T0 } from '../workload.ts';
+import { seededWorld, type ReplayWorld } from '../fixture.ts';
 
 const workload = buildWorkload(6);
 
@@ -36,9 +36,7 @@ describe('replay engine', () => {
   let topic: string;
   const deps = () => ({ log: world.log, codec });
   before(async () => {
-    world = await memoryWorld();
-    topic = await world.newTopic(3);
-    await appendWorkload(world.log, topic, workload.events);
+    ({ world, topic } = await seededWorld(workload.events, 3));
   });
   after(() => world.close());
 

@@ -18,8 +18,8 @@ import {
 } from '../../../src/replay/index.ts';
 import { uniqueName } from '../../support/env.ts';
 import { waitFor } from '../../support/wait.ts';
-import { appendWorkload, buildWorkload, codec, DAY, T0 } from '../workload.ts';
-import { memoryWorld, type ReplayWorld } from '../fixture.ts';
+import { buildWorkload, codec, DAY, T0 } from '../workload.ts';
+import { seededWorld, type ReplayWorld } from '../fixture.ts';
 
 const workload = buildWorkload(6);
 const stamp = (i: number) => Date.parse(workload.events[i]!.data.at);
@@ -30,9 +30,7 @@ describe('offsets, timeline and offset snapshots', () => {
   let world: ReplayWorld;
   let topic: string;
   before(async () => {
-    world = await memoryWorld();
-    topic = await world.newTopic(3);
-    await appendWorkload(world.log, topic, workload.events);
+    ({ world, topic } = await seededWorld(workload.events, 3));
   });
   after(() => world.close());
 

@@ -10,7 +10,7 @@ import {
   reconstructSystem,
 } from '../../../src/replay/index.ts';
 import { appendWorkload, buildWorkload, codec, DAY, T0 } from '../workload.ts';
-import { memoryWorld, type ReplayWorld } from '../fixture.ts';
+import { seededWorld, type ReplayWorld } from '../fixture.ts';
 
 const workload = buildWorkload(6);
 const TIMES = [T0 - DAY, T0, T0 + 2 * DAY + 3_600_000, T0 + 10 * DAY, T0 + 31 * DAY + 3 * 3_600_000, T0 + 60 * DAY];
@@ -19,9 +19,7 @@ describe('reconstruction', () => {
   let world: ReplayWorld;
   let topic: string;
   before(async () => {
-    world = await memoryWorld();
-    topic = await world.newTopic(3);
-    await appendWorkload(world.log, topic, workload.events);
+    ({ world, topic } = await seededWorld(workload.events, 3));
   });
   after(() => world.close());
 
