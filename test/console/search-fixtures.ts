@@ -36,3 +36,13 @@ export const searchCases = [
   { q: 'jan_', expected: ['cus_search_2'] },
   { q: '%', expected: [] },
 ];
+
+/** Asks the search for every case as a viewer and checks the ids it answers. */
+export async function assertSearchCases(app: ApiApp, headers: Record<string, string>): Promise<void> {
+  for (const { q, expected } of searchCases) {
+    const response = await app.inject({ url: `/api/v1/customers/search?q=${encodeURIComponent(q)}`, headers });
+    assert.equal(response.statusCode, 200, response.body);
+    const ids = (response.json().items as { customerId: string }[]).map((c) => c.customerId).sort();
+    assert.deepEqual(ids, expected, `q=${q}`);
+  }
+}
