@@ -21,7 +21,8 @@ function shared(clock: { now: number }) {
   };
 }
 
-test('own failures count at once; other instances’ within one refresh; one fetch per refresh', async () => {
+/** A set refreshed once a second over a one-minute window, on a fake clock and a fake shared store. */
+function setUp() {
   const clock = { now: 10_000 };
   const redis = shared(clock);
   const errors: Error[] = [];
@@ -32,6 +33,11 @@ test('own failures count at once; other instances’ within one refresh; one fet
     onError: (e) => errors.push(e),
     now: () => clock.now,
   });
+  return { clock, redis, errors, set };
+}
+
+test('own failures count at once; other instances’ within one refresh; one fetch per refresh', async () => {
+  const { clock, redis, errors, set } = setUp();
   assert.equal(await set.includes('a'), false);
   set.add('a');
   assert.equal(await set.includes('a'), true);
@@ -47,16 +53,7 @@ test('own failures count at once; other instances’ within one refresh; one fet
 });
 
 test('a failed refresh is retried by the next call', async () => {
-  const clock = { now: 10_000 };
-  const redis = shared(clock);
-  const errors: Error[] = [];
-  const set = recentFailures({
-    windowMs: 60_000,
-    refreshMs: 1000,
-    fetch: redis.fetch,
-    onError: (e) => errors.push(e),
-    now: () => clock.now,
-  });
+  const { redis, errors, set } = setUp();
   redis.setDown(true);
   redis.note('c');
   assert.equal(await set.includes('c'), false);
