@@ -173,15 +173,18 @@ function groupTransaction(parts: { db: Db; sink: EventSink; topic: string; runOn
   const { db, sink, topic, runOne } = parts;
   return (commands: readonly Command[]): Promise<Array<Outcome<Committed<unknown>>>> =>
     db.transaction(async (tx) => {
-      // NOTIFY triggers stay quiet for our own writes: the write path invalidates, and NOTIFY serialises commits (021).
-      await tx.query(`SELECT set_config('bss.cache_notify', 'off', true)`);
-      const fences = await lockFences(
-        tx,
-        commands.flatMap((c) => (c.fence ? [c.fence] : [])),
-      );
       const uow = createUnitOfWork(tx);
-      // Rows and events commit together, so the read model decides ids authoritatively in both modes.
-      await prefetch(uow, commands);
+      // Independent statements are started together, so a pipelining driver sends them in one round trip.
+      const [, fences] = await Promise.all([
+        // NOTIFY triggers stay quiet for our own writes: the write path invalidates, and NOTIFY serialises commits (021).
+        tx.query(`SELECT set_config('bss.cache_notify', 'off', true)`),
+        lockFences(
+          tx,
+          commands.flatMap((c) => (c.fence ? [c.fence] : [])),
+        ),
+        // Rows and events commit together, so the read model decides ids authoritatively in both modes.
+        prefetch(uow, commands),
+      ]);
       const outcomes: Array<Outcome<Committed<unknown>>> = [];
       const records: AppendRecord[] = [];
       for (const command of commands) {
@@ -189,9 +192,11 @@ function groupTransaction(parts: { db: Db; sink: EventSink; topic: string; runOn
         if (outcome.ok) records.push(...outcome.value.records);
         outcomes.push(outcome);
       }
-      await fences.record();
-      await uow.flush();
-      if (records.length > 0) await sink.appendWithin(tx, topic, records);
+      await Promise.all([
+        fences.record(),
+        uow.flush(),
+        records.length > 0 ? sink.appendWithin(tx, topic, records) : undefined,
+      ]);
       return outcomes;
     });
 }
@@ -214,7 +219,7 @@ async function tell(hearers: Hearers, outcomes: ReadonlyArray<Outcome<Committed<
   await Promise.all(pending);
 }
 
-/** Ids sorted: the same lock order in every group. */
+/** Tables and ids sorted: the same lock order in every group. */
 async function prefetch(uow: UnitOfWork, commands: readonly Command[]): Promise<void> {
   const wanted = new Map<ReadModelKind, { ids: Set<string>; lock: LockMode }>();
   for (const command of commands) {
@@ -225,5 +230,11 @@ async function prefetch(uow: UnitOfWork, commands: readonly Command[]): Promise<
       wanted.set(p.kind, entry);
     }
   }
-  for (const [kind, { ids, lock }] of wanted) if (ids.size > 0) await uow.loadMany(kind, [...ids].sort(), lock);
+  const kinds = [...wanted.keys()].sort();
+  await Promise.all(
+    kinds.map((kind) => {
+      const { ids, lock } = wanted.get(kind) as { ids: Set<string>; lock: LockMode };
+      return ids.size > 0 ? uow.loadMany(kind, [...ids].sort(), lock) : undefined;
+    }),
+  );
 }

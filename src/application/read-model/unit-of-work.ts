@@ -118,12 +118,17 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
         if (list) list.push(entry);
         else byKind.set(entry.kind, [entry]);
       }
+      const writes: Array<Promise<void>> = [];
       for (const [kind, list] of byKind) {
         const model = READ_MODELS[kind];
         const inserts = list.filter((e) => e.stored === 0);
         const updates = list.filter((e) => e.stored > 0);
-        if (inserts.length > 0) await insertRows(tx, model, inserts);
-        if (updates.length > 0) await updateRows(tx, model, updates);
+        if (inserts.length > 0) writes.push(insertRows(tx, model, inserts));
+        if (updates.length > 0) writes.push(updateRows(tx, model, updates));
+      }
+      // Started together: one round trip on a pipelining driver.
+      await Promise.all(writes);
+      for (const list of byKind.values()) {
         for (const e of list) {
           e.stored = e.version;
           e.changed = false;

@@ -7,9 +7,12 @@ export function createOutboxSink(): EventSink {
     async appendWithin(tx, topic, records) {
       if (records.length === 0) return;
       // One JSON parameter, not four text[]: pg escapes arrays in JavaScript, JSON.stringify is native.
+      // The NOTIFY wakes the relay at once instead of at its next poll; one statement with the insert.
       await tx.query(
-        `INSERT INTO outbox (topic, key, value, ts, headers)
-         SELECT $1, k, v, t, h FROM json_to_recordset($2::json) AS r(k text, v text, t bigint, h jsonb)`,
+        `WITH added AS (
+           INSERT INTO outbox (topic, key, value, ts, headers)
+           SELECT $1, k, v, t, h FROM json_to_recordset($2::json) AS r(k text, v text, t bigint, h jsonb))
+         SELECT pg_notify('${OUTBOX_CHANNEL}', '')`,
         [
           topic,
           JSON.stringify(
@@ -17,8 +20,6 @@ export function createOutboxSink(): EventSink {
           ),
         ],
       );
-      // Wakes the relay at once instead of at its next poll.
-      await tx.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
     },
   };
 }
