@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import pg from 'pg';
 import type { Db, QueryResult, Queryable } from './db.ts';
 import { storeError } from './connection-errors.ts';
@@ -9,9 +10,10 @@ export interface PostgresOptions {
   readonly connectTimeoutMs?: number;
 }
 
-function wrap(target: pg.Pool | pg.PoolClient): Queryable {
+function wrap(target: pg.Pool | pg.PoolClient, beforeQuery?: () => void): Queryable {
   return {
     async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
+      beforeQuery?.();
       const result = await target.query(sql, params as unknown[]).catch((error: unknown) => {
         throw storeError(error);
       });
@@ -82,7 +84,7 @@ async function inTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>
   let lost: Error | undefined;
   const onError = (error: Error) => void (lost = error);
   client.on('error', onError);
-  const tx = wrap(client);
+  const tx = wrap(client, corkPerTick(client));
   try {
     // Not awaited alone: fn's first statements follow BEGIN on the wire.
     const [, result] = await Promise.all([tx.query('BEGIN'), fn(tx)]);
@@ -95,6 +97,22 @@ async function inTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>
     client.removeListener('error', onError);
     client.release(lost); // a lost connection is discarded, not returned to the pool
   }
+}
+
+/** pg corks each statement alone; this makes the statements a transaction starts in one tick one socket write. */
+function corkPerTick(client: pg.PoolClient): () => void {
+  const { stream } = (client as unknown as { connection: { stream: Socket } }).connection;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    stream.uncork();
+  };
+  return () => {
+    if (corked) return;
+    corked = true;
+    stream.cork();
+    process.nextTick(uncork);
+  };
 }
 
 async function listenReconnecting(
