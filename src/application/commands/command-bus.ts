@@ -83,6 +83,12 @@ function isCommandFailure(error: unknown): boolean {
   return error instanceof BssError && !error.retryable;
 }
 
+/** A committed command and its group's listeners at work. */
+interface Told {
+  readonly committed: Committed<unknown>;
+  readonly told: Promise<void>;
+}
+
 interface Command {
   readonly work: (uow: UnitOfWork) => Promise<Decision<unknown>>;
   readonly options: RunOptions;
@@ -105,18 +111,20 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
     }
   }
 
-  async function commitGroup(commands: readonly Command[]): Promise<Array<Outcome<Committed<unknown>>>> {
+  async function commitGroup(commands: readonly Command[]): Promise<Array<Outcome<Told>>> {
     let outcomes: Array<Outcome<Committed<unknown>>> | undefined;
     if (commands.length > 1) outcomes = await attempt(commands).catch(() => undefined);
     if (!outcomes) {
       outcomes = [];
       for (const command of commands) outcomes.push(await alone(command));
     }
-    await tell(hearers, outcomes);
-    return outcomes;
+    // Each command still waits for the listeners; the next group's transaction need not.
+    const told = tell(hearers, outcomes);
+    told.catch(() => {}); // a group of refusals only: nobody awaits it
+    return outcomes.map((o) => (o.ok ? { ok: true, value: { committed: o.value, told } } : o));
   }
 
-  const batcher = createBatcher<Command, Committed<unknown>>({
+  const batcher = createBatcher<Command, Told>({
     process: commitGroup,
     weightOf: (command) => command.options.weight ?? 1,
     ...(options.group?.maxCommands ? { maxItems: options.group.maxCommands } : {}),
@@ -125,9 +133,11 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
   });
 
   return {
-    run<T>(work: (uow: UnitOfWork) => Promise<Decision<T>>, runOptions: RunOptions = {}) {
+    async run<T>(work: (uow: UnitOfWork) => Promise<Decision<T>>, runOptions: RunOptions = {}) {
       const fence = nextFence();
-      return batcher.submit({ work, options: runOptions, ...(fence ? { fence } : {}) }) as Promise<Committed<T>>;
+      const { committed, told } = await batcher.submit({ work, options: runOptions, ...(fence ? { fence } : {}) });
+      await told;
+      return committed as Committed<T>;
     },
     onCommitted: (listener) => void hearers.committed.push(listener),
     onGroupCommitted: (listener) => void hearers.group.push(listener),

@@ -23,10 +23,15 @@ interface OutboxRow {
   headers: string;
 }
 
+/** The first take also takes the relay lock: a round that is not the leader's takes nothing. */
+const LEADER_CTE = 'WITH leader AS (SELECT id FROM outbox_relay_lock WHERE id = 1 FOR UPDATE SKIP LOCKED) ';
 // = ANY(ARRAY(…)) pins the plan to primary-key lookups (a semi-join may scan the table).
-const TAKE_SQL = `DELETE FROM outbox WHERE id = ANY(ARRAY(
-    SELECT id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1))
+const takeSql = (leaderOnly: boolean) => `${leaderOnly ? LEADER_CTE : ''}DELETE FROM outbox WHERE id = ANY(ARRAY(
+    SELECT id FROM outbox WHERE published_at IS NULL${leaderOnly ? ' AND EXISTS (SELECT 1 FROM leader)' : ''}
+     ORDER BY id LIMIT $1))
   RETURNING id, topic, key, value, ts, headers::text AS headers`;
+const FIRST_TAKE_SQL = takeSql(true);
+const TAKE_SQL = takeSql(false);
 
 /** Decimal strings: shorter is smaller. */
 const compareIds = (a: string, b: string): number => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
@@ -40,8 +45,8 @@ function isSortedById(rows: readonly OutboxRow[]): boolean {
 export function createRelayRound(options: RoundOptions): () => Promise<number> {
   const { db, log, metrics, batchSize, maxBatchesPerRound } = options;
 
-  const take = async (tx: Queryable): Promise<OutboxRow[]> => {
-    const { rows } = await tx.query<OutboxRow>(TAKE_SQL, [batchSize]);
+  const take = async (tx: Queryable, sql: string): Promise<OutboxRow[]> => {
+    const { rows } = await tx.query<OutboxRow>(sql, [batchSize]);
     // RETURNING gives no order guarantee; the index scan gives id order, so this rarely sorts.
     if (!isSortedById(rows)) rows.sort((a, b) => compareIds(a.id, b.id));
     return rows;
@@ -69,16 +74,14 @@ export function createRelayRound(options: RoundOptions): () => Promise<number> {
 
   return () =>
     db.transaction(async (tx) => {
-      const leader = await tx.query('SELECT id FROM outbox_relay_lock WHERE id = 1 FOR UPDATE SKIP LOCKED');
-      if (leader.rowCount === 0) return 0;
       let published = 0;
-      let next = take(tx);
+      let next = take(tx, FIRST_TAKE_SQL);
       for (let batches = 1; ; batches++) {
         const rows = await next;
         if (rows.length === 0) break;
         options.faults?.beforePublish?.();
         const more = rows.length === batchSize && batches < maxBatchesPerRound;
-        next = more ? take(tx) : Promise.resolve([]);
+        next = more ? take(tx, TAKE_SQL) : Promise.resolve([]);
         // A failed publish must not leave the pending read an unhandled rejection.
         next.catch(() => {});
         await publish(rows);
