@@ -24,63 +24,100 @@ export async function appendWithin(
   options: AppendWithinOptions = {},
 ): Promise<RecordPosition[]> {
   if (records.length === 0) return [];
-  const partitions = await partitionCount(tx, topic);
+  // Delivered only on commit; sent with the first statement, so it adds no round trip.
+  const notified =
+    (options.notify ?? true) ? tx.query('SELECT pg_notify($1, $2)', [EVENT_LOG_CHANNEL, topic]) : undefined;
+  const [partitions] = await Promise.all([partitionCount(tx, topic), notified]);
+  const byPartition = partitionsOf(records, partitions);
+  const wanted = [...byPartition.keys()].sort((a, b) => a - b);
+  // One statement locks every partition the records go to, in ascending order as every appender does.
+  const { rows } = await tx.query<PartitionHead & { partition: number }>(
+    `SELECT partition, next_offset, last_ts FROM event_log_partitions
+      WHERE topic = $1 AND partition = ANY($2::int[]) ORDER BY partition FOR UPDATE`,
+    [topic, wanted],
+  );
+  const heads = new Map(rows.map((row) => [row.partition, row]));
+  const batch = newBatch();
+  const positions: RecordPosition[] = new Array<RecordPosition>(records.length);
   const now = Date.now();
-  const byPartition = new Map<number, number[]>(); // partition → indexes into records, in order
+  for (const partition of wanted) {
+    const head = heads.get(partition);
+    if (!head) throw new Error(`topic ${topic} has no partition ${partition}`);
+    let offset = Number(head.next_offset);
+    let ts = Number(head.last_ts);
+    for (const index of byPartition.get(partition) ?? []) {
+      const record = records[index] as AppendRecord;
+      // Non-decreasing per partition, so offsetForTime can use the time index.
+      ts = Math.max(ts, record.timestamp ?? now);
+      batch.add(partition, offset, ts, record);
+      positions[index] = { partition, offset };
+      offset += 1;
+    }
+    batch.head(partition, offset, ts);
+  }
+  await tx.query(
+    `WITH appended AS (
+       INSERT INTO event_log (topic, partition, "offset", ts, key, value, headers, type, source)
+       SELECT $1, r.p, r.o, r.t, r.k, r.v, r.h, r.y, r.s
+         FROM unnest($2::int[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[])
+           AS r(p, o, t, k, v, h, y, s)
+     )
+     UPDATE event_log_partitions AS p SET next_offset = u.n, last_ts = u.l
+       FROM unnest($10::int[], $11::bigint[], $12::bigint[]) AS u(p, n, l)
+      WHERE p.topic = $1 AND p.partition = u.p`,
+    [topic, ...batch.columns()],
+  );
+  return positions;
+}
+
+/** partition → indexes into records, in order. */
+function partitionsOf(records: readonly AppendRecord[], partitions: number): Map<number, number[]> {
+  const byPartition = new Map<number, number[]>();
   records.forEach((record, index) => {
     if (record.timestamp !== undefined && !(Number.isSafeInteger(record.timestamp) && record.timestamp >= 0)) {
       throw new RangeError(`a record timestamp is whole milliseconds since the epoch, got ${record.timestamp}`);
     }
     const partition = partitionFor(record.key, partitions);
-    byPartition.set(partition, [...(byPartition.get(partition) ?? []), index]);
+    const list = byPartition.get(partition);
+    if (list) list.push(index);
+    else byPartition.set(partition, [index]);
   });
+  return byPartition;
+}
 
-  // Delivered only on commit; sent before the partition locks so it adds nothing to their hold time.
-  if (options.notify ?? true) await tx.query('SELECT pg_notify($1, $2)', [EVENT_LOG_CHANNEL, topic]);
-
-  const positions: RecordPosition[] = new Array<RecordPosition>(records.length);
-  // Ascending partition order: appenders lock shared partitions in the same order.
-  for (const partition of [...byPartition.keys()].sort((a, b) => a - b)) {
-    const indexes = byPartition.get(partition) ?? [];
-    const { rows } = await tx.query<PartitionHead>(
-      'SELECT next_offset, last_ts FROM event_log_partitions WHERE topic = $1 AND partition = $2 FOR UPDATE',
-      [topic, partition],
-    );
-    const head = rows[0];
-    if (!head) throw new Error(`topic ${topic} has no partition ${partition}`);
-    let offset = Number(head.next_offset);
-    let ts = Number(head.last_ts);
-    const offsets: number[] = [];
-    const stamps: number[] = [];
-    const keys: string[] = [];
-    const values: string[] = [];
-    const headers: string[] = [];
-    const types: (string | null)[] = [];
-    const sources: (string | null)[] = [];
-    for (const index of indexes) {
-      const record = records[index] as AppendRecord;
-      // Non-decreasing per partition, so offsetForTime can use the time index.
-      ts = Math.max(ts, record.timestamp ?? now);
-      offsets.push(offset);
-      stamps.push(ts);
-      keys.push(record.key);
-      values.push(record.value);
-      headers.push(JSON.stringify(record.headers ?? {}));
-      types.push(record.headers?.['ce_type'] ?? null);
-      sources.push(record.headers?.['ce_source'] ?? null);
-      positions[index] = { partition, offset };
-      offset += 1;
-    }
-    await tx.query(
-      `WITH appended AS (
-         INSERT INTO event_log (topic, partition, "offset", ts, key, value, headers, type, source)
-         SELECT $1, $2, r.o, r.t, r.k, r.v, r.h, r.y, r.s
-           FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::jsonb[], $10::text[], $11::text[])
-             AS r(o, t, k, v, h, y, s)
-       )
-       UPDATE event_log_partitions SET next_offset = $8, last_ts = $9 WHERE topic = $1 AND partition = $2`,
-      [topic, partition, offsets, stamps, keys, values, headers, offset, ts, types, sources],
-    );
-  }
-  return positions;
+/** The statement's parameter arrays: records column by column, then each partition's new head. */
+function newBatch() {
+  const records = { p: [] as number[], o: [] as number[], t: [] as number[], k: [] as string[], v: [] as string[] };
+  const more = { h: [] as string[], y: [] as (string | null)[], s: [] as (string | null)[] };
+  const heads = { p: [] as number[], n: [] as number[], l: [] as number[] };
+  return {
+    add(partition: number, offset: number, ts: number, record: AppendRecord) {
+      records.p.push(partition);
+      records.o.push(offset);
+      records.t.push(ts);
+      records.k.push(record.key);
+      records.v.push(record.value);
+      more.h.push(JSON.stringify(record.headers ?? {}));
+      more.y.push(record.headers?.['ce_type'] ?? null);
+      more.s.push(record.headers?.['ce_source'] ?? null);
+    },
+    head(partition: number, next: number, lastTs: number) {
+      heads.p.push(partition);
+      heads.n.push(next);
+      heads.l.push(lastTs);
+    },
+    columns: () => [
+      records.p,
+      records.o,
+      records.t,
+      records.k,
+      records.v,
+      more.h,
+      more.y,
+      more.s,
+      heads.p,
+      heads.n,
+      heads.l,
+    ],
+  };
 }
