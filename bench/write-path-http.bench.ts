@@ -76,6 +76,8 @@ const timeoutMs = parseDuration(values.timeout);
 const ADMIN_KEY = `bench-wp-admin-key-${Date.now().toString(36)}-0123456789`;
 const SETUP_EVENTS_PER_CUSTOMER = 5; // created, order placed, approved, completed, subscription activated
 const log = (line: string) => process.stderr.write(`${line}\n`);
+/** The log's usage events, whose subject is the record id. */
+const USAGE_TYPES = new Set([cloudEventType('usage.rated'), cloudEventType('usage.rejected')]);
 /** The usage record ids every run sent and saw acknowledged, for the no-lost check. */
 const ledger = new UsageLedger();
 
@@ -253,15 +255,7 @@ async function noLostEvents(acceptedCdrs: number, setupEvents: number) {
   await db.connect();
   const kafka = createKafkaEventLog({ brokers: brokers.split(','), clientId: 'bss-bench-wp' });
   try {
-    const count = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
-    const started = Date.now();
-    let backlog = Number.NaN;
-    while (Date.now() - started < 120_000) {
-      backlog = await count(`SELECT count(*) AS n FROM "${schema}".outbox WHERE published_at IS NULL`);
-      if (backlog === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-    const rowCount = await count(`SELECT count(*) AS n FROM "${schema}".usage_records`);
+    const { rows: rowCount, backlog, settledS } = await settled(db);
     // The relay's last transaction may not be visible (read_committed end offsets) yet: wait up to 30 s.
     let inLog = 0;
     for (let wait = 0; wait < 30 && inLog - setupEvents < rowCount; wait++) {
@@ -283,8 +277,9 @@ async function noLostEvents(acceptedCdrs: number, setupEvents: number) {
     return {
       acceptedCdrs,
       outboxBacklog: backlog,
+      settledS,
       offsets: inLog,
-      ...noLostLines(acceptedCdrs, verdict, backlog),
+      ...noLostLines(acceptedCdrs, verdict, backlog, settledS),
       verdict,
     };
   } finally {
@@ -294,10 +289,28 @@ async function noLostEvents(acceptedCdrs: number, setupEvents: number) {
   }
 }
 
-const USAGE_TYPES = new Set([cloudEventType('usage.rated'), cloudEventType('usage.rejected')]);
+/**
+ * Waits until the service is done with what it was sent: the outbox drained and the usage rows unchanged
+ * for 5 s (calls the client gave up on may still be committing), at most 180 s.
+ */
+async function settled(db: pg.Client): Promise<{ rows: number; backlog: number; settledS: number }> {
+  const started = Date.now();
+  let last = { rows: -1, backlog: Number.NaN };
+  for (let still = 0; still < 5 && Date.now() - started < 180_000;) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const { rows } = await db.query<{ rows: string; backlog: string }>(
+      `SELECT (SELECT count(*) FROM "${schema}".usage_records) AS rows,
+              (SELECT count(*) FROM "${schema}".outbox WHERE published_at IS NULL) AS backlog`,
+    );
+    const now = { rows: Number(rows[0]?.rows), backlog: Number(rows[0]?.backlog) };
+    still = now.backlog === 0 && now.rows === last.rows ? still + 1 : 0;
+    last = now;
+  }
+  return { ...last, settledS: (Date.now() - started) / 1000 };
+}
 
 /** The counts as before (accepted answers ≤ rows when the client gave up on calls), then the three statements. */
-function noLostLines(acceptedCdrs: number, v: NoLostVerdict, backlog: number) {
+function noLostLines(acceptedCdrs: number, v: NoLostVerdict, backlog: number, settledS: number) {
   const c = v.counts;
   const mark = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
   const sample = (s: readonly string[]) => (s.length ? ` (e.g. ${s.join(', ')})` : '');
@@ -309,7 +322,8 @@ function noLostLines(acceptedCdrs: number, v: NoLostVerdict, backlog: number) {
   const counts =
     `accepted CDRs ${acceptedCdrs} (ids acknowledged ${c.acknowledged}), usage rows ${c.rows}, ` +
     `usage events in the log ${c.logEvents} (${c.logRecords} records, ${c.republished} republished); ` +
-    `${c.storedUnacknowledged} stored whose answer the client never saw; sent ${c.sent}; outbox backlog ${backlog}`;
+    `${c.storedUnacknowledged} stored whose answer the client never saw; sent ${c.sent}; outbox backlog ${backlog} ` +
+    `(settled after ${settledS.toFixed(0)} s)`;
   return { pass: v.pass && backlog === 0, measured: `${counts}. ${statements.join('; ')}`, counts, statements };
 }
 
