@@ -24,8 +24,7 @@ import pg from 'pg';
 import { parseDuration, progressLine } from '../src/cli/load.ts';
 import { meanEvents, parseMix } from '../src/load/mix.ts';
 import { runLoad, UsageLedger, type LoadReport, type StepReport } from '../src/load/generator.ts';
-import { noLostCheck, type NoLostVerdict } from '../src/load/no-lost-check.ts';
-import { cloudEventType } from '../src/events/envelope.ts';
+import { noLostEvents } from './lib/no-lost-events.ts';
 import { createKafkaEventLog } from '../src/log/kafka/kafka-event-log.ts';
 import { EVENTS_TOPIC } from '../src/application/commands/command-bus.ts';
 import { startCpu, waitForQuiet, type CpuTarget } from './lib/cpu.ts';
@@ -76,8 +75,6 @@ const timeoutMs = parseDuration(values.timeout);
 const ADMIN_KEY = `bench-wp-admin-key-${Date.now().toString(36)}-0123456789`;
 const SETUP_EVENTS_PER_CUSTOMER = 5; // created, order placed, approved, completed, subscription activated
 const log = (line: string) => process.stderr.write(`${line}\n`);
-/** The log's usage events, whose subject is the record id. */
-const USAGE_TYPES = new Set([cloudEventType('usage.rated'), cloudEventType('usage.rejected')]);
 /** The usage record ids every run sent and saw acknowledged, for the no-lost check. */
 const ledger = new UsageLedger();
 
@@ -240,7 +237,22 @@ results['shedByReason'] = Object.fromEntries(
 );
 
 // --- no lost events, by record id; the counts (accepted CDRs, usage rows, usage events in the log) too --
-const noLost = await noLostEvents(accepted, setups * customers * SETUP_EVENTS_PER_CUSTOMER);
+const db = new pg.Client({ connectionString: databaseUrl });
+await db.connect();
+const kafka = createKafkaEventLog({ brokers: brokers.split(','), clientId: 'bss-bench-wp' });
+const noLost = await noLostEvents({
+  db,
+  kafka,
+  schema,
+  topic: topicPrefix + EVENTS_TOPIC,
+  ledger,
+  acceptedCdrs: accepted,
+  setupEvents: setups * customers * SETUP_EVENTS_PER_CUSTOMER,
+}).finally(async () => {
+  await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
+  await db.end();
+  await kafka.close();
+});
 results['noLostEvents'] = noLost;
 log(`write-path-http: no lost events ${noLost.pass ? 'PASS' : 'FAIL'}: ${noLost.measured}`);
 
@@ -248,117 +260,6 @@ await service.stop();
 if (profileDir) {
   const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
   if (file) results['profile'] = { file: `${profileDir}/${file}`, ...hotSpots(`${profileDir}/${file}`, 25) };
-}
-
-async function noLostEvents(acceptedCdrs: number, setupEvents: number) {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  const kafka = createKafkaEventLog({ brokers: brokers.split(','), clientId: 'bss-bench-wp' });
-  try {
-    const { rows: rowCount, backlog, settledS } = await settled(db);
-    // The relay's last transaction may not be visible (read_committed end offsets) yet: wait up to 30 s.
-    let inLog = 0;
-    for (let wait = 0; wait < 30 && inLog - setupEvents < rowCount; wait++) {
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, 1_000));
-      inLog = (await kafka.offsets(topicPrefix + EVENTS_TOPIC)).reduce((a, p) => a + p.end, 0);
-    }
-    const records = await logRecords(kafka, topicPrefix + EVENTS_TOPIC);
-    const usage = records.filter((r) => USAGE_TYPES.has(r.type));
-    const verdict = noLostCheck({
-      sent: ledger.sent,
-      acknowledged: ledger.acknowledged,
-      rows: await usageRowIds(db),
-      log: usage.map((r) => ({ eventId: r.id, recordId: r.subject })),
-      otherEvents: {
-        found: new Set(records.map((r) => r.id)).size - new Set(usage.map((r) => r.id)).size,
-        expected: setupEvents,
-      },
-    });
-    return {
-      acceptedCdrs,
-      outboxBacklog: backlog,
-      settledS,
-      offsets: inLog,
-      ...noLostLines(acceptedCdrs, verdict, backlog, settledS),
-      verdict,
-    };
-  } finally {
-    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
-    await db.end();
-    await kafka.close();
-  }
-}
-
-/**
- * Waits until the service is done with what it was sent: the outbox drained and the usage rows unchanged
- * for 5 s (calls the client gave up on may still be committing), at most 180 s.
- */
-async function settled(db: pg.Client): Promise<{ rows: number; backlog: number; settledS: number }> {
-  const started = Date.now();
-  let last = { rows: -1, backlog: Number.NaN };
-  for (let still = 0; still < 5 && Date.now() - started < 180_000;) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const { rows } = await db.query<{ rows: string; backlog: string }>(
-      `SELECT (SELECT count(*) FROM "${schema}".usage_records) AS rows,
-              (SELECT count(*) FROM "${schema}".outbox WHERE published_at IS NULL) AS backlog`,
-    );
-    const now = { rows: Number(rows[0]?.rows), backlog: Number(rows[0]?.backlog) };
-    still = now.backlog === 0 && now.rows === last.rows ? still + 1 : 0;
-    last = now;
-  }
-  return { ...last, settledS: (Date.now() - started) / 1000 };
-}
-
-/** The counts as before (accepted answers ≤ rows when the client gave up on calls), then the three statements. */
-function noLostLines(acceptedCdrs: number, v: NoLostVerdict, backlog: number, settledS: number) {
-  const c = v.counts;
-  const mark = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
-  const sample = (s: readonly string[]) => (s.length ? ` (e.g. ${s.join(', ')})` : '');
-  const statements = [
-    `nothing lost ${mark(v.nothingLost.pass)}: ${v.nothingLost.measured}${sample(v.nothingLost.sample)}`,
-    `nothing doubled ${mark(v.nothingDoubled.pass)}: ${v.nothingDoubled.measured}${sample(v.nothingDoubled.sample)}`,
-    `nothing invented ${mark(v.nothingInvented.pass)}: ${v.nothingInvented.measured}${sample(v.nothingInvented.sample)}`,
-  ];
-  const counts =
-    `accepted CDRs ${acceptedCdrs} (ids acknowledged ${c.acknowledged}), usage rows ${c.rows}, ` +
-    `usage events in the log ${c.logEvents} (${c.logRecords} records, ${c.republished} republished); ` +
-    `${c.storedUnacknowledged} stored whose answer the client never saw; sent ${c.sent}; outbox backlog ${backlog} ` +
-    `(settled after ${settledS.toFixed(0)} s)`;
-  return { pass: v.pass && backlog === 0, measured: `${counts}. ${statements.join('; ')}`, counts, statements };
-}
-
-/** The id of every usage row, in batches by the table's identity column (duplicates, if any, kept). */
-async function usageRowIds(db: pg.Client): Promise<string[]> {
-  const ids: string[] = [];
-  for (let after = '0'; ;) {
-    const { rows } = await db.query<{ id: string; seq: string }>(
-      `SELECT id, seq FROM "${schema}".usage_records WHERE seq > $1 ORDER BY seq LIMIT 50000`,
-      [after],
-    );
-    for (const row of rows) ids.push(row.id);
-    if (rows.length < 50_000) return ids;
-    after = (rows.at(-1) as { seq: string }).seq;
-  }
-}
-
-/** Every record in the topic, republished ones included: its CloudEvent id, type and subject. */
-async function logRecords(
-  kafka: ReturnType<typeof createKafkaEventLog>,
-  topic: string,
-): Promise<Array<{ id: string; type: string; subject: string }>> {
-  const found: Array<{ id: string; type: string; subject: string }> = [];
-  for (const { partition, start, end } of await kafka.offsets(topic)) {
-    for (let offset = start; offset < end;) {
-      const records = await kafka.read(topic, partition, offset, { max: 500, endOffset: end });
-      if (records.length === 0) break;
-      for (const record of records) {
-        const { id, type, subject } = JSON.parse(record.value) as { id: string; type: string; subject: string };
-        found.push({ id, type, subject });
-      }
-      offset = (records.at(-1)?.offset ?? offset) + 1;
-    }
-  }
-  return found;
 }
 
 // --- report -------------------------------------------------------------------------------------------
