@@ -4,7 +4,8 @@
 // an overload step at 3 × the highest sustainable rate; in the same run `pgbench -N` (16 clients) and a
 // Fastify hello-world as ceilings. Per step: offered, answered OK/s, p50/p99, failures, 503 refusals
 // (with Retry-After, and their p99) and CPU µs per answered request (service + PostgreSQL, from /proc).
-// After the overload the no-lost-events check: accepted CDRs = usage rows = events in the Kafka log.
+// After the overload the no-lost check, by record id (src/load/no-lost-check.ts): every acknowledged CDR
+// is in the usage rows and its event in the Kafka log, none twice, none that was never sent.
 //
 //   npm run bench -- write-path-http                                the full run (ramp 60 s steps, overload 60 s)
 //   npm run bench -- write-path-http --step-duration 10s --overload-duration 15s --ceiling-duration 5s
@@ -22,7 +23,8 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { parseDuration, progressLine } from '../src/cli/load.ts';
 import { meanEvents, parseMix } from '../src/load/mix.ts';
-import { runLoad, type LoadReport, type StepReport } from '../src/load/generator.ts';
+import { runLoad, UsageLedger, type LoadReport, type StepReport } from '../src/load/generator.ts';
+import { noLostEvents } from './lib/no-lost-events.ts';
 import { createKafkaEventLog } from '../src/log/kafka/kafka-event-log.ts';
 import { EVENTS_TOPIC } from '../src/application/commands/command-bus.ts';
 import { startCpu, waitForQuiet, type CpuTarget } from './lib/cpu.ts';
@@ -73,6 +75,8 @@ const timeoutMs = parseDuration(values.timeout);
 const ADMIN_KEY = `bench-wp-admin-key-${Date.now().toString(36)}-0123456789`;
 const SETUP_EVENTS_PER_CUSTOMER = 5; // created, order placed, approved, completed, subscription activated
 const log = (line: string) => process.stderr.write(`${line}\n`);
+/** The usage record ids every run sent and saw acknowledged, for the no-lost check. */
+const ledger = new UsageLedger();
 
 const databaseUrl = requireEnv('BSS_DATABASE_URL');
 const brokers = requireEnv('BSS_KAFKA_BROKERS');
@@ -155,6 +159,7 @@ async function drive(
     idempotencyKeys: values['idempotency-keys'],
     drainMs: timeoutMs + 5_000,
     signal: stop.signal,
+    ledger,
     onSetup: (done, total) => {
       if (done !== total) return;
       cpu = startCpu(cpuTargets);
@@ -231,72 +236,30 @@ results['shedByReason'] = Object.fromEntries(
     .map((m) => [m.labels['reason'] ?? '?', m.value]),
 );
 
-// --- no lost events: accepted CDRs = usage rows = events in the log --------------------------------
-const ledger = await noLostEvents(accepted, setups * customers * SETUP_EVENTS_PER_CUSTOMER);
-results['noLostEvents'] = ledger;
-log(`write-path-http: no lost events ${ledger.pass ? 'PASS' : 'FAIL'}: ${ledger.measured}`);
+// --- no lost events, by record id; the counts (accepted CDRs, usage rows, usage events in the log) too --
+const db = new pg.Client({ connectionString: databaseUrl });
+await db.connect();
+const kafka = createKafkaEventLog({ brokers: brokers.split(','), clientId: 'bss-bench-wp' });
+const noLost = await noLostEvents({
+  db,
+  kafka,
+  schema,
+  topic: topicPrefix + EVENTS_TOPIC,
+  ledger,
+  acceptedCdrs: accepted,
+  setupEvents: setups * customers * SETUP_EVENTS_PER_CUSTOMER,
+}).finally(async () => {
+  await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
+  await db.end();
+  await kafka.close();
+});
+results['noLostEvents'] = noLost;
+log(`write-path-http: no lost events ${noLost.pass ? 'PASS' : 'FAIL'}: ${noLost.measured}`);
 
 await service.stop();
 if (profileDir) {
   const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
   if (file) results['profile'] = { file: `${profileDir}/${file}`, ...hotSpots(`${profileDir}/${file}`, 25) };
-}
-
-async function noLostEvents(acceptedCdrs: number, setupEvents: number) {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  const kafka = createKafkaEventLog({ brokers: brokers.split(','), clientId: 'bss-bench-wp' });
-  try {
-    const count = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
-    const started = Date.now();
-    let backlog = Number.NaN;
-    while (Date.now() - started < 120_000) {
-      backlog = await count(`SELECT count(*) AS n FROM "${schema}".outbox WHERE published_at IS NULL`);
-      if (backlog === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-    const rows = await count(`SELECT count(*) AS n FROM "${schema}".usage_records`);
-    // The relay's last transaction may not be visible (read_committed end offsets) yet: wait up to 30 s.
-    let inLog = 0;
-    for (let wait = 0; wait < 30 && inLog - setupEvents < rows; wait++) {
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, 1_000));
-      inLog = (await kafka.offsets(topicPrefix + EVENTS_TOPIC)).reduce((a, p) => a + p.end, 0);
-    }
-    // Offsets also count records republished by a relay round retried after a Kafka error (same event
-    // id, at least once): what must equal the rows is the number of distinct event ids.
-    const ids = await eventIds(kafka, topicPrefix + EVENTS_TOPIC);
-    const usageInLog = new Set(ids).size - setupEvents;
-    const republished = ids.length - new Set(ids).size;
-    return {
-      acceptedCdrs,
-      usageRows: rows,
-      usageEventsInLog: usageInLog,
-      republished,
-      outboxBacklog: backlog,
-      measured:
-        `${acceptedCdrs} = ${rows} = ${usageInLog} (distinct event ids in the log ${usageInLog + setupEvents} − ` +
-        `${setupEvents} setup events; offsets ${inLog}, republished ${republished}; backlog ${backlog})`,
-      pass: acceptedCdrs === rows && rows === usageInLog && backlog === 0,
-    };
-  } finally {
-    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
-    await db.end();
-    await kafka.close();
-  }
-}
-
-/** The CloudEvent id of every record in the topic, republished ones included. */
-async function eventIds(kafka: ReturnType<typeof createKafkaEventLog>, topic: string): Promise<string[]> {
-  const ids: string[] = [];
-  for (const { partition, start, end } of await kafka.offsets(topic)) {
-    for (let offset = start; offset < end;) {
-      const records = await kafka.read(topic, partition, offset, { max: 500, endOffset: end });
-      if (records.length === 0) break;
-      for (const record of records) ids.push((JSON.parse(record.value) as { id: string }).id);
-      offset = (records.at(-1)?.offset ?? offset) + 1;
-    }
-  }
-  return ids;
 }
 
 // --- report -------------------------------------------------------------------------------------------
@@ -381,9 +344,11 @@ if (overload) {
     '',
   );
 }
-const ledger2 = results['noLostEvents'] as { pass: boolean; measured: string };
 lines.push(
-  `No lost events (accepted CDRs = usage rows = usage events in the log): ${ledger2.pass ? 'PASS' : 'FAIL'} ${ledger2.measured}`,
+  `No lost events, by record id (every acknowledged CDR stored and logged, none twice, none never sent): ` +
+    `**${noLost.pass ? 'PASS' : 'FAIL'}** — ${noLost.counts}`,
+  '',
+  ...noLost.statements.map((s) => `- ${s}`),
   '',
 );
 const profile = results['profile'] as ReturnType<typeof hotSpots> | undefined;

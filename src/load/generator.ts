@@ -12,6 +12,7 @@ import type { LoadOptions, LoadReport } from './types.ts';
 
 export { setupCustomers } from './setup.ts';
 export { PRODUCED } from './operations.ts';
+export { UsageLedger } from './usage-ledger.ts';
 export type { LoadOptions, LoadReport, LoadStep, MediationReport, Progress, StepReport } from './types.ts';
 
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
@@ -49,6 +50,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       meter,
       t0,
       feed,
+      ledger: options.ledger,
     });
     const flight = new InFlight();
     const stoppedAtMs = await drive(

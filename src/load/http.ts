@@ -13,11 +13,14 @@ export interface Reply {
 
 export interface JsonClient {
   send(method: string, url: string, body?: unknown, headers?: Readonly<Record<string, string>>): Promise<Reply>;
+  /** Calls not answered yet end with error ECANCELED; those still queued here are never sent. */
   close(): void;
 }
 
 export function jsonClient(apiKey: string | undefined, maxSockets: number, timeoutMs = 30_000): JsonClient {
   const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  // Requests queued in the agent outlive agent.destroy() (it hands them new sockets): close() cancels them.
+  const open = new Set<http.ClientRequest>();
   return {
     send(method, url, body, headers = {}) {
       const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -62,6 +65,8 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
             );
           },
         );
+        open.add(request);
+        request.once('close', () => open.delete(request));
         request.once('socket', () => (waitedMs = performance.now() - sentAt));
         request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
         request.on('error', (error: NodeJS.ErrnoException) =>
@@ -71,6 +76,7 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
       });
     },
     close() {
+      for (const request of open) request.destroy(Object.assign(new Error('client closed'), { code: 'ECANCELED' }));
       agent.destroy();
     },
   };

@@ -4,6 +4,7 @@ import type { MediationFeed } from './mediation-feed.ts';
 import type { Operation } from './mix.ts';
 import type { Target } from './types.ts';
 import type { Cdr } from '../mediation/cdr.ts';
+import type { UsageLedger } from './usage-ledger.ts';
 
 /** Not an HTTP status: the broker acknowledged the batch. */
 export const PRODUCED = 'produced';
@@ -23,6 +24,7 @@ export interface RunContext {
   readonly meter: Meter;
   readonly t0: number;
   readonly feed: MediationFeed | undefined;
+  readonly ledger: UsageLedger | undefined;
 }
 
 interface Turn {
@@ -98,9 +100,12 @@ export class Operations {
 
   async #usage(turn: Turn): Promise<void> {
     const records = this.#cdrs(turn);
+    const { ledger } = this.#run;
+    ledger?.sending(records.map((r) => r.recordId));
     if (this.#run.feed) return this.#produce(turn, records);
     const reply = await this.#call(turn, 'usage', 'POST', '/api/v1/usage', { records }, turn.scheduledMs);
     if (!ok(reply)) return;
+    ledger?.acknowledgeResults(field(reply.body, 'results'));
     const recorded = Number(field(reply.body, 'accepted') ?? 0) + Number(field(reply.body, 'rejected') ?? 0);
     this.#run.meter.accept(turn.step, recorded);
     const refused = Number(field(reply.body, 'invalid') ?? 0) + Number(field(reply.body, 'duplicates') ?? 0);
@@ -118,6 +123,7 @@ export class Operations {
     const { meter } = this.#run;
     meter.measured(turn.step, 'usage.produce', status, this.#now() - turn.scheduledMs, status === PRODUCED);
     if (status === PRODUCED) {
+      this.#run.ledger?.acknowledgeAll(records.map((r) => r.recordId));
       this.produced += records.length;
       meter.accept(turn.step, records.length);
     }

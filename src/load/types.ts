@@ -1,6 +1,7 @@
 import type { Mix } from './mix.ts';
 import type { Percentiles } from './stats.ts';
 import type { Drained, MediationFeed } from './mediation-feed.ts';
+import type { UsageLedger } from './usage-ledger.ts';
 
 export interface LoadStep {
   readonly eventsPerSecond: number;
@@ -30,6 +31,8 @@ export interface LoadOptions {
   readonly onSetup?: (done: number, total: number) => void;
   readonly mediation?: MediationFeed;
   readonly mediationDrainMs?: number;
+  /** Filled with the usage record ids sent and acknowledged, for an exact no-lost check. */
+  readonly ledger?: UsageLedger;
 }
 
 export interface MediationReport {

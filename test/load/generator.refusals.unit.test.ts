@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { runLoad, setupCustomers } from '../../src/load/generator.ts';
+import { runLoad, setupCustomers, UsageLedger } from '../../src/load/generator.ts';
 import { jsonClient } from '../../src/load/http.ts';
 import { parseMix } from '../../src/load/mix.ts';
 
@@ -52,6 +52,7 @@ test('a setup call refused with 503 is sent again after Retry-After', async () =
 
 test('refusals in the run are counted per step, with Retry-After seen; writes carry their own Idempotency-Key', async () => {
   keys.length = 0;
+  const ledger = new UsageLedger();
   const report = await runLoad({
     urls: [url],
     steps: [{ eventsPerSecond: 35, durationMs: 1_000 }],
@@ -60,6 +61,7 @@ test('refusals in the run are counted per step, with Retry-After seen; writes ca
     zipf: 0,
     usageBatch: 1,
     idempotencyKeys: true,
+    ledger,
   });
   const step = report.steps[0];
   assert.ok(step);
@@ -70,4 +72,6 @@ test('refusals in the run are counted per step, with Retry-After seen; writes ca
   assert.equal(step.timeouts, 0);
   assert.ok(step.okPerSecond > 0, 'the reads were answered');
   assert.equal(new Set(keys).size, keys.length, 'one key per call');
+  assert.equal(ledger.sent.size, keys.length, 'every record sent is in the ledger');
+  assert.equal(ledger.acknowledged.size, 0, 'a refused record is not acknowledged');
 });

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startService, type ServiceProcess } from '../support/service-process.ts';
-import { runLoad } from '../../src/load/generator.ts';
+import { runLoad, UsageLedger } from '../../src/load/generator.ts';
 import { parseMix } from '../../src/load/mix.ts';
 
 const ADMIN_KEY = 'load-stop-admin-key-0123456789abcdef';
@@ -26,6 +26,7 @@ after(async () => {
 test('an aborted run stops sending, lets calls in flight finish, and reports only the steps it began', async () => {
   const stop = new AbortController();
   let windows = 0;
+  const ledger = new UsageLedger();
   const report = await runLoad({
     urls: [service.url],
     apiKey: ADMIN_KEY,
@@ -40,6 +41,7 @@ test('an aborted run stops sending, lets calls in flight finish, and reports onl
     usageBatch: 10,
     progressMs: 500,
     signal: stop.signal,
+    ledger,
     // Abort in the second step: after the first step's 2 s, at the first progress window past 2.5 s.
     onProgress: (p) => {
       windows++;
@@ -57,4 +59,7 @@ test('an aborted run stops sending, lets calls in flight finish, and reports onl
   assert.equal(report.operations.completed, report.operations.sent);
   assert.equal(report.errors, 0, JSON.stringify(report.errorsByStatus));
   assert.equal(report.events.accepted, report.events.offered);
+  // Every call answered: the ids acknowledged are the ids sent, as many as the events accepted.
+  assert.equal(ledger.acknowledged.size, report.events.accepted);
+  assert.deepEqual(ledger.acknowledged, ledger.sent);
 });
