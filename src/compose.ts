@@ -295,9 +295,8 @@ function openWritePath(
   const loopDelay = watchEventLoopDelay(Math.max(100, writePath.shedIntervalMs / 4));
   closers.push(async () => loopDelay.stop());
   const concurrency =
-    writePath.shedLatencyMs > 0
+    writePath.shedLimit === 'adaptive'
       ? createConcurrencyLimit({
-          targetMs: writePath.shedLatencyMs,
           initial: Math.min(100, writePath.maxPending),
           min: Math.min(8, writePath.maxPending),
           max: writePath.maxPending,
