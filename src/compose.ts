@@ -296,11 +296,13 @@ function openWritePath(
   closers.push(async () => loopDelay.stop());
   const concurrency =
     writePath.shedLimit === 'adaptive'
-      ? createConcurrencyLimit({
-          initial: Math.min(100, writePath.maxPending),
+      ? // 1 s windows (Netflix's default): a stall of a few 100 ms is not overload. An unused limit stays
+        // where it starts: 200 is the room a stall's burst gets on a calm service (bench/results/TUNING.md).
+        createConcurrencyLimit({
+          initial: Math.min(200, writePath.maxPending),
           min: Math.min(8, writePath.maxPending),
           max: writePath.maxPending,
-          windowMs: 100,
+          windowMs: 1000,
           windowSamples: 20,
         })
       : undefined;

@@ -21,7 +21,7 @@ export interface ConcurrencyLimit {
 
 /** Short latency up to this multiple of the long one is not queueing. */
 const TOLERANCE = 2;
-/** The long latency is an exponential average over about this many windows (60 s of 100 ms)... */
+/** The long latency is an exponential average over about this many windows (Netflix's 600; 10 min of 1 s)... */
 const LONG_WINDOWS = 600;
 /** ...a plain average over the first ones, so it starts at the machine's own latency. */
 const WARMUP_WINDOWS = 10;
