@@ -295,13 +295,14 @@ function openWritePath(
   const loopDelay = watchEventLoopDelay(Math.max(100, writePath.shedIntervalMs / 4));
   closers.push(async () => loopDelay.stop());
   const concurrency =
-    writePath.shedLatencyMs > 0
-      ? createConcurrencyLimit({
-          targetMs: writePath.shedLatencyMs,
-          initial: Math.min(100, writePath.maxPending),
+    writePath.shedLimit === 'adaptive'
+      ? // 1 s windows (Netflix's default): a stall of a few 100 ms is not overload. An unused limit stays
+        // where it starts: 200 is the room a stall's burst gets on a calm service (bench/results/TUNING.md).
+        createConcurrencyLimit({
+          initial: Math.min(200, writePath.maxPending),
           min: Math.min(8, writePath.maxPending),
           max: writePath.maxPending,
-          windowMs: 100,
+          windowMs: 1000,
           windowSamples: 20,
         })
       : undefined;

@@ -50,8 +50,8 @@ export interface WritePathConfig {
   readonly maxPending: number;
   readonly maxQueueDelayMs: number;
   readonly shedIntervalMs: number;
-  /** Adaptive p90 limit of /api/v1 in ms; 0 = none (default: it cut goodput on a starved CPU). */
-  readonly shedLatencyMs: number;
+  /** A Gradient2 concurrency limit on /api/v1 requests in progress (see bench/results/TUNING.md). */
+  readonly shedLimit: 'adaptive' | 'off';
   readonly maxOutboxBacklog: number;
   readonly maxConsumerLag: number;
 }
@@ -373,7 +373,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxPending: integer(env, 'BSS_SHED_PENDING', 1024, 1, 1_000_000),
       maxQueueDelayMs: integer(env, 'BSS_SHED_QUEUE_DELAY_MS', 200, 1, 600_000),
       shedIntervalMs: integer(env, 'BSS_SHED_INTERVAL_MS', 1000, 1, 600_000),
-      shedLatencyMs: integer(env, 'BSS_SHED_LATENCY_MS', 0, 0, 600_000),
+      shedLimit: oneOf(env, 'BSS_SHED_LIMIT', ['adaptive', 'off'] as const, 'adaptive'),
       maxOutboxBacklog: integer(env, 'BSS_SHED_OUTBOX_BACKLOG', 100_000, 0, 1_000_000_000),
       maxConsumerLag: integer(env, 'BSS_SHED_CONSUMER_LAG', 0, 0, 1_000_000_000),
     },
@@ -476,7 +476,7 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_SHED_PENDING: String(config.writePath.maxPending),
     BSS_SHED_QUEUE_DELAY_MS: String(config.writePath.maxQueueDelayMs),
     BSS_SHED_INTERVAL_MS: String(config.writePath.shedIntervalMs),
-    BSS_SHED_LATENCY_MS: config.writePath.shedLatencyMs === 0 ? '0 (no limit)' : String(config.writePath.shedLatencyMs),
+    BSS_SHED_LIMIT: config.writePath.shedLimit,
     BSS_SHED_OUTBOX_BACKLOG:
       config.writePath.maxOutboxBacklog === 0 ? '0 (no limit)' : String(config.writePath.maxOutboxBacklog),
     BSS_SHED_CONSUMER_LAG:

@@ -27,6 +27,7 @@ const rejected: Array<[string, string, RegExp]> = [
   ['BSS_REDIS_URL', 'http://x', /redis:\/\//],
   ['BSS_KAFKA_BROKERS', 'nohostport', /host:port/],
   ['BSS_LOG_LEVEL', 'loud', /one of fatal, error/],
+  ['BSS_SHED_LIMIT', '100', /one of adaptive, off/],
   ['BSS_ADMIN_API_KEY', 'short', /at least 24 characters/],
   ['BSS_DATABASE_SCHEMA', 'Bad-Name', /SQL identifier/],
 ];

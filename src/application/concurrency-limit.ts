@@ -1,8 +1,7 @@
-// Gradient concurrency (Netflix, Envoy): grow by √limit while the window's p90 is under target, else shrink by
-// target / p90; never below best throughput × target (Little's law): chasing refusals cuts goodput too.
+// Gradient2 (Netflix concurrency-limits): the limit follows the window's average latency RELATIVE to its
+// own long-run average, so a uniformly slower machine is not read as overload; only a rise above it is.
 
 export interface ConcurrencyLimitOptions {
-  readonly targetMs: number;
   readonly initial: number;
   readonly min: number;
   readonly max: number;
@@ -20,33 +19,44 @@ export interface ConcurrencyLimit {
   inFlight(): number;
 }
 
-/** Halved in about 350 windows (35 s of 100 ms). */
-const BEST_DECAY = 0.998;
+/** Short latency up to this multiple of the long one is not queueing. */
+const TOLERANCE = 2;
+/** The long latency is an exponential average over about this many windows (Netflix's 600; 10 min of 1 s)... */
+const LONG_WINDOWS = 600;
+/** ...a plain average over the first ones, so it starts at the machine's own latency. */
+const WARMUP_WINDOWS = 10;
+/** Share of each new estimate taken into the limit. */
+const SMOOTHING = 0.2;
 
-function p90(samples: number[]): number {
-  samples.sort((a, b) => a - b);
-  return samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.9))] as number;
+/** Gradient2's long-term latency: ratio > 2 means a slow period just ended, so it comes down faster. */
+function longLatency() {
+  let value = 0;
+  let count = 0;
+  return (short: number) => {
+    count += 1;
+    value =
+      count <= WARMUP_WINDOWS ? value + (short - value) / count : value + ((short - value) * 2) / (LONG_WINDOWS + 1);
+    if (value / short > 2) value *= 0.95;
+    return value;
+  };
 }
 
 export function createConcurrencyLimit(options: ConcurrencyLimitOptions): ConcurrencyLimit {
   const now = options.now ?? (() => performance.now());
+  const long = longLatency();
   let limit = options.initial;
   let inFlight = 0;
   let windowStart = now();
-  let samples: number[] = [];
-  // A limit never reached is not grown.
+  let sum = 0;
+  let samples = 0;
+  // A limit never half used is neither grown nor cut: its latency says nothing about concurrency.
   let peak = 0;
-  // Fades per window: a lasting loss of capacity is CoDel's to refuse, not a reason to cut concurrency.
-  let best = 0;
 
-  const update = (p: number, perMs: number) => {
-    const used = peak >= limit / 2;
-    best = Math.max(best * BEST_DECAY, perMs);
-    const floor = Math.max(options.min, best * options.targetMs);
-    if (p > options.targetMs && used)
-      limit = Math.max(Math.min(limit, floor), limit * Math.max(0.5, options.targetMs / p));
-    else if (p <= options.targetMs)
-      limit = used ? Math.min(options.max, limit + Math.sqrt(limit)) : Math.max(limit, options.initial);
+  const update = (short: number) => {
+    const gradient = Math.max(0.5, Math.min(1, (TOLERANCE * long(short)) / Math.max(short, 1e-3)));
+    if (peak < limit / 2) return;
+    const estimate = limit * gradient + Math.sqrt(limit);
+    limit = Math.max(options.min, Math.min(options.max, limit * (1 - SMOOTHING) + estimate * SMOOTHING));
   };
 
   return {
@@ -59,10 +69,12 @@ export function createConcurrencyLimit(options: ConcurrencyLimitOptions): Concur
     release(startedAt) {
       inFlight = Math.max(0, inFlight - 1);
       const t = now();
-      samples.push(t - startedAt);
-      if (t - windowStart < options.windowMs || samples.length < options.windowSamples) return;
-      update(p90(samples), samples.length / (t - windowStart));
-      samples = [];
+      sum += t - startedAt;
+      samples += 1;
+      if (t - windowStart < options.windowMs || samples < options.windowSamples) return;
+      update(sum / samples);
+      sum = 0;
+      samples = 0;
       windowStart = t;
       peak = inFlight;
     },

@@ -1,7 +1,7 @@
-// The adaptive concurrency limit with a fake clock: it refuses past the limit, grows while the p90
-// latency stays under the target and the limit is used, shrinks (at most by half a window) when it
-// does not, keeps within min and max and above the best recent throughput × the target, and an unused
-// limit neither shrinks nor stays small.
+// The Gradient2 concurrency limit with a fake clock: it refuses past the limit, grows to its max while
+// latency holds steady, shrinks when latency rises past twice its own long-run average under load, does
+// not collapse on a machine that is uniformly slower from the start (the point of a relative target),
+// grows back once a slow period ends, and an unused limit neither grows nor shrinks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createConcurrencyLimit } from '../../src/application/concurrency-limit.ts';
@@ -9,7 +9,6 @@ import { createConcurrencyLimit } from '../../src/application/concurrency-limit.
 function limiter(initial = 10) {
   const clock = { now: 0 };
   const limit = createConcurrencyLimit({
-    targetMs: 100,
     initial,
     min: 2,
     max: 40,
@@ -26,7 +25,12 @@ function limiter(initial = 10) {
     if (admitted.length > 0) limit.release(clock.now - latencyMs);
     return n - admitted.length;
   };
-  return { limit, clock, round };
+  /** `windows` rounds, each offering the whole limit (a loaded service) at `latencyMs`. */
+  const loaded = (windows: number, latencyMs: number) => {
+    for (let i = 0; i < windows; i++) round(limit.limit(), latencyMs);
+    return limit.limit();
+  };
+  return { limit, clock, round, loaded };
 }
 
 test('requests past the limit are refused; a release frees a slot', () => {
@@ -40,46 +44,57 @@ test('requests past the limit are refused; a release frees a slot', () => {
   assert.notEqual(limit.tryAcquire(), undefined);
 });
 
-test('grows by √limit per window while latency is under the target and the limit is used', () => {
-  const { limit, round } = limiter(9);
+test('steady latency under load: grows by a smoothed √limit per window up to max', () => {
+  const { limit, round, loaded } = limiter(9);
   assert.equal(round(9, 20), 0);
-  assert.equal(limit.limit(), 12, '9 + √9');
-  for (let i = 0; i < 20; i++) round(limit.limit(), 20);
-  assert.equal(limit.limit(), 40, 'never past max');
+  assert.equal(limit.limit(), 9, '9 + 0.2 × √9 = 9.6');
+  assert.equal(loaded(1, 20), 10);
+  assert.equal(loaded(100, 20), 40, 'never past max');
 });
 
-test('shrinks by target / p90, at most by half a window, never under min', () => {
-  const { limit, round } = limiter(20);
-  round(20, 125);
-  assert.equal(limit.limit(), 16, '20 × 100/125');
-  const fresh = limiter(20);
-  fresh.round(20, 1_000);
-  assert.equal(fresh.limit.limit(), 10, 'halved, not divided by 10');
-  for (let i = 0; i < 5; i++) fresh.round(fresh.limit.limit(), 1_000);
-  assert.equal(fresh.limit.limit(), 2, 'min');
-  assert.equal(fresh.round(10, 1_000), 8, 'past the limit: refused at once');
+test('latency rising well above its long-run average under load: shrinks, by at most a tenth a window', () => {
+  const { limit, round, loaded } = limiter(40);
+  loaded(20, 20);
+  assert.equal(loaded(1, 80), 37, '40 × 0.8 + (40 × max(0.5, 2 × 20.2/80) + √40) × 0.2');
+  assert.ok(loaded(15, 80) < 20, 'four times the usual latency: the limit comes down');
+  const before = limit.limit();
+  assert.equal(round(40, 80), 40 - before, 'past the limit: refused at once');
+  const tripled = limiter(40);
+  tripled.loaded(20, 20);
+  assert.ok(tripled.loaded(20, 60) < 30, 'three times: comes down too');
+  const doubled = limiter(40);
+  doubled.loaded(20, 20);
+  assert.equal(doubled.loaded(10, 40), 40, 'twice: within the tolerance, not overload');
 });
 
-test('never shrinks below the best recent throughput × the target (Little): goodput is kept', () => {
-  const { limit, round } = limiter(20);
-  round(20, 100); // 0.2 answers per ms at the target: grows to 24
-  assert.equal(limit.limit(), 24);
-  round(24, 400);
-  assert.equal(limit.limit(), 19, 'not 12: 0.2/ms × 100 ms (faded by 0.998) carries the best throughput');
-  round(19, 400);
-  assert.equal(limit.limit(), 19);
+test('a machine uniformly 3 × slower from the start: the limit does not collapse, it grows to max', () => {
+  const { loaded } = limiter(9);
+  assert.equal(loaded(100, 60), 40);
+  assert.equal(loaded(100, 60), 40);
 });
 
-test('an unused limit does not shrink on a few slow requests and returns to the initial one', () => {
+test('latency back to normal after a slow period: grows back to max', () => {
+  const { loaded } = limiter(40);
+  loaded(20, 20);
+  assert.ok(loaded(30, 80) < 15, 'overload');
+  assert.equal(loaded(40, 20), 40, 'recovered within 40 windows');
+});
+
+test('after a long slow period the long-run latency comes down fast, so a new rise is seen again', () => {
+  const { loaded } = limiter(40);
+  loaded(20, 20);
+  assert.equal(loaded(600, 80), 40, 'a lasting slowness becomes the new normal');
+  assert.equal(loaded(30, 20), 40);
+  // The long-run latency decayed to ~2 × 20 ms in a dozen windows; its average alone would still be ~75.
+  assert.ok(loaded(10, 160) < 25, '8 × the normal latency is overload again');
+});
+
+test('an unused limit neither grows nor shrinks, whatever its latency', () => {
   const { limit, round } = limiter(20);
-  round(4, 2_000);
-  assert.equal(limit.limit(), 20, '4 in flight of 20: slow requests, not overload');
-  round(20, 1_000);
-  round(10, 1_000);
-  assert.equal(limit.limit(), 5, 'used and slow: shrinks (20 → 10 → 5)');
-  round(2, 10);
-  round(2, 10); // a window needs 4 answers
-  assert.equal(limit.limit(), 20, 'unused and fast: back to the initial limit');
+  for (let i = 0; i < 20; i++) round(4, 20);
+  assert.equal(limit.limit(), 20, 'fast and 4 of 20 in flight: no growth');
+  for (let i = 0; i < 20; i++) round(4, 2_000);
+  assert.equal(limit.limit(), 20, 'slow and 4 of 20 in flight: slow requests, not overload');
 });
 
 test('a window closes only with enough samples and enough time', () => {

@@ -18,7 +18,8 @@ export function uniqueName(prefix: string): string {
 }
 
 /**
- * Config for apps the suite drives that are not about admission: CoDel never sheds, so a machine
- * loaded by other tests cannot turn a test's request into a 503 (test/api/admission-* set their own).
+ * Config for apps the suite drives that are not about admission: neither CoDel nor the concurrency limit
+ * sheds, so a machine loaded by other tests cannot turn a test's request into a 503 (test/api/admission-*
+ * set their own).
  */
-export const NO_DELAY_SHEDDING = { BSS_SHED_QUEUE_DELAY_MS: '600000' } as const;
+export const NO_DELAY_SHEDDING = { BSS_SHED_QUEUE_DELAY_MS: '600000', BSS_SHED_LIMIT: 'off' } as const;

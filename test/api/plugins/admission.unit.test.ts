@@ -22,7 +22,6 @@ for (const raw of [true, false]) {
   test(`${raw ? 'raw gate' : 'onRequest hook'}: past the concurrency limit, 503 OVERLOADED with Retry-After for reads and writes; streams pass`, async () => {
     const admission = createAdmission(limits, { oldestWaitMs: () => 0, outboxBacklog: () => 0, consumerLag: () => 0 });
     const concurrency = createConcurrencyLimit({
-      targetMs: 100,
       initial: 1,
       min: 1,
       max: 1,
