@@ -31,6 +31,22 @@ export async function takeoverAfterCommit(bss: ComposedApp, run: string): Promis
   assert.equal(retry.json().customerId, customerId);
   assert.equal(await bss.countEvents(), events, 'no second customer.created');
 
+  // An id the server made: the retry makes the same one and answers the customer, not 404.
+  const createUnnamed = () =>
+    bss.app.inject({
+      method: 'POST',
+      url: '/api/v1/customers',
+      headers: headers('create-unnamed'),
+      payload: { ...customer, customerId: undefined, email: `unnamed-${run}@example.com` },
+    });
+  const unnamed = await createUnnamed();
+  assert.equal(unnamed.statusCode, 201, unnamed.body);
+  await loseAnswer(bss, `${run}-create-unnamed`);
+  const unnamedRetry = await createUnnamed();
+  assert.equal(unnamedRetry.statusCode, 201, `the retry finds the customer it created: ${unnamedRetry.body}`);
+  assert.equal(unnamedRetry.json().customerId, unnamed.json().customerId);
+  assert.equal(await bss.countEvents(), events + 1, 'no second customer.created');
+
   const change = () =>
     bss.app.inject({
       method: 'PATCH',
@@ -43,7 +59,7 @@ export async function takeoverAfterCommit(bss: ComposedApp, run: string): Promis
   await loseAnswer(bss, `${run}-change`);
   const again = await change();
   assert.equal(again.statusCode, 200, again.body);
-  assert.equal(await bss.countEvents(), events + 1, 'one customer.contactUpdated, not two');
+  assert.equal(await bss.countEvents(), events + 2, 'one customer.contactUpdated, not two');
   assert.equal(again.json().version, changed.json().version);
   // The retry's answer is now recorded: a further retry replays it.
   assert.equal((await change()).headers['idempotent-replayed'], 'true');

@@ -9,6 +9,7 @@ interface ClaimScope {
   readonly key: string;
   readonly owner: string;
   next: number;
+  ids: number;
 }
 
 export interface Fence {
@@ -21,7 +22,14 @@ export interface Fence {
 const scope = new AsyncLocalStorage<ClaimScope>();
 
 export function withClaim(claim: { caller: string; key: string; owner: string }, next: () => void): void {
-  scope.run({ ...claim, next: 0 }, next);
+  scope.run({ ...claim, next: 0, ids: 0 }, next);
+}
+
+/** Names the n-th id a keyed request makes, the same in a retry; undefined without a key. */
+export function nextIdSeed(): string | undefined {
+  const claim = scope.getStore();
+  if (!claim) return undefined;
+  return `${claim.caller}\u0000${claim.key}\u0000${claim.ids++}`;
 }
 
 export function nextFence(): Fence | undefined {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
@@ -7,6 +6,7 @@ import { Balance, CreateCustomerBody, Customer, CustomerStatus, UpdateContactBod
 import { ifMatch, withEtag } from '../../etag.ts';
 import type { ExpectedVersion } from '../../../application/commands/expect-version.ts';
 import { balanceView } from '../../balance-view.ts';
+import { newId } from '../../../application/idempotency/new-id.ts';
 
 const tags = ['customers'];
 
@@ -32,7 +32,7 @@ function customerReadRoutes(application: Application) {
       async (request, reply) => {
         const id = await application.customers.create({
           ...request.body,
-          customerId: request.body.customerId ?? `cus_${randomUUID()}`,
+          customerId: request.body.customerId ?? newId('cus'),
         });
         const state = withEtag(reply, await application.customers.committed(id));
         return reply.status(201).header('location', `/api/v1/customers/${id}`).send(state);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Type, type Static, type TSchema } from 'typebox';
 import type { ApiApp } from '../../types.ts';
 import type { Application } from '../../../application/services.ts';
@@ -8,6 +7,7 @@ import { Order, OptionalReason, OrderStatus, PlaceOrderBody, RejectOrderBody } f
 import { NoBody } from '../../schemas/no-body.ts';
 import { ifMatch, withEtag } from '../../etag.ts';
 import type { ExpectedVersion } from '../../../application/commands/expect-version.ts';
+import { newId } from '../../../application/idempotency/new-id.ts';
 
 const tags = ['orders'];
 
@@ -33,7 +33,7 @@ function orderReadRoutes(application: Application) {
       async (request, reply) => {
         const id = await application.orders.place({
           ...request.body,
-          orderId: request.body.orderId ?? `ord_${randomUUID()}`,
+          orderId: request.body.orderId ?? newId('ord'),
         });
         const state = withEtag(reply, await application.orders.committed(id));
         return reply.status(201).header('location', `/api/v1/orders/${id}`).send(state);

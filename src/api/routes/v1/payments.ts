@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { ApiApp } from '../../types.ts';
@@ -15,6 +14,7 @@ import {
   RefundBody,
 } from '../../schemas/payment.ts';
 import { ifMatch, withEtag } from '../../etag.ts';
+import { newId } from '../../../application/idempotency/new-id.ts';
 
 const tags = ['payments'];
 
@@ -52,7 +52,7 @@ function paymentCreationRoutes(application: Application) {
       async (request, reply) => {
         const id = await application.payments.create({
           ...request.body,
-          paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
+          paymentId: request.body.paymentId ?? newId('pay'),
         });
         const payment = await respond(application, reply, id);
         return reply.status(201).header('location', `/api/v1/payments/${id}`).send(payment);
@@ -78,7 +78,7 @@ function paymentCreationRoutes(application: Application) {
         const id = await application.payments.payInvoice({
           ...request.body,
           invoiceId: request.params.id,
-          paymentId: request.body.paymentId ?? `pay_${randomUUID()}`,
+          paymentId: request.body.paymentId ?? newId('pay'),
         });
         const payment = await respond(application, reply, id);
         return reply.status(201).header('location', `/api/v1/payments/${id}`).send(payment);
@@ -157,7 +157,7 @@ function paymentActionRoutes(application: Application) {
         ),
       },
       async (request, reply) => {
-        const refundId = request.body.refundId ?? `ref_${randomUUID()}`;
+        const refundId = request.body.refundId ?? newId('ref');
         await application.payments.refund(request.params.id, { ...request.body, refundId }, ifMatch(request));
         return respond(application, reply, request.params.id);
       },
