@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import pg from 'pg';
 import type { Db, QueryResult, Queryable } from './db.ts';
 import { storeError } from './connection-errors.ts';
+import { allInOrder } from './all-in-order.ts';
 
 export interface PostgresOptions {
   readonly url: string;
@@ -87,7 +88,7 @@ async function inTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>
   const tx = wrap(client, corkPerTick(client));
   try {
     // Not awaited alone: fn's first statements follow BEGIN on the wire.
-    const [, result] = await Promise.all([tx.query('BEGIN'), fn(tx)]);
+    const [, result] = await allInOrder([tx.query('BEGIN'), fn(tx)]);
     await tx.query('COMMIT');
     return result;
   } catch (error) {

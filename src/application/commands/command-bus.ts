@@ -14,6 +14,7 @@ import { createUnitOfWork, type ChangedRow, type LockMode, type UnitOfWork } fro
 import type { ReadModelKind } from '../read-model/tables.ts';
 import { createBatcher, type BatcherLoad, type Outcome } from '../batcher.ts';
 import { lockFences, nextFence, type Fence, type Fences } from '../idempotency/fence.ts';
+import { allInOrder } from '../../store/all-in-order.ts';
 
 export const EVENTS_TOPIC = 'bss.events';
 export const ORIGIN_HEADER = 'bss-origin';
@@ -185,7 +186,7 @@ function groupTransaction(parts: { db: Db; sink: EventSink; topic: string; runOn
     db.transaction(async (tx) => {
       const uow = createUnitOfWork(tx);
       // Independent statements are started together, so a pipelining driver sends them in one round trip.
-      const [, fences] = await Promise.all([
+      const [, fences] = await allInOrder([
         // NOTIFY triggers stay quiet for our own writes: the write path invalidates, and NOTIFY serialises commits (021).
         tx.query(`SELECT set_config('bss.cache_notify', 'off', true)`),
         lockFences(
@@ -202,7 +203,7 @@ function groupTransaction(parts: { db: Db; sink: EventSink; topic: string; runOn
         if (outcome.ok) records.push(...outcome.value.records);
         outcomes.push(outcome);
       }
-      await Promise.all([
+      await allInOrder([
         fences.record(),
         uow.flush(),
         records.length > 0 ? sink.appendWithin(tx, topic, records) : undefined,
@@ -241,7 +242,7 @@ async function prefetch(uow: UnitOfWork, commands: readonly Command[]): Promise<
     }
   }
   const kinds = [...wanted.keys()].sort();
-  await Promise.all(
+  await allInOrder(
     kinds.map((kind) => {
       const { ids, lock } = wanted.get(kind) as { ids: Set<string>; lock: LockMode };
       return ids.size > 0 ? uow.loadMany(kind, [...ids].sort(), lock) : undefined;

@@ -4,6 +4,7 @@ import { affectsBalance, aggregatesOf, type DomainEvent } from '../../domain/ind
 import type { Queryable } from '../../store/db.ts';
 import { BssError } from '../../errors.ts';
 import { READ_MODELS, type ReadModelKind, type ReadModelTable } from './tables.ts';
+import { allInOrder } from '../../store/all-in-order.ts';
 
 export interface Loaded<S> {
   readonly state: S | null;
@@ -127,7 +128,7 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
         if (updates.length > 0) writes.push(updateRows(tx, model, updates));
       }
       // Started together: one round trip on a pipelining driver.
-      await Promise.all(writes);
+      await allInOrder(writes);
       for (const list of byKind.values()) {
         for (const e of list) {
           e.stored = e.version;

@@ -3,6 +3,7 @@ import type { Queryable } from '../../store/db.ts';
 import type { AppendRecord, RecordPosition } from '../event-log.ts';
 import { partitionFor } from '../partitioner.ts';
 import { partitionCount } from './topics.ts';
+import { allInOrder } from '../../store/all-in-order.ts';
 
 export const EVENT_LOG_CHANNEL = 'bss_event_log';
 
@@ -27,7 +28,7 @@ export async function appendWithin(
   // Delivered only on commit; sent with the first statement, so it adds no round trip.
   const notified =
     (options.notify ?? true) ? tx.query('SELECT pg_notify($1, $2)', [EVENT_LOG_CHANNEL, topic]) : undefined;
-  const [partitions] = await Promise.all([partitionCount(tx, topic), notified]);
+  const [partitions] = await allInOrder([partitionCount(tx, topic), notified]);
   const byPartition = partitionsOf(records, partitions);
   const wanted = [...byPartition.keys()].sort((a, b) => a - b);
   // One statement locks every partition the records go to, in ascending order as every appender does.

@@ -149,6 +149,23 @@ export function groupCommitContract(name: string, open: () => Promise<GroupWorld
     assert.deepEqual(await h.eventsOf(unlucky), [], 'nothing of it was committed');
   });
 
+  test(`${name}: two instances creating one row at once: one commits, the other is refused, never a 5xx`, async () => {
+    const other = await harness(world);
+    for (let round = 0; round < 5; round++) {
+      const id = `cus_${randomUUID()}`;
+      // No e-mail claim: the two meet at the row's insert, among the group's pipelined writes.
+      const body = { ...customerBody(id), allowDuplicateEmail: true };
+      const settled = await Promise.allSettled([h.customers.create(body), other.customers.create(body)]);
+      assert.deepEqual(settled.map((s) => s.status).sort(), ['fulfilled', 'rejected']);
+      const { reason } = settled.find((s) => s.status === 'rejected') as PromiseRejectedResult;
+      assert.ok(
+        reason instanceof DomainRejection || (reason instanceof BssError && reason.status === 409),
+        `refused as a conflict, not ${String(reason)}`,
+      );
+      assert.deepEqual(await h.eventsOf(id), ['com.droid.bss.customer.created.v1']);
+    }
+  });
+
   test(`${name}: commands on one aggregate apply in order, each seeing the state and version before it`, async () => {
     const id = `cus_${randomUUID()}`;
     const before = h.transactions();
