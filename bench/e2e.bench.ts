@@ -14,7 +14,7 @@
 //   --skip main|ramp|ceilings (comma-separated) --cpu-prof --tag NAME (results go to baseline-<date>[-NAME].json)
 //   --synchronous-commit off|local|on (the service's own database gets it) --quiet-wait 120s
 //   --service-main PATH (run that main.ts instead, e.g. a patched worktree's, to measure a change)
-//   BSS_KAFKA_LINGER_MS, BSS_KAFKA_MAX_BATCH_BYTES, BSS_KAFKA_COMPRESSION, BSS_OUTBOX_BATCH_SIZE in the
+//   BSS_KAFKA_LINGER_MS, BSS_KAFKA_MAX_BATCH_BYTES, BSS_KAFKA_COMPRESSION, BSS_OUTBOX_BATCH_SIZE, BSS_COMMIT_GROUP*, BSS_SHED_* in the
 //   bench's environment are passed to the service
 //   --usage-via http|kafka (kafka: the usage CDRs go to the service's mediation feed topic; the rest
 //   stays on HTTP; the no-lost-events check then counts each produced CDR as an offered event)
@@ -113,9 +113,12 @@ const env = {
   BSS_ADMIN_API_KEY: ADMIN_KEY,
   // The service's tuning settings, when the bench's own environment sets them (A/B of a knob).
   ...Object.fromEntries(
-    ['BSS_KAFKA_LINGER_MS', 'BSS_KAFKA_MAX_BATCH_BYTES', 'BSS_KAFKA_COMPRESSION', 'BSS_OUTBOX_BATCH_SIZE']
-      .filter((name) => process.env[name])
-      .map((name) => [name, process.env[name] as string]),
+    Object.entries(process.env).filter(
+      (e): e is [string, string] =>
+        /^BSS_(KAFKA_LINGER_MS|KAFKA_MAX_BATCH_BYTES|KAFKA_COMPRESSION|OUTBOX_BATCH_SIZE|COMMIT_GROUP|SHED_)/.test(
+          e[0],
+        ) && e[1] !== undefined,
+    ),
   ),
 };
 
