@@ -373,7 +373,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxPending: integer(env, 'BSS_SHED_PENDING', 1024, 1, 1_000_000),
       maxQueueDelayMs: integer(env, 'BSS_SHED_QUEUE_DELAY_MS', 200, 1, 600_000),
       shedIntervalMs: integer(env, 'BSS_SHED_INTERVAL_MS', 1000, 1, 600_000),
-      shedLimit: oneOf(env, 'BSS_SHED_LIMIT', ['adaptive', 'off'] as const, 'off'),
+      shedLimit: oneOf(env, 'BSS_SHED_LIMIT', ['adaptive', 'off'] as const, 'adaptive'),
       maxOutboxBacklog: integer(env, 'BSS_SHED_OUTBOX_BACKLOG', 100_000, 0, 1_000_000_000),
       maxConsumerLag: integer(env, 'BSS_SHED_CONSUMER_LAG', 0, 0, 1_000_000_000),
     },
