@@ -1,10 +1,11 @@
-// The command path alone, unbatched: single-CDR usage commands (the work of one POST /usage with one
-// record) from C concurrent callers, in process, on PostgreSQL (single-server mode: the log table is
+// The command path alone: usage commands of --usage-batch records (default 1: the work of one POST /usage
+// with one record) from C concurrent callers, in process, on PostgreSQL (single-server mode: the log table is
 // the outbox), against `pgbench -N` (16 clients) on the same server in the same run as the ceiling.
 // Reports commands/s as a ratio to pgbench -N tps, p99, failures and CPU µs per command (this process
 // and PostgreSQL). --tree runs other checkouts' code, so versions are compared back to back.
 //
 //   node bench/write-path.bench.ts [--tree /tmp/base --tree .] [--clients 64] [--duration 15s] [--rounds 2]
+//     [--usage-batch 1000] (CPU µs and the ratio are then per record: the batched path's cost per event)
 //   BSS_COMMIT_GROUP_* and BSS_SHED_* in the bench's environment go to the service's config;
 //   BSS_SERVICES_DIR=/work/main/.services when the services were started from another checkout.
 import { parseArgs } from 'node:util';
@@ -22,10 +23,14 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '15s' },
     rounds: { type: 'string', default: '1' },
     customers: { type: 'string', default: '300' },
+    'usage-batch': { type: 'string', default: '1' },
     tag: { type: 'string' },
   },
 });
 const clients = Number(values.clients);
+const batch = Number(values['usage-batch']);
+/** What one unit of the rate is: a command, or a record of a batched command. */
+const unit = batch > 1 ? 'record' : 'command';
 const durationMs = parseDuration(values.duration);
 const url = requireEnv('BSS_DATABASE_URL');
 const pgPid = servicePid('postgres');
@@ -90,16 +95,16 @@ async function measure(tree: string): Promise<Round> {
           const n = sequence++;
           const started = performance.now();
           try {
-            const result = await app.usage.ingest([
-              {
-                recordId: `r-${n}`,
-                subscriptionId: subscriptions[n % subscriptions.length],
+            const result = await app.usage.ingest(
+              Array.from({ length: batch }, (_, k) => ({
+                recordId: `r-${n}-${k}`,
+                subscriptionId: subscriptions[(n * batch + k) % subscriptions.length],
                 usageType: 'sms',
                 quantity: 1,
                 startedAt,
-              },
-            ]);
-            if (result.accepted !== 1) failed++;
+              })),
+            );
+            if (result.accepted !== batch) failed++;
           } catch {
             failed++;
           }
@@ -109,7 +114,7 @@ async function measure(tree: string): Promise<Round> {
     );
     const seconds = (performance.now() - t0) / 1000;
     const shares = cpu();
-    const commands = latencies.length - failed;
+    const commands = (latencies.length - failed) * batch;
     const ours = (shares['bench'] ?? 0) + (shares['postgres'] ?? 0);
     const p = percentiles(latencies);
     return {
@@ -148,25 +153,25 @@ const file = writeJsonResult(values.tag ? `write-path-${values.tag}` : 'write-pa
 const table = markdownTable(
   [
     'tree',
-    'commands/s',
+    `${unit}s/s`,
     'pgbench -N tps',
     'ratio',
     'p50 ms',
     'p99 ms',
     'failed',
     'CPU bench/pg/machine %',
-    'CPU µs per command (bench+pg)',
+    `CPU µs per ${unit} (bench+pg)`,
   ],
   rounds.map((r) => ({
     tree: r.tree.replace(REPO, '.'),
-    'commands/s': Math.round(r.perSecond),
+    [`${unit}s/s`]: Math.round(r.perSecond),
     'pgbench -N tps': Math.round(r.pgbenchTps),
     ratio: (r.perSecond / r.pgbenchTps).toFixed(2),
     'p50 ms': r.p50.toFixed(1),
     'p99 ms': r.p99.toFixed(1),
     failed: r.failed,
     'CPU bench/pg/machine %': `${r.cpu['bench'] ?? '–'}/${r.cpu['postgres'] ?? '–'}/${r.cpu['machine'] ?? '–'}`,
-    'CPU µs per command (bench+pg)': Math.round(r.cpuUsPerCommand),
+    [`CPU µs per ${unit} (bench+pg)`]: Math.round(r.cpuUsPerCommand),
   })),
 );
 const text = `Run ${new Date().toISOString()} — \`node bench/write-path.bench.ts ${process.argv.slice(2).join(' ')}\` — JSON: \`${file.replace(REPO, '')}\`\n\n${table}\n`;

@@ -369,7 +369,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     writePath: {
       groupMaxCommands: integer(env, 'BSS_COMMIT_GROUP_MAX', 128, 1, 10_000),
-      groupConcurrency: integer(env, 'BSS_COMMIT_GROUPS', 1, 1, 64),
+      groupConcurrency: integer(env, 'BSS_COMMIT_GROUPS', 2, 1, 64),
       maxPending: integer(env, 'BSS_SHED_PENDING', 1024, 1, 1_000_000),
       maxQueueDelayMs: integer(env, 'BSS_SHED_QUEUE_DELAY_MS', 200, 1, 600_000),
       shedIntervalMs: integer(env, 'BSS_SHED_INTERVAL_MS', 1000, 1, 600_000),

@@ -1,5 +1,6 @@
 // Natural batching, as PostgreSQL's group commit: an idle batcher starts at once (after this event-loop turn);
 // items arriving while `concurrency` batches are in flight go together in the next one, so the wait adapts to load.
+// A batch beyond the first starts only once `overlapWeight` waits: light items keep filling one batch.
 
 export type Outcome<O> = { readonly ok: true; readonly value: O } | { readonly ok: false; readonly error: unknown };
 
@@ -11,6 +12,8 @@ export interface BatcherOptions<I, O> {
   readonly maxWeight?: number;
   readonly weightOf?: (item: I) => number;
   readonly concurrency?: number;
+  /** Default 1: any waiting item starts another batch while fewer than `concurrency` are in flight. */
+  readonly overlapWeight?: number;
   readonly now?: () => number;
 }
 
@@ -38,10 +41,12 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
   const maxWeight = options.maxWeight ?? 4000;
   const weightOf = options.weightOf ?? (() => 1);
   const concurrency = options.concurrency ?? 1;
+  const overlapWeight = options.overlapWeight ?? 1;
   const now = options.now ?? (() => performance.now());
   // A queue with a moving head: shift() on a long array would copy it.
   let queue: Array<Waiting<I, O>> = [];
   let head = 0;
+  let queuedWeight = 0;
   let inFlight = 0;
   let scheduled = false;
 
@@ -55,6 +60,7 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
       weight += next.weight;
       head += 1;
     }
+    queuedWeight -= weight;
     if (head === queue.length) {
       queue = [];
       head = 0;
@@ -75,9 +81,12 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
     }
   }
 
+  const mayStart = () =>
+    head < queue.length && (inFlight === 0 || (inFlight < concurrency && queuedWeight >= overlapWeight));
+
   function pump() {
     scheduled = false;
-    while (inFlight < concurrency && head < queue.length) {
+    while (mayStart()) {
       const batch = take();
       inFlight += 1;
       void runBatch(batch).finally(() => {
@@ -90,8 +99,10 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
   return {
     submit(item) {
       return new Promise<O>((resolve, reject) => {
-        queue.push({ item, weight: weightOf(item), since: now(), resolve, reject });
-        if (!scheduled && inFlight < concurrency) {
+        const weight = weightOf(item);
+        queue.push({ item, weight, since: now(), resolve, reject });
+        queuedWeight += weight;
+        if (!scheduled && mayStart()) {
           scheduled = true;
           setImmediate(pump);
         }

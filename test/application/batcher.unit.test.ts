@@ -84,6 +84,22 @@ test('concurrency 2: a second batch starts while the first is in flight', async 
   assert.deepEqual(await Promise.all([a, b, c]), [10, 20, 30]);
 });
 
+test('overlapWeight: a second batch starts only once that much weight waits', async () => {
+  const r = recorder();
+  const batcher = createBatcher({ process: r.process, concurrency: 2, overlapWeight: 10, weightOf: (n: number) => n });
+  const all = [batcher.submit(1)];
+  await turn();
+  all.push(batcher.submit(2), batcher.submit(3));
+  await turn();
+  assert.deepEqual(r.batches, [[1]], 'light items wait for the batch in flight');
+  all.push(batcher.submit(5));
+  await turn();
+  assert.deepEqual(r.batches, [[1], [2, 3, 5]], '10 waiting: a second batch overlaps the first');
+  assert.equal(batcher.load().inFlight, 2);
+  r.finish.forEach((f) => f());
+  assert.deepEqual(await Promise.all(all), [10, 20, 30, 50]);
+});
+
 test('load() reports how long the oldest waiting item has waited', async () => {
   let now = 0;
   const r = recorder();

@@ -59,7 +59,13 @@ export interface GroupCommitOptions {
   readonly maxCommands?: number;
   readonly maxWeight?: number;
   readonly concurrency?: number;
+  /** Weight that must wait before a group beyond the first starts. */
+  readonly overlapWeight?: number;
 }
+
+/** A usage chunk's worth: then the next group's decisions overlap the last one's commit (batched +41 %,
+ * bench/results/TUNING.md); single commands keep filling one group, which serves them better. */
+const OVERLAP_WEIGHT = 1000;
 
 export interface CommandBusOptions {
   readonly db: Db;
@@ -131,6 +137,7 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
     ...(options.group?.maxCommands ? { maxItems: options.group.maxCommands } : {}),
     ...(options.group?.maxWeight ? { maxWeight: options.group.maxWeight } : {}),
     ...(options.group?.concurrency ? { concurrency: options.group.concurrency } : {}),
+    overlapWeight: options.group?.overlapWeight ?? OVERLAP_WEIGHT,
   });
 
   return {
