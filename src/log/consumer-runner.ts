@@ -1,4 +1,5 @@
 // At-least-once: handlers that must apply an event once dedupe by its id.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { BssCloudEvent } from '../events/envelope.ts';
 import type { DomainEventLike, EventCodec } from '../events/codec.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -10,6 +11,8 @@ import { createBackoff, Stopped, type Backoff } from './consumer-backoff.ts';
 import { createBatchHandler, type RecordHandling } from './consumer-batch.ts';
 
 export const DLQ_TOPIC = 'bss.events.dlq';
+/** A shutdown must fit in BSS_SHUTDOWN_TIMEOUT_MS (8 s by default) with the rest of the closers. */
+const JOIN_WAIT_MS = 2000;
 
 export interface DeliveredEvent {
   readonly event: BssCloudEvent;
@@ -165,7 +168,9 @@ async function superviseSubscription(
     current: () => subscription,
     failure: () => failure,
     async close() {
-      await restarting;
+      // A join the broker holds until its group settles (up to the rebalance timeout) is not waited for
+      // past JOIN_WAIT_MS: restart() closes what it joins once stopping.
+      await Promise.race([restarting, delay(JOIN_WAIT_MS, undefined, { ref: false })]);
       await subscription?.close();
     },
   };

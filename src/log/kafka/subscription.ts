@@ -9,6 +9,8 @@ import { startPositions } from './start-positions.ts';
 import type { TopicCatalog } from './topics.ts';
 
 const DEFAULT_MAX_BATCH = 500;
+/** A shutdown must fit in BSS_SHUTDOWN_TIMEOUT_MS (8 s by default) with the rest of the closers. */
+const LEAVE_TIMEOUT_MS = 2000;
 
 interface Generation {
   readonly partitions: readonly number[];
@@ -74,8 +76,9 @@ export async function subscribe(
     await loop; // the batch in flight finishes and is committed
     generation = undefined;
     try {
-      // LeaveGroup: the partitions are reassigned now, not after the session timeout.
-      await consumer.close();
+      // LeaveGroup: the partitions are reassigned now, not after the session timeout. A leave queued behind
+      // a join the broker holds until the group settles may wait for the rebalance timeout: then not.
+      await leaveWithin(consumer, LEAVE_TIMEOUT_MS);
     } finally {
       await fetchPool.close();
     }
@@ -191,4 +194,17 @@ function napper(pollMs: number): { idle(): Promise<void>; wake(): void } {
       }),
     wake: () => wake(),
   };
+}
+
+/** false: the leave did not answer in time; the broker drops the member after its session timeout. */
+async function leaveWithin(consumer: Consumer, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    const leaving = consumer.close().then(() => true);
+    leaving.catch(() => undefined); // a failure after the deadline is nobody's to handle
+    return await Promise.race([leaving, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
