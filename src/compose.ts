@@ -31,7 +31,7 @@ import { outboxSettler } from './log/outbox/settle.ts';
 import { createEventCodec, type EventCodec } from './events/codec.ts';
 import { AUDIT_TOPIC, EVENT_CATALOG } from './events/catalog.ts';
 import { createLogMetrics, type LogMetrics } from './observability/log-metrics.ts';
-import { createCommandBus, EVENTS_TOPIC, type CommandBus } from './application/commands/command-bus.ts';
+import { createCommandBus, EVENTS_TOPIC, ORIGIN_HEADER, type CommandBus } from './application/commands/command-bus.ts';
 import { createAdmission, createPressureGauge, type PressureGauge } from './application/admission.ts';
 import { watchEventLoopDelay } from './application/event-loop-delay.ts';
 import { createConcurrencyLimit } from './application/concurrency-limit.ts';
@@ -99,7 +99,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   try {
     const core = await openCore({ config, logger, registry, operationMetrics, step }, closers);
     const { db, dataLocation, liveness, generatedAdminKey, codec, logMetrics, log, sink, relay } = core;
-    const { eventsTopic, auditTopic, bus, admission, concurrency, consumers, cached } = core;
+    const { eventsTopic, auditTopic, bus, origin, admission, concurrency, consumers, cached } = core;
     const { application, testClock } = useCases({ config, db, bus, reads: cached.reads, liveness, operationMetrics });
     const auth = createAuthenticator(createCachedApiKeys(db), config.jwt ? createJwtVerifier(config.jwt) : undefined);
 
@@ -108,7 +108,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     if (config.mediation.enabled && log.kind === 'kafka')
       await startMediation({ config, log, consumers, usage: application.usage, registry, logger, logMetrics });
     step('mediation');
-    const replayService = startReplay({ config, log, codec, db, relay, cached, logger, eventsTopic }, closers);
+    const replayService = startReplay({ config, log, codec, db, relay, cached, logger, eventsTopic, origin }, closers);
     if (liveness && !(await liveness.held(5000)))
       logger.warn("instance liveness lock not held yet: other instances may take over this one's claims");
     step('replay');
@@ -226,6 +226,7 @@ async function openCore(
     eventsTopic,
     auditTopic,
     bus,
+    origin,
     admission,
     concurrency,
     consumers,
@@ -461,10 +462,11 @@ function startReplay(
     cached: Awaited<ReturnType<typeof startCache>>;
     logger: Logger;
     eventsTopic: string;
+    origin: string;
   },
   closers: Closers,
 ): ReplayService {
-  const { config, log, codec, db, relay, cached, logger, eventsTopic } = parts;
+  const { config, log, codec, db, relay, cached, logger, eventsTopic, origin } = parts;
   // Only replay-safe handlers (caches, metrics), never a notification or a payment call.
 
   const replayHandlers: EventHandler[] = [createCacheInvalidationHandler(cached.cache)];
@@ -477,6 +479,8 @@ function startReplay(
     ...(relay ? { settleLog: outboxSettler({ db, drain: (relay as Relay).drain }) } : {}),
     handlers: replayHandlers.filter((h) => h.replaySafe),
     onSnapshotError: (error) => logger.warn({ err: error }, 'replay state snapshot failed; retrying'),
+    // This process's records were validated when it encoded them.
+    trustedRecord: (record) => record.headers[ORIGIN_HEADER] === origin,
   });
   closers.push(() => replayService.close());
   const snapshotter = runOnce(config, `snapshotter:${eventsTopic}`, logger, {

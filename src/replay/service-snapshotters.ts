@@ -18,6 +18,7 @@ export function createSnapshottersPart(options: ReplayServiceOptions, store: Sna
           topic,
           ...(options.snapshotEvery !== undefined ? { every: options.snapshotEvery } : {}),
           ...(options.onSnapshotError ? { onError: options.onSnapshotError } : {}),
+          ...(options.trustedRecord ? { trusted: options.trustedRecord } : {}),
         }).start();
         snapshotters.set(topic, snapshotter);
       }

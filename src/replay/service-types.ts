@@ -1,6 +1,6 @@
 import type { EventCodec } from '../events/codec.ts';
 import type { EventHandler } from '../log/consumer-runner.ts';
-import type { EventLog } from '../log/event-log.ts';
+import type { EventLog, LogRecord } from '../log/event-log.ts';
 import type { Db } from '../store/db.ts';
 import type { DebugSessions } from './debug/index.ts';
 import type { ReplayJob, ReplayJobSnapshot, ReplayRequest, ReplayRun, ReplayTarget } from './engine/index.ts';
@@ -44,6 +44,8 @@ export interface ReplayServiceOptions {
   /** Until a MAX replay has been measured. */
   readonly maxEventsPerSecond?: number;
   readonly onSnapshotError?: (error: unknown) => void;
+  /** Records the snapshotter folds without validating them again. */
+  readonly trustedRecord?: (record: LogRecord) => boolean;
 }
 
 export type ServiceReplayTarget = ReplayTarget | { readonly kind: 'handlers'; readonly names: readonly string[] };

@@ -7,6 +7,7 @@ import { initialCustomerView, type CustomerView } from '../../domain/index.ts';
 import { readPages } from '../shared/records.ts';
 import { SeenEvents } from '../shared/seen-events.ts';
 import { foldRecordsInto, type PartitionViews, type SnapshotStore } from './snapshots.ts';
+import { decodeRecord } from '../shared/filter.ts';
 import { optionalMillis, type TimeInput } from '../shared/time.ts';
 import { BssError } from '../../errors.ts';
 
@@ -56,7 +57,7 @@ export async function foldPartition(
   const seen = new SeenEvents(snapshot?.seen);
   let folded = 0;
   for await (const page of readPages(deps.log, topic, { partition, from, to: endOffset }, 1000)) {
-    foldRecordsInto(views, deps.codec, page, seen, key);
+    foldRecordsInto(views, (record) => decodeRecord(deps.codec, record, true), page, seen, key);
     folded += page.length;
   }
   return { partition, offset: endOffset, snapshotOffset: snapshot?.offset ?? null, foldedRecords: folded, views, seen };

@@ -5,7 +5,7 @@ import type { EventCodec } from '../../events/codec.ts';
 import type { EventLog, LogRecord } from '../../log/event-log.ts';
 import type { Queryable } from '../../store/db.ts';
 import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../../domain/index.ts';
-import { decodeRecord } from '../shared/filter.ts';
+import { decodeRecord, type Decoded } from '../shared/filter.ts';
 import { sleep } from '../shared/speed.ts';
 import { SeenEvents } from '../shared/seen-events.ts';
 
@@ -117,14 +117,14 @@ export function createSnapshotStore(db: Queryable): SnapshotStore {
 /** Undecodable records are skipped (the live consumers dead-letter them), and so are republished ids. */
 export function foldRecordsInto(
   views: PartitionViews,
-  codec: EventCodec,
+  decode: (record: LogRecord) => Decoded,
   records: Iterable<LogRecord>,
   seen: SeenEvents,
   onlyKey?: string,
 ): void {
   for (const record of records) {
     if (onlyKey !== undefined && record.key !== onlyKey) continue;
-    const decoded = decodeRecord(codec, record, true);
+    const decoded = decode(record);
     if (!decoded.ok || !seen.firstSighting(decoded.event.id)) continue;
     const event = decoded.domainEvent as DomainEvent;
     const id = event.data.customerId;
@@ -141,6 +141,8 @@ export interface SnapshotterOptions {
   readonly pollMs?: number;
   readonly keep?: number;
   readonly onError?: (error: unknown) => void;
+  /** Parsed without validating again: records this process encoded (and validated) itself. */
+  readonly trusted?: (record: LogRecord) => boolean;
 }
 
 export interface Snapshotter {
@@ -153,6 +155,8 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter & { 
   const every = options.every ?? 10_000;
   if (!Number.isInteger(every) || every < 1) throw new RangeError(`snapshot interval must be ≥ 1, got ${every}`);
   const { log, codec, store, topic } = options;
+  const trusted = options.trusted ?? (() => false);
+  const decode = (record: LogRecord) => decodeRecord(codec, record, !trusted(record));
   const positions = new Map<number, { offset: number; ts: number; views: PartitionViews; seen: SeenEvents }>();
   const abort = new AbortController();
   let running: Promise<void> | undefined;
@@ -177,7 +181,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter & { 
       });
       const last = page.at(-1);
       if (!last) break;
-      foldRecordsInto(position.views, codec, page, position.seen);
+      foldRecordsInto(position.views, decode, page, position.seen);
       position.offset = last.offset + 1;
       position.ts = last.timestamp;
       // On the N-boundaries of the offset, so every instance of a snapshotter picks the same points.

@@ -67,6 +67,34 @@ describe('reconstruction', () => {
     await snapshotter.stop();
   });
 
+  test('trusted records are folded without validating again, to the same snapshots', async () => {
+    const store = createSnapshotStore(world.db);
+    let validated = 0;
+    const counting = {
+      ...codec,
+      decode: (...args: Parameters<typeof codec.decode>) => (validated++, codec.decode(...args)),
+    };
+    const topics = [await world.newTopic(2), await world.newTopic(2)];
+    for (const t of topics) await appendWorkload(world.log, t, workload.events.slice(0, 40));
+    const [plain, trusted] = topics as [string, string];
+    await createSnapshotter({ log: world.log, codec: counting, store, topic: plain, every: 10 }).catchUp();
+    assert.equal(validated, 40, 'every record validated');
+    validated = 0;
+    await createSnapshotter({
+      log: world.log,
+      codec: counting,
+      store,
+      topic: trusted,
+      every: 10,
+      trusted: () => true,
+    }).catchUp();
+    assert.equal(validated, 0, 'no trusted record validated again');
+    const latest = async (t: string) =>
+      Promise.all([0, 1].map(async (partition) => (await store.latest(t, partition))?.views));
+    assert.deepEqual(await latest(trusted), await latest(plain));
+    assert.ok((await latest(plain)).every((views) => views && views.size > 0));
+  });
+
   test('the background snapshotter picks up new appends', async () => {
     const own = await world.newTopic(2);
     const store = createSnapshotStore(world.db);
