@@ -326,7 +326,16 @@ function jwt(env: Env): JwtConfig | undefined {
   };
 }
 
+/** Variables an earlier version read: set, they would be ignored without a word, so they are refused. */
+const RETIRED: Readonly<Record<string, string>> = {
+  BSS_SHED_LATENCY_MS: 'to be unset: the absolute latency target was replaced by BSS_SHED_LIMIT=adaptive|off',
+};
+
 export function loadConfig(env: Env = process.env): Config {
+  for (const [variable, instead] of Object.entries(RETIRED)) {
+    const value = read(env, variable);
+    if (value !== undefined) throw new ConfigError(variable, value, instead);
+  }
   const databaseUrl = url(env, 'BSS_DATABASE_URL', ['postgres:', 'postgresql:']);
   const kafkaBrokers = brokers(env, 'BSS_KAFKA_BROKERS');
   if (kafkaBrokers && !databaseUrl) {

@@ -136,3 +136,14 @@ test('security settings: defaults, overrides and refusals', () => {
   }
   assert.equal(describeConfig(loadConfig({}))['BSS_CORS_ORIGINS'], '(unset: no origin, CORS closed)');
 });
+
+test('a retired variable is refused, naming what replaced it, not silently ignored', () => {
+  assert.throws(
+    () => loadConfig({ BSS_SHED_LATENCY_MS: '250' }),
+    (error: Error) =>
+      error instanceof ConfigError &&
+      error.variable === 'BSS_SHED_LATENCY_MS' &&
+      error.message.includes('BSS_SHED_LIMIT=adaptive|off'),
+  );
+  assert.equal(loadConfig({ BSS_SHED_LIMIT: 'off' }).writePath.shedLimit, 'off');
+});
