@@ -1,6 +1,7 @@
 // Every N records of a partition, the folded views of its customers, so a reconstruction folds at most
 // ~N records. The snapshotter needs no consumer group: its progress is its latest snapshot.
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import type { EventCodec } from '../../events/codec.ts';
 import type { EventLog, LogRecord } from '../../log/event-log.ts';
 import type { Queryable } from '../../store/db.ts';
@@ -14,6 +15,10 @@ const PAGE = 5_000;
 
 /** Event ids a snapshot keeps, so a fold resuming from it still skips republished copies (a relay round). */
 const SNAPSHOT_SEEN_IDS = 20_000;
+
+// On libuv's pool, not the event loop: a snapshot is ~1 MB of JSON, every 10,000 records of a partition.
+const gzip = promisify(gzipCallback);
+const gunzip = promisify(gunzipCallback);
 
 export type PartitionViews = Map<string, CustomerView>;
 
@@ -52,7 +57,7 @@ interface SavedState {
 export function createSnapshotStore(db: Queryable): SnapshotStore {
   return {
     async save({ topic, partition, offset, ts, views, seen = [] }) {
-      const state = gzipSync(JSON.stringify({ format: 2, views: Object.fromEntries(views), seen }));
+      const state = await gzip(JSON.stringify({ format: 2, views: Object.fromEntries(views), seen }));
       await db.query(
         `INSERT INTO replay_state_snapshots (topic, partition, "offset", ts, customers, state)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (topic, partition, "offset") DO NOTHING`,
@@ -67,7 +72,8 @@ export function createSnapshotStore(db: Queryable): SnapshotStore {
       );
       const row = rows[0];
       if (!row) return undefined;
-      const parsed = JSON.parse(gunzipSync(row.state).toString('utf8')) as SavedState | Record<string, CustomerView>;
+      const parsed = JSON.parse((await gunzip(row.state)).toString('utf8')) as
+        SavedState | Record<string, CustomerView>;
       // Format 1 holds the views object alone.
       const saved: Omit<SavedState, 'format'> =
         parsed['format'] === 2 ? (parsed as SavedState) : { views: parsed as Record<string, CustomerView> };
