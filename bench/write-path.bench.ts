@@ -6,6 +6,8 @@
 //
 //   node bench/write-path.bench.ts [--tree /tmp/base --tree .] [--clients 64] [--duration 15s] [--rounds 2]
 //     [--usage-batch 1000] (CPU µs and the ratio are then per record: the batched path's cost per event)
+//     [--work account] (instead of usage: each caller places an order, approves it, authorizes a payment and
+//     captures it, for a random customer: the customer, order and payment commands of the e2e mix)
 //   BSS_COMMIT_GROUP_* and BSS_SHED_* in the bench's environment go to the service's config;
 //   BSS_SERVICES_DIR=/work/main/.services when the services were started from another checkout.
 import { parseArgs } from 'node:util';
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     customers: { type: 'string', default: '300' },
     'usage-batch': { type: 'string', default: '1' },
+    work: { type: 'string', default: 'usage' },
     tag: { type: 'string' },
   },
 });
@@ -60,6 +63,7 @@ async function measure(tree: string): Promise<Round> {
   const app = services.application ?? services.app; // trees before the rename call it app
   try {
     const subscriptions: string[] = [];
+    const customerIds: string[] = [];
     const customers = Number(values.customers);
     for (let start = 0; start < customers; start += 16) {
       await Promise.all(
@@ -73,6 +77,7 @@ async function measure(tree: string): Promise<Round> {
             phone: null,
             address: { line1: 'Rynek 1', line2: null, city: 'Kraków', postalCode: '31-001', country: 'PL' },
           });
+          customerIds.push(customerId);
           const orderId = await app.orders.place({ orderId: `ord-${i}`, customerId, items: [{ planId: 'basic' }] });
           await app.orders.approve(orderId);
           const [subscriptionId] = await app.orders.complete(orderId);
@@ -93,6 +98,18 @@ async function measure(tree: string): Promise<Round> {
       Array.from({ length: clients }, async () => {
         while (performance.now() < deadline) {
           const n = sequence++;
+          if (values.work === 'account') {
+            for (const step of accountSteps(
+              app,
+              n,
+              customerIds[Math.floor(Math.random() * customerIds.length)] as string,
+            )) {
+              const started = performance.now();
+              await step().catch(() => failed++);
+              latencies.push(performance.now() - started);
+            }
+            continue;
+          }
           const started = performance.now();
           try {
             const result = await app.usage.ingest(
@@ -131,6 +148,19 @@ async function measure(tree: string): Promise<Round> {
     await services.db.query(`DROP SCHEMA "${schema}" CASCADE`).catch(() => {});
     await services.close();
   }
+}
+
+/** One account's day, command by command: each step is one command, answered before the next is sent. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tree's own Application type
+function accountSteps(app: any, n: number, customerId: string): Array<() => Promise<unknown>> {
+  const orderId = `ord-b-${n}`;
+  const paymentId = `pay-b-${n}`;
+  return [
+    () => app.orders.place({ orderId, customerId, items: [{ planId: 'basic' }] }),
+    () => app.orders.approve(orderId),
+    () => app.payments.create({ paymentId, customerId, amount: { amount: 1000, currency: 'EUR' }, method: 'card' }),
+    () => app.payments.capture(paymentId),
+  ];
 }
 
 const rounds: Array<Round & { pgbenchTps: number }> = [];

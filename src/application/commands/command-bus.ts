@@ -34,14 +34,20 @@ export interface Committed<T> extends Decision<T> {
 export type CommittedListener = (committed: Committed<unknown>) => void | Promise<void>;
 export type GroupCommittedListener = (group: ReadonlyArray<Committed<unknown>>) => void | Promise<void>;
 
+export interface Prefetch {
+  readonly kind: ReadModelKind;
+  readonly ids: readonly string[];
+  readonly lock?: LockMode;
+}
+
+/** What a command reads: loaded for its whole group before any command decides, so a group costs the same
+ * round trips whatever its size (a load left to the command is one round trip, with the group's locks held). */
 export interface RunOptions {
   readonly traceparent?: string;
   /** Fetched for the whole group in one query per table; 'update' wins over 'share'. */
-  readonly prefetch?: ReadonlyArray<{
-    readonly kind: ReadModelKind;
-    readonly ids: readonly string[];
-    readonly lock?: LockMode;
-  }>;
+  readonly prefetch?: readonly Prefetch[];
+  /** Rows named by prefetched ones (an order's customer), fetched for the whole group in a second round trip. */
+  readonly prefetchThen?: (uow: Pick<UnitOfWork, 'peek'>) => readonly Prefetch[];
   /** Default 1; a usage chunk: its records. */
   readonly weight?: number;
 }
@@ -118,9 +124,22 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
     }
   }
 
+  /** A conflict (deadlock victim, a row changed under it) reruns the group whole; other failures mean a
+   * command broke the transaction, and only running each alone tells which. */
+  async function together(commands: readonly Command[]): Promise<Array<Outcome<Committed<unknown>>> | undefined> {
+    for (let n = 1; n < maxAttempts; n++) {
+      try {
+        return await attempt(commands);
+      } catch (error) {
+        if (!isRetryable(error)) return undefined;
+      }
+    }
+    return undefined;
+  }
+
   async function commitGroup(commands: readonly Command[]): Promise<Array<Outcome<Told>>> {
     let outcomes: Array<Outcome<Committed<unknown>>> | undefined;
-    if (commands.length > 1) outcomes = await attempt(commands).catch(() => undefined);
+    if (commands.length > 1) outcomes = await together(commands);
     if (!outcomes) {
       outcomes = [];
       for (const command of commands) outcomes.push(await alone(command));
@@ -201,8 +220,15 @@ function groupTransaction(parts: { db: Db; sink: EventSink; topic: string; runOn
           commands.flatMap((c) => (c.fence ? [c.fence] : [])),
         ),
         // Rows and events commit together, so the read model decides ids authoritatively in both modes.
-        prefetch(uow, commands),
+        prefetch(
+          uow,
+          commands.flatMap((c) => c.options.prefetch ?? []),
+        ),
       ]);
+      await prefetch(
+        uow,
+        commands.flatMap((c) => c.options.prefetchThen?.(uow) ?? []),
+      );
       const outcomes: Array<Outcome<Committed<unknown>>> = [];
       const records: AppendRecord[] = [];
       for (const command of commands) {
@@ -237,18 +263,27 @@ async function tell(hearers: Hearers, outcomes: ReadonlyArray<Outcome<Committed<
   await Promise.all(pending);
 }
 
-/** Tables and ids sorted: the same lock order in every group. */
-async function prefetch(uow: UnitOfWork, commands: readonly Command[]): Promise<void> {
+/** The one lock order of every group: the rows a command names first, then the customer and balance they lead
+ * to, which a group's second round (prefetchThen) adds; ids sorted within a table. */
+const LOCK_ORDER: Readonly<Record<ReadModelKind, number>> = {
+  usage: 0,
+  subscription: 1,
+  invoice: 2,
+  payment: 3,
+  order: 4,
+  customer: 5,
+  balance: 6,
+};
+
+async function prefetch(uow: UnitOfWork, wants: readonly Prefetch[]): Promise<void> {
   const wanted = new Map<ReadModelKind, { ids: Set<string>; lock: LockMode }>();
-  for (const command of commands) {
-    for (const p of command.options.prefetch ?? []) {
-      const entry = wanted.get(p.kind) ?? { ids: new Set<string>(), lock: 'share' as LockMode };
-      for (const id of p.ids) entry.ids.add(id);
-      if ((p.lock ?? 'update') === 'update') entry.lock = 'update';
-      wanted.set(p.kind, entry);
-    }
+  for (const p of wants) {
+    const entry = wanted.get(p.kind) ?? { ids: new Set<string>(), lock: 'share' as LockMode };
+    for (const id of p.ids) entry.ids.add(id);
+    if ((p.lock ?? 'update') === 'update') entry.lock = 'update';
+    wanted.set(p.kind, entry);
   }
-  const kinds = [...wanted.keys()].sort();
+  const kinds = [...wanted.keys()].sort((a, b) => LOCK_ORDER[a] - LOCK_ORDER[b]);
   await allInOrder(
     kinds.map((kind) => {
       const { ids, lock } = wanted.get(kind) as { ids: Set<string>; lock: LockMode };

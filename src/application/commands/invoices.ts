@@ -18,11 +18,21 @@ export function invoiceCommands(bus: CommandBus, clock: Clock): InvoiceCommands 
     expectedVersion: ExpectedVersion | undefined,
     command: (at: string) => invoice.InvoiceCommand,
   ) => {
-    await bus.run(async (uow) => {
-      const { state, version } = await uow.load<invoice.Invoice>('invoice', invoiceId);
-      if (state !== null) expectVersion('invoice', version, expectedVersion);
-      return { events: invoice.decide(command(clock()), state), result: undefined };
-    });
+    await bus.run(
+      async (uow) => {
+        const { state, version } = await uow.load<invoice.Invoice>('invoice', invoiceId);
+        if (state !== null) expectVersion('invoice', version, expectedVersion);
+        return { events: invoice.decide(command(clock()), state), result: undefined };
+      },
+      {
+        prefetch: [{ kind: 'invoice', ids: [invoiceId] }],
+        // A cancellation moves the customer's balance.
+        prefetchThen: (uow) => {
+          const owner = uow.peek<invoice.Invoice>('invoice', invoiceId)?.state?.customerId;
+          return owner ? [{ kind: 'balance', ids: [owner] }] : [];
+        },
+      },
+    );
   };
 
   return {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { order } from '../../domain/index.ts';
 import type { CustomerBalance, catalog as catalogTypes, customer } from '../../domain/index.ts';
 import type { UnitOfWork } from '../read-model/unit-of-work.ts';
-import type { CommandBus } from './command-bus.ts';
+import type { CommandBus, RunOptions } from './command-bus.ts';
+import { customerContextRows } from './customer-context.ts';
 import { expectVersion, type ExpectedVersion } from './expect-version.ts';
 import type { Clock } from '../clock.ts';
 
@@ -32,7 +33,20 @@ async function loadContext(
 type Build = (at: string, current: order.Order | null) => order.OrderCommand;
 
 export function orderCommands(bus: CommandBus, clock: Clock, plans: catalogTypes.Catalog): OrderCommands {
-  const decide = async (orderId: string, expectedVersion: ExpectedVersion | undefined, build: Build) => {
+  /** customerId: a new order's, known before its row exists. */
+  const decide = async (
+    orderId: string,
+    expectedVersion: ExpectedVersion | undefined,
+    build: Build,
+    customerId?: string,
+  ) => {
+    const rows: RunOptions = {
+      prefetch: [{ kind: 'order', ids: [orderId] }, ...(customerId ? customerContextRows(customerId) : [])],
+      prefetchThen: (uow) => {
+        const owner = uow.peek<order.Order>('order', orderId)?.state?.customerId;
+        return owner ? customerContextRows(owner) : [];
+      },
+    };
     const committed = await bus.run(async (uow) => {
       const { state, version } = await uow.load<order.Order>('order', orderId);
       if (state !== null) expectVersion('order', version, expectedVersion);
@@ -43,13 +57,13 @@ export function orderCommands(bus: CommandBus, clock: Clock, plans: catalogTypes
           ? { customer: null, catalog: plans, accountCurrency: null }
           : await loadContext(uow, customerId, plans);
       return { events: order.decide(command, state, context), result: command };
-    });
+    }, rows);
     return committed.result;
   };
 
   return {
     async place(input) {
-      await decide(input.orderId, undefined, (at) => ({ type: 'PlaceOrder', ...input, at }));
+      await decide(input.orderId, undefined, (at) => ({ type: 'PlaceOrder', ...input, at }), input.customerId);
       return input.orderId;
     },
     async approve(orderId, expected) {

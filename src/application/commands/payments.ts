@@ -1,7 +1,8 @@
 import { payment } from '../../domain/index.ts';
 import type { CustomerBalance, Money, customer, invoice } from '../../domain/index.ts';
 import type { Db } from '../../store/db.ts';
-import type { CommandBus } from './command-bus.ts';
+import type { CommandBus, RunOptions } from './command-bus.ts';
+import { customerContextRows } from './customer-context.ts';
 import type { UnitOfWork } from '../read-model/unit-of-work.ts';
 import { expectVersion, type ExpectedVersion } from './expect-version.ts';
 import type { Clock } from '../clock.ts';
@@ -49,39 +50,67 @@ export function paymentCommands(bus: CommandBus, db: Db, clock: Clock): PaymentC
     // Ids found before the transaction (PGlite runs one at a time), rows locked inside; an invoice issued in
     // between stays unpaid, the money stays as credit.
     const invoiceIds = withInvoices ? await openInvoiceIds(db, paymentId) : [];
+    const rows: RunOptions = {
+      prefetch: [
+        { kind: 'payment', ids: [paymentId] },
+        { kind: 'invoice', ids: invoiceIds },
+      ],
+      // A captured, refunded or applied payment moves its customer's balance.
+      prefetchThen: (uow) => {
+        const owner = uow.peek<payment.Payment>('payment', paymentId)?.state?.customerId;
+        return owner ? [{ kind: 'balance', ids: [owner] }] : [];
+      },
+    };
     await bus.run(async (uow) => {
       const { state, version } = await uow.load<payment.Payment>('payment', paymentId);
       if (state !== null) expectVersion('payment', version, expectedVersion);
       const invoices = await lockInvoices(uow, invoiceIds, state?.customerId);
       return { events: payment.decide(command(clock()), state, { ...NO_CONTEXT, invoices }), result: undefined };
-    });
+    }, rows);
   };
 
   return {
     async create(input) {
-      await bus.run(async (uow) => {
-        const existing = await uow.load<payment.Payment>('payment', input.paymentId);
-        const customer = await uow.load<customer.Customer>('customer', input.customerId, 'share');
-        const balance = await uow.load<CustomerBalance>('balance', input.customerId);
-        const command: payment.CreatePayment = { type: 'CreatePayment', ...input, at: clock() };
-        const context = { customer: customer.state, accountCurrency: balance.state?.currency ?? null, invoices: [] };
-        return { events: payment.decide(command, existing.state, context), result: undefined };
-      });
+      await bus.run(
+        async (uow) => {
+          const existing = await uow.load<payment.Payment>('payment', input.paymentId);
+          const customer = await uow.load<customer.Customer>('customer', input.customerId, 'share');
+          const balance = await uow.load<CustomerBalance>('balance', input.customerId);
+          const command: payment.CreatePayment = { type: 'CreatePayment', ...input, at: clock() };
+          const context = { customer: customer.state, accountCurrency: balance.state?.currency ?? null, invoices: [] };
+          return { events: payment.decide(command, existing.state, context), result: undefined };
+        },
+        {
+          prefetch: [{ kind: 'payment', ids: [input.paymentId] }, ...customerContextRows(input.customerId)],
+        },
+      );
       return input.paymentId;
     },
     async payInvoice(input) {
-      await bus.run(async (uow) => {
-        const existing = await uow.load<payment.Payment>('payment', input.paymentId);
-        const { state: invoiceState } = await uow.load<invoice.Invoice>('invoice', input.invoiceId);
-        const command: payment.PayInvoice = { type: 'PayInvoice', ...input, at: clock() };
-        let context: Omit<payment.PaymentContext, 'invoices'> = { customer: null, accountCurrency: null };
-        if (invoiceState !== null) {
-          const customer = await uow.load<customer.Customer>('customer', invoiceState.customerId, 'share');
-          const balance = await uow.load<CustomerBalance>('balance', invoiceState.customerId);
-          context = { customer: customer.state, accountCurrency: balance.state?.currency ?? null };
-        }
-        return { events: payment.payInvoice(command, existing.state, invoiceState, context), result: undefined };
-      });
+      await bus.run(
+        async (uow) => {
+          const existing = await uow.load<payment.Payment>('payment', input.paymentId);
+          const { state: invoiceState } = await uow.load<invoice.Invoice>('invoice', input.invoiceId);
+          const command: payment.PayInvoice = { type: 'PayInvoice', ...input, at: clock() };
+          let context: Omit<payment.PaymentContext, 'invoices'> = { customer: null, accountCurrency: null };
+          if (invoiceState !== null) {
+            const customer = await uow.load<customer.Customer>('customer', invoiceState.customerId, 'share');
+            const balance = await uow.load<CustomerBalance>('balance', invoiceState.customerId);
+            context = { customer: customer.state, accountCurrency: balance.state?.currency ?? null };
+          }
+          return { events: payment.payInvoice(command, existing.state, invoiceState, context), result: undefined };
+        },
+        {
+          prefetch: [
+            { kind: 'payment', ids: [input.paymentId] },
+            { kind: 'invoice', ids: [input.invoiceId] },
+          ],
+          prefetchThen: (uow) => {
+            const owner = uow.peek<invoice.Invoice>('invoice', input.invoiceId)?.state?.customerId;
+            return owner ? customerContextRows(owner) : [];
+          },
+        },
+      );
       return input.paymentId;
     },
     capture: (paymentId, expected) =>

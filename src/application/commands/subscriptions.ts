@@ -15,11 +15,14 @@ export function subscriptionCommands(bus: CommandBus, clock: Clock): Subscriptio
     expectedVersion: ExpectedVersion | undefined,
     command: (at: string) => subscription.SubscriptionCommand,
   ) => {
-    await bus.run(async (uow) => {
-      const { state, version } = await uow.load<subscription.Subscription>('subscription', subscriptionId);
-      if (state !== null) expectVersion('subscription', version, expectedVersion);
-      return { events: subscription.decide(command(clock()), state), result: undefined };
-    });
+    await bus.run(
+      async (uow) => {
+        const { state, version } = await uow.load<subscription.Subscription>('subscription', subscriptionId);
+        if (state !== null) expectVersion('subscription', version, expectedVersion);
+        return { events: subscription.decide(command(clock()), state), result: undefined };
+      },
+      { prefetch: [{ kind: 'subscription', ids: [subscriptionId] }] },
+    );
   };
 
   return {

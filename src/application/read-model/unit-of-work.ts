@@ -37,6 +37,8 @@ export interface ChangedRow {
 export interface UnitOfWork {
   load<S>(kind: ReadModelKind, id: string, lock?: LockMode): Promise<Loaded<S>>;
   loadMany<S>(kind: ReadModelKind, ids: readonly string[], lock?: LockMode): Promise<Map<string, Loaded<S>>>;
+  /** A row this unit of work already holds, without a round trip; undefined if not loaded yet. */
+  peek<S>(kind: ReadModelKind, id: string): Loaded<S> | undefined;
   /** All or nothing; returns the rows it changed, each one version on. */
   apply(events: readonly DomainEvent[]): Promise<ChangedRow[]>;
   flush(): Promise<void>;
@@ -94,6 +96,10 @@ export function createUnitOfWork(tx: Queryable): UnitOfWork {
       return (await loadMany<S>(kind, [id], lock)).get(id) as Loaded<S>;
     },
     loadMany,
+    peek<S>(kind: ReadModelKind, id: string) {
+      const entry = entries.get(key(kind, id));
+      return entry ? { state: entry.state as S | null, version: entry.version } : undefined;
+    },
 
     async apply(events) {
       for (const [kind, ids] of rowsTouchedBy(events)) await loadMany(kind, [...ids]);

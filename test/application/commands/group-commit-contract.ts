@@ -8,12 +8,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createCommandBus, EVENTS_TOPIC, type CommandBus } from '../../../src/application/commands/command-bus.ts';
 import { customerCommands } from '../../../src/application/commands/customers.ts';
+import { orderCommands } from '../../../src/application/commands/orders.ts';
+import { paymentCommands } from '../../../src/application/commands/payments.ts';
 import {
   createIdempotencyStore,
   type IdempotencyStore,
 } from '../../../src/application/idempotency/idempotency-store.ts';
 import { withClaim } from '../../../src/application/idempotency/fence.ts';
-import { DomainRejection } from '../../../src/domain/index.ts';
+import { catalog, DomainRejection } from '../../../src/domain/index.ts';
 import { BssError } from '../../../src/errors.ts';
 import { createEventCodec } from '../../../src/events/codec.ts';
 import { EVENT_CATALOG } from '../../../src/events/catalog.ts';
@@ -32,9 +34,13 @@ export interface GroupWorld {
 interface Harness {
   readonly bus: CommandBus;
   readonly customers: ReturnType<typeof customerCommands>;
-  /** Transactions begun since the harness was built. */
+  readonly orders: ReturnType<typeof orderCommands>;
+  readonly payments: ReturnType<typeof paymentCommands>;
   readonly idempotency: IdempotencyStore;
+  /** Transactions begun since the harness was built. */
   transactions(): number;
+  /** Statements sent inside transactions since the harness was built. */
+  statements(): number;
   /** The next n transactions fail as PostgreSQL's deadlock victims do (the store's mapped error). */
   abortNext(n: number): void;
   eventsOf(customerId: string): Promise<string[]>;
@@ -43,6 +49,7 @@ interface Harness {
 async function harness(world: GroupWorld): Promise<Harness> {
   let begun = 0;
   let aborts = 0;
+  let statements = 0;
   const db: Db = {
     ...world.db,
     transaction: (fn) => {
@@ -51,7 +58,12 @@ async function harness(world: GroupWorld): Promise<Harness> {
         aborts -= 1;
         return Promise.reject(storeError(Object.assign(new Error('deadlock detected'), { code: '40P01' })));
       }
-      return world.db.transaction(fn);
+      return world.db.transaction((tx) =>
+        fn({
+          ...tx,
+          query: ((...args: Parameters<typeof tx.query>) => ((statements += 1), tx.query(...args))) as typeof tx.query,
+        }),
+      );
     },
   };
   await migrate(db);
@@ -67,8 +79,11 @@ async function harness(world: GroupWorld): Promise<Harness> {
   return {
     bus,
     customers: customerCommands(bus, clock),
+    orders: orderCommands(bus, clock, catalog.seedPlans),
+    payments: paymentCommands(bus, db, clock),
     idempotency: createIdempotencyStore(db),
     transactions: () => begun,
+    statements: () => statements,
     abortNext: (n) => void (aborts = n),
     async eventsOf(customerId) {
       const { rows } = await db.query<{ type: string }>(
@@ -147,6 +162,55 @@ export function groupCommitContract(name: string, open: () => Promise<GroupWorld
     });
     h.abortNext(0);
     assert.deepEqual(await h.eventsOf(unlucky), [], 'nothing of it was committed');
+  });
+
+  test(`${name}: a group of conflicting commands the database aborts reruns whole, not one by one`, async () => {
+    const ids = Array.from({ length: 5 }, () => `cus_${randomUUID()}`);
+    const before = h.transactions();
+    h.abortNext(1);
+    await Promise.all(ids.map((id) => h.customers.create(customerBody(id))));
+    assert.equal(h.transactions() - before, 2, 'aborted once, then committed together');
+    for (const id of ids) assert.deepEqual(await h.eventsOf(id), ['com.droid.bss.customer.created.v1']);
+  });
+
+  test(`${name}: a group reads its rows in the same statements whatever its size`, async () => {
+    const customers = Array.from({ length: 6 }, () => `cus_${randomUUID()}`);
+    await Promise.all(customers.map((id) => h.customers.create(customerBody(id))));
+    const orders = customers.map(() => `ord_${randomUUID()}`);
+    const cost = async (group: () => Array<Promise<unknown>>) => {
+      const [statements, transactions] = [h.statements(), h.transactions()];
+      await Promise.all(group());
+      assert.equal(h.transactions() - transactions, 1, 'one transaction for the group');
+      return h.statements() - statements;
+    };
+    const place = (from: number, to: number) => () =>
+      customers
+        .slice(from, to)
+        .map((customerId, i) =>
+          h.orders.place({ orderId: orders[from + i] as string, customerId, items: [{ planId: 'start-pln' }] }),
+        );
+    // Approving reads each order, then the customer and balance it names: two rounds of reads, not one per order.
+    const approve = (from: number, to: number) => () => orders.slice(from, to).map((id) => h.orders.approve(id));
+    const pay = (from: number, to: number) => () =>
+      customers.slice(from, to).map((customerId) =>
+        h.payments.create({
+          paymentId: `pay_${randomUUID()}`,
+          customerId,
+          amount: { amount: 1000, currency: 'PLN' },
+          method: 'card',
+        }),
+      );
+    for (const group of [place, approve, pay]) {
+      assert.equal(await cost(group(0, 2)), await cost(group(2, 6)), `${group.name}: 2 commands cost as 4 do`);
+    }
+    for (const id of customers) {
+      assert.deepEqual(await h.eventsOf(id), [
+        'com.droid.bss.customer.created.v1',
+        'com.droid.bss.order.placed.v1',
+        'com.droid.bss.order.approved.v1',
+        'com.droid.bss.payment.authorized.v1',
+      ]);
+    }
   });
 
   test(`${name}: two instances creating one row at once: one commits, the other is refused, never a 5xx`, async () => {
