@@ -104,6 +104,16 @@ export interface StackOptions {
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const children = new Children();
+  try {
+    return await startOn(children, options);
+  } catch (error) {
+    // Left running, their pipes would keep the test process alive after the failure, the suite waiting on it.
+    await children.stopAll();
+    throw error;
+  }
+}
+
+async function startOn(children: Children, options: StackOptions): Promise<Stack> {
   const postgres = await privatePostgres(children, join(options.dir, 'pg'));
   const redis = await privateRedis(children);
   const kafka = await privateKafkaCluster(children, join(options.dir, 'kafka'), options.brokers);
@@ -121,7 +131,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   });
   // The first instance migrates the schema alone; the second starts on the migrated database.
   const a = await instance('a', env('a'));
-  const b = await instance('b', env('b'));
+  const b = await instance('b', env('b')).catch(async (error: unknown) => {
+    await a.kill();
+    throw error;
+  });
   return {
     children,
     postgres,

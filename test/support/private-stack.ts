@@ -305,7 +305,9 @@ export interface KafkaStack {
 export async function privateKafkaCluster(children: Children, dir: string, size: number): Promise<KafkaStack> {
   const ports = await Promise.all(Array.from({ length: size * 2 }, () => freePort()));
   const voters = Array.from({ length: size }, (_, i) => `${i + 1}@127.0.0.1:${ports[size + i]}`).join(',');
-  const clusterId = randomBytes(16).toString('base64url');
+  // As Kafka's own Uuid.randomUuid: an id starting with '-' reads as an option to the storage tool (1 in 64).
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   const log4j = `-Dlog4j2.configurationFile=${join(REPO, 'deploy/kafka/log4j2.yaml')}`;
   const classpath = ['-cp', `${KAFKA_LIBS}/*`];
   const template = readFileSync(join(REPO, 'deploy/kafka/server.properties'), 'utf8');

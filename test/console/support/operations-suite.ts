@@ -245,6 +245,8 @@ export function operationsSuite(h: () => Harness): void {
     assert.deepEqual(handlers, [{ name: 'cache-invalidation' }]);
     await page.getByLabel('Target').selectOption('handlers');
     const choices = page.getByLabel('Handlers', { exact: true });
+    // The options arrive with the console's own request for the list: wait for it, then read them all.
+    await choices.locator('option').first().waitFor({ state: 'attached' });
     assert.deepEqual(await choices.locator('option').allTextContents(), ['cache-invalidation']);
     await choices.selectOption(['cache-invalidation']);
     const toHandlers = await start();
