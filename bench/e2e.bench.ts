@@ -37,6 +37,7 @@ import { producerPerformance } from './event-log/ceilings.ts';
 import { fastifyHello, postgresCopy } from './e2e/ceilings.ts';
 import { buckets, histogramQuantile, scrape, sum, type Sample } from './e2e/metrics.ts';
 import { hotSpots } from './e2e/profile.ts';
+import { databaseActivity, perMinute, serviceGauges, type Tick } from './e2e/timeline.ts';
 import { startBenchService, type BenchService } from './e2e/service.ts';
 
 const { values } = parseArgs({
@@ -181,27 +182,22 @@ async function outboxBacklog(): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-// --- metrics sampling: outbox backlog and consumer lag every 2 s ----------------------------------
-interface Tick {
-  readonly t: number;
-  readonly phase: string;
-  readonly backlog: number;
-  readonly lag: number;
-  readonly published: number;
-}
+// --- metrics sampling every 2 s: outbox backlog, consumer lag, the service's gauges, PostgreSQL's waits ---
 const timeline: Tick[] = [];
 let phase = 'setup';
 const t0 = Date.now();
 const scrapeAll = () => Promise.all(instances.map((s) => scrape(s.url)));
 const sampler = setInterval(() => {
   void Promise.all([scrapeAll(), outboxBacklog(), eventsInLog()])
-    .then(([sets, backlog, inLog]) => {
+    .then(async ([sets, backlog, inLog]) => {
       timeline.push({
         t: (Date.now() - t0) / 1000,
         phase,
         backlog,
         lag: sets.reduce((a, s) => a + sum(s, 'bss_consumer_lag'), 0),
         published: inLog,
+        ...serviceGauges(sets),
+        ...(await databaseActivity(db)),
       });
     })
     .catch(() => {});
@@ -581,6 +577,24 @@ if (main) {
     `CPU during the main run (% of one core; 200 % = the machine): ${Object.entries(main.cpu)
       .map(([k, v]) => `${k} ${v} %`)
       .join(', ')}`,
+    '',
+    'Minute by minute (the service every 2 s; lock waits: PostgreSQL sessions seen waiting on a row lock):',
+    '',
+    markdownTable(
+      [
+        'minute',
+        'operations/s',
+        'operation mean ms',
+        'service CPU %',
+        'GC ms/s',
+        'loop lag max ms',
+        'heap MB max',
+        'refusals',
+        'lock waits seen',
+        'vacuums',
+      ],
+      perMinute(timeline, 'main'),
+    ),
     '',
   );
 }
