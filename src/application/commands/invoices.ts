@@ -1,5 +1,6 @@
 import { invoice } from '../../domain/index.ts';
 import type { CommandBus } from './command-bus.ts';
+import { balanceRows, rowsOfOwner } from './customer-context.ts';
 import { derivedId } from './derived-id.ts';
 import { expectVersion, type ExpectedVersion } from './expect-version.ts';
 import type { Clock } from '../clock.ts';
@@ -26,11 +27,7 @@ export function invoiceCommands(bus: CommandBus, clock: Clock): InvoiceCommands 
       },
       {
         prefetch: [{ kind: 'invoice', ids: [invoiceId] }],
-        // A cancellation moves the customer's balance.
-        prefetchThen: (uow) => {
-          const owner = uow.peek<invoice.Invoice>('invoice', invoiceId)?.state?.customerId;
-          return owner ? [{ kind: 'balance', ids: [owner] }] : [];
-        },
+        prefetchThen: rowsOfOwner('invoice', invoiceId, balanceRows),
       },
     );
   };

@@ -3,7 +3,7 @@ import { order } from '../../domain/index.ts';
 import type { CustomerBalance, catalog as catalogTypes, customer } from '../../domain/index.ts';
 import type { UnitOfWork } from '../read-model/unit-of-work.ts';
 import type { CommandBus, RunOptions } from './command-bus.ts';
-import { customerContextRows } from './customer-context.ts';
+import { customerContextRows, rowsOfOwner } from './customer-context.ts';
 import { expectVersion, type ExpectedVersion } from './expect-version.ts';
 import type { Clock } from '../clock.ts';
 
@@ -42,10 +42,7 @@ export function orderCommands(bus: CommandBus, clock: Clock, plans: catalogTypes
   ) => {
     const rows: RunOptions = {
       prefetch: [{ kind: 'order', ids: [orderId] }, ...(customerId ? customerContextRows(customerId) : [])],
-      prefetchThen: (uow) => {
-        const owner = uow.peek<order.Order>('order', orderId)?.state?.customerId;
-        return owner ? customerContextRows(owner) : [];
-      },
+      prefetchThen: rowsOfOwner('order', orderId, customerContextRows),
     };
     const committed = await bus.run(async (uow) => {
       const { state, version } = await uow.load<order.Order>('order', orderId);

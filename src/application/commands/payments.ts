@@ -2,7 +2,7 @@ import { payment } from '../../domain/index.ts';
 import type { CustomerBalance, Money, customer, invoice } from '../../domain/index.ts';
 import type { Db } from '../../store/db.ts';
 import type { CommandBus, RunOptions } from './command-bus.ts';
-import { customerContextRows } from './customer-context.ts';
+import { balanceRows, customerContextRows, rowsOfOwner } from './customer-context.ts';
 import type { UnitOfWork } from '../read-model/unit-of-work.ts';
 import { expectVersion, type ExpectedVersion } from './expect-version.ts';
 import type { Clock } from '../clock.ts';
@@ -55,11 +55,7 @@ export function paymentCommands(bus: CommandBus, db: Db, clock: Clock): PaymentC
         { kind: 'payment', ids: [paymentId] },
         { kind: 'invoice', ids: invoiceIds },
       ],
-      // A captured, refunded or applied payment moves its customer's balance.
-      prefetchThen: (uow) => {
-        const owner = uow.peek<payment.Payment>('payment', paymentId)?.state?.customerId;
-        return owner ? [{ kind: 'balance', ids: [owner] }] : [];
-      },
+      prefetchThen: rowsOfOwner('payment', paymentId, balanceRows),
     };
     await bus.run(async (uow) => {
       const { state, version } = await uow.load<payment.Payment>('payment', paymentId);
@@ -105,10 +101,7 @@ export function paymentCommands(bus: CommandBus, db: Db, clock: Clock): PaymentC
             { kind: 'payment', ids: [input.paymentId] },
             { kind: 'invoice', ids: [input.invoiceId] },
           ],
-          prefetchThen: (uow) => {
-            const owner = uow.peek<invoice.Invoice>('invoice', input.invoiceId)?.state?.customerId;
-            return owner ? customerContextRows(owner) : [];
-          },
+          prefetchThen: rowsOfOwner('invoice', input.invoiceId, customerContextRows),
         },
       );
       return input.paymentId;
