@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Db, QueryResult, Queryable } from './db.ts';
 import { storeError } from './connection-errors.ts';
 import { allInOrder } from './all-in-order.ts';
+import { createStatementNamer, type StatementNamer } from './prepared-statements.ts';
 
 export interface PostgresOptions {
   readonly url: string;
@@ -11,11 +12,14 @@ export interface PostgresOptions {
   readonly connectTimeoutMs?: number;
 }
 
-function wrap(target: pg.Pool | pg.PoolClient, beforeQuery?: () => void): Queryable {
+function wrap(target: pg.Pool | pg.PoolClient, nameOf: StatementNamer, beforeQuery?: () => void): Queryable {
   return {
     async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
       beforeQuery?.();
-      const result = await target.query(sql, params as unknown[]).catch((error: unknown) => {
+      // Without parameters pg sends the simple protocol (BEGIN, COMMIT): nothing to prepare.
+      const name = params.length > 0 ? nameOf(sql) : undefined;
+      const config = name === undefined ? sql : { name, text: sql };
+      const result = await target.query(config, params as unknown[]).catch((error: unknown) => {
         throw storeError(error);
       });
       return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
@@ -35,7 +39,8 @@ export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
   const pool = new pg.Pool({ ...connection, max: options.maxConnections ?? 20, pipeline: true });
   // An idle client losing its server connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  const root = wrap(pool);
+  const nameOf = createStatementNamer();
+  const root = wrap(pool, nameOf);
   await root.query('SELECT 1');
   const listeners = new Set<pg.Client>();
   const stops = new Set<() => void>();
@@ -43,7 +48,7 @@ export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
   return {
     kind: 'postgres',
     query: root.query,
-    transaction: (fn) => inTransaction(pool, fn),
+    transaction: (fn) => inTransaction(pool, nameOf, fn),
     async exec(sql) {
       await pool.query(sql).catch((error: unknown) => {
         throw storeError(error);
@@ -76,7 +81,7 @@ async function ensureSchema(url: string, schema: string): Promise<void> {
 
 const noop = () => {};
 
-async function inTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+async function inTransaction<T>(pool: pg.Pool, nameOf: StatementNamer, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   const client = await pool.connect().catch((error: unknown) => {
     throw storeError(error);
   });
@@ -85,7 +90,7 @@ async function inTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>
   let lost: Error | undefined;
   const onError = (error: Error) => void (lost = error);
   client.on('error', onError);
-  const tx = wrap(client, corkPerTick(client));
+  const tx = wrap(client, nameOf, corkPerTick(client));
   try {
     // Not awaited alone: fn's first statements follow BEGIN on the wire.
     const [, result] = await allInOrder([tx.query('BEGIN'), fn(tx)]);

@@ -32,38 +32,55 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
   const metrics = options.metrics ?? noLogMetrics;
   const pollMs = options.pollMs ?? 250;
   const keepPublishedMs = options.keepPublishedMs ?? 3_600_000;
+  const batchSize = options.batchSize ?? 10_000;
+  const maxBatchesPerRound = options.maxBatchesPerRound ?? 8;
   const round = createRelayRound({
     db,
     log: options.log,
     metrics,
-    batchSize: options.batchSize ?? 10_000,
-    maxBatchesPerRound: options.maxBatchesPerRound ?? 8,
+    batchSize,
+    maxBatchesPerRound,
     faults: options.faults,
   });
   let stopped = false;
   let wake: (() => void) | undefined;
+  /** A commit's NOTIFY came since the current round began. */
+  let notified = false;
   let rounds = Promise.resolve(0);
 
-  const drain = (): Promise<number> => {
+  /** Rounds, one at a time, while `more(published)` says the outbox may hold rows. */
+  const roundsWhile = (more: (published: number) => boolean): Promise<number> => {
     rounds = rounds.then(
       async () => {
         let total = 0;
-        for (let n = await round(); n > 0; n = await round()) total += n;
+        let n: number;
+        do {
+          notified = false;
+          n = await round();
+          total += n;
+        } while (more(n));
         return total;
       },
       () => 0,
     );
     return rounds;
   };
+  const drain = () => roundsWhile((n) => n > 0);
+  // A round that took less than it could emptied the outbox as of its start, and later commits NOTIFY: so
+  // after it, another round (a transaction, two round trips) only when one came or the round was full.
+  const catchUp = () => roundsWhile((n) => notified || n >= batchSize * maxBatchesPerRound);
 
-  const unlisten = await db.listen(OUTBOX_CHANNEL, () => wake?.());
+  const unlisten = await db.listen(OUTBOX_CHANNEL, () => {
+    notified = true;
+    wake?.();
+  });
   const backlogTimer = await watchBacklog(db, metrics, logger, options.backlogIntervalMs ?? 5000);
 
   const loop = (async () => {
     let lastPurge = 0;
     while (!stopped) {
       try {
-        await drain();
+        await catchUp();
         if (Date.now() - lastPurge > 60_000) {
           lastPurge = Date.now();
           await purgePublished(db, keepPublishedMs);
@@ -71,6 +88,7 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
       } catch (error) {
         logger.error({ err: error }, 'outbox relay round failed; retrying');
       }
+      if (notified) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wake = () => {

@@ -1,0 +1,40 @@
+// Prepared statements on a real PostgreSQL: a statement run often is parsed once per connection (it is in
+// pg_prepared_statements), inside transactions and out, and a failing run does not spoil its name.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createPostgresDb } from '../../src/store/postgres-db.ts';
+import { requireEnv, uniqueName } from '../support/env.ts';
+
+test('PostgreSQL: a repeated statement runs prepared; errors in and out of transactions leave it usable', async () => {
+  const schema = uniqueName('prepared');
+  const db = await createPostgresDb({ url: requireEnv('BSS_DATABASE_URL'), schema, maxConnections: 1 });
+  try {
+    await db.exec('CREATE TABLE t (id int PRIMARY KEY)');
+    const insert = 'INSERT INTO t (id) SELECT unnest($1::int[]) RETURNING id';
+    for (let i = 0; i < 6; i++) assert.equal((await db.query(insert, [[i]])).rowCount, 1);
+    const prepared = async () =>
+      (await db.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements')).rows.map(
+        (r) => r.statement,
+      );
+    assert.ok((await prepared()).includes(insert), 'the insert is prepared on the connection');
+    // A duplicate key fails the run, not the statement: the next run on the same connection succeeds.
+    await assert.rejects(db.query(insert, [[1]]));
+    assert.equal((await db.query(insert, [[100]])).rowCount, 1);
+    // In a transaction, pipelined with other runs of it, and after a rolled-back one.
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await Promise.all([tx.query(insert, [[200]]), tx.query(insert, [[201]])]);
+        await tx.query(insert, [[200]]);
+      }),
+    );
+    await db.transaction(async (tx) => {
+      const [a, b] = await Promise.all([tx.query(insert, [[300]]), tx.query(insert, [[301]])]);
+      assert.equal(a.rowCount + b.rowCount, 2);
+    });
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t WHERE id >= $1', [200]);
+    assert.equal(rows[0]?.n, 2, 'the rolled-back transaction left nothing; the committed one both rows');
+  } finally {
+    await db.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await db.close();
+  }
+});
