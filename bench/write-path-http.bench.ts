@@ -15,6 +15,7 @@
 //   --sustainable-p99 100ms --customers 200 --connections 512 --timeout 10s --ceiling-duration 15s
 //   --skip ceilings|ramp|overload --cpu-prof --tag NAME --service-main PATH --quiet-wait 60s
 //   --no-idempotency-keys (by default every write carries an Idempotency-Key) --workers N (BSS_WORKERS)
+//   --node-options '--max-semi-space-size=64' (NODE_OPTIONS of the service's process)
 //   BSS_COMMIT_GROUP*, BSS_SHED_* in the bench's environment go to the service.
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
@@ -54,6 +55,8 @@ const { values } = parseArgs({
     tag: { type: 'string' },
     'service-main': { type: 'string' },
     'quiet-wait': { type: 'string', default: '60s' },
+    /** NODE_OPTIONS for the service's process (V8 flags such as --max-semi-space-size=64). */
+    'node-options': { type: 'string' },
     /** BSS_WORKERS for the service (`bss start --workers N`). */
     workers: { type: 'string', default: '1' },
     /** Writes carry an Idempotency-Key, as clients that retry safely send (--no-idempotency-keys: none). */
@@ -105,6 +108,7 @@ const service = await startBenchService(
     BSS_TOPIC_PREFIX: topicPrefix,
     BSS_ADMIN_API_KEY: ADMIN_KEY,
     // Workers share one listening port, and port 0 would give each its own: a fixed free one.
+    ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}),
     ...(workers > 1 ? { BSS_WORKERS: String(workers), BSS_PORT: String(await freePort()) } : {}),
     ...Object.fromEntries(
       Object.entries(process.env).filter((e): e is [string, string] => /^BSS_(COMMIT_GROUP|SHED_)/.test(e[0])),
