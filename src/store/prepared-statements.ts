@@ -1,6 +1,6 @@
 // Server-side prepared statements, as pgjdbc does it (prepareThreshold 5, 256 statements): a statement text
-// run this often gets a name, so each connection parses and plans it once instead of at every run. The
-// idempotency claim cost PostgreSQL 205 µs per run unnamed, 87 µs prepared (bench/results/TUNING.md).
+// run this often gets a name, so each connection parses and plans it once instead of at every run
+// (what that saves: bench/prepared-statements.bench.ts, bench/results/TUNING.md).
 
 export interface StatementNamerOptions {
   /** Runs of one text before it is named. */

@@ -79,16 +79,19 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
   const loop = (async () => {
     let lastPurge = 0;
     while (!stopped) {
+      // A NOTIFY that came after the last round starts the next at once; after a failure the relay waits.
+      let again = false;
       try {
         await catchUp();
         if (Date.now() - lastPurge > 60_000) {
           lastPurge = Date.now();
           await purgePublished(db, keepPublishedMs);
         }
+        again = notified;
       } catch (error) {
         logger.error({ err: error }, 'outbox relay round failed; retrying');
       }
-      if (notified) continue;
+      if (again) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wake = () => {
