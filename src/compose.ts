@@ -525,6 +525,7 @@ function createEventBackbone(config: Config, db: Db): { log: EventLog; sink: Eve
         lingerMs: config.kafkaTuning.lingerMs,
         maxBatchBytes: config.kafkaTuning.maxBatchBytes,
         ...(config.kafkaTuning.compression ? { compression: config.kafkaTuning.compression } : {}),
+        compressMinBytes: config.kafkaTuning.compressMinBytes,
       }),
       sink: createOutboxSink(),
     };

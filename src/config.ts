@@ -64,6 +64,7 @@ export interface KafkaTuning {
   readonly lingerMs: number;
   readonly maxBatchBytes: number;
   readonly compression: KafkaCompression | undefined;
+  readonly compressMinBytes: number;
   readonly outboxBatchSize: number;
 }
 
@@ -374,6 +375,7 @@ export function loadConfig(env: Env = process.env): Config {
         read(env, 'BSS_KAFKA_COMPRESSION') === undefined
           ? undefined
           : oneOf(env, 'BSS_KAFKA_COMPRESSION', KAFKA_COMPRESSIONS, 'zstd'),
+      compressMinBytes: integer(env, 'BSS_KAFKA_COMPRESS_MIN_BYTES', 4096, 0, 1024 * 1024),
       outboxBatchSize: integer(env, 'BSS_OUTBOX_BATCH_SIZE', 10_000, 1, 100_000),
     },
     writePath: {
@@ -479,6 +481,7 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_KAFKA_LINGER_MS: String(config.kafkaTuning.lingerMs),
     BSS_KAFKA_MAX_BATCH_BYTES: String(config.kafkaTuning.maxBatchBytes),
     BSS_KAFKA_COMPRESSION: config.kafkaTuning.compression ?? '(unset: zstd, or lz4 without zstd)',
+    BSS_KAFKA_COMPRESS_MIN_BYTES: String(config.kafkaTuning.compressMinBytes),
     BSS_OUTBOX_BATCH_SIZE: String(config.kafkaTuning.outboxBatchSize),
     BSS_COMMIT_GROUP_MAX: String(config.writePath.groupMaxCommands),
     BSS_COMMIT_GROUPS: String(config.writePath.groupConcurrency),

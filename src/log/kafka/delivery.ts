@@ -1,5 +1,5 @@
-// Hands fetched records of one partition to the subscriber a batch at a time, and commits what a fetch
-// round delivered in one OffsetCommit once its handlers resolved. Stops on a rebalance or when stopping.
+// Hands fetched records of one partition to the subscriber a batch at a time, and commits what was delivered
+// in one OffsetCommit once its handlers resolved. Stops on a rebalance or when stopping.
 import type { Consumer } from '@platformatic/kafka';
 import type { LogRecord, SubscribeOptions } from '../event-log.ts';
 import { hasKafkaError } from './errors.ts';

@@ -1,9 +1,10 @@
 // The library keeps the group membership; this loop fetches, delivers one batch per partition at a time and
-// commits each fetch round once its handlers resolved (delivery.ts).
+// commits what its handlers resolved at most every commitEveryMs, when idle and when stopping (delivery.ts).
 import { ConnectionPool, Consumer } from '@platformatic/kafka';
 import type { SubscribeOptions, Subscription } from '../event-log.ts';
 import { assignedFetcher } from './assigned-fetch.ts';
-import { commitDelivered, deliverPartition, type Delivered, type Delivery } from './delivery.ts';
+import { deliverPartition, type Delivered, type Delivery } from './delivery.ts';
+import { pendingCommits } from './pending-commits.ts';
 import { baseClientOptions, type KafkaSettings } from './options.ts';
 import { startPositions } from './start-positions.ts';
 import type { TopicCatalog } from './topics.ts';
@@ -68,6 +69,7 @@ export async function subscribe(
       fetchAssigned,
       reset: (partition) => positionsOf.reset([partition]),
       delivery,
+      commitEveryMs: settings.commitEveryMs,
     });
 
   const shutdown = async (): Promise<void> => {
@@ -112,37 +114,54 @@ interface ConsumeParts {
   fetchAssigned: ReturnType<typeof assignedFetcher>;
   reset(partition: number): Promise<Map<number, number>>;
   delivery: Delivery<Generation>;
+  commitEveryMs: number;
 }
 
-async function consume({ current, isStopping, idle, fetchAssigned, reset, delivery }: ConsumeParts): Promise<void> {
-  while (!isStopping()) {
-    const generation = current();
-    if (!generation || generation.partitions.length === 0) {
-      await idle();
+async function consume(parts: ConsumeParts): Promise<void> {
+  const { current, isStopping, idle, delivery, commitEveryMs } = parts;
+  const commits = pendingCommits(delivery, commitEveryMs);
+  try {
+    while (!isStopping()) {
+      const generation = current();
+      if (!generation || generation.partitions.length === 0) {
+        await commits.flush().catch(() => undefined); // revoked: the new owner resumes from the last commit
+        await idle();
+        continue;
+      }
+      const positions = await generation.positions.catch((error: unknown) => {
+        if (generation === current()) throw error;
+      });
+      if (!positions || generation !== current()) continue;
+      const delivered = await commits.of(generation);
+      await commits.afterRound(await consumeRound(parts, generation, positions, delivered));
+    }
+  } catch (error) {
+    // What was handled before the failure is not delivered again; the failure itself stops the loop.
+    await commits.flush().catch(() => undefined);
+    throw error;
+  }
+  await commits.flush();
+}
+
+/** One fetch of the assigned partitions, delivered; true when it handed any record to the subscriber. */
+async function consumeRound(
+  { fetchAssigned, reset, delivery }: ConsumeParts,
+  generation: Generation,
+  positions: Map<number, number>,
+  delivered: Delivered,
+): Promise<boolean> {
+  let handled = false;
+  for (const fetched of await fetchAssigned(positions)) {
+    if (fetched.outOfRange) {
+      // The committed offset is gone (retention) or beyond the end: restart where `from` says.
+      const restarted = await reset(fetched.partition);
+      positions.set(fetched.partition, restarted.get(fetched.partition) ?? 0);
       continue;
     }
-    const positions = await generation.positions.catch((error: unknown) => {
-      if (generation === current()) throw error;
-    });
-    if (!positions || generation !== current()) continue;
-    const delivered: Delivered = new Map();
-    try {
-      for (const fetched of await fetchAssigned(positions)) {
-        if (fetched.outOfRange) {
-          // The committed offset is gone (retention) or beyond the end: restart where `from` says.
-          const restarted = await reset(fetched.partition);
-          positions.set(fetched.partition, restarted.get(fetched.partition) ?? 0);
-          continue;
-        }
-        if (!(await deliverPartition(delivery, generation, fetched, positions, delivered))) break;
-      }
-    } catch (error) {
-      // What was handled before the failure is not delivered again; the failure itself stops the loop.
-      await commitDelivered(delivery, generation, delivered).catch(() => undefined);
-      throw error;
-    }
-    await commitDelivered(delivery, generation, delivered);
+    handled ||= fetched.records.length > 0;
+    if (!(await deliverPartition(delivery, generation, fetched, positions, delivered))) break;
   }
+  return handled;
 }
 
 /** Own connections: long polls must not hold up heartbeats and commits. */

@@ -85,7 +85,7 @@ describe('Kafka EventLog: what only Kafka does', async () => {
   };
 
   test('concurrent appends share lingering, zstd-compressed, idempotent batches and get the offsets the broker gave', async () => {
-    const lingering = await open({ lingerMs: 20 });
+    const lingering = await open({ lingerMs: 20, compressMinBytes: 0 });
     const topic = await newTopic(3, lingering);
     const appends = Array.from({ length: 12 }, (_, a) =>
       Array.from({ length: 5 }, (_, i) => record(`customer-${(a * 5 + i) % 9}`, a * 5 + i)),
@@ -112,6 +112,25 @@ describe('Kafka EventLog: what only Kafka does', async () => {
         assert.ok(batch.producerId >= 0n, 'written by an idempotent producer');
       }
     }
+  });
+
+  test('partition batches under compressMinBytes go uncompressed, larger ones zstd-compressed, and both read back', async () => {
+    const topic = await newTopic(1);
+    const small = [record('small', 1), record('small', 2)];
+    const large = Array.from({ length: 200 }, (_, i) => record('large', 100 + i)); // about 9 KB
+    await log.append(topic, small);
+    await log.append(topic, large);
+    const batches = await batchesOf(topic, 0);
+    assert.deepEqual(
+      batches.map((b) => [b.records.length, b.attributes & 0x07]),
+      [
+        [2, 0],
+        [200, 4],
+      ],
+      'codec none for 2 small records, zstd for 200',
+    );
+    const read = await log.read(topic, 0, 0, { max: 1000 });
+    assert.deepEqual(read.map(n), [1, 2, ...large.map((_, i) => 100 + i)]);
   });
 
   test('timestamps months apart in one append come back exact (requests never span 2^31 ms)', async () => {
