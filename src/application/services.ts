@@ -64,6 +64,7 @@ export function createApplication(parts: ApplicationParts): Application {
       ...observe(paymentCommands(bus, db, clock), 'payment'),
       ...rowQueries<payment.Payment>('payment', db, reads),
     },
-    idempotency: createIdempotencyStore(db, parts.instanceId ? { holder: parts.instanceId } : {}),
+    // A claim or outcome lost in a database crash costs a retry, not a write: the commands' own commits are synchronous.
+    idempotency: createIdempotencyStore(db.asyncCommit, parts.instanceId ? { holder: parts.instanceId } : {}),
   };
 }

@@ -16,6 +16,12 @@ export interface ListenOptions {
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * Single statements whose commit does not wait for the WAL flush (PostgreSQL's asynchronous commit): for
+   * writes whose loss in a database crash costs a retry, never an acknowledged write (idempotency claims and
+   * outcomes). Any later synchronous commit flushes them too. PGlite: `query`.
+   */
+  readonly asyncCommit: Queryable;
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;

@@ -1,5 +1,5 @@
 import { instrument, type OperationMetrics } from '../observability/instrument.ts';
-import type { Db } from './db.ts';
+import type { Db, Queryable } from './db.ts';
 import { BssError } from '../errors.ts';
 
 /** A command's own refusals (404, 409, 422) roll back too but are answers, not database failures. */
@@ -7,16 +7,19 @@ export const isDatabaseFailure = (error: unknown): boolean => !(error instanceof
 
 export function instrumentDb(db: Db, metrics: OperationMetrics): Db {
   const component = db.kind === 'pglite' ? 'pglite' : 'postgres';
-  return {
-    ...db,
-    kind: db.kind,
-    query: instrument(
+  const queryOf = (target: Queryable) =>
+    instrument(
       metrics,
       component,
       'query',
-      (sql, params) => db.query(sql, params),
+      (sql, params) => target.query(sql, params),
       isDatabaseFailure,
-    ) as Db['query'],
+    ) as Db['query'];
+  return {
+    ...db,
+    kind: db.kind,
+    query: queryOf(db),
+    asyncCommit: { query: queryOf(db.asyncCommit) },
     transaction: instrument(
       metrics,
       component,

@@ -16,6 +16,7 @@ export async function createPgliteDb(dataDir: string | undefined): Promise<Db> {
   return {
     kind: 'pglite',
     query: root.query,
+    asyncCommit: root,
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
     async exec(sql) {
       await pg.exec(sql);

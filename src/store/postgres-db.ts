@@ -27,6 +27,9 @@ function wrap(target: pg.Pool | pg.PoolClient, nameOf: StatementNamer, beforeQue
   };
 }
 
+/** Claims and outcomes are batched two at a time each (idempotency-store.ts). */
+const ASYNC_COMMIT_CONNECTIONS = 4;
+
 export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
   const connection: pg.ClientConfig = {
     connectionString: options.url,
@@ -39,6 +42,14 @@ export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
   const pool = new pg.Pool({ ...connection, max: options.maxConnections ?? 20, pipeline: true });
   // An idle client losing its server connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // Its own few connections, each set to asynchronous commit (Db.asyncCommit).
+  const asyncPool = new pg.Pool({
+    ...connection,
+    options: [connection.options, '-c synchronous_commit=off'].filter(Boolean).join(' '),
+    max: ASYNC_COMMIT_CONNECTIONS,
+    pipeline: true,
+  });
+  asyncPool.on('error', () => {});
   const nameOf = createStatementNamer();
   const root = wrap(pool, nameOf);
   await root.query('SELECT 1');
@@ -48,6 +59,7 @@ export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
   return {
     kind: 'postgres',
     query: root.query,
+    asyncCommit: wrap(asyncPool, nameOf),
     transaction: (fn) => inTransaction(pool, nameOf, fn),
     async exec(sql) {
       await pool.query(sql).catch((error: unknown) => {
@@ -61,7 +73,7 @@ export async function createPostgresDb(options: PostgresOptions): Promise<Db> {
       for (const stop of stops) stop();
       await Promise.all([...listeners].map((client) => client.end().catch(() => {})));
       listeners.clear();
-      await pool.end();
+      await Promise.all([pool.end(), asyncPool.end()]);
     },
   };
 }

@@ -1,5 +1,6 @@
 // Prepared statements on a real PostgreSQL: a statement run often is parsed once per connection (it is in
-// pg_prepared_statements), inside transactions and out, and a failing run does not spoil its name.
+// pg_prepared_statements), inside transactions and out, and a failing run does not spoil its name; and the
+// asynchronous-commit connections of Db.asyncCommit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPostgresDb } from '../../src/store/postgres-db.ts';
@@ -33,6 +34,25 @@ test('PostgreSQL: a repeated statement runs prepared; errors in and out of trans
     });
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t WHERE id >= $1', [200]);
     assert.equal(rows[0]?.n, 2, 'the rolled-back transaction left nothing; the committed one both rows');
+  } finally {
+    await db.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await db.close();
+  }
+});
+
+test('PostgreSQL: asyncCommit runs on its own connections with asynchronous commit, in the same schema', async () => {
+  const schema = uniqueName('async_commit');
+  const db = await createPostgresDb({ url: requireEnv('BSS_DATABASE_URL'), schema, maxConnections: 2 });
+  try {
+    await db.exec('CREATE TABLE t (id int PRIMARY KEY)');
+    const setting = async (q: { query: typeof db.query }) =>
+      (await q.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit;
+    assert.equal(await setting(db.asyncCommit), 'off');
+    assert.equal(await setting(db), 'on', 'the main pool keeps synchronous commit');
+    await db.asyncCommit.query('INSERT INTO t (id) VALUES ($1)', [7]);
+    const { rows } = await db.query<{ id: number }>('SELECT id FROM t');
+    assert.deepEqual(rows, [{ id: 7 }], 'committed and visible to the other connections at once');
+    await assert.rejects(db.asyncCommit.query('INSERT INTO t (id) VALUES ($1)', [7]), 'its errors reach the caller');
   } finally {
     await db.query(`DROP SCHEMA "${schema}" CASCADE`);
     await db.close();
