@@ -34,6 +34,9 @@ import {
   type ReadModels,
 } from './application/queries/cached-read-models.ts';
 
+/** How late the Kafka backstop may invalidate when Redis broadcast first (src/log/kafka/assigned-fetch.ts). */
+const BACKSTOP_DELAY_MS = 250;
+
 export interface CacheDeps {
   readonly config: Config;
   readonly db: Db;
@@ -106,6 +109,8 @@ export async function startCache(deps: CacheDeps): Promise<StartedCache> {
         ...(deps.logMetrics ? { metrics: deps.logMetrics } : {}),
         // Every other L1's backstop for a lost broadcast; the committer already moved Redis.
         handler: createCacheInvalidationHandler(cache, { localOnly: config.redisUrl !== undefined }),
+        // A backstop can wait a little: a fetch then carries many relay rounds instead of one each.
+        ...(config.redisUrl !== undefined ? { maxDelayMs: BACKSTOP_DELAY_MS } : {}),
         // Own events: the write path invalidated L1 before answering, and L1 generations fence overlapping loads.
         ...(deps.origin
           ? { handledElsewhere: (record: LogRecord) => record.headers[ORIGIN_HEADER] === deps.origin }

@@ -376,6 +376,7 @@ async function openEventLog(
       logger,
       metrics: logMetrics,
       batchSize: config.kafkaTuning.outboxBatchSize,
+      gatherMs: config.kafkaTuning.outboxGatherMs,
     });
     closers.push(() => (relay as Relay).stop());
   }

@@ -66,6 +66,7 @@ export interface KafkaTuning {
   readonly compression: KafkaCompression | undefined;
   readonly compressMinBytes: number;
   readonly outboxBatchSize: number;
+  readonly outboxGatherMs: number;
 }
 
 export interface MediationConfig {
@@ -377,6 +378,7 @@ export function loadConfig(env: Env = process.env): Config {
           : oneOf(env, 'BSS_KAFKA_COMPRESSION', KAFKA_COMPRESSIONS, 'zstd'),
       compressMinBytes: integer(env, 'BSS_KAFKA_COMPRESS_MIN_BYTES', 4096, 0, 1024 * 1024),
       outboxBatchSize: integer(env, 'BSS_OUTBOX_BATCH_SIZE', 10_000, 1, 100_000),
+      outboxGatherMs: integer(env, 'BSS_OUTBOX_GATHER_MS', 20, 0, 1000),
     },
     writePath: {
       groupMaxCommands: integer(env, 'BSS_COMMIT_GROUP_MAX', 128, 1, 10_000),
@@ -483,6 +485,7 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_KAFKA_COMPRESSION: config.kafkaTuning.compression ?? '(unset: zstd, or lz4 without zstd)',
     BSS_KAFKA_COMPRESS_MIN_BYTES: String(config.kafkaTuning.compressMinBytes),
     BSS_OUTBOX_BATCH_SIZE: String(config.kafkaTuning.outboxBatchSize),
+    BSS_OUTBOX_GATHER_MS: String(config.kafkaTuning.outboxGatherMs),
     BSS_COMMIT_GROUP_MAX: String(config.writePath.groupMaxCommands),
     BSS_COMMIT_GROUPS: String(config.writePath.groupConcurrency),
     BSS_SHED_PENDING: String(config.writePath.maxPending),

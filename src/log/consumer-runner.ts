@@ -35,6 +35,7 @@ export interface RunnerOptions {
   readonly metrics?: LogMetrics;
   readonly from?: 'earliest' | 'latest';
   readonly maxBatch?: number;
+  readonly maxDelayMs?: number;
   /** Default 5; Infinity retries a failing batch until it succeeds, committing nothing meanwhile. */
   readonly maxAttempts?: number;
   readonly backoffMs?: number;
@@ -134,6 +135,7 @@ async function superviseSubscription(
       topic,
       ...(options.from ? { from: options.from } : {}),
       ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}),
+      ...(options.maxDelayMs ? { maxDelayMs: options.maxDelayMs } : {}),
       onBatch,
       onError: (error) => {
         if (error instanceof Stopped || backoff.stopping) return;

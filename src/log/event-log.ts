@@ -52,7 +52,12 @@ export interface SubscribeOptions {
   readonly topic: string;
   readonly from?: 'earliest' | 'latest';
   readonly maxBatch?: number;
-  /** Resolving commits the batch (Kafka: with its fetch round, in one request); rejecting commits nothing and stops. */
+  /**
+   * How much later than it could a record may be delivered, so fetches gather more per request (a
+   * backstop consumer). Unset: each record as soon as it is in the log. The database log ignores it.
+   */
+  readonly maxDelayMs?: number;
+  /** Resolving commits the batch (Kafka: within a second, in one request); rejecting commits nothing and stops. */
   readonly onBatch: (batch: RecordBatch) => Promise<void>;
   readonly onError?: (error: unknown) => void;
 }

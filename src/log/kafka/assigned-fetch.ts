@@ -5,6 +5,8 @@ import { fetchPartitions, type FetchedPartition } from './fetch.ts';
 import type { KafkaSettings } from './options.ts';
 import type { TopicCatalog } from './topics.ts';
 
+const GATHER_BYTES = 64 * 1024;
+
 export type FetchAssigned = (positions: Map<number, number>) => Promise<FetchedPartition[]>;
 
 export function assignedFetcher(
@@ -13,7 +15,10 @@ export function assignedFetcher(
   topic: string,
   settings: KafkaSettings,
   pool: ConnectionPool,
+  maxDelayMs?: number,
 ): FetchAssigned {
+  // A delay to spare: the broker holds the fetch until GATHER_BYTES are in or the delay is up.
+  const wait = maxDelayMs ? { maxWaitMs: maxDelayMs, minBytes: GATHER_BYTES } : { maxWaitMs: settings.pollMs };
   let refreshLayout = false;
   const retryWithFreshMetadata = async (): Promise<FetchedPartition[]> => {
     refreshLayout = true;
@@ -37,7 +42,7 @@ export function assignedFetcher(
             topicId: layout.id,
             node,
             partitions,
-            maxWaitMs: settings.pollMs,
+            ...wait,
             maxBytesPerPartition: settings.fetchMaxBytes,
             pool,
           }),

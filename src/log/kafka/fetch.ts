@@ -12,6 +12,8 @@ export interface FetchRequest {
   readonly node: number;
   readonly partitions: ReadonlyArray<{ readonly partition: number; readonly offset: number }>;
   readonly maxWaitMs: number;
+  /** Default 1: answer as soon as anything is there. */
+  readonly minBytes?: number;
   readonly maxBytesPerPartition: number;
   readonly pool?: ConnectionPool;
 }
@@ -49,7 +51,7 @@ export async function fetchPartitions(
         },
       ],
       maxWaitTime: request.maxWaitMs,
-      minBytes: 1,
+      minBytes: request.minBytes ?? 1,
       maxBytes: request.maxBytesPerPartition * request.partitions.length,
       ...(request.pool ? { connectionPool: request.pool } : {}),
     });

@@ -50,7 +50,7 @@ export async function subscribe(
   });
   consumer.on('error', (error: unknown) => fail(error));
 
-  const fetchAssigned = assignedFetcher(consumer, catalog, topic, settings, fetchPool);
+  const fetchAssigned = assignedFetcher(consumer, catalog, topic, settings, fetchPool, options.maxDelayMs);
 
   const delivery: Delivery<Generation> = {
     consumer,

@@ -5,6 +5,10 @@ import { noLogMetrics, type LogMetrics } from '../../observability/log-metrics.t
 import type { EventLog } from '../event-log.ts';
 import { OUTBOX_CHANNEL } from './outbox-sink.ts';
 import { createRelayRound } from './relay-round.ts';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** Rounds at most about 1 / (gather + round) a second: a round's cost is mostly per round, not per row. */
+const DEFAULT_GATHER_MS = 20;
 
 export interface RelayOptions {
   readonly db: Db;
@@ -15,6 +19,8 @@ export interface RelayOptions {
   /** One transaction, one hold of the lock. */
   readonly maxBatchesPerRound?: number;
   readonly pollMs?: number;
+  /** A commit's NOTIFY starts a round this much later, so one round carries the commits of that time. */
+  readonly gatherMs?: number;
   readonly backlogIntervalMs?: number;
   /** Rows an earlier relay version marked published are deleted once this old. */
   readonly keepPublishedMs?: number;
@@ -31,6 +37,7 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
   const { db, logger } = options;
   const metrics = options.metrics ?? noLogMetrics;
   const pollMs = options.pollMs ?? 250;
+  const gatherMs = options.gatherMs ?? DEFAULT_GATHER_MS;
   const keepPublishedMs = options.keepPublishedMs ?? 3_600_000;
   const batchSize = options.batchSize ?? 10_000;
   const maxBatchesPerRound = options.maxBatchesPerRound ?? 8;
@@ -47,19 +54,21 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
   /** A commit's NOTIFY came since the current round began. */
   let notified = false;
   let rounds = Promise.resolve(0);
+  const gather = () => (gatherMs > 0 && !stopped ? delay(gatherMs) : undefined);
 
   /** Rounds, one at a time, while `more(published)` says the outbox may hold rows. */
-  const roundsWhile = (more: (published: number) => boolean): Promise<number> => {
+  const roundsWhile = (more: (published: number) => boolean, pause?: () => unknown): Promise<number> => {
     rounds = rounds.then(
       async () => {
         let total = 0;
         let n: number;
-        do {
+        for (;;) {
           notified = false;
           n = await round();
           total += n;
-        } while (more(n));
-        return total;
+          if (!more(n)) return total;
+          if (n < batchSize * maxBatchesPerRound) await pause?.();
+        }
       },
       () => 0,
     );
@@ -68,7 +77,7 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
   const drain = () => roundsWhile((n) => n > 0);
   // A round that took less than it could emptied the outbox as of its start, and later commits NOTIFY: so
   // after it, another round (a transaction, two round trips) only when one came or the round was full.
-  const catchUp = () => roundsWhile((n) => notified || n >= batchSize * maxBatchesPerRound);
+  const catchUp = () => roundsWhile((n) => notified || n >= batchSize * maxBatchesPerRound, gather);
 
   const unlisten = await db.listen(OUTBOX_CHANNEL, () => {
     notified = true;
@@ -91,7 +100,10 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
       } catch (error) {
         logger.error({ err: error }, 'outbox relay round failed; retrying');
       }
-      if (again) continue;
+      if (again) {
+        await gather();
+        continue;
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wake = () => {
@@ -100,6 +112,7 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
         };
       });
       wake = undefined;
+      if (notified) await gather();
     }
   })();
 

@@ -222,6 +222,26 @@ describe('Kafka EventLog: what only Kafka does', async () => {
     }
   });
 
+  test('a subscription with maxDelayMs gets appends made within the delay in one delivery', async () => {
+    const topic = await newTopic(1);
+    const batches: number[][] = [];
+    const sub = await log.subscribe({
+      group: uniqueName('gather'),
+      topic,
+      from: 'earliest',
+      maxDelayMs: 1500,
+      onBatch: async (batch) => void batches.push(batch.records.map(n)),
+    });
+    try {
+      // Each append is its own produce request: a fetch answered at once would deliver them apart.
+      for (let i = 0; i < 3; i++) await log.append(topic, [record('k', i)]);
+      await waitFor('the three records arrive', () => batches.flat().length >= 3);
+      assert.deepEqual(batches, [[0, 1, 2]], 'the broker held the fetch until the delay was up');
+    } finally {
+      await sub.close();
+    }
+  });
+
   test('ensureTopic racing from two clients creates the topic once, with retention.ms', async () => {
     const other = await open();
     const topic = uniqueName('kafka-log').replaceAll('_', '-');

@@ -1,5 +1,5 @@
 // How often the relay opens a round (a transaction): after a round that took less than it could, only a
-// commit's NOTIFY starts another; a full round is followed at once by the next.
+// commit's NOTIFY starts another, gatherMs after it; a full round is followed at once by the next.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPgliteDb } from '../../../src/store/pglite-db.ts';
@@ -11,7 +11,7 @@ import { startOutboxRelay } from '../../../src/log/outbox/relay.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { waitFor } from '../../support/wait.ts';
 
-async function setup(batchSize: number, maxBatchesPerRound: number) {
+async function setup(batchSize: number, maxBatchesPerRound: number, gatherMs = 0) {
   const db = await createPgliteDb(undefined);
   await migrate(db);
   // The log lives in a database of its own: a PGlite runs one transaction at a time, and a round's
@@ -31,6 +31,7 @@ async function setup(batchSize: number, maxBatchesPerRound: number) {
       batchSize,
       maxBatchesPerRound,
       pollMs: 600_000,
+      gatherMs,
     });
   const sink = createOutboxSink();
   const commit = (n: number, from = 0) =>
@@ -80,4 +81,21 @@ test('a full round is followed at once by the next, until one takes less than it
   assert.equal(transactions(), 3);
   await relay.stop();
   await db.close();
+});
+
+test('commits within the gather time after a NOTIFY go out in one round', async () => {
+  const { db, start, commit, published, transactions } = await setup(100, 8, 1000);
+  const relay = await start();
+  try {
+    await waitFor('the first round', async () => transactions() >= 1);
+    const before = transactions();
+    // The first commit's NOTIFY starts the gather; the next two commit well inside it.
+    for (let i = 0; i < 3; i++) await commit(1, i);
+    await waitFor('the three records published', async () => (await published()) === 3);
+    await settle();
+    assert.equal(transactions() - before, 1, 'three commits, one round');
+  } finally {
+    await relay.stop();
+    await db.close();
+  }
 });
