@@ -88,7 +88,7 @@ export async function startOutboxRelay(options: RelayOptions): Promise<Relay> {
   const loop = (async () => {
     let lastPurge = 0;
     while (!stopped) {
-      // A NOTIFY that came after the last round starts the next at once; after a failure the relay waits.
+      // A NOTIFY that came after the last round starts the next after the gather; after a failure the relay waits.
       let again = false;
       try {
         await catchUp();
