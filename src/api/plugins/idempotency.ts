@@ -1,9 +1,10 @@
 // Idempotency-Key for writes: a retry with the same key (scoped by caller) gets the first final answer
 // again; another request under the key gets 422, a retry while the first runs 409. 5xx release the key.
-// A running claim's lease is renewed, so only a claim whose process is gone lapses to a retry.
+// A running claim's lease is renewed, so only a claim whose process is gone lapses to a retry. A route
+// whose every effect is a command (`claimInCommand`) claims in its first command's transaction instead.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { ApiApp } from '../types.ts';
 import type { Logger } from '../../observability/logger.ts';
 import {
@@ -13,7 +14,14 @@ import {
   type StoredResponse,
 } from '../../application/idempotency/idempotency-store.ts';
 import { sendProblem } from './problem.ts';
-import { withClaim } from '../../application/idempotency/fence.ts';
+import { ClaimUnavailable, withClaim, type ScopedClaim } from '../../application/idempotency/fence.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Every effect of the route is a command: its first command's transaction claims the key (fence.ts). */
+    claimInCommand?: boolean;
+  }
+}
 
 const METHODS = new Set(['POST', 'PATCH']);
 const KEY_PATTERN = /^[\x20-\x7e]{1,200}$/;
@@ -52,35 +60,49 @@ function isFinal(status: number, payload: unknown, contentType: string): boolean
   return true;
 }
 
-interface Claimed {
-  readonly caller: string;
-  readonly key: string;
-  readonly owner: string;
-}
-
 export function registerIdempotency(
   app: ApiApp,
   store: IdempotencyStore,
   logger: Logger,
   renewEveryMs = RENEW_EVERY_MS,
 ): void {
-  const claims = new WeakMap<FastifyRequest, Claimed>();
+  const claims = new WeakMap<FastifyRequest, ScopedClaim>();
   const running = new Set<string>();
   let closed = false;
 
-  async function admit(request: FastifyRequest, reply: FastifyReply): Promise<Claimed | 'answered' | undefined> {
+  function hold(request: FastifyRequest, claimed: ScopedClaim): ScopedClaim {
+    claims.set(request, claimed);
+    running.add(claimed.owner);
+    return claimed;
+  }
+
+  async function claim(request: FastifyRequest, reply: FastifyReply, caller: string, key: string) {
+    const outcome = await store.claim(caller, key, fingerprint(request));
+    if (outcome.kind !== 'claimed') return answerUnclaimed(request, reply, outcome);
+    return hold(request, { caller, key, owner: outcome.owner });
+  }
+
+  async function admit(request: FastifyRequest, reply: FastifyReply): Promise<ScopedClaim | 'answered' | undefined> {
     if (!METHODS.has(request.method)) return undefined;
     const key = request.headers['idempotency-key'];
     if (key === undefined) return undefined;
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) return refuseKey(request, reply);
     const caller = request.principal?.id ?? 'anonymous';
-    const claim = await store.claim(caller, key, fingerprint(request));
-    if (claim.kind !== 'claimed') return answerUnclaimed(request, reply, claim);
-    const claimed = { caller, key, owner: claim.owner };
-    claims.set(request, claimed);
-    running.add(claim.owner);
-    return claimed;
+    if (request.routeOptions.config.claimInCommand)
+      return hold(request, store.tentative(caller, key, fingerprint(request)));
+    return claim(request, reply, caller, key);
   }
+
+  /** The key was stored already: the request claims it as any other would, then runs again under that claim. */
+  async function claimAfterAll(request: FastifyRequest, reply: FastifyReply, rerun: () => unknown) {
+    const tentative = claims.get(request) as ScopedClaim;
+    claims.delete(request);
+    running.delete(tentative.owner);
+    const claimed = await claim(request, reply, tentative.caller, tentative.key);
+    return claimed === 'answered' ? reply : withClaim(claimed, rerun);
+  }
+
+  rerunWhenClaimed(app, (request) => claims.get(request)?.tentative !== undefined, claimAfterAll);
 
   // preValidation: the body is parsed but not yet touched by validation defaults. Callback style, so
   // the rest of the request (its commands) runs with the claim in scope (fence.ts).
@@ -96,21 +118,7 @@ export function registerIdempotency(
     const claimed = claims.get(request);
     if (!claimed) return payload;
     claims.delete(request);
-    const { caller, key, owner } = claimed;
-    const response = finalResponse(reply, payload);
-    const record = response
-      ? () => store.complete(caller, key, owner, response)
-      : () => store.release(caller, key, owner);
-    try {
-      await record();
-      running.delete(owner);
-    } catch (error) {
-      // The outcome is retried in the background; a final answer's claim stays renewed meanwhile, so a
-      // retry gets it replayed, not rerun.
-      logger.error({ err: error }, 'could not record the idempotency key outcome; retrying');
-      if (!response) running.delete(owner);
-      void retryRecord(record, () => closed).finally(() => running.delete(owner));
-    }
+    await recordOutcome({ store, logger, running, closed: () => closed }, claimed, finalResponse(reply, payload));
     return payload;
   });
 
@@ -127,6 +135,52 @@ export function registerIdempotency(
   app.addHook('onClose', async () => {
     closed = true;
     stopTimers();
+  });
+}
+
+interface Recorder {
+  readonly store: IdempotencyStore;
+  readonly logger: Logger;
+  readonly running: Set<string>;
+  closed(): boolean;
+}
+
+/** Stores a final answer, or releases the key for a retry to run. */
+async function recordOutcome(to: Recorder, claimed: ScopedClaim, response: StoredResponse | undefined) {
+  const { store, running } = to;
+  const { caller, key, owner, tentative } = claimed;
+  const record = response
+    ? () => store.complete(caller, key, owner, response, tentative?.fingerprint)
+    : () => store.release(caller, key, owner);
+  try {
+    await record();
+    running.delete(owner);
+  } catch (error) {
+    // The outcome is retried in the background; a final answer's claim stays renewed meanwhile, so a
+    // retry gets it replayed, not rerun.
+    to.logger.error({ err: error }, 'could not record the idempotency key outcome; retrying');
+    if (!response) running.delete(owner);
+    void retryRecord(record, to.closed).finally(() => running.delete(owner));
+  }
+}
+
+/** A claim-in-command route whose key was stored already runs again once the request holds the key. */
+function rerunWhenClaimed(
+  app: ApiApp,
+  isTentative: (request: FastifyRequest) => boolean,
+  claimAfterAll: (request: FastifyRequest, reply: FastifyReply, rerun: () => unknown) => Promise<unknown>,
+): void {
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.claimInCommand) return;
+    const handler = route.handler as RouteHandlerMethod;
+    route.handler = async function claimInCommand(request, reply) {
+      try {
+        return await handler.call(this, request, reply);
+      } catch (error) {
+        if (!(error instanceof ClaimUnavailable) || !isTentative(request)) throw error;
+        return claimAfterAll(request, reply, () => handler.call(this, request, reply));
+      }
+    };
   });
 }
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.ts';
 import { instanceGoneSql } from '../../store/instance-liveness.ts';
 import { createBatcher, type BatcherLoad, type Outcome } from '../batcher.ts';
+import type { ScopedClaim } from './fence.ts';
 
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
 export const LEASE_MS = 3000;
@@ -25,7 +26,10 @@ export type Claim =
 export interface IdempotencyStore {
   /** fingerprint: a hash of method, path and body. */
   claim(caller: string, key: string, fingerprint: string): Promise<Claim>;
-  complete(caller: string, key: string, owner: string, response: StoredResponse): Promise<void>;
+  /** A claim the request's first command inserts (fence.ts); nothing is stored yet. */
+  tentative(caller: string, key: string, fingerprint: string): ScopedClaim;
+  /** With `fingerprint` (a tentative claim): stores the answer even if no command stored the claim. */
+  complete(caller: string, key: string, owner: string, response: StoredResponse, fingerprint?: string): Promise<void>;
   release(caller: string, key: string, owner: string): Promise<void>;
   /** A claim a commit holds locked now is skipped until the next round. */
   renew(owners: readonly string[]): Promise<number>;
@@ -77,14 +81,21 @@ export function createIdempotencyStore(db: Queryable, options: IdempotencyStoreO
   };
   const claims = createBatcher<ClaimRequest, Claim>({ process: claimer(db, settings), maxItems: 256, concurrency: 2 });
   const completions = createBatcher<Completion, void>({
-    process: (done) => completeMany(db, done),
+    process: (done) => completeMany(db, done, settings.retentionMs),
     maxItems: 256,
     concurrency: 2,
   });
 
   return {
     claim: (caller, key, fingerprint) => claims.submit({ caller, key, fingerprint }),
-    complete: (caller, key, owner, response) => completions.submit({ caller, key, owner, response }),
+    tentative: (caller, key, fingerprint) => ({
+      caller,
+      key,
+      owner: randomUUID(),
+      tentative: { fingerprint, leaseMs, retentionMs: settings.retentionMs, holder: settings.holder },
+    }),
+    complete: (caller, key, owner, response, fingerprint) =>
+      completions.submit({ caller, key, owner, response, fingerprint: fingerprint ?? null }),
     claimLoad: () => claims.load(),
     release: (caller, key, owner) => release(db, [caller, key, owner]),
     renew: (owners) => renew(db, owners, leaseMs),
@@ -153,27 +164,39 @@ function claimer(db: Queryable, settings: ClaimSettings) {
   };
 }
 
-async function completeMany(db: Queryable, done: readonly Completion[]): Promise<Array<Outcome<void>>> {
-  await db.query(
-    `WITH v AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
-                  AS v(caller, key, owner, status, headers, body)),
-     locked AS (
-       SELECT k.caller, k.key FROM idempotency_keys AS k JOIN v ON k.caller = v.caller AND k.key = v.key
-        ORDER BY k.caller, k.key FOR UPDATE OF k)
-     UPDATE idempotency_keys AS k SET status = v.status, headers = v.headers::jsonb, body = v.body,
-            owner = NULL, locked_until = NULL
-       FROM v JOIN locked ON locked.caller = v.caller AND locked.key = v.key
-      WHERE k.caller = v.caller AND k.key = v.key AND k.owner = v.owner`,
-    [
-      done.map((d) => d.caller),
-      done.map((d) => d.key),
-      done.map((d) => d.owner),
-      done.map((d) => d.response.status),
-      done.map((d) => JSON.stringify(d.response.headers)),
-      done.map((d) => d.response.body),
-    ],
-  );
+// A tentative claim no command stored (the request answered before its first command) is inserted answered.
+const COMPLETE = `
+  WITH v AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[])
+               AS v(caller, key, owner, status, headers, body, fingerprint)),
+  locked AS (
+    SELECT k.caller, k.key FROM idempotency_keys AS k JOIN v ON k.caller = v.caller AND k.key = v.key
+     ORDER BY k.caller, k.key FOR UPDATE OF k),
+  updated AS (
+    UPDATE idempotency_keys AS k SET status = v.status, headers = v.headers::jsonb, body = v.body,
+           owner = NULL, locked_until = NULL
+      FROM v JOIN locked ON locked.caller = v.caller AND locked.key = v.key
+     WHERE k.caller = v.caller AND k.key = v.key AND k.owner = v.owner)
+  INSERT INTO idempotency_keys (caller, key, fingerprint, status, headers, body, expires_at)
+  SELECT caller, key, fingerprint, status, headers::jsonb, body, now() + $8::float8 * interval '1 millisecond'
+    FROM v WHERE fingerprint IS NOT NULL ORDER BY caller, key
+  ON CONFLICT (caller, key) DO NOTHING`;
+
+async function completeMany(
+  db: Queryable,
+  done: readonly Completion[],
+  retentionMs: number,
+): Promise<Array<Outcome<void>>> {
+  await db.query(COMPLETE, [
+    done.map((d) => d.caller),
+    done.map((d) => d.key),
+    done.map((d) => d.owner),
+    done.map((d) => d.response.status),
+    done.map((d) => JSON.stringify(d.response.headers)),
+    done.map((d) => d.response.body),
+    done.map((d) => d.fingerprint),
+    retentionMs,
+  ]);
   return done.map(() => ({ ok: true, value: undefined }));
 }
 
@@ -217,6 +240,7 @@ interface Completion {
   readonly key: string;
   readonly owner: string;
   readonly response: StoredResponse;
+  readonly fingerprint: string | null;
 }
 
 const idOf = (r: { readonly caller: string; readonly key: string }) => `${r.caller}\u0000${r.key}`;

@@ -14,7 +14,7 @@ import {
   createIdempotencyStore,
   type IdempotencyStore,
 } from '../../../src/application/idempotency/idempotency-store.ts';
-import { withClaim } from '../../../src/application/idempotency/fence.ts';
+import { ClaimUnavailable, withClaim, type ScopedClaim } from '../../../src/application/idempotency/fence.ts';
 import { catalog, DomainRejection } from '../../../src/domain/index.ts';
 import { BssError } from '../../../src/errors.ts';
 import { createEventCodec } from '../../../src/events/codec.ts';
@@ -310,10 +310,56 @@ export function groupCommitContract(name: string, open: () => Promise<GroupWorld
       'results recorded in step order, none for the refused command',
     );
   });
+
+  test(`${name}: a tentative claim is inserted by its request's first command, in the group's transaction`, async () => {
+    const tentative = (name: string) => h.idempotency.tentative('key:ops', `${name}_${randomUUID()}`, `fp-${name}`);
+    const [t1, t2, t3] = [tentative('t1'), tentative('t2'), tentative('t3')];
+    const taken = await h.idempotency.claim('key:ops', t2.key, 'fp-t2');
+    assert.equal(taken.kind, 'claimed', 'another request holds t2 already');
+    const [c1, c2, c3] = [randomUUID(), randomUUID(), randomUUID()].map((id) => `cus_${id}`) as [
+      string,
+      string,
+      string,
+    ];
+    const first = request(t1);
+    const before = h.transactions();
+    const settled = await Promise.allSettled([
+      first(() => h.customers.create(customerBody(c1))),
+      request(t2)(() => h.customers.create(customerBody(c2))),
+      first(() => h.customers.updateContact(c1, { email: `${c1}-second@example.com` }, 1)), // its second step
+    ]);
+    assert.equal(h.transactions() - before, 1, 'one transaction for the group, no claim statement of its own');
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.ok(settled[1]?.status === 'rejected' && settled[1].reason instanceof ClaimUnavailable);
+    assert.deepEqual(await h.eventsOf(c2), []);
+    // A group that rolls back stores no claim: the request's retry starts afresh.
+    const broken = request(t3)(() =>
+      h.bus.run(async (uow) => {
+        await uow.load('customer', 'cus_\u0000');
+        return { events: [], result: undefined };
+      }),
+    );
+    await assert.rejects(broken);
+    assert.deepEqual(await h.eventsOf(c3), []);
+    const { rows } = await world.db.query<{ key: string; owner: string; fingerprint: string; effects: unknown[] }>(
+      'SELECT key, owner, fingerprint, effects FROM idempotency_keys WHERE key = ANY($1::text[]) ORDER BY key',
+      [[t1.key, t2.key, t3.key]],
+    );
+    assert.deepEqual(
+      rows.map(({ key, owner, fingerprint, effects }) => ({ key, owner, fingerprint, effects })),
+      [
+        { key: t1.key, owner: t1.owner, fingerprint: 'fp-t1', effects: [null, null] },
+        { key: t2.key, owner: taken.kind === 'claimed' ? taken.owner : '', fingerprint: 'fp-t2', effects: [] },
+      ],
+    );
+  });
 }
 
 /** A claimed request, as the idempotency plugin runs it: the commands fn submits are its next steps. */
-function request(claim: { caller: string; key: string; owner: string }): <T>(fn: () => T) => T {
+function request(claim: ScopedClaim): <T>(fn: () => T) => T {
   let inScope: (<T>(fn: () => T) => T) | undefined;
   withClaim(claim, () => (inScope = AsyncLocalStorage.snapshot()));
   return inScope as <T>(fn: () => T) => T;

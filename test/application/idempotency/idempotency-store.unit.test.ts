@@ -102,3 +102,32 @@ test('concurrent claims and completions go together: each keeps its own verdict,
   assert.ok(replays.every((r) => r.kind === 'replay' && r.response.body === answer.body));
   await db.close();
 });
+
+test('a tentative claim: its answer is stored even if no command stored the claim, never over another owner', async () => {
+  const db = await freshDb();
+  const store = createIdempotencyStore(db);
+  const early = store.tentative('c', 'answered-early', 'fp');
+  assert.equal(early.tentative?.fingerprint, 'fp');
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM idempotency_keys');
+  assert.equal(rows[0]?.n, 0, 'nothing is stored until a command or the answer stores it');
+  await store.complete('c', 'answered-early', early.owner, answer, 'fp');
+  assert.deepEqual(await store.claim('c', 'answered-early', 'fp'), { kind: 'replay', response: answer });
+  assert.deepEqual(await store.claim('c', 'answered-early', 'other'), { kind: 'mismatch' });
+
+  const held = await store.claim('c', 'held', 'fp');
+  assert.equal(held.kind, 'claimed');
+  const late = store.tentative('c', 'held', 'fp');
+  await store.complete('c', 'held', late.owner, answer, 'fp');
+  assert.deepEqual(await store.claim('c', 'held', 'fp'), { kind: 'in-progress' }, 'another owner holds it');
+
+  // What a group's insert leaves (fence.ts): the owner's answer completes it.
+  const mine = store.tentative('c', 'inserted', 'fp');
+  await db.query(
+    `INSERT INTO idempotency_keys (caller, key, fingerprint, owner, locked_until, expires_at, effects)
+     VALUES ('c', 'inserted', 'fp', $1, now() + interval '1 minute', now() + interval '1 day', '[1]')`,
+    [mine.owner],
+  );
+  await store.complete('c', 'inserted', mine.owner, answer, 'fp');
+  assert.deepEqual(await store.claim('c', 'inserted', 'fp'), { kind: 'replay', response: answer });
+  await db.close();
+});

@@ -12,6 +12,7 @@ export function usageRoutes(application: Application) {
     api.post(
       '/usage',
       {
+        config: { claimInCommand: true },
         schema: {
           tags,
           summary: 'Ingest a batch of usage records (CDRs); each record gets its own outcome',
