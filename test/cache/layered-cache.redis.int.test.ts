@@ -158,6 +158,33 @@ test('Redis goes away and comes back: served meanwhile, L1 flushed once, L2 drop
   await proxy.down();
 });
 
+test('Redis stops answering: reads are served by the loader within the command timeout, then by L2 again', async () => {
+  const proxy = await startProxy(redisUrl());
+  const prefix = uniquePrefix();
+  const cache = make({ prefix, redisUrl: proxy.url, commandTimeoutMs: 200 });
+  const other = make({ prefix, redisUrl: redisUrl() });
+  await ready(cache, other);
+  let loads = 0;
+  const loader = async () => ++loads;
+  proxy.stall();
+  const started = performance.now();
+  assert.equal(await cache.get('customer:1', loader, { ttlMs: 60_000 }), 1, 'the loader serves');
+  assert.ok(performance.now() - started < 2_000, 'not stuck behind the unanswered commands');
+  assert.ok((cache.stats().errors['read'] ?? 0) >= 1, JSON.stringify(cache.stats().errors));
+  proxy.resume();
+  await waitFor(
+    'L2 shared again',
+    async () => {
+      const key = `customer:${100 + loads}`;
+      await cache.get(key, async () => 'from-cache', { ttlMs: 60_000 });
+      return (await other.get(key, async () => 'from-other', { ttlMs: 60_000 })) === 'from-cache';
+    },
+    10_000,
+  );
+  await Promise.all([cache.close(), other.close()]);
+  await proxy.down();
+});
+
 test('a new instance warms with the hottest keys saved by an earlier one, from L2 without origin loads', async () => {
   const prefix = uniquePrefix();
   const a = make({ prefix, redisUrl: redisUrl() });

@@ -16,6 +16,9 @@ export interface Proxy {
   down(): Promise<void>;
   /** Listens again on the same port. */
   up(): Promise<void>;
+  /** Redis answers nothing (a paused process) until `resume`; connections stay open. */
+  stall(): void;
+  resume(): void;
 }
 
 export async function startProxy(target: string): Promise<Proxy> {
@@ -23,6 +26,8 @@ export async function startProxy(target: string): Promise<Proxy> {
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   let listenPort = 0;
+  let stalled = false;
+  const held: Array<() => void> = [];
   const up = async () => {
     server = net.createServer((client) => {
       const upstream = net.connect(Number(port), hostname);
@@ -35,7 +40,8 @@ export async function startProxy(target: string): Promise<Proxy> {
           upstream.destroy();
         });
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      upstream.on('data', (data: Buffer) => (stalled ? held.push(() => client.write(data)) : client.write(data)));
     });
     await new Promise<void>((resolve) => server?.listen(listenPort, '127.0.0.1', resolve));
     listenPort = (server.address() as net.AddressInfo).port;
@@ -49,6 +55,11 @@ export async function startProxy(target: string): Promise<Proxy> {
       await closed;
     },
     up,
+    stall: () => void (stalled = true),
+    resume() {
+      stalled = false;
+      for (const send of held.splice(0)) send();
+    },
   };
 }
 
