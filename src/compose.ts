@@ -27,6 +27,7 @@ import { appendWithin } from './log/database/append.ts';
 import { createKafkaEventLog } from './log/kafka/kafka-event-log.ts';
 import { createOutboxSink } from './log/outbox/outbox-sink.ts';
 import { startOutboxRelay, type Relay } from './log/outbox/relay.ts';
+import { tapAppends, type RecentAppends } from './log/recent-appends.ts';
 import { outboxSettler } from './log/outbox/settle.ts';
 import { createEventCodec, type EventCodec } from './events/codec.ts';
 import { AUDIT_TOPIC, EVENT_CATALOG } from './events/catalog.ts';
@@ -98,7 +99,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 
   try {
     const core = await openCore({ config, logger, registry, operationMetrics, step }, closers);
-    const { db, dataLocation, liveness, generatedAdminKey, codec, logMetrics, log, sink, relay } = core;
+    const { db, dataLocation, liveness, generatedAdminKey, codec, logMetrics, log, recent, sink, relay } = core;
     const { eventsTopic, auditTopic, bus, origin, admission, concurrency, consumers, cached } = core;
     const { application, testClock } = useCases({ config, db, bus, reads: cached.reads, liveness, operationMetrics });
     const auth = createAuthenticator(createCachedApiKeys(db), config.jwt ? createJwtVerifier(config.jwt) : undefined);
@@ -108,7 +109,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     if (config.mediation.enabled && log.kind === 'kafka')
       await startMediation({ config, log, consumers, usage: application.usage, registry, logger, logMetrics });
     step('mediation');
-    const replayService = startReplay({ config, log, codec, db, relay, cached, logger, eventsTopic, origin }, closers);
+    const replayService = startReplay(
+      { config, log, recent, codec, db, relay, cached, logger, eventsTopic, origin },
+      closers,
+    );
     if (liveness && !(await liveness.held(5000)))
       logger.warn("instance liveness lock not held yet: other instances may take over this one's claims");
     step('replay');
@@ -185,7 +189,7 @@ async function openCore(
   // The relay's backlog and the consumers' lag also feed admission control.
   const pressure = createPressureGauge();
   const logMetrics = withPressure(createLogMetrics(registry, operationMetrics), pressure);
-  const { log, sink, relay, logComponent, eventsTopic, auditTopic } = await openEventLog(
+  const { log, recent, sink, relay, logComponent, eventsTopic, auditTopic } = await openEventLog(
     { config, db, logger, logMetrics, operationMetrics },
     closers,
   );
@@ -221,6 +225,7 @@ async function openCore(
     codec,
     logMetrics,
     log,
+    recent,
     sink,
     relay,
     eventsTopic,
@@ -362,7 +367,10 @@ async function openEventLog(
   const { config, db, logger, logMetrics, operationMetrics } = parts;
   const backbone = createEventBackbone(config, db);
   const logComponent = backbone.log.kind === 'kafka' ? 'kafka' : db.kind === 'pglite' ? 'pglite' : 'postgres';
-  const log = instrumentEventLog(backbone.log, operationMetrics, logComponent);
+  const instrumented = instrumentEventLog(backbone.log, operationMetrics, logComponent);
+  // Kafka: what the relay appends is kept for the snapshotter, which then need not fetch it back.
+  const recent = instrumented.kind === 'kafka' ? tapAppends(instrumented) : undefined;
+  const log = recent ?? instrumented;
   closers.push(() => log.close());
   const eventsTopic = config.topicPrefix + EVENTS_TOPIC;
   await log.ensureTopic(eventsTopic, { partitions: config.eventPartitions, retentionMs: config.eventRetentionMs });
@@ -380,7 +388,7 @@ async function openEventLog(
     });
     closers.push(() => (relay as Relay).stop());
   }
-  return { log, sink: backbone.sink, relay, logComponent, eventsTopic, auditTopic };
+  return { log, recent, sink: backbone.sink, relay, logComponent, eventsTopic, auditTopic };
 }
 
 /** /health/ready: the database (required), Redis and Kafka if configured, and every consumer consuming. */
@@ -460,6 +468,7 @@ function startReplay(
     codec: EventCodec;
     db: Db;
     relay: Relay | undefined;
+    recent: RecentAppends | undefined;
     cached: Awaited<ReturnType<typeof startCache>>;
     logger: Logger;
     eventsTopic: string;
@@ -467,7 +476,7 @@ function startReplay(
   },
   closers: Closers,
 ): ReplayService {
-  const { config, log, codec, db, relay, cached, logger, eventsTopic, origin } = parts;
+  const { config, log, recent, codec, db, relay, cached, logger, eventsTopic, origin } = parts;
   // Only replay-safe handlers (caches, metrics), never a notification or a payment call.
 
   const replayHandlers: EventHandler[] = [createCacheInvalidationHandler(cached.cache)];
@@ -482,6 +491,7 @@ function startReplay(
     onSnapshotError: (error) => logger.warn({ err: error }, 'replay state snapshot failed; retrying'),
     // This process's records were validated when it encoded them.
     trustedRecord: (record) => record.headers[ORIGIN_HEADER] === origin,
+    ...(recent ? { recentAppends: recent } : {}),
   });
   closers.push(() => replayService.close());
   const snapshotter = runOnce(config, `snapshotter:${eventsTopic}`, logger, {

@@ -19,6 +19,7 @@ export function createSnapshottersPart(options: ReplayServiceOptions, store: Sna
           ...(options.snapshotEvery !== undefined ? { every: options.snapshotEvery } : {}),
           ...(options.onSnapshotError ? { onError: options.onSnapshotError } : {}),
           ...(options.trustedRecord ? { trusted: options.trustedRecord } : {}),
+          ...(options.recentAppends ? { recent: options.recentAppends } : {}),
         }).start();
         snapshotters.set(topic, snapshotter);
       }

@@ -1,6 +1,7 @@
 import type { EventCodec } from '../events/codec.ts';
 import type { EventHandler } from '../log/consumer-runner.ts';
 import type { EventLog, LogRecord } from '../log/event-log.ts';
+import type { RecentAppends } from '../log/recent-appends.ts';
 import type { Db } from '../store/db.ts';
 import type { DebugSessions } from './debug/index.ts';
 import type { ReplayJob, ReplayJobSnapshot, ReplayRequest, ReplayRun, ReplayTarget } from './engine/index.ts';
@@ -46,6 +47,8 @@ export interface ReplayServiceOptions {
   readonly onSnapshotError?: (error: unknown) => void;
   /** Records the snapshotter folds without validating them again. */
   readonly trustedRecord?: (record: LogRecord) => boolean;
+  /** What this process appended (the relay, Kafka mode): the snapshotter folds it without fetching it back. */
+  readonly recentAppends?: RecentAppends;
 }
 
 export type ServiceReplayTarget = ReplayTarget | { readonly kind: 'handlers'; readonly names: readonly string[] };

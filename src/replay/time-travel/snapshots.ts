@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import type { EventCodec } from '../../events/codec.ts';
 import type { EventLog, LogRecord } from '../../log/event-log.ts';
+import type { RecentAppends } from '../../log/recent-appends.ts';
 import type { Queryable } from '../../store/db.ts';
 import { evolveCustomerView, initialCustomerView, type CustomerView, type DomainEvent } from '../../domain/index.ts';
 import { decodeRecord, type Decoded } from '../shared/filter.ts';
@@ -149,6 +150,8 @@ export interface SnapshotterOptions {
   readonly onError?: (error: unknown) => void;
   /** Parsed without validating again: records this process encoded (and validated) itself. */
   readonly trusted?: (record: LogRecord) => boolean;
+  /** The records this process appended: folded from memory instead of fetched back from the log. */
+  readonly recent?: RecentAppends;
 }
 
 export interface Snapshotter {
@@ -165,6 +168,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter & { 
   const decode = (record: LogRecord) => decodeRecord(codec, record, !trusted(record));
   const positions = new Map<number, { offset: number; ts: number; views: PartitionViews; seen: SeenEvents }>();
   const abort = new AbortController();
+  const recent = options.recent?.watch(topic);
   let running: Promise<void> | undefined;
   let busy: Promise<number> | undefined;
 
@@ -181,10 +185,9 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter & { 
     while (position.offset < end && !abort.signal.aborted) {
       const nextSnapshot = (Math.floor(position.offset / every) + 1) * every;
       const stop = Math.min(end, nextSnapshot);
-      const page = await log.read(topic, partition, position.offset, {
-        max: Math.min(stop - position.offset, PAGE),
-        endOffset: stop,
-      });
+      const max = Math.min(stop - position.offset, PAGE);
+      const kept = recent?.take(partition, position.offset, max, stop) ?? [];
+      const page = kept.length > 0 ? kept : await log.read(topic, partition, position.offset, { max, endOffset: stop });
       const last = page.at(-1);
       if (!last) break;
       foldRecordsInto(position.views, decode, page, position.seen);
@@ -229,6 +232,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter & { 
       return self;
     },
     async stop() {
+      recent?.close();
       abort.abort();
       await running;
       await busy?.catch(() => undefined);
