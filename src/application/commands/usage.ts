@@ -48,13 +48,14 @@ function unstorable(record: UsageRecordInput): UsageResult | undefined {
   };
 }
 
+/** `refused`: each record's unstorable text, found once per chunk (a group may decide it again). */
 async function decideChunk(
   uow: UnitOfWork,
   records: readonly UsageRecordInput[],
+  refused: ReadonlyArray<UsageResult | undefined>,
   plans: catalogTypes.Catalog,
   at: string,
 ): Promise<Decision<UsageResult[]>> {
-  const refused = records.map(unstorable);
   const storable = records.filter((_, i) => refused[i] === undefined);
   const seen = await uow.loadMany<usage.UsageRecord>('usage', texts(storable.map((r) => r.recordId)), 'share');
   const subscriptions = await uow.loadMany<subscription.Subscription>(
@@ -102,12 +103,13 @@ export function usageCommands(bus: CommandBus, clock: Clock, plans: catalogTypes
       for (let start = 0; start < records.length; start += USAGE_CHUNK) {
         const chunk = records.slice(start, start + USAGE_CHUNK);
         // Declared rows: a group of chunks fetches them in one query per table. Unstorable ids never reach SQL.
-        const storable = chunk.filter((r) => unstorable(r) === undefined);
+        const refused = chunk.map(unstorable);
+        const storable = chunk.filter((_, i) => refused[i] === undefined);
         const prefetch = [
           { kind: 'usage', ids: texts(storable.map((r) => r.recordId)), lock: 'share' },
           { kind: 'subscription', ids: texts(storable.map((r) => r.subscriptionId)), lock: 'share' },
         ] as const;
-        const committed = await bus.run((uow) => decideChunk(uow, chunk, plans, clock()), {
+        const committed = await bus.run((uow) => decideChunk(uow, chunk, refused, plans, clock()), {
           prefetch,
           weight: chunk.length,
         });
