@@ -98,12 +98,17 @@ function decodeBatch(topic: string, partition: number, batch: RecordsBatch, from
     for (const [name, value] of record.headers) {
       if (name) headers[name.toString('utf8')] = value?.toString('utf8') ?? '';
     }
+    const raw = record.value;
+    let value: string | undefined;
     records.push({
       topic,
       partition,
       offset,
       key: record.key?.toString('utf8') ?? '',
-      value: record.value?.toString('utf8') ?? '',
+      // Decoded when read: a consumer that skips a record by its headers (its own process's) never pays for it.
+      get value() {
+        return (value ??= raw?.toString('utf8') ?? '');
+      },
       timestamp: Number(batch.firstTimestamp + record.timestampDelta),
       headers,
     });
