@@ -686,9 +686,21 @@ up_one() {
 
 # ---------------------------------------------------------------- commands
 
+# The ports lie inside Linux's ephemeral range (32768–60999): an outgoing connection may hold one when a
+# service binds it (Kafka once failed with "Address already in use"). Reserved where /proc allows it.
+reserve_ports() {
+  local file=/proc/sys/net/ipv4/ip_local_reserved_ports
+  [[ -w $file ]] || return 0
+  local current wanted="$PG_PORT,$REDIS_PORT,$PROM_PORT-$((KAFKA_JMX_PORT + 200))"
+  current=$(cat "$file")
+  [[ $current == *"$PROM_PORT"* ]] && return 0
+  echo "${current:+$current,}$wanted" >"$file" 2>/dev/null || true
+}
+
 cmd_up() {
   local t0=$SECONDS
   install_missing
+  reserve_ports
   # all services start concurrently; the exporters do not need their targets to be up
   local -A bg=()
   local name failed=()
