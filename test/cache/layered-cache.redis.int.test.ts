@@ -18,6 +18,16 @@ const pair = (options: Partial<CacheOptions> = {}) => {
 const ready = (...caches: Array<LayeredCache>) =>
   waitFor('redis ready', () => caches.every((c) => c.stats().redis === 'ready'), 10_000);
 
+/** One instance reaching Redis through a proxy the test controls, another directly; both ready. */
+async function behindProxy(commandTimeoutMs: number) {
+  const proxy = await startProxy(redisUrl());
+  const prefix = uniquePrefix();
+  const cache = make({ prefix, redisUrl: proxy.url, commandTimeoutMs });
+  const other = make({ prefix, redisUrl: redisUrl() });
+  await ready(cache, other);
+  return { proxy, cache, other };
+}
+
 test('a value loaded by one instance is an L2 hit on the other', async () => {
   const [a, b] = pair();
   await ready(a, b);
@@ -129,11 +139,7 @@ test('Redis unreachable: reads are served by L1 and the loader, errors are count
 });
 
 test('Redis goes away and comes back: served meanwhile, L1 flushed once, L2 dropped once, no restart', async () => {
-  const proxy = await startProxy(redisUrl());
-  const prefix = uniquePrefix();
-  const cache = make({ prefix, redisUrl: proxy.url, commandTimeoutMs: 300 });
-  const other = make({ prefix, redisUrl: redisUrl() });
-  await ready(cache, other);
+  const { proxy, cache, other } = await behindProxy(300);
   let n = 0;
   const loader = async () => ++n;
   assert.equal(await cache.get('customer:1', loader, { ttlMs: 60_000 }), 1);
@@ -159,11 +165,7 @@ test('Redis goes away and comes back: served meanwhile, L1 flushed once, L2 drop
 });
 
 test('Redis stops answering: reads are served by the loader within the command timeout, then by L2 again', async () => {
-  const proxy = await startProxy(redisUrl());
-  const prefix = uniquePrefix();
-  const cache = make({ prefix, redisUrl: proxy.url, commandTimeoutMs: 200 });
-  const other = make({ prefix, redisUrl: redisUrl() });
-  await ready(cache, other);
+  const { proxy, cache, other } = await behindProxy(200);
   let loads = 0;
   const loader = async () => ++loads;
   proxy.stall();

@@ -7,31 +7,16 @@ import type { EventLog } from '../../src/log/event-log.ts';
 import { tapAppends } from '../../src/log/recent-appends.ts';
 import { createSnapshotStore, createSnapshotter, reconstructSystem } from '../../src/replay/index.ts';
 import { appendWorkload, buildWorkload, codec, T0, DAY } from './workload.ts';
+import { countingReads } from './counting-reads.ts';
 
 const EVERY = 10;
-
-/** The log, counting the records its reads return. */
-function counting(log: EventLog): { log: EventLog; read: () => number } {
-  let read = 0;
-  return {
-    log: {
-      ...log,
-      async read(...args) {
-        const records = await log.read(...args);
-        read += records.length;
-        return records;
-      },
-    },
-    read: () => read,
-  };
-}
 
 export async function snapshotterFromAppends(db: Db, log: EventLog, topic: string): Promise<void> {
   const workload = buildWorkload(8);
   const third = Math.floor(workload.events.length / 3);
   const store = createSnapshotStore(db);
   const tapped = tapAppends(log);
-  const reads = counting(log);
+  const reads = countingReads(log);
   const snapshotter = createSnapshotter({ log: reads.log, codec, store, topic, every: EVERY, recent: tapped });
   try {
     await appendWorkload(tapped, topic, workload.events.slice(0, third));

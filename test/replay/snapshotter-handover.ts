@@ -6,24 +6,9 @@ import type { Db } from '../../src/store/db.ts';
 import type { EventLog } from '../../src/log/event-log.ts';
 import { createSnapshotStore, createSnapshotter, reconstructSystem } from '../../src/replay/index.ts';
 import { appendWorkload, buildWorkload, codec, T0, DAY } from './workload.ts';
+import { countingReads as counting } from './counting-reads.ts';
 
 const EVERY = 10;
-
-/** The log, counting the records its reads return. */
-function counting(log: EventLog): { log: EventLog; read: () => number } {
-  let read = 0;
-  const wrapped = new Proxy(log, {
-    get(target, property, receiver) {
-      if (property !== 'read') return Reflect.get(target, property, receiver) as unknown;
-      return async (...args: Parameters<EventLog['read']>) => {
-        const records = await target.read(...args);
-        read += records.length;
-        return records;
-      };
-    },
-  });
-  return { log: wrapped, read: () => read };
-}
 
 /** Records after the last snapshot boundary of each partition: what a resuming snapshotter must read. */
 const afterLastBoundary = (before: readonly number[], after: readonly number[]) =>

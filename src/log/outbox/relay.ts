@@ -1,11 +1,11 @@
 // One relay at a time, in id order, so per-partition order is commit order; a crash republishes a round.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Db } from '../../store/db.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { noLogMetrics, type LogMetrics } from '../../observability/log-metrics.ts';
 import type { EventLog } from '../event-log.ts';
 import { OUTBOX_CHANNEL } from './outbox-sink.ts';
 import { createRelayRound } from './relay-round.ts';
-import { setTimeout as delay } from 'node:timers/promises';
 
 /** Rounds at most about 1 / (gather + round) a second: a round's cost is mostly per round, not per row. */
 const DEFAULT_GATHER_MS = 20;
