@@ -42,6 +42,8 @@ export interface CacheCore {
   readonly l1: L1;
   readonly l2: RedisL2 | undefined;
   readonly flights: Flights;
+  /** Keys whose Redis lease a load of this process holds (one token per process). */
+  readonly leasesHeld: Set<string>;
   readonly background: Set<Promise<unknown>>;
   closed: boolean;
   safely<T>(operation: string, fallback: T, fn: (l2: RedisL2) => Promise<T>): Promise<T>;
@@ -73,6 +75,7 @@ export function createCacheCore(options: CacheOptions): CacheCore {
     l1: createL1({ ...options.l1, staleMs, now }),
     l2,
     flights: new Flights(),
+    leasesHeld: new Set(),
     background,
     closed: false,
     async safely(operation, fallback, fn) {

@@ -74,13 +74,27 @@ async function fetch<T>(
     return load(core, key, loader, options, tick);
   }
   rec.request(family, 'l2', 'miss');
-  const leased = await core.safely('lease', true, (r) => r.acquireLease(key, core.leaseMs));
+  // Our own lease is a load this process started before an invalidation forgot it: its value is stale.
+  if (core.leasesHeld.has(key)) return load(core, key, loader, options, tick, gens);
+  const leased = await tryLease(core, key);
   if (!leased) {
     if (staleValue) return staleValue.value as T;
     const other = await waitForOther(core, key, tags, tick);
-    if (other) return other.value as T;
+    if ('value' in other) return other.value as T;
+    return load(core, key, loader, options, tick, gens, other.leased);
   }
   return load(core, key, loader, options, tick, gens, leased);
+}
+
+async function tryLease(core: CacheCore, key: string): Promise<boolean> {
+  const leased = await core.safely('lease', true, (r) => r.acquireLease(key, core.leaseMs));
+  if (leased) core.leasesHeld.add(key);
+  return leased;
+}
+
+function releaseLease(core: CacheCore, key: string): Promise<void> {
+  core.leasesHeld.delete(key);
+  return core.safely('lease', undefined, (r) => r.releaseLease(key));
 }
 
 async function load<T>(
@@ -97,7 +111,7 @@ async function load<T>(
   try {
     value = await loader();
   } catch (error) {
-    if (leased) await core.safely('lease', undefined, (r) => r.releaseLease(key));
+    if (leased) await releaseLease(core, key);
     throw error;
   }
   const finished = core.now();
@@ -111,29 +125,32 @@ async function load<T>(
     // Issued in the same tick, node-redis pipelines the two: one round trip.
     await Promise.all([
       core.safely('write', undefined, (r) => r.write(key, stored, options.ttlMs + core.staleMs)),
-      leased ? core.safely('lease', undefined, (r) => r.releaseLease(key)) : undefined,
+      leased ? releaseLease(core, key) : undefined,
     ]);
   }
   return value;
 }
 
+/** The holder's value once it is in L2, or the lease once the holder let it go without a current value
+ * (its load met an invalidation): waiting out `waitMs` then would serve nobody. */
 async function waitForOther(
   core: CacheCore,
   key: string,
   tags: readonly string[],
   tick: number,
-): Promise<{ value: unknown } | undefined> {
+): Promise<{ value: unknown } | { leased: boolean }> {
   const { now, l2 } = core;
   const deadline = now() + core.waitMs;
   while (now() < deadline && l2?.isReady) {
     await new Promise((resolve) => setTimeout(resolve, core.pollMs));
     const read = await core.safely('read', undefined, (r) => r.read(key, tags));
-    if (!read) return undefined;
+    if (!read) return { leased: false };
     const e = current(read, tags);
     if (e && now() < e.e) {
       core.l1.set(key, { value: e.v, deltaMs: e.d, expiry: e.e, tags, tick });
       return { value: e.v };
     }
+    if (await tryLease(core, key)) return { leased: true };
   }
-  return undefined;
+  return { leased: false };
 }

@@ -263,6 +263,61 @@ test('while another instance recomputes, an invalidated value is never served as
   assert.equal(await fromA, 2);
 });
 
+/** A loader that answers `value` only when the test opens it. */
+function gated<T>(value: T) {
+  let open: () => void = () => {};
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, loader: async () => (await opened, value) };
+}
+
+/** The reader's answer, or a failure naming the wait it must not do (`waitMs` is a minute here). */
+const promptly = <T>(read: Promise<T>, what: string) =>
+  Promise.race([
+    read,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: still waiting`)), 10_000).unref()),
+  ]);
+
+test('a load an invalidation made stale holds its lease, yet the next reader on that instance loads at once', async () => {
+  const [a] = pair({ waitMs: 60_000 });
+  await ready(a);
+  const tags = ['customer:c7:balance'];
+  const first = gated(1);
+  const stale = a.get('balance:c7', first.loader, { ttlMs: 60_000, tags }); // takes the lease, then waits
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await a.invalidate({ tags }, 'event'); // forgets that load: its value is stale
+  assert.equal(
+    await promptly(
+      a.get('balance:c7', async () => 2, { ttlMs: 60_000, tags }),
+      'second reader',
+    ),
+    2,
+  );
+  first.open();
+  assert.equal(await stale, 1, 'the forgotten load still answers its own caller');
+  assert.equal(
+    await a.get('balance:c7', async () => 3, { ttlMs: 60_000, tags }),
+    2,
+    'the stale load did not replace it',
+  );
+});
+
+test('when the lease holder lets go without a current value, a waiting reader takes the lease instead of waiting it out', async () => {
+  const [a, b] = pair({ waitMs: 60_000 });
+  await ready(a, b);
+  const tags = ['customer:c8:balance'];
+  const first = gated(1);
+  const stale = a.get('balance:c8', first.loader, { ttlMs: 60_000, tags }); // a holds the lease
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  let loadsOnB = 0;
+  const fromB = b.get('balance:c8', async () => (loadsOnB++, 2), { ttlMs: 60_000, tags }); // waits for a
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await b.invalidate({ tags }, 'event'); // a's value will be written under old generations
+  first.open();
+  assert.equal(await stale, 1);
+  assert.equal(await promptly(fromB, 'reader on b'), 2);
+  assert.equal(loadsOnB, 1);
+});
+
 test('a local-only invalidation leaves Redis alone', async () => {
   const [a, b] = pair();
   await ready(a, b);
