@@ -26,6 +26,7 @@ import { parseDuration, progressLine } from '../src/cli/load.ts';
 import { meanEvents, parseMix } from '../src/load/mix.ts';
 import { runLoad, UsageLedger, type LoadReport, type StepReport } from '../src/load/generator.ts';
 import { noLostEvents } from './lib/no-lost-events.ts';
+import { deleteRunTopics } from './lib/run-topics.ts';
 import { createKafkaEventLog } from '../src/log/kafka/kafka-event-log.ts';
 import { EVENTS_TOPIC } from '../src/application/commands/command-bus.ts';
 import { startCpu, waitForQuiet, type CpuTarget } from './lib/cpu.ts';
@@ -253,14 +254,15 @@ const noLost = await noLostEvents({
   acceptedCdrs: accepted,
   setupEvents: setups * customers * SETUP_EVENTS_PER_CUSTOMER,
 }).finally(async () => {
+  await kafka.close();
+  // The service first: its relay and gauges would otherwise query a schema that is gone.
+  await service.stop();
   await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
   await db.end();
-  await kafka.close();
+  await deleteRunTopics(brokers, topicPrefix);
 });
 results['noLostEvents'] = noLost;
 log(`write-path-http: no lost events ${noLost.pass ? 'PASS' : 'FAIL'}: ${noLost.measured}`);
-
-await service.stop();
 if (profileDir) {
   const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
   if (file) results['profile'] = { file: `${profileDir}/${file}`, ...hotSpots(`${profileDir}/${file}`, 25) };
