@@ -39,7 +39,7 @@ import { buckets, histogramQuantile, scrape, sum, type Sample } from './e2e/metr
 import { hotSpots } from './e2e/profile.ts';
 import { databaseActivity, perMinute, serviceGauges, type Tick } from './e2e/timeline.ts';
 import { startBenchService, type BenchService } from './e2e/service.ts';
-import { deleteRunTopics } from './lib/run-topics.ts';
+import { deleteTopicsWithPrefix } from '../test/support/kafka-topics.ts';
 
 const { values } = parseArgs({
   options: {
@@ -545,7 +545,7 @@ if (!skip.has('ceilings')) {
 await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
 await db.end();
 await kafka.close();
-await deleteRunTopics(brokers, topicPrefix);
+await deleteTopicsWithPrefix(brokers, topicPrefix);
 
 // --- report ---------------------------------------------------------------------------------------
 const payload = jsonPayload();

@@ -26,7 +26,7 @@ import { parseDuration, progressLine } from '../src/cli/load.ts';
 import { meanEvents, parseMix } from '../src/load/mix.ts';
 import { runLoad, UsageLedger, type LoadReport, type StepReport } from '../src/load/generator.ts';
 import { noLostEvents } from './lib/no-lost-events.ts';
-import { deleteRunTopics } from './lib/run-topics.ts';
+import { deleteTopicsWithPrefix } from '../test/support/kafka-topics.ts';
 import { createKafkaEventLog } from '../src/log/kafka/kafka-event-log.ts';
 import { EVENTS_TOPIC } from '../src/application/commands/command-bus.ts';
 import { startCpu, waitForQuiet, type CpuTarget } from './lib/cpu.ts';
@@ -259,7 +259,7 @@ const noLost = await noLostEvents({
   await service.stop();
   await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
   await db.end();
-  await deleteRunTopics(brokers, topicPrefix);
+  await deleteTopicsWithPrefix(brokers, topicPrefix);
 });
 results['noLostEvents'] = noLost;
 log(`write-path-http: no lost events ${noLost.pass ? 'PASS' : 'FAIL'}: ${noLost.measured}`);

@@ -9,6 +9,7 @@ import { instanceGroup, kafkaGroupJanitor, liveGroupsIn } from '../../src/cache/
 import { holdInstanceLiveness } from '../../src/store/instance-liveness.ts';
 import { createPostgresDb } from '../../src/store/postgres-db.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
+import { deleteTopicsWithPrefix } from '../support/kafka-topics.ts';
 
 const brokers = requireEnv('BSS_KAFKA_BROKERS').split(',');
 const TIMINGS = { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 300, rebalanceTimeoutMs: 6_000, pollMs: 200 };
@@ -45,6 +46,7 @@ test('kafka: a left group is removed, a dead one swept, a live one kept', async 
     await janitor.close();
     await admin.close();
     await log.close();
+    await deleteTopicsWithPrefix(brokers.join(','), topic);
   }
 });
 
@@ -74,5 +76,6 @@ test('kafka: a memberless group of a live instance is kept by the sweep, swept o
     await janitor.close();
     await log.close();
     await db.close();
+    await deleteTopicsWithPrefix(brokers.join(','), topic);
   }
 });

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireEnv, uniqueName } from '../support/env.ts';
+import { deleteTopicsWithPrefix } from '../support/kafka-topics.ts';
 import { waitForValue } from '../support/wait.ts';
 import { startService, type ServiceProcess } from '../support/service-process.ts';
 import { httpClient, periodTwoMonthsAgo, runLoad, type LoadReport, type Send } from '../support/http-load.ts';
@@ -78,6 +79,7 @@ const children = new Children();
 const received: Notification[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'bss-stack-proof-'));
 const schema = uniqueName('stackproof');
+const prefix = `${schema.replaceAll('_', '-')}.`;
 let hook: Server;
 let bss: ServiceProcess;
 /** A second instance of the same deployment: each instance's consumers see the other's events. */
@@ -180,7 +182,7 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
       BSS_DATABASE_URL: requireEnv('BSS_DATABASE_URL'),
       BSS_DATABASE_SCHEMA: schema,
       BSS_KAFKA_BROKERS: requireEnv('BSS_KAFKA_BROKERS'),
-      BSS_TOPIC_PREFIX: `${schema.replaceAll('_', '-')}.`,
+      BSS_TOPIC_PREFIX: prefix,
       BSS_EVENT_PARTITIONS: '3',
       BSS_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       BSS_ADMIN_API_KEY: ADMIN_KEY,
@@ -216,6 +218,7 @@ describe('observability stack proof: load → metrics → Prometheus → Alertma
     rmSync(dir, { recursive: true, force: true });
     const db = await createPostgresDb({ url: requireEnv('BSS_DATABASE_URL') });
     await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => db.close());
+    await deleteTopicsWithPrefix(requireEnv('BSS_KAFKA_BROKERS'), prefix);
   });
 
   test(`HTTP load for ${LOAD_MS / 1000} s, then /metrics has every metric of the issue with samples`, async () => {

@@ -3,13 +3,14 @@
 // The invoice total and the balance are checked against figures this test computes on its own from
 // the catalog, and the whole journey is sent again with the same Idempotency-Keys: nothing changes.
 // Runs embedded (PGlite) and distributed (PostgreSQL + Kafka).
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startService, type ServiceProcess } from '../support/service-process.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
+import { deleteTopicsWithPrefix } from '../support/kafka-topics.ts';
 import { createPostgresDb } from '../../src/store/postgres-db.ts';
 import { customerBody } from '../support/customers.ts';
 
@@ -200,11 +201,16 @@ describe('billing journey through the HTTP API', () => {
   test('distributed: PostgreSQL with Kafka through the outbox', async () => {
     const { from } = periodTwoMonthsAgo();
     const schema = uniqueName('journey');
+    const brokers = requireEnv('BSS_KAFKA_BROKERS');
+    const prefix = `${schema.replaceAll('_', '-')}.`;
+    // A hook, not the finally below: it runs once the service stopped, even when it failed to start,
+    // and its failure is reported beside the journey's instead of replacing it.
+    after(() => deleteTopicsWithPrefix(brokers, prefix));
     const service = await startService({
       BSS_DATABASE_URL: requireEnv('BSS_DATABASE_URL'),
       BSS_DATABASE_SCHEMA: schema,
-      BSS_KAFKA_BROKERS: requireEnv('BSS_KAFKA_BROKERS'),
-      BSS_TOPIC_PREFIX: `${schema.replaceAll('_', '-')}.`,
+      BSS_KAFKA_BROKERS: brokers,
+      BSS_TOPIC_PREFIX: prefix,
       BSS_ADMIN_API_KEY: ADMIN_KEY,
       BSS_TEST_CLOCK: iso(from),
     });

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startService, type ServiceProcess } from '../support/service-process.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
+import { deleteTopicsWithPrefix } from '../support/kafka-topics.ts';
 import { createPostgresDb } from '../../src/store/postgres-db.ts';
 import {
   assertSameState,
@@ -62,10 +63,13 @@ before(async () => {
 });
 
 after(async () => {
-  assert.equal(await service.stop(), 0);
+  const code = await service.stop();
   const db = await createPostgresDb({ url: requireEnv('BSS_DATABASE_URL') });
   await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await db.close();
+  await deleteTopicsWithPrefix(requireEnv('BSS_KAFKA_BROKERS'), prefix);
+  // Checked after the cleanup, so that a bad exit does not leave the schema and topics behind.
+  assert.equal(code, 0);
 });
 
 test('the prefixed live topic on Kafka holds every committed event', async () => {

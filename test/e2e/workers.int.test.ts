@@ -11,6 +11,7 @@ import pg from 'pg';
 import { Admin } from '@platformatic/kafka';
 import { createKafkaEventLog } from '../../src/log/kafka/kafka-event-log.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
+import { deleteTopicsWithPrefix } from '../support/kafka-topics.ts';
 import { freePort } from '../support/private-stack.ts';
 import { waitFor } from '../support/wait.ts';
 import { customerBody } from '../support/customers.ts';
@@ -93,10 +94,16 @@ describe('bss start --workers 2 (distributed mode)', () => {
       .map((l) => l['pid'] as number);
 
   after(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (child && child.exitCode === null && child.signalCode === null) {
+      // Gone before its topics are deleted: a running relay would keep writing to them.
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    }
     const sql = new pg.Client({ connectionString: requireEnv('BSS_DATABASE_URL') });
     await sql.connect();
     await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => sql.end());
+    await deleteTopicsWithPrefix(requireEnv('BSS_KAFKA_BROKERS'), prefix);
   });
 
   test('both answer, events go out once, a killed worker comes back, SIGTERM drains all', async () => {

@@ -15,6 +15,7 @@ import { applyOnce } from '../../../src/log/apply-once.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { validateTopic } from '../../../scripts/kcat-validate.ts';
 import { requireEnv, uniqueName } from '../../support/env.ts';
+import { deleteTopicsWithPrefix } from '../../support/kafka-topics.ts';
 import { codec, customerCreated } from '../../support/events.ts';
 import { waitFor } from '../../support/wait.ts';
 
@@ -37,6 +38,8 @@ test('a relay SIGKILLed before or after publishing loses nothing; consumers appl
     await log.close();
     await db.query(`DROP SCHEMA ${schema} CASCADE`);
     await db.close();
+    // Its run id makes the topic's name a prefix no other topic has.
+    await deleteTopicsWithPrefix(brokers, topic);
   });
   await migrate(db);
   await log.ensureTopic(topic, { partitions: 4 });

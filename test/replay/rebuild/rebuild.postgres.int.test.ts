@@ -14,6 +14,7 @@ import { createPostgresDb } from '../../../src/store/postgres-db.ts';
 import { migrate } from '../../../src/store/migrate.ts';
 import type { Db } from '../../../src/store/db.ts';
 import { requireEnv, uniqueName } from '../../support/env.ts';
+import { deleteTopicsWithPrefix } from '../../support/kafka-topics.ts';
 import { databaseLogSink, rebuildWhileWriting } from './rebuild-while-writing.ts';
 
 async function postgres(): Promise<{ db: Db; drop(): Promise<void> }> {
@@ -52,10 +53,11 @@ describe('Kafka mode (outbox + relay)', () => {
   let pg: Awaited<ReturnType<typeof postgres>>;
   let log: EventLog;
   let relay: Relay;
+  const brokers = requireEnv('BSS_KAFKA_BROKERS');
   const topic = uniqueName('replay-rebuild').replaceAll('_', '-');
   before(async () => {
     pg = await postgres();
-    log = createKafkaEventLog({ brokers: requireEnv('BSS_KAFKA_BROKERS').split(','), clientId: uniqueName('rebuild') });
+    log = createKafkaEventLog({ brokers: brokers.split(','), clientId: uniqueName('rebuild') });
     await log.ensureTopic(topic, { partitions: 3 });
     relay = await startOutboxRelay({ db: pg.db, log, logger: createLogger('silent') });
   });
@@ -63,6 +65,8 @@ describe('Kafka mode (outbox + relay)', () => {
     await relay.stop();
     await log.close();
     await pg.drop();
+    // Its run id makes the topic's name a prefix no other topic has.
+    await deleteTopicsWithPrefix(brokers, topic);
   });
 
   test('events still in the outbox when the swap locks are folded in, not lost', async () => {
