@@ -341,7 +341,8 @@ if (overload) {
   const r = overload.row;
   lines.push(
     `Overload: ${rate(overload.rate)} requests/s for ${r.durationS.toFixed(0)} s — goodput ${rate(r.okPerSecond)}/s = **${overload.goodputPercent.toFixed(0)} % of capacity**; ` +
-      `${r.shed} refused with 503 (${r.shedWithoutRetryAfter} without Retry-After), refusal p50 ${ms(r.shedLatency.p50)} ms / p99 **${ms(r.shedLatency.p99)} ms**; ` +
+      `${r.shed} refused with 503 (${r.shedWithoutRetryAfter} without Retry-After), refusal p50 ${ms(r.shedLatency.p50)} ms / p99 **${ms(r.shedLatency.p99)} ms** from the schedule, ` +
+      `p99 ${ms(r.shedExchange.p99)} ms from its connection's handover (the rest is the load client's own delay); ` +
       `answered p99 ${ms(r.latency.p99)} ms; other failures ${r.errors - r.shed}, timeouts ${r.timeouts}; ` +
       `service CPU ${Math.round(serviceUsPerAnswer(r))} µs per answer (OK or 503). ` +
       `Refusals by reason over the whole run: ${JSON.stringify(results['shedByReason'])}.`,

@@ -9,6 +9,9 @@ export interface Reply {
   readonly retryAfter?: string;
   /** Waited in this client for a free connection, not in the server. */
   readonly waitedMs?: number;
+  /** From the connection's handover to the last byte of the answer: the server and the wire, not this
+   * client's queue (its event loop's lateness in reading the answer still counts). */
+  readonly exchangeMs?: number;
 }
 
 export interface JsonClient {
@@ -26,6 +29,7 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const sentAt = performance.now();
       let waitedMs: number | undefined;
+      let onSocketAt: number | undefined;
       return new Promise<Reply>((resolve) => {
         const request = http.request(
           url,
@@ -58,6 +62,7 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
                 body: parsed,
                 ...(retryAfter ? { retryAfter } : {}),
                 ...(waitedMs === undefined ? {} : { waitedMs }),
+                ...(onSocketAt === undefined ? {} : { exchangeMs: performance.now() - onSocketAt }),
               });
             });
             response.on('error', (error: NodeJS.ErrnoException) =>
@@ -67,7 +72,10 @@ export function jsonClient(apiKey: string | undefined, maxSockets: number, timeo
         );
         open.add(request);
         request.once('close', () => open.delete(request));
-        request.once('socket', () => (waitedMs = performance.now() - sentAt));
+        request.once('socket', () => {
+          onSocketAt = performance.now();
+          waitedMs = onSocketAt - sentAt;
+        });
         request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
         request.on('error', (error: NodeJS.ErrnoException) =>
           resolve({ status: 0, body: null, error: error.code ?? error.name }),

@@ -11,6 +11,7 @@ export interface StepBucket {
   shedWithoutRetryAfter: number;
   readonly latencies: number[];
   readonly shedLatencies: number[];
+  readonly shedExchanges: number[];
   readonly clientWaits: number[];
 }
 
@@ -31,6 +32,7 @@ export class Meter {
       shedWithoutRetryAfter: 0,
       latencies: [],
       shedLatencies: [],
+      shedExchanges: [],
       clientWaits: [],
     }));
   }
@@ -62,6 +64,7 @@ export class Meter {
     const bucket = this.buckets[step];
     if (bucket && reply.status === 503) {
       bucket.shedLatencies.push(latency);
+      if (reply.exchangeMs !== undefined) bucket.shedExchanges.push(reply.exchangeMs);
       if (!reply.retryAfter) bucket.shedWithoutRetryAfter++;
     }
     if (bucket && reply.error === 'ETIMEDOUT') bucket.timeouts++;

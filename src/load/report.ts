@@ -100,6 +100,7 @@ function stepReports(steps: LoadReport['config']['steps'], meter: Meter, stopped
       okPerSecond: bucket.ok / seconds,
       shed: bucket.shedLatencies.length,
       shedLatency: percentiles(bucket.shedLatencies),
+      shedExchange: percentiles(bucket.shedExchanges),
       shedWithoutRetryAfter: bucket.shedWithoutRetryAfter,
       timeouts: bucket.timeouts,
       clientWait: percentiles(bucket.clientWaits),

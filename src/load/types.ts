@@ -67,6 +67,8 @@ export interface StepReport {
   readonly okPerSecond: number;
   readonly shed: number;
   readonly shedLatency: Percentiles;
+  /** A refusal from the connection's handover to its answer: without the load client's own delays. */
+  readonly shedExchange: Percentiles;
   readonly shedWithoutRetryAfter: number;
   readonly timeouts: number;
   /** Latency the server never saw. */

@@ -69,6 +69,8 @@ test('refusals in the run are counted per step, with Retry-After seen; writes ca
   assert.ok(step.shed >= 30, `${step.shed} refusals`);
   assert.equal(step.shedWithoutRetryAfter, 0);
   assert.equal(step.shedLatency.count, step.shed);
+  assert.equal(step.shedExchange.count, step.shed, 'each refusal timed from its connection too');
+  assert.ok((step.shedExchange.p99 ?? Infinity) <= (step.shedLatency.max ?? 0), 'within its time from schedule');
   assert.equal(step.timeouts, 0);
   assert.ok(step.okPerSecond > 0, 'the reads were answered');
   assert.equal(new Set(keys).size, keys.length, 'one key per call');
