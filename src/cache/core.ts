@@ -42,8 +42,8 @@ export interface CacheCore {
   readonly l1: L1;
   readonly l2: RedisL2 | undefined;
   readonly flights: Flights;
-  /** Keys whose Redis lease a load of this process holds (one token per process). */
-  readonly leasesHeld: Set<string>;
+  /** Keys whose Redis lease a load of this process holds or is asking for (one token per process). */
+  readonly leasesHeld: KeyCounts;
   readonly background: Set<Promise<unknown>>;
   closed: boolean;
   safely<T>(operation: string, fallback: T, fn: (l2: RedisL2) => Promise<T>): Promise<T>;
@@ -75,7 +75,7 @@ export function createCacheCore(options: CacheOptions): CacheCore {
     l1: createL1({ ...options.l1, staleMs, now }),
     l2,
     flights: new Flights(),
-    leasesHeld: new Set(),
+    leasesHeld: new KeyCounts(),
     background,
     closed: false,
     async safely(operation, fallback, fn) {
@@ -92,4 +92,23 @@ export function createCacheCore(options: CacheOptions): CacheCore {
       background.add(p);
     },
   };
+}
+
+/** A multiset of keys: two loads of one process may both count a key (one asking, one holding). */
+export class KeyCounts {
+  readonly #counts = new Map<string, number>();
+
+  has(key: string): boolean {
+    return this.#counts.has(key);
+  }
+
+  add(key: string): void {
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+  }
+
+  drop(key: string): void {
+    const n = (this.#counts.get(key) ?? 0) - 1;
+    if (n > 0) this.#counts.set(key, n);
+    else this.#counts.delete(key);
+  }
 }

@@ -74,7 +74,8 @@ async function fetch<T>(
     return load(core, key, loader, options, tick);
   }
   rec.request(family, 'l2', 'miss');
-  // Our own lease is a load this process started before an invalidation forgot it: its value is stale.
+  // Our own lease (held or asked for) is a load this process started before an invalidation forgot it: its
+  // value is stale.
   if (core.leasesHeld.has(key)) return load(core, key, loader, options, tick, gens);
   const leased = await tryLease(core, key);
   if (!leased) {
@@ -86,14 +87,16 @@ async function fetch<T>(
   return load(core, key, loader, options, tick, gens, leased);
 }
 
+/** Counted from the moment it is asked for: a load started while the answer is on its way is not made to wait. */
 async function tryLease(core: CacheCore, key: string): Promise<boolean> {
+  core.leasesHeld.add(key);
   const leased = await core.safely('lease', true, (r) => r.acquireLease(key, core.leaseMs));
-  if (leased) core.leasesHeld.add(key);
+  if (!leased) core.leasesHeld.drop(key);
   return leased;
 }
 
 function releaseLease(core: CacheCore, key: string): Promise<void> {
-  core.leasesHeld.delete(key);
+  core.leasesHeld.drop(key);
   return core.safely('lease', undefined, (r) => r.releaseLease(key));
 }
 

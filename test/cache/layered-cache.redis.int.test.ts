@@ -301,6 +301,36 @@ test('a load an invalidation made stale holds its lease, yet the next reader on 
   );
 });
 
+test('a load that starts while its instance is still asking Redis for the lease does not wait for it', async () => {
+  const proxy = await startProxy(redisUrl());
+  // Long lease and wait: only not asking at all lets the second reader answer within promptly()'s 10 s.
+  const a = make({
+    prefix: uniquePrefix(),
+    redisUrl: proxy.url,
+    leaseMs: 60_000,
+    waitMs: 60_000,
+    commandTimeoutMs: 30_000,
+  });
+  await ready(a);
+  const tags = ['customer:c6:balance'];
+  const first = gated(1);
+  proxy.stall(); // both reads answered together: the first load asks for the lease just before the second looks
+  const stale = a.get('balance:c6', first.loader, { ttlMs: 60_000, tags });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await a.invalidate({ tags }, 'event', { localOnly: true }); // forgets the first load, leaves Redis alone
+    const second = a.get('balance:c6', async () => 2, { ttlMs: 60_000, tags });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    proxy.resume();
+    assert.equal(await promptly(second, 'second reader'), 2);
+  } finally {
+    first.open();
+    assert.equal(await stale, 1);
+    await a.close(); // a reader still waiting stops with it
+    await proxy.down();
+  }
+});
+
 test('when the lease holder lets go without a current value, a waiting reader takes the lease instead of waiting it out', async () => {
   const [a, b] = pair({ waitMs: 60_000 });
   await ready(a, b);
