@@ -1,7 +1,7 @@
 // Deletes the Kafka topics that tests and benches named with a unique run id (`journey-mxd…-a1b2c3`,
 // `bench_wp_mxd…_…`) once that id is older than --older-than. A single broker keeps every partition it
 // ever had; it writes a checkpoint line per partition every 5 s, so thousands of leftovers cost the
-// whole machine a CPU burst every 5 s (bench/results/TUNING.md, "Leftover topics").
+// whole machine a CPU burst every 5 s (bench/results/TUNING.md, "Seventh session: what made the tail").
 //
 //   node scripts/prune-topics.ts [--older-than 1h] [--brokers host:port] [--dry-run]
 import { parseArgs } from 'node:util';

@@ -64,7 +64,7 @@ describe('replay on Kafka', () => {
     if (groups.length > 0) await admin.deleteGroups({ groups }).catch(() => undefined);
     await admin.close();
     // Each topic with its replay copy, when a test made one.
-    for (const t of topics) await deleteTopicsWithPrefix(brokers.join(','), t);
+    await deleteTopicsWithPrefix(brokers.join(','), ...topics);
   });
 
   test('reconstruct at several times equals the fold, with snapshots equal to without', async () => {

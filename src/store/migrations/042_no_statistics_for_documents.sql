@@ -1,7 +1,7 @@
 -- ANALYZE sorts a sample of every column; for these documents (read-model state, stored answers, log
--- payloads) no query's plan uses what it finds, yet they made most of its cost: 0.2-0.3 s of CPU per
+-- payloads) no query's plan uses what it finds, yet they made most of its cost: 0.1-0.5 s of CPU per
 -- table, every autovacuum_naptime while the tables grow under load. Without them: 2.5 x cheaper
--- (bench/results/TUNING.md, "Periodic bursts").
+-- (bench/results/TUNING.md, "Seventh session: what made the tail").
 ALTER TABLE customers ALTER COLUMN state SET STATISTICS 0;
 ALTER TABLE orders ALTER COLUMN state SET STATISTICS 0;
 ALTER TABLE subscriptions ALTER COLUMN state SET STATISTICS 0;
