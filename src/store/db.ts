@@ -9,6 +9,17 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
 }
 
+/** A transaction's connection. */
+export interface Transaction extends Queryable {
+  /**
+   * Sends COMMIT behind the statements already sent, without waiting for their answers: one round trip fewer.
+   * PostgreSQL commits only if none of them failed, so a check of their results belongs in SQL, not in
+   * JavaScript that runs after; a statement after it is refused. Resolves once committed. PGlite commits when
+   * the transaction's function returns, as without it.
+   */
+  commit(): Promise<void>;
+}
+
 export interface ListenOptions {
   /** After LISTEN was lost and restored: notifications in between were missed (caches flush). */
   readonly onReconnect?: () => void;
@@ -22,7 +33,7 @@ export interface Db extends Queryable {
    * outcomes). Any later synchronous commit flushes them too. PGlite: `query`.
    */
   readonly asyncCommit: Queryable;
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;
   /** A lost connection is re-established and LISTEN repeated until unsubscribed. */

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import pg from 'pg';
-import type { Db, QueryResult, Queryable } from './db.ts';
+import type { Db, QueryResult, Queryable, Transaction } from './db.ts';
 import { storeError } from './connection-errors.ts';
 import { allInOrder } from './all-in-order.ts';
 import { createStatementNamer, type StatementNamer } from './prepared-statements.ts';
@@ -93,7 +93,11 @@ async function ensureSchema(url: string, schema: string): Promise<void> {
 
 const noop = () => {};
 
-async function inTransaction<T>(pool: pg.Pool, nameOf: StatementNamer, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+async function inTransaction<T>(
+  pool: pg.Pool,
+  nameOf: StatementNamer,
+  fn: (tx: Transaction) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect().catch((error: unknown) => {
     throw storeError(error);
   });
@@ -102,11 +106,11 @@ async function inTransaction<T>(pool: pg.Pool, nameOf: StatementNamer, fn: (tx: 
   let lost: Error | undefined;
   const onError = (error: Error) => void (lost = error);
   client.on('error', onError);
-  const tx = wrap(client, nameOf, corkPerTick(client));
+  const tx = transactionOn(client, nameOf);
   try {
     // Not awaited alone: fn's first statements follow BEGIN on the wire.
     const [, result] = await allInOrder([tx.query('BEGIN'), fn(tx)]);
-    await tx.query('COMMIT');
+    await tx.commit();
     return result;
   } catch (error) {
     if (!lost) await client.query('ROLLBACK').catch(noop);
@@ -115,6 +119,25 @@ async function inTransaction<T>(pool: pg.Pool, nameOf: StatementNamer, fn: (tx: 
     client.removeListener('error', onError);
     client.release(lost); // a lost connection is discarded, not returned to the pool
   }
+}
+
+function transactionOn(client: pg.PoolClient, nameOf: StatementNamer): Transaction {
+  const cork = corkPerTick(client);
+  const { query } = wrap(client, nameOf, cork);
+  let committed: Promise<void> | undefined;
+  return {
+    query<T>(sql: string, params?: readonly unknown[]) {
+      return committed ? Promise.reject(new Error(`a statement after COMMIT: ${sql}`)) : query<T>(sql, params);
+    },
+    commit() {
+      cork();
+      // A statement that failed before it aborted the transaction: PostgreSQL then answers COMMIT with ROLLBACK.
+      committed ??= client.query('COMMIT').then((result) => {
+        if (result.command !== 'COMMIT') throw new Error(`the transaction ended with ${result.command}, not COMMIT`);
+      });
+      return committed;
+    },
+  };
 }
 
 /** pg corks each statement alone; this makes the statements a transaction starts in one tick one socket write. */

@@ -1,10 +1,11 @@
 // Prepared statements on a real PostgreSQL: a statement run often is parsed once per connection (it is in
 // pg_prepared_statements), inside transactions and out, and a failing run does not spoil its name; and the
-// asynchronous-commit connections of Db.asyncCommit.
+// asynchronous-commit connections of Db.asyncCommit; Transaction.commit's contract.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPostgresDb } from '../../src/store/postgres-db.ts';
 import { requireEnv, uniqueName } from '../support/env.ts';
+import { commitContracts } from './transaction-commit-contract.ts';
 
 test('PostgreSQL: a repeated statement runs prepared; errors in and out of transactions leave it usable', async () => {
   const schema = uniqueName('prepared');
@@ -53,6 +54,17 @@ test('PostgreSQL: asyncCommit runs on its own connections with asynchronous comm
     const { rows } = await db.query<{ id: number }>('SELECT id FROM t');
     assert.deepEqual(rows, [{ id: 7 }], 'committed and visible to the other connections at once');
     await assert.rejects(db.asyncCommit.query('INSERT INTO t (id) VALUES ($1)', [7]), 'its errors reach the caller');
+  } finally {
+    await db.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await db.close();
+  }
+});
+
+test('PostgreSQL: COMMIT sent behind unanswered statements commits all or none; the version check is in SQL', async () => {
+  const schema = uniqueName('commit_pipelined');
+  const db = await createPostgresDb({ url: requireEnv('BSS_DATABASE_URL'), schema, maxConnections: 2 });
+  try {
+    await commitContracts(db);
   } finally {
     await db.query(`DROP SCHEMA "${schema}" CASCADE`);
     await db.close();

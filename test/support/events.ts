@@ -8,8 +8,8 @@ import type { DomainEvent } from '../../src/domain/index.ts';
 
 export const codec = createEventCodec(EVENT_CATALOG);
 
-export function customerCreated(customerId: string, at = new Date().toISOString()): BssCloudEvent {
-  const event: DomainEvent = {
+export function customerCreatedEvent(customerId: string, at = new Date().toISOString()): DomainEvent {
+  return {
     type: 'customer.created',
     data: {
       customerId,
@@ -21,7 +21,10 @@ export function customerCreated(customerId: string, at = new Date().toISOString(
       at,
     },
   };
-  return codec.encode(event, { id: randomUUID(), source: '/bss/test' });
+}
+
+export function customerCreated(customerId: string, at = new Date().toISOString()): BssCloudEvent {
+  return codec.encode(customerCreatedEvent(customerId, at), { id: randomUUID(), source: '/bss/test' });
 }
 
 export function customerCreatedRecord(customerId: string): AppendRecord {

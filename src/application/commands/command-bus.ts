@@ -240,6 +240,8 @@ function groupTransaction(parts: { db: Db; sink: EventSink; topic: string; runOn
         fences.record(),
         uow.flush(),
         records.length > 0 ? sink.appendWithin(tx, topic, records) : undefined,
+        // Every write above is on its way: COMMIT follows them in the same round trip.
+        records.length === 0 || sink.sendsAtOnce ? tx.commit() : undefined,
       ]);
       return outcomes;
     });

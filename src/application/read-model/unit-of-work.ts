@@ -222,13 +222,21 @@ async function updateRows(tx: Queryable, model: ReadModelTable, list: readonly E
   const names = types
     .map((t) => t.split(' ')[0] as string)
     .filter((n) => !['id', 'expected', 'created_at', 'customer_id'].includes(n));
-  const { rowCount } = await tx.query(
-    `UPDATE ${model.table} AS t SET ${names.map((n) => `${n} = x.${n}`).join(', ')}
-     FROM jsonb_to_recordset($1::jsonb) AS x(${types.join(', ')})
-     WHERE t.id = x.id AND t.version = x.expected`,
-    [JSON.stringify(rowsOf(model, list))],
-  );
-  if (rowCount !== list.length) throw concurrentChange(model.kind, 'changed');
+  try {
+    await tx.query(
+      `WITH changed AS (
+         UPDATE ${model.table} AS t SET ${names.map((n) => `${n} = x.${n}`).join(', ')}
+           FROM jsonb_to_recordset($1::jsonb) AS x(${types.join(', ')})
+          WHERE t.id = x.id AND t.version = x.expected
+         RETURNING 1)
+       SELECT bss_expect_rows(count(*), $2, $3) FROM changed`,
+      [JSON.stringify(rowsOf(model, list)), list.length, model.table],
+    );
+  } catch (error) {
+    // Checked in SQL, so a COMMIT sent behind this statement cannot commit a miss (migration 043).
+    if ((error as { code?: string }).code === 'BS409') throw concurrentChange(model.kind, 'changed');
+    throw error;
+  }
 }
 
 function concurrentChange(kind: string, what: string): BssError {

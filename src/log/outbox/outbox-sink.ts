@@ -4,6 +4,7 @@ export const OUTBOX_CHANNEL = 'bss_outbox';
 
 export function createOutboxSink(): EventSink {
   return {
+    sendsAtOnce: true,
     async appendWithin(tx, topic, records) {
       if (records.length === 0) return;
       // One JSON parameter, not four text[]: pg escapes arrays in JavaScript, JSON.stringify is native.
