@@ -293,7 +293,11 @@ function openWritePath(
   // Names this process in every record it commits (ORIGIN_HEADER): its cache consumer skips them.
   const origin = randomUUID();
   const { writePath } = config;
-  const group = { maxCommands: writePath.groupMaxCommands, concurrency: writePath.groupConcurrency };
+  const group = {
+    maxCommands: writePath.groupMaxCommands,
+    concurrency: writePath.groupConcurrency,
+    spacingMs: writePath.groupSpacingMs,
+  };
   const bus = monitorCommands(
     createCommandBus({ db, sink, codec, topic: eventsTopic, origin, group }),
     operationMetrics,

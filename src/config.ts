@@ -47,6 +47,7 @@ export interface SecurityConfig {
 export interface WritePathConfig {
   readonly groupMaxCommands: number;
   readonly groupConcurrency: number;
+  readonly groupSpacingMs: number;
   readonly maxPending: number;
   readonly maxQueueDelayMs: number;
   readonly shedIntervalMs: number;
@@ -383,6 +384,7 @@ export function loadConfig(env: Env = process.env): Config {
     writePath: {
       groupMaxCommands: integer(env, 'BSS_COMMIT_GROUP_MAX', 128, 1, 10_000),
       groupConcurrency: integer(env, 'BSS_COMMIT_GROUPS', 2, 1, 64),
+      groupSpacingMs: integer(env, 'BSS_COMMIT_GROUP_SPACING_MS', 8, 0, 1000),
       maxPending: integer(env, 'BSS_SHED_PENDING', 1024, 1, 1_000_000),
       maxQueueDelayMs: integer(env, 'BSS_SHED_QUEUE_DELAY_MS', 200, 1, 600_000),
       shedIntervalMs: integer(env, 'BSS_SHED_INTERVAL_MS', 1000, 1, 600_000),
@@ -488,6 +490,7 @@ export function describeConfig(config: Config): Record<string, string> {
     BSS_OUTBOX_GATHER_MS: String(config.kafkaTuning.outboxGatherMs),
     BSS_COMMIT_GROUP_MAX: String(config.writePath.groupMaxCommands),
     BSS_COMMIT_GROUPS: String(config.writePath.groupConcurrency),
+    BSS_COMMIT_GROUP_SPACING_MS: String(config.writePath.groupSpacingMs),
     BSS_SHED_PENDING: String(config.writePath.maxPending),
     BSS_SHED_QUEUE_DELAY_MS: String(config.writePath.maxQueueDelayMs),
     BSS_SHED_INTERVAL_MS: String(config.writePath.shedIntervalMs),

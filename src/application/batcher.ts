@@ -1,6 +1,9 @@
 // Natural batching, as PostgreSQL's group commit: an idle batcher starts at once (after this event-loop turn);
 // items arriving while `concurrency` batches are in flight go together in the next one, so the wait adapts to load.
 // A batch beyond the first starts only once `overlapWeight` waits: light items keep filling one batch.
+// While light items stream in from many callers (the last batch carried more than one), batches start at most
+// every `spacingMs`: each carries more, and a batch's fixed cost (its round trips, its transaction) is paid
+// less often. A lone caller's items, and an item after a pause, start at once.
 
 export type Outcome<O> = { readonly ok: true; readonly value: O } | { readonly ok: false; readonly error: unknown };
 
@@ -14,6 +17,9 @@ export interface BatcherOptions<I, O> {
   readonly concurrency?: number;
   /** Default 1: any waiting item starts another batch while fewer than `concurrency` are in flight. */
   readonly overlapWeight?: number;
+  /** Default 0: the least time between two batch starts while less than `overlapWeight` waits and the last
+   * batch carried more than one item. */
+  readonly spacingMs?: number;
   readonly now?: () => number;
 }
 
@@ -42,7 +48,11 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
   const weightOf = options.weightOf ?? (() => 1);
   const concurrency = options.concurrency ?? 1;
   const overlapWeight = options.overlapWeight ?? 1;
+  const spacingMs = options.spacingMs ?? 0;
   const now = options.now ?? (() => performance.now());
+  let lastStart = -Infinity;
+  let lastSize = 0;
+  let spacer: NodeJS.Timeout | undefined;
   // A queue with a moving head: shift() on a long array would copy it.
   let queue: Array<Waiting<I, O>> = [];
   let head = 0;
@@ -84,10 +94,26 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
   const mayStart = () =>
     head < queue.length && (inFlight === 0 || (inFlight < concurrency && queuedWeight >= overlapWeight));
 
+  /** Light items wait out the spacing, unless they already fill a batch. */
+  function spacingLeft(): number {
+    if (spacingMs === 0 || lastSize < 2 || queuedWeight >= overlapWeight || queue.length - head >= maxItems) return 0;
+    return lastStart + spacingMs - now();
+  }
+
   function pump() {
     scheduled = false;
     while (mayStart()) {
+      const wait = spacingLeft();
+      if (wait > 0) {
+        spacer ??= setTimeout(() => {
+          spacer = undefined;
+          pump();
+        }, wait);
+        return;
+      }
+      lastStart = now();
       const batch = take();
+      lastSize = batch.length;
       inFlight += 1;
       void runBatch(batch).finally(() => {
         inFlight -= 1;

@@ -116,3 +116,66 @@ test('load() reports how long the oldest waiting item has waited', async () => {
   r.finish[1]?.();
   await second;
 });
+
+test('spacingMs: while many callers stream in, light items wait out the spacing together', async () => {
+  let now = 0;
+  const r = recorder();
+  const batcher = createBatcher({ process: r.process, overlapWeight: 10, spacingMs: 40, now: () => now });
+  const all = [batcher.submit(1)];
+  await turn();
+  all.push(batcher.submit(2), batcher.submit(3));
+  r.finish[0]?.();
+  await all[0];
+  await turn();
+  assert.deepEqual(r.batches, [[1], [2, 3]], 'a lone item and the first pair start at once');
+  r.finish[1]?.();
+  now = 10;
+  all.push(batcher.submit(4));
+  await turn();
+  assert.deepEqual(r.batches.length, 2, 'after a batch of two, 10 ms after its start: it waits');
+  all.push(batcher.submit(5));
+  now = 40;
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.deepEqual(r.batches, [[1], [2, 3], [4, 5]], 'the spacing over, what waited goes in one batch');
+  r.finish[2]?.();
+  now = 1000;
+  all.push(batcher.submit(6));
+  await turn();
+  assert.deepEqual(r.batches.at(-1), [6], 'long after the last start: at once');
+  r.finish[3]?.();
+  assert.deepEqual(await Promise.all(all), [10, 20, 30, 40, 50, 60]);
+});
+
+test('spacingMs: a lone caller, heavy work and a full batch do not wait for it', async () => {
+  const r = recorder();
+  const weightOf = (n: number) => n;
+  const spacingMs = 60_000;
+  const batcher = createBatcher({
+    process: r.process,
+    overlapWeight: 10,
+    maxItems: 2,
+    spacingMs,
+    weightOf,
+    now: () => 0,
+  });
+  for (const n of [1, 2, 3]) {
+    const one = batcher.submit(n);
+    await turn();
+    r.finish[r.finish.length - 1]?.();
+    assert.equal(await one, n * 10, 'one item at a time: each batch of one starts at once');
+  }
+  const pair = [batcher.submit(4), batcher.submit(5)];
+  await turn();
+  r.finish.at(-1)?.();
+  await Promise.all(pair);
+  const full = [batcher.submit(6), batcher.submit(7)];
+  await turn();
+  assert.deepEqual(r.batches.at(-1), [6, 7], 'after a pair, maxItems waiting start at once');
+  r.finish.at(-1)?.();
+  await Promise.all(full);
+  const heavy = batcher.submit(20);
+  await turn();
+  assert.deepEqual(r.batches.at(-1), [20], 'after a pair, weight ≥ overlapWeight starts at once');
+  r.finish.at(-1)?.();
+  assert.equal(await heavy, 200);
+});

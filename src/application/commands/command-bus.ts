@@ -67,6 +67,8 @@ export interface GroupCommitOptions {
   readonly concurrency?: number;
   /** Weight that must wait before a group beyond the first starts. */
   readonly overlapWeight?: number;
+  /** The least time between two group starts while single commands stream in (batcher.ts). */
+  readonly spacingMs?: number;
 }
 
 /** A usage chunk's worth: then the next group's decisions overlap the last one's commit (batched +41 %,
@@ -157,6 +159,7 @@ export function createCommandBus(options: CommandBusOptions): CommandBus {
     ...(options.group?.maxWeight ? { maxWeight: options.group.maxWeight } : {}),
     ...(options.group?.concurrency ? { concurrency: options.group.concurrency } : {}),
     overlapWeight: options.group?.overlapWeight ?? OVERLAP_WEIGHT,
+    ...(options.group?.spacingMs ? { spacingMs: options.group.spacingMs } : {}),
   });
 
   return {
