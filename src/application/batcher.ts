@@ -42,6 +42,53 @@ interface Waiting<I, O> {
   readonly reject: (error: unknown) => void;
 }
 
+/** A queue with a moving head (shift() on a long array would copy it) that keeps its total weight. */
+function waitingQueue<I, O>() {
+  let queue: Array<Waiting<I, O>> = [];
+  let head = 0;
+  let weight = 0;
+  return {
+    push(waiting: Waiting<I, O>) {
+      queue.push(waiting);
+      weight += waiting.weight;
+    },
+    /** The oldest items, up to maxItems and maxWeight; a heavier first item goes alone. */
+    take(maxItems: number, maxWeight: number): Array<Waiting<I, O>> {
+      const batch: Array<Waiting<I, O>> = [];
+      let taken = 0;
+      while (head < queue.length && batch.length < maxItems) {
+        const next = queue[head] as Waiting<I, O>;
+        if (batch.length > 0 && taken + next.weight > maxWeight) break;
+        batch.push(next);
+        taken += next.weight;
+        head += 1;
+      }
+      weight -= taken;
+      if (head === queue.length) {
+        queue = [];
+        head = 0;
+      }
+      return batch;
+    },
+    size: () => queue.length - head,
+    weight: () => weight,
+    oldest: () => queue[head],
+  };
+}
+
+async function settle<I, O>(batch: ReadonlyArray<Waiting<I, O>>, process: BatcherOptions<I, O>['process']) {
+  try {
+    const outcomes = await process(batch.map((w) => w.item));
+    batch.forEach((w, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) w.resolve(outcome.value);
+      else w.reject(outcome ? outcome.error : new Error('the batch gave no outcome for this item'));
+    });
+  } catch (error) {
+    for (const w of batch) w.reject(error);
+  }
+}
+
 export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O> {
   const maxItems = options.maxItems ?? 128;
   const maxWeight = options.maxWeight ?? 4000;
@@ -50,53 +97,19 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
   const overlapWeight = options.overlapWeight ?? 1;
   const spacingMs = options.spacingMs ?? 0;
   const now = options.now ?? (() => performance.now());
+  const queue = waitingQueue<I, O>();
   let lastStart = -Infinity;
   let lastSize = 0;
   let spacer: NodeJS.Timeout | undefined;
-  // A queue with a moving head: shift() on a long array would copy it.
-  let queue: Array<Waiting<I, O>> = [];
-  let head = 0;
-  let queuedWeight = 0;
   let inFlight = 0;
   let scheduled = false;
 
-  function take(): Array<Waiting<I, O>> {
-    const batch: Array<Waiting<I, O>> = [];
-    let weight = 0;
-    while (head < queue.length && batch.length < maxItems) {
-      const next = queue[head] as Waiting<I, O>;
-      if (batch.length > 0 && weight + next.weight > maxWeight) break;
-      batch.push(next);
-      weight += next.weight;
-      head += 1;
-    }
-    queuedWeight -= weight;
-    if (head === queue.length) {
-      queue = [];
-      head = 0;
-    }
-    return batch;
-  }
-
-  async function runBatch(batch: ReadonlyArray<Waiting<I, O>>) {
-    try {
-      const outcomes = await options.process(batch.map((w) => w.item));
-      batch.forEach((w, i) => {
-        const outcome = outcomes[i];
-        if (outcome?.ok) w.resolve(outcome.value);
-        else w.reject(outcome ? outcome.error : new Error('the batch gave no outcome for this item'));
-      });
-    } catch (error) {
-      for (const w of batch) w.reject(error);
-    }
-  }
-
   const mayStart = () =>
-    head < queue.length && (inFlight === 0 || (inFlight < concurrency && queuedWeight >= overlapWeight));
+    queue.size() > 0 && (inFlight === 0 || (inFlight < concurrency && queue.weight() >= overlapWeight));
 
   /** Light items wait out the spacing, unless they already fill a batch. */
   function spacingLeft(): number {
-    if (spacingMs === 0 || lastSize < 2 || queuedWeight >= overlapWeight || queue.length - head >= maxItems) return 0;
+    if (spacingMs === 0 || lastSize < 2 || queue.weight() >= overlapWeight || queue.size() >= maxItems) return 0;
     return lastStart + spacingMs - now();
   }
 
@@ -112,10 +125,10 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
         return;
       }
       lastStart = now();
-      const batch = take();
+      const batch = queue.take(maxItems, maxWeight);
       lastSize = batch.length;
       inFlight += 1;
-      void runBatch(batch).finally(() => {
+      void settle(batch, options.process).finally(() => {
         inFlight -= 1;
         pump();
       });
@@ -125,9 +138,7 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
   return {
     submit(item) {
       return new Promise<O>((resolve, reject) => {
-        const weight = weightOf(item);
-        queue.push({ item, weight, since: now(), resolve, reject });
-        queuedWeight += weight;
+        queue.push({ item, weight: weightOf(item), since: now(), resolve, reject });
         if (!scheduled && mayStart()) {
           scheduled = true;
           setImmediate(pump);
@@ -135,8 +146,8 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
       });
     },
     load() {
-      const oldest = queue[head];
-      return { queued: queue.length - head, oldestWaitMs: oldest ? now() - oldest.since : 0, inFlight };
+      const oldest = queue.oldest();
+      return { queued: queue.size(), oldestWaitMs: oldest ? now() - oldest.since : 0, inFlight };
     },
   };
 }
