@@ -1,25 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
-import type { Db, QueryResult, Queryable, Transaction } from './db.ts';
+import type { Db, QueryResult, Queryable } from './db.ts';
+import { committingOnce } from './transaction.ts';
 
 function wrap(target: Pick<PGlite, 'query'>): Queryable {
   return {
     async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
       const result = await target.query<T>(sql, params as unknown[]);
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
-    },
-  };
-}
-
-/** PGlite commits when the transaction's function returns; commit() keeps the port's contract (nothing after it). */
-function committingAtReturn(tx: Queryable): Transaction {
-  let committed = false;
-  return {
-    query<T>(sql: string, params?: readonly unknown[]) {
-      return committed ? Promise.reject(new Error(`a statement after COMMIT: ${sql}`)) : tx.query<T>(sql, params);
-    },
-    commit() {
-      committed = true;
-      return Promise.resolve();
     },
   };
 }
@@ -31,7 +18,8 @@ export async function createPgliteDb(dataDir: string | undefined): Promise<Db> {
     kind: 'pglite',
     query: root.query,
     asyncCommit: root,
-    transaction: (fn) => pg.transaction((tx) => fn(committingAtReturn(wrap(tx)))),
+    // PGlite commits when the function returns: commit() only ends what the transaction may still send.
+    transaction: (fn) => pg.transaction((tx) => fn(committingOnce(wrap(tx).query, () => Promise.resolve()))),
     async exec(sql) {
       await pg.exec(sql);
     },

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Db, QueryResult, Queryable, Transaction } from './db.ts';
 import { storeError } from './connection-errors.ts';
 import { allInOrder } from './all-in-order.ts';
+import { committingOnce } from './transaction.ts';
 import { createStatementNamer, type StatementNamer } from './prepared-statements.ts';
 
 export interface PostgresOptions {
@@ -123,21 +124,12 @@ async function inTransaction<T>(
 
 function transactionOn(client: pg.PoolClient, nameOf: StatementNamer): Transaction {
   const cork = corkPerTick(client);
-  const { query } = wrap(client, nameOf, cork);
-  let committed: Promise<void> | undefined;
-  return {
-    query<T>(sql: string, params?: readonly unknown[]) {
-      return committed ? Promise.reject(new Error(`a statement after COMMIT: ${sql}`)) : query<T>(sql, params);
-    },
-    commit() {
-      cork();
-      // A statement that failed before it aborted the transaction: PostgreSQL then answers COMMIT with ROLLBACK.
-      committed ??= client.query('COMMIT').then((result) => {
-        if (result.command !== 'COMMIT') throw new Error(`the transaction ended with ${result.command}, not COMMIT`);
-      });
-      return committed;
-    },
-  };
+  return committingOnce(wrap(client, nameOf, cork).query, async () => {
+    cork();
+    // A statement that failed before it aborted the transaction: PostgreSQL then answers COMMIT with ROLLBACK.
+    const result = await client.query('COMMIT');
+    if (result.command !== 'COMMIT') throw new Error(`the transaction ended with ${result.command}, not COMMIT`);
+  });
 }
 
 /** pg corks each statement alone; this makes the statements a transaction starts in one tick one socket write. */

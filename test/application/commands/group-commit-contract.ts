@@ -6,7 +6,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createCommandBus, EVENTS_TOPIC, type CommandBus } from '../../../src/application/commands/command-bus.ts';
+import {
+  createCommandBus,
+  EVENTS_TOPIC,
+  type CommandBus,
+  type GroupCommitOptions,
+} from '../../../src/application/commands/command-bus.ts';
 import { customerCommands } from '../../../src/application/commands/customers.ts';
 import { orderCommands } from '../../../src/application/commands/orders.ts';
 import { paymentCommands } from '../../../src/application/commands/payments.ts';
@@ -46,7 +51,7 @@ interface Harness {
   eventsOf(customerId: string): Promise<string[]>;
 }
 
-async function harness(world: GroupWorld): Promise<Harness> {
+async function harness(world: GroupWorld, group?: GroupCommitOptions): Promise<Harness> {
   let begun = 0;
   let aborts = 0;
   let statements = 0;
@@ -73,6 +78,7 @@ async function harness(world: GroupWorld): Promise<Harness> {
     db,
     codec: createEventCodec(EVENT_CATALOG),
     sink: { appendWithin: async (tx, topic, records) => void (await appendWithin(tx, topic, records)) },
+    ...(group ? { group } : {}),
   });
   let tick = 0;
   const clock = () => new Date(Date.UTC(2026, 0, 1) + tick++ * 1000).toISOString();
@@ -123,6 +129,18 @@ export function groupCommitContract(name: string, open: () => Promise<GroupWorld
     assert.ok(settled[6]?.status === 'rejected' && settled[6].reason instanceof BssError);
     for (const id of ids) assert.deepEqual(await h.eventsOf(id), ['com.droid.bss.customer.created.v1']);
     assert.deepEqual(await h.eventsOf(existing), ['com.droid.bss.customer.created.v1']);
+  });
+
+  test(`${name}: while many callers stream in, a group starts no sooner than the spacing after the last`, async () => {
+    const spaced = await harness(world, { spacingMs: 1000 });
+    const create = () => spaced.customers.create(customerBody(`cus_${randomUUID()}`));
+    await Promise.all([create(), create()]); // one group of two: more than one caller
+    const before = spaced.transactions();
+    const late = [create()];
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    late.push(create());
+    await Promise.all(late);
+    assert.equal(spaced.transactions() - before, 1, 'the two that came within the spacing committed together');
   });
 
   test(`${name}: an SQL error in one command aborts nothing of the others, committed exactly once`, async () => {
